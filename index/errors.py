@@ -1,0 +1,33 @@
+"""Errors the engine raises. Each carries a message fit to show a user as one line."""
+
+
+class NewsreaderError(Exception):
+    """Base class: anything a user can cause and should read about, not a bug."""
+
+
+class ConfigError(NewsreaderError):
+    """A configuration or data file is malformed."""
+
+
+class CorpusError(NewsreaderError):
+    """The corpus folder is missing, empty or not a folder."""
+
+
+class QueryError(NewsreaderError):
+    """A query cannot be parsed."""
+
+
+class IndexLockedError(NewsreaderError):
+    """Another process is writing the index."""
+
+
+class IndexDamagedError(NewsreaderError):
+    """The index on disk cannot be read."""
+
+
+class ArticleNotFoundError(NewsreaderError):
+    """No article matches the id or path given."""
+
+
+class AlignmentError(NewsreaderError):
+    """Two articles cannot be compared (the same article twice, an empty article)."""

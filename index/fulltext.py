@@ -1,0 +1,122 @@
+"""The Whoosh side: schema, analyzers in Whoosh's shape, and turning an article into a
+document. Whoosh is frozen upstream, so nothing outside this module and `search` touches it."""
+
+from __future__ import annotations
+
+from whoosh import fields
+from whoosh.analysis import Analyzer as WhooshAnalyzer
+from whoosh.analysis import Token
+
+from index.analysis import Analyzer, fold, split_words
+from index.metadata import parse_iso
+from index.model import Article
+
+SCHEMA_VERSION = "1"
+TITLE_BOOST = 2.0
+
+
+class TermAnalyzer(WhooshAnalyzer):
+    """Our analysis pipeline (stems, variants, stop words) as a Whoosh analyzer. Module level
+    and plain data, because Whoosh pickles it into the index."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TermAnalyzer) and other.analyzer == self.analyzer
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            # Whoosh asks for the whole value as one term (e.g. range ends).
+            t.original = t.text = fold(value)
+            t.boost = 1.0
+            t.stopped = False
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        pos = start_pos
+        for term in self.analyzer.terms(value):
+            if term.stop and removestops:
+                continue
+            t.text = term.text
+            t.boost = 1.0
+            t.stopped = term.stop
+            if keeporiginal:
+                t.original = value[term.start : term.end]
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar = start_char + term.start
+                t.endchar = start_char + term.end
+            if not term.stop:
+                pos += 1
+            yield t
+
+
+class SurfaceAnalyzer(WhooshAnalyzer):
+    """Folded surface words, unstemmed: for spelling suggestions, prefixes and metadata."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SurfaceAnalyzer)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        words = split_words(value) if tokenize else [None]
+        for pos, w in enumerate(words, start_pos):
+            t.text = fold(value) if w is None else w.folded
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = t.text
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar = start_char + (0 if w is None else w.start)
+                t.endchar = start_char + (len(value) if w is None else w.end)
+            yield t
+
+
+def make_schema(analyzer: Analyzer) -> fields.Schema:
+    terms = TermAnalyzer(analyzer)
+    surface = SurfaceAnalyzer()
+    return fields.Schema(
+        id=fields.ID(unique=True, stored=True),
+        title=fields.TEXT(analyzer=terms, field_boost=TITLE_BOOST, phrase=True),
+        body=fields.TEXT(analyzer=terms, phrase=True),
+        words=fields.TEXT(analyzer=surface, phrase=False),
+        outlet=fields.TEXT(analyzer=surface, phrase=True),
+        author=fields.TEXT(analyzer=surface, phrase=True),
+        lang=fields.ID(),
+        date=fields.DATETIME(sortable=True),
+    )
+
+
+def to_document(article: Article) -> dict:
+    """The fields Whoosh indexes for one article."""
+    meta = article.meta
+    body = article.body_text
+    doc: dict = {
+        "id": article.id,
+        "title": meta.title or "",
+        "body": body,
+        "words": f"{meta.title or ''}\n{body}",
+        "outlet": meta.outlet or "",
+        "author": meta.author or "",
+        "lang": meta.language or "unknown",
+    }
+    when = parse_iso(meta.date) if meta.date else None
+    if when is not None:
+        doc["date"] = when
+    return doc

@@ -1,0 +1,414 @@
+"""A corpus and its index: the one place where the engine touches the disk.
+
+Layout of an index folder: `text/` (Whoosh), `catalog.sqlite` (sources, articles, shingles).
+A lock file beside the folder keeps two writers apart. `--rebuild` (and any rebuild the
+engine decides on) builds into a sibling folder and swaps it in only when complete.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as windex
+
+from index.analysis import Analyzer
+from index.catalog import Catalog, FileRecord, Summary
+from index.corpus import Limits, SourceFile, check_root, list_sources, read_source
+from index.errors import (
+    ArticleNotFoundError,
+    CorpusError,
+    IndexDamagedError,
+    IndexLockedError,
+    NewsreaderError,
+)
+from index.fulltext import SCHEMA_VERSION, make_schema, to_document
+from index.locations import index_dir_for, variants_file
+from index.model import Article, Skipped, UpdateReport
+from index.search import SearchResults, run_search
+from index.tokens import article_tokens, shingles
+from index.vocabulary import load_vocabulary
+
+Progress = Callable[[int, int, str], None]  # done, total, current source path
+COMMIT_EVERY_ARTICLES = 2000
+COMMIT_EVERY_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class Pending:
+    """What an update would do, from file sizes and times alone (nothing is read)."""
+
+    new: int
+    changed: int
+    removed: int
+    rebuild_reason: str | None
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.new or self.changed or self.removed or self.rebuild_reason)
+
+
+class Library:
+    def __init__(self, corpus: Path, index_dir: Path, analyzer: Analyzer,
+                 limits: Limits | None = None) -> None:
+        self.corpus = corpus
+        self.index_dir = index_dir
+        self.analyzer = analyzer
+        self.limits = limits or Limits()
+        self._ix = None
+        self._catalog: Catalog | None = None
+
+    @classmethod
+    def open(cls, corpus: Path, index_dir: Path | None = None,
+             variants: Path | None = None, limits: Limits | None = None) -> Library:
+        root = check_root(Path(corpus))
+        vocabulary = load_vocabulary(variants if variants is not None else variants_file())
+        return cls(root, index_dir_for(root, index_dir), Analyzer(vocabulary), limits)
+
+    # -- state ----------------------------------------------------------------------------
+    @property
+    def catalog_path(self) -> Path:
+        return self.index_dir / "catalog.sqlite"
+
+    def exists(self) -> bool:
+        return self.catalog_path.exists() and windex.exists_in(str(self.index_dir / "text"))
+
+    def _rebuild_reason(self, catalog: Catalog) -> str | None:
+        if catalog.get_meta("schema") != SCHEMA_VERSION:
+            return "the index was made by another version of newsreader"
+        if catalog.get_meta("analyzer") != self.analyzer.fingerprint:
+            return "the word lists (variants, stop words) have changed"
+        corpus = catalog.get_meta("corpus")
+        if corpus and corpus != str(self.corpus):
+            return f"the index folder held another corpus ({corpus})"
+        return None
+
+    def pending(self) -> Pending:
+        if not self.exists():
+            sources, _ = list_sources(self.corpus)
+            return Pending(len(sources), 0, 0, "there is no index yet")
+        catalog = self.catalog()
+        reason = self._rebuild_reason(catalog)
+        known = catalog.files()
+        sources, _ = list_sources(self.corpus)
+        seen = {s.path for s in sources}
+        new = sum(1 for s in sources if s.path not in known)
+        changed = sum(
+            1 for s in sources
+            if s.path in known and (known[s.path].size, known[s.path].mtime_ns)
+            != (s.size, s.mtime_ns)
+        )
+        removed = sum(1 for p in known if p not in seen)
+        return Pending(new, changed, removed, reason)
+
+    # -- reading --------------------------------------------------------------------------
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            if not self.catalog_path.exists():
+                raise IndexDamagedError(f"no index at {self.index_dir}: run `newsreader index`")
+            self._catalog = Catalog(self.catalog_path)
+        return self._catalog
+
+    def fulltext(self):
+        if self._ix is None:
+            try:
+                self._ix = windex.open_dir(str(self.index_dir / "text"))
+            except windex.EmptyIndexError:
+                raise IndexDamagedError(
+                    f"the index at {self.index_dir} is damaged or missing; "
+                    "run `newsreader index --rebuild`") from None
+            except Exception as exc:  # Whoosh surfaces damage as many exception types
+                raise IndexDamagedError(
+                    f"the index at {self.index_dir} is damaged ({type(exc).__name__}); "
+                    "run `newsreader index --rebuild`") from None
+        return self._ix
+
+    def close(self) -> None:
+        if self._catalog is not None:
+            self._catalog.close()
+            self._catalog = None
+        if self._ix is not None:
+            self._ix.close()
+            self._ix = None
+
+    def search(self, text: str, limit: int = 10) -> SearchResults:
+        return run_search(text, self.fulltext(), self.catalog(), self.analyzer, limit)
+
+    def article(self, ref: str) -> Article:
+        """An article by id, unique id prefix, file name, or path (absolute or relative to the
+        working folder) inside the corpus."""
+        catalog = self.catalog()
+        article = catalog.article(ref)
+        if article is not None:
+            return article
+        candidates = [ref]
+        path = Path(ref).expanduser()
+        with suppress(ValueError, OSError):
+            candidates.append(path.resolve().relative_to(self.corpus).as_posix())
+        for cand in candidates:
+            article = catalog.article(cand)
+            if article is not None:
+                return article
+        matches = catalog.find_ids(ref)
+        if len(matches) == 1:
+            return catalog.article(matches[0])  # type: ignore[return-value]
+        if len(matches) > 1:
+            shown = ", ".join(matches[:3]) + (" …" if len(matches) > 3 else "")
+            raise ArticleNotFoundError(f'"{ref}" matches {len(matches)} articles: {shown}')
+        raise ArticleNotFoundError(f'no article "{ref}" in {self.corpus}')
+
+    def summaries(self, limit: int | None = None) -> list[Summary]:
+        return self.catalog().summaries(limit=limit)
+
+    # -- writing --------------------------------------------------------------------------
+    def update(self, *, rebuild: bool = False, progress: Progress | None = None,
+               should_stop: Callable[[], bool] | None = None) -> UpdateReport:
+        """Bring the index in line with the corpus folder. Only new and changed files are
+        read; the work is committed in batches, so an interrupted run keeps what it did."""
+        start = time.perf_counter()
+        with self._writer_lock():
+            reason = None
+            if self.exists() and not rebuild:
+                try:
+                    reason = self._rebuild_reason(Catalog(self.catalog_path))
+                except IndexDamagedError:
+                    raise
+            if self.exists() and (rebuild or reason):
+                report = self._rebuild(progress, should_stop)
+            else:
+                if self.index_dir.exists() and not self.exists() and any(self.index_dir.iterdir()):
+                    if not (self.index_dir / "text").exists() and not self.catalog_path.exists():
+                        raise IndexDamagedError(
+                            f"{self.index_dir} is not a newsreader index; "
+                            "choose another --index-dir")
+                    report = self._rebuild(progress, should_stop)
+                else:
+                    report = self._sync(self.index_dir, progress, should_stop, fresh=not
+                                        self.exists())
+        report.seconds = time.perf_counter() - start
+        return report
+
+    @contextmanager
+    def _writer_lock(self) -> Iterator[None]:
+        self.index_dir.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.index_dir.parent / f".{self.index_dir.name}.lock"
+        fh = open(lock_path, "a+")  # noqa: SIM115 - held for the whole update
+        try:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise IndexLockedError(
+                    f"the index {self.index_dir} is being updated by another newsreader "
+                    "process; try again when it has finished") from None
+            yield
+        finally:
+            fh.close()
+
+    def _rebuild(self, progress: Progress | None,
+                 should_stop: Callable[[], bool] | None) -> UpdateReport:
+        self.close()
+        staging = self.index_dir.with_name(self.index_dir.name + ".rebuild")
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            report = self._sync(staging, progress, should_stop, fresh=True)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        if report.interrupted:
+            shutil.rmtree(staging, ignore_errors=True)
+            return report
+        retired = self.index_dir.with_name(self.index_dir.name + ".old")
+        shutil.rmtree(retired, ignore_errors=True)
+        if self.index_dir.exists():
+            os.replace(self.index_dir, retired)
+        os.replace(staging, self.index_dir)
+        shutil.rmtree(retired, ignore_errors=True)
+        report.rebuilt = True
+        return report
+
+    def _sync(self, target: Path, progress: Progress | None,
+              should_stop: Callable[[], bool] | None, *, fresh: bool) -> UpdateReport:
+        self.close()
+        sources, unsupported = list_sources(self.corpus)
+        if not sources:
+            hint = ", ".join(sorted({".txt", ".md"}))
+            if unsupported:
+                raise CorpusError(f"no articles in {self.corpus}: none of its "
+                                  f"{len(unsupported)} files is a supported type ({hint})")
+            raise CorpusError(f"corpus folder is empty: {self.corpus}")
+        text_dir = target / "text"
+        text_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            if fresh or not windex.exists_in(str(text_dir)):
+                ix = windex.create_in(str(text_dir), make_schema(self.analyzer))
+            else:
+                ix = windex.open_dir(str(text_dir))
+        except Exception as exc:
+            raise IndexDamagedError(f"the index at {target} is damaged ({type(exc).__name__}); "
+                                    "run `newsreader index --rebuild`") from None
+        catalog = Catalog(target / "catalog.sqlite")
+        catalog.set_meta("schema", SCHEMA_VERSION)
+        catalog.set_meta("analyzer", self.analyzer.fingerprint)
+        catalog.set_meta("corpus", str(self.corpus))
+        try:
+            return _Sync(self, ix, catalog, fresh, progress, should_stop).run(
+                sources, unsupported)
+        finally:
+            catalog.close()
+            ix.close()
+
+
+class _Sync:
+    """One update run: decides per file, writes both stores, commits in batches."""
+
+    def __init__(self, library: Library, ix, catalog: Catalog, fresh: bool,
+                 progress: Progress | None, should_stop: Callable[[], bool] | None) -> None:
+        self.lib = library
+        self.ix = ix
+        self.catalog = catalog
+        self.fresh = fresh
+        self.progress = progress or (lambda done, total, path: None)
+        self.should_stop = should_stop or (lambda: False)
+        self.report = UpdateReport()
+        self.writer = None
+        self.batch = 0
+        self.batch_started = time.monotonic()
+
+    def _open_writer(self):
+        try:
+            self.writer = self.ix.writer(timeout=1.0, limitmb=128)
+        except windex.LockError:
+            raise IndexLockedError(
+                f"the index {self.lib.index_dir} is locked by another writer") from None
+
+    def _commit(self) -> None:
+        self.writer.commit()
+        self.catalog.set_meta("updated", time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+        self.catalog.commit()
+        self._open_writer()
+        self.batch = 0
+        self.batch_started = time.monotonic()
+
+    def _maybe_commit(self) -> None:
+        if self.batch >= COMMIT_EVERY_ARTICLES or (
+            time.monotonic() - self.batch_started > COMMIT_EVERY_SECONDS
+        ):
+            self._commit()
+
+    def run(self, sources: list[SourceFile], unsupported: list[Skipped]) -> UpdateReport:
+        report = self.report
+        report.skipped.extend(unsupported)
+        known = self.catalog.files()
+        present = {s.path for s in sources}
+        work: list[SourceFile] = []
+        for src in sources:
+            rec = known.get(src.path)
+            if rec and (rec.size, rec.mtime_ns) == (src.size, src.mtime_ns):
+                if rec.reason:
+                    report.skipped.append(Skipped(src.path, rec.reason))
+                else:
+                    report.unchanged += 1
+                continue
+            work.append(src)
+        gone = [p for p in known if p not in present]
+        total = len(work) + len(gone)
+        self._open_writer()
+        done = 0
+        try:
+            for path in gone:
+                for article_id in self.catalog.ids_for_path(path):
+                    self._delete(article_id)
+                    report.removed.append(article_id)
+                self.catalog.delete_file(path)
+                done += 1
+                self.progress(done, total, path)
+            for src in work:
+                if self.should_stop():
+                    report.interrupted = True
+                    break
+                self._source(src, known.get(src.path))
+                done += 1
+                self.progress(done, total, src.path)
+                self._maybe_commit()
+            if report.interrupted:
+                self.writer.cancel()
+                self.catalog.rollback()
+            else:
+                self.writer.commit()
+                self.catalog.set_meta("updated", time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+                self.catalog.commit()
+            self.writer = None
+        except BaseException:
+            if self.writer is not None:
+                self.writer.cancel()
+            self.catalog.rollback()
+            raise
+        return report
+
+    def _source(self, src: SourceFile, rec: FileRecord | None) -> None:
+        report = self.report
+        abspath = self.lib.corpus / src.path
+        digest = _file_hash(abspath)
+        if rec is not None and digest is not None and rec.hash == digest and not rec.reason:
+            # Touched but not changed: remember the new time, read nothing more.
+            self.catalog.put_file(src.path, FileRecord(src.size, src.mtime_ns, digest, None))
+            report.unchanged += 1
+            return
+        articles, skips = read_source(self.lib.corpus, src, self.lib.analyzer.vocabulary,
+                                      self.lib.limits)
+        report.skipped.extend(skips)
+        old = self.catalog.ids_for_path(src.path)
+        new_ids = set()
+        for article in articles:
+            if article.id in new_ids:
+                report.skipped.append(Skipped(article.id, "duplicate record id in this file"))
+                continue
+            new_ids.add(article.id)
+            previous = old.get(article.id)
+            if previous == article.content_hash:
+                report.unchanged += 1
+                continue
+            self._put(article, replace=previous is not None)
+            (report.updated if previous is not None else report.added).append(article.id)
+        for article_id in old:
+            if article_id not in new_ids:
+                self._delete(article_id)
+                report.removed.append(article_id)
+        reason = skips[0].reason if skips and not articles else None
+        self.catalog.put_file(src.path, FileRecord(src.size, src.mtime_ns, digest, reason))
+
+    def _put(self, article: Article, *, replace: bool) -> None:
+        doc = to_document(article)
+        if replace or not self.fresh:
+            self.writer.update_document(**doc)
+        else:
+            self.writer.add_document(**doc)
+        tokens = article_tokens(article, self.lib.analyzer)
+        self.catalog.put_article(article, shingles(tokens))
+        self.batch += 1
+
+    def _delete(self, article_id: str) -> None:
+        self.writer.delete_by_term("id", article_id)
+        self.catalog.delete_article(article_id)
+        self.batch += 1
+
+
+def _file_hash(path: Path) -> str | None:
+    h = hashlib.blake2b(digest_size=16)
+    try:
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+__all__ = ["Library", "NewsreaderError", "Pending"]

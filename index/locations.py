@@ -1,0 +1,52 @@
+"""Where indexes and user settings live (platformdirs), with the overrides users can set."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from importlib.util import find_spec
+from pathlib import Path
+
+from platformdirs import user_config_path, user_data_path
+
+APP = "newsreader"
+ENV_INDEX_DIR = "NEWSREADER_INDEX_DIR"  # the index folder itself, for any corpus
+ENV_HOME = "NEWSREADER_HOME"  # a data folder holding one index per corpus
+ENV_CONFIG = "NEWSREADER_CONFIG_DIR"
+
+
+def bundled_corpus() -> Path:
+    """The five sample articles shipped with the package."""
+    spec = find_spec("sample_corpus")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover
+        raise FileNotFoundError("the bundled sample corpus is missing from this installation")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def data_home() -> Path:
+    env = os.environ.get(ENV_HOME)
+    return Path(env).expanduser() if env else user_data_path(APP)
+
+
+def config_home() -> Path:
+    env = os.environ.get(ENV_CONFIG)
+    return Path(env).expanduser() if env else user_config_path(APP)
+
+
+def variants_file() -> Path:
+    return config_home() / "variants.toml"
+
+
+def index_dir_for(corpus: Path, override: Path | None = None) -> Path:
+    """The index folder of a corpus: the override, else $NEWSREADER_INDEX_DIR, else one folder
+    per corpus under the user's data directory, named after the corpus and its full path."""
+    if override is not None:
+        return override.expanduser().resolve()
+    env = os.environ.get(ENV_INDEX_DIR)
+    if env:
+        return Path(env).expanduser().resolve()
+    corpus = corpus.resolve()
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", corpus.name).strip("-")[:40] or "corpus"
+    digest = hashlib.sha1(str(corpus).encode("utf-8")).hexdigest()[:10]
+    return data_home() / "indexes" / f"{slug}-{digest}"
