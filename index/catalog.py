@@ -139,6 +139,10 @@ class Catalog:
         row = self.db.execute("SELECT doc FROM articles WHERE id=?", (article_id,)).fetchone()
         return row[0] if row else None
 
+    def id_of(self, doc: int) -> str | None:
+        row = self.db.execute("SELECT id FROM articles WHERE doc=?", (doc,)).fetchone()
+        return row[0] if row else None
+
     def ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")]
 

@@ -19,10 +19,12 @@ from pathlib import Path
 
 from whoosh import index as windex
 
+from index.align import DEFAULT_SETTINGS, Alignment, AlignSettings, Side, align, prepare
 from index.analysis import Analyzer
 from index.catalog import Catalog, FileRecord, Summary
 from index.corpus import Limits, SourceFile, check_root, list_sources, read_source
 from index.errors import (
+    AlignmentError,
     ArticleNotFoundError,
     CorpusError,
     IndexDamagedError,
@@ -32,9 +34,20 @@ from index.errors import (
 from index.fulltext import SCHEMA_VERSION, make_schema, to_document
 from index.locations import index_dir_for, variants_file
 from index.model import Article, Skipped, UpdateReport
+from index.reuse import DEFAULT_REUSE, Overlap, Related, ReuseSettings
+from index.reuse import overlaps as reuse_overlaps
+from index.reuse import related as reuse_related
 from index.search import SearchResults, run_search
 from index.tokens import article_tokens, shingles
 from index.vocabulary import load_vocabulary
+
+
+@dataclass(frozen=True)
+class Comparison:
+    a: Article
+    b: Article
+    alignment: Alignment
+
 
 Progress = Callable[[int, int, str], None]  # done, total, current source path
 COMMIT_EVERY_ARTICLES = 2000
@@ -64,6 +77,7 @@ class Library:
         self.limits = limits or Limits()
         self._ix = None
         self._catalog: Catalog | None = None
+        self._sides: dict[tuple[str, str], Side] = {}
 
     @classmethod
     def open(cls, corpus: Path, index_dir: Path | None = None,
@@ -166,6 +180,57 @@ class Library:
 
     def summaries(self, limit: int | None = None) -> list[Summary]:
         return self.catalog().summaries(limit=limit)
+
+    # -- shared passages ------------------------------------------------------------------
+    def _side(self, article: Article) -> Side:
+        key = (article.id, article.content_hash)
+        side = self._sides.get(key)
+        if side is None:
+            side = prepare(article, self.analyzer)
+            self._sides[key] = side
+            if len(self._sides) > 512:
+                self._sides.pop(next(iter(self._sides)))
+        return side
+
+    def compare(self, ref_a: str, ref_b: str,
+                settings: AlignSettings = DEFAULT_SETTINGS) -> Comparison:
+        """The passages two articles share, with offsets into both original texts."""
+        a = self.article(ref_a)
+        b = self.article(ref_b)
+        if a.id == b.id:
+            raise AlignmentError(f"both names refer to the same article ({a.id}); "
+                                 "give two different articles")
+        for article in (a, b):
+            if not self._side(article).counted:
+                raise AlignmentError(f"article {article.id} has no text to compare")
+        return Comparison(a, b, align(self._side(a), self._side(b), self.analyzer, settings))
+
+    def _aligner(self, settings: AlignSettings):
+        catalog = self.catalog()
+
+        def run(x: int, y: int) -> Alignment | None:
+            a, b = catalog.article_by_doc(x), catalog.article_by_doc(y)
+            if a is None or b is None:
+                return None
+            return align(self._side(a), self._side(b), self.analyzer, settings)
+
+        return run
+
+    def related(self, ref: str, settings: AlignSettings = DEFAULT_SETTINGS,
+                reuse: ReuseSettings = DEFAULT_REUSE) -> tuple[Article, list[Related]]:
+        """Other articles sharing at least one passage with this one, by coverage."""
+        article = self.article(ref)
+        doc = self.catalog().doc_of(article.id)
+        if doc is None:  # pragma: no cover - article() read it from the catalog
+            raise ArticleNotFoundError(f'no article "{ref}"')
+        return article, reuse_related(self.catalog(), doc, self._aligner(settings), reuse)
+
+    def overlaps(self, min_coverage: float = 0.0, settings: AlignSettings = DEFAULT_SETTINGS,
+                 reuse: ReuseSettings = DEFAULT_REUSE,
+                 progress: Callable[[int, int], None] | None = None) -> list[Overlap]:
+        """Every pair of articles in the corpus that shares passages."""
+        return reuse_overlaps(self.catalog(), self._aligner(settings), min_coverage, reuse,
+                              progress)
 
     # -- writing --------------------------------------------------------------------------
     def update(self, *, rebuild: bool = False, progress: Progress | None = None,
