@@ -133,10 +133,11 @@ def dateline_outlet(paragraph: str) -> tuple[str | None, int] | None:
     if not m or not (m.group("place") or m.group("outlet1") or m.group("outlet2")):
         return None
     head = m.group("head")
-    if m.group("place") and not (m.group("outlet1") or m.group("outlet2") or m.group("agency")):
-        # A bare place only counts in capitals ("MOSKOW -"), not as an ordinary sentence.
-        if not head.strip().isupper():
-            return None
+    bare_place = m.group("place") and not (
+        m.group("outlet1") or m.group("outlet2") or m.group("agency"))
+    # A bare place only counts in capitals ("MOSKOW -"), not as an ordinary sentence.
+    if bare_place and not head.strip().isupper():
+        return None
     outlet = m.group("outlet1") or m.group("outlet2") or m.group("agency")
     return (_outlet_name(outlet) if outlet else None), m.end()
 
