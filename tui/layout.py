@@ -8,7 +8,7 @@ passage is shown, and the unshared text of each article is shown once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.style import Style
 from rich.text import Text
@@ -65,13 +65,14 @@ def _has_text(span: tuple[int, int] | None) -> bool:
 class Styles:
     """Styles for drawing a comparison; the app derives them from its theme."""
 
-    unshared: Style = Style(dim=True)
-    changed: Style = Style(bold=True, reverse=True)  # words one side has and the other lacks
-    label: Style = Style(bold=True)
+    unshared: Style = field(default_factory=lambda: Style(dim=True))
+    # words one side has and the other lacks
+    changed: Style = field(default_factory=lambda: Style(bold=True, reverse=True))
 
 
-def side_text(text: str, row: Row, side: str, styles: Styles = Styles()) -> Text:
+def side_text(text: str, row: Row, side: str, styles: Styles | None = None) -> Text:
     """One side of a row as styled text (never parsed as markup)."""
+    styles = styles or Styles()
     span = row.a if side == "a" else row.b
     if span is None:
         return Text("")
