@@ -144,6 +144,10 @@ def align(a: Side, b: Side, analyzer: Analyzer,
 
 def _align(a: Side, b: Side, analyzer: Analyzer, settings: AlignSettings) -> Alignment:
     boxes = _chains(a.tokens, b.tokens, settings)
+    if _canonical_key(a) == _canonical_key(b):
+        # Identical texts share every segment whole, however repetitive (a text of one
+        # word over and over has no usable seeds).
+        boxes.extend(_segment_boxes(a.tokens))
     boxes = _merge(boxes, a.tokens, b.tokens, settings)
     passages: list[Passage] = []
     for box in boxes:
@@ -226,6 +230,16 @@ def _chains(ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...],
         a1 = max(i for i, _ in members) + n
         b1 = max(j for _, j in members) + n
         boxes.append(_Box(a0, a1, b0, b1))
+    return boxes
+
+
+def _segment_boxes(tokens: tuple[AlignToken, ...]) -> list[_Box]:
+    boxes: list[_Box] = []
+    start = 0
+    for k in range(1, len(tokens) + 1):
+        if k == len(tokens) or tokens[k].segment != tokens[start].segment:
+            boxes.append(_Box(start, k, start, k))
+            start = k
     return boxes
 
 

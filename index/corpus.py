@@ -10,6 +10,7 @@ from pathlib import Path
 from index.document import parse_article
 from index.errors import CorpusError
 from index.model import Article, Skipped
+from index.readers import READERS as RECORD_AND_WEB_READERS
 from index.textio import MAX_TEXT_BYTES, Unreadable, decode, read_bytes
 from index.vocabulary import Vocabulary
 
@@ -23,7 +24,14 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class Limits:
-    max_text_bytes: int = MAX_TEXT_BYTES
+    max_text_bytes: int = MAX_TEXT_BYTES  # a text file, or one record's body
+    # Pages, feeds and .json files are parsed whole; JSON Lines and CSV dumps are streamed
+    # record by record, so they may be far larger than any one article.
+    max_document_bytes: int = 64 * 1024 * 1024
+    max_records_bytes: int = 4 * 1024 * 1024 * 1024
+    # Record field names from the command line (`--field body=isi`), tried before those of
+    # the corpus's newsreader.toml and the defaults; see index.readers.config.
+    fields: tuple[tuple[str, str], ...] = ()
 
 
 Reader = Callable[[Path, str, Vocabulary, Limits], tuple[list[Article], list[Skipped]]]
@@ -44,6 +52,7 @@ READERS: dict[str, Reader] = {
     ".txt": read_text_file,
     ".md": read_text_file,
     ".markdown": read_text_file,
+    **RECORD_AND_WEB_READERS,
 }
 
 

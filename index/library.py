@@ -92,7 +92,9 @@ class Library:
         return self.index_dir / "catalog.sqlite"
 
     def exists(self) -> bool:
-        return self.catalog_path.exists() and windex.exists_in(str(self.index_dir / "text"))
+        # Only looks for the files: damage is found (and reported) when the index is opened.
+        text_dir = self.index_dir / "text"
+        return self.catalog_path.exists() and any(text_dir.glob("_MAIN_*.toc"))
 
     def _rebuild_reason(self, catalog: Catalog) -> str | None:
         if catalog.get_meta("schema") != SCHEMA_VERSION:
@@ -311,7 +313,7 @@ class Library:
         text_dir = target / "text"
         text_dir.mkdir(parents=True, exist_ok=True)
         try:
-            if fresh or not windex.exists_in(str(text_dir)):
+            if fresh or not any(text_dir.glob("_MAIN_*.toc")):
                 ix = windex.create_in(str(text_dir), make_schema(self.analyzer))
             else:
                 ix = windex.open_dir(str(text_dir))

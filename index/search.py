@@ -117,8 +117,22 @@ def join_phrase_variants(text: str, analyzer: Analyzer) -> str:
     return "".join(out) + text[pos:]
 
 
+_DATE_VALUE = re.compile(r"(?i)(\bdate:)(\[[^\]]*\]|\{[^}]*\}|\S+)")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
+
+
+def iso_dates_for_whoosh(text: str) -> str:
+    """Whoosh reads 20231018 but not 2023-10-18; accept the ISO form people type."""
+
+    def compact(m: re.Match[str]) -> str:
+        return m.group(1) + "".join(f"{int(g):02d}" for g in m.groups()[1:] if g)
+
+    return _DATE_VALUE.sub(lambda m: m.group(1) + _ISO_DATE.sub(compact, m.group(2)), text)
+
+
 def parse_query(text: str, schema, analyzer: Analyzer) -> wq.Query:
     check_syntax(text)
+    text = iso_dates_for_whoosh(text)
     errors: list[str] = []
     parser = MultifieldParser(["title", "body"], schema, group=AndGroup)
     parser.add_plugin(FuzzyTermPlugin())

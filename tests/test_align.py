@@ -1,0 +1,233 @@
+"""Passage alignment on the sample corpus, plus properties that must hold for any text."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from index import AlignSettings, Analyzer, Library, align, prepare_text
+from tests.conftest import sample_id
+
+
+def compare(lib: Library, a: str, b: str):
+    return lib.compare(sample_id(a), sample_id(b))
+
+
+def paragraphs_covered(text: str, spans: list[tuple[int, int]]) -> set[str]:
+    """The paragraphs (lines) of `text` that lie mostly inside the spans."""
+    out = set()
+    pos = 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if not line.strip():
+            continue
+        inside = sum(max(0, min(end, e) - max(start, s)) for s, e in spans)
+        if inside >= 0.8 * len(line):
+            out.add(line)
+    return out
+
+
+def test_two_translations_share_their_common_paragraphs(sample_library: Library) -> None:
+    cmp = compare(sample_library, "000", "001")
+    a = cmp.a.text
+    covered = paragraphs_covered(a, [(p.a_start, p.a_end) for p in cmp.alignment.passages])
+    paragraphs = [ln for ln in a.split("\n") if ln.strip()]
+    # The first ten paragraphs of 000 are the story 001 translates, each of them shared.
+    assert all(p in covered for p in paragraphs[:10])
+    # The Erdogan, Lukashenko and Central Asia section is only in 000.
+    for only_a in ("Erdogan memberi tahu", "Lukashenko mengatakan", "Turkmenistan yang bukan"):
+        assert not any(only_a in p for p in covered)
+    assert 0.45 < cmp.alignment.coverage_a < 0.65
+    assert cmp.alignment.coverage_b > 0.85
+
+
+def test_each_repeat_aligns_with_the_same_passage(sample_library: Library) -> None:
+    cmp = compare(sample_library, "000", "001")
+    b = cmp.b.text
+    first = b.index("Putin mengatakan SCO")
+    second = b.index("Putin mengatakan SCO", first + 1)
+    starts_b = sorted(p.b_start for p in cmp.alignment.passages)
+    assert any(abs(s - first) < 5 for s in starts_b)
+    assert any(abs(s - second) < 5 for s in starts_b)
+    a_spans = {(p.a_start, p.a_end) for p in cmp.alignment.passages
+               if abs(p.b_start - first) < 5 or abs(p.b_start - second) < 5}
+    assert len(a_spans) == 1  # both repeats match the same passage of 000
+
+
+def test_translation_variants_are_equal_words_but_shown_as_changes(
+        sample_library: Library) -> None:
+    cmp = compare(sample_library, "000", "001")
+    a, b = cmp.a.text, cmp.b.text
+    changes = {(a[o.a_start:o.a_end], b[o.b_start:o.b_end])
+               for p in cmp.alignment.passages for o in p.ops if o.op != "equal"}
+    assert ("Tiongkok", "China") in changes
+    assert ("penyeimbang", "tandingan terhadap") in changes
+    assert ("sahabat", "teman") in changes
+
+
+def test_quotes_reused_with_small_changes(sample_library: Library) -> None:
+    cmp = compare(sample_library, "000", "002")
+    passages = cmp.alignment.passages
+    assert 2 <= len(passages) <= 5
+    joined_b = " ".join(p.b_text for p in passages)
+    assert "tidak menciptakan blok atau aliansi" in joined_b
+    assert "menjunjung tinggi aspirasi awal persahabatan" in joined_b
+    changes = {(cmp.a.text[o.a_start:o.a_end], cmp.b.text[o.b_start:o.b_end])
+               for p in passages for o in p.ops if o.op != "equal"}
+    assert ("kerja sama", "kerjasama") in changes
+    assert ("terbaiknya", "terbaik") in changes
+
+
+@pytest.mark.parametrize(("a", "b"), [("000", "003"), ("000", "004"), ("001", "003"),
+                                      ("001", "004"), ("002", "003"), ("002", "004"),
+                                      ("003", "004")])
+def test_different_events_share_nothing(sample_library: Library, a: str, b: str) -> None:
+    cmp = compare(sample_library, a, b)
+    assert cmp.alignment.passages == ()
+    assert cmp.alignment.coverage_a == cmp.alignment.coverage_b == 0
+
+
+def test_boilerplate_never_forms_passages(analyzer: Analyzer) -> None:
+    noise = "Baca juga: Putin bertemu Xi Jinping di Beijing membahas kerja sama ekonomi\n"
+    a = prepare_text("Cuaca cerah di Bandung hari ini.\n" + noise * 3, analyzer)
+    b = prepare_text("Harga beras naik di pasar Cianjur.\n" + noise * 3, analyzer)
+    assert align(a, b, analyzer).passages == ()
+
+
+def test_shared_names_alone_are_not_a_passage(analyzer: Analyzer) -> None:
+    a = prepare_text("Presiden Rusia Vladimir Putin dan Presiden China Xi Jinping tiba "
+                     "untuk menghadiri upacara peresmian bendungan baru.", analyzer)
+    b = prepare_text("Menurut laporan, Presiden Rusia Vladimir Putin dan Presiden China Xi "
+                     "Jinping membicarakan harga gandum dunia yang terus naik.", analyzer)
+    assert align(a, b, analyzer).passages == ()
+
+
+def test_minimum_length_is_configurable(analyzer: Analyzer) -> None:
+    a = prepare_text("Pemerintah menaikkan harga bahan bakar minyak bersubsidi mulai besok "
+                     "pagi di seluruh Indonesia.", analyzer)
+    b = prepare_text("Kabar terbaru: harga bahan bakar minyak bersubsidi mulai besok naik, "
+                     "kata menteri.", analyzer)
+    assert align(a, b, analyzer).passages == ()
+    short = AlignSettings(min_words=4, min_common_words=3)
+    assert len(align(a, b, analyzer, short).passages) == 1
+
+
+def test_unrelated_text_between_passages_is_not_swallowed(analyzer: Analyzer) -> None:
+    p1 = ("Gubernur Jawa Barat meresmikan jembatan gantung yang menghubungkan dua desa "
+          "terpencil di kabupaten Garut setelah pembangunan selama tiga tahun.")
+    p2 = ("Warga setempat menyambut gembira karena waktu tempuh ke pasar kecamatan kini "
+          "berkurang dari dua jam menjadi lima belas menit saja.")
+    filler = ("Sementara itu, tim sepak bola daerah memenangkan pertandingan final melawan "
+              "tamu dari Sulawesi dengan skor tiga lawan satu di stadion utama yang penuh.")
+    a = prepare_text(f"{p1}\n{filler}\n{p2}", analyzer)
+    b = prepare_text(f"{p1}\n{p2}", analyzer)
+    al = align(a, b, analyzer)
+    assert len(al.passages) == 2
+    for p in al.passages:
+        assert "sepak bola" not in p.a_text
+
+
+def test_paraphrased_copy_planted_in_unrelated_article_is_found(analyzer: Analyzer) -> None:
+    source = ("Badan Meteorologi memperingatkan bahwa hujan lebat disertai angin kencang "
+              "akan melanda wilayah pesisir selatan Jawa selama tiga hari ke depan, sehingga "
+              "nelayan diminta tidak melaut dan warga di daerah rawan longsor diminta "
+              "waspada terhadap kemungkinan banjir bandang.")
+    paraphrase = ("Badan Meteorologi mengingatkan bahwa hujan deras disertai angin kencang "
+                  "bakal melanda kawasan pesisir selatan Jawa selama tiga hari mendatang, "
+                  "sehingga para nelayan diminta tidak melaut dan penduduk di daerah rawan "
+                  "longsor diminta waspada terhadap kemungkinan banjir bandang.")
+    host = ("Harga cabai merah di pasar induk melonjak tajam menjelang akhir pekan. "
+            "Pedagang mengaku pasokan dari petani berkurang.\n"
+            f"{paraphrase}\n"
+            "Dinas perdagangan berjanji menggelar operasi pasar untuk menstabilkan harga.")
+    other = ("Tim nasional bulu tangkis berangkat ke Denmark untuk turnamen terbuka.\n"
+             f"{source}\nPelatih berharap para pemain pulang membawa gelar juara.")
+    al = align(prepare_text(host, analyzer), prepare_text(other, analyzer), analyzer)
+    assert len(al.passages) == 1
+    p = al.passages[0]
+    start = host.index(paraphrase)
+    assert abs(p.a_start - start) <= 2 and abs(p.a_end - (start + len(paraphrase))) <= 2
+    assert "cabai" not in p.a_text and "bulu tangkis" not in p.b_text
+    assert 0.6 < p.score < 1
+
+
+# -- properties ----------------------------------------------------------------------------
+
+WORDS = ("rumah sakit umum daerah menerima pasien banjir bandang dari desa sekitar sungai "
+         "gubernur meninjau lokasi pengungsian bantuan logistik dikirim tentara relawan "
+         "pemerintah pusat anggaran darurat sekolah ditutup sementara listrik padam jalan "
+         "rusak jembatan putus warga mengungsi ke masjid balai kota").split()
+OTHER = ("quantum zebra violin glacier nebula tundra orchid saxophone lantern meteor "
+         "harbor walrus compass falcon prism").split()
+
+
+def sentences(words: list[str], min_size: int = 1) -> st.SearchStrategy[str]:
+    sentence = st.lists(st.sampled_from(words), min_size=4, max_size=14).map(
+        lambda ws: " ".join(ws).capitalize() + ".")
+    paragraph = st.lists(sentence, min_size=1, max_size=4).map(" ".join)
+    return st.lists(paragraph, min_size=min_size, max_size=5).map("\n".join)
+
+
+PROPS = settings(max_examples=60, deadline=None,
+                 suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPS
+@given(sentences(WORDS), sentences(WORDS))
+def test_offsets_are_valid_and_texts_exact(analyzer: Analyzer, ta: str, tb: str) -> None:
+    al = align(prepare_text(ta, analyzer), prepare_text(tb, analyzer), analyzer)
+    for p in al.passages:
+        assert 0 <= p.a_start < p.a_end <= len(ta)
+        assert 0 <= p.b_start < p.b_end <= len(tb)
+        assert ta[p.a_start:p.a_end] == p.a_text
+        assert tb[p.b_start:p.b_end] == p.b_text
+        for o in p.ops:
+            assert p.a_start <= o.a_start <= o.a_end <= p.a_end
+            assert p.b_start <= o.b_start <= o.b_end <= p.b_end
+            assert o.op in {"equal", "replace", "insert", "delete"}
+    assert 0 <= al.coverage_a <= 1 and 0 <= al.coverage_b <= 1
+
+
+@PROPS
+@given(sentences(WORDS), sentences(WORDS))
+def test_compare_b_a_mirrors_compare_a_b(analyzer: Analyzer, ta: str, tb: str) -> None:
+    a, b = prepare_text(ta, analyzer), prepare_text(tb, analyzer)
+    assert align(b, a, analyzer) == align(a, b, analyzer).swapped()
+
+
+@PROPS
+@given(sentences(WORDS, min_size=2))
+def test_identical_texts_give_full_coverage(analyzer: Analyzer, text: str) -> None:
+    side = prepare_text(text, analyzer)
+    content = [t for t in side.tokens]
+    if len(content) < AlignSettings().min_words:
+        return  # too short to be a passage at all
+    al = align(side, prepare_text(text, analyzer), analyzer)
+    assert al.coverage_a == 1.0 and al.coverage_b == 1.0
+
+
+@PROPS
+@given(sentences(WORDS), sentences(OTHER))
+def test_no_shared_words_no_passage(analyzer: Analyzer, ta: str, tb: str) -> None:
+    al = align(prepare_text(ta, analyzer), prepare_text(tb, analyzer), analyzer)
+    assert al.passages == () and al.coverage_a == 0 and al.coverage_b == 0
+
+
+def test_planted_passages_in_random_articles(analyzer: Analyzer) -> None:
+    """A copy planted at a random place in filler of another vocabulary is found exactly."""
+    rng = random.Random(7)
+    for _ in range(20):
+        passage = " ".join(rng.choice(WORDS) for _ in range(rng.randint(15, 40))) + "."
+        before = " ".join(rng.choice(OTHER) for _ in range(rng.randint(0, 60)))
+        after = " ".join(rng.choice(OTHER) for _ in range(rng.randint(0, 60)))
+        host = f"{before} {passage} {after}".strip()
+        al = align(prepare_text(host, analyzer), prepare_text(passage, analyzer), analyzer)
+        assert len(al.passages) >= 1
+        start = host.index(passage)
+        assert min(p.a_start for p in al.passages) == start
+        assert max(p.a_end for p in al.passages) == start + len(passage)
+        assert al.coverage_b == 1.0

@@ -1,0 +1,88 @@
+from pathlib import Path
+
+import pytest
+
+from index import Analyzer, ConfigError, load_vocabulary, split_words, stem
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("menegaskan", "tegas"),  # snowball's Indonesian stemmer says "egas"
+        ("menandai", "tanda"),  # and "anda" here
+        ("pertemuan", "temu"),
+        ("bertemu", "temu"),
+        ("kemitraan", "mitra"),
+        ("persahabatan", "sahabat"),
+        ("terbaiknya", "baik"),
+        ("kepentingan", "penting"),
+        ("meetings", "meet"),  # a word the Indonesian dictionary cannot explain: English
+        ("kapal", "kapal"),  # a known Indonesian root is never touched by the English stemmer
+    ],
+)
+def test_stemming(word: str, expected: str) -> None:
+    assert stem(word) == expected
+
+
+def terms(analyzer: Analyzer, text: str) -> list[str]:
+    return analyzer.query_terms(text)
+
+
+def test_variant_spellings_meet(analyzer: Analyzer) -> None:
+    assert terms(analyzer, "kerja sama") == terms(analyzer, "kerjasama") == ["kerjasama"]
+    assert terms(analyzer, "Kerja-sama") == ["kerjasama"]
+    china = {w: terms(analyzer, w) for w in ("Tiongkok", "China", "Cina", "RRT")}
+    assert len({tuple(v) for v in china.values()}) == 1
+    assert terms(analyzer, "SCO") == terms(analyzer, "CSO")
+    assert terms(analyzer, "Rusia") == terms(analyzer, "Russia")
+
+
+def test_stop_words_dropped_but_kerja_sama_kept(analyzer: Analyzer) -> None:
+    assert terms(analyzer, "yang dan di dari the of") == []
+    assert terms(analyzer, "kerja") == ["kerja"]
+    assert terms(analyzer, "sama") == ["sama"]
+
+
+def test_acronym_only_in_capitals(analyzer: Analyzer) -> None:
+    assert terms(analyzer, "sekutu AS") == terms(analyzer, "sekutu Amerika Serikat")
+    assert terms(analyzer, "as good as") == ["good"]
+
+
+def test_offsets_point_into_the_text(analyzer: Analyzer) -> None:
+    text = "“Kerja sama ini,” kata Presiden China-Rusia… negara-negara António."
+    found = analyzer.terms(text)
+    assert [text[t.start : t.end] for t in found] == [
+        "Kerja sama", "ini", "kata", "Presiden", "China", "Rusia", "negara-negara", "António"]
+    assert found[0].text == "kerjasama"
+    assert found[-1].text == "antonio"
+
+
+def test_names_are_flagged_even_at_sentence_start(analyzer: Analyzer) -> None:
+    text = "Putin tiba. Kemudian Putin bertemu presiden."
+    by_surface = {text[t.start : t.end]: t for t in analyzer.terms(text)}
+    assert by_surface["Putin"].name
+    assert not by_surface["Kemudian"].name
+    assert not by_surface["presiden"].name
+
+
+def test_reduplication_is_one_word() -> None:
+    words = [w.folded for w in split_words("negara-negara China-Rusia Xi's")]
+    assert words == ["negara", "china", "rusia", "xi"]
+
+
+def test_user_variant_file_extends_the_list(tmp_path: Path) -> None:
+    extra = tmp_path / "variants.toml"
+    extra.write_text('[variants]\njokowi = ["joko widodo", "jokowi"]\n', encoding="utf-8")
+    analyzer = Analyzer(load_vocabulary(extra))
+    assert analyzer.query_terms("Joko Widodo") == analyzer.query_terms("Jokowi") == ["jokowi"]
+    assert analyzer.fingerprint != Analyzer(load_vocabulary(None)).fingerprint
+
+
+def test_bad_variant_file_is_a_clear_error(tmp_path: Path) -> None:
+    extra = tmp_path / "variants.toml"
+    extra.write_text("[variants\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_vocabulary(extra)
+    extra.write_text('[variants]\nx = "y"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="list of spellings"):
+        load_vocabulary(extra)

@@ -1,0 +1,107 @@
+"""Every bad input: a clear one-line reason, nothing lost, everything else still indexed."""
+
+from pathlib import Path
+
+import pytest
+
+from index import CorpusError, Library, Limits
+
+
+def build(corpus: Path, tmp_path: Path, limits: Limits | None = None) -> Library:
+    return Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"), limits=limits)
+
+
+def reasons(lib: Library, **kwargs) -> dict[str, str]:
+    return {s.path: s.reason for s in lib.update(**kwargs).skipped}
+
+
+def test_missing_corpus_folder(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="corpus folder not found"):
+        Library.open(tmp_path / "nope", tmp_path / "ix")
+
+
+def test_corpus_is_a_file(tmp_path: Path) -> None:
+    f = tmp_path / "file.txt"
+    f.write_text("x", encoding="utf-8")
+    with pytest.raises(CorpusError, match="not a folder"):
+        Library.open(f, tmp_path / "ix")
+
+
+def test_empty_corpus_folder(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    lib = build(tmp_path / "empty", tmp_path)
+    with pytest.raises(CorpusError, match="corpus folder is empty"):
+        lib.update()
+    assert not lib.exists()
+
+
+def test_folder_without_articles(tmp_path: Path) -> None:
+    folder = tmp_path / "pics"
+    folder.mkdir()
+    (folder / "a.png").write_bytes(b"\x89PNG")
+    with pytest.raises(CorpusError, match="none of its 1 files is a supported type"):
+        build(folder, tmp_path).update()
+
+
+def test_bad_files_are_skipped_with_reasons(corpus: Path, tmp_path: Path, monkeypatch) -> None:
+    (corpus / "binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04" * 100)
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "blank.md").write_text("  \n\n\t\n", encoding="utf-8")
+    (corpus / "big.txt").write_text("kata " * 5000, encoding="utf-8")
+    (corpus / "latin1.txt").write_bytes(
+        "Menteri Keuangan menyampaikan pidato tentang ekonomi dan anggaran negara. "
+        "Café résumé à Paris était très agréable pour les délégués étrangers.".encode("cp1252"))
+    (corpus / "secret.txt").write_text("rahasia", encoding="utf-8")
+    (corpus / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (corpus / ".hidden.txt").write_text("tersembunyi", encoding="utf-8")
+
+    import index.textio as textio
+
+    real_open = Path.open
+
+    def guarded_open(self: Path, *args, **kwargs):
+        if self.name == "secret.txt":
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(textio.Path, "open", guarded_open)
+    lib = build(corpus, tmp_path, Limits(max_text_bytes=20_000))
+    got = reasons(lib)
+    assert got["binary.txt"] == "binary file, not text"
+    assert got["empty.txt"] == "empty file"
+    assert got["blank.md"] == "empty file"
+    assert got["big.txt"].startswith("too large")
+    assert got["secret.txt"] == "unreadable: permission denied"
+    assert got["notes.pdf"] == "unsupported file type (.pdf)"
+    assert ".hidden.txt" not in got
+    assert "latin1.txt" not in got
+    # Everything else went in, including the file in another encoding.
+    assert lib.search("Erdogan").total == 2
+    hit = lib.search("délégués").hits[0]
+    assert hit.id == "latin1.txt"
+    assert "Café résumé" in lib.article("latin1.txt").text
+    assert all("\n" not in reason for reason in got.values())
+
+
+def test_skipped_files_are_reported_again_without_rereading(corpus: Path,
+                                                          tmp_path: Path) -> None:
+    (corpus / "binary.txt").write_bytes(b"\x00" * 64)
+    lib = build(corpus, tmp_path)
+    assert "binary.txt" in reasons(lib)
+    rep = lib.update()
+    assert [s.path for s in rep.skipped] == ["binary.txt"]
+    assert rep.unchanged == 5
+
+
+def test_file_becoming_bad_drops_its_article(corpus: Path, tmp_path: Path) -> None:
+    lib = build(corpus, tmp_path)
+    lib.update()
+    target = next(corpus.glob("000_*.txt"))
+    target.write_bytes(b"")
+    st = target.stat()
+    import os
+
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns + 10**10))
+    rep = lib.update()
+    assert rep.removed == [target.name]
+    assert lib.search("Lukashenko").total == 1  # only 002 now

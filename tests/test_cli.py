@@ -1,0 +1,133 @@
+"""The installed `newsreader` command, run as a user would, in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE, sample_id
+
+
+def newsreader_bin() -> str:
+    local = Path(sys.executable).parent / "newsreader"
+    found = str(local) if local.exists() else shutil.which("newsreader")
+    if not found:
+        pytest.skip("the newsreader command is not installed")
+    return found
+
+
+def run(*args: str, env_extra: dict[str, str] | None = None, timeout: float = 120,
+        check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1", **(env_extra or {})}
+    proc = subprocess.run([newsreader_bin(), *args], capture_output=True, text=True,
+                          env=env, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"exit {proc.returncode}: {proc.stderr}")
+    return proc
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess[str], needle: str) -> None:
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("newsreader: ")
+    assert needle in lines[0]
+
+
+def test_index_search_show_on_bundled_corpus() -> None:
+    first = run("index", "--json")
+    report = json.loads(first.stdout)
+    assert len(report["added"]) == 5 and report["skipped"] == []
+    again = json.loads(run("index", "--json").stdout)
+    assert again["unchanged"] == 5 and again["added"] == []
+
+    hits = json.loads(run("search", "Erdogan", "--json").stdout)
+    assert sorted(h["id"][:3] for h in hits["hits"]) == ["000", "002"]
+    hit = hits["hits"][0]
+    assert set(hit) >= {"id", "path", "title", "outlet", "date", "score", "snippet",
+                        "highlights"}
+    text = (SAMPLE / hit["path"]).read_text(encoding="utf-8")
+    for h in hit["highlights"]:
+        assert text[h["start"] : h["end"]] == "Erdogan"
+
+    plain = run("search", "Erdgan").stdout
+    assert "Did you mean: Erdogan?" in plain
+
+    shown = json.loads(run("show", "002", "--json").stdout)
+    assert shown["outlet"] == "Tribunnews.com" and shown["author"] == "Namira Yunia"
+    for p in shown["paragraphs"]:
+        assert shown["text"][p["start"] : p["end"]].strip()
+    reading = run("show", "001").stdout
+    assert "loading..." not in reading and "Foto/AP" not in reading
+    assert "loading..." in run("show", "001", "--raw").stdout
+
+
+def test_compare_related_overlaps_json() -> None:
+    cmp = json.loads(run("compare", "000", "001", "--json").stdout)
+    assert {"a", "b", "coverage_a", "coverage_b", "passages"} <= set(cmp)
+    a_text = (SAMPLE / cmp["a"]["path"]).read_text(encoding="utf-8")
+    b_text = (SAMPLE / cmp["b"]["path"]).read_text(encoding="utf-8")
+    assert cmp["passages"]
+    for p in cmp["passages"]:
+        assert a_text[p["a_start"] : p["a_end"]] == p["a_text"]
+        assert b_text[p["b_start"] : p["b_end"]] == p["b_text"]
+        assert {o["op"] for o in p["ops"]} <= {"equal", "replace", "insert", "delete"}
+    mirrored = json.loads(run("compare", "001", "000", "--json").stdout)
+    assert mirrored["coverage_a"] == cmp["coverage_b"]
+
+    related = json.loads(run("related", "000", "--json").stdout)
+    assert [r["id"][:3] for r in related["related"]] == ["001", "002"]
+    overlaps = json.loads(run("overlaps", "--json", "--min-coverage", "0.5").stdout)
+    assert [(p["a"]["id"][:3], p["b"]["id"][:3]) for p in overlaps["pairs"]] == [
+        ("000", "001")]
+
+    side_by_side = run("compare", "000", "002").stdout
+    assert "shared passage" in side_by_side and "①" in side_by_side
+
+
+def test_bad_input_gives_one_line_errors(tmp_path: Path) -> None:
+    assert_one_line_error(run("index", str(tmp_path / "missing"), check=False),
+                          "corpus folder not found")
+    (tmp_path / "empty").mkdir()
+    assert_one_line_error(run("index", str(tmp_path / "empty"), check=False),
+                          "corpus folder is empty")
+    assert_one_line_error(run("search", '"unclosed', check=False), "quotation mark")
+    assert_one_line_error(run("search", "foo:bar", check=False), "unknown field")
+    assert_one_line_error(run("show", "nope", check=False), 'no article "nope"')
+    assert_one_line_error(run("compare", "000", "000", check=False), "same article")
+    assert_one_line_error(run("related", "zzz", check=False), 'no article "zzz"')
+
+
+def test_index_reports_skipped_files(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    shutil.copytree(SAMPLE, corpus)
+    (corpus / "bin.txt").write_bytes(b"\x00\x01" * 50)
+    proc = run("index", str(corpus))
+    assert "bin.txt" in proc.stdout and "binary file" in proc.stdout
+    assert "5" in proc.stdout
+
+
+def test_damaged_index_is_one_line_and_rebuild_fixes_it(tmp_path: Path) -> None:
+    ix = tmp_path / "ix"
+    run("index", "--index-dir", str(ix))
+    for toc in (ix / "text").glob("_MAIN_*.toc"):
+        toc.write_bytes(b"junk")
+    proc = run("search", "Putin", "--index-dir", str(ix), check=False)
+    assert_one_line_error(proc, "--rebuild")
+    run("index", "--rebuild", "--index-dir", str(ix))
+    assert json.loads(run("search", "Erdogan", "--json", "--index-dir", str(ix)).stdout)[
+        "total"] == 2
+
+
+def test_show_accepts_a_path(tmp_path: Path) -> None:
+    path = SAMPLE / sample_id("004")
+    shown = json.loads(run("show", str(path), "--json").stdout)
+    assert shown["id"] == sample_id("004")
+    assert shown["date"] == "2023-10-18T12:12+07:00"

@@ -1,0 +1,128 @@
+from pathlib import Path
+
+import pytest
+
+from index import Analyzer, Article, Kind, parse_article
+from index.segment import paragraph_spans
+from tests.conftest import SAMPLE
+
+
+def load(analyzer: Analyzer, prefix: str) -> Article:
+    path = next(SAMPLE.glob(f"{prefix}_*.txt"))
+    text = path.read_text(encoding="utf-8")
+    return parse_article(path.name, path.name, text, analyzer.vocabulary)
+
+
+def texts(article: Article, flag) -> list[str]:
+    return [article.paragraph_text(p) for p in article.paragraphs if flag(p)]
+
+
+def test_title_from_a_short_first_line(analyzer: Analyzer) -> None:
+    art = load(analyzer, "001")
+    assert art.meta.title == (
+        "4 Strategi Putin dan Xi Jinping Perkuat Aliansi Pertahanan CSO untuk Melawan NATO")
+    span = art.meta.title_span
+    assert art.text[span.start : span.end] == art.meta.title
+
+
+@pytest.mark.parametrize("prefix", ["000", "002", "003", "004"])
+def test_no_title_is_invented(analyzer: Analyzer, prefix: str) -> None:
+    # 000 opens with a long sentence, 002 with a byline, 003 with a two-word heading,
+    # 004 with a dateline: none of them is a headline.
+    assert load(analyzer, prefix).meta.title is None
+
+
+def test_outlet_and_author_from_byline(analyzer: Analyzer) -> None:
+    art = load(analyzer, "002")
+    assert art.meta.outlet == "Tribunnews.com"
+    assert art.meta.author == "Namira Yunia"
+    assert art.paragraphs[0].kind == Kind.META
+
+
+def test_dates(analyzer: Analyzer) -> None:
+    art4 = load(analyzer, "004")
+    assert art4.meta.date == "2023-10-18T12:12+07:00"
+    span = art4.meta.date_span
+    assert art4.text[span.start : span.end].startswith("Okt 18, 2023 12:12")
+    art1 = load(analyzer, "001")
+    assert art1.meta.date == "2024-07-03"
+    assert art1.text[art1.meta.date_span.start : art1.meta.date_span.end] == "Rabu (3/7/2024)"
+    for prefix in ("000", "002", "003"):  # no full date near the top ("24 Februari" has no year)
+        assert load(analyzer, prefix).meta.date is None
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_language_and_unknowns(analyzer: Analyzer, prefix: str) -> None:
+    art = load(analyzer, prefix)
+    assert art.meta.language == "id"
+    if prefix != "002":
+        assert art.meta.outlet is None and art.meta.author is None
+
+
+def test_english_is_detected(analyzer: Analyzer) -> None:
+    text = "The presidents met in Astana. They said the partnership was at its best.\n" * 3
+    assert parse_article("x", "x", text, analyzer.vocabulary).meta.language == "en"
+
+
+def test_boilerplate_is_flagged_not_removed(analyzer: Analyzer) -> None:
+    art1 = load(analyzer, "001")
+    noise = texts(art1, lambda p: p.boilerplate)
+    assert "loading..." in noise and "Foto/AP" in noise and noise.count("A") == 3
+    art2 = load(analyzer, "002")
+    assert all(t.startswith("Baca juga:") for t in texts(art2, lambda p: p.boilerplate))
+    assert len(texts(art2, lambda p: p.boilerplate)) == 2
+    assert texts(load(analyzer, "003"), lambda p: p.boilerplate) == [
+        "Post a Comment", "Previous Post Next Post"]
+    assert texts(load(analyzer, "004"), lambda p: p.boilerplate) == ["Tags"]
+    assert texts(load(analyzer, "000"), lambda p: p.boilerplate) == ["Sumber"]
+    # Flagged text stays in the original.
+    assert "loading..." in art1.text and "loading..." not in art1.body_text
+
+
+def test_self_repeats(analyzer: Analyzer) -> None:
+    art1 = load(analyzer, "001")
+    repeats = [p for p in art1.paragraphs if p.repeat_of is not None]
+    assert len(repeats) >= 9
+    for p in repeats:
+        original = art1.paragraphs[p.repeat_of]
+        assert art1.paragraph_text(original) == art1.paragraph_text(p)
+        assert p.hidden
+    art4 = load(analyzer, "004")
+    assert len([p for p in art4.paragraphs if p.repeat_of is not None]) == 1
+
+
+def test_paragraph_offsets_cover_every_line(analyzer: Analyzer) -> None:
+    for prefix in ("000", "001", "002", "003", "004"):
+        art = load(analyzer, prefix)
+        lines = [ln.strip() for ln in art.text.splitlines() if ln.strip()]
+        assert [art.paragraph_text(p) for p in art.paragraphs] == lines
+
+
+def test_flat_text_is_split_into_paragraphs() -> None:
+    sentence = "Gubernur meresmikan jembatan baru di kota itu pada hari Senin pagi. "
+    text = (sentence * 6).strip() + ".,Paragraf kedua dimulai di sini. " + sentence * 6
+    spans = paragraph_spans(text)
+    assert len(spans) >= 2
+    assert all(text[s.start : s.end].strip() == text[s.start : s.end] for s in spans)
+    assert text[spans[1].start :].startswith("Paragraf kedua")
+
+
+def test_hard_wrapped_text_is_joined() -> None:
+    text = ("This paragraph was wrapped\nat a fixed width and goes\non over lines until it\n"
+            "ends here.\n\nA second one\nfollows it.\n")
+    spans = paragraph_spans(text)
+    assert len(spans) == 2
+    assert text[spans[0].start : spans[0].end].endswith("ends here.")
+
+
+def test_display_title_falls_back_to_first_words(analyzer: Analyzer) -> None:
+    art = load(analyzer, "000")
+    assert art.display_title.startswith("Presiden Rusia Vladimir Putin")
+    assert art.display_title.endswith("…")
+
+
+def test_json_round_trip(analyzer: Analyzer, tmp_path: Path) -> None:
+    from index.model import article_from_json
+
+    art = load(analyzer, "001")
+    assert article_from_json(art.to_json(), art.text) == art

@@ -1,0 +1,196 @@
+import os
+from pathlib import Path
+
+import pytest
+
+from index import IndexDamagedError, IndexLockedError, Library
+from index import library as library_module
+from tests.conftest import sample_id
+
+
+def tree(folder: Path) -> dict[str, tuple[int, bytes]]:
+    return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def touch_later(path: Path) -> None:
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+
+
+def test_first_run_adds_everything_second_run_reads_nothing(library: Library,
+                                                            monkeypatch) -> None:
+    first = library.update()
+    assert len(first.added) == 5 and not first.updated and not first.removed
+    reads: list[str] = []
+    original = library_module.read_source
+
+    def spy(root, source, *args, **kwargs):
+        reads.append(source.path)
+        return original(root, source, *args, **kwargs)
+
+    monkeypatch.setattr(library_module, "read_source", spy)
+    second = library.update()
+    assert second.unchanged == 5 and not second.added and not second.updated
+    assert reads == []
+
+
+def test_add_change_delete(library: Library, corpus: Path) -> None:
+    library.update()
+    (corpus / "sub").mkdir()
+    (corpus / "sub" / "new.txt").write_text(
+        "Judul Berita Baru Tentang Gempa\nGempa mengguncang kota Padang pada pagi hari.\n",
+        encoding="utf-8")
+    changed = corpus / sample_id("003")
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nParagraf tambahan soal "
+                       "Kamboja.\n", encoding="utf-8")
+    touch_later(changed)
+    (corpus / sample_id("004")).unlink()
+    rep = library.update()
+    assert rep.added == ["sub/new.txt"]
+    assert rep.updated == [sample_id("003")]
+    assert rep.removed == [sample_id("004")]
+    assert rep.unchanged == 3
+    assert [h.id for h in library.search("Padang").hits] == ["sub/new.txt"]
+    assert [h.id for h in library.search("Kamboja").hits] == [sample_id("003")]
+    assert library.search("Lavrov").total == 0  # only 004 mentioned him
+
+
+def test_touched_but_unchanged_is_not_reanalysed(library: Library, corpus: Path,
+                                                 monkeypatch) -> None:
+    library.update()
+    touch_later(corpus / sample_id("000"))
+    calls: list[str] = []
+    original = library_module.read_source
+    monkeypatch.setattr(library_module, "read_source",
+                        lambda root, src, *a, **k: calls.append(src.path) or original(
+                            root, src, *a, **k))
+    rep = library.update()
+    assert rep.unchanged == 5 and calls == []
+    assert not library.pending().stale
+
+
+def test_pending_reports_staleness(library: Library, corpus: Path) -> None:
+    assert library.pending().stale
+    library.update()
+    assert not library.pending().stale
+    (corpus / "x.txt").write_text("Sebuah artikel baru tentang banjir di Jakarta.\n",
+                                  encoding="utf-8")
+    assert library.pending().new == 1
+
+
+def test_rebuild_starts_from_scratch(library: Library) -> None:
+    library.update()
+    rep = library.update(rebuild=True)
+    assert rep.rebuilt and len(rep.added) == 5
+    assert library.search("Erdogan").total == 2
+
+
+def test_corpus_folder_is_never_written(library: Library, corpus: Path) -> None:
+    before = tree(corpus)
+    library.update()
+    library.search("Putin")
+    library.update(rebuild=True)
+    assert tree(corpus) == before
+
+
+def test_interrupted_update_keeps_last_commit(library: Library, corpus: Path) -> None:
+    library.update()
+    for k in range(3):
+        (corpus / f"extra{k}.txt").write_text(f"Berita tambahan nomor {k} tentang pemilu "
+                                              "di Jawa Barat.\n", encoding="utf-8")
+    seen: list[int] = []
+
+    def stop() -> bool:
+        seen.append(1)
+        return len(seen) > 1  # let one file through, then stop
+
+    rep = library.update(should_stop=stop)
+    assert rep.interrupted
+    library.close()
+    # Nothing of the interrupted batch was committed; the old index answers as before.
+    assert library.search("Erdogan").total == 2
+    assert library.search("pemilu").total == 0
+    rep = library.update()
+    assert len(rep.added) == 3
+
+
+def test_crash_during_update_keeps_last_commit(library: Library, corpus: Path,
+                                               monkeypatch) -> None:
+    library.update()
+    (corpus / "crash.txt").write_text("Artikel tentang gunung Merapi yang meletus.\n",
+                                      encoding="utf-8")
+    (corpus / "crash2.txt").write_text("Artikel kedua tentang Merapi.\n", encoding="utf-8")
+    original = library_module.read_source
+    count = {"n": 0}
+
+    def explode(root, src, *args, **kwargs):
+        count["n"] += 1
+        if count["n"] == 2:
+            raise KeyboardInterrupt
+        return original(root, src, *args, **kwargs)
+
+    monkeypatch.setattr(library_module, "read_source", explode)
+    with pytest.raises(KeyboardInterrupt):
+        library.update()
+    monkeypatch.setattr(library_module, "read_source", original)
+    library.close()
+    assert library.search("Merapi").total == 0
+    assert library.search("Erdogan").total == 2
+    assert len(library.update().added) == 2
+
+
+def test_interrupted_rebuild_keeps_old_index(library: Library) -> None:
+    library.update()
+    rep = library.update(rebuild=True, should_stop=lambda: True)
+    assert rep.interrupted
+    assert library.search("Erdogan").total == 2
+    assert not library.index_dir.with_name(library.index_dir.name + ".rebuild").exists()
+
+
+def test_second_writer_is_refused(library: Library, corpus: Path, tmp_path: Path) -> None:
+    library.update()
+    other = Library.open(corpus, library.index_dir, variants=Path("/nonexistent"))
+    (corpus / "late.txt").write_text("Artikel yang datang terlambat.\n", encoding="utf-8")
+
+    def try_other(done: int, total: int, path: str) -> None:
+        with pytest.raises(IndexLockedError, match="another newsreader process"):
+            other.update()
+
+    library.update(progress=try_other)
+
+
+def test_damaged_index_is_reported_and_rebuild_recovers(library: Library) -> None:
+    library.update()
+    library.close()
+    text_dir = library.index_dir / "text"
+    for toc in text_dir.glob("_MAIN_*.toc"):
+        toc.write_bytes(b"garbage")
+    with pytest.raises(IndexDamagedError, match="--rebuild"):
+        library.search("Putin")
+    library.close()
+    rep = library.update(rebuild=True)
+    assert rep.rebuilt
+    assert library.search("Erdogan").total == 2
+
+
+def test_damaged_catalog_is_reported(library: Library) -> None:
+    library.update()
+    library.close()
+    for f in library.index_dir.glob("catalog.sqlite*"):
+        f.unlink()
+    library.catalog_path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(IndexDamagedError, match="damaged"):
+        library.search("Putin")
+    library.close()
+    assert library.update(rebuild=True).rebuilt
+
+
+def test_variant_change_triggers_rebuild(corpus: Path, tmp_path: Path) -> None:
+    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"))
+    lib.update()
+    extra = tmp_path / "variants.toml"
+    extra.write_text('[variants]\nputin = ["vladimir putin"]\n', encoding="utf-8")
+    lib2 = Library.open(corpus, tmp_path / "ix", variants=extra)
+    assert lib2.pending().rebuild_reason
+    assert lib2.update().rebuilt

@@ -1,0 +1,62 @@
+"""Related articles and corpus overlaps, answered from the shingle postings."""
+
+from pathlib import Path
+
+from index import Library
+import index.library as library_module
+from tests.conftest import sample_id
+
+
+def related_ids(lib: Library, ref: str) -> list[str]:
+    return [r.id[:3] for r in lib.related(sample_id(ref))[1]]
+
+
+def test_related_ranked_by_coverage(sample_library: Library) -> None:
+    assert related_ids(sample_library, "000") == ["001", "002"]
+    assert related_ids(sample_library, "001") == ["000", "002"]
+    assert sorted(related_ids(sample_library, "002")) == ["000", "001"]
+    _, found = sample_library.related(sample_id("000"))
+    coverages = [r.alignment.coverage_a for r in found]
+    assert coverages == sorted(coverages, reverse=True)
+
+
+def test_unrelated_articles_have_no_related(sample_library: Library) -> None:
+    assert related_ids(sample_library, "003") == []
+    assert related_ids(sample_library, "004") == []
+
+
+def test_overlaps_lists_each_sharing_pair_once(sample_library: Library) -> None:
+    pairs = {(o.a[:3], o.b[:3]) for o in sample_library.overlaps()}
+    assert pairs == {("000", "001"), ("000", "002"), ("001", "002")}
+    strong = sample_library.overlaps(min_coverage=0.5)
+    assert [(o.a[:3], o.b[:3]) for o in strong] == [("000", "001")]
+
+
+def test_related_never_aligns_every_pair(sample_library: Library, monkeypatch) -> None:
+    calls: list[int] = []
+    original = library_module.align
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(library_module, "align", counting)
+    sample_library.related(sample_id("003"))
+    assert calls == []  # 003 shares no 3-gram run with anyone: nothing to align
+    sample_library.related(sample_id("000"))
+    assert len(calls) == 2  # only the two articles sharing 3-grams with 000 are aligned
+
+
+def test_related_follows_incremental_updates(library: Library, corpus: Path) -> None:
+    library.update()
+    source = library.article(sample_id("003")).text
+    quote = source[source.index("Rekaman yang dirilis"):].split("\n")[0]
+    (corpus / "copy.txt").write_text(
+        "Berita Ekonomi Hari Ini Dari Jakarta\n"
+        "Harga emas naik tajam di pasar Jakarta pada perdagangan pagi.\n" + quote + "\n"
+        "Para analis memperkirakan harga akan stabil pekan depan.\n", encoding="utf-8")
+    library.update()
+    assert [r.id for r in library.related(sample_id("003"))[1]] == ["copy.txt"]
+    (corpus / "copy.txt").unlink()
+    library.update()
+    assert library.related(sample_id("003"))[1] == []

@@ -1,0 +1,244 @@
+"""The article on show: title, a metadata line, then the paragraphs, with the query's hits
+highlighted. `n` / `N` step through the hits; hidden paragraphs (boilerplate, bylines,
+paragraphs the article repeats) come and go with `show_hidden`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.geometry import Region
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from index import Article, Kind, Paragraph, Span
+from tui import keymap
+from tui.engine import Reading
+from tui.widgets import styles
+
+try:  # the wrapping Content itself uses, to find the line a hit falls on
+    from rich._wrap import divide_line
+except ImportError:  # pragma: no cover - a Rich without it: fall back to an estimate
+    divide_line = None
+
+LANGUAGES = {"id": "Indonesian", "en": "English"}
+
+
+def meta_line(article: Article) -> Content:
+    m = article.meta
+    bits = [m.outlet, m.author, m.date, f"{article.word_count} words",
+            LANGUAGES.get(m.language or "", m.language)]
+    return Content(" · ".join(b for b in bits if b)).stylize(styles.MUTED)
+
+
+def hidden_tag(p: Paragraph) -> str:
+    tags = []
+    if p.boilerplate:
+        tags.append("boilerplate")
+    if p.repeat_of is not None:
+        tags.append(f"repeats ¶{p.repeat_of + 1}")
+    if p.kind in (Kind.TITLE, Kind.META):
+        tags.append(str(p.kind))
+    return "[" + ", ".join(tags) + "] "
+
+
+@dataclass
+class Block:
+    """One widget's worth of article text: `start`/`end` into the article, `lead` the
+    characters of label drawn before it."""
+
+    widget: Static
+    start: int
+    end: int
+    base: Content
+    lead: int = 0
+
+
+class ArticleView(VerticalScroll, can_focus=True):
+    BINDINGS: ClassVar[list[BindingType]] = keymap.ARTICLE
+
+    show_hidden: reactive[bool] = reactive(False)
+    current: reactive[int | None] = reactive(None, init=False)  # index into `hits`
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.reading: Reading | None = None
+        self.hits: list[Span] = []  # the hits in the text on show, in text order
+        self.hidden_hits = 0  # hits inside paragraphs the toggle would reveal
+        self._blocks: list[Block] = []
+
+    @property
+    def article(self) -> Article | None:
+        return self.reading.article if self.reading else None
+
+    def on_mount(self) -> None:
+        self.border_title = "Article"
+        self.show_message("Choose an article from the results.")
+
+    # -- content --------------------------------------------------------------------------
+    def show_message(self, text: str) -> None:
+        self.reading = None
+        self.hits = []
+        self._blocks = []
+        self.border_subtitle = ""
+        self.remove_children()
+        self.mount(Static(Content(text).stylize(styles.MUTED), classes="message"))
+
+    def show(self, reading: Reading) -> None:
+        same = self.reading is not None and self.reading.article.id == reading.article.id
+        self.reading = reading
+        self._rebuild(keep_place=same)
+        if not same:
+            self.scroll_home(animate=False, immediate=True)
+
+    def watch_show_hidden(self) -> None:
+        if self.reading is not None:
+            self._rebuild(keep_place=True)
+
+    def _rebuild(self, *, keep_place: bool) -> None:
+        assert self.reading is not None
+        article = self.reading.article
+        anchor = self._first_visible_offset() if keep_place else None
+        blocks = self._blocks_for(article)
+        shown = [(b.start, b.end) for b in blocks if b.end > b.start]
+        all_hits = self.reading.hits
+        self.hits = [h for h in all_hits if any(a <= h.start < z for a, z in shown)]
+        self.hidden_hits = len(all_hits) - len(self.hits) if not self.show_hidden else 0
+        self._blocks = blocks
+        for block in blocks:
+            block.widget.update(self._render_block(block, None))
+        with self.app.batch_update():
+            self.remove_children()
+            self.mount_all([b.widget for b in blocks])
+        self.set_reactive(ArticleView.current, None)
+        self._update_counter()
+        if anchor is not None:
+            self.call_after_refresh(self._scroll_to_offset, anchor, False)
+
+    def _blocks_for(self, article: Article) -> list[Block]:
+        m = article.meta
+        title = Content(article.display_title).stylize(styles.TITLE)
+        if m.title and m.title_span:
+            title_block = Block(Static(classes="title"), m.title_span.start, m.title_span.end,
+                                title)
+        else:  # a stand-in title built from the first words; no hits to show in it
+            title_block = Block(Static(classes="title"), 0, 0, title.stylize("italic"))
+        blocks = [title_block, Block(Static(classes="meta"), 0, 0, meta_line(article))]
+        hidden = sum(1 for p in article.paragraphs if p.hidden and p.kind != Kind.TITLE)
+        if hidden and not self.show_hidden:
+            note = f"{hidden} hidden paragraph{'s' if hidden != 1 else ''} (b shows them)"
+            blocks.append(Block(Static(classes="note"), 0, 0, Content(note).stylize(
+                styles.TAG)))
+        for p in article.paragraphs:
+            if p.kind == Kind.TITLE and m.title_span:
+                continue  # already on show as the heading
+            if p.hidden and not self.show_hidden:
+                continue
+            body = Content(article.paragraph_text(p))
+            classes = "paragraph"
+            lead = 0
+            if p.hidden:
+                tag = hidden_tag(p)
+                body = Content(tag).stylize(styles.TAG) + body.stylize(styles.HIDDEN)
+                lead = len(tag)
+                classes += " hidden"
+            elif p.kind == Kind.HEADING:
+                body = body.stylize("bold")
+            blocks.append(Block(Static(classes=classes), p.start, p.end, body, lead))
+        return blocks
+
+    def _render_block(self, block: Block, current: Span | None) -> Content:
+        content = block.base
+        for h in self.reading.hits if self.reading else ():
+            if block.start <= h.start < block.end:
+                style = styles.CURRENT_HIT if h == current else styles.HIT
+                off = block.lead + h.start - block.start
+                content = content.stylize(style, off, off + h.end - h.start)
+        return content
+
+    # -- hits -----------------------------------------------------------------------------
+    def _update_counter(self) -> None:
+        n = len(self.hits)
+        extra = f" (+{self.hidden_hits} hidden)" if self.hidden_hits else ""
+        if not self.reading or not (n or self.hidden_hits):
+            self.border_subtitle = ""
+        elif self.current is None:
+            self.border_subtitle = f"{n} hit{'s' if n != 1 else ''}{extra} · n/N"
+        else:
+            self.border_subtitle = f"hit {self.current + 1} of {n}{extra}"
+
+    def action_next_hit(self) -> None:
+        self._step(1)
+
+    def action_previous_hit(self) -> None:
+        self._step(-1)
+
+    def _step(self, direction: int) -> None:
+        if not self.hits:
+            self.app.bell()
+            return
+        if self.current is None:
+            self.current = 0 if direction > 0 else len(self.hits) - 1
+        else:
+            self.current = (self.current + direction) % len(self.hits)
+
+    def watch_current(self, old: int | None, new: int | None) -> None:
+        for index in (old, new):
+            if index is not None and index < len(self.hits):
+                block = self._block_of(self.hits[index].start)
+                if block is not None:
+                    span = self.hits[new] if new is not None else None
+                    block.widget.update(self._render_block(block, span))
+        self._update_counter()
+        if new is not None:
+            self._scroll_to_offset(self.hits[new].start, True)
+
+    def _block_of(self, offset: int) -> Block | None:
+        for block in self._blocks:
+            if block.start <= offset < block.end:
+                return block
+        return None
+
+    def _scroll_to_offset(self, offset: int, centre: bool) -> None:
+        """Bring the line holding text offset `offset` into view."""
+        block = self._block_of(offset)
+        if block is None:
+            return
+        widget = block.widget
+        region = widget.virtual_region
+        width = widget.content_region.width or self.scrollable_content_region.width
+        line = _line_of(block.base.plain, block.lead + offset - block.start, width)
+        target = Region(region.x, region.y + min(line, max(region.height - 1, 0)),
+                        region.width, 1)
+        self.scroll_to_region(target, center=centre, top=not centre, animate=False,
+                              force=True, immediate=True)
+
+    def _first_visible_offset(self) -> int | None:
+        top = self.scroll_offset.y
+        for block in self._blocks:
+            if block.end > block.start and block.widget.virtual_region.bottom > top:
+                return block.start
+        return None
+
+
+def _line_of(text: str, offset: int, width: int) -> int:
+    """The wrapped line (0-based) that character `offset` of `text` is drawn on."""
+    if width <= 0:
+        return 0
+    line = 0
+    pos = 0
+    for piece in text.split("\n"):
+        end = pos + len(piece)
+        if offset <= end:
+            inner = offset - pos
+            if divide_line is None:
+                return line + inner // width
+            breaks = divide_line(piece, width, fold=True)
+            return line + sum(1 for b in breaks if b <= inner)
+        line += 1 + (len(divide_line(piece, width, fold=True)) if divide_line else
+                     len(piece) // width)
+        pos = end + 1
+    return line

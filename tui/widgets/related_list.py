@@ -1,0 +1,81 @@
+"""Articles sharing passages with the one on show, each with a bar for how much of the
+article on show it shares. Choosing one asks for the comparison."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.binding import BindingType
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tui import keymap
+from tui.engine import RelatedArticle
+from tui.widgets import styles
+
+BAR_CELLS = 10
+BLOCKS = " ▏▎▍▌▋▊▉█"
+
+
+def coverage_bar(share: float, cells: int = BAR_CELLS) -> Content:
+    """A bar `cells` wide, filled to `share` (0..1) in eighths of a cell."""
+    share = min(max(share, 0.0), 1.0)
+    eighths = round(share * cells * 8)
+    full, part = divmod(eighths, 8)
+    filled = "█" * full + (BLOCKS[part] if part else "")
+    return (Content(filled).stylize(styles.BAR_FULL)
+            + Content(" " * (cells - len(filled))).stylize("on " + styles.BAR_EMPTY))
+
+
+def related_prompt(item: RelatedArticle) -> Content:
+    al = item.alignment
+    n = len(al.passages)
+    head = coverage_bar(al.coverage_a) + Content(f" {al.coverage_a:4.0%} ")
+    title = Content(item.title).stylize(styles.TITLE)
+    bits = [item.outlet, item.date[:10] if item.date else None,
+            f"{n} passage{'s' if n != 1 else ''}", f"{al.coverage_b:.0%} of it shared"]
+    meta = Content(" · ".join(b for b in bits if b)).stylize(styles.MUTED)
+    return head + title + Content("\n" + " " * (BAR_CELLS + 6)) + meta
+
+
+class RelatedList(OptionList):
+    BINDINGS: ClassVar[list[BindingType]] = keymap.RELATED
+
+    class CompareRequested(Message):
+        def __init__(self, a_id: str, b_id: str) -> None:
+            super().__init__()
+            self.a_id = a_id
+            self.b_id = b_id
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        self.article_id: str | None = None
+        self.items: list[RelatedArticle] = []
+
+    def on_mount(self) -> None:
+        self.border_title = "Related"
+
+    def show(self, article_id: str, items: list[RelatedArticle]) -> None:
+        self.article_id = article_id
+        self.items = items
+        self.set_options([Option(related_prompt(item), id=item.id) for item in items])
+        if not items:
+            self.add_option(Option(Content("No other article shares a passage with this "
+                                           "one.").stylize(styles.MUTED), disabled=True))
+        n = len(items)
+        self.border_title = f"Related ({n})" if n else "Related"
+
+    def show_message(self, text: str) -> None:
+        self.article_id = None
+        self.items = []
+        self.set_options([Option(Content(text).stylize(styles.MUTED), disabled=True)])
+        self.border_title = "Related"
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if self.article_id and event.option.id:
+            self.post_message(self.CompareRequested(self.article_id, event.option.id))
