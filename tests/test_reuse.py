@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from index import Library
 import index.library as library_module
+from index import Library
 from tests.conftest import sample_id
 
 
