@@ -157,9 +157,18 @@ def test_paraphrased_copy_planted_in_unrelated_article_is_found(analyzer: Analyz
 
 # -- properties ----------------------------------------------------------------------------
 
-WORDS = tuple(
-    ["rumah", "sakit", "umum", "daerah", "menerima", "pasien", "banjir", "bandang", "dari", "desa", "sekitar", "sungai", "gubernur", "meninjau", "lokasi", "pengungsian", "bantuan", "logistik", "dikirim", "tentara", "relawan", "pemerintah", "pusat", "anggaran", "darurat", "sekolah", "ditutup", "sementara", "listrik", "padam", "jalan", "rusak", "jembatan", "putus", "warga", "mengungsi", "ke", "masjid", "balai", "kota"])
-OTHER = tuple(["quantum", "zebra", "violin", "glacier", "nebula", "tundra", "orchid", "saxophone", "lantern", "meteor", "harbor", "walrus", "compass", "falcon", "prism"])
+_INDONESIAN = """
+rumah sakit umum daerah menerima pasien banjir bandang dari desa sekitar sungai gubernur
+meninjau lokasi pengungsian bantuan logistik dikirim tentara relawan pemerintah pusat anggaran
+darurat sekolah ditutup sementara listrik padam jalan rusak jembatan putus warga mengungsi ke
+masjid balai kota
+"""
+_UNRELATED = """
+quantum zebra violin glacier nebula tundra orchid saxophone lantern meteor harbor walrus
+compass falcon prism
+"""
+WORDS = tuple(_INDONESIAN.split())
+OTHER = tuple(_UNRELATED.split())
 
 
 def sentences(words: tuple[str, ...], min_size: int = 1) -> st.SearchStrategy[str]:
