@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from index.vocabulary import Vocabulary
 
@@ -23,8 +24,9 @@ _WORD = re.compile(r"[^\W_]+(?:[-‐‑'’][^\W_]+)*")
 _JOINERS = re.compile(r"[-‐‑'’]")
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+# NamedTuples rather than dataclasses: millions are made while indexing, and a tuple is
+# several times cheaper to build than a frozen dataclass.
+class Word(NamedTuple):
     """A surface word: folded form plus where it sits in the text."""
 
     folded: str
@@ -33,8 +35,7 @@ class Word:
     capitalised: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
     """An analysed term. `stop` terms are kept (flagged) so callers can choose."""
 
     text: str
@@ -42,6 +43,7 @@ class Term:
     end: int
     stop: bool
     name: bool  # written with a capital letter: probably a proper name
+    surface: str  # the folded word(s) as written ("kerja sama", "china")
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -61,11 +63,12 @@ def _name_words(words: list[Word], text: str) -> set[str]:
     for w in words:
         if not w.capitalised:
             lower.add(w.folded)
-        elif not _sentence_initial(text, w.start):
+        elif w.folded not in capital and not _sentence_initial(text, w.start):
             capital.add(w.folded)
     return capital - lower
 
 
+@lru_cache(maxsize=1 << 18)
 def fold(text: str) -> str:
     """Casefold and strip accents ("António" → "antonio")."""
     text = text.casefold()
@@ -81,7 +84,7 @@ def split_words(text: str) -> Iterator[Word]:
     for m in _WORD.finditer(text):
         token = m.group()
         start = m.start()
-        if not _JOINERS.search(token):
+        if "-" not in token and "'" not in token and not _JOINERS.search(token):
             yield Word(fold(token), start, m.end(), token[0].isupper())
             continue
         parts = _JOINERS.split(token)
@@ -155,47 +158,58 @@ class Analyzer:
 
     def _terms(self, words: Iterable[Word], text: str, offset: int) -> Iterator[Term]:
         vocab = self.vocabulary
+        stopwords = vocab.stopwords
+        phrase_starts = vocab.phrase_starts
         words = list(words)
         names = _name_words(words, text)
         i = 0
         n = len(words)
         while i < n:
             w = words[i]
-            # Longest multi-word variant first ("kerja sama" → "kerjasama").
-            matched = 0
-            for length in vocab.phrase_lengths:
-                if i + length > n:
+            if w.folded in phrase_starts:
+                # Longest multi-word variant first ("kerja sama" → "kerjasama").
+                matched = 0
+                for length in vocab.phrase_lengths:
+                    if i + length > n:
+                        continue
+                    key = tuple(x.folded for x in words[i : i + length])
+                    canon = vocab.phrases.get(key)
+                    if canon is not None:
+                        end = words[i + length - 1].end
+                        name = all(x.folded in names for x in words[i : i + length])
+                        yield Term(canon, w.start + offset, end + offset, False, name,
+                                   " ".join(key))
+                        matched = length
+                        break
+                if matched:
+                    i += matched
                     continue
-                key = tuple(x.folded for x in words[i : i + length])
-                canon = vocab.phrases.get(key)
-                if canon is not None:
-                    end = words[i + length - 1].end
-                    name = all(x.folded in names for x in words[i : i + length])
-                    yield Term(canon, w.start + offset, end + offset, False, name)
-                    matched = length
-                    break
-            if matched:
-                i += matched
-                continue
-            surface = text[w.start : w.end]
-            canon = vocab.acronyms.get(surface) if surface.isupper() else None
+            folded = w.folded
+            canon = None
+            if w.capitalised:
+                surface = text[w.start : w.end]
+                if surface.isupper():
+                    canon = vocab.acronyms.get(surface)
             if canon is None:
-                canon = vocab.words.get(w.folded)
-            if canon is None and w.folded in vocab.stopwords:
-                yield Term(w.folded, w.start + offset, w.end + offset, True, False)
+                canon = vocab.words.get(folded)
+            if canon is None and folded in stopwords:
+                yield Term(folded, w.start + offset, w.end + offset, True, False, folded)
             else:
-                term = canon if canon is not None else stem(w.folded)
-                yield Term(term, w.start + offset, w.end + offset, False, w.folded in names)
+                term = canon if canon is not None else stem(folded)
+                yield Term(term, w.start + offset, w.end + offset, False, folded in names,
+                           folded)
             i += 1
 
     def query_terms(self, text: str) -> list[str]:
         return [t.text for t in self.content_terms(text)]
 
 
-def detect_language(text: str, vocabulary: Vocabulary) -> str | None:
-    """'id', 'en' or None, from the share of each language's function words."""
+def detect_language(text: str | Iterable[Word], vocabulary: Vocabulary) -> str | None:
+    """'id', 'en' or None, from the share of each language's function words (in a text or
+    its words)."""
     ind = eng = 0
-    for w in split_words(text[:20000]):
+    words = split_words(text[:20000]) if isinstance(text, str) else text
+    for w in words:
         if w.folded in vocabulary.stopwords_id:
             ind += 1
         elif w.folded in vocabulary.stopwords_en:

@@ -58,13 +58,12 @@ def repeat_key(text: str) -> str:
     return " ".join(w.folded for w in split_words(text))
 
 
-def repeats(lines: list[str], skip: list[bool]) -> list[int | None]:
-    """For each paragraph, the index of an earlier identical paragraph, if any. Skipped
-    (boilerplate) paragraphs neither repeat nor are repeated."""
+def repeats(keys: list[str], skip: list[bool]) -> list[int | None]:
+    """For each paragraph (given by its `repeat_key`), the index of an earlier identical
+    paragraph, if any. Skipped (boilerplate) paragraphs neither repeat nor are repeated."""
     first: dict[str, int] = {}
     out: list[int | None] = []
-    for i, (line, noise) in enumerate(zip(lines, skip, strict=True)):
-        key = repeat_key(line)
+    for i, (key, noise) in enumerate(zip(keys, skip, strict=True)):
         if noise or not key:
             out.append(None)
             continue

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import replace
 
 from index import metadata as md
-from index.analysis import detect_language
+from index.analysis import detect_language, split_words
 from index.boilerplate import boilerplate_flags, repeats
 from index.model import Article, Kind, Metadata, Paragraph, Span
 from index.segment import paragraph_spans
@@ -74,12 +74,22 @@ def parse_article(
         window_end = min(len(text), (spans[0].start if spans else 0) + _DATE_WINDOW)
         date = md.find_date(text, 0, window_end)
 
-    repeat_of = repeats(lines, noise)
+    # One pass over the words serves repeat detection and language detection.
+    keys: list[list[str]] = [[] for _ in spans]
+    body_words = []
+    k = 0
+    for w in split_words(text):
+        while k < len(spans) and spans[k].end <= w.start:
+            k += 1
+        if k < len(spans):
+            keys[k].append(w.folded)
+            if not noise[k]:
+                body_words.append(w)
+    repeat_of = repeats([" ".join(k) for k in keys], noise)
     paragraphs = tuple(
         Paragraph(i, s.start, s.end, kinds[i], noise[i], repeat_of[i])
         for i, s in enumerate(spans)
     )
-    body = "\n".join(lines[i] for i in range(len(lines)) if not noise[i])
     guessed = Metadata(
         title=title.value if title else None,
         title_span=title.span if title else None,
@@ -87,7 +97,7 @@ def parse_article(
         author=author,
         date=date.value if date else None,
         date_span=date.span if date else None,
-        language=detect_language(body, vocabulary),
+        language=detect_language(body_words[:4000], vocabulary),
     )
     meta = _merge(given, guessed) if given is not None else guessed
     return Article(article_id, path, text, meta, paragraphs, content_hash(text, given))

@@ -7,9 +7,21 @@ from whoosh import fields
 from whoosh.analysis import Analyzer as WhooshAnalyzer
 from whoosh.analysis import Token
 
-from index.analysis import Analyzer, fold, split_words
+from index.analysis import Analyzer, Term, fold, split_words
 from index.metadata import parse_iso
 from index.model import Article
+
+
+class Analysed(str):
+    """A field value whose terms are already known, so that indexing analyses an article
+    once for every use (full text, shingles, spelling words) instead of once per use."""
+
+    terms: list[str]
+
+    def __new__(cls, value: str, terms: list[str]) -> Analysed:
+        obj = super().__new__(cls, value)
+        obj.terms = terms
+        return obj
 
 SCHEMA_VERSION = "1"
 TITLE_BOOST = 2.0
@@ -41,6 +53,16 @@ class TermAnalyzer(WhooshAnalyzer):
             if chars:
                 t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
+            return
+        pre = getattr(value, "terms", None)
+        if pre is not None:
+            for pos, text in enumerate(pre, start_pos):
+                t.text = text
+                t.boost = 1.0
+                t.stopped = False
+                if positions:
+                    t.pos = pos
+                yield t
             return
         pos = start_pos
         for term in self.analyzer.terms(value):
@@ -103,15 +125,37 @@ def make_schema(analyzer: Analyzer) -> fields.Schema:
     )
 
 
-def to_document(article: Article) -> dict:
-    """The fields Whoosh indexes for one article."""
+def _inside(terms: list[Term], spans: list[tuple[int, int]]) -> list[Term]:
+    """The terms lying in the spans (both in text order)."""
+    out: list[Term] = []
+    k = 0
+    for t in terms:
+        while k < len(spans) and spans[k][1] <= t.start:
+            k += 1
+        if k == len(spans):
+            break
+        if spans[k][0] <= t.start:
+            out.append(t)
+    return out
+
+
+def to_document(article: Article, terms: list[Term], analyzer: Analyzer) -> dict:
+    """The fields Whoosh indexes for one article, from its terms (`analyzer.terms` of its
+    whole text)."""
     meta = article.meta
-    body = article.body_text
+    body = _inside(terms, [(p.start, p.end) for p in article.visible])
+    span = meta.title_span
+    if span is not None:
+        title = _inside(terms, [(span.start, span.end)])
+    else:
+        title = analyzer.terms(meta.title) if meta.title else []
+    # Spelling suggestions and prefixes need each word once per article, not every use.
+    words = sorted({w for t in (*title, *body) for w in t.surface.split()})
     doc: dict = {
         "id": article.id,
-        "title": meta.title or "",
-        "body": body,
-        "words": f"{meta.title or ''}\n{body}",
+        "title": Analysed(meta.title or "", [t.text for t in title if not t.stop]),
+        "body": Analysed(article.body_text, [t.text for t in body if not t.stop]),
+        "words": " ".join(words),
         "outlet": meta.outlet or "",
         "author": meta.author or "",
         "lang": meta.language or "unknown",

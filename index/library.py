@@ -452,12 +452,13 @@ class _Sync:
         self.catalog.put_file(src.path, FileRecord(src.size, src.mtime_ns, digest, reason))
 
     def _put(self, article: Article, *, replace: bool) -> None:
-        doc = to_document(article)
+        terms = self.lib.analyzer.terms(article.text)
+        doc = to_document(article, terms, self.lib.analyzer)
         if replace or not self.fresh:
             self.writer.update_document(**doc)
         else:
             self.writer.add_document(**doc)
-        tokens = article_tokens(article, self.lib.analyzer)
+        tokens = article_tokens(article, self.lib.analyzer, terms)
         self.catalog.put_article(article, shingles(tokens))
         self.batch += 1
 

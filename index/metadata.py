@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from index.model import Span
 
@@ -74,12 +75,23 @@ def find_date(text: str, start: int = 0, end: int | None = None) -> Found | None
 
 
 def _to_iso(m: re.Match[str]) -> str | None:
-    import dateparser  # slow import: only when a date candidate is found
-
     raw = m.group("dmy") or m.group("named") or m.group("us") or m.group("iso")
     raw = re.sub(r"pukul\s*", "", raw, flags=re.IGNORECASE)
     raw = re.sub(r"(\d{1,2})\.(\d{2})$", r"\1:\2", raw)
-    settings = {"DATE_ORDER": "YMD" if m.group("iso") else "DMY", "PREFER_DAY_OF_MONTH": "first",
+    out = _parse_date(raw, bool(m.group("iso")))
+    zone = m.group("zone")
+    if out and zone and "T" in out:
+        out += _ZONES.get(re.sub(r"\s+", "", zone).lower(), "")
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _parse_date(raw: str, iso: bool) -> str | None:
+    """A date string as ISO 8601 (minutes when it has a time), by dateparser, which knows
+    Indonesian month names. Cached: a corpus repeats the same dates many times."""
+    import dateparser  # slow import: only when a date candidate is found
+
+    settings = {"DATE_ORDER": "YMD" if iso else "DMY", "PREFER_DAY_OF_MONTH": "first",
                 "REQUIRE_PARTS": ["day", "month", "year"]}
     try:
         parsed = dateparser.parse(raw, languages=["id", "en"], settings=settings)
@@ -88,14 +100,10 @@ def _to_iso(m: re.Match[str]) -> str | None:
     if parsed is None or not 1900 <= parsed.year <= 2100:
         return None
     has_time = re.search(r"\d{1,2}[:.]\d{2}", raw.split(" ", 1)[-1]) and not (
-        m.group("iso") and len(raw) == 10)
+        iso and len(raw) == 10)
     if not has_time:
         return parsed.date().isoformat()
-    zone = m.group("zone")
-    out = parsed.replace(tzinfo=None).isoformat(timespec="minutes")
-    if zone:
-        out += _ZONES.get(re.sub(r"\s+", "", zone).lower(), "")
-    return out
+    return parsed.replace(tzinfo=None).isoformat(timespec="minutes")
 
 
 def parse_iso(value: str) -> datetime | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from index.analysis import Analyzer
+from index.analysis import Analyzer, Term
 from index.model import Article, Kind
 
 SHINGLE_SIZE = 3
@@ -21,10 +21,14 @@ class AlignToken:
     repeat: bool  # inside a paragraph the article repeats from itself
 
 
-def article_tokens(article: Article, analyzer: Analyzer) -> list[AlignToken]:
+def article_tokens(article: Article, analyzer: Analyzer,
+                   terms: list[Term] | None = None) -> list[AlignToken]:
     """Content terms (no stop words) of every paragraph that is not boilerplate or a
-    byline/dateline; self-repeated paragraphs are kept and flagged."""
-    terms = [t for t in analyzer.terms(article.text) if not t.stop]
+    byline/dateline; self-repeated paragraphs are kept and flagged. `terms`: the article's
+    analysed text when the caller has it already."""
+    if terms is None:
+        terms = analyzer.terms(article.text)
+    terms = [t for t in terms if not t.stop]
     out: list[AlignToken] = []
     segment = 0
     k = 0

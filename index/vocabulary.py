@@ -40,9 +40,14 @@ class Vocabulary:
     def stopwords(self) -> frozenset[str]:
         return self._stop  # type: ignore[attr-defined]
 
+    @property
+    def phrase_starts(self) -> frozenset[str]:
+        return self._starts  # type: ignore[attr-defined]
+
     def __post_init__(self) -> None:
-        # Cached union: the analyzer checks it once per word.
+        # Cached derived sets: the analyzer checks them once per word.
         object.__setattr__(self, "_stop", self.stopwords_id | self.stopwords_en)
+        object.__setattr__(self, "_starts", frozenset(k[0] for k in self.phrases))
 
     def __getstate__(self) -> dict:
         return {k: getattr(self, k) for k in (

@@ -56,14 +56,15 @@ class Feed:
     damage_line: int | None
 
 
-def parse_feed(data: bytes) -> Feed:
+def parse_feed(data: bytes, content_type: str | None = None) -> Feed:
     """The entries of an RSS or Atom document; NotAFeed when it is none, or when its bytes
-    are not in the encoding it declares."""
+    are not in the encoding it (or the HTTP `content_type`) declares."""
     import feedparser  # imported on first use: it is only needed for feeds
 
     # A stream, not bytes or str: feedparser would take a string that looks like a URL or a
     # file name for one and open it.
-    parsed = feedparser.parse(io.BytesIO(data), sanitize_html=True,
+    headers = {"content-type": content_type} if content_type else None
+    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=True,
                               resolve_relative_uris=False)
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if isinstance(problem, feedparser.CharacterEncodingOverride):

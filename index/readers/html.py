@@ -74,7 +74,7 @@ def extract_page(html: str, url: str | None = None) -> Page | None:
     if title and paragraphs and paragraphs[0].casefold() == title.casefold():
         paragraphs = paragraphs[1:]  # the headline is metadata, not a paragraph of the body
     # What is left when a page has no article is its menu: only the texts of its links.
-    if not [p for p in paragraphs if p.casefold() not in links]:
+    if all(_only_links(p, links) for p in paragraphs):
         return None
     return Page(
         text=clean("\n\n".join(paragraphs)),
@@ -85,6 +85,13 @@ def extract_page(html: str, url: str | None = None) -> Page | None:
         url=_one_line(doc.url) or url,
         lang=language_code(lang),
     )
+
+
+def _only_links(paragraph: str, links: set[str]) -> bool:
+    rest = paragraph.casefold()
+    for link in sorted((x for x in links if x in rest), key=len, reverse=True):
+        rest = rest.replace(link, " ")
+    return not any(ch.isalnum() for ch in rest)
 
 
 def _one_line(value: object) -> str | None:
