@@ -131,3 +131,46 @@ def test_show_accepts_a_path(tmp_path: Path) -> None:
     shown = json.loads(run("show", str(path), "--json").stdout)
     assert shown["id"] == sample_id("004")
     assert shown["date"] == "2023-10-18T12:12+07:00"
+
+
+def _spawn_index(corpus: Path, ix: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.Popen([newsreader_bin(), "index", str(corpus), "--index-dir", str(ix)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+@pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM", "SIGINT"])
+def test_killed_index_run_keeps_the_last_commit(tmp_path: Path, sig: str) -> None:
+    import signal
+    import sqlite3
+    import time
+
+    corpus = tmp_path / "c"
+    shutil.copytree(SAMPLE, corpus)
+    ix = tmp_path / "ix"
+    run("index", str(corpus), "--index-dir", str(ix))
+    sentence = "Banjir besar melanda kawasan pesisir utara dan ribuan warga mengungsi. "
+    for k in range(600):
+        (corpus / f"extra_{k:04d}.txt").write_text(
+            f"Berita Banjir Nomor {k} Di Pesisir\n" + sentence * 40 + f"\nKode{k}.\n",
+            encoding="utf-8")
+    proc = _spawn_index(corpus, ix)
+    time.sleep(2.0)  # start-up takes under a second; the 600 files take several more
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    proc.send_signal(getattr(signal, sig))
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert "Traceback" not in stderr
+    # The index still answers from its last committed state...
+    hits = json.loads(run("search", "Erdogan", "--json", "--corpus", str(corpus),
+                          "--index-dir", str(ix), "--no-update").stdout)
+    assert hits["total"] == 2
+    with sqlite3.connect(ix / "catalog.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM articles").fetchone()[0] >= 5
+    # ...and the next run finishes the job.
+    report = json.loads(run("index", str(corpus), "--index-dir", str(ix), "--json").stdout)
+    total = len(report["added"]) + report["unchanged"]
+    assert total == 605
+    final = json.loads(run("search", "Kode599", "--json", "--corpus", str(corpus),
+                           "--index-dir", str(ix)).stdout)
+    assert final["total"] == 1
