@@ -60,3 +60,19 @@ def test_related_follows_incremental_updates(library: Library, corpus: Path) -> 
     (corpus / "copy.txt").unlink()
     library.update()
     assert library.related(sample_id("003"))[1] == []
+
+
+def test_compare_refuses_bad_pairs(library: Library, corpus: Path) -> None:
+    import pytest
+
+    from index import AlignmentError, ArticleNotFoundError
+
+    (corpus / "noise.txt").write_text("loading...\nFoto/AP\nBaca juga: Putin di Beijing\n",
+                                      encoding="utf-8")
+    library.update()
+    with pytest.raises(AlignmentError, match="no text to compare"):
+        library.compare("noise.txt", sample_id("000"))
+    with pytest.raises(AlignmentError, match="same article"):
+        library.compare(sample_id("000"), sample_id("000")[:3])
+    with pytest.raises(ArticleNotFoundError):
+        library.compare("missing", sample_id("000"))
