@@ -59,6 +59,7 @@ class Summary:
 class Catalog:
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = path
+        self._pending: list[tuple[int, int, int]] = []
         try:
             uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
             self.db = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
@@ -112,8 +113,9 @@ class Catalog:
              article.text, hashes.tobytes() + positions.tobytes()),
         )
         doc = cur.lastrowid
-        self.db.executemany("INSERT OR IGNORE INTO shingles VALUES (?, ?, ?)",
-                            ((h, doc, p) for h, p in shingles))
+        # Postings are inserted at commit, sorted by hash: in hash order the B-tree takes
+        # them page by page instead of at random, which keeps large builds linear.
+        self._pending.extend((h, doc, p) for h, p in shingles)
 
     def delete_article(self, article_id: str) -> None:
         row = self.db.execute("SELECT doc, shingles FROM articles WHERE id=?",
@@ -121,6 +123,8 @@ class Catalog:
         if row is None:
             return
         doc, blob = row
+        if self._pending:
+            self._pending = [r for r in self._pending if r[1] != doc]
         hashes, _ = _unpack(blob)
         self.db.executemany("DELETE FROM shingles WHERE h=? AND doc=?",
                             ((h, doc) for h in hashes))
@@ -183,6 +187,7 @@ class Catalog:
 
     def postings(self, hashes: Iterable[int]) -> Iterator[tuple[int, int, int]]:
         """(hash, doc, position) for every article holding one of `hashes`."""
+        self._flush()
         for chunk in _chunks(list(hashes), 900):
             marks = ",".join("?" * len(chunk))
             yield from self.db.execute(
@@ -190,13 +195,23 @@ class Catalog:
 
     def all_postings(self) -> Iterator[tuple[int, int, int]]:
         """Every posting, ordered by hash: one pass over the shingle table."""
+        self._flush()
         yield from self.db.execute("SELECT h, doc, pos FROM shingles ORDER BY h")
 
     # -- transactions -------------------------------------------------------------------
+    def _flush(self) -> None:
+        if self._pending:
+            self._pending.sort()
+            self.db.executemany("INSERT OR IGNORE INTO shingles VALUES (?, ?, ?)",
+                                self._pending)
+            self._pending = []
+
     def commit(self) -> None:
+        self._flush()
         self.db.commit()
 
     def rollback(self) -> None:
+        self._pending = []
         self.db.rollback()
 
 
