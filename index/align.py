@@ -19,7 +19,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
-from index.analysis import Analyzer, fold, split_words
+from index.analysis import Analyzer, Term, fold, split_words
 from index.model import Article, Kind
 from index.tokens import AlignToken, article_tokens
 
@@ -105,8 +105,9 @@ class Side:
     paragraph: tuple[int, ...]  # the paragraph each counted word sits in
 
 
-def prepare(article: Article, analyzer: Analyzer) -> Side:
-    tokens = tuple(article_tokens(article, analyzer))
+def prepare(article: Article, analyzer: Analyzer, terms: list[Term] | None = None) -> Side:
+    """An article ready for alignment (`terms`: its analysed text, when known already)."""
+    tokens = tuple(article_tokens(article, analyzer, terms))
     counted: list[tuple[int, int]] = []
     folded: list[str] = []
     paragraph: list[int] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.analysis import Analyzer, fold
+from index.analysis import Analyzer, Term
 from index.model import Article, Span
 
 SNIPPET_CHARS = 220
@@ -34,17 +34,15 @@ class Snippet:
 
 
 def find_hits(article: Article, query: QueryTerms, analyzer: Analyzer, *,
-              include_hidden: bool = False) -> list[Span]:
+              include_hidden: bool = False, terms: list[Term] | None = None) -> list[Span]:
     """Every place in the article (its visible paragraphs and title, or everything) where a
-    query term occurs, in text order."""
+    query term occurs, in text order. `terms`: the article's analysed text, if known."""
     if not query:
         return []
     hits: list[Span] = []
-    for term in analyzer.terms(article.text):
-        if term.stop and term.text not in query.terms:
-            continue
-        surface = article.text[term.start : term.end]
-        if term.text in query.terms or fold(surface) in query.surface:
+    wanted, surface = query.terms, query.surface
+    for term in terms if terms is not None else analyzer.terms(article.text):
+        if term.text in wanted or (surface and term.surface in surface):
             hits.append(Span(term.start, term.end))
     if include_hidden:
         return hits

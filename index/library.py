@@ -20,7 +20,7 @@ from pathlib import Path
 from whoosh import index as windex
 
 from index.align import DEFAULT_SETTINGS, Alignment, AlignSettings, Side, align, prepare
-from index.analysis import Analyzer
+from index.analysis import Analyzer, Term
 from index.catalog import Catalog, FileRecord, Summary
 from index.corpus import Limits, SourceFile, check_root, list_sources, read_source
 from index.errors import (
@@ -78,6 +78,7 @@ class Library:
         self._ix = None
         self._catalog: Catalog | None = None
         self._sides: dict[tuple[str, str], Side] = {}
+        self._terms: dict[tuple[str, str], list[Term]] = {}
 
     @classmethod
     def open(cls, corpus: Path, index_dir: Path | None = None,
@@ -155,7 +156,20 @@ class Library:
             self._ix = None
 
     def search(self, text: str, limit: int = 10) -> SearchResults:
-        return run_search(text, self.fulltext(), self.catalog(), self.analyzer, limit)
+        return run_search(text, self.fulltext(), self.catalog(), self.analyzer, limit,
+                          self.terms_of)
+
+    def terms_of(self, article: Article) -> list[Term]:
+        """The article's analysed text, kept for the most recently used articles: searching
+        as you type highlights the same hits again and again."""
+        key = (article.id, article.content_hash)
+        terms = self._terms.pop(key, None)
+        if terms is None:
+            terms = self.analyzer.terms(article.text)
+        self._terms[key] = terms  # most recent last
+        if len(self._terms) > 256:
+            self._terms.pop(next(iter(self._terms)))
+        return terms
 
     def article(self, ref: str) -> Article:
         """An article by id, unique id prefix, file name, or path (absolute or relative to the
@@ -188,7 +202,7 @@ class Library:
         key = (article.id, article.content_hash)
         side = self._sides.get(key)
         if side is None:
-            side = prepare(article, self.analyzer)
+            side = prepare(article, self.analyzer, self.terms_of(article))
             self._sides[key] = side
             if len(self._sides) > 512:
                 self._sides.pop(next(iter(self._sides)))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from whoosh import query as wq
@@ -16,11 +17,11 @@ from whoosh.qparser import (
 )
 from whoosh.qparser.dateparse import DateParserPlugin
 
-from index.analysis import Analyzer, fold, split_words
+from index.analysis import Analyzer, Term, fold, split_words
 from index.catalog import Catalog
 from index.errors import QueryError
 from index.highlight import QueryTerms, Snippet, find_hits, make_snippet
-from index.model import Span
+from index.model import Article, Span
 
 FIELDS = ("title", "body", "outlet", "author", "lang", "date", "id")
 ALIASES = {"lang": ["language"], "outlet": ["source", "site"], "body": ["text"]}
@@ -268,9 +269,13 @@ def _match_case(original: str, word: str) -> str:
     return word
 
 
-def run_search(text: str, ix, catalog: Catalog, analyzer: Analyzer, limit: int = 10) -> \
-        SearchResults:
-    """Run a query. An empty query lists every article, newest first."""
+TermsOf = Callable[[Article], list[Term]]
+
+
+def run_search(text: str, ix, catalog: Catalog, analyzer: Analyzer, limit: int = 10,
+               terms_of: TermsOf | None = None) -> SearchResults:
+    """Run a query. An empty query lists every article, newest first. `terms_of` gives an
+    article's analysed text (a caller may cache it)."""
     limit = max(1, min(limit, MAX_LIMIT))
     text = text.strip()
     if not text:
@@ -283,7 +288,8 @@ def run_search(text: str, ix, catalog: Catalog, analyzer: Analyzer, limit: int =
         ranked = [(r["id"], r.score) for r in results]
         qterms = query_terms(q)
         suggestion = suggest(text, searcher, force=total == 0)
-    hits = _hits(ranked, catalog, analyzer, qterms)
+    hits = _hits(ranked, catalog, analyzer, qterms,
+                 terms_of or (lambda article: analyzer.terms(article.text)))
     return SearchResults(text, total, hits, suggestion, qterms)
 
 
@@ -300,13 +306,13 @@ def _list_all(catalog: Catalog, limit: int) -> SearchResults:
 
 
 def _hits(ranked: list[tuple[str, float]], catalog: Catalog, analyzer: Analyzer,
-          qterms: QueryTerms) -> list[Hit]:
+          qterms: QueryTerms, terms_of: TermsOf) -> list[Hit]:
     hits: list[Hit] = []
     for article_id, score in ranked:
         article = catalog.article(article_id)
         if article is None:
             continue  # indexed but not yet in the catalog: an interrupted run; skip it
-        spans = find_hits(article, qterms, analyzer)
+        spans = find_hits(article, qterms, analyzer, terms=terms_of(article))
         m = article.meta
         hits.append(Hit(article.id, article.path, m.title, article.display_title, m.outlet,
                         m.date, m.language, round(float(score), 4),
