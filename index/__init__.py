@@ -28,7 +28,7 @@ from index.errors import (
 )
 from index.highlight import QueryTerms, Snippet, find_hits, make_snippet
 from index.library import Comparison, Library, Pending
-from index.locations import bundled_corpus, index_dir_for, variants_file
+from index.locations import bundled_corpus, config_home, index_dir_for, variants_file
 from index.model import Article, Kind, Metadata, Paragraph, Skipped, Span, UpdateReport
 from index.reuse import DEFAULT_REUSE, Overlap, Related, ReuseSettings
 from index.search import Hit, SearchResults
@@ -73,6 +73,7 @@ __all__ = [
     "Vocabulary",
     "align",
     "bundled_corpus",
+    "config_home",
     "detect_language",
     "find_hits",
     "fold",

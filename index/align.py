@@ -293,12 +293,61 @@ class _Refined:
     common: int  # shared words that are not names
 
 
-def _refine(box: _Box, ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...],
+_EDGE = 2  # most unmatched words crossed to take in a match just outside the seeds
+
+
+def _widen_box(box: _Box, ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...],
+               reach: int) -> _Box:
+    """The box grown by `reach` words at each end, within its segments: seeds cannot see a
+    match that closes a passage after a changed word ("masa penuh kacau" / "masa kacau")."""
+
+    def grow(tokens: tuple[AlignToken, ...], lo: int, hi: int) -> tuple[int, int]:
+        first, last = tokens[lo].segment, tokens[hi - 1].segment
+        new_lo, new_hi = lo, hi
+        while new_lo > 0 and lo - new_lo < reach and tokens[new_lo - 1].segment == first:
+            new_lo -= 1
+        while new_hi < len(tokens) and new_hi - hi < reach and tokens[new_hi].segment == last:
+            new_hi += 1
+        return new_lo, new_hi
+
+    a0, a1 = grow(ta, box.a0, box.a1)
+    b0, b1 = grow(tb, box.b0, box.b1)
+    return _Box(a0, a1, b0, b1)
+
+
+def _trim_edges(blocks: list, core: _Box, box: _Box, ta: tuple[AlignToken, ...],
+                tb: tuple[AlignToken, ...]) -> list:
+    """Drop matches found only in the widened margin unless they sit close to the rest and
+    in the same paragraphs."""
+
+    def in_margin(m) -> bool:
+        a0, b0 = box.a0 + m.a, box.b0 + m.b
+        return a0 + m.size <= core.a0 or b0 + m.size <= core.b0 or a0 >= core.a1 \
+            or b0 >= core.b1
+
+    def far(first, second) -> bool:
+        end_a, end_b = box.a0 + first.a + first.size - 1, box.b0 + first.b + first.size - 1
+        start_a, start_b = box.a0 + second.a, box.b0 + second.b
+        return (second.a - (first.a + first.size) > _EDGE
+                or second.b - (first.b + first.size) > _EDGE
+                or ta[end_a].paragraph != ta[start_a].paragraph
+                or tb[end_b].paragraph != tb[start_b].paragraph)
+
+    while len(blocks) > 1 and in_margin(blocks[0]) and far(blocks[0], blocks[1]):
+        blocks = blocks[1:]
+    while len(blocks) > 1 and in_margin(blocks[-1]) and far(blocks[-2], blocks[-1]):
+        blocks = blocks[:-1]
+    return blocks
+
+
+def _refine(core: _Box, ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...],
             s: AlignSettings) -> list[_Refined]:
+    box = _widen_box(core, ta, tb, s.link_gap)
     keys_a = [t.key for t in ta[box.a0 : box.a1]]
     keys_b = [t.key for t in tb[box.b0 : box.b1]]
     blocks = [m for m in difflib.SequenceMatcher(None, keys_a, keys_b, autojunk=False)
               .get_matching_blocks() if m.size]
+    blocks = _trim_edges(blocks, core, box, ta, tb)
     # Split where one side inserts a long stretch the other lacks.
     runs: list[list] = []
     for m in blocks:

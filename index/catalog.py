@@ -25,8 +25,8 @@ CREATE TABLE IF NOT EXISTS files (
     hash TEXT, reason TEXT);
 CREATE TABLE IF NOT EXISTS articles (
     doc INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, path TEXT NOT NULL,
-    hash TEXT NOT NULL, date TEXT, outlet TEXT, lang TEXT, title TEXT, words INTEGER,
-    data TEXT NOT NULL, text TEXT NOT NULL, shingles BLOB NOT NULL);
+    hash TEXT NOT NULL, date TEXT, outlet TEXT, lang TEXT, title TEXT, display TEXT,
+    words INTEGER, data TEXT NOT NULL, text TEXT NOT NULL, shingles BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
 CREATE INDEX IF NOT EXISTS articles_date ON articles(date);
 CREATE TABLE IF NOT EXISTS shingles (h INTEGER NOT NULL, doc INTEGER NOT NULL,
@@ -50,6 +50,7 @@ class Summary:
     id: str
     path: str
     title: str | None
+    display_title: str  # the title, or a stand-in from the first words
     outlet: str | None
     date: str | None
     lang: str | None
@@ -106,10 +107,11 @@ class Catalog:
         positions = array("q", (p for _, p in shingles))
         m = article.meta
         cur = self.db.execute(
-            "INSERT INTO articles (id, path, hash, date, outlet, lang, title, words, data, text,"
-            " shingles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO articles (id, path, hash, date, outlet, lang, title, display, words,"
+            " data, text, shingles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (article.id, article.path, article.content_hash, m.date, m.outlet, m.language,
-             m.title, article.word_count, json.dumps(article.to_json(), ensure_ascii=False),
+             m.title, article.display_title, article.word_count,
+             json.dumps(article.to_json(), ensure_ascii=False),
              article.text, hashes.tobytes() + positions.tobytes()),
         )
         doc = cur.lastrowid
@@ -155,7 +157,7 @@ class Catalog:
 
     def summaries(self, ids: Iterable[str] | None = None, *, newest_first: bool = True,
                   limit: int | None = None) -> list[Summary]:
-        cols = "doc, id, path, title, outlet, date, lang, words"
+        cols = "doc, id, path, title, display, outlet, date, lang, words"
         if ids is None:
             order = "date IS NULL, date DESC, id" if newest_first else "id"
             sql = f"SELECT {cols} FROM articles ORDER BY {order}"

@@ -5,14 +5,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from index.document import parse_article
 from index.errors import CorpusError
 from index.model import Article, Skipped
-from index.readers import READERS as RECORD_AND_WEB_READERS
 from index.textio import MAX_TEXT_BYTES, Unreadable, decode, read_bytes
 from index.vocabulary import Vocabulary
+
+CONFIG_FILE = "newsreader.toml"  # per-corpus settings at the corpus root
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,16 +50,30 @@ def read_text_file(
     return [parse_article(rel, rel, text, vocabulary)], []
 
 
-READERS: dict[str, Reader] = {
-    ".txt": read_text_file,
-    ".md": read_text_file,
-    ".markdown": read_text_file,
-    **RECORD_AND_WEB_READERS,
-}
+@lru_cache(maxsize=1)
+def readers() -> dict[str, Reader]:
+    """Reader by file suffix. Built on first use: the web and feed readers pull in large
+    libraries that opening the app does not need."""
+    from index.readers import READERS as RECORD_AND_WEB_READERS
+
+    return {
+        ".txt": read_text_file,
+        ".md": read_text_file,
+        ".markdown": read_text_file,
+        **RECORD_AND_WEB_READERS,
+    }
 
 
 def supported_suffixes() -> list[str]:
-    return sorted(READERS)
+    return sorted(readers())
+
+
+def readers_fingerprint(root: Path, limits: Limits) -> str:
+    """Changes whenever the record readers would read the corpus differently (field
+    mapping in newsreader.toml or on the command line)."""
+    from index.readers import record_config
+
+    return record_config(root, limits.fields).fingerprint()
 
 
 def check_root(root: Path) -> Path:
@@ -76,6 +92,7 @@ def list_sources(root: Path) -> tuple[list[SourceFile], list[Skipped]]:
     Hidden files and folders are ignored; symbolic links to folders are not followed."""
     sources: list[SourceFile] = []
     skipped: list[Skipped] = []
+    known = readers()
 
     def onerror(exc: OSError) -> None:
         where = Path(exc.filename).relative_to(root).as_posix() if exc.filename else "?"
@@ -90,7 +107,9 @@ def list_sources(root: Path) -> tuple[list[SourceFile], list[Skipped]]:
             abspath = Path(dirpath, name)
             rel = abspath.relative_to(root).as_posix()
             suffix = abspath.suffix.lower()
-            if suffix not in READERS:
+            if dirpath == str(root) and name == CONFIG_FILE:
+                continue  # the corpus's own settings, not an article
+            if suffix not in known:
                 skipped.append(Skipped(rel, f"unsupported file type ({suffix or 'no suffix'})"))
                 continue
             try:
@@ -105,5 +124,5 @@ def list_sources(root: Path) -> tuple[list[SourceFile], list[Skipped]]:
 def read_source(
     root: Path, source: SourceFile, vocabulary: Vocabulary, limits: Limits | None = None
 ) -> tuple[list[Article], list[Skipped]]:
-    reader = READERS[Path(source.path).suffix.lower()]
+    reader = readers()[Path(source.path).suffix.lower()]
     return reader(root / source.path, source.path, vocabulary, limits or Limits())

@@ -70,7 +70,7 @@ def parse_article(
         if kinds[i] == Kind.TEXT and not noise[i] and _is_heading(line, i, lines):
             kinds[i] = Kind.HEADING
 
-    if date is None:
+    if date is None and not (given and given.date):  # a record's own date makes this moot
         window_end = min(len(text), (spans[0].start if spans else 0) + _DATE_WINDOW)
         date = md.find_date(text, 0, window_end)
 

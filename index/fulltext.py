@@ -23,7 +23,7 @@ class Analysed(str):
         obj.terms = terms
         return obj
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 TITLE_BOOST = 2.0
 
 

@@ -7,8 +7,10 @@ engine decides on) builds into a sibling folder and swaps it in only when comple
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import time
@@ -22,7 +24,15 @@ from whoosh import index as windex
 from index.align import DEFAULT_SETTINGS, Alignment, AlignSettings, Side, align, prepare
 from index.analysis import Analyzer, Term
 from index.catalog import Catalog, FileRecord, Summary
-from index.corpus import Limits, SourceFile, check_root, list_sources, read_source
+from index.corpus import (
+    Limits,
+    SourceFile,
+    check_root,
+    list_sources,
+    read_source,
+    readers_fingerprint,
+    supported_suffixes,
+)
 from index.errors import (
     AlignmentError,
     ArticleNotFoundError,
@@ -76,6 +86,7 @@ class Library:
         self.analyzer = analyzer
         self.limits = limits or Limits()
         self._ix = None
+        self._searcher = None
         self._catalog: Catalog | None = None
         self._sides: dict[tuple[str, str], Side] = {}
         self._terms: dict[tuple[str, str], list[Term]] = {}
@@ -85,7 +96,12 @@ class Library:
              variants: Path | None = None, limits: Limits | None = None) -> Library:
         root = check_root(Path(corpus))
         vocabulary = load_vocabulary(variants if variants is not None else variants_file())
-        return cls(root, index_dir_for(root, index_dir), Analyzer(vocabulary), limits)
+        folder = index_dir_for(root, index_dir)
+        limits = limits or Limits()
+        if not limits.fields:
+            # Field names given once on the command line stay with the index.
+            limits = dataclasses.replace(limits, fields=_stored_fields(folder / "catalog.sqlite"))
+        return cls(root, folder, Analyzer(vocabulary), limits)
 
     # -- state ----------------------------------------------------------------------------
     @property
@@ -105,6 +121,9 @@ class Library:
         corpus = catalog.get_meta("corpus")
         if corpus and corpus != str(self.corpus):
             return f"the index folder held another corpus ({corpus})"
+        readers = catalog.get_meta("readers")
+        if readers and readers != readers_fingerprint(self.corpus, self.limits):
+            return "the record field mapping (newsreader.toml or --field) has changed"
         return None
 
     def pending(self) -> Pending:
@@ -148,6 +167,9 @@ class Library:
         return self._ix
 
     def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
         if self._catalog is not None:
             self._catalog.close()
             self._catalog = None
@@ -155,8 +177,17 @@ class Library:
             self._ix.close()
             self._ix = None
 
+    def searcher(self):
+        """An open Whoosh searcher, kept between queries (opening one reads every segment)
+        and refreshed when the index has changed since."""
+        if self._searcher is None:
+            self._searcher = self.fulltext().searcher()
+        else:
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
     def search(self, text: str, limit: int = 10) -> SearchResults:
-        return run_search(text, self.fulltext(), self.catalog(), self.analyzer, limit,
+        return run_search(text, self.searcher(), self.catalog(), self.analyzer, limit,
                           self.terms_of)
 
     def terms_of(self, article: Article) -> list[Term]:
@@ -319,7 +350,7 @@ class Library:
         self.close()
         sources, unsupported = list_sources(self.corpus)
         if not sources:
-            hint = ", ".join(sorted({".txt", ".md"}))
+            hint = ", ".join(supported_suffixes())
             if unsupported:
                 raise CorpusError(f"no articles in {self.corpus}: none of its "
                                   f"{len(unsupported)} files is a supported type ({hint})")
@@ -338,6 +369,8 @@ class Library:
         catalog.set_meta("schema", SCHEMA_VERSION)
         catalog.set_meta("analyzer", self.analyzer.fingerprint)
         catalog.set_meta("corpus", str(self.corpus))
+        catalog.set_meta("readers", readers_fingerprint(self.corpus, self.limits))
+        catalog.set_meta("fields", json.dumps(self.limits.fields))
         try:
             return _Sync(self, ix, catalog, fresh, progress, should_stop).run(
                 sources, unsupported)
@@ -361,6 +394,8 @@ class _Sync:
         self.writer = None
         self.batch = 0
         self.batch_started = time.monotonic()
+        self.done = 0
+        self.total = 0
 
     def _open_writer(self):
         try:
@@ -399,24 +434,23 @@ class _Sync:
                 continue
             work.append(src)
         gone = [p for p in known if p not in present]
-        total = len(work) + len(gone)
+        # Progress counts bytes of the files to read (and one per file gone), so that one
+        # large dump advances record by record instead of jumping at its end.
+        self.total = sum(max(src.size, 1) for src in work) + len(gone)
+        self.done = 0
         self._open_writer()
-        done = 0
         try:
             for path in gone:
                 for article_id in self.catalog.ids_for_path(path):
                     self._delete(article_id)
                     report.removed.append(article_id)
                 self.catalog.delete_file(path)
-                done += 1
-                self.progress(done, total, path)
+                self.done += 1
+                self.progress(self.done, self.total, path)
             for src in work:
-                if self.should_stop():
+                if self.should_stop() or not self._source(src, known.get(src.path)):
                     report.interrupted = True
                     break
-                self._source(src, known.get(src.path))
-                done += 1
-                self.progress(done, total, src.path)
                 self._maybe_commit()
             if report.interrupted:
                 self.writer.cancel()
@@ -433,21 +467,27 @@ class _Sync:
             raise
         return report
 
-    def _source(self, src: SourceFile, rec: FileRecord | None) -> None:
+    def _source(self, src: SourceFile, rec: FileRecord | None) -> bool:
+        """Bring one source file's articles up to date; False when asked to stop midway."""
         report = self.report
+        size = max(src.size, 1)
+        base = self.done
+        self.done += size
         abspath = self.lib.corpus / src.path
         digest = _file_hash(abspath)
         if rec is not None and digest is not None and rec.hash == digest and not rec.reason:
             # Touched but not changed: remember the new time, read nothing more.
             self.catalog.put_file(src.path, FileRecord(src.size, src.mtime_ns, digest, None))
             report.unchanged += 1
-            return
+            self.progress(self.done, self.total, src.path)
+            return True
+        self.progress(base, self.total, src.path)
         articles, skips = read_source(self.lib.corpus, src, self.lib.analyzer.vocabulary,
                                       self.lib.limits)
         report.skipped.extend(skips)
         old = self.catalog.ids_for_path(src.path)
         new_ids = set()
-        for article in articles:
+        for k, article in enumerate(articles, 1):
             if article.id in new_ids:
                 report.skipped.append(Skipped(article.id, "duplicate record id in this file"))
                 continue
@@ -458,12 +498,21 @@ class _Sync:
                 continue
             self._put(article, replace=previous is not None)
             (report.updated if previous is not None else report.added).append(article.id)
+            if len(articles) > 1 and k % 50 == 0:
+                # A large dump is committed and can be stopped record by record; records
+                # already committed are found unchanged when the file is read again.
+                if self.should_stop():
+                    return False
+                self._maybe_commit()
+                self.progress(base + size * k // len(articles), self.total, src.path)
         for article_id in old:
             if article_id not in new_ids:
                 self._delete(article_id)
                 report.removed.append(article_id)
         reason = skips[0].reason if skips and not articles else None
         self.catalog.put_file(src.path, FileRecord(src.size, src.mtime_ns, digest, reason))
+        self.progress(self.done, self.total, src.path)
+        return True
 
     def _put(self, article: Article, *, replace: bool) -> None:
         terms = self.lib.analyzer.terms(article.text)
@@ -480,6 +529,20 @@ class _Sync:
         self.writer.delete_by_term("id", article_id)
         self.catalog.delete_article(article_id)
         self.batch += 1
+
+
+def _stored_fields(catalog_path: Path) -> tuple[tuple[str, str], ...]:
+    if not catalog_path.exists():
+        return ()
+    try:
+        catalog = Catalog(catalog_path)
+        try:
+            raw = catalog.get_meta("fields")
+        finally:
+            catalog.close()
+        return tuple(tuple(pair) for pair in json.loads(raw)) if raw else ()
+    except (IndexDamagedError, ValueError, TypeError):
+        return ()  # a damaged index is reported when it is opened
 
 
 def _file_hash(path: Path) -> str | None:

@@ -11,7 +11,7 @@ _LINE = re.compile(r"[^\n]+")
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]\s*$")
 # Scrapers that flatten a page join its paragraphs with ".," or similar; split there, and in
 # long flat text also between sentences, so that a reader never faces a wall of text.
-_FLAT_BREAK = re.compile(r"(?<=[.!?”\"])[ \t]*,(?=[ \t]*[\"“A-Z0-9])")
+_FLAT_BREAK = re.compile(r"(?<=[.!?”\"])[ \t]*,+(?=[ \t]*[\"“A-Z0-9])")
 _SENTENCE = re.compile(r"(?<=[.!?])([\"”’]?)\s+(?=[\"“A-Z0-9])")
 _FLAT_TARGET = 600  # characters per paragraph when a flat text has to be cut at sentences
 
@@ -23,7 +23,7 @@ def paragraph_spans(text: str) -> list[Span]:
     by one starting in lower case is treated as hard-wrapped and joined to it. Text with no
     line breaks at all is split at scraped paragraph joins (".,") and then at sentences."""
     lines = [(m.start(), m.end()) for m in _LINE.finditer(text) if m.group().strip()]
-    if len(lines) == 1 and len(text) > _FLAT_TARGET:
+    if len(lines) == 1:
         return _flat_spans(text, *lines[0])
     spans: list[Span] = []
     stripped = [_strip(text, a, b) for a, b in lines]
@@ -33,7 +33,15 @@ def paragraph_spans(text: str) -> list[Span]:
             spans[-1] = Span(spans[-1].start, end)
         else:
             spans.append(Span(start, end))
-    return spans
+    # A long line can still hold several scraped paragraphs joined with ".,".
+    out: list[Span] = []
+    for span in spans:
+        if span.end - span.start > _FLAT_TARGET and _FLAT_BREAK.search(
+                text, span.start, span.end):
+            out.extend(_flat_spans(text, span.start, span.end))
+        else:
+            out.append(span)
+    return out
 
 
 def _looks_hard_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:

@@ -19,6 +19,7 @@ class AlignToken:
     segment: int  # runs of text not broken by boilerplate; passages never cross one
     name: bool  # a proper name: names alone never make a passage
     repeat: bool  # inside a paragraph the article repeats from itself
+    paragraph: int  # the index of the paragraph it sits in
 
 
 def article_tokens(article: Article, analyzer: Analyzer,
@@ -41,7 +42,7 @@ def article_tokens(article: Article, analyzer: Analyzer,
         repeat = p.repeat_of is not None
         while k < len(terms) and terms[k].start < p.end:
             t = terms[k]
-            out.append(AlignToken(t.text, t.start, t.end, segment, t.name, repeat))
+            out.append(AlignToken(t.text, t.start, t.end, segment, t.name, repeat, p.index))
             k += 1
     return out
 

@@ -56,3 +56,86 @@ def corpus(tmp_path: Path) -> Path:
 def library(corpus: Path, tmp_path: Path) -> Library:
     """A library over a writable copy of the sample corpus, not yet indexed."""
     return Library.open(corpus, tmp_path / "index", variants=Path("/nonexistent"))
+
+
+# -- the app ----------------------------------------------------------------------------------
+APP_SIZE = (120, 36)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run `async def` tests (Textual's Pilot) in a fresh event loop: no async plugin is
+    installed, and one is not needed for this."""
+    import asyncio
+    import inspect
+
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    names = pyfuncitem._fixtureinfo.argnames
+    asyncio.run(pyfuncitem.obj(**{n: pyfuncitem.funcargs[n] for n in names}))
+    return True
+
+
+def app_settings(**changes):
+    """Settings for app tests: a short debounce keeps the tests quick; the theme is fixed so
+    that snapshots do not depend on the machine's config."""
+    from tui.config import Settings
+
+    return Settings(**{"debounce": 0.05, "theme": "textual-dark", **changes})
+
+
+async def wait_for(pilot, predicate, timeout: float = 10.0, what: str = "condition") -> None:
+    """Let the app run until `predicate()` holds (workers finish at their own pace)."""
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+    await asyncio.sleep(0)
+
+
+async def wait_idle(pilot, timeout: float = 10.0) -> None:
+    """Wait until no worker is running and the screen has settled."""
+    app = pilot.app
+    await wait_for(pilot, lambda: not any(w.is_running for w in app.workers), timeout,
+                   "workers to finish")
+    await pilot.pause()
+
+
+async def started(pilot):
+    """Wait for the main screen's first results."""
+    from tui.screens.main import MainScreen
+
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, MainScreen)
+                   and app.screen.results is not None, what="first results")
+    await wait_idle(pilot)
+    return app.screen
+
+
+async def search(pilot, text: str):
+    """Type `text` into the search box and wait for its results."""
+    from tui.widgets.search_bar import SearchBar
+
+    screen = pilot.app.screen
+    screen.query_one(SearchBar).focus()
+    await pilot.pause()
+    await pilot.press(*text)
+    await wait_for(pilot, lambda: screen.results is not None
+                   and screen.results.query == text.strip(), what=f"results for {text!r}")
+    await wait_idle(pilot)
+    return screen
+
+
+@pytest.fixture
+def make_app(sample_library: Library):
+    """A factory for the app on the (already indexed) sample corpus."""
+    from tui.app import NewsreaderApp
+
+    def make(library: Library | None = None, **settings):
+        return NewsreaderApp(library or sample_library, app_settings(**settings))
+
+    return make

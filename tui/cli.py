@@ -17,14 +17,19 @@ from rich.console import Console
 from index import (
     AlignSettings,
     Library,
+    Limits,
     NewsreaderError,
     bundled_corpus,
 )
-from tui import json_output, render
 
 ENV_CORPUS = "NEWSREADER_CORPUS"
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)
+
+
+# Commands kept in their own modules, imported only when used: starting the app should not
+# pay for the HTTP and feed libraries behind `fetch`.
+LAZY_COMMANDS = {"fetch": "tui.fetch_cmd", "stats": "tui.fetch_cmd"}
 
 
 class DefaultGroup(click.Group):
@@ -32,12 +37,39 @@ class DefaultGroup(click.Group):
     command opens the app on that folder."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
+        if args and args[0] not in self.list_commands(ctx) and not args[0].startswith("-"):
             args = ["open", *args]
         return super().parse_args(ctx, args)
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS and name not in self.commands:
+            import importlib
+
+            module = importlib.import_module(LAZY_COMMANDS[name])
+            self.add_command(getattr(module, name), name)
+        return self.commands.get(name)
+
+
+def fields_option(f: Callable) -> Callable:
+    return click.option("--field", "fields", multiple=True, metavar="FIELD=NAME",
+                        help="Read FIELD (body, title, outlet, author, date, url, lang, id) "
+                             "of JSON/CSV records from column NAME; repeatable. Kept with the "
+                             "index (see newsreader.toml in the README).")(f)
+
+
+def limits_from(fields: tuple[str, ...]) -> Limits | None:
+    if not fields:
+        return None
+    from index.readers.config import parse_field_options
+
+    return Limits(fields=parse_field_options(fields))
+
 
 def corpus_option(f: Callable) -> Callable:
+    f = fields_option(f)
     f = click.option("--index-dir", type=click.Path(path_type=Path, file_okay=False),
                      help="Index folder (default: one per corpus in the user data "
                           "folder; also $NEWSREADER_INDEX_DIR).")(f)
@@ -60,11 +92,11 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def open_library(corpus: Path | None, index_dir: Path | None, *, update: bool = True,
-                 quiet: bool = False) -> Library:
+def open_library(corpus: Path | None, index_dir: Path | None, fields: tuple[str, ...] = (),
+                 *, update: bool = True, quiet: bool = False) -> Library:
     """The corpus's library, brought up to date first (with progress on stderr) when the
     index is missing or the folder has changed."""
-    lib = Library.open(corpus or bundled_corpus(), index_dir)
+    lib = Library.open(corpus or bundled_corpus(), index_dir, limits=limits_from(fields))
     if not update and lib.exists():
         return lib
     pending = lib.pending()
@@ -78,15 +110,15 @@ def open_library(corpus: Path | None, index_dir: Path | None, *, update: bool = 
 def run_update(lib: Library, *, rebuild: bool, quiet: bool = False):
     from rich.progress import (
         BarColumn,
-        MofNCompleteColumn,
         Progress,
+        TaskProgressColumn,
         TextColumn,
         TimeElapsedColumn,
         TimeRemainingColumn,
     )
 
     columns = (TextColumn("[progress.description]{task.description}"), BarColumn(),
-               MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+               TaskProgressColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
                TextColumn("{task.fields[path]}", style="dim"))
     with Progress(*columns, console=err, transient=True, disable=quiet) as progress:
         task = progress.add_task("Indexing", total=None, path="")
@@ -115,11 +147,13 @@ def cli(ctx: click.Context) -> None:
 @click.argument("corpus", required=False, type=click.Path(path_type=Path))
 @click.option("--index-dir", type=click.Path(path_type=Path, file_okay=False),
               help="Index folder (default: one per corpus in the user data folder).")
-def open_app(corpus: Path | None = None, index_dir: Path | None = None) -> None:
+@fields_option
+def open_app(corpus: Path | None = None, index_dir: Path | None = None,
+             fields: tuple[str, ...] = ()) -> None:
     """Open the app on CORPUS (default: the bundled sample articles)."""
     from tui.app import run_app
 
-    lib = Library.open(corpus or bundled_corpus(), index_dir)
+    lib = Library.open(corpus or bundled_corpus(), index_dir, limits=limits_from(fields))
     run_app(lib)
 
 
@@ -128,12 +162,15 @@ def open_app(corpus: Path | None = None, index_dir: Path | None = None) -> None:
 @click.option("--index-dir", type=click.Path(path_type=Path, file_okay=False),
               help="Index folder (default: one per corpus in the user data folder).")
 @click.option("--rebuild", is_flag=True, help="Start from scratch instead of updating.")
+@fields_option
 @json_option
 def index_cmd(corpus: Path | None, index_dir: Path | None, rebuild: bool,
-              as_json: bool) -> None:
+              fields: tuple[str, ...], as_json: bool) -> None:
     """Build or update the index of CORPUS: new files are added, changed ones updated,
     deleted ones removed, unchanged ones skipped without being read."""
-    lib = Library.open(corpus or bundled_corpus(), index_dir)
+    from tui import json_output, render
+
+    lib = Library.open(corpus or bundled_corpus(), index_dir, limits=limits_from(fields))
     rep = run_update(lib, rebuild=rebuild, quiet=as_json)
     if as_json:
         emit_json(json_output.report(rep, str(lib.corpus), str(lib.index_dir)))
@@ -150,12 +187,14 @@ def index_cmd(corpus: Path | None, index_dir: Path | None, rebuild: bool,
               type=click.IntRange(1, 10_000), help="Most hits to show.")
 @update_option
 @json_option
-def search(query: tuple[str, ...], corpus: Path | None, index_dir: Path | None, limit: int,
-           no_update: bool, as_json: bool) -> None:
+def search(query: tuple[str, ...], corpus: Path | None, index_dir: Path | None,
+           fields: tuple[str, ...], limit: int, no_update: bool, as_json: bool) -> None:
     """Search the corpus. QUERY: words, "exact phrases", AND / OR / NOT, field:value
     (title:, outlet:, author:, lang:), date:2024 or date:[2023-01 to 2024-06], prefix*,
     fuzzy~. No query lists every article, newest first."""
-    lib = open_library(corpus, index_dir, update=not no_update, quiet=as_json)
+    from tui import json_output, render
+
+    lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=as_json)
     results = lib.search(" ".join(query), limit=limit)
     if as_json:
         emit_json(json_output.search(results))
@@ -169,10 +208,12 @@ def search(query: tuple[str, ...], corpus: Path | None, index_dir: Path | None, 
 @click.option("--raw", is_flag=True, help="Show boilerplate, bylines and repeated paragraphs.")
 @update_option
 @json_option
-def show(article: str, corpus: Path | None, index_dir: Path | None, raw: bool,
-         no_update: bool, as_json: bool) -> None:
+def show(article: str, corpus: Path | None, index_dir: Path | None,
+         fields: tuple[str, ...], raw: bool, no_update: bool, as_json: bool) -> None:
     """Show ARTICLE (id, unique id prefix, file name or path) for reading."""
-    lib = open_library(corpus, index_dir, update=not no_update, quiet=as_json)
+    from tui import json_output, render
+
+    lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=as_json)
     art = lib.article(article)
     if as_json:
         emit_json(json_output.article(art))
@@ -202,9 +243,12 @@ def _settings(min_words: int | None) -> AlignSettings:
 @update_option
 @json_option
 def compare(a: str, b: str, corpus: Path | None, index_dir: Path | None,
-            min_words: int | None, no_update: bool, as_json: bool) -> None:
+            fields: tuple[str, ...], min_words: int | None, no_update: bool,
+            as_json: bool) -> None:
     """Show side by side the passages articles A and B share."""
-    lib = open_library(corpus, index_dir, update=not no_update, quiet=as_json)
+    from tui import json_output, render
+
+    lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=as_json)
     result = lib.compare(a, b, _settings(min_words))
     if as_json:
         emit_json(json_output.comparison(result))
@@ -219,9 +263,12 @@ def compare(a: str, b: str, corpus: Path | None, index_dir: Path | None,
 @update_option
 @json_option
 def related(article: str, corpus: Path | None, index_dir: Path | None,
-            min_words: int | None, no_update: bool, as_json: bool) -> None:
+            fields: tuple[str, ...], min_words: int | None, no_update: bool,
+            as_json: bool) -> None:
     """List the articles that share passages with ARTICLE, by shared coverage."""
-    lib = open_library(corpus, index_dir, update=not no_update, quiet=as_json)
+    from tui import json_output, render
+
+    lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=as_json)
     art, found = lib.related(article, _settings(min_words))
     refs = {r.id: lib.article(r.id) for r in found}
     if as_json:
@@ -237,10 +284,13 @@ def related(article: str, corpus: Path | None, index_dir: Path | None,
 @align_options
 @update_option
 @json_option
-def overlaps(corpus: Path | None, index_dir: Path | None, min_coverage: float,
-             min_words: int | None, no_update: bool, as_json: bool) -> None:
+def overlaps(corpus: Path | None, index_dir: Path | None, fields: tuple[str, ...],
+             min_coverage: float, min_words: int | None, no_update: bool,
+             as_json: bool) -> None:
     """List every pair of articles in the corpus that shares passages."""
-    lib = open_library(corpus, index_dir, update=not no_update, quiet=as_json)
+    from tui import json_output, render
+
+    lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=as_json)
     found = lib.overlaps(min_coverage, _settings(min_words))
     ids = {i for o in found for i in (o.a, o.b)}
     refs = {i: lib.article(i) for i in ids}
@@ -248,18 +298,6 @@ def overlaps(corpus: Path | None, index_dir: Path | None, min_coverage: float,
         emit_json(json_output.overlaps(found, refs, min_coverage))
     else:
         out.print(render.overlaps(found, {k: v.display_title for k, v in refs.items()}))
-
-
-def _register_optional_commands() -> None:
-    try:
-        from tui.fetch_cmd import fetch, stats
-    except ImportError:  # pragma: no cover - during development only
-        return
-    cli.add_command(fetch)
-    cli.add_command(stats)
-
-
-_register_optional_commands()
 
 
 def _terminate(signum: int, frame: object) -> None:

@@ -1,6 +1,10 @@
-"""The app's one door to the engine. Workers call these methods from threads; the lock
-makes sure the Library (one SQLite connection, one Whoosh index) is never used by two
-threads at once, whichever worker asks."""
+"""The app's one door to the engine. Workers call these methods from threads; locks make
+sure no Library (one SQLite connection, one Whoosh index) is used by two threads at once,
+whichever worker asks.
+
+Two Library objects share the index: one answers searches and reads articles, the other
+aligns (related articles, comparisons). Finding related articles can take a few tenths of a
+second on a real corpus, and a search typed meanwhile should not queue behind it."""
 
 from __future__ import annotations
 
@@ -44,6 +48,9 @@ class Engine:
     def __init__(self, library: Library) -> None:
         self.library = library
         self._lock = threading.Lock()
+        self._aligner = Library(library.corpus, library.index_dir, library.analyzer,
+                                library.limits)
+        self._align_lock = threading.Lock()
 
     @property
     def corpus_name(self) -> str:
@@ -59,16 +66,14 @@ class Engine:
 
     def update(self, progress: Callable[[int, int, str], None],
                should_stop: Callable[[], bool]) -> UpdateReport:
-        with self._lock:
+        with self._lock, self._align_lock:
+            # An update may swap the index folder: the aligner reopens it when next asked.
+            self._aligner.close()
             return self.library.update(progress=progress, should_stop=should_stop)
 
     def search(self, query: str, limit: int) -> SearchResults:
         with self._lock:
             return self.library.search(query, limit=limit)
-
-    def count(self) -> int:
-        with self._lock:
-            return len(self.library.summaries())
 
     def reading(self, article_id: str, terms: QueryTerms) -> Reading:
         with self._lock:
@@ -77,25 +82,30 @@ class Engine:
         return Reading(article, tuple(hits))
 
     def related(self, article_id: str) -> list[RelatedArticle]:
-        with self._lock:
-            _, found = self.library.related(article_id)
+        with self._align_lock:
+            _, found = self._aligner.related(article_id)
             out = []
             for r in found:
-                other = self.library.article(r.id)
+                other = self._aligner.article(r.id)
                 out.append(RelatedArticle(r.id, other.display_title, other.meta.outlet,
                                           other.meta.date, r.alignment))
         return out
 
     def compare(self, a_id: str, b_id: str) -> Comparison:
-        with self._lock:
-            return self.library.compare(a_id, b_id)
+        with self._align_lock:
+            return self._aligner.compare(a_id, b_id)
 
     def titles(self) -> list[tuple[str, str]]:
-        """(id, title) of every article, for picking one by title. Untitled articles go by
-        their id: summaries carry no text to build a stand-in title from."""
+        """(id, title or stand-in title) of every article, newest first, for picking one."""
         with self._lock:
-            return [(s.id, s.title or s.id) for s in self.library.summaries()]
+            return [(s.id, s.display_title) for s in self.library.summaries()]
 
     def close(self) -> None:
-        with self._lock:
-            self.library.close()
+        # At exit a worker thread may still be busy (an update finishing its file): do not
+        # wait on it; the process is ending and the engine commits in safe batches.
+        for lock, library in ((self._lock, self.library), (self._align_lock, self._aligner)):
+            if lock.acquire(timeout=1.0):
+                try:
+                    library.close()
+                finally:
+                    lock.release()

@@ -9,7 +9,7 @@ from textual.binding import Binding
 
 APP = [
     Binding("q", "quit", "Quit", id="app.quit"),
-    Binding("question_mark,f1", "help", "Help", key_display="?", id="app.help"),
+    Binding("question_mark,f1", "help", "Help", id="app.help"),
     Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette"),
 ]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from rich.style import Style
 from rich.text import Text
 
-from index import Alignment, Passage
+from index import Alignment, Article, Kind, Passage
 
 # Passage colours cycle through this palette; chosen to read on dark and light themes.
 PALETTE = ("#2f7ed8", "#d9822b", "#3aa655", "#c0392b", "#8e44ad", "#16a085", "#b7950b",
@@ -21,12 +21,18 @@ PALETTE = ("#2f7ed8", "#d9822b", "#3aa655", "#c0392b", "#8e44ad", "#16a085", "#b
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
+Span = tuple[int, int]
+
+
 @dataclass(frozen=True)
 class Row:
     number: int | None  # the passage number (1-based), None for unshared text
-    a: tuple[int, int] | None  # span of A's text on this row
-    b: tuple[int, int] | None
+    a: Span | None  # span of A's text on this row
+    b: Span | None
     passage: Passage | None = None
+    # For unshared rows: the pieces of the span that no passage covers (what is shown).
+    a_pieces: tuple[Span, ...] = ()
+    b_pieces: tuple[Span, ...] = ()
 
 
 def passage_label(number: int) -> str:
@@ -37,28 +43,59 @@ def passage_colour(number: int) -> str:
     return PALETTE[(number - 1) % len(PALETTE)]
 
 
-def rows(alignment: Alignment, len_a: int, len_b: int, *, a_from: int = 0,
-         b_from: int = 0) -> list[Row]:
-    """Rows in A's order. `a_from`/`b_from` skip text before them (e.g. a hidden title)."""
+def rows(alignment: Alignment, a: Article, b: Article) -> list[Row]:
+    """Rows in A's order: unshared text alternating with shared passages. Unshared rows show
+    only what no passage covers (nothing appears twice) and leave out scraping noise."""
+    text_a, text_b = a.text, b.text
+    covered_a = _union([(p.a_start, p.a_end) for p in alignment.passages] + _noise(a))
+    covered_b = _union([(p.b_start, p.b_end) for p in alignment.passages] + _noise(b))
     out: list[Row] = []
-    pos_a, pos_b = a_from, b_from
+    pos_a = pos_b = 0
+
+    def gap_row(span_a: Span, span_b: Span) -> None:
+        pieces_a = _unshared(text_a, span_a, covered_a)
+        pieces_b = _unshared(text_b, span_b, covered_b)
+        if pieces_a or pieces_b:
+            out.append(Row(None, span_a if pieces_a else None, span_b if pieces_b else None,
+                           None, pieces_a, pieces_b))
+
     for number, p in enumerate(alignment.passages, 1):
-        gap_a = (pos_a, p.a_start) if p.a_start > pos_a else None
-        gap_b = (pos_b, p.b_start) if p.b_start > pos_b else None
-        if _has_text(gap_a) or _has_text(gap_b):
-            out.append(Row(None, gap_a, gap_b))
+        gap_row((pos_a, max(pos_a, p.a_start)), (pos_b, max(pos_b, p.b_start)))
         out.append(Row(number, (p.a_start, p.a_end), (p.b_start, p.b_end), p))
         pos_a = max(pos_a, p.a_end)
         pos_b = max(pos_b, p.b_end)
-    tail_a = (pos_a, len_a) if len_a > pos_a else None
-    tail_b = (pos_b, len_b) if len_b > pos_b else None
-    if _has_text(tail_a) or _has_text(tail_b):
-        out.append(Row(None, tail_a, tail_b))
+    gap_row((pos_a, max(pos_a, len(text_a))), (pos_b, max(pos_b, len(text_b))))
     return out
 
 
-def _has_text(span: tuple[int, int] | None) -> bool:
-    return span is not None and span[1] > span[0]
+def _noise(article: Article) -> list[Span]:
+    return [(p.start, p.end) for p in article.paragraphs
+            if p.boilerplate or p.kind == Kind.META]
+
+
+def _union(spans: list[Span]) -> list[Span]:
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]
+
+
+def _unshared(text: str, span: Span, covered: list[Span]) -> tuple[Span, ...]:
+    """The parts of `span` outside every covered span that hold some text."""
+    pieces: list[Span] = []
+    cursor, end = span
+    for c0, c1 in covered:
+        if c1 <= cursor or c0 >= end:
+            continue
+        if c0 > cursor:
+            pieces.append((cursor, c0))
+        cursor = max(cursor, c1)
+    if cursor < end:
+        pieces.append((cursor, end))
+    return tuple(p for p in pieces if text[p[0] : p[1]].strip())
 
 
 @dataclass(frozen=True)
@@ -77,9 +114,11 @@ def side_text(text: str, row: Row, side: str, styles: Styles | None = None) -> T
     if span is None:
         return Text("")
     start, end = span
-    body = text[start:end].strip("\n")
     if row.passage is None:
-        return Text(_tidy(text[start:end]), style=styles.unshared)
+        pieces = row.a_pieces if side == "a" else row.b_pieces
+        shown = "\n…\n".join(_tidy(text[s:e]) for s, e in pieces or (span,))
+        return Text(shown, style=styles.unshared)
+    body = text[start:end].strip("\n")
     lead = len(text[start:end]) - len(text[start:end].lstrip("\n"))
     start += lead
     colour = passage_colour(row.number or 1)

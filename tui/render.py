@@ -112,7 +112,7 @@ def comparison(cmp: Comparison) -> RenderableType:
     body.add_column(width=3, no_wrap=True)
     body.add_column(ratio=1)
     body.add_column(ratio=1)
-    for row in rows(al, len(cmp.a.text), len(cmp.b.text)):
+    for row in rows(al, cmp.a, cmp.b):
         label = Text("")
         if row.number is not None:
             label = Text(passage_label(row.number), style=Style(color=passage_colour(row.number),

@@ -15,9 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.corpus import CONFIG_FILE as CONFIG_NAME  # at the top of a corpus folder
 from index.errors import ConfigError
-
-CONFIG_NAME = "newsreader.toml"  # at the top of a corpus folder
 
 FIELDS = ("id", "title", "body", "outlet", "author", "date", "url", "lang")
 DEFAULT_NAMES: dict[str, tuple[str, ...]] = {

@@ -64,8 +64,11 @@ def parse_feed(data: bytes, content_type: str | None = None) -> Feed:
     # A stream, not bytes or str: feedparser would take a string that looks like a URL or a
     # file name for one and open it.
     headers = {"content-type": content_type} if content_type else None
-    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=True,
-                              resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers,
+                                  sanitize_html=True, resolve_relative_uris=False)
+    except Exception as exc:  # feedparser reports most damage as "bozo", but not all
+        raise NotAFeed(f"not a feed: the feed parser failed ({type(exc).__name__})") from None
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if isinstance(problem, feedparser.CharacterEncodingOverride):
         raise NotAFeed(f"its encoding lies: {problem}", _line(problem))

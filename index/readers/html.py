@@ -56,16 +56,20 @@ def decode_page(data: bytes, header_charset: str | None = None) -> str:
 
 
 def extract_page(html: str, url: str | None = None) -> Page | None:
-    """The main text and metadata of a page; None when it has no main text."""
+    """The main text and metadata of a page; None when it has no main text, Unreadable when
+    it cannot be parsed at all."""
     from trafilatura import bare_extraction  # slow import (lxml and friends): on first use
 
-    lang, links = page_facts(html)
-    doc = bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=True,
-        deduplicate=False,
-        # The publication date, from the page's markup and URL, not a guess from its text:
-        # the text heuristics look for datelines themselves.
-        date_extraction_params={"extensive_search": False, "original_date": True})
+    try:
+        lang, links = page_facts(html)
+        doc = bare_extraction(
+            html, url=url, with_metadata=True, include_comments=False, include_tables=True,
+            deduplicate=False,
+            # The publication date, from the page's markup and URL, not a guess from its
+            # text: the text heuristics look for datelines themselves.
+            date_extraction_params={"extensive_search": False, "original_date": True})
+    except Exception as exc:  # parsers of untrusted pages fail in many ways; skip the page
+        raise Unreadable(f"the page cannot be parsed ({type(exc).__name__})") from None
     if doc is None or not doc.text:
         return None
     title = _one_line(doc.title)
@@ -114,7 +118,10 @@ def read_html(abspath: Path, rel: str, vocabulary: Vocabulary,
         return [], [Skipped(rel, str(exc))]
     except EncodingLie as exc:
         return [], [Skipped(f"{rel}:{exc.line}", exc.reason)]
-    page = extract_page(text)
+    try:
+        page = extract_page(text)
+    except Unreadable as exc:
+        return [], [Skipped(rel, str(exc))]
     if page is None:
         return [], [Skipped(rel, NO_MAIN_TEXT)]
     return [parse_article(rel, rel, page.text, vocabulary, page_metadata(page))], []

@@ -32,6 +32,7 @@ from tui.widgets.search_bar import SearchBar
 
 PANES = ("results", "article", "related")
 ARTICLE_DELAY = 0.05  # lets a held-down j skip articles instead of loading each one
+RELATED_DELAY = 0.15
 
 
 class MainScreen(Screen[None]):
@@ -60,7 +61,7 @@ class MainScreen(Screen[None]):
             with Vertical(id="reader"):
                 yield ArticleView(id="article")
                 yield RelatedList(id="related")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(ResultsList).border_title = "Results"
@@ -94,41 +95,47 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="search")
     async def run_search(self, query: str, delay: float, keep: str | None = None) -> None:
+        # Widgets are looked up before waiting: the screen may be gone (the app quitting)
+        # by the time the engine answers, and a detached widget ignores updates.
+        status = self.query_one("#status", Static)
+        results_list = self.query_one(ResultsList)
+        view = self.query_one(ArticleView)
+        related = self.query_one(RelatedList)
         # A newer keystroke cancels this worker here, before the engine is asked anything.
         if delay:
             await asyncio.sleep(delay)
         try:
             results = await asyncio.to_thread(self.engine.search, query, self.limit)
         except QueryError as exc:
-            self._status(Content(str(exc)).stylize(styles.ERROR))
+            status.update(Content(str(exc)).stylize(styles.ERROR))
             return
         except NewsreaderError as exc:
-            self._status(Content(f"error: {exc}").stylize(styles.ERROR))
+            status.update(Content(f"error: {exc}").stylize(styles.ERROR))
+            return
+        except Exception as exc:  # an engine bug must not take the reader's session down
+            status.update(Content(f"internal error: {type(exc).__name__}: {exc}").stylize(
+                styles.ERROR))
             return
         self.results = results
-        self._status(self._summary(results))
-        results_list = self.query_one(ResultsList)
+        status.update(self._summary(results))
         results_list.show(results, keep=keep)
-        results_list.border_title = f"Results ({results.total})"
+        results_list.border_title = f"Results ({results.total:,})"
         if not results.hits:
-            self.query_one(ArticleView).show_message("Nothing to show.")
-            self.query_one(RelatedList).show_message("")
+            view.show_message("Nothing to show.")
+            related.show_message("")
 
     def _summary(self, results: SearchResults) -> Content:
         n = results.total
         if not results.query:
-            return Content(f"{n} article{'s' if n != 1 else ''}, newest first")
+            return Content(f"{n:,} article{'s' if n != 1 else ''}, newest first")
         if n:
-            return (Content(f"{n} result{'s' if n != 1 else ''} for ")
+            return (Content(f"{n:,} result{'s' if n != 1 else ''} for ")
                     + Content(results.query).stylize("bold"))
         out = Content("No results for ") + Content(results.query).stylize("bold")
         if results.suggestion:
             out += Content(". Did you mean ") + Content(results.suggestion).stylize(
                 styles.SUGGESTION) + Content("? (select it below)")
         return out
-
-    def _status(self, content: Content) -> None:
-        self.query_one("#status", Static).update(content)
 
     @on(SearchBar.Leave)
     @on(Input.Submitted, "#search")
@@ -168,21 +175,25 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="article")
     async def load_article(self, article_id: str, delay: float) -> None:
+        view = self.query_one(ArticleView)
+        related = self.query_one(RelatedList)
         if delay:
             await asyncio.sleep(delay)
-        view = self.query_one(ArticleView)
         try:
             reading = await asyncio.to_thread(self.engine.reading, article_id, self.terms)
         except NewsreaderError as exc:
             view.show_message(f"Cannot show this article: {exc}")
             return
         view.show(reading)
-        self.query_one(RelatedList).show_message("Looking for related articles…")
+        related.show_message("Looking for related articles…")
         self.load_related(article_id)
 
     @work(exclusive=True, group="related")
     async def load_related(self, article_id: str) -> None:
         related = self.query_one(RelatedList)
+        # Aligning takes tenths of a second on a real corpus; a reader running down the
+        # results should not set off an alignment per article passed.
+        await asyncio.sleep(RELATED_DELAY)
         try:
             items = await asyncio.to_thread(self.engine.related, article_id)
         except NewsreaderError as exc:
@@ -240,5 +251,5 @@ class MainScreen(Screen[None]):
     def action_toggle_hidden(self) -> None:
         view = self.query_one(ArticleView)
         view.show_hidden = not view.show_hidden
-        self.notify("Showing hidden paragraphs" if view.show_hidden else
-                    "Hiding boilerplate and repeated paragraphs", timeout=2)
+        self.notify("Showing every paragraph" if view.show_hidden else
+                    "Hiding boilerplate and repeats", timeout=2)

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from tui import keymap
 from tui.engine import RelatedArticle
 from tui.widgets import styles
+from tui.widgets.card import Card
 
 BAR_CELLS = 10
 BLOCKS = " ▏▎▍▌▋▊▉█"
@@ -30,15 +31,16 @@ def coverage_bar(share: float, cells: int = BAR_CELLS) -> Content:
             + Content(" " * (cells - len(filled))).stylize("on " + styles.BAR_EMPTY))
 
 
-def related_prompt(item: RelatedArticle) -> Content:
+def related_card(item: RelatedArticle) -> Card:
     al = item.alignment
     n = len(al.passages)
-    head = coverage_bar(al.coverage_a) + Content(f" {al.coverage_a:4.0%} ")
-    title = Content(item.title).stylize(styles.TITLE)
-    bits = [item.outlet, item.date[:10] if item.date else None,
-            f"{n} passage{'s' if n != 1 else ''}", f"{al.coverage_b:.0%} of it shared"]
-    meta = Content(" · ".join(b for b in bits if b)).stylize(styles.MUTED)
-    return head + title + Content("\n" + " " * (BAR_CELLS + 6)) + meta
+    head = coverage_bar(al.coverage_a) + Content(f" {al.coverage_a:4.0%}  ") + Content(
+        item.title).stylize(styles.TITLE)
+    bits = [f"{n} passage{'s' if n != 1 else ''}", f"{al.coverage_b:.0%} of it shared",
+            item.outlet, item.date[:10] if item.date else None]
+    meta = Content(" " * (BAR_CELLS + 7)) + Content(" · ".join(b for b in bits if b)).stylize(
+        styles.MUTED)
+    return Card([head, meta], gap=False)
 
 
 class RelatedList(OptionList):
@@ -61,7 +63,9 @@ class RelatedList(OptionList):
     def show(self, article_id: str, items: list[RelatedArticle]) -> None:
         self.article_id = article_id
         self.items = items
-        self.set_options([Option(related_prompt(item), id=item.id) for item in items])
+        self.set_options([Option(related_card(item), id=item.id) for item in items])
+        if items:
+            self.highlighted = 0
         if not items:
             self.add_option(Option(Content("No other article shares a passage with this "
                                            "one.").stylize(styles.MUTED), disabled=True))

@@ -3,23 +3,20 @@ query's words highlighted), plus a "did you mean" entry and a "show more" entry.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import ClassVar
 
-from rich.segment import Segment
 from textual import on
 from textual.binding import BindingType
 from textual.content import Content
-from textual.css.types import RulesMap
 from textual.message import Message
-from textual.strip import Strip
-from textual.style import Style
-from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from index import Hit, SearchResults
 from tui import keymap
 from tui.widgets import styles
+from tui.widgets.card import Card
 
 SNIPPET_LINES = 2
 SUGGEST = "suggest:"
@@ -35,40 +32,11 @@ def snippet_content(hit: Hit) -> Content:
     return body
 
 
-class ResultCard(Visual):
-    """A hit drawn to the width it gets: title and metadata cut to one line each, the
-    snippet wrapped to at most two lines, then a blank line between cards."""
-
-    def __init__(self, hit: Hit) -> None:
-        self.hit = hit
-        self.title = Content(hit.display_title).stylize(styles.TITLE)
-        bits = [hit.outlet, hit.date[:10] if hit.date else None]
-        self.meta = Content(" · ".join(b for b in bits if b) or hit.id).stylize(styles.MUTED)
-        self.snippet = snippet_content(hit)
-
-    def _lines(self, width: int) -> list[Content]:
-        width = max(width, 2)
-        snippet = self.snippet.wrap(width) if self.snippet else []
-        if len(snippet) > SNIPPET_LINES:
-            snippet = snippet[:SNIPPET_LINES]
-            last = snippet[-1]
-            snippet[-1] = (last.rstrip().truncate(width - 1) + Content("…"))
-        return [self.title.truncate(width, ellipsis=True),
-                self.meta.truncate(width, ellipsis=True), *snippet]
-
-    def render_strips(self, width: int, height: int | None, style: Style,
-                      options: RenderOptions) -> list[Strip]:
-        strips: list[Strip] = []
-        for line in self._lines(width):
-            strips.extend(line.render_strips(width, 1, style, options))
-        strips.append(Strip([Segment(" " * width, style.rich_style)], width))
-        return strips[:height] if height is not None else strips
-
-    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
-        return container_width
-
-    def get_height(self, rules: RulesMap, width: int) -> int:
-        return len(self._lines(width)) + 1
+def result_card(hit: Hit) -> Card:
+    bits = [hit.outlet, hit.date[:10] if hit.date else None]
+    meta = Content(" · ".join(b for b in bits if b) or hit.id).stylize(styles.MUTED)
+    title = Content(hit.display_title).stylize(styles.TITLE)
+    return Card([title, meta], snippet_content(hit), SNIPPET_LINES)
 
 
 class ResultsList(OptionList):
@@ -101,25 +69,24 @@ class ResultsList(OptionList):
     def show(self, results: SearchResults, *, keep: str | None = None) -> None:
         """Replace the list. `keep`: an article id to stay on (after "show more")."""
         self.results = results
-        options: list[Option] = [Option(ResultCard(hit), id=hit.id) for hit in results.hits]
-        if results.suggestion and not results.hits:
+        options: list[Option] = [Option(result_card(hit), id=hit.id) for hit in results.hits]
+        if results.suggestion:
             prompt = (Content("Did you mean: ") + Content(results.suggestion).stylize(
-                styles.SUGGESTION) + Content("?  ") + Content("Enter to search").stylize(
+                styles.SUGGESTION) + Content("?  ") + Content("Enter searches for it").stylize(
                 styles.MUTED))
-            options.insert(0, Option(prompt, id=SUGGEST + results.suggestion))
+            options.insert(0, Option(Card([prompt]), id=SUGGEST + results.suggestion))
         if len(results.hits) < results.total:
             more = Content(f"Show more ({len(results.hits)} of {results.total} shown)")
-            options.append(Option(more.stylize(styles.MUTED), id=MORE))
+            options.append(Option(Card([more.stylize(styles.MUTED)]), id=MORE))
         with self.prevent(OptionList.OptionHighlighted):
             self.set_options(options)
         if not options:
             return
-        index = 0
+        # Start on the first article (after a suggestion), or on the one to keep.
+        index = 1 if results.suggestion and results.hits else 0
         if keep is not None:
-            try:
+            with suppress(OptionDoesNotExist):
                 index = self.get_option_index(keep)
-            except Exception:  # the kept article is no longer in the results
-                index = 0
         self.highlighted = None
         self.highlighted = index
 

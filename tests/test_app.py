@@ -1,0 +1,483 @@
+"""The app driven with Textual's Pilot: each flow a reader follows on the main screen."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from textual.widgets import Input
+
+from tests.conftest import APP_SIZE, sample_id, search, started, wait_for, wait_idle
+from tui.screens.compare import ComparisonScreen
+from tui.screens.help import HelpScreen
+from tui.widgets.article_view import ArticleView, _line_of
+from tui.widgets.related_list import RelatedList
+from tui.widgets.results import ResultsList
+from tui.widgets.search_bar import SearchBar
+
+
+def assert_hit_in_view(view: ArticleView) -> None:
+    """The line holding the current hit is inside the visible part of the article."""
+    hit = view.hits[view.current]
+    block = next(b for b in view._blocks if b.start <= hit.start < b.end)
+    width = block.widget.content_region.width
+    y = block.widget.virtual_region.y + _line_of(block.base.plain,
+                                                 block.lead + hit.start - block.start, width)
+    top = view.scroll_y
+    assert top <= y < top + view.scrollable_content_region.height, (y, top)
+
+
+def status_text(screen) -> str:
+    return str(screen.query_one("#status").render())
+
+
+def result_ids(screen) -> list[str]:
+    return [o.id for o in screen.query_one(ResultsList).options]
+
+
+async def test_start_lists_all_articles_newest_first(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        assert isinstance(app.focused, SearchBar)
+        assert screen.results.total == 5
+        assert "5 articles, newest first" in status_text(screen)
+        dates = [h.date for h in screen.results.hits if h.date]
+        assert dates == sorted(dates, reverse=True)
+        # The first article is on show without the reader asking.
+        assert screen.article_id == screen.results.hits[0].id
+
+
+async def test_search_as_you_type_is_debounced_and_off_the_event_loop(make_app) -> None:
+    app = make_app(debounce=0.3)
+    calls: list[tuple[str, bool]] = []
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        real = app.engine.search
+
+        def spy(query: str, limit: int):
+            calls.append((query, threading.current_thread() is threading.main_thread()))
+            return real(query, limit)
+
+        app.engine.search = spy
+        await search(pilot, "putin")
+        # Five keystrokes inside the debounce window make one search, in a thread.
+        assert calls == [("putin", False)]
+        assert screen.results.total >= 3
+        assert "results for putin" in status_text(screen)
+        hit = screen.results.hits[0]
+        assert hit.snippet.highlights, "the snippet marks the matched word"
+
+
+async def test_results_show_title_outlet_date_and_highlighted_snippet(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await search(pilot, "putin")
+        results = screen.query_one(ResultsList)
+        card = results.options[0].prompt
+        lines = [str(line) for line in card.lines(60)]
+        hit = screen.results.hits[0]
+        assert lines[0].startswith(hit.display_title[:20])
+        assert hit.date[:10] in lines[1]
+        snippet_spans = [s for line in card.lines(60) for s in line.spans]
+        assert any("$warning" in str(s.style) for s in snippet_spans)
+
+
+async def test_malformed_query_shows_an_inline_error(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        screen.query_one(SearchBar).focus()
+        await pilot.press(*'"putin')
+        await wait_for(pilot, lambda: "invalid query" in status_text(screen),
+                       what="the error")
+        assert "not closed" in status_text(screen)
+        assert app.is_running
+        # Closing the quote recovers.
+        await pilot.press('"')
+        await wait_for(pilot, lambda: "results for" in status_text(screen), what="results")
+
+
+async def test_zero_hits_offers_a_selectable_suggestion(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await search(pilot, "pitin")
+        assert screen.results.total == 0
+        assert "Did you mean" in status_text(screen)
+        assert result_ids(screen)[0] == "suggest:putin"
+        await pilot.press("down")  # from the search box to the list
+        assert isinstance(app.focused, ResultsList)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.results.query == "putin", what="new search")
+        assert screen.query_one(SearchBar).value == "putin"
+        assert screen.results.total >= 3
+
+
+async def test_open_article_and_step_through_hits(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await search(pilot, "putin")
+        await pilot.press("enter", "enter")  # to the results, then open the first
+        await wait_idle(pilot)
+        view = screen.query_one(ArticleView)
+        assert app.focused is view
+        assert view.article.id == screen.results.hits[0].id
+        total = len(view.hits)
+        assert total >= 2
+        assert "n/N" in view.border_subtitle
+        for i in range(1, total + 1):
+            await pilot.press("n")
+            await pilot.pause()
+            assert view.border_subtitle.startswith(f"hit {i} of {total}")
+            assert_hit_in_view(view)
+        await pilot.press("n")
+        assert view.border_subtitle.startswith(f"hit 1 of {total}")  # wraps round
+        await pilot.press("n")
+        assert view.border_subtitle.startswith(f"hit 2 of {total}")
+        await pilot.press("N", "N")
+        assert view.border_subtitle.startswith(f"hit {total} of {total}")  # wraps round
+        # Metadata line: outlet · author · date · words · language.
+        meta = str(view.query_one(".meta").render())
+        assert "words" in meta and "Indonesian" in meta
+
+
+async def test_hidden_paragraphs_toggle(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        screen.open_article(sample_id("001"))
+        await wait_idle(pilot)
+        view = screen.query_one(ArticleView)
+        article = view.article
+        assert any(p.hidden for p in article.paragraphs)
+        assert not view.query(".hidden")
+        await pilot.press("b")
+        await wait_idle(pilot)
+        assert view.show_hidden
+        shown = view.query(".hidden")
+        assert len(shown) == sum(1 for p in article.paragraphs if p.hidden and
+                                 p.kind != "title")
+        assert "[boilerplate" in str(shown.first().render())
+        await pilot.press("b")
+        await wait_idle(pilot)
+        assert not view.query(".hidden")
+
+
+async def test_related_opens_comparison_and_escape_restores_the_main_screen(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await search(pilot, "putin")
+        await pilot.press("enter", "down", "enter")  # open the second result
+        await wait_idle(pilot)
+        view = screen.query_one(ArticleView)
+        opened = view.article.id
+        view.scroll_to(y=5, animate=False, immediate=True)
+        scroll_before = view.scroll_y
+        related = screen.query_one(RelatedList)
+        await wait_for(pilot, lambda: related.items, what="related articles")
+        assert all(0 < r.alignment.coverage_a <= 1 for r in related.items)
+        await pilot.press("tab")
+        assert app.focused is related
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ComparisonScreen)
+                       and app.screen.comparison is not None, what="the comparison")
+        await wait_idle(pilot)
+        compare = app.screen
+        assert compare.comparison.a.id == opened
+        assert compare.comparison.b.id == related.items[0].id
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen, what="the main screen")
+        assert screen.query_one(SearchBar).value == "putin"
+        assert screen.query_one(ResultsList).highlighted == 1
+        assert view.article.id == opened
+        assert view.scroll_y == scroll_before
+        assert app.focused is related
+
+
+async def test_comparison_jumps_swaps_and_scrolls_together(make_app) -> None:
+    app = make_app()
+    a, b = sample_id("000"), sample_id("001")
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        screen.open_comparison(a, b)
+        await wait_for(pilot, lambda: isinstance(app.screen, ComparisonScreen)
+                       and app.screen.comparison is not None, what="the comparison")
+        await wait_idle(pilot)
+        compare = app.screen
+        from tui.widgets.comparison import ComparisonView
+
+        cview = compare.query_one(ComparisonView)
+        total = cview.passage_count
+        assert total >= 2
+        assert cview.current == 0  # opens on the first shared passage
+        status = lambda: str(compare.query_one("#cmp-status").render())  # noqa: E731
+        assert f"passage 1 of {total}" in status()
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert cview.current == 1 and f"passage 2 of {total}" in status()
+        # Each pair starts on the same row in both panes.
+        pane_a, pane_b = cview.panes
+        for i, row in enumerate(cview.layout_rows):
+            if row.number is not None:
+                assert (pane_a.blocks[i].virtual_region.y == pane_b.blocks[i].virtual_region.y)
+        assert pane_a.scroll_y == pane_b.scroll_y > 0
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert cview.current == 0
+        # Scrolling one pane moves the other.
+        pane_b.scroll_to(y=pane_b.scroll_y + 7, animate=False, immediate=True)
+        await pilot.pause()
+        assert pane_a.scroll_y == pane_b.scroll_y
+        # Swap sides: B is now on the left, and the same passage stays current.
+        passage = compare.comparison.alignment.passages[0]
+        await pilot.press("s")
+        await wait_idle(pilot)
+        assert compare.comparison.a.id == b and compare.comparison.b.id == a
+        current = compare.comparison.alignment.passages[cview.current]
+        assert (current.a_start, current.b_start) == (passage.b_start, passage.a_start)
+        assert "A  " in str(pane_a.border_title) and "4 Strategi" in str(pane_a.border_title)
+
+
+async def test_comparison_marks_changed_words_and_dims_unshared_text(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        screen.open_comparison(sample_id("000"), sample_id("001"))
+        await wait_for(pilot, lambda: isinstance(app.screen, ComparisonScreen)
+                       and app.screen.comparison is not None, what="the comparison")
+        await wait_idle(pilot)
+        from tui.widgets.comparison import ComparisonView
+
+        pane_a = app.screen.query_one(ComparisonView).panes[0]
+        shared = pane_a.query(".shared")
+        unshared = pane_a.query(".unshared")
+        assert shared and unshared
+        assert any(getattr(s.style, "reverse", False) for block in shared
+                   for s in block.visual.spans)
+        assert all(any(getattr(s.style, "dim", False) for s in block.visual.spans)
+                   for block in unshared if str(block.visual))
+        # Passage numbers are drawn as labels: ① ② …
+        assert str(shared.first().visual).startswith("①")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (40, 12)])
+async def test_narrow_terminal_shows_one_pane_at_a_time(make_app, size) -> None:
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        screen = await started(pilot)
+        assert screen.has_class("-narrow")
+        results = screen.query_one(ResultsList)
+        reader = screen.query_one("#reader")
+        assert results.display and not reader.display
+        await search(pilot, "putin")
+        await pilot.press("enter", "enter")
+        await wait_idle(pilot)
+        assert reader.display and not results.display
+        assert isinstance(app.focused, ArticleView)
+        await pilot.press("n")
+        assert "hit 1 of" in screen.query_one(ArticleView).border_subtitle
+        await pilot.press("tab")
+        await wait_idle(pilot)
+        assert isinstance(app.focused, RelatedList)
+        assert screen.query_one(RelatedList).display
+        assert not screen.query_one(ArticleView).display
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ComparisonScreen)
+                       and app.screen.comparison is not None, what="the comparison")
+        await wait_idle(pilot)
+        assert app.screen.has_class("-narrow")
+        await pilot.press("right_square_bracket", "s", "left_square_bracket")
+        await wait_idle(pilot)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen, what="the main screen")
+        await pilot.press("escape", "escape")  # related → results
+        await wait_idle(pilot)
+        assert results.display
+
+
+async def test_tab_cycles_and_escape_goes_back(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        order = []
+        for _ in range(4):
+            await pilot.press("tab")
+            await pilot.pause()
+            order.append(app.focused.id)
+        assert order == ["results", "article", "related", "search"]
+        await pilot.press("shift+tab")
+        await pilot.pause()
+        assert app.focused.id == "related"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused.id == "results"
+        await pilot.press("escape")
+        assert app.focused.id == "search"
+        await pilot.press("slash")  # typed into the box: / is text there
+        assert screen.query_one(SearchBar).value == "/"
+
+
+async def test_vim_keys_move_through_results(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        results = screen.query_one(ResultsList)
+        results.focus()
+        await pilot.pause()
+        await pilot.press("j", "j")
+        assert results.highlighted == 2
+        await pilot.press("k")
+        assert results.highlighted == 1
+        await pilot.press("G")
+        assert results.highlighted == 4
+        await pilot.press("g")
+        assert results.highlighted == 0
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+
+
+async def test_help_screen_lists_every_key(make_app) -> None:
+    from tui import keymap
+
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        screen.query_one(ResultsList).focus()
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = "\n".join(str(s.render()) for s in app.screen.query(".help-keys"))
+        for _, _, bindings in keymap.SECTIONS:
+            for binding in bindings:
+                assert binding.description in text
+        await pilot.press("escape")
+        assert app.screen is screen
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        assert app.screen is screen
+
+
+async def test_footer_shows_the_keys_of_the_focused_pane(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        screen.query_one(ArticleView).focus()
+        await pilot.pause()
+        shown = {b.description for _, b, enabled, _ in app.active_bindings.values()
+                 if b.show}
+        assert {"Next hit", "Previous hit", "Boilerplate", "Search", "Quit", "Help"} <= shown
+
+
+async def test_command_palette_offers_the_commands(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        titles = {c.title for c in app.get_system_commands(screen)}
+        assert {"Search", "Open article by title…", "Compare with…", "Toggle boilerplate",
+                "Switch theme"} <= titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen.has_class("--textual-command-palette")
+        await pilot.press(*"toggle boil", "enter")
+        await wait_idle(pilot)
+        assert app.screen is screen
+        assert screen.query_one(ArticleView).show_hidden
+
+
+async def test_open_article_by_title_and_compare_with(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await wait_for(pilot, lambda: app.titles, what="titles")
+        app.pick_article()
+        await pilot.pause()
+        await pilot.press(*"strategi putin")
+        await wait_idle(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.article_id == sample_id("001"),
+                       what="the article")
+        await wait_idle(pilot)
+        assert isinstance(app.focused, ArticleView)
+        app.pick_comparison()
+        await pilot.pause()
+        await pilot.press(*"hubungan dekat")
+        await wait_idle(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ComparisonScreen)
+                       and app.screen.comparison is not None, what="the comparison")
+        assert app.screen.comparison.a.id == sample_id("001")
+        assert app.screen.comparison.b.id == sample_id("003")
+
+
+async def test_switch_theme_changes_highlight_colours(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        await started(pilot)
+        await search(pilot, "putin")
+        results = app.screen.query_one(ResultsList)
+
+        def hit_colours() -> set[str]:
+            colours = set()
+            for y in range(results.size.height):
+                for seg in results.render_line(y):
+                    if seg.text == "Putin" and seg.style and seg.style.bgcolor:
+                        colours.add(seg.style.bgcolor.name)
+            return colours
+
+        dark = hit_colours()
+        assert dark
+        app.theme = "textual-light"
+        await pilot.pause()
+        results.refresh()
+        await pilot.pause()
+        assert hit_colours() and hit_colours() != dark
+
+
+async def test_mouse_opens_a_result_and_a_related_article(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        results = screen.query_one(ResultsList)
+        third = results.options[2].id
+        # Cards are 5 lines (title, meta, two snippet lines, a gap) under the top border.
+        await pilot.click(results, offset=(5, 12))
+        await wait_idle(pilot)
+        assert results.highlighted == 2
+        await wait_for(pilot, lambda: screen.article_id == third, what="the article")
+        related = screen.query_one(RelatedList)
+        await wait_for(pilot, lambda: related.items, what="related articles")
+        await pilot.click(related, offset=(5, 1))
+        await wait_for(pilot, lambda: isinstance(app.screen, ComparisonScreen),
+                       what="the comparison")
+
+
+async def test_quit_with_q_and_ctrl_q(make_app) -> None:
+    for key in ("q", "ctrl+q"):
+        app = make_app()
+        async with app.run_test(size=APP_SIZE) as pilot:
+            screen = await started(pilot)
+            screen.query_one(ResultsList).focus()
+            await pilot.press(key)
+            await pilot.pause()
+            assert not app.is_running
+
+
+async def test_show_more_fetches_the_next_batch(make_app) -> None:
+    app = make_app(result_limit=2)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        results = screen.query_one(ResultsList)
+        assert len(screen.results.hits) == 2
+        assert result_ids(screen)[-1] == "more:"
+        results.focus()
+        await pilot.press("G", "enter")
+        await wait_for(pilot, lambda: len(screen.results.hits) == 4, what="more results")
+        await wait_idle(pilot)
+        assert results.highlighted == 1  # still on the last article seen
+        await pilot.press("G", "enter")
+        await wait_for(pilot, lambda: len(screen.results.hits) == 5, what="all results")
+        assert "more:" not in result_ids(screen)

@@ -1,0 +1,103 @@
+"""The real corpus: CLICK-ID, 22,136 Indonesian articles from nine outlets as JSON Lines, read
+from ../shared/corpora/clickid-id/ when it is there (never copied into the repository).
+
+A slice of it (every 11th line, so every outlet is in it) is indexed with the default
+settings in a temporary folder; the full file only under `-m slow`."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from index import Library
+
+ROOT = Path(__file__).resolve().parent.parent
+CANDIDATES = (ROOT.parent / "shared" / "corpora" / "clickid-id" / "articles.jsonl",
+              ROOT / "shared" / "corpora" / "clickid-id" / "articles.jsonl")
+CLICKID = next((p for p in CANDIDATES if p.is_file()), None)
+
+pytestmark = pytest.mark.skipif(CLICKID is None, reason="the CLICK-ID corpus is not present")
+
+
+def _expected(lines: list[str]) -> tuple[Counter[str], list[dict]]:
+    records = [json.loads(line) for line in lines]
+    with_body = [r for r in records if (r["body"] or "").strip()]
+    return Counter(r["source"] for r in with_body), with_body
+
+
+@pytest.fixture(scope="module")
+def clickid_slice(tmp_path_factory: pytest.TempPathFactory) -> tuple[Library, list[str]]:
+    assert CLICKID is not None
+    with CLICKID.open(encoding="utf-8") as fh:
+        lines = [line for n, line in enumerate(fh) if n % 11 == 0]
+    corpus = tmp_path_factory.mktemp("clickid") / "corpus"
+    corpus.mkdir()
+    (corpus / "articles.jsonl").write_text("".join(lines), encoding="utf-8")
+    lib = Library.open(corpus, tmp_path_factory.mktemp("clickid-index") / "ix",
+                       variants=Path("/nonexistent"))
+    report = lib.update()
+    assert all(s.reason == "empty body" for s in report.skipped), report.skipped[:5]
+    return lib, lines
+
+
+def test_slice_indexes_with_outlets_and_dates(clickid_slice: tuple[Library, list[str]]) -> None:
+    lib, lines = clickid_slice
+    outlets, with_body = _expected(lines)
+    assert lib.catalog().count() == len(with_body)
+    assert len(outlets) == 9
+
+    tempo = lib.search("outlet:tempo", limit=10_000)
+    assert tempo.total == outlets["tempo"]
+    assert {h.outlet for h in tempo.hits} == {"tempo"}
+
+    first = with_body[0]
+    article = lib.article(f"articles.jsonl#{first['id']}")
+    assert article.meta.title == first["title"] and article.meta.url == first["url"]
+    assert article.text == first["body"]
+
+
+def test_slice_date_ranges_and_filters(clickid_slice: tuple[Library, list[str]]) -> None:
+    lib, lines = clickid_slice
+    _, with_body = _expected(lines)
+    in_range = [r for r in with_body if r["date"] and "2019-09-01" <= r["date"] <= "2019-09-15"]
+    found = lib.search("date:[2019-09-01 to 2019-09-15]", limit=10_000)
+    assert found.total >= len(in_range) > 0
+    assert all(h.date and "2019-09-01" <= h.date[:10] <= "2019-09-15" for h in found.hits)
+
+    both = lib.search("outlet:kompas date:[2019-09-01 to 2019-09-15]", limit=10_000)
+    assert both.total > 0
+    assert all(h.outlet == "kompas" for h in both.hits)
+
+    words = lib.search("polisi outlet:okezone", limit=50)
+    assert words.total > 0 and all(h.outlet == "okezone" for h in words.hits)
+
+
+def test_slice_flat_bodies_have_paragraphs(clickid_slice: tuple[Library, list[str]]) -> None:
+    lib, lines = clickid_slice
+    _, with_body = _expected(lines)
+    flat = next(r for r in with_body if ".," in r["body"] and len(r["body"]) > 2000
+                and "\n" not in r["body"])
+    article = lib.article(f"articles.jsonl#{flat['id']}")
+    assert len(article.paragraphs) >= 3
+    assert max(p.end - p.start for p in article.paragraphs) < 1500
+
+
+@pytest.mark.slow
+def test_full_corpus_indexes_end_to_end(tmp_path: Path) -> None:
+    assert CLICKID is not None
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "articles.jsonl").symlink_to(CLICKID)
+    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"))
+    report = lib.update()
+    with CLICKID.open(encoding="utf-8") as fh:
+        outlets, with_body = _expected(fh.readlines())
+    assert len(report.added) == len(with_body)
+    assert {s.reason for s in report.skipped} == {"empty body"}
+    assert lib.search("outlet:tempo").total == outlets["tempo"]
+    assert lib.search("date:[2019-09-01 to 2019-09-30]").total > 0
+    again = lib.update()
+    assert again.added == again.updated == again.removed == []

@@ -1,0 +1,132 @@
+"""End to end: the installed `newsreader` in a real terminal (tmux), driven with send-keys
+and read back with capture-pane, as a new user would use it on the bundled corpus."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+TMUX = shutil.which("tmux")
+pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+
+# A background colour switched on just before the word: the query's hit is highlighted.
+HIGHLIGHTED_HIT = re.compile(r"\x1b\[[0-9;]*4[8];[0-9;]*m(?:\x1b\[[0-9;]*m)*Putin")
+
+
+def newsreader_bin() -> str:
+    local = Path(sys.executable).parent / "newsreader"
+    found = str(local) if local.exists() else shutil.which("newsreader")
+    if not found:
+        pytest.skip("the newsreader command is not installed")
+    return found
+
+
+class Tmux:
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+        self.target = "nr"
+
+    def __call__(self, *args: str, check: bool = True) -> str:
+        proc = subprocess.run([TMUX, "-L", self.socket, "-f", os.devnull, *args],
+                              capture_output=True, text=True, timeout=20)
+        if check and proc.returncode:
+            raise AssertionError(f"tmux {args}: {proc.stderr}")
+        return proc.stdout
+
+    def keys(self, *keys: str) -> None:
+        self("send-keys", "-t", self.target, *keys)
+
+    def type(self, text: str) -> None:
+        self("send-keys", "-t", self.target, "-l", text)
+
+    def screen(self, colours: bool = False) -> str:
+        return self("capture-pane", "-t", self.target, "-p", *(["-e"] if colours else []))
+
+    def wait_for(self, text: str, timeout: float = 30.0, colours: bool = False) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            shown = self.screen(colours)
+            if text in shown:
+                return shown
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} never appeared; the screen:\n{shown}")
+            time.sleep(0.1)
+
+    def wait_gone(self, text: str, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while text in (shown := self.screen()):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} never went away; the screen:\n{shown}")
+            time.sleep(0.1)
+
+    def pane(self, fmt: str) -> str:
+        return self("display-message", "-p", "-t", self.target, fmt).strip()
+
+
+@pytest.fixture
+def tmux(isolated_dirs: Path):
+    term = Tmux(f"newsreader-test-{os.getpid()}")
+    yield term
+    term("kill-server", check=False)
+
+
+def test_search_read_compare_and_quit_in_tmux(tmux: Tmux, isolated_dirs: Path) -> None:
+    env = {"NEWSREADER_HOME": os.environ["NEWSREADER_HOME"],
+           "NEWSREADER_CONFIG_DIR": os.environ["NEWSREADER_CONFIG_DIR"]}
+    command = " ".join([*(f"{k}={shlex.quote(v)}" for k, v in env.items()),
+                        shlex.quote(newsreader_bin())])
+    script = f"env {command}; s=$?; echo newsreader-exit=$s; exit $s"
+    tmux("new-session", "-d", "-s", "nr", "-x", "100", "-y", "30", f"sh -c {shlex.quote(script)}")
+    tmux("set-option", "-t", "nr", "remain-on-exit", "on")
+
+    # No index yet: the app builds it, then lists every article.
+    tmux.wait_for("5 articles, newest first")
+    tmux.type("putin")
+    tmux.wait_for("5 results for putin")
+    tmux.keys("Enter")  # from the search box to the results
+    tmux.wait_for("Open")  # the footer now offers the results' keys
+    tmux.keys("Enter")  # open the first
+    tmux.wait_for("n/N")
+    tmux.type("n")
+    shown = tmux.wait_for("hit 1 of", colours=True)
+    assert HIGHLIGHTED_HIT.search(shown), "the hit is highlighted"
+    tmux.type("n")
+    tmux.wait_for("hit 2 of")
+
+    # The related list, then the comparison of the first related article.
+    tmux.keys("Tab")
+    tmux.wait_for("Related (2)")
+    tmux.keys("Enter")
+    tmux.wait_for("passage 1 of 8")
+    shown = tmux.screen()
+    assert "①" in shown and "A  4 Strategi" in shown
+    tmux.type("]")
+    tmux.wait_for("passage 2 of 8")
+    tmux.type("s")
+    tmux.wait_for("B  4 Strategi")
+
+    # Back where the reader was.
+    tmux.keys("Escape")
+    shown = tmux.wait_for("5 results for putin")
+    assert "Related (2)" in shown
+    tmux.type("?")
+    tmux.wait_for("Esc closes")
+    # A key right after Escape would read as Alt+key: wait for the help to close first.
+    tmux.keys("Escape")
+    tmux.wait_gone("Esc closes")
+    tmux.type("q")
+    deadline = time.monotonic() + 15
+    while tmux.pane("#{pane_dead}") != "1":
+        assert time.monotonic() < deadline, "the app did not quit"
+        time.sleep(0.1)
+    # The shell's echo, or tmux's own note if the terminal reset cleared the echo.
+    shown = tmux.screen()
+    assert "newsreader-exit=0" in shown or "Pane is dead (status 0" in shown, shown
