@@ -85,7 +85,7 @@ def fetch(corpus: Path | None, index_dir: Path | None, feeds_path: Path | None,
 
             report = run_update(Library.open(root, index_dir), rebuild=False, quiet=as_json)
         if as_json:
-            data: dict[str, Any] = {"corpus": str(root),
+            data: dict[str, Any] = {"schema": 1, "corpus": str(root),
                                     "feeds": [r.to_json() for r in results]}
             if report is not None:
                 from tui import json_output
@@ -184,7 +184,8 @@ def stats(corpus: Path | None, index_dir: Path | None, no_update: bool,
         lib.close()
         found = corpus_stats(lib.corpus, lib.index_dir)
         if as_json:
-            click.echo(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
+            click.echo(json.dumps({"schema": 1, **found.to_json()}, ensure_ascii=False,
+                                  indent=2))
         else:
             _out().print(stats_view(found))
 
