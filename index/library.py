@@ -286,24 +286,28 @@ class Library:
         read; the work is committed in batches, so an interrupted run keeps what it did."""
         start = time.perf_counter()
         with self._writer_lock():
-            reason = None
-            if self.exists() and not rebuild:
-                try:
-                    reason = self._rebuild_reason(Catalog(self.catalog_path))
-                except IndexDamagedError:
-                    raise
-            if self.exists() and (rebuild or reason):
-                report = self._rebuild(progress, should_stop)
-            else:
-                if self.index_dir.exists() and not self.exists() and any(self.index_dir.iterdir()):
-                    if not (self.index_dir / "text").exists() and not self.catalog_path.exists():
-                        raise IndexDamagedError(
-                            f"{self.index_dir} is not a newsreader index; "
-                            "choose another --index-dir")
+            if self.exists():
+                if rebuild:
+                    reason = "asked for"  # a damaged catalog need not be readable then
+                else:
+                    catalog = Catalog(self.catalog_path)
+                    try:
+                        reason = self._rebuild_reason(catalog)
+                    finally:
+                        catalog.close()
+                if reason:
                     report = self._rebuild(progress, should_stop)
                 else:
-                    report = self._sync(self.index_dir, progress, should_stop, fresh=not
-                                        self.exists())
+                    report = self._sync(self.index_dir, progress, should_stop, fresh=False)
+            elif self.index_dir.exists() and any(self.index_dir.iterdir()):
+                # Half an index (a first build cut off, or damage) is rebuilt; a folder
+                # holding anything else is not ours to delete.
+                if not (self.index_dir / "text").exists() and not self.catalog_path.exists():
+                    raise IndexDamagedError(f"{self.index_dir} is not a newsreader index; "
+                                            "choose another --index-dir")
+                report = self._rebuild(progress, should_stop)
+            else:
+                report = self._sync(self.index_dir, progress, should_stop, fresh=True)
         report.seconds = time.perf_counter() - start
         return report
 
