@@ -127,7 +127,9 @@ def test_damaged_index_is_one_line_and_rebuild_fixes_it(tmp_path: Path) -> None:
 
 
 def test_show_accepts_a_path(tmp_path: Path) -> None:
-    path = SAMPLE / sample_id("004")
+    # The bundled corpus, wherever the command was installed (a normal install copies it).
+    corpus = Path(json.loads(run("index", "--json").stdout)["corpus"])
+    path = corpus / sample_id("004")
     shown = json.loads(run("show", str(path), "--json").stdout)
     assert shown["id"] == sample_id("004")
     assert shown["date"] == "2023-10-18T12:12+07:00"
