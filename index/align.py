@@ -340,6 +340,30 @@ def _trim_edges(blocks: list, core: _Box, box: _Box, ta: tuple[AlignToken, ...],
     return blocks
 
 
+_TAIL = 2  # most words of a paragraph's end (or start) dropped from a passage's edge
+
+
+def _trim_paragraph_tails(run: list, box: _Box, ta: tuple[AlignToken, ...],
+                          tb: tuple[AlignToken, ...]) -> list:
+    """A passage should not open with the last word or two of the paragraph before it (nor
+    close with the first words of the next), which both articles happen to share."""
+    from difflib import Match
+
+    first = run[0]
+    a, b = box.a0 + first.a, box.b0 + first.b
+    for k in range(1, min(_TAIL, first.size - 1) + 1):
+        if ta[a + k].paragraph != ta[a].paragraph and tb[b + k].paragraph != tb[b].paragraph:
+            run = [Match(first.a + k, first.b + k, first.size - k), *run[1:]]
+            break
+    last = run[-1]
+    a, b = box.a0 + last.a + last.size - 1, box.b0 + last.b + last.size - 1
+    for k in range(1, min(_TAIL, last.size - 1) + 1):
+        if ta[a - k].paragraph != ta[a].paragraph and tb[b - k].paragraph != tb[b].paragraph:
+            run = [*run[:-1], Match(last.a, last.b, last.size - k)]
+            break
+    return run
+
+
 def _refine(core: _Box, ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...],
             s: AlignSettings) -> list[_Refined]:
     box = _widen_box(core, ta, tb, s.link_gap)
@@ -361,6 +385,7 @@ def _refine(core: _Box, ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...],
         runs.append([m])
     out: list[_Refined] = []
     for run in runs:
+        run = _trim_paragraph_tails(run, box, ta, tb)
         a0 = box.a0 + run[0].a
         b0 = box.b0 + run[0].b
         a1 = box.a0 + run[-1].a + run[-1].size
