@@ -182,9 +182,12 @@ def _expand(node: wq.Query, reader) -> wq.Query:
     else:
         probe = wq.Wildcard("words", text)
     candidates = list(probe._btexts(reader))
-    if len(candidates) > MAX_EXPANSION:
+    # A very short prefix ("ke*") matches thousands of words and nearly every article:
+    # keep fewer of its words, so that it answers in a fraction of a second, not seconds.
+    cap = MAX_EXPANSION if len(text.rstrip("*?")) > 3 else MAX_EXPANSION // 4
+    if len(candidates) > cap:
         candidates.sort(key=lambda b: -reader.doc_frequency("words", b))
-        candidates = candidates[:MAX_EXPANSION]
+        candidates = candidates[:cap]
     terms = [wq.Term("words", b.decode("utf-8") if isinstance(b, bytes) else b)
              for b in candidates]
     if not terms:

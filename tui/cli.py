@@ -7,7 +7,8 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -107,7 +108,10 @@ def open_library(corpus: Path | None, index_dir: Path | None, fields: tuple[str,
     return lib
 
 
-def run_update(lib: Library, *, rebuild: bool, quiet: bool = False):
+@contextmanager
+def progress_bar(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, int, str],
+                                                                          None]]:
+    """A Rich progress bar on stderr (gone when done); yields the function to advance it."""
     from rich.progress import (
         BarColumn,
         Progress,
@@ -121,11 +125,16 @@ def run_update(lib: Library, *, rebuild: bool, quiet: bool = False):
                TaskProgressColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
                TextColumn("{task.fields[path]}", style="dim"))
     with Progress(*columns, console=err, transient=True, disable=quiet) as progress:
-        task = progress.add_task("Indexing", total=None, path="")
+        task = progress.add_task(label, total=None, path="")
 
         def tick(done: int, total: int, path: str) -> None:
             progress.update(task, completed=done, total=total, path=path[-40:])
 
+        yield tick
+
+
+def run_update(lib: Library, *, rebuild: bool, quiet: bool = False):
+    with progress_bar("Indexing", quiet=quiet) as tick:
         return lib.update(rebuild=rebuild, progress=tick)
 
 
@@ -291,7 +300,9 @@ def overlaps(corpus: Path | None, index_dir: Path | None, fields: tuple[str, ...
     from tui import json_output, render
 
     lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=as_json)
-    found = lib.overlaps(min_coverage, _settings(min_words))
+    with progress_bar("Comparing candidate pairs", quiet=as_json) as tick:
+        found = lib.overlaps(min_coverage, _settings(min_words),
+                             progress=lambda done, total: tick(done, total, ""))
     ids = {i for o in found for i in (o.a, o.b)}
     refs = {i: lib.article(i) for i in ids}
     if as_json:
