@@ -17,7 +17,7 @@ def read_bytes(path: Path, limit: int = MAX_TEXT_BYTES) -> bytes:
     try:
         size = path.stat().st_size
         if size > limit:
-            raise Unreadable(f"too large ({_human(size)}; the limit is {_human(limit)})")
+            raise Unreadable(f"too large ({human_size(size)}; the limit is {human_size(limit)})")
         with path.open("rb") as fh:
             return fh.read(limit + 1)
     except PermissionError:
@@ -70,7 +70,8 @@ def _control_ratio(text: str) -> float:
     return bad / len(sample)
 
 
-def _human(n: int) -> str:
+def human_size(n: int) -> str:
+    """A byte count as people read it: '1.5 MB'."""
     size = float(n)
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":

@@ -4,6 +4,7 @@ or writes the user's real index; the sample corpus is indexed once per session."
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,15 @@ from index import Analyzer, Library, load_vocabulary
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_corpus"
 SAMPLE_IDS = sorted(p.name for p in SAMPLE.glob("*.txt"))
+
+
+def newsreader_bin() -> str:
+    """The installed `newsreader` command (next to this Python, or on PATH)."""
+    local = Path(sys.executable).parent / "newsreader"
+    found = str(local) if local.exists() else shutil.which("newsreader")
+    if not found:
+        pytest.skip("the newsreader command is not installed")
+    return found
 
 
 def sample_id(prefix: str) -> str:

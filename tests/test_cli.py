@@ -6,20 +6,11 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE, sample_id
-
-
-def newsreader_bin() -> str:
-    local = Path(sys.executable).parent / "newsreader"
-    found = str(local) if local.exists() else shutil.which("newsreader")
-    if not found:
-        pytest.skip("the newsreader command is not installed")
-    return found
+from tests.conftest import SAMPLE, newsreader_bin, sample_id
 
 
 def run(*args: str, env_extra: dict[str, str] | None = None, timeout: float = 120,

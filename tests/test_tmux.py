@@ -8,25 +8,18 @@ import re
 import shlex
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import newsreader_bin
 
 TMUX = shutil.which("tmux")
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 
 # A background colour switched on just before the word: the query's hit is highlighted.
 HIGHLIGHTED_HIT = re.compile(r"\x1b\[[0-9;]*4[8];[0-9;]*m(?:\x1b\[[0-9;]*m)*Putin")
-
-
-def newsreader_bin() -> str:
-    local = Path(sys.executable).parent / "newsreader"
-    found = str(local) if local.exists() else shutil.which("newsreader")
-    if not found:
-        pytest.skip("the newsreader command is not installed")
-    return found
 
 
 class Tmux:

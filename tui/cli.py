@@ -70,7 +70,10 @@ def limits_from(fields: tuple[str, ...]) -> Limits | None:
 
 
 def corpus_option(f: Callable) -> Callable:
-    f = fields_option(f)
+    return location_options(fields_option(f))
+
+
+def location_options(f: Callable) -> Callable:
     f = click.option("--index-dir", type=click.Path(path_type=Path, file_okay=False),
                      help="Index folder (default: one per corpus in the user data "
                           "folder; also $NEWSREADER_INDEX_DIR).")(f)

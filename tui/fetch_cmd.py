@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -20,8 +20,9 @@ from index.errors import CorpusError
 from index.feeds import Subscriptions, feeds_file, load_subscriptions
 from index.fetch import FeedResult, FetchEvent, fetch_feeds, state_path
 from index.stats import CorpusStats, corpus_stats
+from index.textio import human_size
+from tui.cli import ENV_CORPUS, location_options, open_library, run_update
 
-ENV_CORPUS = "NEWSREADER_CORPUS"
 _STATUS_STYLE = {"new": "green", "unchanged": "dim", "failed": "red"}
 
 
@@ -45,18 +46,9 @@ def _user_errors() -> Iterator[None]:
         sys.exit(1)
 
 
-def _corpus_options(f: Callable) -> Callable:
-    f = click.option("--index-dir", type=click.Path(path_type=Path, file_okay=False),
-                     help="Index folder (default: one per corpus in the user data "
-                          "folder; also $NEWSREADER_INDEX_DIR).")(f)
-    return click.option("--corpus", "-c", type=click.Path(path_type=Path),
-                        envvar=ENV_CORPUS, show_envvar=True,
-                        help="Corpus folder (default: the bundled sample articles).")(f)
-
-
 # -- fetch --------------------------------------------------------------------------------
 @click.command("fetch")
-@_corpus_options
+@location_options
 @click.option("--feeds", "feeds_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Subscriptions file (default: feeds.toml in the user config folder).")
 @click.option("--timeout", type=click.FloatRange(0.1, 600), default=None,
@@ -81,8 +73,6 @@ def fetch(corpus: Path | None, index_dir: Path | None, feeds_path: Path | None,
         results = _run_fetch(root, subs, state_path(root, index_dir), quiet=as_json)
         report = None
         if not no_index:
-            from tui.cli import run_update  # the shared indexing progress display
-
             report = run_update(Library.open(root, index_dir), rebuild=False, quiet=as_json)
         if as_json:
             data: dict[str, Any] = {"schema": 1, "corpus": str(root),
@@ -169,7 +159,7 @@ def fetch_summary(results: list[FeedResult]) -> RenderableType:
 
 # -- stats --------------------------------------------------------------------------------
 @click.command("stats")
-@_corpus_options
+@location_options
 @click.option("--no-update", is_flag=True,
               help="Use the index as it is, even if the corpus has changed.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -178,8 +168,6 @@ def stats(corpus: Path | None, index_dir: Path | None, no_update: bool,
     """Show the corpus at a glance: articles by outlet, by month and by language, the
     index's size and its last update."""
     with _user_errors():
-        from tui.cli import open_library  # updates a stale index, as the other commands do
-
         lib = open_library(corpus, index_dir, update=not no_update, quiet=as_json)
         lib.close()
         found = corpus_stats(lib.corpus, lib.index_dir)
@@ -198,7 +186,7 @@ def stats_view(s: CorpusStats) -> RenderableType:
     for key, value in (("corpus", s.corpus), ("articles", f"{s.articles:,}"),
                        ("files", f"{s.files:,}" + (f" ({s.skipped_files:,} skipped)"
                                                    if s.skipped_files else "")),
-                       ("dates", span), ("index", f"{_human(s.index_bytes)} in {s.index_dir}"),
+                       ("dates", span), ("index", f"{human_size(s.index_bytes)} in {s.index_dir}"),
                        ("last update", s.updated or "never")):
         head.add_row(key, Text(value))
     parts: list[RenderableType] = [head]
@@ -224,10 +212,3 @@ def _count_table(title: str, rows: list[tuple[str | None, int]], empty: str,
     return table
 
 
-def _human(n: int) -> str:
-    size = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{n} B"  # pragma: no cover

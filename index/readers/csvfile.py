@@ -18,7 +18,7 @@ from index.model import Article, Skipped
 from index.readers.config import corpus_root, record_config
 from index.readers.encoding import lines, sniff
 from index.readers.records import Records
-from index.textio import _human
+from index.textio import human_size
 from index.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -32,8 +32,8 @@ def read_csv(abspath: Path, rel: str, vocabulary: Vocabulary,
     try:
         size = abspath.stat().st_size
         if size > limits.max_records_bytes:
-            return [], [Skipped(rel, f"too large ({_human(size)}; the limit is "
-                                     f"{_human(limits.max_records_bytes)})")]
+            return [], [Skipped(rel, f"too large ({human_size(size)}; the limit is "
+                                     f"{human_size(limits.max_records_bytes)})")]
         with abspath.open("rb") as fh:
             encoding = sniff(fh.read(1 << 16))
         config = record_config(corpus_root(abspath, rel), limits.fields)

@@ -17,7 +17,7 @@ from index.model import Article, Skipped
 from index.readers.config import corpus_root, record_config
 from index.readers.encoding import bad_bytes, label, lines, sniff
 from index.readers.records import Records
-from index.textio import Unreadable, _human, read_bytes
+from index.textio import Unreadable, human_size, read_bytes
 from index.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def _start(abspath: Path, rel: str, vocabulary: Vocabulary, limits: Limits) -> R
 def _too_large(abspath: Path, limit: int) -> str | None:
     size = abspath.stat().st_size
     if size > limit:
-        return f"too large ({_human(size)}; the limit is {_human(limit)})"
+        return f"too large ({human_size(size)}; the limit is {human_size(limit)})"
     return None
 
 
