@@ -18,6 +18,7 @@ from index.catalog import Catalog
 @dataclass(frozen=True)
 class ReuseSettings:
     min_shared_shingles: int = 3  # fewer shared 3-grams than this cannot make a passage
+    cluster_window: int = 40  # ... and that many must lie within this many words, both sides
     max_document_frequency: int = 100  # a 3-gram in more articles than this is a cliché
     max_candidates: int = 40  # candidates aligned per related-articles lookup
 
@@ -42,24 +43,41 @@ class Overlap:
 Aligner = Callable[[int, int], Alignment | None]  # doc, doc → alignment (None: not alignable)
 
 
+def clustered(points: list[tuple[int, int]], settings: ReuseSettings) -> bool:
+    """Whether enough shared 3-grams lie close together in both articles, as they do in a
+    shared passage, rather than scattered stock phrases."""
+    need, window = settings.min_shared_shingles, settings.cluster_window
+    if len(points) < need:
+        return False
+    points = sorted(points)
+    for i in range(len(points) - need + 1):
+        group = points[i : i + need]
+        if group[-1][0] - group[0][0] <= window:
+            ys = [y for _, y in group]
+            if max(ys) - min(ys) <= window:
+                return True
+    return False
+
+
 def candidates(catalog: Catalog, doc: int, settings: ReuseSettings = DEFAULT_REUSE) -> \
         list[tuple[int, int]]:
-    """(other doc, shared 3-grams) for articles sharing enough 3-grams with `doc`, most
-    shared first."""
-    hashes, _ = catalog.shingles_of(doc)
+    """(other doc, shared 3-grams) for articles sharing a cluster of 3-grams with `doc`,
+    most shared first."""
+    hashes, positions = catalog.shingles_of(doc)
     if not hashes:
         return []
-    by_hash: dict[int, set[int]] = defaultdict(set)
-    for h, other, _ in catalog.postings(hashes):
-        by_hash[h].add(other)
-    counts: Counter[int] = Counter()
-    for docs in by_hash.values():
-        if len(docs) - 1 > settings.max_document_frequency:
+    mine = dict(zip(hashes, positions, strict=True))
+    by_hash: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for h, other, pos in catalog.postings(hashes):
+        if other != doc:
+            by_hash[h].append((other, pos))
+    points: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for h, others in by_hash.items():
+        if len(others) > settings.max_document_frequency:
             continue
-        for other in docs:
-            if other != doc:
-                counts[other] += 1
-    ranked = [(d, c) for d, c in counts.items() if c >= settings.min_shared_shingles]
+        for other, pos in others:
+            points[other].append((mine[h], pos))
+    ranked = [(d, len(p)) for d, p in points.items() if clustered(p, settings)]
     ranked.sort(key=lambda x: (-x[1], x[0]))
     return ranked
 
@@ -82,14 +100,26 @@ def candidate_pairs(catalog: Catalog, settings: ReuseSettings = DEFAULT_REUSE) -
         list[tuple[int, int, int]]:
     """(doc, doc, shared 3-grams) for every pair sharing enough 3-grams, found in one pass
     over the postings: the cost grows with the postings, not with the number of pairs."""
-    pairs: Counter[tuple[int, int]] = Counter()
-    for _, group in groupby(catalog.all_postings(), key=lambda row: row[0]):
-        docs = sorted({row[1] for row in group})
-        if len(docs) < 2 or len(docs) > settings.max_document_frequency + 1:
-            continue
-        for pair in combinations(docs, 2):
-            pairs[pair] += 1
-    out = [(x, y, c) for (x, y), c in pairs.items() if c >= settings.min_shared_shingles]
+    def shared_groups():
+        for _, group in groupby(catalog.all_postings(), key=lambda row: row[0]):
+            rows = sorted((row[1], row[2]) for row in group)
+            if 2 <= len(rows) <= settings.max_document_frequency + 1:
+                yield rows
+
+    # Two passes: count first, then keep positions only for pairs that may qualify, so
+    # that memory follows the candidates, not every pair sharing a stray 3-gram.
+    counts: Counter[tuple[int, int]] = Counter()
+    for rows in shared_groups():
+        for (x, _), (y, _) in combinations(rows, 2):
+            counts[x, y] += 1
+    maybe = {pair for pair, c in counts.items() if c >= settings.min_shared_shingles}
+    del counts
+    points: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for rows in shared_groups():
+        for (x, px), (y, py) in combinations(rows, 2):
+            if (x, y) in maybe:
+                points[x, y].append((px, py))
+    out = [(x, y, len(p)) for (x, y), p in points.items() if clustered(p, settings)]
     out.sort()
     return out
 
