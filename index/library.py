@@ -11,10 +11,13 @@ import dataclasses
 import fcntl
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
+import signal
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,8 +47,15 @@ from index.errors import (
 from index.fulltext import SCHEMA_VERSION, make_schema, to_document
 from index.locations import index_dir_for, variants_file
 from index.model import Article, Skipped, UpdateReport
-from index.reuse import DEFAULT_REUSE, Overlap, Related, ReuseSettings
-from index.reuse import overlaps as reuse_overlaps
+from index.reuse import (
+    DEFAULT_REUSE,
+    Overlap,
+    Related,
+    ReuseSettings,
+    align_pairs,
+    candidate_pairs,
+    collect_overlaps,
+)
 from index.reuse import related as reuse_related
 from index.search import SearchResults, run_search
 from index.tokens import article_tokens, shingles
@@ -274,10 +284,40 @@ class Library:
 
     def overlaps(self, min_coverage: float = 0.0, settings: AlignSettings = DEFAULT_SETTINGS,
                  reuse: ReuseSettings = DEFAULT_REUSE,
-                 progress: Callable[[int, int], None] | None = None) -> list[Overlap]:
-        """Every pair of articles in the corpus that shares passages."""
-        return reuse_overlaps(self.catalog(), self._aligner(settings), min_coverage, reuse,
-                              progress)
+                 progress: Callable[[int, int], None] | None = None,
+                 workers: int | None = None) -> list[Overlap]:
+        """Every pair of articles in the corpus that shares passages. Candidate pairs are
+        aligned in `workers` processes (default: one per CPU) when there are many."""
+        catalog = self.catalog()
+        pairs = candidate_pairs(catalog, reuse)
+        workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
+        if workers <= 1 or len(pairs) < PARALLEL_PAIRS:
+            aligned = align_pairs(pairs, self._aligner(settings), progress)
+            return collect_overlaps(aligned, catalog, min_coverage)
+        return collect_overlaps(self._align_in_processes(pairs, settings, workers, progress),
+                                catalog, min_coverage)
+
+    def _align_in_processes(self, pairs: list[tuple[int, int, int]], settings: AlignSettings,
+                            workers: int, progress: Callable[[int, int], None] | None
+                            ) -> Iterator[tuple[int, int, Alignment | None]]:
+        # Fresh interpreters ("spawn"): a forked child would share this process's SQLite
+        # connections, which SQLite forbids.
+        context = multiprocessing.get_context("spawn")
+        chunks = [pairs[i : i + PAIRS_PER_TASK] for i in range(0, len(pairs), PAIRS_PER_TASK)]
+        done = 0
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                 initargs=(self.corpus, self.index_dir, self.analyzer,
+                                           self.limits, settings)) as pool:
+            try:
+                for chunk, results in zip(chunks, pool.map(_align_chunk, chunks),
+                                          strict=True):
+                    yield from results
+                    done += len(chunk)
+                    if progress:
+                        progress(done, len(pairs))
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
 
     # -- writing --------------------------------------------------------------------------
     def update(self, *, rebuild: bool = False, progress: Progress | None = None,
@@ -533,6 +573,30 @@ class _Sync:
         self.writer.delete_by_term("id", article_id)
         self.catalog.delete_article(article_id)
         self.batch += 1
+
+
+PARALLEL_PAIRS = 400  # fewer candidate pairs than this are aligned in this process
+PAIRS_PER_TASK = 200
+_worker: tuple[Library, AlignSettings] | None = None
+
+
+def _start_worker(corpus: Path, index_dir: Path, analyzer: Analyzer, limits: Limits,
+                  settings: AlignSettings) -> None:
+    global _worker  # one library per worker process, opened once
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    _worker = (Library(corpus, index_dir, analyzer, limits), settings)
+
+
+def _align_chunk(chunk: list[tuple[int, int, int]]) -> list[tuple[int, int, Alignment | None]]:
+    assert _worker is not None
+    library, settings = _worker
+    aligner = library._aligner(settings)
+    out = []
+    for x, y, _ in chunk:
+        alignment = aligner(x, y)
+        # Only pairs that share something travel back to the parent.
+        out.append((x, y, alignment if alignment is not None and alignment.passages else None))
+    return out
 
 
 def _stored_fields(catalog_path: Path) -> tuple[tuple[str, str], ...]:

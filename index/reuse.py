@@ -7,7 +7,7 @@ candidates are aligned: no pair of articles is compared unless they share text.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import combinations, groupby
 
@@ -124,16 +124,24 @@ def candidate_pairs(catalog: Catalog, settings: ReuseSettings = DEFAULT_REUSE) -
     return out
 
 
-def overlaps(catalog: Catalog, aligner: Aligner, min_coverage: float = 0.0,
-             settings: ReuseSettings = DEFAULT_REUSE,
-             progress: Callable[[int, int], None] | None = None) -> list[Overlap]:
-    """Every pair of articles that shares passages, most shared first."""
-    pairs = candidate_pairs(catalog, settings)
-    out: list[Overlap] = []
+Aligned = tuple[int, int, Alignment | None]  # doc, doc, their alignment
+
+
+def align_pairs(pairs: list[tuple[int, int, int]], aligner: Aligner,
+                progress: Callable[[int, int], None] | None = None) -> Iterator[Aligned]:
+    """Align candidate pairs one after the other (the serial way)."""
     for k, (x, y, _) in enumerate(pairs, 1):
-        alignment = aligner(x, y)
+        yield x, y, aligner(x, y)
         if progress:
             progress(k, len(pairs))
+
+
+def collect_overlaps(aligned: Iterable[Aligned], catalog: Catalog,
+                     min_coverage: float = 0.0) -> list[Overlap]:
+    """The pairs that share passages (enough of one article, with `min_coverage`), each
+    once with its ids in order, most shared first."""
+    out: list[Overlap] = []
+    for x, y, alignment in aligned:
         if alignment is None or not alignment.passages:
             continue
         if max(alignment.coverage_a, alignment.coverage_b) < min_coverage:
@@ -146,3 +154,11 @@ def overlaps(catalog: Catalog, aligner: Aligner, min_coverage: float = 0.0,
         out.append(Overlap(a, b, alignment))
     out.sort(key=lambda o: (-max(o.alignment.coverage_a, o.alignment.coverage_b), o.a, o.b))
     return out
+
+
+def overlaps(catalog: Catalog, aligner: Aligner, min_coverage: float = 0.0,
+             settings: ReuseSettings = DEFAULT_REUSE,
+             progress: Callable[[int, int], None] | None = None) -> list[Overlap]:
+    """Every pair of articles that shares passages, most shared first."""
+    pairs = candidate_pairs(catalog, settings)
+    return collect_overlaps(align_pairs(pairs, aligner, progress), catalog, min_coverage)
