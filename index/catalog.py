@@ -61,6 +61,7 @@ class Catalog:
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = path
         self._pending: list[tuple[int, int, int]] = []
+        self._pending_docs: set[int] = set()
         try:
             uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
             self.db = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
@@ -118,6 +119,7 @@ class Catalog:
         # Postings are inserted at commit, sorted by hash: in hash order the B-tree takes
         # them page by page instead of at random, which keeps large builds linear.
         self._pending.extend((h, doc, p) for h, p in shingles)
+        self._pending_docs.add(doc)
 
     def delete_article(self, article_id: str) -> None:
         row = self.db.execute("SELECT doc, shingles FROM articles WHERE id=?",
@@ -125,8 +127,9 @@ class Catalog:
         if row is None:
             return
         doc, blob = row
-        if self._pending:
+        if doc in self._pending_docs:  # added in this batch: its postings are not in yet
             self._pending = [r for r in self._pending if r[1] != doc]
+            self._pending_docs.discard(doc)
         hashes, _ = _unpack(blob)
         self.db.executemany("DELETE FROM shingles WHERE h=? AND doc=?",
                             ((h, doc) for h in hashes))
@@ -207,6 +210,7 @@ class Catalog:
             self.db.executemany("INSERT OR IGNORE INTO shingles VALUES (?, ?, ?)",
                                 self._pending)
             self._pending = []
+            self._pending_docs.clear()
 
     def commit(self) -> None:
         self._flush()
@@ -214,6 +218,7 @@ class Catalog:
 
     def rollback(self) -> None:
         self._pending = []
+        self._pending_docs.clear()
         self.db.rollback()
 
 

@@ -85,10 +85,23 @@ def _to_iso(m: re.Match[str]) -> str | None:
     return out
 
 
+_NUMERIC = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})|(\d{4})-(\d{2})-(\d{2})")
+
+
 @lru_cache(maxsize=4096)
 def _parse_date(raw: str, iso: bool) -> str | None:
     """A date string as ISO 8601 (minutes when it has a time), by dateparser, which knows
     Indonesian month names. Cached: a corpus repeats the same dates many times."""
+    numeric = _NUMERIC.fullmatch(raw)
+    if numeric:  # "3/7/2024" (day first, as Indonesian papers write it) or "2024-07-03"
+        g = numeric.groups()
+        day, month, year = (g[0], g[1], g[2]) if g[0] else (g[5], g[4], g[3])
+        if not 1900 <= int(year) <= 2100:
+            return None
+        try:
+            return datetime(int(year), int(month), int(day)).date().isoformat()
+        except ValueError:
+            return None
     import dateparser  # slow import: only when a date candidate is found
 
     settings = {"DATE_ORDER": "YMD" if iso else "DMY", "PREFER_DAY_OF_MONTH": "first",

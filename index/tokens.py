@@ -17,7 +17,7 @@ class AlignToken:
     start: int  # offsets into the article's original text
     end: int
     segment: int  # runs of text not broken by boilerplate; passages never cross one
-    name: bool  # a proper name: names alone never make a passage
+    name: bool  # a proper name or a number: these alone never make a passage
     repeat: bool  # inside a paragraph the article repeats from itself
     paragraph: int  # the index of the paragraph it sits in
 
@@ -42,7 +42,10 @@ def article_tokens(article: Article, analyzer: Analyzer,
         repeat = p.repeat_of is not None
         while k < len(terms) and terms[k].start < p.end:
             t = terms[k]
-            out.append(AlignToken(t.text, t.start, t.end, segment, t.name, repeat, p.index))
+            # Numbers, like names, are shared by unrelated stories (a date, a score):
+            # they may extend a passage but never make one.
+            name = t.name or t.text.isdigit()
+            out.append(AlignToken(t.text, t.start, t.end, segment, name, repeat, p.index))
             k += 1
     return out
 

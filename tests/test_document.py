@@ -126,3 +126,17 @@ def test_json_round_trip(analyzer: Analyzer, tmp_path: Path) -> None:
 
     art = load(analyzer, "001")
     assert article_from_json(art.to_json(), art.text) == art
+
+
+@pytest.mark.parametrize("line", [
+    "Sumber daya petani terbatas sehingga panen tahun ini turun tajam.",
+    "Baca juga buku-buku sejarah agar generasi muda memahami perjuangan para pahlawan "
+    "yang gugur demi kemerdekaan bangsa ini dan tidak melupakan jasa mereka.",
+    "Hak cipta karya musik itu kini dipegang oleh sebuah label besar dari Jakarta.",
+    "Tags ini dipakai untuk mengelompokkan berita menurut topiknya masing-masing.",
+])
+def test_ordinary_sentences_are_not_boilerplate(analyzer: Analyzer, line: str) -> None:
+    text = "Judul Berita Tentang Panen Raya\nParagraf pertama berita ini.\n" + line + "\n"
+    art = parse_article("x", "x", text, analyzer.vocabulary)
+    assert not art.paragraphs[-1].boilerplate
+    assert line in art.body_text
