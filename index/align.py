@@ -33,6 +33,7 @@ class AlignSettings:
     min_words: int = 8  # fewest shared (aligned) words in a passage
     min_common_words: int = 4  # of which this many are not proper names
     min_density: float = 0.4  # shared words / passage length, on the longer side
+    min_satellite_words: int = 4  # fewest shared words of a shorter run beside a passage
     max_seed_occurrences: int = 40  # an n-gram this frequent in one article is not a seed
 
 
@@ -150,11 +151,12 @@ def _align(a: Side, b: Side, analyzer: Analyzer, settings: AlignSettings) -> Ali
         # word over and over has no usable seeds).
         boxes.extend(_segment_boxes(a.tokens))
     boxes = _merge(boxes, a.tokens, b.tokens, settings)
-    passages: list[Passage] = []
-    for box in boxes:
-        for refined in _refine(box, a.tokens, b.tokens, settings):
-            passages.append(_passage(refined, a, b, analyzer))
-    passages = _drop_contained(passages)
+    runs = [r for box in boxes for r in _refine(box, a.tokens, b.tokens, settings)]
+    kept = [r for r in runs if r.ok]
+    # A short run next to a real passage on both sides (a sentence of a reordered copy) is
+    # shared text too, though too short to count on its own.
+    kept += [r for r in runs if not r.ok and any(_near(r.box, k.box, settings) for k in kept)]
+    passages = _drop_contained([_passage(r, a, b, analyzer) for r in kept])
     passages.sort(key=_passage_order)
     return Alignment(tuple(passages), _coverage(a, passages, "a"), _coverage(b, passages, "b"))
 
@@ -291,6 +293,7 @@ class _Refined:
     box: _Box
     shared: int
     common: int  # shared words that are not names
+    ok: bool  # long enough to be a passage on its own
 
 
 _EDGE = 2  # most unmatched words crossed to take in a match just outside the seeds
@@ -394,12 +397,18 @@ def _refine(core: _Box, ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...],
         common = sum(1 for m in run for k in range(m.size) if not (
             ta[box.a0 + m.a + k].name and tb[box.b0 + m.b + k].name))
         longest = max(a1 - a0, b1 - b0)
-        if shared < s.min_words or common < s.min_common_words:
+        if shared < s.min_satellite_words or shared / longest < s.min_density:
             continue
-        if shared / longest < s.min_density:
-            continue
-        out.append(_Refined(_Box(a0, a1, b0, b1), shared, common))
+        ok = shared >= s.min_words and common >= s.min_common_words
+        if ok or common >= min(s.min_common_words, s.min_satellite_words):
+            out.append(_Refined(_Box(a0, a1, b0, b1), shared, common, ok))
     return out
+
+
+def _near(x: _Box, y: _Box, s: AlignSettings) -> bool:
+    gap_a = max(x.a0, y.a0) - min(x.a1, y.a1)
+    gap_b = max(x.b0, y.b0) - min(x.b1, y.b1)
+    return gap_a <= s.merge_gap and gap_b <= s.merge_gap
 
 
 def _drop_contained(passages: list[Passage]) -> list[Passage]:
