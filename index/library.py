@@ -300,9 +300,11 @@ class Library:
     def _align_in_processes(self, pairs: list[tuple[int, int, int]], settings: AlignSettings,
                             workers: int, progress: Callable[[int, int], None] | None
                             ) -> Iterator[tuple[int, int, Alignment | None]]:
-        # Fresh interpreters ("spawn"): a forked child would share this process's SQLite
-        # connections, which SQLite forbids.
-        context = multiprocessing.get_context("spawn")
+        # Forked workers: "spawn" would re-run the caller's main module, which breaks any
+        # script without a __main__ guard. A child never touches the SQLite connections it
+        # inherits; each opens its own Library in _start_worker.
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        context = multiprocessing.get_context(method)
         chunks = [pairs[i : i + PAIRS_PER_TASK] for i in range(0, len(pairs), PAIRS_PER_TASK)]
         done = 0
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
