@@ -36,12 +36,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import (  # noqa: E402
+from common import (
     NO_VARIANTS,
     WORK,
+    cpu_seconds,
     current_rss_mb,
     dir_size,
     eprint,
+    load_avg,
     machine_info,
     md_table,
     median,
@@ -72,23 +74,23 @@ def _worker_build_ours(corpus: Path, index: Path) -> dict:
     shutil.rmtree(index, ignore_errors=True)
     lib = Library.open(corpus, index_dir=index, variants=NO_VARIANTS)
     rss0 = current_rss_mb()
-    t0 = time.perf_counter()
+    c0, t0 = cpu_seconds(), time.perf_counter()
     report = lib.update()
-    dt = time.perf_counter() - t0
+    dt, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     lib.close()
-    return {"seconds": dt, "articles": len(report.added), "skipped": len(report.skipped),
-            "rss_before_mb": rss0, "peak_rss_mb": peak_rss_mb()}
+    return {"seconds": dt, "cpu_seconds": cpu, "articles": len(report.added),
+            "skipped": len(report.skipped), "rss_before_mb": rss0, "peak_rss_mb": peak_rss_mb()}
 
 
 def _worker_noop_ours(corpus: Path, index: Path) -> dict:
     from index import Library
 
     lib = Library.open(corpus, index_dir=index, variants=NO_VARIANTS)
-    t0 = time.perf_counter()
+    c0, t0 = cpu_seconds(), time.perf_counter()
     report = lib.update()
-    dt = time.perf_counter() - t0
+    dt, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     lib.close()
-    return {"seconds": dt, "unchanged": report.unchanged,
+    return {"seconds": dt, "cpu_seconds": cpu, "unchanged": report.unchanged,
             "changed": len(report.added) + len(report.updated) + len(report.removed),
             "peak_rss_mb": peak_rss_mb()}
 
@@ -116,7 +118,7 @@ def _worker_build_whoosh(corpus: Path, index: Path) -> dict:
     shutil.rmtree(index, ignore_errors=True)
     index.mkdir(parents=True)
     rss0 = current_rss_mb()
-    t0 = time.perf_counter()
+    c0, t0 = cpu_seconds(), time.perf_counter()
     ix = windex.create_in(str(index), whoosh_schema())
     writer = ix.writer()
     n = 0
@@ -126,9 +128,10 @@ def _worker_build_whoosh(corpus: Path, index: Path) -> dict:
         writer.add_document(id=rel, title=title.strip(), body=body)
         n += 1
     writer.commit()
-    dt = time.perf_counter() - t0
+    dt, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     ix.close()
-    return {"seconds": dt, "articles": n, "rss_before_mb": rss0, "peak_rss_mb": peak_rss_mb()}
+    return {"seconds": dt, "cpu_seconds": cpu, "articles": n, "rss_before_mb": rss0,
+            "peak_rss_mb": peak_rss_mb()}
 
 
 def _worker_noop_whoosh(corpus: Path, index: Path) -> dict:
@@ -136,7 +139,7 @@ def _worker_noop_whoosh(corpus: Path, index: Path) -> dict:
     in Whoosh's docs): read every stored id, list and stat every file, compare."""
     from whoosh import index as windex
 
-    t0 = time.perf_counter()
+    c0, t0 = cpu_seconds(), time.perf_counter()
     ix = windex.open_dir(str(index))
     with ix.searcher() as s:
         indexed = {f["id"] for f in s.all_stored_fields()}
@@ -144,9 +147,40 @@ def _worker_noop_whoosh(corpus: Path, index: Path) -> dict:
     for rel, path in _files(corpus):
         present[rel] = path.stat().st_mtime_ns
     changed = len(set(present) ^ indexed)
-    dt = time.perf_counter() - t0
+    dt, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     ix.close()
-    return {"seconds": dt, "unchanged": len(indexed & set(present)), "changed": changed,
+    return {"seconds": dt, "cpu_seconds": cpu, "unchanged": len(indexed & set(present)),
+            "changed": changed,
+            "peak_rss_mb": peak_rss_mb()}
+
+
+def _worker_changed_ours(corpus: Path, index: Path) -> dict:
+    from index import Library
+
+    lib = Library.open(corpus, index_dir=index, variants=NO_VARIANTS)
+    c0, t0 = cpu_seconds(), time.perf_counter()
+    report = lib.update()
+    dt, cpu = time.perf_counter() - t0, cpu_seconds() - c0
+    lib.close()
+    return {"seconds": dt, "cpu_seconds": cpu, "updated": len(report.updated),
+            "unchanged": report.unchanged, "peak_rss_mb": peak_rss_mb()}
+
+
+def _worker_changed_whoosh(corpus: Path, index: Path, changed: list[str]) -> dict:
+    """The plain Whoosh equivalent: update_document for each changed file, one commit."""
+    from whoosh import index as windex
+
+    c0, t0 = cpu_seconds(), time.perf_counter()
+    ix = windex.open_dir(str(index))
+    writer = ix.writer()
+    for rel in changed:
+        text = (corpus / rel).read_text(encoding="utf-8")
+        title, _, body = text.partition("\n")
+        writer.update_document(id=rel, title=title.strip(), body=body)
+    writer.commit()
+    dt, cpu = time.perf_counter() - t0, cpu_seconds() - c0
+    ix.close()
+    return {"seconds": dt, "cpu_seconds": cpu, "updated": len(changed),
             "peak_rss_mb": peak_rss_mb()}
 
 
@@ -159,14 +193,14 @@ def _worker_queries_ours(corpus: Path, index: Path, queries: list[dict], warmup:
     out = []
     for q in queries:
         err = None
-        t0 = time.perf_counter()
+        c0, t0 = cpu_seconds(), time.perf_counter()
         try:
             res = lib.search(q["q"], limit=10)
             total, suggestion = res.total, res.suggestion
         except QueryError as exc:
             total, suggestion, err = 0, None, str(exc)
-        dt = time.perf_counter() - t0
-        out.append({"s": dt, "hits": total, "suggestion": suggestion, "error": err})
+        dt, cpu = time.perf_counter() - t0, cpu_seconds() - c0
+        out.append({"s": dt, "cpu": cpu, "hits": total, "suggestion": suggestion, "error": err})
     lib.close()
     return {"results": out, "peak_rss_mb": peak_rss_mb()}
 
@@ -179,37 +213,54 @@ def _worker_queries_whoosh(corpus: Path, index: Path, queries: list[dict], warmu
     parser = MultifieldParser(["title", "body"], ix.schema)
     parser.add_plugin(FuzzyTermPlugin())
 
-    def run(text: str) -> int:
-        with ix.searcher() as s:
-            results = s.search(parser.parse(text), limit=10)
-            total = len(results)
-            _ = [hit["id"] for hit in results]
+    def run(text: str, s) -> int:
+        results = s.search(parser.parse(text), limit=10)
+        total = len(results)
+        _ = [hit["id"] for hit in results]
         return total
+
+    def run_fresh(text: str) -> int:
+        with ix.searcher() as s:
+            return run(text, s)
 
     todo = [q for q in queries if q["cls"] not in OURS_ONLY]
     for q in todo[:warmup]:
-        run(q["q"])
+        run_fresh(q["q"])
     out = []
     for q in queries:
         if q["cls"] in OURS_ONLY:
             out.append(None)
             continue
-        t0 = time.perf_counter()
-        total = run(q["q"])
-        out.append({"s": time.perf_counter() - t0, "hits": total})
+        c0, t0 = cpu_seconds(), time.perf_counter()
+        total = run_fresh(q["q"])
+        out.append({"s": time.perf_counter() - t0, "cpu": cpu_seconds() - c0, "hits": total})
+    # The same queries on one searcher kept open (what a long-lived reader could do).
+    with ix.searcher() as shared:
+        for q in todo[:warmup]:
+            run(q["q"], shared)
+        for q, o in zip(queries, out, strict=True):
+            if o is None:
+                continue
+            t0 = time.perf_counter()
+            run(q["q"], shared)
+            o["s_open"] = time.perf_counter() - t0
     ix.close()
     return {"results": out, "peak_rss_mb": peak_rss_mb()}
 
 
 def worker_main(args: argparse.Namespace) -> int:
     corpus, index = Path(args.corpus), Path(args.index)
-    if args.worker in ("queries-ours", "queries-whoosh"):
+    if args.worker == "changed-whoosh":
+        changed = json.loads(Path(args.queries).read_text(encoding="utf-8"))
+        result = _worker_changed_whoosh(corpus, index, changed)
+    elif args.worker in ("queries-ours", "queries-whoosh"):
         queries = json.loads(Path(args.queries).read_text(encoding="utf-8"))
         fn = _worker_queries_ours if args.worker == "queries-ours" else _worker_queries_whoosh
         result = fn(corpus, index, queries, args.warmup)
     else:
         fn = {"build-ours": _worker_build_ours, "noop-ours": _worker_noop_ours,
-              "build-whoosh": _worker_build_whoosh, "noop-whoosh": _worker_noop_whoosh}[
+              "build-whoosh": _worker_build_whoosh, "noop-whoosh": _worker_noop_whoosh,
+              "changed-ours": _worker_changed_ours}[
             args.worker]
         if args.profile:
             import cProfile
@@ -324,9 +375,12 @@ def summarise(queries: list[dict], ours: list[dict], base: list[dict | None]) ->
                       and queries[i]["intended"] in ours[i]["suggestion"].lower())
             entry["suggestion_rate"] = sum(1 for i in idx if ours[i]["suggestion"]) / len(idx)
             entry["suggested_intended_word"] = hit / len(idx)
+        entry["ours_cpu"] = stats_ms([ours[i]["cpu"] for i in idx])
         if cls not in OURS_ONLY:
             b = [base[i]["s"] for i in idx]  # type: ignore[index]
             entry["baseline"] = stats_ms(b)
+            entry["baseline_cpu"] = stats_ms([base[i]["cpu"] for i in idx])  # type: ignore
+            entry["baseline_searcher_open"] = stats_ms([base[i]["s_open"] for i in idx])  # type: ignore
             entry["baseline_median_hits"] = median([base[i]["hits"] for i in idx])  # type: ignore
             entry["ratio_median"] = ratio(entry["ours"]["median_ms"],
                                           entry["baseline"]["median_ms"])
@@ -350,7 +404,12 @@ def render_md(data: dict) -> str:
              "",
              f"Corpus: {data['corpus']['bytes'] / 2**20:.1f} MiB, {data['corpus']['words']:,} "
              f"words; {data['params']['per_class']} queries per class; "
-             f"{data['machine']['cpus']} CPUs; run {data['started']}.",
+             f"{data['machine']['cpus']} CPUs; run {data['started']}; load average "
+             f"{data['load_avg']['start']} at the start, {data['load_avg']['end']} at the end.",
+             f"Engine: {data['machine'].get('engine')} at commit "
+             f"{data['machine'].get('engine_commit')}"
+             + (" (with uncommitted changes)" if data["machine"].get("engine_uncommitted_changes")
+                else "") + ".",
              "Ratio = ours / baseline (above 1: ours slower or bigger).",
              "",
              md_table(["", "ours", "plain Whoosh", "ratio"], [
@@ -358,11 +417,22 @@ def render_md(data: dict) -> str:
                   ratio(b["ours"]["seconds"], b["whoosh"]["seconds"])],
                  ["build, articles/s", b["ours"]["articles_per_s"], b["whoosh"]["articles_per_s"],
                   ratio(b["ours"]["articles_per_s"], b["whoosh"]["articles_per_s"])],
+                 ["build, CPU s", b["ours"]["cpu_seconds"], b["whoosh"]["cpu_seconds"],
+                  ratio(b["ours"]["cpu_seconds"], b["whoosh"]["cpu_seconds"])],
                  ["no-op update, s", nb["ours"]["seconds"], nb["whoosh"]["seconds"],
                   ratio(nb["ours"]["seconds"], nb["whoosh"]["seconds"])],
                  ["no-op update, articles/s", nb["ours"]["articles_per_s"],
                   nb["whoosh"]["articles_per_s"],
                   ratio(nb["ours"]["articles_per_s"], nb["whoosh"]["articles_per_s"])],
+                 *([[f"update after {data['changed']['files']:,} files changed, s",
+                     data["changed"]["ours"]["seconds"], data["changed"]["whoosh"]["seconds"],
+                     ratio(data["changed"]["ours"]["seconds"],
+                           data["changed"]["whoosh"]["seconds"])],
+                    ["  ms per changed article", data["changed"]["ours"]["ms_per_article"],
+                     data["changed"]["whoosh"]["ms_per_article"],
+                     ratio(data["changed"]["ours"]["ms_per_article"],
+                           data["changed"]["whoosh"]["ms_per_article"])]]
+                   if data["changed"]["ours"] else []),
                  ["peak RSS during build, MiB", b["ours"]["peak_rss_mb"],
                   b["whoosh"]["peak_rss_mb"],
                   ratio(b["ours"]["peak_rss_mb"], b["whoosh"]["peak_rss_mb"])],
@@ -382,15 +452,21 @@ def render_md(data: dict) -> str:
              "",
              ]
     rows = []
-    for cls, e in data["queries"].items():
+    for e in data["queries"].values():
         base = e.get("baseline")
+        kept = e.get("baseline_searcher_open")
         rows.append([e["label"], e["ours"]["median_ms"], e["ours"]["p95_ms"],
                      base["median_ms"] if base else "–", base["p95_ms"] if base else "–",
                      e.get("ratio_median", "–"), e.get("ratio_p95", "–"),
+                     kept["median_ms"] if kept else "–",
                      e["ours_median_hits"], e.get("baseline_median_hits", "–")])
     lines.append(md_table(["class", "ours median", "ours p95", "base median", "base p95",
-                           "ratio median", "ratio p95", "ours hits (median)",
-                           "base hits (median)"], rows))
+                           "ratio median", "ratio p95", "base median, searcher kept open",
+                           "ours hits (median)", "base hits (median)"], rows))
+    lines.append("")
+    lines.append("Both sides open a new Whoosh searcher for every query, as `Library.search` "
+                 "does; the 'searcher kept open' column runs the baseline's queries again on "
+                 "one searcher, to show what opening costs.")
     lines.append("")
     m = data["queries"]["misspelt"]
     lines.append(f"Misspelt words: a suggestion for {m['suggestion_rate']:.0%}, the intended "
@@ -399,7 +475,7 @@ def render_md(data: dict) -> str:
     lines.append("### Median latency by word frequency band (ms, ours / baseline)")
     lines.append("")
     brows = []
-    for cls, e in data["queries"].items():
+    for e in data["queries"].values():
         for band, be in e["bands"].items():
             brows.append([e["label"], band, be["n"], be["ours_median_ms"],
                           be.get("baseline_median_ms", "–"), be["ours_median_hits"],
@@ -420,6 +496,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--warmup", type=int, default=10, help="untimed queries first (default 10)")
     ap.add_argument("--work", type=Path, default=WORK,
                     help="cache folder for corpora and indexes (default benchmarks/work)")
+    ap.add_argument("--changed-fraction", type=float, default=0.1,
+                    help="share of the files changed for the incremental update (default 0.1;"
+                         " 0: skip); changed in a private copy of the corpus")
     ap.add_argument("--keep-indexes", action="store_true",
                     help="keep the indexes afterwards (they are rebuilt on every run anyway)")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
@@ -427,13 +506,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--index", help=argparse.SUPPRESS)
     ap.add_argument("--queries", help=argparse.SUPPRESS)
     ap.add_argument("--profile", help=argparse.SUPPRESS)
+    ap.add_argument("--render-only", action="store_true",
+                    help="rewrite the .md file from the results' JSON, running nothing")
     args = ap.parse_args(argv)
     if args.worker:
         return worker_main(args)
+    if args.render_only:
+        from common import RESULTS, load_json
+
+        data = load_json(RESULTS / f"{NAME}-{args.articles}.json")
+        if data:
+            write_results(NAME, args.articles, data, render_md(data))
+        return 0
 
     from gen_corpus import ensure_corpus, load_vocab
 
     started = time.strftime("%Y-%m-%d %H:%M:%S")
+    load_start = load_avg()
     n = args.articles
     vocab = load_vocab(verbose=True)
     corpus = args.work / f"corpus-plain-{n}-s{args.seed}"
@@ -442,7 +531,12 @@ def main(argv: list[str] | None = None) -> int:
     eprint("  reused" if reused else f"  generated in {manifest['seconds']}s")
     ix_root = args.work / f"index-{n}-s{args.seed}"
     ours_ix, whoosh_ix = ix_root / "ours", ix_root / "whoosh"
-    ix_root.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(ix_root, ignore_errors=True)
+    ix_root.mkdir(parents=True)
+    # A private copy: the incremental phase changes files, and other benchmarks may be
+    # reading the cached corpus meanwhile.
+    cached, corpus = corpus, ix_root / "corpus"
+    shutil.copytree(cached, corpus)
 
     build_o = run_worker("build-ours", corpus, ours_ix)
     build_w = run_worker("build-whoosh", corpus, whoosh_ix)
@@ -459,16 +553,37 @@ def main(argv: list[str] | None = None) -> int:
     q_o = run_worker("queries-ours", corpus, ours_ix, qpath, args.warmup)
     q_w = run_worker("queries-whoosh", corpus, whoosh_ix, qpath, args.warmup)
 
-    size = {"ours_total_mb": mib(dir_size(ours_ix)), "ours_text_mb": mib(dir_size(ours_ix / "text")),
+    # (a3) an update after a share of the files changed (a sentence appended to each).
+    changed_o = changed_w = None
+    k = round(args.changed_fraction * n)
+    if k:
+        rng = random.Random(args.seed * 104729 + n)
+        rels = sorted(rng.sample([rel for rel, _ in _files(corpus)], k))
+        for rel in rels:
+            with (corpus / rel).open("ab") as fh:
+                fh.write(b"\nKalimat tambahan untuk uji pembaruan indeks.\n")
+        cpath = ix_root / "changed.json"
+        cpath.write_text(json.dumps(rels), encoding="utf-8")
+        changed_o = run_worker("changed-ours", corpus, ours_ix)
+        changed_w = run_worker("changed-whoosh", corpus, whoosh_ix, cpath)
+        for r in (changed_o, changed_w):
+            r["articles_per_s"] = r["updated"] / r["seconds"] if r["seconds"] else float("nan")
+            r["ms_per_article"] = r["seconds"] / r["updated"] * 1000 if r["updated"] else 0
+
+    size = {"ours_total_mb": mib(dir_size(ours_ix)),
+            "ours_text_mb": mib(dir_size(ours_ix / "text")),
             "ours_catalog_mb": mib(sum(p.stat().st_size for p in ours_ix.glob("catalog.sqlite*"))),
             "whoosh_total_mb": mib(dir_size(whoosh_ix)), "corpus_mb": manifest["bytes"] / 2**20}
     data = {
         "benchmark": NAME, "started": started, "machine": machine_info(),
+        "load_avg": {"start": load_start, "end": load_avg()},
         "params": {"n": n, "seed": args.seed, "per_class": args.per_class,
                    "warmup": args.warmup, "bands": BANDS},
-        "corpus": manifest | {"path": str(corpus), "reused": reused},
+        "corpus": manifest | {"path": str(cached), "reused": reused},
         "build": {"ours": build_o, "whoosh": build_w},
         "noop": {"ours": noop_o, "whoosh": noop_w},
+        "changed": {"fraction": args.changed_fraction, "files": k, "ours": changed_o,
+                    "whoosh": changed_w},
         "size": size,
         "queries_rss_mb": {"ours": q_o["peak_rss_mb"], "whoosh": q_w["peak_rss_mb"]},
         "queries": summarise(queries, q_o["results"], q_w["results"]),

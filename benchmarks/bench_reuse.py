@@ -39,6 +39,7 @@ bench_reuse-scaling.json/.md when results for more than one size exist.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import re
@@ -50,24 +51,25 @@ from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import (  # noqa: E402
+from common import (
     NO_VARIANTS,
     RESULTS,
     WORK,
+    cpu_seconds,
     dir_size,
     eprint,
+    load_avg,
     load_json,
     machine_info,
     md_table,
     median,
     mib,
     peak_rss_mb,
-    percentile,
     ratio,
     stats_ms,
     write_results,
 )
-from gen_corpus import (  # noqa: E402
+from gen_corpus import (
     ArticleDraft,
     Sentence,
     TextGenerator,
@@ -298,12 +300,13 @@ def _oriented(item: dict, a: str) -> tuple[tuple[int, int], tuple[int, int]]:
 
 
 def score(truth: dict, reported: dict[tuple[str, str], list[tuple[int, int, int, int]]],
-          examples: int = 8) -> dict:
+          examples: int = 5) -> dict:
     """Recall per planted instance and precision per reported passage (see the module doc).
     `reported` maps (a, b) with a < b to passages (a_start, a_end, b_start, b_end)."""
     expected: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for inst in truth["instances"]:
-        expected[tuple(sorted((inst["source"], inst["target"])))].append(inst | {"kind_": inst["kind"]})
+        key = tuple(sorted((inst["source"], inst["target"])))
+        expected[key].append(inst | {"kind_": inst["kind"]})
     for sib in truth["siblings"]:
         expected[tuple(sorted((sib["source"], sib["target"])))].append(sib | {"kind_": "sibling"})
 
@@ -325,8 +328,9 @@ def score(truth: dict, reported: dict[tuple[str, str], list[tuple[int, int, int,
             pk["found"] += found
             pk["found_union"] += cov_a >= need_a and cov_b >= need_b
             pk["covered_chars"] += min(cov_a / (sa1 - sa0), cov_b / (sb1 - sb0))
-            if not found and item["kind_"] != "sibling":
-                missed.append({"kind": item["kind"], "instance": item.get("id"), "pair": key,
+            if not found:
+                missed.append({"kind": item["kind_"], "instance": item.get("id"),
+                               "passage": item.get("passage"), "pair": key,
                                "planted": [sa0, sa1, sb0, sb1],
                                "reported": [list(p) for p in got],
                                "coverage_of_planted": [round(cov_a / (sa1 - sa0), 3),
@@ -367,8 +371,9 @@ def score(truth: dict, reported: dict[tuple[str, str], list[tuple[int, int, int,
         "precision": rep_ok / rep_total if rep_total else float("nan"),
         "reported_pairs": len(reported),
         "unplanted_pairs": sum(1 for k in reported if k not in expected),
-        "per_kind": {}, "missed_examples": missed[:examples],
-        "spurious_examples": spurious[:examples], "missed_total": len(missed),
+        "per_kind": {}, "missed_examples": _per_kind(missed, examples),
+        "spurious_examples": _per_kind(spurious, examples, "pair_kind"),
+        "missed_total": sum(1 for m in missed if m["kind"] != "sibling"),
         "spurious_total": len(spurious),
     }
     for k, pk in per_kind.items():
@@ -382,6 +387,17 @@ def score(truth: dict, reported: dict[tuple[str, str], list[tuple[int, int, int,
             "precision": ok / tot if tot else float("nan")}
     tot, ok = rep_by_kind.get("unplanted pair", [0, 0])
     out["per_kind"]["unplanted pair"] = {"reported": tot, "correct": ok}
+    return out
+
+
+def _per_kind(items: list[dict], k: int, field: str = "kind") -> list[dict]:
+    """At most k examples of each kind."""
+    seen: dict[str, int] = defaultdict(int)
+    out = []
+    for it in items:
+        if seen[it[field]] < k:
+            seen[it[field]] += 1
+            out.append(it)
     return out
 
 
@@ -427,6 +443,16 @@ class Timers:
     def __init__(self) -> None:
         self.t: dict[str, float] = defaultdict(float)
         self.n: dict[str, int] = defaultdict(int)
+        self.in_put = False  # inside Catalog.put_article: its SQL is also counted apart
+        self.missing: list[str] = []
+        self._gc_start = 0.0
+
+    def gc_callback(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._gc_start = time.perf_counter()
+        else:
+            self.t["  python GC (inside the parts above)"] += time.perf_counter() - self._gc_start
+            self.n["  python GC (inside the parts above)"] += 1
 
     def wrap(self, name: str, fn):
         def timed(*a, **kw):
@@ -456,11 +482,23 @@ class _TimedDB:
             return "sqlite: article rows insert"
         return "sqlite: other statements"
 
+    def _run(self, fn, sql, *args):
+        t0 = time.perf_counter()
+        try:
+            return fn(sql, *args)
+        finally:
+            dt = time.perf_counter() - t0
+            kind = self._kind(sql)
+            self._timers.t[kind] += dt
+            self._timers.n[kind] += 1
+            if self._timers.in_put:
+                self._timers.t["_sql in put_article"] += dt
+
     def execute(self, sql, *args):
-        return self._timers.wrap(self._kind(sql), self._db.execute)(sql, *args)
+        return self._run(self._db.execute, sql, *args)
 
     def executemany(self, sql, rows):
-        return self._timers.wrap(self._kind(sql), self._db.executemany)(sql, rows)
+        return self._run(self._db.executemany, sql, rows)
 
     def commit(self):
         return self._timers.wrap("sqlite: commit", self._db.commit)()
@@ -475,12 +513,10 @@ class _TimedWriter:
         self._timers = timers
 
     def add_document(self, **doc):
-        return self._timers.wrap("whoosh: add_document (incl. analysis)", self._w.add_document)(
-            **doc)
+        return self._timers.wrap("whoosh: add_document", self._w.add_document)(**doc)
 
     def update_document(self, **doc):
-        return self._timers.wrap("whoosh: add_document (incl. analysis)",
-                                 self._w.update_document)(**doc)
+        return self._timers.wrap("whoosh: add_document", self._w.update_document)(**doc)
 
     def commit(self, *a, **kw):
         return self._timers.wrap("whoosh: commit (flush, merge)", self._w.commit)(*a, **kw)
@@ -489,44 +525,79 @@ class _TimedWriter:
         return getattr(self._w, name)
 
 
+PUT_INNER = ("whoosh: to_document", "whoosh: add_document", "shingles: alignment tokens",
+             "shingles: n-gram hashing", "_put_article")
+
+
 @contextmanager
 def instrumented(timers: Timers):
-    """Patch the names `index.library` looks up so that update() reports where its time goes."""
+    """Patch the names `index.library` looks up so that update() reports where its time goes.
+    Names this version of the engine does not have are skipped (listed in timers.missing)."""
+    import gc
+
     import index.library as L
     import index.metadata as M
 
     saved = {}
+    timers.missing = []
 
-    def patch(obj, name, value):
+    def patch(obj, name, make):
+        if not hasattr(obj, name):
+            timers.missing.append(f"{getattr(obj, '__name__', obj)}.{name}")
+            return
         saved[(obj, name)] = getattr(obj, name)
-        setattr(obj, name, value)
+        setattr(obj, name, make(getattr(obj, name)))
 
-    class TimedCatalog(L.Catalog):
-        def __init__(self, *a, **kw):
-            super().__init__(*a, **kw)
-            self.db = _TimedDB(self.db, timers)
+    def timed(label):
+        return lambda fn: timers.wrap(label, fn)
 
-    orig_open_writer = L._Sync._open_writer
+    def timed_catalog(base):
+        class TimedCatalog(base):
+            def __init__(self, *a, **kw):
+                super().__init__(*a, **kw)
+                self.db = _TimedDB(self.db, timers)
 
-    def open_writer(self):
-        orig_open_writer(self)
-        self.writer = _TimedWriter(self.writer, timers)
+            def put_article(self, *a, **kw):
+                timers.in_put = True
+                t0 = time.perf_counter()
+                try:
+                    return super().put_article(*a, **kw)
+                finally:
+                    timers.in_put = False
+                    timers.t["_put_article"] += time.perf_counter() - t0
 
-    patch(L, "Catalog", TimedCatalog)
-    patch(L._Sync, "_open_writer", open_writer)
-    patch(L, "list_sources", timers.wrap("list + stat files", L.list_sources))
-    patch(L, "_file_hash", timers.wrap("file hash", L._file_hash))
-    patch(L, "read_source", timers.wrap("read + parse (paragraphs, metadata)", L.read_source))
-    patch(M, "_to_iso", timers.wrap("  of which dateparser", M._to_iso))
-    patch(L, "to_document", timers.wrap("whoosh: to_document", L.to_document))
-    patch(L, "article_tokens", timers.wrap("shingles: alignment tokens (analysis)",
-                                           L.article_tokens))
-    patch(L, "shingles", timers.wrap("shingles: n-gram hashing", L.shingles))
+        return TimedCatalog
+
+    def timed_open_writer(orig):
+        def open_writer(self):
+            orig(self)
+            self.writer = _TimedWriter(self.writer, timers)
+
+        return open_writer
+
+    patch(L, "Catalog", timed_catalog)
+    patch(L._Sync, "_open_writer", timed_open_writer)
+    patch(L._Sync, "_put", timed("_put total"))
+    patch(L, "list_sources", timed("list + stat files"))
+    patch(L, "_file_hash", timed("file hash"))
+    patch(L, "read_source", timed("read + parse (paragraphs, metadata)"))
+    patch(M, "_to_iso", timed("  of which dates (metadata._to_iso, dateparser)"))
+    patch(L, "to_document", timed("whoosh: to_document"))
+    patch(L, "article_tokens", timed("shingles: alignment tokens"))
+    patch(L, "shingles", timed("shingles: n-gram hashing"))
+    gc.callbacks.append(timers.gc_callback)
     try:
         yield timers
     finally:
+        gc.callbacks.remove(timers.gc_callback)
         for (obj, name), value in saved.items():
             setattr(obj, name, value)
+        put_total = timers.t.pop("_put total", 0.0)
+        inner = sum(timers.t.get(k, 0.0) for k in PUT_INNER)
+        timers.t["text analysis in _put (Analyzer.terms) + glue"] = put_total - inner
+        put = timers.t.pop("_put_article", 0.0)
+        sql = timers.t.pop("_sql in put_article", 0.0)
+        timers.t["catalog: article JSON + arrays (put_article minus its SQL)"] = put - sql
 
 
 # -- the benchmark ----------------------------------------------------------------------------
@@ -550,6 +621,7 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
     from index.reuse import candidate_pairs
 
     started = time.strftime("%Y-%m-%d %H:%M:%S")
+    load_start = load_avg()
     root = args.work / f"reuse-{n}-s{args.seed}"
     manifest, truth, reused = ensure_planted(root, n, args.seed, vocab)
     corpus = root / "corpus"
@@ -566,19 +638,30 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
     lib = Library.open(corpus, index_dir=ix, variants=NO_VARIANTS)
     timers = Timers()
     with instrumented(timers):
-        t0 = time.perf_counter()
+        c0, t0 = cpu_seconds(), time.perf_counter()
         report = lib.update()
-        build_s = time.perf_counter() - t0
+        build_s, build_cpu = time.perf_counter() - t0, cpu_seconds() - c0
     lib.close()
-    parts = dict(sorted(timers.t.items(), key=lambda kv: -kv[1]))
+    top = sorted(((k, v) for k, v in timers.t.items() if not k.startswith("  ")),
+                 key=lambda kv: -kv[1])
+    parts = {}
+    for k, v in top:  # a sub-item ("  of which ...") right under the part that holds it
+        parts[k] = v
+        sub = "  of which dates (metadata._to_iso, dateparser)"
+        if k.startswith("read + parse") and sub in timers.t:
+            parts[sub] = timers.t[sub]
+    for k, v in timers.t.items():
+        if k.startswith("  ") and k not in parts:
+            parts[k] = v
     accounted = sum(v for k, v in parts.items() if not k.startswith("  "))
-    shingle_part = (parts.get("shingles: alignment tokens (analysis)", 0)
+    shingle_part = (parts.get("shingles: alignment tokens", 0)
                     + parts.get("shingles: n-gram hashing", 0)
                     + parts.get("sqlite: shingle postings insert", 0))
-    data["build"] = {"seconds": build_s, "articles": len(report.added),
+    data["build"] = {"seconds": build_s, "cpu_seconds": build_cpu, "articles": len(report.added),
                      "articles_per_s": len(report.added) / build_s,
                      "breakdown_s": parts | {"other (loop, bookkeeping)": build_s - accounted},
                      "shingle_part_s": shingle_part,
+                     "not_instrumented": timers.missing,
                      "index_mb": mib(dir_size(ix)),
                      "catalog_mb": mib(sum(p.stat().st_size for p in ix.glob("catalog.sqlite*"))),
                      "whoosh_mb": mib(dir_size(ix / "text"))}
@@ -588,6 +671,7 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
         wb = whoosh_build(corpus, root / "whoosh")
         shutil.rmtree(root / "whoosh", ignore_errors=True)
         data["build"]["whoosh_baseline_s"] = wb["seconds"]
+        data["build"]["whoosh_baseline_cpu_s"] = wb["cpu_seconds"]
         data["build"]["ratio_vs_whoosh"] = ratio(build_s, wb["seconds"])
         eprint(f"  {wb['seconds']:.1f}s")
 
@@ -599,12 +683,13 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
     cand_s = time.perf_counter() - t0
     lib.close()
     lib = Library.open(corpus, index_dir=ix, variants=NO_VARIANTS)
-    t0 = time.perf_counter()
+    c0, t0 = cpu_seconds(), time.perf_counter()
     overlaps = lib.overlaps()
-    overlaps_s = time.perf_counter() - t0
+    overlaps_s, overlaps_cpu = time.perf_counter() - t0, cpu_seconds() - c0
     lib.close()
     reported = _reported_from_overlaps(overlaps)
-    data["overlaps"] = {"seconds": overlaps_s, "candidate_pairs": len(pairs),
+    data["overlaps"] = {"seconds": overlaps_s, "cpu_seconds": overlaps_cpu,
+                        "candidate_pairs": len(pairs),
                         "candidate_pairs_seconds": cand_s,
                         "overlapping_pairs": len(overlaps),
                         "passages": sum(len(v) for v in reported.values())}
@@ -626,16 +711,17 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
     lib = Library.open(corpus, index_dir=ix, variants=NO_VARIANTS)
     for i in warm:
         lib.related(i)
-    times, found_counts = [], []
+    times, cpus, found_counts = [], [], []
     for i in sample:
-        t0 = time.perf_counter()
+        c0, t0 = cpu_seconds(), time.perf_counter()
         _, rel = lib.related(i)
         times.append(time.perf_counter() - t0)
+        cpus.append(cpu_seconds() - c0)
         found_counts.append(len(rel))
     lib.close()
     with_rel = [t for t, c in zip(times, found_counts, strict=True) if c]
     without = [t for t, c in zip(times, found_counts, strict=True) if not c]
-    data["related"] = stats_ms(times) | {
+    data["related"] = stats_ms(times) | {"cpu": stats_ms(cpus),
         "with_related": stats_ms(with_rel), "without_related": stats_ms(without),
         "articles_with_related": len(with_rel)}
     eprint(f"  median {data['related']['median_ms']:.1f} ms, p95 {data['related']['p95_ms']:.1f}")
@@ -673,7 +759,7 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
         if need_all_pairs:
             eprint(f"[{time.strftime('%H:%M:%S')}] all pairs: {n * (n - 1) // 2:,} alignments ...")
             rep: dict = defaultdict(list)
-            t0 = time.perf_counter()
+            c0, t0 = cpu_seconds(), time.perf_counter()
             for x in range(n):
                 a = all_ids[x]
                 sa = sides[a]
@@ -687,10 +773,11 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
                     done = (x + 1) * (2 * n - x - 2) / 2
                     eprint(f"  {x + 1}/{n} rows, {el:.0f}s, "
                            f"eta {el * (n * (n - 1) / 2 - done) / max(done, 1):.0f}s")
-            ap_s = time.perf_counter() - t0
+            ap_s, ap_cpu = time.perf_counter() - t0, cpu_seconds() - c0
             aq = score(truth, dict(rep))
             _example_texts(corpus, aq["missed_examples"] + aq["spurious_examples"])
-            data["all_pairs"] = {"seconds": ap_s, "with_prepare_seconds": ap_s + prep_s,
+            data["all_pairs"] = {"seconds": ap_s, "cpu_seconds": ap_cpu,
+                                 "with_prepare_seconds": ap_s + prep_s,
                                  "pairs": n * (n - 1) // 2,
                                  "ms_per_pair": ap_s / max(1, n * (n - 1) // 2) * 1000,
                                  "overlapping_pairs": len(rep),
@@ -700,6 +787,7 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
         lib.close()
         del sides
     data["peak_rss_mb"] = peak_rss_mb()
+    data["load_avg"] = {"start": load_start, "end": load_avg()}
     if not args.keep_index:
         shutil.rmtree(ix, ignore_errors=True)
     return data
@@ -727,7 +815,9 @@ def render_md(data: dict) -> str:
     lines = [f"## bench_reuse, N = {n:,} articles", "",
              f"{c['passages']:,} source passages planted {c['instances']:,} times "
              f"({c['siblings']:,} sibling pairs); corpus {c['bytes'] / 2**20:.1f} MiB; "
-             f"{data['machine']['cpus']} CPUs; run {data['started']}.", "",
+             f"{data['machine']['cpus']} CPUs; run {data['started']}; load average "
+             f"{data['load_avg']['start']} at the start, {data['load_avg']['end']} at the end.",
+             "",
              "### Planted passages in Library.overlaps()", ""]
     rows = []
     for k in (*KINDS, "sibling"):
@@ -765,6 +855,9 @@ def render_md(data: dict) -> str:
             ["  articles/s", b["articles_per_s"],
              n / b["whoosh_baseline_s"] if "whoosh_baseline_s" in b else "–",
              ratio(b["whoosh_baseline_s"], b["seconds"]) if "whoosh_baseline_s" in b else "–"],
+            ["  CPU s", b["cpu_seconds"], b.get("whoosh_baseline_cpu_s", "–"),
+             ratio(b["cpu_seconds"], b["whoosh_baseline_cpu_s"])
+             if "whoosh_baseline_cpu_s" in b else "–"],
             ["  of which shingle part, s", b["shingle_part_s"], "", ""],
             ["Library.overlaps(), s", o["seconds"], data.get("all_pairs", {}).get(
                 "with_prepare_seconds", "–"),
@@ -794,7 +887,15 @@ def render_md(data: dict) -> str:
             for k, v in b["breakdown_s"].items()]
     lines.append(md_table(["part", "s", "share", "ms / article"], rows))
     lines += ["", "Shingle part = alignment tokens + n-gram hashing + shingle postings insert "
-              "(the SQLite commit is shared with the article rows and not included).", "",
+              "(the SQLite commit, and the text analysis that Whoosh and the shingles share, "
+              "are not included). Parts nest only where indented; the other rows add up to the "
+              "total." + (f" Not instrumented in this engine version: "
+                          f"{', '.join(b['not_instrumented'])}." if b.get("not_instrumented")
+                          else ""),
+              "", f"Engine: {data['machine'].get('engine')} at commit "
+              f"{data['machine'].get('engine_commit')}"
+              + (" (with uncommitted changes)" if data["machine"].get(
+                  "engine_uncommitted_changes") else "") + ".", "",
               "### Targets", ""]
     t = data["targets"]
     lines.append(md_table(["target", "measured", "met"], [
@@ -825,7 +926,7 @@ def scaling(sizes_run: list[int]) -> tuple[dict, str] | None:
                             "recall": d["quality"]["recall"],
                             "precision": d["quality"]["precision"],
                             "this_run": s in sizes_run}
-    for s0, s1 in zip(sizes, sizes[1:], strict=False):
+    for s0, s1 in itertools.pairwise(sizes):
         a, b = data["sizes"][s0], data["sizes"][s1]
         step = {"from": s0, "to": s1, "size_ratio": s1 / s0}
         for k in ("update_s", "overlaps_s", "related_median_ms"):
@@ -871,8 +972,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep-index", action="store_true", help="keep the index afterwards")
     ap.add_argument("--work", type=Path, default=WORK,
                     help="cache folder for corpora and indexes (default benchmarks/work)")
+    ap.add_argument("--render-only", action="store_true",
+                    help="rewrite the .md files from the results' JSON, running nothing")
     args = ap.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    if args.render_only:
+        for n in sizes:
+            data = load_json(RESULTS / f"{NAME}-{n}.json")
+            if data:
+                write_results(NAME, n, data, render_md(data))
+        sc = scaling([])
+        if sc:
+            write_results(NAME, "scaling", sc[0], sc[1])
+        return 0
     vocab = load_vocab(verbose=True)
     for n in sizes:
         data = run_size(n, args, vocab)

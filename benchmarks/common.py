@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -41,7 +42,10 @@ def md_table(headers: list[str], rows: list[list]) -> str:
                 return f"{x:,.0f}"
             if abs(x) >= 10:
                 return f"{x:.1f}"
-            return f"{x:.3g}" if abs(x) < 1 else f"{x:.2f}"
+            if abs(x) >= 1:
+                return f"{x:.2f}"
+            short = f"{x:.4g}"
+            return f"{x:.6f}" if abs(float(short)) >= 1 else short  # 0.99996 must not read "1"
         return str(x)
 
     lines = ["| " + " | ".join(headers) + " |",
@@ -62,6 +66,42 @@ def write_results(name: str, n: int | str, data: dict, markdown: str) -> tuple[P
     return jp, mp
 
 
+def engine_info() -> dict:
+    """Which engine code ran: the `index` package's folder and its git commit. To measure a
+    fixed commit while the working tree changes, extract it and put it first on the path:
+        git archive HEAD index | tar -x -C benchmarks/work/engine-HEAD
+        PYTHONPATH=benchmarks/work/engine-HEAD python benchmarks/bench_index.py ..."""
+    import subprocess
+
+    info: dict = {}
+    try:
+        import index
+
+        pkg = Path(index.__file__).resolve().parent
+        info["engine"] = str(pkg)
+    except Exception as exc:  # pragma: no cover
+        return {"engine": f"not importable: {exc}"}
+
+    def git(*args: str) -> str | None:
+        try:
+            out = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True,
+                                 text=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return out.stdout.strip() if out.returncode == 0 else None
+
+    stamp = pkg.parent / "COMMIT"
+    if stamp.is_file():  # a snapshot made as above, with its commit written beside it
+        info["engine_commit"] = stamp.read_text().strip()
+        info["engine_snapshot"] = True
+    elif pkg.parent == REPO:
+        info["engine_commit"] = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "--", "index")
+        info["engine_uncommitted_changes"] = bool(dirty)
+        info["engine_snapshot"] = False
+    return info
+
+
 def machine_info() -> dict:
     import platform
 
@@ -78,7 +118,7 @@ def machine_info() -> dict:
         info["whoosh"] = ".".join(map(str, whoosh.versioninfo))
     except Exception:  # pragma: no cover
         pass
-    return info
+    return info | engine_info()
 
 
 def peak_rss_mb() -> float:
@@ -98,10 +138,8 @@ def dir_size(path: Path) -> int:
     total = 0
     for root, _, files in os.walk(path):
         for f in files:
-            try:
+            with contextlib.suppress(OSError):
                 total += os.stat(os.path.join(root, f)).st_size
-            except OSError:
-                pass
     return total
 
 
@@ -129,3 +167,17 @@ def load_json(path: Path) -> dict | None:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of this process (less disturbed than wall time when other
+    processes share the machine)."""
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
+def load_avg() -> list[float]:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:  # pragma: no cover
+        return []

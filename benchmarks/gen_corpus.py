@@ -37,7 +37,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import REPO, WORK  # noqa: E402
+from common import REPO, WORK
 
 SAMPLE_CORPUS = REPO / "sample_corpus"
 CLICKID = Path(os.environ.get("NEWSREADER_CLICKID",
