@@ -27,11 +27,11 @@ from index.errors import (
     QueryError,
 )
 from index.highlight import QueryTerms, Snippet, find_hits, make_snippet
+from index.hits import Hit, SearchResults
 from index.library import Comparison, Library, Pending
 from index.locations import bundled_corpus, config_home, index_dir_for, variants_file
 from index.model import Article, Kind, Metadata, Paragraph, Skipped, Span, UpdateReport
 from index.reuse import DEFAULT_REUSE, Overlap, Related, ReuseSettings
-from index.search import Hit, SearchResults
 from index.vocabulary import Vocabulary, load_vocabulary
 
 __all__ = [

@@ -349,20 +349,26 @@ _TAIL = 2  # most words of a paragraph's end (or start) dropped from a passage's
 def _trim_paragraph_tails(run: list, box: _Box, ta: tuple[AlignToken, ...],
                           tb: tuple[AlignToken, ...]) -> list:
     """A passage should not open with the last word or two of the paragraph before it (nor
-    close with the first words of the next), which both articles happen to share."""
+    close with the first words of the next) when that paragraph goes on unshared."""
     from difflib import Match
+
+    def goes_on(tokens: tuple[AlignToken, ...], i: int, step: int) -> bool:
+        j = i + step
+        return 0 <= j < len(tokens) and tokens[j].paragraph == tokens[i].paragraph
 
     first = run[0]
     a, b = box.a0 + first.a, box.b0 + first.b
     for k in range(1, min(_TAIL, first.size - 1) + 1):
         if ta[a + k].paragraph != ta[a].paragraph and tb[b + k].paragraph != tb[b].paragraph:
-            run = [Match(first.a + k, first.b + k, first.size - k), *run[1:]]
+            if goes_on(ta, a, -1) or goes_on(tb, b, -1):
+                run = [Match(first.a + k, first.b + k, first.size - k), *run[1:]]
             break
     last = run[-1]
     a, b = box.a0 + last.a + last.size - 1, box.b0 + last.b + last.size - 1
     for k in range(1, min(_TAIL, last.size - 1) + 1):
         if ta[a - k].paragraph != ta[a].paragraph and tb[b - k].paragraph != tb[b].paragraph:
-            run = [*run[:-1], Match(last.a, last.b, last.size - k)]
+            if goes_on(ta, a, 1) or goes_on(tb, b, 1):
+                run = [*run[:-1], Match(last.a, last.b, last.size - k)]
             break
     return run
 

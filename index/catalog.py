@@ -18,6 +18,9 @@ from pathlib import Path
 from index.errors import IndexDamagedError
 from index.model import Article, article_from_json
 
+# Bumped whenever the index (full text or catalog) changes shape: older indexes are rebuilt.
+SCHEMA_VERSION = "2"
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (

@@ -23,7 +23,6 @@ class Analysed(str):
         obj.terms = terms
         return obj
 
-SCHEMA_VERSION = "2"
 TITLE_BOOST = 2.0
 
 

@@ -22,11 +22,9 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import index as windex
-
 from index.align import DEFAULT_SETTINGS, Alignment, AlignSettings, Side, align, prepare
 from index.analysis import Analyzer, Term
-from index.catalog import Catalog, FileRecord, Summary
+from index.catalog import SCHEMA_VERSION, Catalog, FileRecord, Summary
 from index.corpus import (
     Limits,
     SourceFile,
@@ -44,7 +42,7 @@ from index.errors import (
     IndexLockedError,
     NewsreaderError,
 )
-from index.fulltext import SCHEMA_VERSION, make_schema, to_document
+from index.hits import SearchResults, list_all
 from index.locations import index_dir_for, variants_file
 from index.model import Article, Skipped, UpdateReport
 from index.reuse import (
@@ -57,7 +55,6 @@ from index.reuse import (
     collect_overlaps,
 )
 from index.reuse import related as reuse_related
-from index.search import SearchResults, run_search
 from index.tokens import article_tokens, shingles
 from index.vocabulary import load_vocabulary
 
@@ -164,6 +161,8 @@ class Library:
 
     def fulltext(self):
         if self._ix is None:
+            from whoosh import index as windex
+
             try:
                 self._ix = windex.open_dir(str(self.index_dir / "text"))
             except windex.EmptyIndexError:
@@ -197,6 +196,10 @@ class Library:
         return self._searcher
 
     def search(self, text: str, limit: int = 10) -> SearchResults:
+        if not text.strip():
+            return list_all(self.catalog(), max(1, limit))
+        from index.search import run_search  # Whoosh loads with the first real query
+
         return run_search(text, self.searcher(), self.catalog(), self.analyzer, limit,
                           self.terms_of)
 
@@ -401,6 +404,10 @@ class Library:
                 raise CorpusError(f"no articles in {self.corpus}: none of its "
                                   f"{len(unsupported)} files is a supported type ({hint})")
             raise CorpusError(f"corpus folder is empty: {self.corpus}")
+        from whoosh import index as windex
+
+        from index.fulltext import make_schema
+
         text_dir = target / "text"
         text_dir.mkdir(parents=True, exist_ok=True)
         try:
@@ -444,9 +451,11 @@ class _Sync:
         self.total = 0
 
     def _open_writer(self):
+        from whoosh.index import LockError
+
         try:
             self.writer = self.ix.writer(timeout=1.0, limitmb=128)
-        except windex.LockError:
+        except LockError:
             raise IndexLockedError(
                 f"the index {self.lib.index_dir} is locked by another writer") from None
 
@@ -561,6 +570,8 @@ class _Sync:
         return True
 
     def _put(self, article: Article, *, replace: bool) -> None:
+        from index.fulltext import to_document  # with Whoosh, only when writing
+
         terms = self.lib.analyzer.terms(article.text)
         doc = to_document(article, terms, self.lib.analyzer)
         if replace or not self.fresh:

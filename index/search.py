@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from whoosh import query as wq
 from whoosh.qparser import (
@@ -20,8 +19,9 @@ from whoosh.qparser.dateparse import DateParserPlugin
 from index.analysis import Analyzer, Term, fold, split_words
 from index.catalog import Catalog
 from index.errors import QueryError
-from index.highlight import QueryTerms, Snippet, find_hits, make_snippet
-from index.model import Article, Span
+from index.highlight import QueryTerms, find_hits, make_snippet
+from index.hits import Hit, SearchResults, list_all
+from index.model import Article
 
 FIELDS = ("title", "body", "outlet", "author", "lang", "date", "id")
 ALIASES = {"lang": ["language"], "outlet": ["source", "site"], "body": ["text"]}
@@ -30,29 +30,6 @@ _FIELD_PREFIX = re.compile(r"(?<![\w:])([A-Za-z_]\w*):")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 MAX_EXPANSION = 200  # prefix / wildcard / fuzzy terms kept, most frequent first
 MAX_LIMIT = 10_000
-
-
-@dataclass(frozen=True)
-class Hit:
-    id: str
-    path: str
-    title: str | None
-    display_title: str
-    outlet: str | None
-    date: str | None
-    language: str | None
-    score: float
-    snippet: Snippet
-    highlights: tuple[Span, ...]
-
-
-@dataclass(frozen=True)
-class SearchResults:
-    query: str
-    total: int
-    hits: list[Hit]
-    suggestion: str | None
-    terms: QueryTerms
 
 
 def _strip_quoted(text: str) -> str:
@@ -289,7 +266,7 @@ def run_search(text: str, searcher, catalog: Catalog, analyzer: Analyzer, limit:
     limit = max(1, min(limit, MAX_LIMIT))
     text = text.strip()
     if not text:
-        return _list_all(catalog, limit)
+        return list_all(catalog, limit)
     q = parse_query(text, searcher.schema, analyzer)
     q = rewrite(q, searcher.reader())
     results = searcher.search(q, limit=limit)
@@ -300,18 +277,6 @@ def run_search(text: str, searcher, catalog: Catalog, analyzer: Analyzer, limit:
     hits = _hits(ranked, catalog, analyzer, qterms,
                  terms_of or (lambda article: analyzer.terms(article.text)))
     return SearchResults(text, total, hits, suggestion, qterms)
-
-
-def _list_all(catalog: Catalog, limit: int) -> SearchResults:
-    summaries = catalog.summaries(limit=limit)
-    hits = []
-    for s in summaries:
-        article = catalog.article(s.id)
-        if article is None:  # pragma: no cover - catalog read is consistent
-            continue
-        hits.append(Hit(s.id, s.path, s.title, article.display_title, s.outlet, s.date,
-                        article.meta.language, 0.0, make_snippet(article, []), ()))
-    return SearchResults("", catalog.count(), hits, None, QueryTerms())
 
 
 def _hits(ranked: list[tuple[str, float]], catalog: Catalog, analyzer: Analyzer,
