@@ -481,3 +481,16 @@ async def test_show_more_fetches_the_next_batch(make_app) -> None:
         await pilot.press("G", "enter")
         await wait_for(pilot, lambda: len(screen.results.hits) == 5, what="all results")
         assert "more:" not in result_ids(screen)
+
+
+async def test_going_back_before_the_comparison_arrives(make_app) -> None:
+    """Escape straight after opening a comparison: the late answer must not crash the app."""
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        a, b = (h.id for h in screen.results.hits[:2])
+        await app.push_screen(ComparisonScreen(screen.engine, screen.settings, a, b))
+        await pilot.press("escape")
+        await wait_idle(pilot)
+        assert app.screen is screen
+        assert app.is_running

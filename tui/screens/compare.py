@@ -53,10 +53,14 @@ class ComparisonScreen(Screen[None]):
         self.app.call_from_thread(self._show, comparison, None)
 
     def _failed(self, message: str) -> None:
+        if not self.is_attached:  # the reader went back before the answer came
+            return
         self.query_one("#cmp-status", Static).update(
             Content(f"Cannot compare: {message}").stylize(styles.ERROR))
 
     def _show(self, comparison: Comparison, current: int | None) -> None:
+        if not self.is_attached:  # the reader went back before the answer came
+            return
         self.comparison = comparison
         self.query_one(ComparisonView).show(comparison, current)
 

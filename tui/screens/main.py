@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.events import DescendantFocus
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -97,10 +98,13 @@ class MainScreen(Screen[None]):
     async def run_search(self, query: str, delay: float, keep: str | None = None) -> None:
         # Widgets are looked up before waiting: the screen may be gone (the app quitting)
         # by the time the engine answers, and a detached widget ignores updates.
-        status = self.query_one("#status", Static)
-        results_list = self.query_one(ResultsList)
-        view = self.query_one(ArticleView)
-        related = self.query_one(RelatedList)
+        try:
+            status = self.query_one("#status", Static)
+            results_list = self.query_one(ResultsList)
+            view = self.query_one(ArticleView)
+            related = self.query_one(RelatedList)
+        except NoMatches:  # the screen was already taken down
+            return
         # A newer keystroke cancels this worker here, before the engine is asked anything.
         if delay:
             await asyncio.sleep(delay)
@@ -175,8 +179,11 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="article")
     async def load_article(self, article_id: str, delay: float) -> None:
-        view = self.query_one(ArticleView)
-        related = self.query_one(RelatedList)
+        try:
+            view = self.query_one(ArticleView)
+            related = self.query_one(RelatedList)
+        except NoMatches:  # the screen was already taken down
+            return
         if delay:
             await asyncio.sleep(delay)
         try:
@@ -186,11 +193,15 @@ class MainScreen(Screen[None]):
             return
         view.show(reading)
         related.show_message("Looking for related articles…")
-        self.load_related(article_id)
+        if self.is_attached:
+            self.load_related(article_id)
 
     @work(exclusive=True, group="related")
     async def load_related(self, article_id: str) -> None:
-        related = self.query_one(RelatedList)
+        try:
+            related = self.query_one(RelatedList)
+        except NoMatches:  # the screen was already taken down
+            return
         # Aligning takes tenths of a second on a real corpus; a reader running down the
         # results should not set off an alignment per article passed.
         await asyncio.sleep(RELATED_DELAY)
