@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from index.analysis import Analyzer, Term, fold, split_words
 from index.model import Article, Kind
@@ -547,7 +547,3 @@ def _coverage(side: Side, passages: list[Passage], which: str) -> float:
         if k < len(merged) and merged[k][0] <= start:
             covered += 1
     return covered / len(side.counted)
-
-
-def with_settings(settings: AlignSettings, **changes) -> AlignSettings:
-    return replace(settings, **changes)

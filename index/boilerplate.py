@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from index.analysis import split_words
-
 _TAIL = 3  # "end:" patterns apply to this many last paragraphs
 
 
@@ -52,15 +50,10 @@ def boilerplate_flags(lines: list[str], rules: BoilerplateRules | None = None) -
     return flags
 
 
-def repeat_key(text: str) -> str:
-    """What two paragraphs must share to count as the same: their words, ignoring case,
-    accents and punctuation."""
-    return " ".join(w.folded for w in split_words(text))
-
-
 def repeats(keys: list[str], skip: list[bool]) -> list[int | None]:
-    """For each paragraph (given by its `repeat_key`), the index of an earlier identical
-    paragraph, if any. Skipped (boilerplate) paragraphs neither repeat nor are repeated."""
+    """For each paragraph (given by its words, folded, joined by spaces: case, accents and
+    punctuation do not count), the index of an earlier identical paragraph, if any.
+    Skipped (boilerplate) paragraphs neither repeat nor are repeated."""
     first: dict[str, int] = {}
     out: list[int | None] = []
     for i, (key, noise) in enumerate(zip(keys, skip, strict=True)):

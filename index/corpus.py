@@ -50,22 +50,31 @@ def read_text_file(
     return [parse_article(rel, rel, text, vocabulary)], []
 
 
-@lru_cache(maxsize=1)
-def readers() -> dict[str, Reader]:
-    """Reader by file suffix. Built on first use: the web and feed readers pull in large
-    libraries that opening the app does not need."""
-    from index.readers import READERS as RECORD_AND_WEB_READERS
+TEXT_READERS: dict[str, Reader] = {
+    ".txt": read_text_file,
+    ".md": read_text_file,
+    ".markdown": read_text_file,
+}
 
-    return {
-        ".txt": read_text_file,
-        ".md": read_text_file,
-        ".markdown": read_text_file,
-        **RECORD_AND_WEB_READERS,
-    }
+
+@lru_cache(maxsize=1)
+def known_suffixes() -> frozenset[str]:
+    from index.readers import SUFFIXES
+
+    return frozenset(TEXT_READERS) | SUFFIXES
+
+
+def reader(suffix: str) -> Reader:
+    """The reader for a suffix of `known_suffixes()`; record and web readers load on use."""
+    if suffix in TEXT_READERS:
+        return TEXT_READERS[suffix]
+    from index.readers import reader_for
+
+    return reader_for(suffix)
 
 
 def supported_suffixes() -> list[str]:
-    return sorted(readers())
+    return sorted(known_suffixes())
 
 
 def readers_fingerprint(root: Path, limits: Limits) -> str:
@@ -92,7 +101,7 @@ def list_sources(root: Path) -> tuple[list[SourceFile], list[Skipped]]:
     Hidden files and folders are ignored; symbolic links to folders are not followed."""
     sources: list[SourceFile] = []
     skipped: list[Skipped] = []
-    known = readers()
+    known = known_suffixes()
 
     def onerror(exc: OSError) -> None:
         where = Path(exc.filename).relative_to(root).as_posix() if exc.filename else "?"
@@ -124,5 +133,5 @@ def list_sources(root: Path) -> tuple[list[SourceFile], list[Skipped]]:
 def read_source(
     root: Path, source: SourceFile, vocabulary: Vocabulary, limits: Limits | None = None
 ) -> tuple[list[Article], list[Skipped]]:
-    reader = readers()[Path(source.path).suffix.lower()]
-    return reader(root / source.path, source.path, vocabulary, limits or Limits())
+    read = reader(Path(source.path).suffix.lower())
+    return read(root / source.path, source.path, vocabulary, limits or Limits())

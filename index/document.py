@@ -8,7 +8,7 @@ from dataclasses import replace
 from index import metadata as md
 from index.analysis import detect_language, split_words
 from index.boilerplate import boilerplate_flags, repeats
-from index.model import Article, Kind, Metadata, Paragraph, Span
+from index.model import Article, Kind, Metadata, Paragraph
 from index.segment import paragraph_spans
 from index.vocabulary import Vocabulary
 
@@ -124,7 +124,3 @@ def _merge(given: Metadata, guessed: Metadata) -> Metadata:
             if name in ("title", "date"):
                 out = replace(out, **{f"{name}_span": getattr(given, f"{name}_span")})
     return out
-
-
-def empty_span() -> Span:  # pragma: no cover - convenience for callers building records
-    return Span(0, 0)

@@ -616,7 +616,7 @@ def _stored_fields(catalog_path: Path) -> tuple[tuple[str, str], ...]:
     if not catalog_path.exists():
         return ()
     try:
-        catalog = Catalog(catalog_path)
+        catalog = Catalog(catalog_path, readonly=True)
         try:
             raw = catalog.get_meta("fields")
         finally:

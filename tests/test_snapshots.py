@@ -5,7 +5,7 @@ Update them with `pytest tests/test_snapshots.py --snapshot-update` after a deli
 
 from __future__ import annotations
 
-from tests.conftest import sample_id, search, started, wait_idle
+from tests.conftest import sample_id, search, started, wait_for, wait_idle
 from tui.widgets.results import ResultsList
 
 WIDE = (120, 36)
@@ -32,8 +32,13 @@ async def _comparison(pilot) -> None:
     screen = await started(pilot)
     screen.query_one(ResultsList).focus()
     screen.open_comparison(sample_id("000"), sample_id("001"))
+    app = pilot.app
+    # The picture is taken once the passages are laid out and the first one is current.
+    await wait_for(pilot, lambda: "passage 1 of" in str(
+        app.screen.query("#cmp-status").first().render()) if app.screen.query("#cmp-status")
+        else False, what="the comparison")
     await wait_idle(pilot)
-    await pilot.pause(0.1)
+    await pilot.pause(0.2)
     await wait_idle(pilot)
 
 

@@ -1,5 +1,5 @@
 """Readers for the formats beyond plain text: record dumps (JSON Lines, JSON, CSV), saved web
-pages and feed files. `index.corpus` registers `READERS` by file suffix; each reader has the
+pages and feed files. `index.corpus` reads `SUFFIXES` through `reader_for`; each reader has the
 signature `(abspath, rel, vocabulary, limits) -> (articles, skipped)`.
 
 Record formats read their field names from the corpus's `newsreader.toml` and from
@@ -8,6 +8,8 @@ Record formats read their field names from the corpus's `newsreader.toml` and fr
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from index.readers.config import (
     CONFIG_NAME,
     FIELDS,
@@ -15,29 +17,36 @@ from index.readers.config import (
     parse_field_options,
     record_config,
 )
-from index.readers.csvfile import read_csv
-from index.readers.feed import read_feed
-from index.readers.html import read_html
-from index.readers.jsonfiles import read_json, read_jsonl
 
-READERS = {
-    ".jsonl": read_jsonl,
-    ".ndjson": read_jsonl,
-    ".json": read_json,
-    ".csv": read_csv,
-    ".tsv": read_csv,
-    ".html": read_html,
-    ".htm": read_html,
-    ".xml": read_feed,
-    ".rss": read_feed,
-    ".atom": read_feed,
+# Which module reads which suffix. The modules are imported only when a file of theirs is
+# read: listing a corpus (as opening the app does) must not pay for HTML and feed parsing.
+_MODULES = {
+    ".jsonl": ("jsonfiles", "read_jsonl"),
+    ".ndjson": ("jsonfiles", "read_jsonl"),
+    ".json": ("jsonfiles", "read_json"),
+    ".csv": ("csvfile", "read_csv"),
+    ".tsv": ("csvfile", "read_csv"),
+    ".html": ("html", "read_html"),
+    ".htm": ("html", "read_html"),
+    ".xml": ("feed", "read_feed"),
+    ".rss": ("feed", "read_feed"),
+    ".atom": ("feed", "read_feed"),
 }
+SUFFIXES = frozenset(_MODULES)
+
+
+def reader_for(suffix: str):
+    """The reader function for a suffix in SUFFIXES."""
+    module, name = _MODULES[suffix]
+    return getattr(import_module(f"index.readers.{module}"), name)
+
 
 __all__ = [
     "CONFIG_NAME",
     "FIELDS",
-    "READERS",
+    "SUFFIXES",
     "RecordConfig",
     "parse_field_options",
+    "reader_for",
     "record_config",
 ]

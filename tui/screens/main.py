@@ -94,15 +94,18 @@ class MainScreen(Screen[None]):
         if self.ready:
             self.run_search(event.value, delay=self.settings.debounce)
 
+    def _panes(self, *kinds: type) -> tuple:
+        """The screen's widgets of these types, looked up before a worker waits: by the
+        time the engine answers, the screen may be gone."""
+        return tuple(self.query_one(kind) for kind in kinds)
+
     @work(exclusive=True, group="search")
     async def run_search(self, query: str, delay: float, keep: str | None = None) -> None:
         # Widgets are looked up before waiting: the screen may be gone (the app quitting)
         # by the time the engine answers, and a detached widget ignores updates.
         try:
             status = self.query_one("#status", Static)
-            results_list = self.query_one(ResultsList)
-            view = self.query_one(ArticleView)
-            related = self.query_one(RelatedList)
+            results_list, view, related = self._panes(ResultsList, ArticleView, RelatedList)
         except NoMatches:  # the screen was already taken down
             return
         # A newer keystroke cancels this worker here, before the engine is asked anything.
@@ -180,8 +183,7 @@ class MainScreen(Screen[None]):
     @work(exclusive=True, group="article")
     async def load_article(self, article_id: str, delay: float) -> None:
         try:
-            view = self.query_one(ArticleView)
-            related = self.query_one(RelatedList)
+            view, related = self._panes(ArticleView, RelatedList)
         except NoMatches:  # the screen was already taken down
             return
         if delay:
