@@ -53,8 +53,7 @@ from common import (
     stats_ms,
     write_results,
 )
-
-from index import Library
+from newsreader.index import Library
 
 # Terminal control sequences (CSI, OSC, and the short ESC forms) removed to read the text.
 _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|"
@@ -251,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     if args.bundled:
-        from index import bundled_corpus
+        from newsreader.index import bundled_corpus
 
         corpus, args.n = bundled_corpus(), 5
         index = index_for(corpus, "sample", args.seed)
@@ -272,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
             eprint(f"run {run + 1}: screen {sessions[-1]['screen_s'] * 1000:.0f} ms, "
                    f"results {sessions[-1]['results_s'] * 1000:.0f} ms")
 
-    from tui.config import Settings
+    from newsreader.tui.config import Settings
 
     limit = Settings().result_limit
     engine = engine_times(corpus, index, words, limit)

@@ -69,7 +69,7 @@ BANDS = {"common": (0, 200), "mid": (200, 1500), "rare": (1500, 5000)}
 # -- workers (each phase runs in its own process, so peak RSS is its own) ----------------------
 
 def _worker_build_ours(corpus: Path, index: Path) -> dict:
-    from index import Library
+    from newsreader.index import Library
 
     shutil.rmtree(index, ignore_errors=True)
     lib = Library.open(corpus, index_dir=index, variants=NO_VARIANTS)
@@ -83,7 +83,7 @@ def _worker_build_ours(corpus: Path, index: Path) -> dict:
 
 
 def _worker_noop_ours(corpus: Path, index: Path) -> dict:
-    from index import Library
+    from newsreader.index import Library
 
     lib = Library.open(corpus, index_dir=index, variants=NO_VARIANTS)
     c0, t0 = cpu_seconds(), time.perf_counter()
@@ -155,7 +155,7 @@ def _worker_noop_whoosh(corpus: Path, index: Path) -> dict:
 
 
 def _worker_changed_ours(corpus: Path, index: Path) -> dict:
-    from index import Library
+    from newsreader.index import Library
 
     lib = Library.open(corpus, index_dir=index, variants=NO_VARIANTS)
     c0, t0 = cpu_seconds(), time.perf_counter()
@@ -185,7 +185,7 @@ def _worker_changed_whoosh(corpus: Path, index: Path, changed: list[str]) -> dic
 
 
 def _worker_queries_ours(corpus: Path, index: Path, queries: list[dict], warmup: int) -> dict:
-    from index import Library, QueryError
+    from newsreader.index import Library, QueryError
 
     lib = Library.open(corpus, index_dir=index, variants=NO_VARIANTS)
     for q in queries[:warmup]:
@@ -297,7 +297,7 @@ def run_worker(name: str, corpus: Path, index: Path, queries: Path | None = None
 # -- queries ----------------------------------------------------------------------------------
 
 def make_queries(corpus: Path, vocab, per_class: int, seed: int) -> list[dict]:
-    from index import load_vocabulary
+    from newsreader.index.text.vocabulary import load_vocabulary
 
     stop = load_vocabulary(NO_VARIANTS).stopwords
     rng = random.Random(seed * 7919 + 17)

@@ -531,12 +531,14 @@ PUT_INNER = ("whoosh: to_document", "whoosh: add_document", "shingles: alignment
 
 @contextmanager
 def instrumented(timers: Timers):
-    """Patch the names `index.library` looks up so that update() reports where its time goes.
+    """Patch the names the engine's update (store/sync.py) looks up so that update() reports
+    where its time goes.
     Names this version of the engine does not have are skipped (listed in timers.missing)."""
     import gc
 
-    import index.library as L
-    import index.metadata as M
+    import newsreader.index.ingest.metadata as M
+    import newsreader.index.search.schema as S
+    import newsreader.index.store.sync as L
 
     saved = {}
     timers.missing = []
@@ -576,13 +578,13 @@ def instrumented(timers: Timers):
         return open_writer
 
     patch(L, "Catalog", timed_catalog)
-    patch(L._Sync, "_open_writer", timed_open_writer)
-    patch(L._Sync, "_put", timed("_put total"))
+    patch(L._Run, "_open_writer", timed_open_writer)
+    patch(L._Run, "_put", timed("_put total"))
     patch(L, "list_sources", timed("list + stat files"))
     patch(L, "_file_hash", timed("file hash"))
     patch(L, "read_source", timed("read + parse (paragraphs, metadata)"))
     patch(M, "_to_iso", timed("  of which dates (metadata._to_iso, dateparser)"))
-    patch(L, "to_document", timed("whoosh: to_document"))
+    patch(S, "to_document", timed("whoosh: to_document"))
     patch(L, "article_tokens", timed("shingles: alignment tokens"))
     patch(L, "shingles", timed("shingles: n-gram hashing"))
     gc.callbacks.append(timers.gc_callback)
@@ -617,8 +619,10 @@ def whoosh_build(corpus: Path, index: Path) -> dict:
 
 
 def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
-    from index import Library, align, prepare
-    from index.reuse import candidate_pairs
+    from newsreader.index import Library
+    from newsreader.index.reuse.align import align, prepare
+    from newsreader.index.reuse.candidates import candidate_pairs
+    from newsreader.index.store.catalog import Catalog
 
     started = time.strftime("%Y-%m-%d %H:%M:%S")
     load_start = load_avg()
@@ -679,7 +683,7 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
     eprint(f"[{time.strftime('%H:%M:%S')}] Library.overlaps() ...")
     lib = Library.open(corpus, index_dir=ix, variants=NO_VARIANTS)
     t0 = time.perf_counter()
-    pairs = candidate_pairs(lib.catalog())
+    pairs = candidate_pairs(Catalog(lib.spec.catalog_path))
     cand_s = time.perf_counter() - t0
     lib.close()
     lib = Library.open(corpus, index_dir=ix, variants=NO_VARIANTS)
@@ -731,7 +735,7 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
     need_naive = args.naive_related_sample > 0 and n <= args.naive_related_max
     if need_all_pairs or need_naive:
         lib = Library.open(corpus, index_dir=ix, variants=NO_VARIANTS)
-        catalog = lib.catalog()
+        catalog = Catalog(lib.spec.catalog_path)
         eprint(f"[{time.strftime('%H:%M:%S')}] preparing {n:,} sides for the naive baselines ...")
         t0 = time.perf_counter()
         sides = {i: prepare(catalog.article(i), lib.analyzer) for i in all_ids}

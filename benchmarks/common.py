@@ -67,17 +67,20 @@ def write_results(name: str, n: int | str, data: dict, markdown: str) -> tuple[P
 
 
 def engine_info() -> dict:
-    """Which engine code ran: the `index` package's folder and its git commit. To measure a
-    fixed commit while the working tree changes, extract it and put it first on the path:
-        git archive HEAD index | tar -x -C benchmarks/work/engine-HEAD
-        PYTHONPATH=benchmarks/work/engine-HEAD python benchmarks/bench_index.py ..."""
+    """Which engine code ran: the engine package's folder and its git commit. To measure a
+    fixed commit while the working tree changes, install it into a folder of its own and
+    put that first on the path:
+        git worktree add benchmarks/work/engine-HEAD HEAD
+        pip install --no-deps --target benchmarks/work/engine-site benchmarks/work/engine-HEAD
+        git -C benchmarks/work/engine-HEAD rev-parse HEAD > benchmarks/work/engine-site/COMMIT
+        PYTHONPATH=benchmarks/work/engine-site python benchmarks/bench_index.py ..."""
     import subprocess
 
     info: dict = {}
     try:
-        import index
+        import newsreader.index as engine
 
-        pkg = Path(index.__file__).resolve().parent
+        pkg = Path(engine.__file__).resolve().parent
         info["engine"] = str(pkg)
     except Exception as exc:  # pragma: no cover
         return {"engine": f"not importable: {exc}"}
@@ -90,7 +93,7 @@ def engine_info() -> dict:
             return None
         return out.stdout.strip() if out.returncode == 0 else None
 
-    stamp = pkg.parent / "COMMIT"
+    stamp = pkg.parent.parent / "COMMIT"
     if stamp.is_file():  # a snapshot made as above, with its commit written beside it
         info["engine_commit"] = stamp.read_text().strip()
         info["engine_snapshot"] = True

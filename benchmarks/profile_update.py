@@ -50,36 +50,52 @@ def _ct_from(stats: pstats.Stats, callee: tuple[str, str], caller: tuple[str, st
 
 def split_update(stats: pstats.Stats, total: float, n: int) -> list[list]:
     ct = lambda p, f: _ct(stats, p, f)  # noqa: E731
-    terms = ("index/analysis.py", "terms")
+    terms = ("index/text/analysis.py", "terms")
     rows = [
         ("update() total", total),
-        ("read + parse (read_source)", ct("index/corpus.py", "read_source")),
-        ("  dateparser (metadata._to_iso)", ct("index/metadata.py", "_to_iso")),
-        ("  paragraph segmentation", ct("index/segment.py", "paragraph_spans")),
-        ("  boilerplate + self-repeats", ct("index/boilerplate.py", "boilerplate_flags")
-         + ct("index/boilerplate.py", "repeats")),
-        ("  language detection", ct("index/analysis.py", "detect_language")),
-        ("text analysis in _Sync._put (shared by Whoosh and shingles)",
-         _ct_from(stats, terms, ("index/library.py", "_put"))),
-        ("to_document", ct("index/fulltext.py", "to_document")),
+        ("read + parse (read_source)", ct("index/ingest/corpus.py", "read_source")),
+        ("  dateparser (metadata._to_iso)", ct("index/ingest/metadata.py", "_to_iso")),
+        ("  paragraph segmentation", ct("index/ingest/segment.py", "paragraph_spans")),
+        (
+            "  boilerplate + self-repeats",
+            ct("index/ingest/boilerplate.py", "boilerplate_flags")
+            + ct("index/ingest/boilerplate.py", "repeats"),
+        ),
+        ("  language detection", ct("index/text/analysis.py", "detect_language")),
+        (
+            "text analysis in the update's _put (shared by Whoosh and shingles)",
+            _ct_from(stats, terms, ("index/store/sync.py", "_put")),
+        ),
+        ("to_document", ct("index/search/schema.py", "to_document")),
         ("Whoosh add_document", ct("whoosh/writing.py", "add_document")),
-        ("  our analyzer inside Whoosh (title, body; 0 when pre-analysed)",
-         _ct_from(stats, terms, ("index/fulltext.py", "__call__"))),
-        ("  surface analyzer inside Whoosh (words, outlet, author)",
-         _ct(stats, "index/fulltext.py", "__call__")
-         - _ct_from(stats, terms, ("index/fulltext.py", "__call__"))),
+        (
+            "  our analyzer inside Whoosh (title, body; 0 when pre-analysed)",
+            _ct_from(stats, terms, ("index/search/schema.py", "__call__")),
+        ),
+        (
+            "  surface analyzer inside Whoosh (words, outlet, author)",
+            _ct(stats, "index/search/schema.py", "__call__")
+            - _ct_from(stats, terms, ("index/search/schema.py", "__call__")),
+        ),
         ("Whoosh commit (flush, merge)", ct("whoosh/writing.py", "commit")),
         ("  writing postings (add_postings)", ct("whoosh/codec/base.py", "add_postings")),
-        ("alignment tokens (article_tokens)", ct("index/tokens.py", "article_tokens")),
-        ("  of which analysis (0 when given the terms)",
-         _ct_from(stats, terms, ("index/tokens.py", "article_tokens"))),
-        ("shingle hashing (shingles)", ct("index/tokens.py", "shingles")),
-        ("SQLite put_article (rows + shingle postings)", ct("index/catalog.py", "put_article")),
-        ("SQLite commit (incl. sorted shingle inserts, if deferred)",
-         ct("index/catalog.py", "commit")),
-        ("file hash", ct("index/library.py", "_file_hash")),
+        ("alignment tokens (article_tokens)", ct("index/text/tokens.py", "article_tokens")),
+        (
+            "  of which analysis (0 when given the terms)",
+            _ct_from(stats, terms, ("index/text/tokens.py", "article_tokens")),
+        ),
+        ("shingle hashing (shingles)", ct("index/text/tokens.py", "shingles")),
+        (
+            "SQLite put_article (rows + shingle postings)",
+            ct("index/store/catalog.py", "put_article"),
+        ),
+        (
+            "SQLite commit (incl. sorted shingle inserts, if deferred)",
+            ct("index/store/catalog.py", "commit"),
+        ),
+        ("file hash", ct("index/store/sync.py", "_file_hash")),
         ("all text analysis (Analyzer.terms, every caller)", ct(*terms)),
-        ("  Sastrawi stemming (cache misses)", ct("index/analysis.py", "stem")),
+        ("  Sastrawi stemming (cache misses)", ct("index/text/analysis.py", "stem")),
     ]
     return [[k, v, v / total if total else 0, v / n * 1000] for k, v in rows]
 
@@ -89,16 +105,24 @@ def split_search(stats: pstats.Stats, total: float, n: int) -> list[list]:
     rows = [
         ("search() total", total),
         ("open a searcher (ix.searcher)", ct("whoosh/index.py", "searcher")),
-        ("parse query", ct("index/search.py", "parse_query")),
-        ("rewrite (prefix/fuzzy expansion)", ct("index/search.py", "rewrite")),
+        ("parse query", ct("index/search/query.py", "parse_query")),
+        ("rewrite (prefix/fuzzy expansion)", ct("index/search/query.py", "rewrite")),
         ("Whoosh search + count", ct("whoosh/searching.py", "search")),
-        ("did-you-mean (suggest)", ct("index/search.py", "suggest")),
-        ("hits: load articles from the catalog", ct("index/catalog.py", "article")),
-        ("hits: analysed text of each hit (Analyzer.terms)",
-         _ct_from(stats, ("index/analysis.py", "terms"), ("index/library.py", "terms_of"))
-         + _ct_from(stats, ("index/analysis.py", "terms"), ("index/highlight.py", "find_hits"))),
-        ("hits: find_hits", ct("index/highlight.py", "find_hits")),
-        ("hits: make_snippet", ct("index/highlight.py", "make_snippet")),
+        ("did-you-mean (suggest)", ct("index/search/suggest.py", "suggest")),
+        ("hits: load articles from the catalog", ct("index/store/catalog.py", "article")),
+        (
+            "hits: analysed text of each hit (Analyzer.terms)",
+            _ct_from(
+                stats, ("index/text/analysis.py", "terms"), ("index/store/library.py", "_terms_of")
+            )
+            + _ct_from(
+                stats,
+                ("index/text/analysis.py", "terms"),
+                ("index/search/highlight.py", "find_hits"),
+            ),
+        ),
+        ("hits: find_hits", ct("index/search/highlight.py", "find_hits")),
+        ("hits: make_snippet", ct("index/search/highlight.py", "make_snippet")),
     ]
     return [[k, v, v / total if total else 0, v / n * 1000] for k, v in rows]
 
@@ -111,21 +135,31 @@ def top_text(stats: pstats.Stats, k: int = 30) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 epilog=__doc__.split("\n\n", 1)[1],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("-n", "--articles", type=int, default=2000,
-                    help="corpus size (default 2000; the corpus is cached like bench_index's)")
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog=__doc__.split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ap.add_argument(
+        "-n",
+        "--articles",
+        type=int,
+        default=2000,
+        help="corpus size (default 2000; the corpus is cached like bench_index's)",
+    )
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--queries", type=int, default=30,
-                    help="queries per class to profile after the build (default 30; 0: none)")
+    ap.add_argument(
+        "--queries",
+        type=int,
+        default=30,
+        help="queries per class to profile after the build (default 30; 0: none)",
+    )
     ap.add_argument("--work", type=Path, default=WORK)
     args = ap.parse_args(argv)
 
     from bench_index import CLASSES, make_queries
     from gen_corpus import ensure_corpus, load_vocab
-
-    from index import Library
+    from newsreader.index import Library
 
     n = args.articles
     vocab = load_vocab(verbose=True)
@@ -144,13 +178,19 @@ def main(argv: list[str] | None = None) -> int:
     prof.dump_stats(prof_path)
     stats = pstats.Stats(str(prof_path))
     rows = split_update(stats, total, n)
-    data = {"benchmark": NAME, "started": time.strftime("%Y-%m-%d %H:%M:%S"),
-            "params": {"n": n, "seed": args.seed}, "update_profiled_seconds": total,
-            "update_split": {r[0]: {"s": r[1], "share": r[2], "ms_per_article": r[3]}
-                             for r in rows},
-            "update_top": top_text(stats)}
-    md = [f"## profile_update, N = {n:,} (times under cProfile)", "",
-          md_table(["part of update()", "s", "share", "ms / article"], rows)]
+    data = {
+        "benchmark": NAME,
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "params": {"n": n, "seed": args.seed},
+        "update_profiled_seconds": total,
+        "update_split": {r[0]: {"s": r[1], "share": r[2], "ms_per_article": r[3]} for r in rows},
+        "update_top": top_text(stats),
+    }
+    md = [
+        f"## profile_update, N = {n:,} (times under cProfile)",
+        "",
+        md_table(["part of update()", "s", "share", "ms / article"], rows),
+    ]
     if args.queries:
         queries = make_queries(corpus, vocab, args.queries, args.seed)
         lib = Library.open(corpus, index_dir=ix, variants=NO_VARIANTS)
@@ -169,10 +209,15 @@ def main(argv: list[str] | None = None) -> int:
             st = time.perf_counter() - t0
             sstats = pstats.Stats(sp)
             srows = split_search(sstats, st, len(qs))
-            data["search"][cls] = {r[0]: {"s": r[1], "share": r[2], "ms_per_query": r[3]}
-                                   for r in srows}
-            md += [f"**{cls}** ({len(qs)} queries)", "",
-                   md_table(["part of search()", "s", "share", "ms / query"], srows), ""]
+            data["search"][cls] = {
+                r[0]: {"s": r[1], "share": r[2], "ms_per_query": r[3]} for r in srows
+            }
+            md += [
+                f"**{cls}** ({len(qs)} queries)",
+                "",
+                md_table(["part of search()", "s", "share", "ms / query"], srows),
+                "",
+            ]
         lib.close()
     shutil.rmtree(ix, ignore_errors=True)
     text = "\n".join(md)

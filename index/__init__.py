@@ -1,60 +1,51 @@
 """newsreader's engine: corpus ingest, text analysis, the full-text index and passage
-alignment. No user interface code lives here; `tui` builds on this API."""
+alignment. No user interface code lives here; the app and the command line use only the
+names below.
 
-from index.align import (
-    DEFAULT_SETTINGS,
-    Alignment,
-    AlignSettings,
-    Op,
-    Passage,
-    align,
-    prepare,
-    prepare_text,
-    word_ops,
-)
-from index.analysis import Analyzer, Term, detect_language, fold, split_words, stem
-from index.catalog import Summary
-from index.corpus import Limits, supported_suffixes
-from index.document import parse_article
-from index.errors import (
-    AlignmentError,
-    ArticleNotFoundError,
-    ConfigError,
-    CorpusError,
-    IndexDamagedError,
-    IndexLockedError,
-    NewsreaderError,
-    QueryError,
-)
-from index.highlight import QueryTerms, Snippet, find_hits, make_snippet
-from index.hits import Hit, SearchResults
-from index.library import Comparison, Library, Pending
-from index.locations import bundled_corpus, config_home, index_dir_for, variants_file
-from index.model import Article, Kind, Metadata, Paragraph, Skipped, Span, UpdateReport
-from index.reuse import DEFAULT_REUSE, Overlap, Related, ReuseSettings
-from index.vocabulary import Vocabulary, load_vocabulary
+Inside, the folders follow the pipeline: `ingest/` (files to articles) → `text/` (analysis)
+→ `store/` (the index on disk; `Library` is the front door) → `search/` (full-text queries)
+and `reuse/` (shared passages); `feeds/` downloads new articles into a corpus.
+"""
+
+from .errors import NewsreaderError, QueryError
+from .ingest.decoding import human_size
+from .ingest.limits import Limits
+from .locations import bundled_corpus, config_home
+from .model import Article, Kind, Paragraph, Span, UpdateReport, merge_spans
+from .reuse.align import Alignment, AlignSettings, Passage
+from .reuse.overlaps import Overlap, Related
+from .search.highlight import QueryTerms
+from .search.results import Hit, SearchResults
+from .store.library import Comparison, Library
+from .store.staleness import Pending
+from .store.stats import CorpusStats
+
+# Feed names load on first use: the app and most commands never need urllib and the feed
+# and page readers behind them.
+_FEEDS = frozenset({"FeedResult", "FetchEvent", "fetch_into"})
+
+
+def __getattr__(name: str) -> object:
+    if name in _FEEDS:
+        from .feeds import fetch
+
+        return getattr(fetch, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
-    "DEFAULT_REUSE",
-    "DEFAULT_SETTINGS",
     "AlignSettings",
     "Alignment",
-    "AlignmentError",
-    "Analyzer",
     "Article",
-    "ArticleNotFoundError",
     "Comparison",
-    "ConfigError",
-    "CorpusError",
+    "CorpusStats",
+    "FeedResult",
+    "FetchEvent",
     "Hit",
-    "IndexDamagedError",
-    "IndexLockedError",
     "Kind",
     "Library",
     "Limits",
-    "Metadata",
     "NewsreaderError",
-    "Op",
     "Overlap",
     "Paragraph",
     "Passage",
@@ -62,30 +53,12 @@ __all__ = [
     "QueryError",
     "QueryTerms",
     "Related",
-    "ReuseSettings",
     "SearchResults",
-    "Skipped",
-    "Snippet",
     "Span",
-    "Summary",
-    "Term",
     "UpdateReport",
-    "Vocabulary",
-    "align",
     "bundled_corpus",
     "config_home",
-    "detect_language",
-    "find_hits",
-    "fold",
-    "index_dir_for",
-    "load_vocabulary",
-    "make_snippet",
-    "parse_article",
-    "prepare",
-    "prepare_text",
-    "split_words",
-    "stem",
-    "supported_suffixes",
-    "variants_file",
-    "word_ops",
+    "fetch_into",
+    "human_size",
+    "merge_spans",
 ]

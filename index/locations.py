@@ -18,7 +18,7 @@ ENV_CONFIG = "NEWSREADER_CONFIG_DIR"
 
 def bundled_corpus() -> Path:
     """The five sample articles shipped with the package."""
-    spec = find_spec("sample_corpus")
+    spec = find_spec(__package__.rpartition(".")[0] + ".sample_corpus")
     if spec is None or not spec.submodule_search_locations:  # pragma: no cover
         raise FileNotFoundError("the bundled sample corpus is missing from this installation")
     return Path(next(iter(spec.submodule_search_locations)))

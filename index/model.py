@@ -3,6 +3,7 @@ original text (decoded, NFC, newlines as \\n), so a UI can point at the exact so
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
@@ -18,6 +19,17 @@ class Kind(StrEnum):
 class Span:
     start: int
     end: int
+
+
+def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(start, end) spans with overlapping or touching ones joined, in text order."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from index import Analyzer, Library, load_vocabulary
+from newsreader.index import Library
+from newsreader.index.text.analysis import Analyzer
+from newsreader.index.text.vocabulary import load_vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_corpus"
@@ -89,7 +90,7 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
 def app_settings(**changes):
     """Settings for app tests: a short debounce keeps the tests quick; the theme is fixed so
     that snapshots do not depend on the machine's config."""
-    from tui.config import Settings
+    from newsreader.tui.config import Settings
 
     return Settings(**{"debounce": 0.05, "theme": "textual-dark", **changes})
 
@@ -117,7 +118,7 @@ async def wait_idle(pilot, timeout: float = 10.0) -> None:
 
 async def started(pilot):
     """Wait for the main screen's first results."""
-    from tui.screens.main import MainScreen
+    from newsreader.tui.screens.main import MainScreen
 
     app = pilot.app
     await wait_for(pilot, lambda: isinstance(app.screen, MainScreen)
@@ -128,7 +129,7 @@ async def started(pilot):
 
 async def search(pilot, text: str):
     """Type `text` into the search box and wait for its results."""
-    from tui.widgets.search_bar import SearchBar
+    from newsreader.tui.widgets.search_bar import SearchBar
 
     screen = pilot.app.screen
     screen.query_one(SearchBar).focus()
@@ -143,7 +144,7 @@ async def search(pilot, text: str):
 @pytest.fixture
 def make_app(sample_library: Library):
     """A factory for the app on the (already indexed) sample corpus."""
-    from tui.app import NewsreaderApp
+    from newsreader.tui.app import NewsreaderApp
 
     def make(library: Library | None = None, **settings):
         return NewsreaderApp(library or sample_library, app_settings(**settings))

@@ -7,8 +7,10 @@ import random
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from newsreader.index import AlignSettings, Library
+from newsreader.index.reuse.align import align, prepare_text
+from newsreader.index.text.analysis import Analyzer
 
-from index import AlignSettings, Analyzer, Library, align, prepare_text
 from tests.conftest import sample_id
 
 

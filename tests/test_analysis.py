@@ -1,8 +1,10 @@
 from pathlib import Path
 
 import pytest
-
-from index import Analyzer, ConfigError, load_vocabulary, split_words, stem
+from newsreader.index.errors import ConfigError
+from newsreader.index.text.analysis import Analyzer, stem
+from newsreader.index.text.vocabulary import load_vocabulary
+from newsreader.index.text.words import split_words
 
 
 @pytest.mark.parametrize(

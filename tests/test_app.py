@@ -5,15 +5,15 @@ from __future__ import annotations
 import threading
 
 import pytest
+from newsreader.tui.screens.compare import ComparisonScreen
+from newsreader.tui.screens.help import HelpScreen
+from newsreader.tui.widgets.article_view import ArticleView, _line_of
+from newsreader.tui.widgets.related_list import RelatedList
+from newsreader.tui.widgets.results import ResultsList
+from newsreader.tui.widgets.search_bar import SearchBar
 from textual.widgets import Input
 
 from tests.conftest import APP_SIZE, sample_id, search, started, wait_for, wait_idle
-from tui.screens.compare import ComparisonScreen
-from tui.screens.help import HelpScreen
-from tui.widgets.article_view import ArticleView, _line_of
-from tui.widgets.related_list import RelatedList
-from tui.widgets.results import ResultsList
-from tui.widgets.search_bar import SearchBar
 
 
 def assert_hit_in_view(view: ArticleView) -> None:
@@ -208,7 +208,7 @@ async def test_comparison_jumps_swaps_and_scrolls_together(make_app) -> None:
                        and app.screen.comparison is not None, what="the comparison")
         await wait_idle(pilot)
         compare = app.screen
-        from tui.widgets.comparison import ComparisonView
+        from newsreader.tui.widgets.comparison import ComparisonView
 
         cview = compare.query_one(ComparisonView)
         total = cview.passage_count
@@ -250,7 +250,7 @@ async def test_comparison_marks_changed_words_and_dims_unshared_text(make_app) -
         await wait_for(pilot, lambda: isinstance(app.screen, ComparisonScreen)
                        and app.screen.comparison is not None, what="the comparison")
         await wait_idle(pilot)
-        from tui.widgets.comparison import ComparisonView
+        from newsreader.tui.widgets.comparison import ComparisonView
 
         pane_a = app.screen.query_one(ComparisonView).panes[0]
         shared = pane_a.query(".shared")
@@ -341,7 +341,7 @@ async def test_vim_keys_move_through_results(make_app) -> None:
 
 
 async def test_help_screen_lists_every_key(make_app) -> None:
-    from tui import keymap
+    from newsreader.tui import keymap
 
     app = make_app()
     async with app.run_test(size=APP_SIZE) as pilot:

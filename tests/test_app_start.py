@@ -7,12 +7,13 @@ import threading
 import time
 from pathlib import Path
 
-from index import Library, UpdateReport
+from newsreader.index import Library, UpdateReport
+from newsreader.tui.screens.indexing import IndexingScreen
+from newsreader.tui.screens.main import MainScreen
+from newsreader.tui.widgets.article_view import ArticleView
+from newsreader.tui.widgets.results import ResultsList
+
 from tests.conftest import APP_SIZE, wait_for, wait_idle
-from tui.screens.indexing import IndexingScreen
-from tui.screens.main import MainScreen
-from tui.widgets.article_view import ArticleView
-from tui.widgets.results import ResultsList
 
 MARKUP_TITLE = "Harga [cabai] naik, [bold]pedagang[/bold] mengeluh"
 MARKUP_BODY = ("Menurut [link=https://x.id]dinas[/link] pasar, harga cabai [red]naik[/] "

@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import pytest
-
-from index import CorpusError, Library, Limits
+from newsreader.index import Library, Limits
+from newsreader.index.errors import CorpusError
 
 
 def build(corpus: Path, tmp_path: Path, limits: Limits | None = None) -> Library:
@@ -55,7 +55,7 @@ def test_bad_files_are_skipped_with_reasons(corpus: Path, tmp_path: Path, monkey
     (corpus / "notes.pdf").write_bytes(b"%PDF-1.4")
     (corpus / ".hidden.txt").write_text("tersembunyi", encoding="utf-8")
 
-    import index.textio as textio
+    import newsreader.index.ingest.decoding as textio
 
     real_open = Path.open
 

@@ -11,8 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
-from index import Library
+from newsreader.index import Library
 
 ROOT = Path(__file__).resolve().parent.parent
 CANDIDATES = (ROOT.parent / "shared" / "corpora" / "clickid-id" / "articles.jsonl",
@@ -46,7 +45,7 @@ def clickid_slice(tmp_path_factory: pytest.TempPathFactory) -> tuple[Library, li
 def test_slice_indexes_with_outlets_and_dates(clickid_slice: tuple[Library, list[str]]) -> None:
     lib, lines = clickid_slice
     outlets, with_body = _expected(lines)
-    assert lib.catalog().count() == len(with_body)
+    assert lib.count() == len(with_body)
     assert len(outlets) == 9
 
     tempo = lib.search("outlet:tempo", limit=10_000)

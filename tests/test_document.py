@@ -1,9 +1,11 @@
 from pathlib import Path
 
 import pytest
+from newsreader.index import Article, Kind
+from newsreader.index.ingest.document import parse_article
+from newsreader.index.ingest.segment import paragraph_spans
+from newsreader.index.text.analysis import Analyzer
 
-from index import Analyzer, Article, Kind, parse_article
-from index.segment import paragraph_spans
 from tests.conftest import SAMPLE
 
 
@@ -122,7 +124,7 @@ def test_display_title_falls_back_to_first_words(analyzer: Analyzer) -> None:
 
 
 def test_json_round_trip(analyzer: Analyzer, tmp_path: Path) -> None:
-    from index.model import article_from_json
+    from newsreader.index.model import article_from_json
 
     art = load(analyzer, "001")
     assert article_from_json(art.to_json(), art.text) == art

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from newsreader.index import Library
+from newsreader.index.errors import ConfigError
+from newsreader.index.feeds.fetch import Http, fetch_feeds, state_path
+from newsreader.index.feeds.subscriptions import Subscription, Subscriptions, load_subscriptions
 
-from index import Library
-from index.errors import ConfigError
-from index.feeds import Subscription, Subscriptions, load_subscriptions
-from index.fetch import Http, fetch_feeds, state_path
 from tests.test_readers import RSS, page
 
 LAST_MODIFIED = formatdate(1_700_000_000, usegmt=True)
@@ -213,7 +213,7 @@ def test_a_failed_write_leaves_nothing_behind(server: Server, tmp_path: Path,
     def broken(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("index.fetch.os.replace", broken)
+    monkeypatch.setattr("newsreader.index.feeds.fetch.os.replace", broken)
     with pytest.raises(OSError):
         fetch_feeds(corpus, subs(Subscription(f"{server.base}/feed.xml")),
                     tmp_path / "s.json")
@@ -257,7 +257,7 @@ def test_missing_subscriptions_say_how_to_make_them(tmp_path: Path) -> None:
 # -- the commands -------------------------------------------------------------------------
 def test_fetch_and_stats_commands(server: Server, tmp_path: Path,
                                   isolated_dirs: Path) -> None:
-    from tui.fetch_cmd import fetch, stats
+    from newsreader.tui.cli.main import cli
 
     config = isolated_dirs / "config"
     config.mkdir(parents=True, exist_ok=True)
@@ -266,7 +266,7 @@ def test_fetch_and_stats_commands(server: Server, tmp_path: Path,
         f'[[feed]]\nurl = "{server.base}/error.xml"\n')
     corpus = tmp_path / "news"
     runner = CliRunner()
-    result = runner.invoke(fetch, ["--corpus", str(corpus), "--json"])
+    result = runner.invoke(cli, ["fetch", "--corpus", str(corpus), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert [(f["status"], f["new"]) for f in data["feeds"]] == [("new", 3), ("failed", 0)]
@@ -274,27 +274,27 @@ def test_fetch_and_stats_commands(server: Server, tmp_path: Path,
     assert len(data["index"]["added"]) == 3
     assert state_path(corpus.resolve()).exists()
 
-    result = runner.invoke(fetch, ["--corpus", str(corpus)])
+    result = runner.invoke(cli, ["fetch", "--corpus", str(corpus)])
     assert result.exit_code == 0, result.output
     assert "not modified" in result.stdout and "HTTP 500" in result.stdout
 
-    result = runner.invoke(stats, ["--corpus", str(corpus), "--json"])
+    result = runner.invoke(cli, ["stats", "--corpus", str(corpus), "--json"])
     assert result.exit_code == 0, result.output
     s = json.loads(result.stdout)
     assert s["articles"] == 3
     assert s["outlets"] == [{"name": "Kabar Lokal", "articles": 3}]
     assert s["months"] == [{"name": "2019-09", "articles": 3}]
     assert s["updated"] and s["index_bytes"] > 0
-    result = runner.invoke(stats, ["--corpus", str(corpus)])
+    result = runner.invoke(cli, ["stats", "--corpus", str(corpus)])
     assert "By outlet" in result.stdout and "Kabar Lokal" in result.stdout
 
 
 def test_fetch_errors_are_one_line(tmp_path: Path) -> None:
-    from tui.fetch_cmd import fetch
+    from newsreader.tui.cli.main import cli
 
-    result = CliRunner().invoke(fetch, ["--corpus", str(tmp_path / "c")])
+    result = CliRunner().invoke(cli, ["fetch", "--corpus", str(tmp_path / "c")])
     assert result.exit_code == 1
     assert result.stderr.startswith("newsreader: error: no feed subscriptions")
     assert "Traceback" not in result.output
-    result = CliRunner().invoke(fetch, [])
+    result = CliRunner().invoke(cli, ["fetch"])
     assert result.exit_code == 1 and "give --corpus PATH" in result.stderr

@@ -2,9 +2,10 @@ import os
 from pathlib import Path
 
 import pytest
+from newsreader.index import Library
+from newsreader.index.errors import IndexDamagedError, IndexLockedError
+from newsreader.index.store import sync as library_module
 
-from index import IndexDamagedError, IndexLockedError, Library
-from index import library as library_module
 from tests.conftest import sample_id
 
 
@@ -179,7 +180,7 @@ def test_damaged_catalog_is_reported(library: Library) -> None:
     library.close()
     for f in library.index_dir.glob("catalog.sqlite*"):
         f.unlink()
-    library.catalog_path.write_bytes(b"this is not a database" * 100)
+    library.spec.catalog_path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(IndexDamagedError, match="damaged"):
         library.search("Putin")
     library.close()

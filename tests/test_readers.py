@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
-
-from index import Analyzer, Library, Limits
-from index.corpus import SourceFile, read_source
-from index.errors import ConfigError
-from index.model import Article, Kind, Skipped
-from index.readers import parse_field_options
-from index.readers.dates import normalize_date
+from newsreader.index import Library, Limits
+from newsreader.index.errors import ConfigError
+from newsreader.index.ingest.corpus import SourceFile, read_source
+from newsreader.index.ingest.readers.dates import normalize_date
+from newsreader.index.ingest.readers.fields import parse_field_options
+from newsreader.index.model import Article, Kind, Skipped
+from newsreader.index.text.analysis import Analyzer
 
 FLAT_BODY = (
     "- Polisi menangkap dua orang pengedar narkoba di sebuah rumah di Jalan Merdeka, "
@@ -29,7 +29,7 @@ FLAT_BODY = (
 
 def read(root: Path, rel: str, limits: Limits | None = None,
          analyzer: Analyzer | None = None) -> tuple[list[Article], list[Skipped]]:
-    from index import load_vocabulary
+    from newsreader.index.text.vocabulary import load_vocabulary
 
     path = root / rel
     st = path.stat()
@@ -189,7 +189,7 @@ def test_a_flat_body_is_split_into_paragraphs(tmp_path: Path) -> None:
 
 
 def test_a_flat_body_after_a_lone_dash_line_is_split() -> None:
-    from index.segment import paragraph_spans
+    from newsreader.index.ingest.segment import paragraph_spans
 
     assert len(paragraph_spans("-\n" + FLAT_BODY)) >= 5
 

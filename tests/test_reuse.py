@@ -2,8 +2,10 @@
 
 from pathlib import Path
 
-import index.library as library_module
-from index import Library
+import newsreader.index.reuse.parallel as parallel_module
+import newsreader.index.store.library as library_module
+from newsreader.index import Library
+
 from tests.conftest import sample_id
 
 
@@ -64,8 +66,7 @@ def test_related_follows_incremental_updates(library: Library, corpus: Path) -> 
 
 def test_compare_refuses_bad_pairs(library: Library, corpus: Path) -> None:
     import pytest
-
-    from index import AlignmentError, ArticleNotFoundError
+    from newsreader.index.errors import AlignmentError, ArticleNotFoundError
 
     (corpus / "noise.txt").write_text("loading...\nFoto/AP\nBaca juga: Putin di Beijing\n",
                                       encoding="utf-8")
@@ -82,7 +83,7 @@ def test_overlaps_in_worker_processes_match_serial(sample_library: Library,
                                                     monkeypatch) -> None:
     serial = sample_library.overlaps(workers=1)
     monkeypatch.setattr(library_module, "PARALLEL_PAIRS", 0)
-    monkeypatch.setattr(library_module, "PAIRS_PER_TASK", 1)
+    monkeypatch.setattr(parallel_module, "PAIRS_PER_TASK", 1)
     parallel = sample_library.overlaps(workers=2)
     assert [(o.a, o.b, o.alignment) for o in parallel] == [
         (o.a, o.b, o.alignment) for o in serial]

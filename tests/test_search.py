@@ -1,6 +1,7 @@
 import pytest
+from newsreader.index import Library, QueryError
+from newsreader.index.text.words import fold
 
-from index import Library, QueryError, fold
 from tests.conftest import sample_id
 
 

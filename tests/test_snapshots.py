@@ -5,8 +5,9 @@ Update them with `pytest tests/test_snapshots.py --snapshot-update` after a deli
 
 from __future__ import annotations
 
+from newsreader.tui.widgets.results import ResultsList
+
 from tests.conftest import sample_id, search, started, wait_for, wait_idle
-from tui.widgets.results import ResultsList
 
 WIDE = (120, 36)
 NARROW = (80, 24)

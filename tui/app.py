@@ -3,25 +3,43 @@ main screen. Screens live in tui/screens, widgets in tui/widgets, keys in tui/ke
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.message import Message
 from textual.screen import Screen
 
-from index import Library, NewsreaderError
-from tui import keymap
-from tui.commands import CompareWithProvider, OpenArticleProvider, Titles
-from tui.config import Settings, load_settings
-from tui.engine import Engine
-from tui.screens.help import HelpScreen
-from tui.screens.indexing import IndexingScreen, Outcome
-from tui.screens.main import MainScreen
+from ..index import Library, NewsreaderError, Pending
+from . import keymap
+from .commands import CompareWithProvider, OpenArticleProvider, Titles
+from .config import Settings, load_settings
+from .engine import Engine
+from .screens.help import HelpScreen
+from .screens.indexing import IndexingScreen, Outcome
+from .screens.main import MainScreen
+
+
+@dataclass
+class IndexOpened(Message):
+    """An index is there: searching can begin while it is checked against the folder."""
+
+
+@dataclass
+class IndexChecked(Message):
+    ready: bool  # an index was there before the check
+    pending: Pending | None  # what an update would do (None: the check failed)
+    error: str | None
+
+
+@dataclass
+class TitlesLoaded(Message):
+    titles: Titles
 
 
 class NewsreaderApp(App[None]):
@@ -44,24 +62,32 @@ class NewsreaderApp(App[None]):
         self.check_index()
 
     # -- start-up ----------------------------------------------------------------------------
-    @work(exclusive=True, group="index")
-    async def check_index(self) -> None:
+    @work(exclusive=True, group="index", thread=True)
+    def check_index(self) -> None:
         # An existing index is searched at once, and checked against the folder meanwhile:
         # on a large corpus the check (a stat per file) takes longer than the first search.
-        ready = await asyncio.to_thread(self.engine.exists)
+        ready = self.engine.exists()
         if ready:
-            self._start_reading()
+            self.post_message(IndexOpened())
         try:
-            pending = await asyncio.to_thread(self.engine.pending)
+            self.post_message(IndexChecked(ready, self.engine.pending(), None))
         except NewsreaderError as exc:  # e.g. the folder went away since the last run
-            if not ready:
-                self.exit(return_code=1, message=Text(f"newsreader: {exc}"))
+            self.post_message(IndexChecked(ready, None, str(exc)))
+
+    @on(IndexOpened)
+    def _index_opened(self) -> None:
+        self._start_reading()
+
+    @on(IndexChecked)
+    def _index_checked(self, event: IndexChecked) -> None:
+        if event.error is not None:
+            if not event.ready:
+                self.exit(return_code=1, message=Text(f"newsreader: {event.error}"))
             else:
-                self.notify(str(exc), title="Cannot check the index", severity="error")
-            return
-        if pending.stale:
-            self.push_screen(IndexingScreen(self.engine, pending), self._indexed)
-        elif not ready:  # pragma: no cover - no index is always stale
+                self.notify(event.error, title="Cannot check the index", severity="error")
+        elif event.pending is not None and event.pending.stale:
+            self.push_screen(IndexingScreen(self.engine, event.pending), self._indexed)
+        elif not event.ready:  # pragma: no cover - no index is always stale
             self._start_reading()
 
     def _indexed(self, outcome: Outcome | None) -> None:
@@ -90,9 +116,13 @@ class NewsreaderApp(App[None]):
         self.main_screen.index_ready()
         self.load_titles()
 
-    @work(exclusive=True, group="titles")
-    async def load_titles(self) -> None:
-        self.titles = await asyncio.to_thread(self.engine.titles)
+    @work(exclusive=True, group="titles", thread=True)
+    def load_titles(self) -> None:
+        self.post_message(TitlesLoaded(self.engine.titles()))
+
+    @on(TitlesLoaded)
+    def _titles_loaded(self, event: TitlesLoaded) -> None:
+        self.titles = event.titles
 
     # -- actions and commands ------------------------------------------------------------------
     def action_help(self) -> None:

@@ -5,17 +5,26 @@ each keystroke at once."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from functools import partial
+from typing import Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from tui.widgets import styles
+from .screens.main import MainScreen
+from .widgets import styles
 
 MAX_HITS = 40
 
 Titles = list[tuple[str, str]]  # (article id, title)
+
+
+class TitledApp(Protocol):
+    """The app, as these providers see it: it keeps every article's title."""
+
+    titles: Titles
 
 
 def match_title(query: str, title: str) -> tuple[float, list[tuple[int, int]]]:
@@ -41,7 +50,7 @@ class TitleProvider(Provider):
     verb = "Open"
 
     def titles(self) -> Titles:
-        return getattr(self.app, "titles", [])
+        return cast(TitledApp, self.app).titles
 
     def choose(self, article_id: str) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -69,21 +78,20 @@ class TitleProvider(Provider):
                     return
             if n % 2000 == 1999:
                 # Let the palette draw and take keys while a large corpus is scanned.
-                import asyncio
-
                 await asyncio.sleep(0)
 
 
 class OpenArticleProvider(TitleProvider):
     def choose(self, article_id: str) -> None:
-        opener = getattr(self.screen, "open_article", None)
-        if opener is not None:
-            opener(article_id)
+        if isinstance(self.screen, MainScreen):
+            self.screen.open_article(article_id)
 
 
 class CompareWithProvider(TitleProvider):
     def choose(self, article_id: str) -> None:
-        current = getattr(self.screen, "article_id", None)
+        if not isinstance(self.screen, MainScreen):
+            return
+        current = self.screen.article_id
         if current and current != article_id:
             self.screen.open_comparison(current, article_id)
         elif current == article_id:

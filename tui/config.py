@@ -17,7 +17,7 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from index import config_home
+from ..index import config_home
 
 ENV_THEME = "NEWSREADER_THEME"
 CONFIG_FILE = "tui.toml"

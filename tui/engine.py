@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from index import (
+from ..index import (
     Alignment,
     Article,
     Comparison,
@@ -22,7 +22,6 @@ from index import (
     SearchResults,
     Span,
     UpdateReport,
-    find_hits,
 )
 
 
@@ -48,8 +47,7 @@ class Engine:
     def __init__(self, library: Library) -> None:
         self.library = library
         self._lock = threading.Lock()
-        self._aligner = Library(library.corpus, library.index_dir, library.analyzer,
-                                library.limits)
+        self._aligner = library.copy()
         self._align_lock = threading.Lock()
 
     @property
@@ -78,7 +76,7 @@ class Engine:
     def reading(self, article_id: str, terms: QueryTerms) -> Reading:
         with self._lock:
             article = self.library.article(article_id)
-            hits = find_hits(article, terms, self.library.analyzer, include_hidden=True)
+            hits = self.library.find_hits(article, terms)
         return Reading(article, tuple(hits))
 
     def related(self, article_id: str) -> list[RelatedArticle]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from rich.style import Style
 from rich.text import Text
 
-from index import Alignment, Article, Kind, Passage
+from ..index import Alignment, Article, Kind, Passage, merge_spans
 
 # Passage colours cycle through this palette; chosen to read on dark and light themes.
 PALETTE = ("#2f7ed8", "#d9822b", "#3aa655", "#c0392b", "#8e44ad", "#16a085", "#b7950b",
@@ -47,8 +47,8 @@ def rows(alignment: Alignment, a: Article, b: Article) -> list[Row]:
     """Rows in A's order: unshared text alternating with shared passages. Unshared rows show
     only what no passage covers (nothing appears twice) and leave out scraping noise."""
     text_a, text_b = a.text, b.text
-    covered_a = _union([(p.a_start, p.a_end) for p in alignment.passages] + _noise(a))
-    covered_b = _union([(p.b_start, p.b_end) for p in alignment.passages] + _noise(b))
+    covered_a = merge_spans([(p.a_start, p.a_end) for p in alignment.passages] + _noise(a))
+    covered_b = merge_spans([(p.b_start, p.b_end) for p in alignment.passages] + _noise(b))
     out: list[Row] = []
     pos_a = pos_b = 0
 
@@ -71,16 +71,6 @@ def rows(alignment: Alignment, a: Article, b: Article) -> list[Row]:
 def _noise(article: Article) -> list[Span]:
     return [(p.start, p.end) for p in article.paragraphs
             if p.boilerplate or p.kind == Kind.META]
-
-
-def _union(spans: list[Span]) -> list[Span]:
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [(s, e) for s, e in merged]
 
 
 def _unshared(text: str, span: Span, covered: list[Span]) -> tuple[Span, ...]:

@@ -4,21 +4,33 @@ that screen stays underneath this one."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from index import Comparison, NewsreaderError
-from tui import keymap
-from tui.config import Settings
-from tui.engine import Engine
-from tui.widgets import styles
-from tui.widgets.comparison import ComparisonView, PassagePane
+from ...index import Comparison, NewsreaderError
+from .. import keymap
+from ..config import Settings
+from ..engine import Engine
+from ..widgets import styles
+from ..widgets.comparison import ComparisonView, PassagePane
+
+
+@dataclass
+class Compared(Message):
+    comparison: Comparison
+
+
+@dataclass
+class CompareFailed(Message):
+    message: str
 
 
 class ComparisonScreen(Screen[None]):
@@ -46,21 +58,20 @@ class ComparisonScreen(Screen[None]):
     @work(exclusive=True, group="compare", thread=True)
     def load(self) -> None:
         try:
-            comparison = self.engine.compare(self.a_id, self.b_id)
+            self.post_message(Compared(self.engine.compare(self.a_id, self.b_id)))
         except NewsreaderError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
-            return
-        self.app.call_from_thread(self._show, comparison, None)
+            self.post_message(CompareFailed(str(exc)))
 
-    def _failed(self, message: str) -> None:
-        if not self.is_attached:  # the reader went back before the answer came
-            return
+    @on(CompareFailed)
+    def _failed(self, event: CompareFailed) -> None:
         self.query_one("#cmp-status", Static).update(
-            Content(f"Cannot compare: {message}").stylize(styles.ERROR))
+            Content(f"Cannot compare: {event.message}").stylize(styles.ERROR))
+
+    @on(Compared)
+    def _compared(self, event: Compared) -> None:
+        self._show(event.comparison, None)
 
     def _show(self, comparison: Comparison, current: int | None) -> None:
-        if not self.is_attached:  # the reader went back before the answer came
-            return
         self.comparison = comparison
         self.query_one(ComparisonView).show(comparison, current)
 

@@ -11,8 +11,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui import keymap
-from tui.widgets import styles
+from .. import keymap
+from ..widgets import styles
 
 QUERY_HELP = (
     "Words match all their forms (stems, variant spellings). \"exact phrase\" · AND, OR, "

@@ -10,24 +10,30 @@ import threading
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import ProgressBar, Static
 
-from index import NewsreaderError, Pending, UpdateReport
-from tui import keymap
-from tui.engine import Engine
-from tui.widgets import styles
+from ...index import NewsreaderError, Pending, UpdateReport
+from .. import keymap
+from ..engine import Engine
+from ..widgets import styles
 
 
 @dataclass(frozen=True)
 class Outcome:
     report: UpdateReport | None
     error: str | None = None
+
+
+@dataclass
+class Indexed(Message):
+    outcome: Outcome
 
 
 class IndexingScreen(ModalScreen[Outcome]):
@@ -79,11 +85,14 @@ class IndexingScreen(ModalScreen[Outcome]):
     @work(thread=True, exclusive=True, group="index")
     def run_update(self) -> None:
         try:
-            report = self.engine.update(self._record, self._stop.is_set)
+            self.post_message(Indexed(Outcome(self.engine.update(self._record,
+                                                                 self._stop.is_set))))
         except NewsreaderError as exc:
-            self.app.call_from_thread(self.dismiss, Outcome(None, str(exc)))
-            return
-        self.app.call_from_thread(self.dismiss, Outcome(report))
+            self.post_message(Indexed(Outcome(None, str(exc))))
+
+    @on(Indexed)
+    def _indexed(self, event: Indexed) -> None:
+        self.dismiss(event.outcome)
 
     def action_cancel(self) -> None:
         self._stop.set()

@@ -1,12 +1,13 @@
 """The main screen: search box, results, the article on show and its related articles.
 
 Wide terminals show the panes side by side; narrow ones show one pane at a time (Tab,
-Enter and Escape move between them). Engine calls run in exclusive workers, off the
-event loop, so a new keystroke cancels a search that has not started yet."""
+Enter and Escape move between them). Engine calls run in exclusive thread workers that
+report back with messages, so a new keystroke cancels a search that has not started yet."""
 
 from __future__ import annotations
 
-import asyncio
+import time
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on, work
@@ -14,26 +15,61 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.css.query import NoMatches
 from textual.events import DescendantFocus
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
 
-from index import NewsreaderError, QueryError, QueryTerms, SearchResults
-from tui import keymap
-from tui.config import Settings
-from tui.engine import Engine
-from tui.widgets import styles
-from tui.widgets.article_view import ArticleView
-from tui.widgets.related_list import RelatedList
-from tui.widgets.results import ResultsList
-from tui.widgets.search_bar import SearchBar
+from ...index import NewsreaderError, QueryError, QueryTerms, SearchResults
+from .. import keymap
+from ..config import Settings
+from ..engine import Engine, Reading, RelatedArticle
+from ..widgets import styles
+from ..widgets.article_view import ArticleView
+from ..widgets.related_list import RelatedList
+from ..widgets.results import ResultsList
+from ..widgets.search_bar import SearchBar
 
 PANES = ("results", "article", "related")
 ARTICLE_DELAY = 0.05  # lets a held-down j skip articles instead of loading each one
 RELATED_DELAY = 0.15
+
+
+# What the workers report. Each is handled by the screen on its own thread; a message for a
+# screen that is gone is dropped, so a late answer needs no guard.
+@dataclass
+class SearchDone(Message):
+    results: SearchResults
+    keep: str | None  # the article to stay on ("show more")
+
+
+@dataclass
+class SearchFailed(Message):
+    message: str
+
+
+@dataclass
+class ArticleLoaded(Message):
+    reading: Reading
+
+
+@dataclass
+class ArticleFailed(Message):
+    message: str
+
+
+@dataclass
+class RelatedLoaded(Message):
+    article_id: str
+    items: list[RelatedArticle]
+
+
+@dataclass
+class RelatedFailed(Message):
+    message: str
 
 
 class MainScreen(Screen[None]):
@@ -94,42 +130,41 @@ class MainScreen(Screen[None]):
         if self.ready:
             self.run_search(event.value, delay=self.settings.debounce)
 
-    def _panes(self, *kinds: type) -> tuple:
-        """The screen's widgets of these types, looked up before a worker waits: by the
-        time the engine answers, the screen may be gone."""
-        return tuple(self.query_one(kind) for kind in kinds)
-
-    @work(exclusive=True, group="search")
-    async def run_search(self, query: str, delay: float, keep: str | None = None) -> None:
-        # Widgets are looked up before waiting: the screen may be gone (the app quitting)
-        # by the time the engine answers, and a detached widget ignores updates.
-        try:
-            status = self.query_one("#status", Static)
-            results_list, view, related = self._panes(ResultsList, ArticleView, RelatedList)
-        except NoMatches:  # the screen was already taken down
-            return
-        # A newer keystroke cancels this worker here, before the engine is asked anything.
+    @work(exclusive=True, group="search", thread=True)
+    def run_search(self, query: str, delay: float, keep: str | None = None) -> None:
+        worker = get_current_worker()
+        # A newer keystroke cancels this worker while it waits, before the engine is asked.
         if delay:
-            await asyncio.sleep(delay)
-        try:
-            results = await asyncio.to_thread(self.engine.search, query, self.limit)
-        except QueryError as exc:
-            status.update(Content(str(exc)).stylize(styles.ERROR))
+            time.sleep(delay)
+        if worker.is_cancelled:
             return
+        try:
+            results = self.engine.search(query, self.limit)
         except NewsreaderError as exc:
-            status.update(Content(f"error: {exc}").stylize(styles.ERROR))
+            prefix = "" if isinstance(exc, QueryError) else "error: "
+            self.post_message(SearchFailed(f"{prefix}{exc}"))
             return
         except Exception as exc:  # an engine bug must not take the reader's session down
-            status.update(Content(f"internal error: {type(exc).__name__}: {exc}").stylize(
-                styles.ERROR))
+            self.post_message(SearchFailed(f"internal error: {type(exc).__name__}: {exc}"))
             return
+        if not worker.is_cancelled:
+            self.post_message(SearchDone(results, keep))
+
+    @on(SearchFailed)
+    def _search_failed(self, event: SearchFailed) -> None:
+        self.query_one("#status", Static).update(Content(event.message).stylize(styles.ERROR))
+
+    @on(SearchDone)
+    def _search_done(self, event: SearchDone) -> None:
+        results = event.results
         self.results = results
-        status.update(self._summary(results))
-        results_list.show(results, keep=keep)
+        self.query_one("#status", Static).update(self._summary(results))
+        results_list = self.query_one(ResultsList)
+        results_list.show(results, keep=event.keep)
         results_list.border_title = f"Results ({results.total:,})"
         if not results.hits:
-            view.show_message("Nothing to show.")
-            related.show_message("")
+            self.query_one(ArticleView).show_message("Nothing to show.")
+            self.query_one(RelatedList).show_message("")
 
     def _summary(self, results: SearchResults) -> Content:
         n = results.total
@@ -180,46 +215,61 @@ class MainScreen(Screen[None]):
         self.load_article(article_id, 0.0)
         self._focus_pane("article")
 
-    @work(exclusive=True, group="article")
-    async def load_article(self, article_id: str, delay: float) -> None:
-        try:
-            view, related = self._panes(ArticleView, RelatedList)
-        except NoMatches:  # the screen was already taken down
-            return
+    @work(exclusive=True, group="article", thread=True)
+    def load_article(self, article_id: str, delay: float) -> None:
+        worker = get_current_worker()
         if delay:
-            await asyncio.sleep(delay)
+            time.sleep(delay)
+        if worker.is_cancelled:
+            return
         try:
-            reading = await asyncio.to_thread(self.engine.reading, article_id, self.terms)
+            reading = self.engine.reading(article_id, self.terms)
         except NewsreaderError as exc:
-            view.show_message(f"Cannot show this article: {exc}")
+            self.post_message(ArticleFailed(f"Cannot show this article: {exc}"))
             return
-        view.show(reading)
-        related.show_message("Looking for related articles…")
-        if self.is_attached:
-            self.load_related(article_id)
+        if not worker.is_cancelled:
+            self.post_message(ArticleLoaded(reading))
 
-    @work(exclusive=True, group="related")
-    async def load_related(self, article_id: str) -> None:
-        try:
-            related = self.query_one(RelatedList)
-        except NoMatches:  # the screen was already taken down
-            return
+    @on(ArticleFailed)
+    def _article_failed(self, event: ArticleFailed) -> None:
+        self.query_one(ArticleView).show_message(event.message)
+
+    @on(ArticleLoaded)
+    def _article_loaded(self, event: ArticleLoaded) -> None:
+        self.query_one(ArticleView).show(event.reading)
+        self.query_one(RelatedList).show_message("Looking for related articles…")
+        self.load_related(event.reading.article.id)
+
+    @work(exclusive=True, group="related", thread=True)
+    def load_related(self, article_id: str) -> None:
+        worker = get_current_worker()
         # Aligning takes tenths of a second on a real corpus; a reader running down the
         # results should not set off an alignment per article passed.
-        await asyncio.sleep(RELATED_DELAY)
-        try:
-            items = await asyncio.to_thread(self.engine.related, article_id)
-        except NewsreaderError as exc:
-            related.show_message(f"Cannot find related articles: {exc}")
+        time.sleep(RELATED_DELAY)
+        if worker.is_cancelled:
             return
-        related.show(article_id, items)
+        try:
+            items = self.engine.related(article_id)
+        except NewsreaderError as exc:
+            self.post_message(RelatedFailed(f"Cannot find related articles: {exc}"))
+            return
+        if not worker.is_cancelled:
+            self.post_message(RelatedLoaded(article_id, items))
+
+    @on(RelatedFailed)
+    def _related_failed(self, event: RelatedFailed) -> None:
+        self.query_one(RelatedList).show_message(event.message)
+
+    @on(RelatedLoaded)
+    def _related_loaded(self, event: RelatedLoaded) -> None:
+        self.query_one(RelatedList).show(event.article_id, event.items)
 
     @on(RelatedList.CompareRequested)
     def _compare(self, event: RelatedList.CompareRequested) -> None:
         self.open_comparison(event.a_id, event.b_id)
 
     def open_comparison(self, a_id: str, b_id: str) -> None:
-        from tui.screens.compare import ComparisonScreen
+        from .compare import ComparisonScreen
 
         self.app.push_screen(ComparisonScreen(self.engine, self.settings, a_id, b_id))
 

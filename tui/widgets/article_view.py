@@ -14,35 +14,10 @@ from textual.geometry import Region
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from index import Article, Kind, Paragraph, Span
-from tui import keymap
-from tui.engine import Reading
-from tui.widgets import styles
-
-try:  # the wrapping Content itself uses, to find the line a hit falls on
-    from rich._wrap import divide_line
-except ImportError:  # pragma: no cover - a Rich without it: fall back to an estimate
-    divide_line = None
-
-LANGUAGES = {"id": "Indonesian", "en": "English"}
-
-
-def meta_line(article: Article) -> Content:
-    m = article.meta
-    bits = [m.outlet, m.author, m.date, f"{article.word_count} words",
-            LANGUAGES.get(m.language or "", m.language)]
-    return Content(" · ".join(b for b in bits if b)).stylize(styles.MUTED)
-
-
-def hidden_tag(p: Paragraph) -> str:
-    tags = []
-    if p.boilerplate:
-        tags.append("boilerplate")
-    if p.repeat_of is not None:
-        tags.append(f"repeats ¶{p.repeat_of + 1}")
-    if p.kind in (Kind.TITLE, Kind.META):
-        tags.append(str(p.kind))
-    return "[" + ", ".join(tags) + "] "
+from ...index import Article, Kind, Span
+from .. import keymap, labels
+from ..engine import Reading
+from . import styles
 
 
 @dataclass
@@ -59,6 +34,20 @@ class Block:
 
 class ArticleView(VerticalScroll, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = keymap.ARTICLE
+    DEFAULT_CSS = """
+    ArticleView {
+        & > .title {
+            text-style: bold;
+            color: $text-primary;
+        }
+        & > .meta, & > .note, & > .paragraph {
+            margin-bottom: 1;
+        }
+        & > .message {
+            padding: 1 0;
+        }
+    }
+    """
 
     show_hidden: reactive[bool] = reactive(False)
     current: reactive[int | None] = reactive(None, init=False)  # index into `hits`
@@ -126,7 +115,8 @@ class ArticleView(VerticalScroll, can_focus=True):
                                 title)
         else:  # a stand-in title built from the first words; no hits to show in it
             title_block = Block(Static(classes="title"), 0, 0, title.stylize("italic"))
-        blocks = [title_block, Block(Static(classes="meta"), 0, 0, meta_line(article))]
+        meta = Content(labels.meta_line(article)).stylize(styles.MUTED)
+        blocks = [title_block, Block(Static(classes="meta"), 0, 0, meta)]
         hidden = sum(1 for p in article.paragraphs if p.hidden and p.kind != Kind.TITLE)
         if hidden and not self.show_hidden:
             note = f"{hidden} hidden paragraph{'s' if hidden != 1 else ''} (b shows them)"
@@ -141,7 +131,7 @@ class ArticleView(VerticalScroll, can_focus=True):
             classes = "paragraph"
             lead = 0
             if p.hidden:
-                tag = hidden_tag(p)
+                tag = labels.hidden_label(p)
                 body = Content(tag).stylize(styles.TAG) + body.stylize(styles.HIDDEN)
                 lead = len(tag)
                 classes += " hidden"
@@ -225,20 +215,27 @@ class ArticleView(VerticalScroll, can_focus=True):
 
 
 def _line_of(text: str, offset: int, width: int) -> int:
-    """The wrapped line (0-based) that character `offset` of `text` is drawn on."""
+    """The wrapped line (0-based) that character `offset` of `text` is drawn on, wrapped
+    the way Textual wraps the text of a Static."""
     if width <= 0:
         return 0
     line = 0
     pos = 0
     for piece in text.split("\n"):
         end = pos + len(piece)
-        if offset <= end:
-            inner = offset - pos
-            if divide_line is None:
-                return line + inner // width
-            breaks = divide_line(piece, width, fold=True)
-            return line + sum(1 for b in breaks if b <= inner)
-        line += 1 + (len(divide_line(piece, width, fold=True)) if divide_line else
-                     len(piece) // width)
-        pos = end + 1
+        wrapped = [w.plain for w in Content(piece).wrap(width)] or [""]
+        if offset > end:
+            line += len(wrapped)
+            pos = end + 1
+            continue
+        # Find where each wrapped line starts in the piece (wrapping drops the spaces it
+        # breaks at), and count the lines starting at or before the offset.
+        inner, cursor, k = offset - pos, 0, 0
+        for k, row in enumerate(wrapped):
+            stripped = row.strip()
+            at = piece.find(stripped, cursor) if stripped else cursor
+            if at > inner and k > 0:
+                return line + k - 1
+            cursor = at + len(stripped)
+        return line + k
     return line

@@ -13,12 +13,27 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from index import Article, Comparison
-from tui.layout import Row, Styles, passage_colour, passage_label, rows, side_text
+from ...index import Article, Comparison
+from ..layout import Row, Styles, passage_colour, passage_label, rows, side_text
 
 
 class PassagePane(VerticalScroll, can_focus=True):
     """One article's side of a comparison, one block per layout row."""
+
+    DEFAULT_CSS = """
+    PassagePane {
+        & > .block {
+            margin-bottom: 1;
+            padding-left: 1;
+        }
+        & > .unshared {
+            border-left: blank;
+        }
+        & > .-current {
+            background: $boost;
+        }
+    }
+    """
 
     def __init__(self, side: str, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -12,10 +12,10 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tui import keymap
-from tui.engine import RelatedArticle
-from tui.widgets import styles
-from tui.widgets.card import Card
+from .. import keymap
+from ..engine import RelatedArticle
+from . import styles
+from .card import Card
 
 BAR_CELLS = 10
 BLOCKS = " ▏▎▍▌▋▊▉█"
@@ -44,6 +44,11 @@ def related_card(item: RelatedArticle) -> Card:
 
 
 class RelatedList(OptionList):
+    DEFAULT_CSS = """
+    RelatedList > .option-list--option {
+        padding: 0 1;
+    }
+    """
     BINDINGS: ClassVar[list[BindingType]] = keymap.RELATED
 
     class CompareRequested(Message):

@@ -13,10 +13,10 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from index import Hit, SearchResults
-from tui import keymap
-from tui.widgets import styles
-from tui.widgets.card import Card
+from ...index import Hit, SearchResults
+from .. import keymap, labels
+from . import styles
+from .card import Card
 
 SNIPPET_LINES = 2
 SUGGEST = "suggest:"
@@ -24,11 +24,10 @@ MORE = "more:"
 
 
 def snippet_content(hit: Hit) -> Content:
-    snip = hit.snippet
-    body = Content(snip.prefix + snip.text.replace("\n", " ") + snip.suffix)
-    for h in snip.highlights:
-        off = len(snip.prefix) + h.start - snip.start
-        body = body.stylize(styles.HIT, off, off + h.end - h.start)
+    shown, marks = labels.snippet(hit)
+    body = Content(shown.replace("\n", " "))
+    for start, end in marks:
+        body = body.stylize(styles.HIT, start, end)
     return body
 
 
@@ -40,6 +39,11 @@ def result_card(hit: Hit) -> Card:
 
 
 class ResultsList(OptionList):
+    DEFAULT_CSS = """
+    ResultsList > .option-list--option {
+        padding: 0 1;
+    }
+    """
     """Posts what the reader did with the list; the screen decides what follows."""
 
     BINDINGS: ClassVar[list[BindingType]] = keymap.RESULTS

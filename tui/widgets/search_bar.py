@@ -9,7 +9,7 @@ from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import Input
 
-from tui import keymap
+from .. import keymap
 
 PLACEHOLDER = 'Search: words, "a phrase", AND / OR / NOT, title:, outlet:, date:2024, prefix*'
 

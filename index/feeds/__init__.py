@@ -1,0 +1,1 @@
+"""Feed subscriptions and `newsreader fetch`: new entries downloaded into the corpus."""

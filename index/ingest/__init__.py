@@ -1,0 +1,2 @@
+"""From files to articles: the corpus folder, decoding, one reader per format, paragraphs,
+scraping noise and metadata."""

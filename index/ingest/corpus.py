@@ -1,0 +1,82 @@
+"""A corpus folder: which files it holds and the articles in them. Never writes to it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import CorpusError
+from ..model import Article, Skipped
+from ..text.vocabulary import Vocabulary
+from .limits import Limits
+from .readers import SUFFIXES, reader_for
+from .readers.fields import CONFIG_NAME, record_config
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: str  # relative to the corpus root, with forward slashes: the article id
+    size: int
+    mtime_ns: int
+
+
+def supported_suffixes() -> list[str]:
+    return sorted(SUFFIXES)
+
+
+def readers_fingerprint(root: Path, limits: Limits) -> str:
+    """Changes whenever the record readers would read the corpus differently (field
+    mapping in newsreader.toml or on the command line)."""
+    return record_config(root, limits.fields).fingerprint()
+
+
+def check_root(root: Path) -> Path:
+    """The corpus folder, resolved; a clear error when it is not one."""
+    if not root.exists():
+        raise CorpusError(f"corpus folder not found: {root}")
+    if not root.is_dir():
+        raise CorpusError(f"not a folder: {root}")
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise CorpusError(f"corpus folder is not readable: {root}")
+    return root.resolve()
+
+
+def list_sources(root: Path) -> tuple[list[SourceFile], list[Skipped]]:
+    """Every file under `root` that a reader takes, and the files it does not take.
+    Hidden files and folders are ignored; symbolic links to folders are not followed."""
+    sources: list[SourceFile] = []
+    skipped: list[Skipped] = []
+
+    def onerror(exc: OSError) -> None:
+        where = Path(exc.filename).relative_to(root).as_posix() if exc.filename else "?"
+        skipped.append(Skipped(where, "unreadable folder: permission denied"
+                               if isinstance(exc, PermissionError) else f"unreadable: {exc}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            abspath = Path(dirpath, name)
+            rel = abspath.relative_to(root).as_posix()
+            suffix = abspath.suffix.lower()
+            if dirpath == str(root) and name == CONFIG_NAME:
+                continue  # the corpus's own settings, not an article
+            if suffix not in SUFFIXES:
+                skipped.append(Skipped(rel, f"unsupported file type ({suffix or 'no suffix'})"))
+                continue
+            try:
+                st = abspath.stat()
+            except OSError as exc:
+                skipped.append(Skipped(rel, f"unreadable: {exc.strerror or exc}"))
+                continue
+            sources.append(SourceFile(rel, st.st_size, st.st_mtime_ns))
+    return sources, skipped
+
+
+def read_source(
+    root: Path, source: SourceFile, vocabulary: Vocabulary, limits: Limits | None = None
+) -> tuple[list[Article], list[Skipped]]:
+    read = reader_for(Path(source.path).suffix.lower())
+    return read(root / source.path, source.path, vocabulary, limits or Limits())

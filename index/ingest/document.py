@@ -1,0 +1,127 @@
+"""From an original text to an `Article`: paragraphs, their flags, and metadata."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+
+from ..model import Article, Kind, Metadata, Paragraph
+from ..text.analysis import detect_language
+from ..text.vocabulary import Vocabulary
+from ..text.words import split_words
+from . import metadata as md
+from .boilerplate import boilerplate_flags, repeats
+from .segment import paragraph_spans
+
+_HEAD = 4  # metadata lines are looked for among this many first paragraphs
+_DATE_WINDOW = 1500  # characters from the top in which a publication date is looked for
+
+
+def content_hash(text: str, given: Metadata | None = None) -> str:
+    h = hashlib.blake2b(text.encode("utf-8"), digest_size=16)
+    if given is not None:
+        h.update(repr(given).encode("utf-8"))
+    return h.hexdigest()
+
+
+def parse_article(
+    article_id: str,
+    path: str,
+    text: str,
+    vocabulary: Vocabulary,
+    given: Metadata | None = None,
+) -> Article:
+    """Build an article from its original text. Metadata in `given` (from a record's fields)
+    wins over what the text suggests; the text fills the gaps."""
+    spans = paragraph_spans(text)
+    lines = [text[s.start : s.end] for s in spans]
+    noise = boilerplate_flags(lines)
+    kinds = [Kind.TEXT] * len(spans)
+
+    outlet = author = None
+    date: md.Found | None = None
+    title: md.Found | None = None
+
+    head = [i for i in range(len(spans)) if not noise[i]][:_HEAD]
+    for rank, i in enumerate(head):
+        line = lines[i]
+        by = md.byline(line)
+        if by is not None:
+            kinds[i] = Kind.META
+            outlet = outlet or by[0]
+            author = author or by[1]
+            continue
+        if md.is_date_line(line):
+            kinds[i] = Kind.META
+            found = md.find_date(text, spans[i].start, spans[i].end)
+            date = date or found
+            continue
+        if rank == 0 and title is None and len(head) > 1 and md.looks_like_title(line):
+            kinds[i] = Kind.TITLE
+            title = md.Found(" ".join(line.split()), spans[i])
+            continue
+        dl = md.dateline_outlet(line)
+        if dl is not None:
+            outlet = outlet or dl[0]
+            break
+        if kinds[i] == Kind.TEXT:
+            break  # the body has begun
+
+    for i, line in enumerate(lines):
+        if kinds[i] == Kind.TEXT and not noise[i] and _is_heading(line, i, lines):
+            kinds[i] = Kind.HEADING
+
+    if date is None and not (given and given.date):  # a record's own date makes this moot
+        window_end = min(len(text), (spans[0].start if spans else 0) + _DATE_WINDOW)
+        date = md.find_date(text, 0, window_end)
+
+    # One pass over the words serves repeat detection and language detection.
+    keys: list[list[str]] = [[] for _ in spans]
+    body_words = []
+    k = 0
+    for w in split_words(text):
+        while k < len(spans) and spans[k].end <= w.start:
+            k += 1
+        if k < len(spans):
+            keys[k].append(w.folded)
+            if not noise[k]:
+                body_words.append(w)
+    repeat_of = repeats([" ".join(k) for k in keys], noise)
+    paragraphs = tuple(
+        Paragraph(i, s.start, s.end, kinds[i], noise[i], repeat_of[i])
+        for i, s in enumerate(spans)
+    )
+    guessed = Metadata(
+        title=title.value if title else None,
+        title_span=title.span if title else None,
+        outlet=outlet,
+        author=author,
+        date=date.value if date else None,
+        date_span=date.span if date else None,
+        language=detect_language(body_words[:4000], vocabulary),
+    )
+    meta = _merge(given, guessed) if given is not None else guessed
+    return Article(article_id, path, text, meta, paragraphs, content_hash(text, given))
+
+
+def _is_heading(line: str, i: int, lines: list[str]) -> bool:
+    """A short line without final punctuation followed by more text: a section heading."""
+    words = line.split()
+    return (
+        1 <= len(words) <= 12
+        and i + 1 < len(lines)
+        and not md._TITLE_END.search(line.rstrip("\"”’'"))
+        and (line[0].isupper() or line[0].isdigit())
+    )
+
+
+def _merge(given: Metadata, guessed: Metadata) -> Metadata:
+    """Fields from the record win; guesses fill what the record leaves empty."""
+    out = guessed
+    for name in ("title", "outlet", "author", "date", "language", "url"):
+        value = getattr(given, name)
+        if value:
+            out = replace(out, **{name: value})
+            if name in ("title", "date"):
+                out = replace(out, **{f"{name}_span": getattr(given, f"{name}_span")})
+    return out

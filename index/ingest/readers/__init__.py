@@ -1,0 +1,49 @@
+"""Readers, one per file format, and the one registry of which reader takes which suffix.
+
+Each reader has the signature `(abspath, rel, vocabulary, limits) -> (articles, skipped)`.
+Record formats read their field names from the corpus's `newsreader.toml` and from
+`Limits.fields` (the command line's `--field NAME=COLUMN`); see `fields.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import import_module
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ...model import Article, Skipped
+from ...text.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from ..limits import Limits
+
+Reader = Callable[[Path, str, Vocabulary, "Limits"], tuple[list[Article], list[Skipped]]]
+
+# Which module reads which suffix. A module is imported only when a file of its kind is
+# read: listing a corpus (as opening the app does) must not pay for HTML and feed parsing.
+_MODULES = {
+    ".txt": ("text", "read_text_file"),
+    ".md": ("text", "read_text_file"),
+    ".markdown": ("text", "read_text_file"),
+    ".jsonl": ("jsonfiles", "read_jsonl"),
+    ".ndjson": ("jsonfiles", "read_jsonl"),
+    ".json": ("jsonfiles", "read_json"),
+    ".csv": ("csvfile", "read_csv"),
+    ".tsv": ("csvfile", "read_csv"),
+    ".html": ("html", "read_html"),
+    ".htm": ("html", "read_html"),
+    ".xml": ("feed", "read_feed"),
+    ".rss": ("feed", "read_feed"),
+    ".atom": ("feed", "read_feed"),
+}
+SUFFIXES = frozenset(_MODULES)
+
+
+def reader_for(suffix: str) -> Reader:
+    """The reader for a suffix in SUFFIXES."""
+    module, name = _MODULES[suffix]
+    return getattr(import_module(f".{module}", __name__), name)
+
+
+__all__ = ["SUFFIXES", "Reader", "reader_for"]

@@ -1,0 +1,105 @@
+"""Paragraph segmentation: where each paragraph of an original text starts and ends."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from ..model import Span
+
+_LINE = re.compile(r"[^\n]+")
+_SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]\s*$")
+# Scrapers that flatten a page join its paragraphs with ".," or similar; split there, and in
+# long flat text also between sentences, so that a reader never faces a wall of text.
+_FLAT_BREAK = re.compile(r"(?<=[.!?”\"])[ \t]*,+(?=[ \t]*[\"“A-Z0-9])")
+_SENTENCE = re.compile(r"(?<=[.!?])([\"”’]?)\s+(?=[\"“A-Z0-9])")
+_FLAT_TARGET = 600  # characters per paragraph when a flat text has to be cut at sentences
+
+
+def paragraph_spans(text: str) -> list[Span]:
+    """Paragraph spans, stripped of surrounding white space, in text order.
+
+    Each line is a paragraph, except that a line which does not end a sentence and is followed
+    by one starting in lower case is treated as hard-wrapped and joined to it. Text with no
+    line breaks at all is split at scraped paragraph joins (".,") and then at sentences."""
+    lines = [(m.start(), m.end()) for m in _LINE.finditer(text) if m.group().strip()]
+    if len(lines) == 1:
+        return _flat_spans(text, *lines[0])
+    spans: list[Span] = []
+    stripped = [_strip(text, a, b) for a, b in lines]
+    wrapped = _looks_hard_wrapped(text, stripped)
+    for start, end in stripped:
+        if wrapped and spans and _continues(text, spans[-1], start):
+            spans[-1] = Span(spans[-1].start, end)
+        else:
+            spans.append(Span(start, end))
+    # A long line can still hold several scraped paragraphs joined with ".,".
+    out: list[Span] = []
+    for span in spans:
+        if span.end - span.start > _FLAT_TARGET and _FLAT_BREAK.search(
+                text, span.start, span.end):
+            out.extend(_flat_spans(text, span.start, span.end))
+        else:
+            out.append(span)
+    return out
+
+
+def _looks_hard_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
+    """Whether the text was wrapped at a fixed width (lines run on into the next one) rather
+    than written a paragraph per line, as scraped news almost always is."""
+    if len(lines) < 4:
+        return False
+    runs_on = sum(
+        1
+        for (a, b), (c, _) in itertools.pairwise(lines)
+        if text[b:c].count("\n") == 1
+        and not _SENTENCE_END.search(text[a:b])
+        and text[c].islower()
+    )
+    return runs_on >= 0.3 * (len(lines) - 1)
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _continues(text: str, prev: Span, start: int) -> bool:
+    between = text[prev.end : start]
+    if between.count("\n") != 1:
+        return False  # a blank line always ends a paragraph
+    if _SENTENCE_END.search(text[prev.start : prev.end]):
+        return False
+    return text[start].islower()
+
+
+def _flat_spans(text: str, start: int, end: int) -> list[Span]:
+    pieces: list[tuple[int, int]] = []
+    cut = start
+    for m in _FLAT_BREAK.finditer(text, start, end):
+        pieces.append((cut, m.start()))
+        cut = m.end()
+    pieces.append((cut, end))
+    spans: list[Span] = []
+    for a, b in pieces:
+        for s, e in _sentence_groups(text, a, b):
+            s, e = _strip(text, s, e)
+            if e > s:
+                spans.append(Span(s, e))
+    return spans
+
+
+def _sentence_groups(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    if end - start <= _FLAT_TARGET * 1.5:
+        return [(start, end)]
+    groups: list[tuple[int, int]] = []
+    cut = start
+    for m in _SENTENCE.finditer(text, start, end):
+        if m.start() - cut >= _FLAT_TARGET:
+            groups.append((cut, m.start() + len(m.group(1))))
+            cut = m.end()
+    groups.append((cut, end))
+    return groups

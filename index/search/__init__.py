@@ -1,0 +1,2 @@
+"""Full-text search with Whoosh: the schema, the query language, running a query, snippets
+and highlights, and did-you-mean."""

@@ -1,0 +1,166 @@
+"""The Whoosh side: schema, analyzers in Whoosh's shape, and turning an article into a
+document. Whoosh is frozen upstream, so nothing outside this module and `search` touches it."""
+
+from __future__ import annotations
+
+from whoosh import fields
+from whoosh.analysis import Analyzer as WhooshAnalyzer
+from whoosh.analysis import Token
+
+from ..ingest.metadata import parse_iso
+from ..model import Article
+from ..text.analysis import Analyzer, Term
+from ..text.words import fold, split_words
+
+
+class Analysed(str):
+    """A field value whose terms are already known, so that indexing analyses an article
+    once for every use (full text, shingles, spelling words) instead of once per use."""
+
+    terms: list[str]
+
+    def __new__(cls, value: str, terms: list[str]) -> Analysed:
+        obj = super().__new__(cls, value)
+        obj.terms = terms
+        return obj
+
+TITLE_BOOST = 2.0
+
+
+class TermAnalyzer(WhooshAnalyzer):
+    """Our analysis pipeline (stems, variants, stop words) as a Whoosh analyzer. Module level
+    and plain data, because Whoosh pickles it into the index."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TermAnalyzer) and other.analyzer == self.analyzer
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            # Whoosh asks for the whole value as one term (e.g. range ends).
+            t.original = t.text = fold(value)
+            t.boost = 1.0
+            t.stopped = False
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        pre = getattr(value, "terms", None)
+        if pre is not None:
+            for pos, text in enumerate(pre, start_pos):
+                t.text = text
+                t.boost = 1.0
+                t.stopped = False
+                if positions:
+                    t.pos = pos
+                yield t
+            return
+        pos = start_pos
+        for term in self.analyzer.terms(value):
+            if term.stop and removestops:
+                continue
+            t.text = term.text
+            t.boost = 1.0
+            t.stopped = term.stop
+            if keeporiginal:
+                t.original = value[term.start : term.end]
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar = start_char + term.start
+                t.endchar = start_char + term.end
+            if not term.stop:
+                pos += 1
+            yield t
+
+
+class SurfaceAnalyzer(WhooshAnalyzer):
+    """Folded surface words, unstemmed: for spelling suggestions, prefixes and metadata."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SurfaceAnalyzer)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        words = split_words(value) if tokenize else [None]
+        for pos, w in enumerate(words, start_pos):
+            t.text = fold(value) if w is None else w.folded
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = t.text
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar = start_char + (0 if w is None else w.start)
+                t.endchar = start_char + (len(value) if w is None else w.end)
+            yield t
+
+
+def make_schema(analyzer: Analyzer) -> fields.Schema:
+    terms = TermAnalyzer(analyzer)
+    surface = SurfaceAnalyzer()
+    return fields.Schema(
+        id=fields.ID(unique=True, stored=True),
+        title=fields.TEXT(analyzer=terms, field_boost=TITLE_BOOST, phrase=True),
+        body=fields.TEXT(analyzer=terms, phrase=True),
+        words=fields.TEXT(analyzer=surface, phrase=False),
+        outlet=fields.TEXT(analyzer=surface, phrase=True),
+        author=fields.TEXT(analyzer=surface, phrase=True),
+        lang=fields.ID(),
+        date=fields.DATETIME(sortable=True),
+    )
+
+
+def _inside(terms: list[Term], spans: list[tuple[int, int]]) -> list[Term]:
+    """The terms lying in the spans (both in text order)."""
+    out: list[Term] = []
+    k = 0
+    for t in terms:
+        while k < len(spans) and spans[k][1] <= t.start:
+            k += 1
+        if k == len(spans):
+            break
+        if spans[k][0] <= t.start:
+            out.append(t)
+    return out
+
+
+def to_document(article: Article, terms: list[Term], analyzer: Analyzer) -> dict:
+    """The fields Whoosh indexes for one article, from its terms (`analyzer.terms` of its
+    whole text)."""
+    meta = article.meta
+    body = _inside(terms, [(p.start, p.end) for p in article.visible])
+    span = meta.title_span
+    if span is not None:
+        title = _inside(terms, [(span.start, span.end)])
+    else:
+        title = analyzer.terms(meta.title) if meta.title else []
+    # Spelling suggestions and prefixes need each word once per article, not every use.
+    words = sorted({w for t in (*title, *body) for w in t.surface.split()})
+    doc: dict = {
+        "id": article.id,
+        "title": Analysed(meta.title or "", [t.text for t in title if not t.stop]),
+        "body": Analysed(article.body_text, [t.text for t in body if not t.stop]),
+        "words": " ".join(words),
+        "outlet": meta.outlet or "",
+        "author": meta.author or "",
+        "lang": meta.language or "unknown",
+    }
+    when = parse_iso(meta.date) if meta.date else None
+    if when is not None:
+        doc["date"] = when
+    return doc

@@ -1,0 +1,241 @@
+"""The catalog: a SQLite file beside the Whoosh index holding what the index was built from
+(source files and their hashes), each article's text and metadata, and the shingle postings
+that answer "which articles share passages" without comparing every pair.
+
+The catalog is committed after the full-text index, so when a run is cut off between the two,
+the catalog still holds the older hashes and the next run redoes those files.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from array import array
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import IndexDamagedError
+from ..model import Article, article_from_json
+
+# Bumped whenever the index (full text or catalog) changes shape: older indexes are rebuilt.
+SCHEMA_VERSION = "2"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    hash TEXT, reason TEXT);
+CREATE TABLE IF NOT EXISTS articles (
+    doc INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, path TEXT NOT NULL,
+    hash TEXT NOT NULL, date TEXT, outlet TEXT, lang TEXT, title TEXT, display TEXT,
+    words INTEGER, data TEXT NOT NULL, text TEXT NOT NULL, shingles BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
+CREATE INDEX IF NOT EXISTS articles_date ON articles(date);
+CREATE TABLE IF NOT EXISTS shingles (h INTEGER NOT NULL, doc INTEGER NOT NULL,
+    pos INTEGER NOT NULL, PRIMARY KEY (h, doc, pos)) WITHOUT ROWID;
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    size: int
+    mtime_ns: int
+    hash: str | None
+    reason: str | None  # why the file was skipped last time, if it was
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a results list shows for an article, without loading its text."""
+
+    doc: int
+    id: str
+    path: str
+    title: str | None
+    display_title: str  # the title, or a stand-in from the first words
+    outlet: str | None
+    date: str | None
+    lang: str | None
+    words: int
+
+
+class Catalog:
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        self.path = path
+        self._pending: list[tuple[int, int, int]] = []
+        self._pending_docs: set[int] = set()
+        try:
+            uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+            self.db = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL") if not readonly else None
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA cache_size=-262144")
+            if not readonly:
+                self.db.executescript(_SCHEMA)
+            self.db.execute("SELECT 1 FROM articles LIMIT 1").fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise IndexDamagedError(f"index catalog {path} is damaged ({exc})") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- meta ---------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # -- files --------------------------------------------------------------------------
+    def files(self) -> dict[str, FileRecord]:
+        rows = self.db.execute("SELECT path, size, mtime_ns, hash, reason FROM files")
+        return {r[0]: FileRecord(r[1], r[2], r[3], r[4]) for r in rows}
+
+    def put_file(self, path: str, record: FileRecord) -> None:
+        self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                        (path, record.size, record.mtime_ns, record.hash, record.reason))
+
+    def delete_file(self, path: str) -> None:
+        self.db.execute("DELETE FROM files WHERE path=?", (path,))
+
+    # -- articles -----------------------------------------------------------------------
+    def ids_for_path(self, path: str) -> dict[str, str]:
+        rows = self.db.execute("SELECT id, hash FROM articles WHERE path=?", (path,))
+        return dict(rows.fetchall())
+
+    def put_article(self, article: Article, shingles: list[tuple[int, int]]) -> None:
+        self.delete_article(article.id)
+        hashes = array("q", (h for h, _ in shingles))
+        positions = array("q", (p for _, p in shingles))
+        m = article.meta
+        cur = self.db.execute(
+            "INSERT INTO articles (id, path, hash, date, outlet, lang, title, display, words,"
+            " data, text, shingles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (article.id, article.path, article.content_hash, m.date, m.outlet, m.language,
+             m.title, article.display_title, article.word_count,
+             json.dumps(article.to_json(), ensure_ascii=False),
+             article.text, hashes.tobytes() + positions.tobytes()),
+        )
+        doc = cur.lastrowid
+        # Postings are inserted at commit, sorted by hash: in hash order the B-tree takes
+        # them page by page instead of at random, which keeps large builds linear.
+        self._pending.extend((h, doc, p) for h, p in shingles)
+        self._pending_docs.add(doc)
+
+    def delete_article(self, article_id: str) -> None:
+        row = self.db.execute("SELECT doc, shingles FROM articles WHERE id=?",
+                              (article_id,)).fetchone()
+        if row is None:
+            return
+        doc, blob = row
+        if doc in self._pending_docs:  # added in this batch: its postings are not in yet
+            self._pending = [r for r in self._pending if r[1] != doc]
+            self._pending_docs.discard(doc)
+        hashes, _ = _unpack(blob)
+        self.db.executemany("DELETE FROM shingles WHERE h=? AND doc=?",
+                            ((h, doc) for h in hashes))
+        self.db.execute("DELETE FROM articles WHERE doc=?", (doc,))
+
+    def article(self, article_id: str) -> Article | None:
+        row = self.db.execute("SELECT data, text FROM articles WHERE id=?",
+                              (article_id,)).fetchone()
+        return article_from_json(json.loads(row[0]), row[1]) if row else None
+
+    def article_by_doc(self, doc: int) -> Article | None:
+        row = self.db.execute("SELECT data, text FROM articles WHERE doc=?", (doc,)).fetchone()
+        return article_from_json(json.loads(row[0]), row[1]) if row else None
+
+    def doc_of(self, article_id: str) -> int | None:
+        row = self.db.execute("SELECT doc FROM articles WHERE id=?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def id_of(self, doc: int) -> str | None:
+        row = self.db.execute("SELECT id FROM articles WHERE doc=?", (doc,)).fetchone()
+        return row[0] if row else None
+
+    def ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")]
+
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def summaries(self, ids: Iterable[str] | None = None, *, newest_first: bool = True,
+                  limit: int | None = None) -> list[Summary]:
+        cols = "doc, id, path, title, display, outlet, date, lang, words"
+        if ids is None:
+            order = "date IS NULL, date DESC, id" if newest_first else "id"
+            sql = f"SELECT {cols} FROM articles ORDER BY {order}"
+            if limit is not None:
+                sql += f" LIMIT {int(limit)}"
+            return [Summary(*r) for r in self.db.execute(sql)]
+        wanted = list(ids)
+        found: dict[str, Summary] = {}
+        for chunk in _chunks(wanted, 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(f"SELECT {cols} FROM articles WHERE id IN ({marks})",
+                                     chunk):
+                found[r[1]] = Summary(*r)
+        return [found[i] for i in wanted if i in found]
+
+    def find_ids(self, pattern: str) -> list[str]:
+        """Ids equal to, or starting with, `pattern`, or whose file name starts with it."""
+        rows = self.db.execute(
+            "SELECT id FROM articles WHERE id = ?1 OR id LIKE ?2 ESCAPE '\\' "
+            "OR id LIKE ?3 ESCAPE '\\' ORDER BY id",
+            (pattern, _like_prefix(pattern), "%/" + _like_prefix(pattern)),
+        )
+        return [r[0] for r in rows]
+
+    # -- shingles -----------------------------------------------------------------------
+    def shingles_of(self, doc: int) -> tuple[array, array]:
+        row = self.db.execute("SELECT shingles FROM articles WHERE doc=?", (doc,)).fetchone()
+        return _unpack(row[0]) if row else (array("q"), array("q"))
+
+    def postings(self, hashes: Iterable[int]) -> Iterator[tuple[int, int, int]]:
+        """(hash, doc, position) for every article holding one of `hashes`."""
+        self._flush()
+        for chunk in _chunks(list(hashes), 900):
+            marks = ",".join("?" * len(chunk))
+            yield from self.db.execute(
+                f"SELECT h, doc, pos FROM shingles WHERE h IN ({marks})", chunk)
+
+    def all_postings(self) -> Iterator[tuple[int, int, int]]:
+        """Every posting, ordered by hash: one pass over the shingle table."""
+        self._flush()
+        yield from self.db.execute("SELECT h, doc, pos FROM shingles ORDER BY h")
+
+    # -- transactions -------------------------------------------------------------------
+    def _flush(self) -> None:
+        if self._pending:
+            self._pending.sort()
+            self.db.executemany("INSERT OR IGNORE INTO shingles VALUES (?, ?, ?)",
+                                self._pending)
+            self._pending = []
+            self._pending_docs.clear()
+
+    def commit(self) -> None:
+        self._flush()
+        self.db.commit()
+
+    def rollback(self) -> None:
+        self._pending = []
+        self._pending_docs.clear()
+        self.db.rollback()
+
+
+def _unpack(blob: bytes) -> tuple[array, array]:
+    both = array("q")
+    both.frombytes(blob)
+    half = len(both) // 2
+    return both[:half], both[half:]
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _like_prefix(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

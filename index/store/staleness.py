@@ -1,0 +1,73 @@
+"""Whether an index still matches its corpus: what an update would do, and when the whole
+index has to be rebuilt instead (another version, other word lists, another corpus)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import IndexDamagedError
+from ..ingest.corpus import list_sources, readers_fingerprint
+from .catalog import SCHEMA_VERSION, Catalog
+from .spec import IndexSpec
+
+
+@dataclass(frozen=True)
+class Pending:
+    """What an update would do, from file sizes and times alone (nothing is read)."""
+
+    new: int
+    changed: int
+    removed: int
+    rebuild_reason: str | None
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.new or self.changed or self.removed or self.rebuild_reason)
+
+
+def rebuild_reason(spec: IndexSpec, catalog: Catalog) -> str | None:
+    if catalog.get_meta("schema") != SCHEMA_VERSION:
+        return "the index was made by another version of newsreader"
+    if catalog.get_meta("analyzer") != spec.analyzer.fingerprint:
+        return "the word lists (variants, stop words) have changed"
+    corpus = catalog.get_meta("corpus")
+    if corpus and corpus != str(spec.corpus):
+        return f"the index folder held another corpus ({corpus})"
+    readers = catalog.get_meta("readers")
+    if readers and readers != readers_fingerprint(spec.corpus, spec.limits):
+        return "the record field mapping (newsreader.toml or --field) has changed"
+    return None
+
+
+def pending(spec: IndexSpec, catalog: Catalog | None) -> Pending:
+    """`catalog`: the index's catalog, None when there is no index yet."""
+    sources, _ = list_sources(spec.corpus)
+    if catalog is None:
+        return Pending(len(sources), 0, 0, "there is no index yet")
+    known = catalog.files()
+    seen = {s.path for s in sources}
+    new = sum(1 for s in sources if s.path not in known)
+    changed = sum(
+        1 for s in sources
+        if s.path in known and (known[s.path].size, known[s.path].mtime_ns)
+        != (s.size, s.mtime_ns)
+    )
+    removed = sum(1 for p in known if p not in seen)
+    return Pending(new, changed, removed, rebuild_reason(spec, catalog))
+
+
+def stored_fields(catalog_path: Path) -> tuple[tuple[str, str], ...]:
+    """The record field names an index was built with (`--field` given once stays)."""
+    if not catalog_path.exists():
+        return ()
+    try:
+        catalog = Catalog(catalog_path, readonly=True)
+        try:
+            raw = catalog.get_meta("fields")
+        finally:
+            catalog.close()
+        return tuple(tuple(pair) for pair in json.loads(raw)) if raw else ()
+    except (IndexDamagedError, ValueError, TypeError):
+        return ()  # a damaged index is reported when it is opened

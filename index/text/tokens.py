@@ -1,0 +1,75 @@
+"""An article as the sequence of analysed terms that passage alignment and shingling use."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from ..model import Article, Kind
+from .analysis import Analyzer, Term
+
+SHINGLE_SIZE = 3
+
+
+@dataclass(frozen=True, slots=True)
+class AlignToken:
+    key: str  # the analysed term
+    start: int  # offsets into the article's original text
+    end: int
+    segment: int  # runs of text not broken by boilerplate; passages never cross one
+    name: bool  # a proper name or a number: these alone never make a passage
+    repeat: bool  # inside a paragraph the article repeats from itself
+    paragraph: int  # the index of the paragraph it sits in
+
+
+def article_tokens(article: Article, analyzer: Analyzer,
+                   terms: list[Term] | None = None) -> list[AlignToken]:
+    """Content terms (no stop words) of every paragraph that is not boilerplate or a
+    byline/dateline; self-repeated paragraphs are kept and flagged. `terms`: the article's
+    analysed text when the caller has it already."""
+    if terms is None:
+        terms = analyzer.terms(article.text)
+    terms = [t for t in terms if not t.stop]
+    out: list[AlignToken] = []
+    segment = 0
+    k = 0
+    for p in article.paragraphs:
+        while k < len(terms) and terms[k].start < p.start:
+            k += 1
+        if p.boilerplate or p.kind == Kind.META:
+            segment += 1
+            continue
+        repeat = p.repeat_of is not None
+        while k < len(terms) and terms[k].start < p.end:
+            t = terms[k]
+            # Numbers, like names, are shared by unrelated stories (a date, a score):
+            # they may extend a passage but never make one.
+            name = t.name or t.text.isdigit()
+            out.append(AlignToken(t.text, t.start, t.end, segment, name, repeat, p.index))
+            k += 1
+    return out
+
+
+def shingle_hash(keys: tuple[str, ...]) -> int:
+    digest = hashlib.blake2b("\x1f".join(keys).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+def shingles(tokens: list[AlignToken], size: int = SHINGLE_SIZE) -> list[tuple[int, int]]:
+    """(hash, token position) of every n-gram inside one segment, outside repeated
+    paragraphs, that is not made of names only ("rusia vladimir putin" says nothing)."""
+    out: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    for i in range(len(tokens) - size + 1):
+        window = tokens[i : i + size]
+        first = window[0]
+        if first.repeat or window[-1].segment != first.segment or window[-1].repeat:
+            continue
+        if all(t.name for t in window):
+            continue
+        h = shingle_hash(tuple(t.key for t in window))
+        if h in seen:
+            continue
+        seen.add(h)
+        out.append((h, i))
+    return out

@@ -1,0 +1,236 @@
+"""The `newsreader` command. With no command (or a folder) it opens the app; the
+subcommands are the non-interactive face of the engine, with Rich output or `--json`."""
+
+from __future__ import annotations
+
+import importlib
+import signal
+import sys
+from pathlib import Path
+
+import click
+
+from ...index import AlignSettings
+from .options import (
+    ENV_CORPUS,
+    F,
+    emit_json,
+    fields_option,
+    index_dir_option,
+    json_option,
+    library_options,
+    make_library,
+    open_library,
+    progress_bar,
+    run_update,
+    stderr,
+    stdout,
+    user_errors,
+)
+
+# Commands kept in their own modules, imported only when used: starting the app should not
+# pay for the HTTP and feed libraries behind `fetch`.
+LAZY_COMMANDS = {"fetch": ".fetch", "stats": ".stats"}
+
+
+class NewsreaderGroup(click.Group):
+    """`newsreader PATH` means `newsreader open PATH`: a first argument that is not a
+    command opens the app on that folder. Every command runs under `user_errors`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.list_commands(ctx) and not args[0].startswith("-"):
+            args = ["open", *args]
+        return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS and name not in self.commands:
+            module = importlib.import_module(LAZY_COMMANDS[name], __package__)
+            self.add_command(getattr(module, name), name)
+        return self.commands.get(name)
+
+    def invoke(self, ctx: click.Context) -> object:
+        with user_errors():
+            return super().invoke(ctx)
+
+
+@click.group(cls=NewsreaderGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="newsreader")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """A terminal reader for news archives that shows which passages articles share.
+
+    Run with no command to open the app on the bundled sample articles, or give a folder:
+    `newsreader ~/news`.
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(open_app)
+
+
+@cli.command("open")
+@click.argument("corpus", required=False, type=click.Path(path_type=Path))
+@index_dir_option
+@fields_option
+def open_app(corpus: Path | None = None, index_dir: Path | None = None,
+             fields: tuple[str, ...] = ()) -> None:
+    """Open the app on CORPUS (default: the bundled sample articles)."""
+    from ..app import run_app
+
+    run_app(make_library(corpus, index_dir, fields))
+
+
+@cli.command("index")
+@click.argument("corpus", required=False, type=click.Path(path_type=Path), envvar=ENV_CORPUS)
+@index_dir_option
+@click.option("--rebuild", is_flag=True, help="Start from scratch instead of updating.")
+@fields_option
+@json_option
+def index_cmd(corpus: Path | None, index_dir: Path | None, rebuild: bool,
+              fields: tuple[str, ...], as_json: bool) -> None:
+    """Build or update the index of CORPUS: new files are added, changed ones updated,
+    deleted ones removed, unchanged ones skipped without being read."""
+    from . import json_output, render
+
+    lib = make_library(corpus, index_dir, fields)
+    rep = run_update(lib, rebuild=rebuild, quiet=as_json)
+    if as_json:
+        emit_json(json_output.report(rep, str(lib.corpus), str(lib.index_dir)))
+    else:
+        stdout().print(render.report(rep, str(lib.corpus)))
+    if rep.interrupted:
+        sys.exit(130)
+
+
+@cli.command()
+@click.argument("query", nargs=-1)
+@library_options
+@click.option("--limit", "-n", default=10, show_default=True,
+              type=click.IntRange(1, 10_000), help="Most hits to show.")
+def search(query: tuple[str, ...], corpus: Path | None, index_dir: Path | None,
+           fields: tuple[str, ...], limit: int, no_update: bool, as_json: bool) -> None:
+    """Search the corpus. QUERY: words, "exact phrases", AND / OR / NOT, field:value
+    (title:, outlet:, author:, lang:), date:2024 or date:[2023-01 to 2024-06], prefix*,
+    fuzzy~. No query lists every article, newest first."""
+    from . import json_output, render
+
+    lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=as_json)
+    results = lib.search(" ".join(query), limit=limit)
+    if as_json:
+        emit_json(json_output.search(results))
+    else:
+        stdout().print(render.hits(results))
+
+
+@cli.command()
+@click.argument("article")
+@library_options
+@click.option("--raw", is_flag=True, help="Show boilerplate, bylines and repeated paragraphs.")
+def show(article: str, corpus: Path | None, index_dir: Path | None,
+         fields: tuple[str, ...], raw: bool, no_update: bool, as_json: bool) -> None:
+    """Show ARTICLE (id, unique id prefix, file name or path) for reading."""
+    from . import json_output, render
+
+    lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=as_json)
+    art = lib.article(article)
+    if as_json:
+        emit_json(json_output.article(art))
+    else:
+        stdout().print(render.article(art, raw=raw))
+
+
+def min_words_option(f: F) -> F:
+    return click.option("--min-words", type=click.IntRange(2, 1000), default=None,
+                        help="Fewest shared words in a passage (default 8).")(f)
+
+
+def align_settings(min_words: int | None) -> AlignSettings:
+    settings = AlignSettings()
+    if min_words is not None:
+        settings = AlignSettings(min_words=min_words,
+                                 min_common_words=min(settings.min_common_words, min_words))
+    return settings
+
+
+@cli.command()
+@click.argument("a")
+@click.argument("b")
+@library_options
+@min_words_option
+def compare(a: str, b: str, corpus: Path | None, index_dir: Path | None,
+            fields: tuple[str, ...], min_words: int | None, no_update: bool,
+            as_json: bool) -> None:
+    """Show side by side the passages articles A and B share."""
+    from . import json_output, render
+
+    lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=as_json)
+    result = lib.compare(a, b, align_settings(min_words))
+    if as_json:
+        emit_json(json_output.comparison(result))
+    else:
+        stdout().print(render.comparison(result))
+
+
+@cli.command()
+@click.argument("article")
+@library_options
+@min_words_option
+def related(article: str, corpus: Path | None, index_dir: Path | None,
+            fields: tuple[str, ...], min_words: int | None, no_update: bool,
+            as_json: bool) -> None:
+    """List the articles that share passages with ARTICLE, by shared coverage."""
+    from . import json_output, render
+
+    lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=as_json)
+    art, found = lib.related(article, align_settings(min_words))
+    refs = {r.id: lib.article(r.id) for r in found}
+    if as_json:
+        emit_json(json_output.related(art, found, refs))
+    else:
+        stdout().print(render.related(art, found, {k: v.display_title
+                                                   for k, v in refs.items()}))
+
+
+@cli.command()
+@library_options
+@click.option("--min-coverage", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Only pairs where at least this share of one article is shared.")
+@min_words_option
+def overlaps(corpus: Path | None, index_dir: Path | None, fields: tuple[str, ...],
+             min_coverage: float, min_words: int | None, no_update: bool,
+             as_json: bool) -> None:
+    """List every pair of articles in the corpus that shares passages."""
+    from . import json_output, render
+
+    lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=as_json)
+    with progress_bar("Comparing candidate pairs", quiet=as_json) as tick:
+        found = lib.overlaps(min_coverage, align_settings(min_words),
+                             progress=lambda done, total: tick(done, total, ""))
+    ids = {i for o in found for i in (o.a, o.b)}
+    refs = {i: lib.article(i) for i in ids}
+    if as_json:
+        emit_json(json_output.overlaps(found, refs, min_coverage))
+    else:
+        stdout().print(render.overlaps(found, {k: v.display_title for k, v in refs.items()}))
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point. Errors inside a command are handled by `user_errors`; these are the
+    ones Click raises while reading the command line."""
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        cli.main(args=argv, prog_name="newsreader", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        stderr().print("newsreader: aborted")
+        sys.exit(130)

@@ -1,0 +1,160 @@
+"""What the commands share: the corpus and index options (defined once), opening a library
+and bringing it up to date with a progress bar, JSON printing, and the one place where
+errors become one line on stderr."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from ...index import Library, Limits, NewsreaderError, UpdateReport, bundled_corpus
+
+ENV_CORPUS = "NEWSREADER_CORPUS"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def stdout() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+# -- options ------------------------------------------------------------------------------
+def index_dir_option(f: F) -> F:
+    return click.option("--index-dir", type=click.Path(path_type=Path, file_okay=False),
+                        help="Index folder (default: one per corpus in the user data "
+                             "folder; also $NEWSREADER_INDEX_DIR).")(f)
+
+
+def corpus_option(f: F) -> F:
+    return click.option("--corpus", "-c", type=click.Path(path_type=Path),
+                        envvar=ENV_CORPUS, show_envvar=True,
+                        help="Corpus folder (default: the bundled sample articles).")(f)
+
+
+def fields_option(f: F) -> F:
+    return click.option("--field", "fields", multiple=True, metavar="FIELD=NAME",
+                        help="Read FIELD (body, title, outlet, author, date, url, lang, id) "
+                             "of JSON/CSV records from column NAME; repeatable. Kept with the "
+                             "index (see newsreader.toml in the README).")(f)
+
+
+def json_option(f: F) -> F:
+    return click.option("--json", "as_json", is_flag=True,
+                        help="Print JSON (schema in the README).")(f)
+
+
+def update_option(f: F) -> F:
+    return click.option("--no-update", is_flag=True,
+                        help="Use the index as it is, even if the corpus has changed.")(f)
+
+
+def location_options(f: F) -> F:
+    """--corpus and --index-dir."""
+    return corpus_option(index_dir_option(f))
+
+
+def library_options(f: F) -> F:
+    """Everything a command reading the index takes: --corpus, --index-dir, --field,
+    --no-update and --json."""
+    return location_options(fields_option(update_option(json_option(f))))
+
+
+# -- libraries ----------------------------------------------------------------------------
+def limits_from(fields: tuple[str, ...]) -> Limits | None:
+    return Limits.from_field_options(fields) if fields else None
+
+
+def make_library(corpus: Path | None, index_dir: Path | None,
+                 fields: tuple[str, ...] = ()) -> Library:
+    return Library.open(corpus or bundled_corpus(), index_dir, limits=limits_from(fields))
+
+
+def open_library(corpus: Path | None, index_dir: Path | None, fields: tuple[str, ...] = (),
+                 *, update: bool = True, quiet: bool = False) -> Library:
+    """The corpus's library, brought up to date first (with progress on stderr) when the
+    index is missing or the folder has changed."""
+    lib = make_library(corpus, index_dir, fields)
+    if not update and lib.exists():
+        return lib
+    pending = lib.pending()
+    if pending.stale:
+        if pending.rebuild_reason and lib.exists() and not quiet:
+            stderr().print(f"Rebuilding the index: {pending.rebuild_reason}.", style="dim")
+        run_update(lib, rebuild=False, quiet=quiet)
+    return lib
+
+
+@contextmanager
+def progress_bar(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, int, str],
+                                                                          None]]:
+    """A Rich progress bar on stderr (gone when done); yields the function to advance it."""
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (TextColumn("[progress.description]{task.description}"), BarColumn(),
+               TaskProgressColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+               TextColumn("{task.fields[path]}", style="dim"))
+    with Progress(*columns, console=stderr(), transient=True, disable=quiet) as progress:
+        task = progress.add_task(label, total=None, path="")
+
+        def tick(done: int, total: int, path: str) -> None:
+            progress.update(task, completed=done, total=total, path=path[-40:])
+
+        yield tick
+
+
+def run_update(lib: Library, *, rebuild: bool, quiet: bool = False) -> UpdateReport:
+    with progress_bar("Indexing", quiet=quiet) as tick:
+        return lib.update(rebuild=rebuild, progress=tick)
+
+
+# -- output -------------------------------------------------------------------------------
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Every failure a user can cause is one line on stderr and a non-zero exit, never a
+    traceback (set NEWSREADER_DEBUG=1 to see one)."""
+    debug = bool(os.environ.get("NEWSREADER_DEBUG"))
+    try:
+        yield
+    except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+        raise  # Click reports its own
+    except NewsreaderError as exc:
+        if debug:
+            raise
+        stderr().print(f"newsreader: error: {exc}", markup=False, highlight=False,
+                       soft_wrap=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        stderr().print("newsreader: interrupted; the index keeps its last committed state")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)
+    except Exception as exc:
+        if debug:
+            raise
+        stderr().print(f"newsreader: internal error: {type(exc).__name__}: {exc} "
+                       "(set NEWSREADER_DEBUG=1 for details)", markup=False, highlight=False,
+                       soft_wrap=True)
+        sys.exit(70)
