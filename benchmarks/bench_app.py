@@ -56,8 +56,10 @@ from common import (
 from newsreader.index import Library
 
 # Terminal control sequences (CSI, OSC, and the short ESC forms) removed to read the text.
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|"
-                      r"\x1b[()][0-9A-Za-z]|\x1b[=>78DEHMNOc]")
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|"
+    r"\x1b[()][0-9A-Za-z]|\x1b[=>78DEHMNOc]"
+)
 TYPING_GAP = 0.06
 COLS, ROWS = 120, 40
 
@@ -113,8 +115,15 @@ class Terminal:
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
-                                     start_new_session=True, close_fds=True)
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            start_new_session=True,
+            close_fds=True,
+        )
         os.close(slave)
         self.master = master
         self.raw: list[str] = []
@@ -190,8 +199,9 @@ def pick_words(corpus: Path, count: int, seed: int) -> list[str]:
     files = sorted(corpus.rglob("*.txt"))
     words: list[str] = []
     for path in rng.sample(files, min(len(files), 200)):
-        words.extend(w for w in re.findall(r"[^\W\d_]{5,12}", path.read_text("utf-8"))
-                     if w.islower())
+        words.extend(
+            w for w in re.findall(r"[^\W\d_]{5,12}", path.read_text("utf-8")) if w.islower()
+        )
     unique = sorted(set(words))
     return rng.sample(unique, min(count, len(unique)))
 
@@ -220,9 +230,13 @@ def run_session(argv: list[str], env: dict[str, str], words: list[str]) -> dict:
             term.expect("articles, newest first", since)
             term.send("\x15")  # Ctrl+U: clear the search box
             term.wait()
-        return {"screen_s": screen_at - term.started, "results_s": listed_at - term.started,
-                "screen_cpu_s": screen_cpu, "results_cpu_s": listed_cpu,
-                "keystroke_s": keystrokes}
+        return {
+            "screen_s": screen_at - term.started,
+            "results_s": listed_at - term.started,
+            "screen_cpu_s": screen_cpu,
+            "results_cpu_s": listed_cpu,
+            "keystroke_s": keystrokes,
+        }
     finally:
         term.close()
 
@@ -245,8 +259,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--runs", type=int, default=5, help="app launches")
     ap.add_argument("--queries", type=int, default=15, help="words typed per launch")
-    ap.add_argument("--bundled", action="store_true",
-                    help="use the bundled sample corpus (5 articles) instead of -n")
+    ap.add_argument(
+        "--bundled",
+        action="store_true",
+        help="use the bundled sample corpus (5 articles) instead of -n",
+    )
     args = ap.parse_args(argv)
 
     if args.bundled:
@@ -259,26 +276,38 @@ def main(argv: list[str] | None = None) -> int:
         index = index_for(corpus, args.n, args.seed)
     words = pick_words(corpus, args.queries * args.runs, args.seed)
     with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(COLS),
-               "LINES": str(ROWS), "NEWSREADER_HOME": f"{home}/data",
-               "NEWSREADER_CONFIG_DIR": f"{home}/config"}
+        env = {
+            **os.environ,
+            "TERM": "xterm-256color",
+            "COLUMNS": str(COLS),
+            "LINES": str(ROWS),
+            "NEWSREADER_HOME": f"{home}/data",
+            "NEWSREADER_CONFIG_DIR": f"{home}/config",
+        }
         env.pop("NEWSREADER_THEME", None)
         command = [newsreader_bin(), str(corpus), "--index-dir", str(index)]
         sessions = []
         for run in range(args.runs):
             chunk = words[run * args.queries : (run + 1) * args.queries]
             sessions.append(run_session(command, env, chunk))
-            eprint(f"run {run + 1}: screen {sessions[-1]['screen_s'] * 1000:.0f} ms, "
-                   f"results {sessions[-1]['results_s'] * 1000:.0f} ms")
+            eprint(
+                f"run {run + 1}: screen {sessions[-1]['screen_s'] * 1000:.0f} ms, "
+                f"results {sessions[-1]['results_s'] * 1000:.0f} ms"
+            )
 
     from newsreader.tui.config import Settings
 
     limit = Settings().result_limit
     engine = engine_times(corpus, index, words, limit)
     data = {
-        "n": args.n, "seed": args.seed, "runs": args.runs, "words": words,
-        "machine": machine_info(), "load_avg": load_avg(),
-        "debounce_ms": Settings().debounce * 1000, "result_limit": limit,
+        "n": args.n,
+        "seed": args.seed,
+        "runs": args.runs,
+        "words": words,
+        "machine": machine_info(),
+        "load_avg": load_avg(),
+        "debounce_ms": Settings().debounce * 1000,
+        "result_limit": limit,
         "typing_gap_ms": TYPING_GAP * 1000,
         "terminal": f"{COLS}x{ROWS}",
         "launch_to_screen": stats_ms([s["screen_s"] for s in sessions]),
@@ -288,22 +317,27 @@ def main(argv: list[str] | None = None) -> int:
         "keystroke_to_results": stats_ms([k for s in sessions for k in s["keystroke_s"]]),
         "engine_search": stats_ms(engine),
     }
-    rows = [[label, data[key]["median_ms"], data[key]["p95_ms"], data[key]["max_ms"],
-             data[key]["n"]]
-            for label, key in (("launch → main screen, search box focused", "launch_to_screen"),
-                               ("  CPU time used by then", "cpu_to_screen"),
-                               ("launch → first results on screen", "launch_to_results"),
-                               ("  CPU time used by then", "cpu_to_results"),
-                               ("last keystroke → updated results", "keystroke_to_results"),
-                               (f"  of which engine search (limit {limit})", "engine_search"))]
-    md = (f"## bench_app, N = {args.n:,} articles"
-          f"{' (the bundled sample corpus)' if args.bundled else ''}\n\n"
-          f"Installed `newsreader` in a {COLS}×{ROWS} pseudo-terminal, {args.runs} launches, "
-          f"{len(words)} words typed {TYPING_GAP * 1000:.0f} ms apart; search debounce "
-          f"{data['debounce_ms']:.0f} ms (included in the keystroke figure). "
-          f"{data['machine'].get('cpus')} CPUs, load {data['load_avg']} (wall times stretch "
-          "with the load; the app's CPU time much less).\n\n"
-          + md_table(["", "median ms", "p95 ms", "max ms", "n"], rows))
+    rows = [
+        [label, data[key]["median_ms"], data[key]["p95_ms"], data[key]["max_ms"], data[key]["n"]]
+        for label, key in (
+            ("launch → main screen, search box focused", "launch_to_screen"),
+            ("  CPU time used by then", "cpu_to_screen"),
+            ("launch → first results on screen", "launch_to_results"),
+            ("  CPU time used by then", "cpu_to_results"),
+            ("last keystroke → updated results", "keystroke_to_results"),
+            (f"  of which engine search (limit {limit})", "engine_search"),
+        )
+    ]
+    md = (
+        f"## bench_app, N = {args.n:,} articles"
+        f"{' (the bundled sample corpus)' if args.bundled else ''}\n\n"
+        f"Installed `newsreader` in a {COLS}×{ROWS} pseudo-terminal, {args.runs} launches, "
+        f"{len(words)} words typed {TYPING_GAP * 1000:.0f} ms apart; search debounce "
+        f"{data['debounce_ms']:.0f} ms (included in the keystroke figure). "
+        f"{data['machine'].get('cpus')} CPUs, load {data['load_avg']} (wall times stretch "
+        "with the load; the app's CPU time much less).\n\n"
+        + md_table(["", "median ms", "p95 ms", "max ms", "n"], rows)
+    )
     print(md)
     jp, mp = write_results("bench_app", "sample" if args.bundled else args.n, data, md)
     eprint(f"wrote {jp} and {mp}")

@@ -58,15 +58,22 @@ NAME = "bench_index"
 CLASSES = ("single", "and2", "phrase", "prefix", "fuzzy", "field", "date", "not", "misspelt")
 OURS_ONLY = {"date", "misspelt"}
 CLASS_LABEL = {
-    "single": "single word", "and2": "two words (AND)", "phrase": '"exact phrase"',
-    "prefix": "prefix*", "fuzzy": "fuzzy~", "field": "title:word",
-    "date": "date:[Y to Y]", "not": "a NOT b", "misspelt": "misspelt (did you mean)",
+    "single": "single word",
+    "and2": "two words (AND)",
+    "phrase": '"exact phrase"',
+    "prefix": "prefix*",
+    "fuzzy": "fuzzy~",
+    "field": "title:word",
+    "date": "date:[Y to Y]",
+    "not": "a NOT b",
+    "misspelt": "misspelt (did you mean)",
 }
 # Bands over the generator's Zipf ranks (stop words and names excluded).
 BANDS = {"common": (0, 200), "mid": (200, 1500), "rare": (1500, 5000)}
 
 
 # -- workers (each phase runs in its own process, so peak RSS is its own) ----------------------
+
 
 def _worker_build_ours(corpus: Path, index: Path) -> dict:
     from newsreader.index import Library
@@ -78,8 +85,14 @@ def _worker_build_ours(corpus: Path, index: Path) -> dict:
     report = lib.update()
     dt, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     lib.close()
-    return {"seconds": dt, "cpu_seconds": cpu, "articles": len(report.added),
-            "skipped": len(report.skipped), "rss_before_mb": rss0, "peak_rss_mb": peak_rss_mb()}
+    return {
+        "seconds": dt,
+        "cpu_seconds": cpu,
+        "articles": len(report.added),
+        "skipped": len(report.skipped),
+        "rss_before_mb": rss0,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def _worker_noop_ours(corpus: Path, index: Path) -> dict:
@@ -90,9 +103,13 @@ def _worker_noop_ours(corpus: Path, index: Path) -> dict:
     report = lib.update()
     dt, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     lib.close()
-    return {"seconds": dt, "cpu_seconds": cpu, "unchanged": report.unchanged,
-            "changed": len(report.added) + len(report.updated) + len(report.removed),
-            "peak_rss_mb": peak_rss_mb()}
+    return {
+        "seconds": dt,
+        "cpu_seconds": cpu,
+        "unchanged": report.unchanged,
+        "changed": len(report.added) + len(report.updated) + len(report.removed),
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def _files(corpus: Path) -> list[tuple[str, Path]]:
@@ -130,8 +147,13 @@ def _worker_build_whoosh(corpus: Path, index: Path) -> dict:
     writer.commit()
     dt, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     ix.close()
-    return {"seconds": dt, "cpu_seconds": cpu, "articles": n, "rss_before_mb": rss0,
-            "peak_rss_mb": peak_rss_mb()}
+    return {
+        "seconds": dt,
+        "cpu_seconds": cpu,
+        "articles": n,
+        "rss_before_mb": rss0,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def _worker_noop_whoosh(corpus: Path, index: Path) -> dict:
@@ -149,9 +171,13 @@ def _worker_noop_whoosh(corpus: Path, index: Path) -> dict:
     changed = len(set(present) ^ indexed)
     dt, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     ix.close()
-    return {"seconds": dt, "cpu_seconds": cpu, "unchanged": len(indexed & set(present)),
-            "changed": changed,
-            "peak_rss_mb": peak_rss_mb()}
+    return {
+        "seconds": dt,
+        "cpu_seconds": cpu,
+        "unchanged": len(indexed & set(present)),
+        "changed": changed,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def _worker_changed_ours(corpus: Path, index: Path) -> dict:
@@ -162,8 +188,13 @@ def _worker_changed_ours(corpus: Path, index: Path) -> dict:
     report = lib.update()
     dt, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     lib.close()
-    return {"seconds": dt, "cpu_seconds": cpu, "updated": len(report.updated),
-            "unchanged": report.unchanged, "peak_rss_mb": peak_rss_mb()}
+    return {
+        "seconds": dt,
+        "cpu_seconds": cpu,
+        "updated": len(report.updated),
+        "unchanged": report.unchanged,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def _worker_changed_whoosh(corpus: Path, index: Path, changed: list[str]) -> dict:
@@ -180,8 +211,12 @@ def _worker_changed_whoosh(corpus: Path, index: Path, changed: list[str]) -> dic
     writer.commit()
     dt, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     ix.close()
-    return {"seconds": dt, "cpu_seconds": cpu, "updated": len(changed),
-            "peak_rss_mb": peak_rss_mb()}
+    return {
+        "seconds": dt,
+        "cpu_seconds": cpu,
+        "updated": len(changed),
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def _worker_queries_ours(corpus: Path, index: Path, queries: list[dict], warmup: int) -> dict:
@@ -258,10 +293,13 @@ def worker_main(args: argparse.Namespace) -> int:
         fn = _worker_queries_ours if args.worker == "queries-ours" else _worker_queries_whoosh
         result = fn(corpus, index, queries, args.warmup)
     else:
-        fn = {"build-ours": _worker_build_ours, "noop-ours": _worker_noop_ours,
-              "build-whoosh": _worker_build_whoosh, "noop-whoosh": _worker_noop_whoosh,
-              "changed-ours": _worker_changed_ours}[
-            args.worker]
+        fn = {
+            "build-ours": _worker_build_ours,
+            "noop-ours": _worker_noop_ours,
+            "build-whoosh": _worker_build_whoosh,
+            "noop-whoosh": _worker_noop_whoosh,
+            "changed-ours": _worker_changed_ours,
+        }[args.worker]
         if args.profile:
             import cProfile
             import pstats
@@ -276,10 +314,21 @@ def worker_main(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_worker(name: str, corpus: Path, index: Path, queries: Path | None = None,
-               warmup: int = 10) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", name, "--corpus",
-           str(corpus), "--index", str(index), "--warmup", str(warmup)]
+def run_worker(
+    name: str, corpus: Path, index: Path, queries: Path | None = None, warmup: int = 10
+) -> dict:
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        name,
+        "--corpus",
+        str(corpus),
+        "--index",
+        str(index),
+        "--warmup",
+        str(warmup),
+    ]
     if queries is not None:
         cmd += ["--queries", str(queries)]
     eprint(f"[{time.strftime('%H:%M:%S')}] {name} ...")
@@ -289,12 +338,13 @@ def run_worker(name: str, corpus: Path, index: Path, queries: Path | None = None
         eprint(proc.stdout[-4000:], proc.stderr[-4000:])
         raise SystemExit(f"worker {name} failed ({proc.returncode})")
     line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")][-1]
-    result = json.loads(line[len("RESULT "):])
+    result = json.loads(line[len("RESULT ") :])
     eprint(f"[{time.strftime('%H:%M:%S')}] {name} done in {time.perf_counter() - t0:.1f}s")
     return result
 
 
 # -- queries ----------------------------------------------------------------------------------
+
 
 def make_queries(corpus: Path, vocab, per_class: int, seed: int) -> list[dict]:
     from newsreader.index.text.vocabulary import load_vocabulary
@@ -333,11 +383,11 @@ def make_queries(corpus: Path, vocab, per_class: int, seed: int) -> list[dict]:
             k = rng.randrange(1, len(w) - 1)
             op = rng.choice(("sub", "swap", "del"))
             if op == "sub":
-                bad = w[:k] + rng.choice("aiueoknrst".replace(w[k], "")) + w[k + 1:]
+                bad = w[:k] + rng.choice("aiueoknrst".replace(w[k], "")) + w[k + 1 :]
             elif op == "swap":
-                bad = w[:k] + w[k + 1] + w[k] + w[k + 2:]
+                bad = w[:k] + w[k + 1] + w[k] + w[k + 2 :]
             else:
-                bad = w[:k] + w[k + 1:]
+                bad = w[:k] + w[k + 1 :]
             if bad not in known and bad != w:
                 break
         queries.append({"cls": "misspelt", "band": b, "q": bad, "intended": w})
@@ -352,7 +402,7 @@ def make_queries(corpus: Path, vocab, per_class: int, seed: int) -> list[dict]:
         if len(toks) < 6:
             continue
         k = rng.randrange(0, len(toks) - 3)
-        three = toks[k:k + 3]
+        three = toks[k : k + 3]
         if not all(word.fullmatch(t) for t in three) or all(t in stop for t in three):
             continue
         queries.append({"cls": "phrase", "band": "from text", "q": '"' + " ".join(three) + '"'})
@@ -361,18 +411,25 @@ def make_queries(corpus: Path, vocab, per_class: int, seed: int) -> list[dict]:
 
 # -- main -------------------------------------------------------------------------------------
 
+
 def summarise(queries: list[dict], ours: list[dict], base: list[dict | None]) -> dict:
     out: dict = {}
     for cls in CLASSES:
         idx = [i for i, q in enumerate(queries) if q["cls"] == cls]
         o = [ours[i]["s"] for i in idx]
-        entry = {"label": CLASS_LABEL[cls], "ours": stats_ms(o),
-                 "ours_median_hits": median([ours[i]["hits"] for i in idx]),
-                 "ours_errors": sum(1 for i in idx if ours[i].get("error")),
-                 "bands": {}}
+        entry = {
+            "label": CLASS_LABEL[cls],
+            "ours": stats_ms(o),
+            "ours_median_hits": median([ours[i]["hits"] for i in idx]),
+            "ours_errors": sum(1 for i in idx if ours[i].get("error")),
+            "bands": {},
+        }
         if cls == "misspelt":
-            hit = sum(1 for i in idx if ours[i]["suggestion"]
-                      and queries[i]["intended"] in ours[i]["suggestion"].lower())
+            hit = sum(
+                1
+                for i in idx
+                if ours[i]["suggestion"] and queries[i]["intended"] in ours[i]["suggestion"].lower()
+            )
             entry["suggestion_rate"] = sum(1 for i in idx if ours[i]["suggestion"]) / len(idx)
             entry["suggested_intended_word"] = hit / len(idx)
         entry["ours_cpu"] = stats_ms([ours[i]["cpu"] for i in idx])
@@ -382,13 +439,17 @@ def summarise(queries: list[dict], ours: list[dict], base: list[dict | None]) ->
             entry["baseline_cpu"] = stats_ms([base[i]["cpu"] for i in idx])  # type: ignore
             entry["baseline_searcher_open"] = stats_ms([base[i]["s_open"] for i in idx])  # type: ignore
             entry["baseline_median_hits"] = median([base[i]["hits"] for i in idx])  # type: ignore
-            entry["ratio_median"] = ratio(entry["ours"]["median_ms"],
-                                          entry["baseline"]["median_ms"])
+            entry["ratio_median"] = ratio(
+                entry["ours"]["median_ms"], entry["baseline"]["median_ms"]
+            )
             entry["ratio_p95"] = ratio(entry["ours"]["p95_ms"], entry["baseline"]["p95_ms"])
         for band in sorted({queries[i]["band"] for i in idx}):
             bidx = [i for i in idx if queries[i]["band"] == band]
-            be = {"ours_median_ms": median([ours[i]["s"] * 1000 for i in bidx]),
-                  "ours_median_hits": median([ours[i]["hits"] for i in bidx]), "n": len(bidx)}
+            be = {
+                "ours_median_ms": median([ours[i]["s"] * 1000 for i in bidx]),
+                "ours_median_hits": median([ours[i]["hits"] for i in bidx]),
+                "n": len(bidx),
+            }
             if cls not in OURS_ONLY:
                 be["baseline_median_ms"] = median([base[i]["s"] * 1000 for i in bidx])  # type: ignore
                 be["baseline_median_hits"] = median([base[i]["hits"] for i in bidx])  # type: ignore
@@ -400,114 +461,216 @@ def summarise(queries: list[dict], ours: list[dict], base: list[dict | None]) ->
 def render_md(data: dict) -> str:
     n = data["params"]["n"]
     b, nb = data["build"], data["noop"]
-    lines = [f"## bench_index, N = {n:,} articles",
-             "",
-             f"Corpus: {data['corpus']['bytes'] / 2**20:.1f} MiB, {data['corpus']['words']:,} "
-             f"words; {data['params']['per_class']} queries per class; "
-             f"{data['machine']['cpus']} CPUs; run {data['started']}; load average "
-             f"{data['load_avg']['start']} at the start, {data['load_avg']['end']} at the end.",
-             f"Engine: {data['machine'].get('engine')} at commit "
-             f"{data['machine'].get('engine_commit')}"
-             + (" (with uncommitted changes)" if data["machine"].get("engine_uncommitted_changes")
-                else "") + ".",
-             "Ratio = ours / baseline (above 1: ours slower or bigger).",
-             "",
-             md_table(["", "ours", "plain Whoosh", "ratio"], [
-                 ["build from scratch, s", b["ours"]["seconds"], b["whoosh"]["seconds"],
-                  ratio(b["ours"]["seconds"], b["whoosh"]["seconds"])],
-                 ["build, articles/s", b["ours"]["articles_per_s"], b["whoosh"]["articles_per_s"],
-                  ratio(b["ours"]["articles_per_s"], b["whoosh"]["articles_per_s"])],
-                 ["build, CPU s", b["ours"]["cpu_seconds"], b["whoosh"]["cpu_seconds"],
-                  ratio(b["ours"]["cpu_seconds"], b["whoosh"]["cpu_seconds"])],
-                 ["no-op update, s", nb["ours"]["seconds"], nb["whoosh"]["seconds"],
-                  ratio(nb["ours"]["seconds"], nb["whoosh"]["seconds"])],
-                 ["no-op update, articles/s", nb["ours"]["articles_per_s"],
-                  nb["whoosh"]["articles_per_s"],
-                  ratio(nb["ours"]["articles_per_s"], nb["whoosh"]["articles_per_s"])],
-                 *([[f"update after {data['changed']['files']:,} files changed, s",
-                     data["changed"]["ours"]["seconds"], data["changed"]["whoosh"]["seconds"],
-                     ratio(data["changed"]["ours"]["seconds"],
-                           data["changed"]["whoosh"]["seconds"])],
-                    ["  ms per changed article", data["changed"]["ours"]["ms_per_article"],
-                     data["changed"]["whoosh"]["ms_per_article"],
-                     ratio(data["changed"]["ours"]["ms_per_article"],
-                           data["changed"]["whoosh"]["ms_per_article"])]]
-                   if data["changed"]["ours"] else []),
-                 ["peak RSS during build, MiB", b["ours"]["peak_rss_mb"],
-                  b["whoosh"]["peak_rss_mb"],
-                  ratio(b["ours"]["peak_rss_mb"], b["whoosh"]["peak_rss_mb"])],
-                 ["peak RSS during queries, MiB", data["queries_rss_mb"]["ours"],
-                  data["queries_rss_mb"]["whoosh"],
-                  ratio(data["queries_rss_mb"]["ours"], data["queries_rss_mb"]["whoosh"])],
-                 ["index on disk, MiB", data["size"]["ours_total_mb"],
-                  data["size"]["whoosh_total_mb"],
-                  ratio(data["size"]["ours_total_mb"], data["size"]["whoosh_total_mb"])],
-             ]),
-             "",
-             f"Our index: Whoosh part {data['size']['ours_text_mb']:.1f} MiB, SQLite catalog "
-             f"{data['size']['ours_catalog_mb']:.1f} MiB (article text, metadata, shingle "
-             "postings).",
-             "",
-             "### Query latency (ms)",
-             "",
-             ]
+    lines = [
+        f"## bench_index, N = {n:,} articles",
+        "",
+        f"Corpus: {data['corpus']['bytes'] / 2**20:.1f} MiB, {data['corpus']['words']:,} "
+        f"words; {data['params']['per_class']} queries per class; "
+        f"{data['machine']['cpus']} CPUs; run {data['started']}; load average "
+        f"{data['load_avg']['start']} at the start, {data['load_avg']['end']} at the end.",
+        f"Engine: {data['machine'].get('engine')} at commit "
+        f"{data['machine'].get('engine_commit')}"
+        + (
+            " (with uncommitted changes)"
+            if data["machine"].get("engine_uncommitted_changes")
+            else ""
+        )
+        + ".",
+        "Ratio = ours / baseline (above 1: ours slower or bigger).",
+        "",
+        md_table(
+            ["", "ours", "plain Whoosh", "ratio"],
+            [
+                [
+                    "build from scratch, s",
+                    b["ours"]["seconds"],
+                    b["whoosh"]["seconds"],
+                    ratio(b["ours"]["seconds"], b["whoosh"]["seconds"]),
+                ],
+                [
+                    "build, articles/s",
+                    b["ours"]["articles_per_s"],
+                    b["whoosh"]["articles_per_s"],
+                    ratio(b["ours"]["articles_per_s"], b["whoosh"]["articles_per_s"]),
+                ],
+                [
+                    "build, CPU s",
+                    b["ours"]["cpu_seconds"],
+                    b["whoosh"]["cpu_seconds"],
+                    ratio(b["ours"]["cpu_seconds"], b["whoosh"]["cpu_seconds"]),
+                ],
+                [
+                    "no-op update, s",
+                    nb["ours"]["seconds"],
+                    nb["whoosh"]["seconds"],
+                    ratio(nb["ours"]["seconds"], nb["whoosh"]["seconds"]),
+                ],
+                [
+                    "no-op update, articles/s",
+                    nb["ours"]["articles_per_s"],
+                    nb["whoosh"]["articles_per_s"],
+                    ratio(nb["ours"]["articles_per_s"], nb["whoosh"]["articles_per_s"]),
+                ],
+                *(
+                    [
+                        [
+                            f"update after {data['changed']['files']:,} files changed, s",
+                            data["changed"]["ours"]["seconds"],
+                            data["changed"]["whoosh"]["seconds"],
+                            ratio(
+                                data["changed"]["ours"]["seconds"],
+                                data["changed"]["whoosh"]["seconds"],
+                            ),
+                        ],
+                        [
+                            "  ms per changed article",
+                            data["changed"]["ours"]["ms_per_article"],
+                            data["changed"]["whoosh"]["ms_per_article"],
+                            ratio(
+                                data["changed"]["ours"]["ms_per_article"],
+                                data["changed"]["whoosh"]["ms_per_article"],
+                            ),
+                        ],
+                    ]
+                    if data["changed"]["ours"]
+                    else []
+                ),
+                [
+                    "peak RSS during build, MiB",
+                    b["ours"]["peak_rss_mb"],
+                    b["whoosh"]["peak_rss_mb"],
+                    ratio(b["ours"]["peak_rss_mb"], b["whoosh"]["peak_rss_mb"]),
+                ],
+                [
+                    "peak RSS during queries, MiB",
+                    data["queries_rss_mb"]["ours"],
+                    data["queries_rss_mb"]["whoosh"],
+                    ratio(data["queries_rss_mb"]["ours"], data["queries_rss_mb"]["whoosh"]),
+                ],
+                [
+                    "index on disk, MiB",
+                    data["size"]["ours_total_mb"],
+                    data["size"]["whoosh_total_mb"],
+                    ratio(data["size"]["ours_total_mb"], data["size"]["whoosh_total_mb"]),
+                ],
+            ],
+        ),
+        "",
+        f"Our index: Whoosh part {data['size']['ours_text_mb']:.1f} MiB, SQLite catalog "
+        f"{data['size']['ours_catalog_mb']:.1f} MiB (article text, metadata, shingle "
+        "postings).",
+        "",
+        "### Query latency (ms)",
+        "",
+    ]
     rows = []
     for e in data["queries"].values():
         base = e.get("baseline")
         kept = e.get("baseline_searcher_open")
-        rows.append([e["label"], e["ours"]["median_ms"], e["ours"]["p95_ms"],
-                     base["median_ms"] if base else "–", base["p95_ms"] if base else "–",
-                     e.get("ratio_median", "–"), e.get("ratio_p95", "–"),
-                     kept["median_ms"] if kept else "–",
-                     e["ours_median_hits"], e.get("baseline_median_hits", "–")])
-    lines.append(md_table(["class", "ours median", "ours p95", "base median", "base p95",
-                           "ratio median", "ratio p95", "base median, searcher kept open",
-                           "ours hits (median)", "base hits (median)"], rows))
+        rows.append(
+            [
+                e["label"],
+                e["ours"]["median_ms"],
+                e["ours"]["p95_ms"],
+                base["median_ms"] if base else "–",
+                base["p95_ms"] if base else "–",
+                e.get("ratio_median", "–"),
+                e.get("ratio_p95", "–"),
+                kept["median_ms"] if kept else "–",
+                e["ours_median_hits"],
+                e.get("baseline_median_hits", "–"),
+            ]
+        )
+    lines.append(
+        md_table(
+            [
+                "class",
+                "ours median",
+                "ours p95",
+                "base median",
+                "base p95",
+                "ratio median",
+                "ratio p95",
+                "base median, searcher kept open",
+                "ours hits (median)",
+                "base hits (median)",
+            ],
+            rows,
+        )
+    )
     lines.append("")
-    lines.append("Both sides open a new Whoosh searcher for every query, as `Library.search` "
-                 "does; the 'searcher kept open' column runs the baseline's queries again on "
-                 "one searcher, to show what opening costs.")
+    lines.append(
+        "Both sides open a new Whoosh searcher for every query, as `Library.search` "
+        "does; the 'searcher kept open' column runs the baseline's queries again on "
+        "one searcher, to show what opening costs."
+    )
     lines.append("")
     m = data["queries"]["misspelt"]
-    lines.append(f"Misspelt words: a suggestion for {m['suggestion_rate']:.0%}, the intended "
-                 f"word suggested for {m['suggested_intended_word']:.0%}.")
+    lines.append(
+        f"Misspelt words: a suggestion for {m['suggestion_rate']:.0%}, the intended "
+        f"word suggested for {m['suggested_intended_word']:.0%}."
+    )
     lines.append("")
     lines.append("### Median latency by word frequency band (ms, ours / baseline)")
     lines.append("")
     brows = []
     for e in data["queries"].values():
         for band, be in e["bands"].items():
-            brows.append([e["label"], band, be["n"], be["ours_median_ms"],
-                          be.get("baseline_median_ms", "–"), be["ours_median_hits"],
-                          be.get("baseline_median_hits", "–")])
-    lines.append(md_table(["class", "band", "n", "ours", "baseline", "ours hits",
-                           "base hits"], brows))
+            brows.append(
+                [
+                    e["label"],
+                    band,
+                    be["n"],
+                    be["ours_median_ms"],
+                    be.get("baseline_median_ms", "–"),
+                    be["ours_median_hits"],
+                    be.get("baseline_median_hits", "–"),
+                ]
+            )
+    lines.append(
+        md_table(["class", "band", "n", "ours", "baseline", "ours hits", "base hits"], brows)
+    )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 epilog=__doc__.split("\n\n", 1)[1],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("-n", "--articles", type=int, default=10000,
-                    help="corpus size (default 10000)")
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog=__doc__.split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ap.add_argument("-n", "--articles", type=int, default=10000, help="corpus size (default 10000)")
     ap.add_argument("--seed", type=int, default=1, help="corpus and query seed (default 1)")
     ap.add_argument("--per-class", type=int, default=50, help="queries per class (default 50)")
     ap.add_argument("--warmup", type=int, default=10, help="untimed queries first (default 10)")
-    ap.add_argument("--work", type=Path, default=WORK,
-                    help="cache folder for corpora and indexes (default benchmarks/work)")
-    ap.add_argument("--changed-fraction", type=float, default=0.1,
-                    help="share of the files changed for the incremental update (default 0.1;"
-                         " 0: skip); changed in a private copy of the corpus")
-    ap.add_argument("--keep-indexes", action="store_true",
-                    help="keep the indexes afterwards (they are rebuilt on every run anyway)")
+    ap.add_argument(
+        "--work",
+        type=Path,
+        default=WORK,
+        help="cache folder for corpora and indexes (default benchmarks/work)",
+    )
+    ap.add_argument(
+        "--changed-fraction",
+        type=float,
+        default=0.1,
+        help="share of the files changed for the incremental update (default 0.1;"
+        " 0: skip); changed in a private copy of the corpus",
+    )
+    ap.add_argument(
+        "--keep-indexes",
+        action="store_true",
+        help="keep the indexes afterwards (they are rebuilt on every run anyway)",
+    )
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--corpus", help=argparse.SUPPRESS)
     ap.add_argument("--index", help=argparse.SUPPRESS)
     ap.add_argument("--queries", help=argparse.SUPPRESS)
     ap.add_argument("--profile", help=argparse.SUPPRESS)
-    ap.add_argument("--render-only", action="store_true",
-                    help="rewrite the .md file from the results' JSON, running nothing")
+    ap.add_argument(
+        "--render-only",
+        action="store_true",
+        help="rewrite the .md file from the results' JSON, running nothing",
+    )
     args = ap.parse_args(argv)
     if args.worker:
         return worker_main(args)
@@ -570,25 +733,41 @@ def main(argv: list[str] | None = None) -> int:
             r["articles_per_s"] = r["updated"] / r["seconds"] if r["seconds"] else float("nan")
             r["ms_per_article"] = r["seconds"] / r["updated"] * 1000 if r["updated"] else 0
 
-    size = {"ours_total_mb": mib(dir_size(ours_ix)),
-            "ours_text_mb": mib(dir_size(ours_ix / "text")),
-            "ours_catalog_mb": mib(sum(p.stat().st_size for p in ours_ix.glob("catalog.sqlite*"))),
-            "whoosh_total_mb": mib(dir_size(whoosh_ix)), "corpus_mb": manifest["bytes"] / 2**20}
+    size = {
+        "ours_total_mb": mib(dir_size(ours_ix)),
+        "ours_text_mb": mib(dir_size(ours_ix / "text")),
+        "ours_catalog_mb": mib(sum(p.stat().st_size for p in ours_ix.glob("catalog.sqlite*"))),
+        "whoosh_total_mb": mib(dir_size(whoosh_ix)),
+        "corpus_mb": manifest["bytes"] / 2**20,
+    }
     data = {
-        "benchmark": NAME, "started": started, "machine": machine_info(),
+        "benchmark": NAME,
+        "started": started,
+        "machine": machine_info(),
         "load_avg": {"start": load_start, "end": load_avg()},
-        "params": {"n": n, "seed": args.seed, "per_class": args.per_class,
-                   "warmup": args.warmup, "bands": BANDS},
+        "params": {
+            "n": n,
+            "seed": args.seed,
+            "per_class": args.per_class,
+            "warmup": args.warmup,
+            "bands": BANDS,
+        },
         "corpus": manifest | {"path": str(cached), "reused": reused},
         "build": {"ours": build_o, "whoosh": build_w},
         "noop": {"ours": noop_o, "whoosh": noop_w},
-        "changed": {"fraction": args.changed_fraction, "files": k, "ours": changed_o,
-                    "whoosh": changed_w},
+        "changed": {
+            "fraction": args.changed_fraction,
+            "files": k,
+            "ours": changed_o,
+            "whoosh": changed_w,
+        },
         "size": size,
         "queries_rss_mb": {"ours": q_o["peak_rss_mb"], "whoosh": q_w["peak_rss_mb"]},
         "queries": summarise(queries, q_o["results"], q_w["results"]),
-        "query_log": [q | {"ours": o, "baseline": b}
-                      for q, o, b in zip(queries, q_o["results"], q_w["results"], strict=True)],
+        "query_log": [
+            q | {"ours": o, "baseline": b}
+            for q, o, b in zip(queries, q_o["results"], q_w["results"], strict=True)
+        ],
     }
     md = render_md(data)
     jp, mp = write_results(NAME, n, data, md)

@@ -133,23 +133,33 @@ def reword(sentences: list[str], gen: TextGenerator, rng: random.Random) -> tupl
         toks[i] = (si, pre + core + post)
     # drop words that carry no punctuation and do not open a sentence
     n_drop = rng.randint(1, 2)
-    droppable = [i for i, (_, t) in enumerate(toks)
-                 if i not in starts and _split_token(t)[0] == "" and _split_token(t)[2] == ""]
+    droppable = [
+        i
+        for i, (_, t) in enumerate(toks)
+        if i not in starts and _split_token(t)[0] == "" and _split_token(t)[2] == ""
+    ]
     for i in sorted(rng.sample(droppable, min(n_drop, len(droppable))), reverse=True):
         del toks[i]
     n_insert = rng.randint(1, 2)
     for _ in range(n_insert):
         # after a word with no punctuation that does not end its sentence
-        after = [i for i in range(len(toks) - 1)
-                 if toks[i + 1][0] == toks[i][0] and _split_token(toks[i][1])[2] == ""]
+        after = [
+            i
+            for i in range(len(toks) - 1)
+            if toks[i + 1][0] == toks[i][0] and _split_token(toks[i][1])[2] == ""
+        ]
         if after:
             i = rng.choice(after)
             toks.insert(i + 1, (toks[i][0], gen.word()))
     out: list[list[str]] = [[] for _ in sentences]
     for si, t in toks:
         out[si].append(t)
-    return [" ".join(ws) for ws in out], {"replaced": n_replace, "case": n_case,
-                                           "dropped": n_drop, "inserted": n_insert}
+    return [" ".join(ws) for ws in out], {
+        "replaced": n_replace,
+        "case": n_case,
+        "dropped": n_drop,
+        "inserted": n_insert,
+    }
 
 
 def _candidate_runs(art: ArticleDraft) -> list[tuple[int, int, int]]:
@@ -214,8 +224,11 @@ def plant_corpus(folder: Path, n: int, seed: int, vocab: Vocab, *, progress: boo
                 edits = {"order": order}
             copy = [Sentence(tx, (("tgt", iid),)) for tx in texts]
             art = drafts[t]
-            spliceable = [q for q in range(1, len(art.paragraphs))
-                          if not any(s.tags for s in art.paragraphs[q])]
+            spliceable = [
+                q
+                for q in range(1, len(art.paragraphs))
+                if not any(s.tags for s in art.paragraphs[q])
+            ]
             if rng.random() < 0.5 and spliceable:
                 q = rng.choice(spliceable)
                 at = rng.randint(0, len(art.paragraphs[q]))
@@ -225,11 +238,21 @@ def plant_corpus(folder: Path, n: int, seed: int, vocab: Vocab, *, progress: boo
                 art.paragraphs.insert(rng.randint(1, len(art.paragraphs)), copy)
                 mode = "paragraph"
             hosted[t] += 1
-            instances.append({"id": iid, "passage": ps["pid"], "kind": kind, "mode": mode,
-                              "source": ids[ps["source"]], "target": ids[t],
-                              "sentences": len(texts),
-                              "words": sum(len(x.split()) for x in texts), "edits": edits,
-                              "_src": ps["sentences"], "_tgt": copy})
+            instances.append(
+                {
+                    "id": iid,
+                    "passage": ps["pid"],
+                    "kind": kind,
+                    "mode": mode,
+                    "source": ids[ps["source"]],
+                    "target": ids[t],
+                    "sentences": len(texts),
+                    "words": sum(len(x.split()) for x in texts),
+                    "edits": edits,
+                    "_src": ps["sentences"],
+                    "_tgt": copy,
+                }
+            )
     # render, and find every planted sentence's offsets
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("part-*"):
@@ -262,15 +285,27 @@ def plant_corpus(folder: Path, n: int, seed: int, vocab: Vocab, *, progress: boo
         for x in range(len(group)):
             for y in range(x + 1, len(group)):
                 a, b = group[x], group[y]
-                siblings.append({"passage": a["passage"], "kinds": [a["kind"], b["kind"]],
-                                 "source": a["target"], "source_span": a["target_span"],
-                                 "target": b["target"], "target_span": b["target_span"]})
+                siblings.append(
+                    {
+                        "passage": a["passage"],
+                        "kinds": [a["kind"], b["kind"]],
+                        "source": a["target"],
+                        "source_span": a["target_span"],
+                        "target": b["target"],
+                        "target_span": b["target_span"],
+                    }
+                )
     truth = {"n": n, "seed": seed, "instances": instances, "siblings": siblings}
     (folder.parent / "truth.json").write_text(json.dumps(truth, indent=0), encoding="utf-8")
     manifest = corpus_manifest(n, seed, vocab, kind=f"planted-v{PLANT_VERSION}") | {
-        "bytes": total_bytes, "words": words, "passages": len(passages),
-        "instances": len(instances), "siblings": len(siblings),
-        "seconds": round(time.perf_counter() - t0, 2), "complete": True}
+        "bytes": total_bytes,
+        "words": words,
+        "passages": len(passages),
+        "instances": len(instances),
+        "siblings": len(siblings),
+        "seconds": round(time.perf_counter() - t0, 2),
+        "complete": True,
+    }
     write_manifest(folder, manifest)
     return manifest
 
@@ -289,6 +324,7 @@ def ensure_planted(root: Path, n: int, seed: int, vocab: Vocab) -> tuple[dict, d
 
 # -- scoring ----------------------------------------------------------------------------------
 
+
 def _ov(a0: int, a1: int, b0: int, b1: int) -> int:
     return max(0, min(a1, b1) - max(a0, b0))
 
@@ -299,8 +335,9 @@ def _oriented(item: dict, a: str) -> tuple[tuple[int, int], tuple[int, int]]:
     return (s, t) if item["source"] == a else (t, s)
 
 
-def score(truth: dict, reported: dict[tuple[str, str], list[tuple[int, int, int, int]]],
-          examples: int = 5) -> dict:
+def score(
+    truth: dict, reported: dict[tuple[str, str], list[tuple[int, int, int, int]]], examples: int = 5
+) -> dict:
     """Recall per planted instance and precision per reported passage (see the module doc).
     `reported` maps (a, b) with a < b to passages (a_start, a_end, b_start, b_end)."""
     expected: dict[tuple[str, str], list[dict]] = defaultdict(list)
@@ -310,8 +347,10 @@ def score(truth: dict, reported: dict[tuple[str, str], list[tuple[int, int, int,
     for sib in truth["siblings"]:
         expected[tuple(sorted((sib["source"], sib["target"])))].append(sib | {"kind_": "sibling"})
 
-    per_kind = {k: {"planted": 0, "found": 0, "found_union": 0, "covered_chars": 0.0}
-                for k in (*KINDS, "sibling")}
+    per_kind = {
+        k: {"planted": 0, "found": 0, "found_union": 0, "covered_chars": 0.0}
+        for k in (*KINDS, "sibling")
+    }
     missed = []
     for key, items in expected.items():
         a, _ = key
@@ -319,8 +358,10 @@ def score(truth: dict, reported: dict[tuple[str, str], list[tuple[int, int, int,
         for item in items:
             (sa0, sa1), (sb0, sb1) = _oriented(item, a)
             need_a, need_b = 0.5 * (sa1 - sa0), 0.5 * (sb1 - sb0)
-            found = any(_ov(p[0], p[1], sa0, sa1) >= need_a and _ov(p[2], p[3], sb0, sb1) >= need_b
-                        for p in got)
+            found = any(
+                _ov(p[0], p[1], sa0, sa1) >= need_a and _ov(p[2], p[3], sb0, sb1) >= need_b
+                for p in got
+            )
             cov_a = _union_overlap([(p[0], p[1]) for p in got], sa0, sa1)
             cov_b = _union_overlap([(p[2], p[3]) for p in got], sb0, sb1)
             pk = per_kind[item["kind_"]]
@@ -329,12 +370,20 @@ def score(truth: dict, reported: dict[tuple[str, str], list[tuple[int, int, int,
             pk["found_union"] += cov_a >= need_a and cov_b >= need_b
             pk["covered_chars"] += min(cov_a / (sa1 - sa0), cov_b / (sb1 - sb0))
             if not found:
-                missed.append({"kind": item["kind_"], "instance": item.get("id"),
-                               "passage": item.get("passage"), "pair": key,
-                               "planted": [sa0, sa1, sb0, sb1],
-                               "reported": [list(p) for p in got],
-                               "coverage_of_planted": [round(cov_a / (sa1 - sa0), 3),
-                                                       round(cov_b / (sb1 - sb0), 3)]})
+                missed.append(
+                    {
+                        "kind": item["kind_"],
+                        "instance": item.get("id"),
+                        "passage": item.get("passage"),
+                        "pair": key,
+                        "planted": [sa0, sa1, sb0, sb1],
+                        "reported": [list(p) for p in got],
+                        "coverage_of_planted": [
+                            round(cov_a / (sa1 - sa0), 3),
+                            round(cov_b / (sb1 - sb0), 3),
+                        ],
+                    }
+                )
     rep_total = 0
     rep_ok = 0
     rep_by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -347,8 +396,9 @@ def score(truth: dict, reported: dict[tuple[str, str], list[tuple[int, int, int,
             match = None
             for item in items:
                 (sa0, sa1), (sb0, sb1) = _oriented(item, a)
-                if _ov(p[0], p[1], sa0, sa1) >= 0.5 * (p[1] - p[0]) and \
-                        _ov(p[2], p[3], sb0, sb1) >= 0.5 * (p[3] - p[2]):
+                if _ov(p[0], p[1], sa0, sa1) >= 0.5 * (p[1] - p[0]) and _ov(
+                    p[2], p[3], sb0, sb1
+                ) >= 0.5 * (p[3] - p[2]):
                     match = item
                     break
             kind = (match or (items[0] if items else {"kind_": "unplanted pair"}))["kind_"]
@@ -357,21 +407,31 @@ def score(truth: dict, reported: dict[tuple[str, str], list[tuple[int, int, int,
                 rep_ok += 1
                 rep_by_kind[kind][1] += 1
             else:
-                spurious.append({"pair": key, "reported": list(p), "pair_kind": kind,
-                                 "planted": [list(_oriented(i, a)[0]) + list(_oriented(i, a)[1])
-                                             for i in items]})
+                spurious.append(
+                    {
+                        "pair": key,
+                        "reported": list(p),
+                        "pair_kind": kind,
+                        "planted": [
+                            list(_oriented(i, a)[0]) + list(_oriented(i, a)[1]) for i in items
+                        ],
+                    }
+                )
     planted = sum(per_kind[k]["planted"] for k in KINDS)
     found = sum(per_kind[k]["found"] for k in KINDS)
     found_u = sum(per_kind[k]["found_union"] for k in KINDS)
     out = {
-        "planted": planted, "found": found,
+        "planted": planted,
+        "found": found,
         "recall": found / planted if planted else float("nan"),
         "recall_union": found_u / planted if planted else float("nan"),
-        "reported_passages": rep_total, "correct_passages": rep_ok,
+        "reported_passages": rep_total,
+        "correct_passages": rep_ok,
         "precision": rep_ok / rep_total if rep_total else float("nan"),
         "reported_pairs": len(reported),
         "unplanted_pairs": sum(1 for k in reported if k not in expected),
-        "per_kind": {}, "missed_examples": _per_kind(missed, examples),
+        "per_kind": {},
+        "missed_examples": _per_kind(missed, examples),
         "spurious_examples": _per_kind(spurious, examples, "pair_kind"),
         "missed_total": sum(1 for m in missed if m["kind"] != "sibling"),
         "spurious_total": len(spurious),
@@ -379,12 +439,15 @@ def score(truth: dict, reported: dict[tuple[str, str], list[tuple[int, int, int,
     for k, pk in per_kind.items():
         tot, ok = rep_by_kind.get(k, [0, 0])
         out["per_kind"][k] = {
-            "planted": pk["planted"], "found": pk["found"],
+            "planted": pk["planted"],
+            "found": pk["found"],
             "recall": pk["found"] / pk["planted"] if pk["planted"] else float("nan"),
             "recall_union": pk["found_union"] / pk["planted"] if pk["planted"] else float("nan"),
             "mean_covered": pk["covered_chars"] / pk["planted"] if pk["planted"] else float("nan"),
-            "reported": tot, "correct": ok,
-            "precision": ok / tot if tot else float("nan")}
+            "reported": tot,
+            "correct": ok,
+            "precision": ok / tot if tot else float("nan"),
+        }
     tot, ok = rep_by_kind.get("unplanted pair", [0, 0])
     out["per_kind"]["unplanted pair"] = {"reported": tot, "correct": ok}
     return out
@@ -432,12 +495,16 @@ def _example_texts(corpus: Path, examples: list[dict], *, width: int = 400) -> N
             a0, a1, b0, b1 = ex["planted"]
             ex["planted_text"] = [text(a)[a0:a1][:width], text(b)[b0:b1][:width]]
         ex["reported_text"] = []
-        for p in ([ex["reported"]] if ex.get("reported") and isinstance(ex["reported"][0], int)
-                  else ex.get("reported", [])):
-            ex["reported_text"].append([text(a)[p[0]:p[1]][:width], text(b)[p[2]:p[3]][:width]])
+        for p in (
+            [ex["reported"]]
+            if ex.get("reported") and isinstance(ex["reported"][0], int)
+            else ex.get("reported", [])
+        ):
+            ex["reported_text"].append([text(a)[p[0] : p[1]][:width], text(b)[p[2] : p[3]][:width]])
 
 
 # -- instrumentation of update() ---------------------------------------------------------------
+
 
 class Timers:
     def __init__(self) -> None:
@@ -525,8 +592,13 @@ class _TimedWriter:
         return getattr(self._w, name)
 
 
-PUT_INNER = ("whoosh: to_document", "whoosh: add_document", "shingles: alignment tokens",
-             "shingles: n-gram hashing", "_put_article")
+PUT_INNER = (
+    "whoosh: to_document",
+    "whoosh: add_document",
+    "shingles: alignment tokens",
+    "shingles: n-gram hashing",
+    "_put_article",
+)
 
 
 @contextmanager
@@ -604,6 +676,7 @@ def instrumented(timers: Timers):
 
 # -- the benchmark ----------------------------------------------------------------------------
 
+
 def _reported_from_overlaps(overlaps) -> dict:
     out: dict = defaultdict(list)
     for o in overlaps:
@@ -630,11 +703,19 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
     manifest, truth, reused = ensure_planted(root, n, args.seed, vocab)
     corpus = root / "corpus"
     ix = root / "index"
-    data: dict = {"benchmark": NAME, "started": started, "machine": machine_info(),
-                  "params": {"n": n, "seed": args.seed, "related_sample": args.related_sample,
-                             "naive_related_sample": args.naive_related_sample},
-                  "corpus": manifest | {"path": str(corpus), "reused": reused,
-                                        "truth": str(root / "truth.json")}}
+    data: dict = {
+        "benchmark": NAME,
+        "started": started,
+        "machine": machine_info(),
+        "params": {
+            "n": n,
+            "seed": args.seed,
+            "related_sample": args.related_sample,
+            "naive_related_sample": args.naive_related_sample,
+        },
+        "corpus": manifest
+        | {"path": str(corpus), "reused": reused, "truth": str(root / "truth.json")},
+    }
 
     # (c) build, instrumented
     shutil.rmtree(ix, ignore_errors=True)
@@ -646,8 +727,9 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
         report = lib.update()
         build_s, build_cpu = time.perf_counter() - t0, cpu_seconds() - c0
     lib.close()
-    top = sorted(((k, v) for k, v in timers.t.items() if not k.startswith("  ")),
-                 key=lambda kv: -kv[1])
+    top = sorted(
+        ((k, v) for k, v in timers.t.items() if not k.startswith("  ")), key=lambda kv: -kv[1]
+    )
     parts = {}
     for k, v in top:  # a sub-item ("  of which ...") right under the part that holds it
         parts[k] = v
@@ -658,17 +740,23 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
         if k.startswith("  ") and k not in parts:
             parts[k] = v
     accounted = sum(v for k, v in parts.items() if not k.startswith("  "))
-    shingle_part = (parts.get("shingles: alignment tokens", 0)
-                    + parts.get("shingles: n-gram hashing", 0)
-                    + parts.get("sqlite: shingle postings insert", 0))
-    data["build"] = {"seconds": build_s, "cpu_seconds": build_cpu, "articles": len(report.added),
-                     "articles_per_s": len(report.added) / build_s,
-                     "breakdown_s": parts | {"other (loop, bookkeeping)": build_s - accounted},
-                     "shingle_part_s": shingle_part,
-                     "not_instrumented": timers.missing,
-                     "index_mb": mib(dir_size(ix)),
-                     "catalog_mb": mib(sum(p.stat().st_size for p in ix.glob("catalog.sqlite*"))),
-                     "whoosh_mb": mib(dir_size(ix / "text"))}
+    shingle_part = (
+        parts.get("shingles: alignment tokens", 0)
+        + parts.get("shingles: n-gram hashing", 0)
+        + parts.get("sqlite: shingle postings insert", 0)
+    )
+    data["build"] = {
+        "seconds": build_s,
+        "cpu_seconds": build_cpu,
+        "articles": len(report.added),
+        "articles_per_s": len(report.added) / build_s,
+        "breakdown_s": parts | {"other (loop, bookkeeping)": build_s - accounted},
+        "shingle_part_s": shingle_part,
+        "not_instrumented": timers.missing,
+        "index_mb": mib(dir_size(ix)),
+        "catalog_mb": mib(sum(p.stat().st_size for p in ix.glob("catalog.sqlite*"))),
+        "whoosh_mb": mib(dir_size(ix / "text")),
+    }
     eprint(f"  {build_s:.1f}s ({len(report.added) / build_s:.1f} articles/s)")
     if not args.no_build_baseline:
         eprint(f"[{time.strftime('%H:%M:%S')}] plain Whoosh build (baseline) ...")
@@ -692,13 +780,18 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
     overlaps_s, overlaps_cpu = time.perf_counter() - t0, cpu_seconds() - c0
     lib.close()
     reported = _reported_from_overlaps(overlaps)
-    data["overlaps"] = {"seconds": overlaps_s, "cpu_seconds": overlaps_cpu,
-                        "candidate_pairs": len(pairs),
-                        "candidate_pairs_seconds": cand_s,
-                        "overlapping_pairs": len(overlaps),
-                        "passages": sum(len(v) for v in reported.values())}
-    eprint(f"  {overlaps_s:.1f}s, {len(pairs):,} candidate pairs ({cand_s:.1f}s), "
-           f"{len(overlaps):,} overlapping pairs")
+    data["overlaps"] = {
+        "seconds": overlaps_s,
+        "cpu_seconds": overlaps_cpu,
+        "candidate_pairs": len(pairs),
+        "candidate_pairs_seconds": cand_s,
+        "overlapping_pairs": len(overlaps),
+        "passages": sum(len(v) for v in reported.values()),
+    }
+    eprint(
+        f"  {overlaps_s:.1f}s, {len(pairs):,} candidate pairs ({cand_s:.1f}s), "
+        f"{len(overlaps):,} overlapping pairs"
+    )
 
     # (a) quality
     quality = score(truth, reported)
@@ -725,9 +818,12 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
     lib.close()
     with_rel = [t for t, c in zip(times, found_counts, strict=True) if c]
     without = [t for t, c in zip(times, found_counts, strict=True) if not c]
-    data["related"] = stats_ms(times) | {"cpu": stats_ms(cpus),
-        "with_related": stats_ms(with_rel), "without_related": stats_ms(without),
-        "articles_with_related": len(with_rel)}
+    data["related"] = stats_ms(times) | {
+        "cpu": stats_ms(cpus),
+        "with_related": stats_ms(with_rel),
+        "without_related": stats_ms(without),
+        "articles_with_related": len(with_rel),
+    }
     eprint(f"  median {data['related']['median_ms']:.1f} ms, p95 {data['related']['p95_ms']:.1f}")
 
     # (d) / naive baselines, from prepared sides held in memory
@@ -757,9 +853,9 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
                 ntimes.append(time.perf_counter() - t0)
             ours_same = [times[sample.index(i)] for i in nsample]
             data["related"]["naive_baseline"] = stats_ms(ntimes) | {
-                "ours_on_same_articles": stats_ms(ours_same)}
-            data["related"]["ratio_median_vs_naive"] = ratio(
-                median(ours_same), median(ntimes))
+                "ours_on_same_articles": stats_ms(ours_same)
+            }
+            data["related"]["ratio_median_vs_naive"] = ratio(median(ours_same), median(ntimes))
         if need_all_pairs:
             eprint(f"[{time.strftime('%H:%M:%S')}] all pairs: {n * (n - 1) // 2:,} alignments ...")
             rep: dict = defaultdict(list)
@@ -775,18 +871,23 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
                 if (x + 1) % 100 == 0:
                     el = time.perf_counter() - t0
                     done = (x + 1) * (2 * n - x - 2) / 2
-                    eprint(f"  {x + 1}/{n} rows, {el:.0f}s, "
-                           f"eta {el * (n * (n - 1) / 2 - done) / max(done, 1):.0f}s")
+                    eprint(
+                        f"  {x + 1}/{n} rows, {el:.0f}s, "
+                        f"eta {el * (n * (n - 1) / 2 - done) / max(done, 1):.0f}s"
+                    )
             ap_s, ap_cpu = time.perf_counter() - t0, cpu_seconds() - c0
             aq = score(truth, dict(rep))
             _example_texts(corpus, aq["missed_examples"] + aq["spurious_examples"])
-            data["all_pairs"] = {"seconds": ap_s, "cpu_seconds": ap_cpu,
-                                 "with_prepare_seconds": ap_s + prep_s,
-                                 "pairs": n * (n - 1) // 2,
-                                 "ms_per_pair": ap_s / max(1, n * (n - 1) // 2) * 1000,
-                                 "overlapping_pairs": len(rep),
-                                 "ratio_vs_overlaps": ratio(ap_s + prep_s, overlaps_s),
-                                 "quality": aq}
+            data["all_pairs"] = {
+                "seconds": ap_s,
+                "cpu_seconds": ap_cpu,
+                "with_prepare_seconds": ap_s + prep_s,
+                "pairs": n * (n - 1) // 2,
+                "ms_per_pair": ap_s / max(1, n * (n - 1) // 2) * 1000,
+                "overlapping_pairs": len(rep),
+                "ratio_vs_overlaps": ratio(ap_s + prep_s, overlaps_s),
+                "quality": aq,
+            }
             eprint(f"  {ap_s:.1f}s; recall {aq['recall']:.3f}, precision {aq['precision']:.3f}")
         lib.close()
         del sides
@@ -799,16 +900,20 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
 
 def targets(data: dict) -> dict:
     q = data["quality"]
-    out = {"recall_precision": {
-        "target": f"recall >= {TARGET_RECALL} and precision >= {TARGET_PRECISION}",
-        "value": f"recall {q['recall']:.3f}, precision {q['precision']:.3f}",
-        "met": q["recall"] >= TARGET_RECALL and q["precision"] >= TARGET_PRECISION}}
+    out = {
+        "recall_precision": {
+            "target": f"recall >= {TARGET_RECALL} and precision >= {TARGET_PRECISION}",
+            "value": f"recall {q['recall']:.3f}, precision {q['precision']:.3f}",
+            "met": q["recall"] >= TARGET_RECALL and q["precision"] >= TARGET_PRECISION,
+        }
+    }
     n = data["params"]["n"]
     med = data["related"]["median_ms"]
     out["related_latency"] = {
         "target": f"related median < {TARGET_RELATED_MS:.0f} ms at 100,000 articles",
         "value": f"{med:.1f} ms at {n:,}",
-        "met": (med < TARGET_RELATED_MS) if n >= 100_000 else None}
+        "met": (med < TARGET_RELATED_MS) if n >= 100_000 else None,
+    }
     return out
 
 
@@ -816,95 +921,219 @@ def render_md(data: dict) -> str:
     n = data["params"]["n"]
     q, b, o, r = data["quality"], data["build"], data["overlaps"], data["related"]
     c = data["corpus"]
-    lines = [f"## bench_reuse, N = {n:,} articles", "",
-             f"{c['passages']:,} source passages planted {c['instances']:,} times "
-             f"({c['siblings']:,} sibling pairs); corpus {c['bytes'] / 2**20:.1f} MiB; "
-             f"{data['machine']['cpus']} CPUs; run {data['started']}; load average "
-             f"{data['load_avg']['start']} at the start, {data['load_avg']['end']} at the end.",
-             "",
-             "### Planted passages in Library.overlaps()", ""]
+    lines = [
+        f"## bench_reuse, N = {n:,} articles",
+        "",
+        f"{c['passages']:,} source passages planted {c['instances']:,} times "
+        f"({c['siblings']:,} sibling pairs); corpus {c['bytes'] / 2**20:.1f} MiB; "
+        f"{data['machine']['cpus']} CPUs; run {data['started']}; load average "
+        f"{data['load_avg']['start']} at the start, {data['load_avg']['end']} at the end.",
+        "",
+        "### Planted passages in Library.overlaps()",
+        "",
+    ]
     rows = []
     for k in (*KINDS, "sibling"):
         pk = q["per_kind"][k]
-        rows.append([k, pk["planted"], pk["found"], pk["recall"], pk["recall_union"],
-                     pk["mean_covered"], pk["reported"], pk["precision"]])
-    rows.append(["unplanted pairs", "–", "–", "–", "–", "–",
-                 q["per_kind"]["unplanted pair"]["reported"], 0.0 if
-                 q["per_kind"]["unplanted pair"]["reported"] else "–"])
-    rows.append(["**all planted**", q["planted"], q["found"], q["recall"], q["recall_union"],
-                 "", q["reported_passages"], q["precision"]])
-    lines.append(md_table(["kind", "planted", "found", "recall", "recall (union)",
-                           "mean covered", "reported passages", "precision"], rows))
-    lines += ["", "recall: one reported passage covers >= 50% of the planted span on both sides; "
-              "recall (union): all passages of the pair together do; mean covered: share of the "
-              "planted characters covered (worse side); precision: reported passages lying >= 50% "
-              "inside a planted (or sibling) span on both sides.", ""]
+        rows.append(
+            [
+                k,
+                pk["planted"],
+                pk["found"],
+                pk["recall"],
+                pk["recall_union"],
+                pk["mean_covered"],
+                pk["reported"],
+                pk["precision"],
+            ]
+        )
+    rows.append(
+        [
+            "unplanted pairs",
+            "–",
+            "–",
+            "–",
+            "–",
+            "–",
+            q["per_kind"]["unplanted pair"]["reported"],
+            0.0 if q["per_kind"]["unplanted pair"]["reported"] else "–",
+        ]
+    )
+    rows.append(
+        [
+            "**all planted**",
+            q["planted"],
+            q["found"],
+            q["recall"],
+            q["recall_union"],
+            "",
+            q["reported_passages"],
+            q["precision"],
+        ]
+    )
+    lines.append(
+        md_table(
+            [
+                "kind",
+                "planted",
+                "found",
+                "recall",
+                "recall (union)",
+                "mean covered",
+                "reported passages",
+                "precision",
+            ],
+            rows,
+        )
+    )
+    lines += [
+        "",
+        "recall: one reported passage covers >= 50% of the planted span on both sides; "
+        "recall (union): all passages of the pair together do; mean covered: share of the "
+        "planted characters covered (worse side); precision: reported passages lying >= 50% "
+        "inside a planted (or sibling) span on both sides.",
+        "",
+    ]
     if "all_pairs" in data:
         ap = data["all_pairs"]
         aq = ap["quality"]
-        lines += ["### All-pairs baseline (align every pair)", "",
-                  md_table(["", "Library.overlaps()", "all pairs", "ratio (all pairs / ours)"], [
-                      ["seconds", o["seconds"], ap["with_prepare_seconds"],
-                       ap["ratio_vs_overlaps"]],
-                      ["pairs aligned", o["candidate_pairs"], ap["pairs"],
-                       ratio(ap["pairs"], o["candidate_pairs"])],
-                      ["recall", q["recall"], aq["recall"], ""],
-                      ["precision", q["precision"], aq["precision"], ""],
-                  ]),
-                  "", f"All pairs: {ap['seconds']:.1f}s aligning ({ap['ms_per_pair']:.3f} ms a "
-                  f"pair) + {data['naive']['prepare_seconds']:.1f}s preparing every article.", ""]
+        lines += [
+            "### All-pairs baseline (align every pair)",
+            "",
+            md_table(
+                ["", "Library.overlaps()", "all pairs", "ratio (all pairs / ours)"],
+                [
+                    ["seconds", o["seconds"], ap["with_prepare_seconds"], ap["ratio_vs_overlaps"]],
+                    [
+                        "pairs aligned",
+                        o["candidate_pairs"],
+                        ap["pairs"],
+                        ratio(ap["pairs"], o["candidate_pairs"]),
+                    ],
+                    ["recall", q["recall"], aq["recall"], ""],
+                    ["precision", q["precision"], aq["precision"], ""],
+                ],
+            ),
+            "",
+            f"All pairs: {ap['seconds']:.1f}s aligning ({ap['ms_per_pair']:.3f} ms a "
+            f"pair) + {data['naive']['prepare_seconds']:.1f}s preparing every article.",
+            "",
+        ]
     lines += ["### Time", ""]
-    rows = [["Library.update() from scratch, s", b["seconds"], b.get("whoosh_baseline_s", "–"),
-             b.get("ratio_vs_whoosh", "–")],
-            ["  articles/s", b["articles_per_s"],
-             n / b["whoosh_baseline_s"] if "whoosh_baseline_s" in b else "–",
-             ratio(b["whoosh_baseline_s"], b["seconds"]) if "whoosh_baseline_s" in b else "–"],
-            ["  CPU s", b["cpu_seconds"], b.get("whoosh_baseline_cpu_s", "–"),
-             ratio(b["cpu_seconds"], b["whoosh_baseline_cpu_s"])
-             if "whoosh_baseline_cpu_s" in b else "–"],
-            ["  of which shingle part, s", b["shingle_part_s"], "", ""],
-            ["Library.overlaps(), s", o["seconds"], data.get("all_pairs", {}).get(
-                "with_prepare_seconds", "–"),
-             ratio(o["seconds"], data["all_pairs"]["with_prepare_seconds"])
-             if "all_pairs" in data else "–"],
-            ["  of which candidate pairs, s", o["candidate_pairs_seconds"], "", ""],
-            ["related(), median ms", r["median_ms"],
-             r.get("naive_baseline", {}).get("median_ms", "–"),
-             ratio(r["naive_baseline"]["ours_on_same_articles"]["median_ms"],
-                   r["naive_baseline"]["median_ms"]) if "naive_baseline" in r else "–"],
-            ["related(), p95 ms", r["p95_ms"], r.get("naive_baseline", {}).get("p95_ms", "–"),
-             ratio(r["naive_baseline"]["ours_on_same_articles"]["p95_ms"],
-                   r["naive_baseline"]["p95_ms"]) if "naive_baseline" in r else "–"]]
+    rows = [
+        [
+            "Library.update() from scratch, s",
+            b["seconds"],
+            b.get("whoosh_baseline_s", "–"),
+            b.get("ratio_vs_whoosh", "–"),
+        ],
+        [
+            "  articles/s",
+            b["articles_per_s"],
+            n / b["whoosh_baseline_s"] if "whoosh_baseline_s" in b else "–",
+            ratio(b["whoosh_baseline_s"], b["seconds"]) if "whoosh_baseline_s" in b else "–",
+        ],
+        [
+            "  CPU s",
+            b["cpu_seconds"],
+            b.get("whoosh_baseline_cpu_s", "–"),
+            ratio(b["cpu_seconds"], b["whoosh_baseline_cpu_s"])
+            if "whoosh_baseline_cpu_s" in b
+            else "–",
+        ],
+        ["  of which shingle part, s", b["shingle_part_s"], "", ""],
+        [
+            "Library.overlaps(), s",
+            o["seconds"],
+            data.get("all_pairs", {}).get("with_prepare_seconds", "–"),
+            ratio(o["seconds"], data["all_pairs"]["with_prepare_seconds"])
+            if "all_pairs" in data
+            else "–",
+        ],
+        ["  of which candidate pairs, s", o["candidate_pairs_seconds"], "", ""],
+        [
+            "related(), median ms",
+            r["median_ms"],
+            r.get("naive_baseline", {}).get("median_ms", "–"),
+            ratio(
+                r["naive_baseline"]["ours_on_same_articles"]["median_ms"],
+                r["naive_baseline"]["median_ms"],
+            )
+            if "naive_baseline" in r
+            else "–",
+        ],
+        [
+            "related(), p95 ms",
+            r["p95_ms"],
+            r.get("naive_baseline", {}).get("p95_ms", "–"),
+            ratio(
+                r["naive_baseline"]["ours_on_same_articles"]["p95_ms"],
+                r["naive_baseline"]["p95_ms"],
+            )
+            if "naive_baseline" in r
+            else "–",
+        ],
+    ]
     lines.append(md_table(["", "ours", "baseline", "ratio ours / baseline"], rows))
     nb = r.get("naive_baseline")
-    lines += ["", "Baselines: plain Whoosh build of the same files (bench_index's); all pairs "
-              "aligned; a naive related lookup aligning the article with every other one "
-              + (f"({nb['n']} articles; ratio on those same articles)." if nb else "(not run)."),
-              f"related(): {r['articles_with_related']} of {r['n']} sampled articles have "
-              f"related articles (median {r['with_related']['median_ms']:.1f} ms) vs none "
-              f"({r['without_related']['median_ms']:.1f} ms). Overlaps: "
-              f"{o['candidate_pairs']:,} candidate pairs aligned, {o['overlapping_pairs']:,} share "
-              f"passages. Index {b['index_mb']:.1f} MiB (catalog {b['catalog_mb']:.1f}, Whoosh "
-              f"{b['whoosh_mb']:.1f}). Peak RSS {data['peak_rss_mb']:.0f} MiB.", "",
-              "### Where Library.update() spends its time (instrumented run)", ""]
-    rows = [[k, v, ratio(v, b["seconds"]), v / b["articles"] * 1000]
-            for k, v in b["breakdown_s"].items()]
+    lines += [
+        "",
+        "Baselines: plain Whoosh build of the same files (bench_index's); all pairs "
+        "aligned; a naive related lookup aligning the article with every other one "
+        + (f"({nb['n']} articles; ratio on those same articles)." if nb else "(not run)."),
+        f"related(): {r['articles_with_related']} of {r['n']} sampled articles have "
+        f"related articles (median {r['with_related']['median_ms']:.1f} ms) vs none "
+        f"({r['without_related']['median_ms']:.1f} ms). Overlaps: "
+        f"{o['candidate_pairs']:,} candidate pairs aligned, {o['overlapping_pairs']:,} share "
+        f"passages. Index {b['index_mb']:.1f} MiB (catalog {b['catalog_mb']:.1f}, Whoosh "
+        f"{b['whoosh_mb']:.1f}). Peak RSS {data['peak_rss_mb']:.0f} MiB.",
+        "",
+        "### Where Library.update() spends its time (instrumented run)",
+        "",
+    ]
+    rows = [
+        [k, v, ratio(v, b["seconds"]), v / b["articles"] * 1000]
+        for k, v in b["breakdown_s"].items()
+    ]
     lines.append(md_table(["part", "s", "share", "ms / article"], rows))
-    lines += ["", "Shingle part = alignment tokens + n-gram hashing + shingle postings insert "
-              "(the SQLite commit, and the text analysis that Whoosh and the shingles share, "
-              "are not included). Parts nest only where indented; the other rows add up to the "
-              "total." + (f" Not instrumented in this engine version: "
-                          f"{', '.join(b['not_instrumented'])}." if b.get("not_instrumented")
-                          else ""),
-              "", f"Engine: {data['machine'].get('engine')} at commit "
-              f"{data['machine'].get('engine_commit')}"
-              + (" (with uncommitted changes)" if data["machine"].get(
-                  "engine_uncommitted_changes") else "") + ".", "",
-              "### Targets", ""]
+    lines += [
+        "",
+        "Shingle part = alignment tokens + n-gram hashing + shingle postings insert "
+        "(the SQLite commit, and the text analysis that Whoosh and the shingles share, "
+        "are not included). Parts nest only where indented; the other rows add up to the "
+        "total."
+        + (
+            f" Not instrumented in this engine version: {', '.join(b['not_instrumented'])}."
+            if b.get("not_instrumented")
+            else ""
+        ),
+        "",
+        f"Engine: {data['machine'].get('engine')} at commit "
+        f"{data['machine'].get('engine_commit')}"
+        + (
+            " (with uncommitted changes)"
+            if data["machine"].get("engine_uncommitted_changes")
+            else ""
+        )
+        + ".",
+        "",
+        "### Targets",
+        "",
+    ]
     t = data["targets"]
-    lines.append(md_table(["target", "measured", "met"], [
-        [v["target"], v["value"], {True: "yes", False: "**no**", None: "n/a at this N"}[v["met"]]]
-        for v in t.values()]))
+    lines.append(
+        md_table(
+            ["target", "measured", "met"],
+            [
+                [
+                    v["target"],
+                    v["value"],
+                    {True: "yes", False: "**no**", None: "n/a at this N"}[v["met"]],
+                ]
+                for v in t.values()
+            ],
+        )
+    )
     return "\n".join(lines)
 
 
@@ -923,13 +1152,16 @@ def scaling(sizes_run: list[int]) -> tuple[dict, str] | None:
     data = {"sizes": {}, "steps": []}
     for s in sizes:
         d = found[s]
-        data["sizes"][s] = {"started": d["started"], "update_s": d["build"]["seconds"],
-                            "overlaps_s": d["overlaps"]["seconds"],
-                            "related_median_ms": d["related"]["median_ms"],
-                            "related_p95_ms": d["related"]["p95_ms"],
-                            "recall": d["quality"]["recall"],
-                            "precision": d["quality"]["precision"],
-                            "this_run": s in sizes_run}
+        data["sizes"][s] = {
+            "started": d["started"],
+            "update_s": d["build"]["seconds"],
+            "overlaps_s": d["overlaps"]["seconds"],
+            "related_median_ms": d["related"]["median_ms"],
+            "related_p95_ms": d["related"]["p95_ms"],
+            "recall": d["quality"]["recall"],
+            "precision": d["quality"]["precision"],
+            "this_run": s in sizes_run,
+        }
     for s0, s1 in itertools.pairwise(sizes):
         a, b = data["sizes"][s0], data["sizes"][s1]
         step = {"from": s0, "to": s1, "size_ratio": s1 / s0}
@@ -941,43 +1173,114 @@ def scaling(sizes_run: list[int]) -> tuple[dict, str] | None:
         data["steps"].append(step)
     for s in sizes:
         v = data["sizes"][s]
-        rows.append([f"{s:,}", v["update_s"], v["overlaps_s"], v["related_median_ms"],
-                     v["related_p95_ms"], v["recall"], v["precision"], v["started"]])
-    md = ["## bench_reuse scaling", "",
-          md_table(["N", "update s", "overlaps s", "related median ms", "related p95 ms",
-                    "recall", "precision", "run"], rows), ""]
-    srows = [[f"{st['from']:,} → {st['to']:,}", f"{st['size_ratio']:.0f}x",
-              f"{st['update_s']:.2f}x", f"{st['overlaps_s']:.2f}x",
-              f"{st['related_median_ms']:.2f}x",
-              {True: "yes", False: "**no**"}.get(st.get("met"), "–")] for st in data["steps"]]
-    md.append(md_table(["step", "size", "update", "overlaps", "related median",
-                        "target < 15x met (10k → 100k)"], srows))
+        rows.append(
+            [
+                f"{s:,}",
+                v["update_s"],
+                v["overlaps_s"],
+                v["related_median_ms"],
+                v["related_p95_ms"],
+                v["recall"],
+                v["precision"],
+                v["started"],
+            ]
+        )
+    md = [
+        "## bench_reuse scaling",
+        "",
+        md_table(
+            [
+                "N",
+                "update s",
+                "overlaps s",
+                "related median ms",
+                "related p95 ms",
+                "recall",
+                "precision",
+                "run",
+            ],
+            rows,
+        ),
+        "",
+    ]
+    srows = [
+        [
+            f"{st['from']:,} → {st['to']:,}",
+            f"{st['size_ratio']:.0f}x",
+            f"{st['update_s']:.2f}x",
+            f"{st['overlaps_s']:.2f}x",
+            f"{st['related_median_ms']:.2f}x",
+            {True: "yes", False: "**no**"}.get(st.get("met"), "–"),
+        ]
+        for st in data["steps"]
+    ]
+    md.append(
+        md_table(
+            [
+                "step",
+                "size",
+                "update",
+                "overlaps",
+                "related median",
+                "target < 15x met (10k → 100k)",
+            ],
+            srows,
+        )
+    )
     return data, "\n".join(md)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 epilog=__doc__.split("\n\n", 1)[1],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", default="1000",
-                    help="comma-separated corpus sizes (default 1000), e.g. 1000,10000,100000")
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog=__doc__.split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ap.add_argument(
+        "--sizes",
+        default="1000",
+        help="comma-separated corpus sizes (default 1000), e.g. 1000,10000,100000",
+    )
     ap.add_argument("--seed", type=int, default=1, help="seed (default 1)")
-    ap.add_argument("--all-pairs-baseline", action="store_true",
-                    help="also align every pair of articles (only for sizes <= --all-pairs-max)")
+    ap.add_argument(
+        "--all-pairs-baseline",
+        action="store_true",
+        help="also align every pair of articles (only for sizes <= --all-pairs-max)",
+    )
     ap.add_argument("--all-pairs-max", type=int, default=2000, help=argparse.SUPPRESS)
-    ap.add_argument("--related-sample", type=int, default=200,
-                    help="articles timed with related() (default 200)")
-    ap.add_argument("--naive-related-sample", type=int, default=10,
-                    help="articles timed with the naive related lookup (default 10; 0: none)")
-    ap.add_argument("--naive-related-max", type=int, default=10000,
-                    help="largest N that runs the naive related lookup (default 10000)")
-    ap.add_argument("--no-build-baseline", action="store_true",
-                    help="skip the plain Whoosh build baseline")
+    ap.add_argument(
+        "--related-sample",
+        type=int,
+        default=200,
+        help="articles timed with related() (default 200)",
+    )
+    ap.add_argument(
+        "--naive-related-sample",
+        type=int,
+        default=10,
+        help="articles timed with the naive related lookup (default 10; 0: none)",
+    )
+    ap.add_argument(
+        "--naive-related-max",
+        type=int,
+        default=10000,
+        help="largest N that runs the naive related lookup (default 10000)",
+    )
+    ap.add_argument(
+        "--no-build-baseline", action="store_true", help="skip the plain Whoosh build baseline"
+    )
     ap.add_argument("--keep-index", action="store_true", help="keep the index afterwards")
-    ap.add_argument("--work", type=Path, default=WORK,
-                    help="cache folder for corpora and indexes (default benchmarks/work)")
-    ap.add_argument("--render-only", action="store_true",
-                    help="rewrite the .md files from the results' JSON, running nothing")
+    ap.add_argument(
+        "--work",
+        type=Path,
+        default=WORK,
+        help="cache folder for corpora and indexes (default benchmarks/work)",
+    )
+    ap.add_argument(
+        "--render-only",
+        action="store_true",
+        help="rewrite the .md files from the results' JSON, running nothing",
+    )
     args = ap.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     if args.render_only:

@@ -48,8 +48,7 @@ def md_table(headers: list[str], rows: list[list]) -> str:
             return f"{x:.6f}" if abs(float(short)) >= 1 else short  # 0.99996 must not read "1"
         return str(x)
 
-    lines = ["| " + " | ".join(headers) + " |",
-             "|" + "|".join("---" for _ in headers) + "|"]
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
 
@@ -59,8 +58,7 @@ def write_results(name: str, n: int | str, data: dict, markdown: str) -> tuple[P
     jp = RESULTS / f"{name}-{n}.json"
     mp = RESULTS / f"{name}-{n}.md"
     tmp = jp.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False, default=str),
-                   encoding="utf-8")
+    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
     os.replace(tmp, jp)
     mp.write_text(markdown.rstrip() + "\n", encoding="utf-8")
     return jp, mp
@@ -87,8 +85,9 @@ def engine_info() -> dict:
 
     def git(*args: str) -> str | None:
         try:
-            out = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True,
-                                 text=True, timeout=10)
+            out = subprocess.run(
+                ["git", "-C", str(REPO), *args], capture_output=True, text=True, timeout=10
+            )
         except (OSError, subprocess.SubprocessError):
             return None
         return out.stdout.strip() if out.returncode == 0 else None
@@ -108,8 +107,11 @@ def engine_info() -> dict:
 def machine_info() -> dict:
     import platform
 
-    info = {"python": sys.version.split()[0], "platform": platform.platform(),
-            "cpus": os.cpu_count()}
+    info = {
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+    }
     try:
         with open("/proc/meminfo") as fh:
             info["mem_total"] = fh.readline().split(":", 1)[1].strip()
@@ -152,9 +154,14 @@ def mib(n: int | float) -> float:
 
 def stats_ms(seconds: list[float]) -> dict:
     ms = [s * 1000 for s in seconds]
-    return {"n": len(ms), "median_ms": median(ms), "p95_ms": percentile(ms, 95),
-            "mean_ms": sum(ms) / len(ms) if ms else float("nan"),
-            "min_ms": min(ms) if ms else float("nan"), "max_ms": max(ms) if ms else float("nan")}
+    return {
+        "n": len(ms),
+        "median_ms": median(ms),
+        "p95_ms": percentile(ms, 95),
+        "mean_ms": sum(ms) / len(ms) if ms else float("nan"),
+        "min_ms": min(ms) if ms else float("nan"),
+        "max_ms": max(ms) if ms else float("nan"),
+    }
 
 
 def ratio(a: float, b: float) -> float:

@@ -40,8 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import REPO, WORK
 
 SAMPLE_CORPUS = REPO / "sample_corpus"
-CLICKID = Path(os.environ.get("NEWSREADER_CLICKID",
-                              "/work/shared/corpora/clickid-id/articles.jsonl"))
+CLICKID = Path(
+    os.environ.get("NEWSREADER_CLICKID", "/work/shared/corpora/clickid-id/articles.jsonl")
+)
 
 GENERATOR_VERSION = "2"
 VOCAB_SIZE = 5000  # common (lower-case) words
@@ -52,15 +53,43 @@ ZIPF_Q = 2.7  # about 3.5% of tokens, as in real Indonesian news, instead of 11%
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 WEEKDAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 _NOT_NAMES = set(WEEKDAYS_ID) | {
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-    "Oktober", "November", "Desember", "WIB", "WITA", "WIT", "Rp", "Jumat", "Ahad"}
-_CITIES = ("JAKARTA", "BANDUNG", "SURABAYA", "MEDAN", "MAKASSAR", "SEMARANG", "DENPASAR",
-           "YOGYAKARTA", "PALEMBANG", "BALIKPAPAN")
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+    "WIB",
+    "WITA",
+    "WIT",
+    "Rp",
+    "Jumat",
+    "Ahad",
+}
+_CITIES = (
+    "JAKARTA",
+    "BANDUNG",
+    "SURABAYA",
+    "MEDAN",
+    "MAKASSAR",
+    "SEMARANG",
+    "DENPASAR",
+    "YOGYAKARTA",
+    "PALEMBANG",
+    "BALIKPAPAN",
+)
 _OUTLETS = ("KOMPAS.com", "Okezone.com", "TEMPO.CO", "SINDOnews.com", "Tribunnews.com")
 _SAYS = ("kata", "ujar", "tutur", "jelas", "ucap", "tegas")
 
 
 # -- vocabulary -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Vocab:
@@ -140,8 +169,14 @@ def load_vocab(*, use_clickid: bool = True, verbose: bool = False) -> Vocab:
                     _count_text(rec.get("body") or "", low, cap)
         min_names = 20 if len(sources) > 1 else 1
         words = sorted(low, key=lambda w: (-low[w], w))[:VOCAB_SIZE]
-        names = [w for w in cap if cap[w] >= min_names and low[w.lower()] < 0.05 * cap[w]
-                 and w not in _NOT_NAMES and w.lower() not in low]
+        names = [
+            w
+            for w in cap
+            if cap[w] >= min_names
+            and low[w.lower()] < 0.05 * cap[w]
+            and w not in _NOT_NAMES
+            and w.lower() not in low
+        ]
         names = sorted(names, key=lambda w: (-cap[w], w))[:NAME_COUNT]
         data = {"words": words, "names": names, "sources": sources}
         WORK.mkdir(parents=True, exist_ok=True)
@@ -149,15 +184,25 @@ def load_vocab(*, use_clickid: bool = True, verbose: bool = False) -> Vocab:
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, cache)
         if verbose:
-            print(f"vocabulary: {len(words)} words, {len(names)} names from "
-                  f"{', '.join(sources)} in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+            print(
+                f"vocabulary: {len(words)} words, {len(names)} names from "
+                f"{', '.join(sources)} in {time.perf_counter() - t0:.1f}s",
+                file=sys.stderr,
+            )
     words, names = tuple(data["words"]), tuple(data["names"])
     fp = hashlib.sha256(json.dumps([words, names]).encode()).hexdigest()[:16]
-    return Vocab(words, names, tuple(data["sources"]), fp, _zipf_cum(len(words), ZIPF_S, ZIPF_Q),
-                 _zipf_cum(len(names), 0.8))
+    return Vocab(
+        words,
+        names,
+        tuple(data["sources"]),
+        fp,
+        _zipf_cum(len(words), ZIPF_S, ZIPF_Q),
+        _zipf_cum(len(names), 0.8),
+    )
 
 
 # -- text structure ---------------------------------------------------------------------------
+
 
 class Sentence:
     """One sentence of an article; `tags` mark planted or source passages (bench_reuse)."""
@@ -235,8 +280,9 @@ class TextGenerator:
 
     def name(self) -> str:
         r = self.rng
-        parts = r.choices(self.v.names, cum_weights=self.v.name_cum, k=2 if r.random() < 0.35
-                          else 1)
+        parts = r.choices(
+            self.v.names, cum_weights=self.v.name_cum, k=2 if r.random() < 0.35 else 1
+        )
         return " ".join(parts)
 
     # sentences
@@ -265,8 +311,9 @@ class TextGenerator:
         return Sentence(self.sentence_text(n_words))
 
     def paragraph(self) -> list[Sentence]:
-        return [self.sentence() for _ in range(self.rng.choices((1, 2, 3, 4),
-                                                                weights=(2, 4, 4, 2))[0])]
+        return [
+            self.sentence() for _ in range(self.rng.choices((1, 2, 3, 4), weights=(2, 4, 4, 2))[0])
+        ]
 
     def title(self) -> str:
         r = self.rng
@@ -301,6 +348,7 @@ class TextGenerator:
 
 # -- corpus on disk ---------------------------------------------------------------------------
 
+
 def article_path(i: int) -> str:
     return f"part-{i // 1000:03d}/art-{i:06d}.txt"
 
@@ -320,8 +368,9 @@ def write_manifest(folder: Path, data: dict) -> None:
     (folder / ".manifest.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
 
 
-def generate(folder: Path | str, n: int, seed: int = 1, vocab: Vocab | None = None,
-             *, progress: bool = False) -> dict:
+def generate(
+    folder: Path | str, n: int, seed: int = 1, vocab: Vocab | None = None, *, progress: bool = False
+) -> dict:
     """Write n articles into `folder` (emptied of earlier part-* folders first). Returns the
     manifest."""
     import shutil
@@ -348,19 +397,29 @@ def generate(folder: Path | str, n: int, seed: int = 1, vocab: Vocab | None = No
         if progress and (i + 1) % 5000 == 0:
             print(f"  generated {i + 1}/{n}", file=sys.stderr)
     manifest = corpus_manifest(n, seed, vocab) | {
-        "bytes": total_bytes, "words": words, "seconds": round(time.perf_counter() - t0, 2),
-        "complete": True}
+        "bytes": total_bytes,
+        "words": words,
+        "seconds": round(time.perf_counter() - t0, 2),
+        "complete": True,
+    }
     write_manifest(folder, manifest)
     return manifest
 
 
 def corpus_manifest(n: int, seed: int, vocab: Vocab, kind: str = "plain") -> dict:
-    return {"kind": kind, "n": n, "seed": seed, "generator": GENERATOR_VERSION,
-            "vocab": vocab.fingerprint, "vocab_sources": list(vocab.sources)}
+    return {
+        "kind": kind,
+        "n": n,
+        "seed": seed,
+        "generator": GENERATOR_VERSION,
+        "vocab": vocab.fingerprint,
+        "vocab_sources": list(vocab.sources),
+    }
 
 
-def ensure_corpus(folder: Path, n: int, seed: int, vocab: Vocab | None = None,
-                  *, progress: bool = True) -> tuple[dict, bool]:
+def ensure_corpus(
+    folder: Path, n: int, seed: int, vocab: Vocab | None = None, *, progress: bool = True
+) -> tuple[dict, bool]:
     """The corpus at `folder`, generated unless a complete one with the same parameters is
     there. Returns (manifest, reused)."""
     vocab = vocab or load_vocab(verbose=progress)
@@ -371,18 +430,22 @@ def ensure_corpus(folder: Path, n: int, seed: int, vocab: Vocab | None = None,
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 epilog="Writes N .txt files under OUT (part-NNN/art-NNNNNN.txt) "
-                                        "and OUT/.manifest.json.")
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Writes N .txt files under OUT (part-NNN/art-NNNNNN.txt) and OUT/.manifest.json.",
+    )
     ap.add_argument("out", type=Path, help="folder to write the corpus into")
     ap.add_argument("-n", "--articles", type=int, default=1000, help="number of articles")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    ap.add_argument("--sample-only", action="store_true",
-                    help="build the vocabulary from sample_corpus only, even if CLICK-ID is "
-                         "present")
-    ap.add_argument("--print-one", action="store_true",
-                    help="print the first article to stdout as well")
+    ap.add_argument(
+        "--sample-only",
+        action="store_true",
+        help="build the vocabulary from sample_corpus only, even if CLICK-ID is present",
+    )
+    ap.add_argument(
+        "--print-one", action="store_true", help="print the first article to stdout as well"
+    )
     args = ap.parse_args(argv)
     vocab = load_vocab(use_clickid=not args.sample_only, verbose=True)
     m = generate(args.out, args.articles, args.seed, vocab, progress=True)

@@ -44,8 +44,9 @@ class Paragraph:
     @property
     def hidden(self) -> bool:
         """Hidden in the reading view unless the reader asks for the raw article."""
-        return self.boilerplate or self.repeat_of is not None or self.kind in (
-            Kind.TITLE, Kind.META)
+        return (
+            self.boilerplate or self.repeat_of is not None or self.kind in (Kind.TITLE, Kind.META)
+        )
 
     def to_json(self) -> dict:
         return {
@@ -164,8 +165,9 @@ def article_from_json(data: dict, text: str) -> Article:
         url=data.get("url"),
     )
     paragraphs = tuple(
-        Paragraph(p["index"], p["start"], p["end"], Kind(p["kind"]), p["boilerplate"],
-                  p["repeat_of"])
+        Paragraph(
+            p["index"], p["start"], p["end"], Kind(p["kind"]), p["boilerplate"], p["repeat_of"]
+        )
         for p in data["paragraphs"]
     )
     return Article(data["id"], data["path"], text, meta, paragraphs, data["content_hash"])

@@ -111,8 +111,9 @@ async def wait_for(pilot, predicate, timeout: float = 10.0, what: str = "conditi
 async def wait_idle(pilot, timeout: float = 10.0) -> None:
     """Wait until no worker is running and the screen has settled."""
     app = pilot.app
-    await wait_for(pilot, lambda: not any(w.is_running for w in app.workers), timeout,
-                   "workers to finish")
+    await wait_for(
+        pilot, lambda: not any(w.is_running for w in app.workers), timeout, "workers to finish"
+    )
     await pilot.pause()
 
 
@@ -121,8 +122,11 @@ async def started(pilot):
     from newsreader.tui.screens.main import MainScreen
 
     app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.screen, MainScreen)
-                   and app.screen.results is not None, what="first results")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, MainScreen) and app.screen.results is not None,
+        what="first results",
+    )
     await wait_idle(pilot)
     return app.screen
 
@@ -135,8 +139,11 @@ async def search(pilot, text: str):
     screen.query_one(SearchBar).focus()
     await pilot.pause()
     await pilot.press(*text)
-    await wait_for(pilot, lambda: screen.results is not None
-                   and screen.results.query == text.strip(), what=f"results for {text!r}")
+    await wait_for(
+        pilot,
+        lambda: screen.results is not None and screen.results.query == text.strip(),
+        what=f"results for {text!r}",
+    )
     await wait_idle(pilot)
     return screen
 

@@ -55,17 +55,23 @@ def test_each_repeat_aligns_with_the_same_passage(sample_library: Library) -> No
     starts_b = sorted(p.b_start for p in cmp.alignment.passages)
     assert any(abs(s - first) < 5 for s in starts_b)
     assert any(abs(s - second) < 5 for s in starts_b)
-    a_spans = {(p.a_start, p.a_end) for p in cmp.alignment.passages
-               if abs(p.b_start - first) < 5 or abs(p.b_start - second) < 5}
+    a_spans = {
+        (p.a_start, p.a_end)
+        for p in cmp.alignment.passages
+        if abs(p.b_start - first) < 5 or abs(p.b_start - second) < 5
+    }
     assert len(a_spans) == 1  # both repeats match the same passage of 000
 
 
-def test_translation_variants_are_equal_words_but_shown_as_changes(
-        sample_library: Library) -> None:
+def test_translation_variants_are_equal_words_but_shown_as_changes(sample_library: Library) -> None:
     cmp = compare(sample_library, "000", "001")
     a, b = cmp.a.text, cmp.b.text
-    changes = {(a[o.a_start:o.a_end], b[o.b_start:o.b_end])
-               for p in cmp.alignment.passages for o in p.ops if o.op != "equal"}
+    changes = {
+        (a[o.a_start : o.a_end], b[o.b_start : o.b_end])
+        for p in cmp.alignment.passages
+        for o in p.ops
+        if o.op != "equal"
+    }
     assert ("Tiongkok", "China") in changes
     assert ("penyeimbang", "tandingan terhadap") in changes
     assert ("sahabat", "teman") in changes
@@ -78,15 +84,28 @@ def test_quotes_reused_with_small_changes(sample_library: Library) -> None:
     joined_b = " ".join(p.b_text for p in passages)
     assert "tidak menciptakan blok atau aliansi" in joined_b
     assert "menjunjung tinggi aspirasi awal persahabatan" in joined_b
-    changes = {(cmp.a.text[o.a_start:o.a_end], cmp.b.text[o.b_start:o.b_end])
-               for p in passages for o in p.ops if o.op != "equal"}
+    changes = {
+        (cmp.a.text[o.a_start : o.a_end], cmp.b.text[o.b_start : o.b_end])
+        for p in passages
+        for o in p.ops
+        if o.op != "equal"
+    }
     assert ("kerja sama", "kerjasama") in changes
     assert ("terbaiknya", "terbaik") in changes
 
 
-@pytest.mark.parametrize(("a", "b"), [("000", "003"), ("000", "004"), ("001", "003"),
-                                      ("001", "004"), ("002", "003"), ("002", "004"),
-                                      ("003", "004")])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("000", "003"),
+        ("000", "004"),
+        ("001", "003"),
+        ("001", "004"),
+        ("002", "003"),
+        ("002", "004"),
+        ("003", "004"),
+    ],
+)
 def test_different_events_share_nothing(sample_library: Library, a: str, b: str) -> None:
     cmp = compare(sample_library, a, b)
     assert cmp.alignment.passages == ()
@@ -101,30 +120,47 @@ def test_boilerplate_never_forms_passages(analyzer: Analyzer) -> None:
 
 
 def test_shared_names_alone_are_not_a_passage(analyzer: Analyzer) -> None:
-    a = prepare_text("Presiden Rusia Vladimir Putin dan Presiden China Xi Jinping tiba "
-                     "untuk menghadiri upacara peresmian bendungan baru.", analyzer)
-    b = prepare_text("Menurut laporan, Presiden Rusia Vladimir Putin dan Presiden China Xi "
-                     "Jinping membicarakan harga gandum dunia yang terus naik.", analyzer)
+    a = prepare_text(
+        "Presiden Rusia Vladimir Putin dan Presiden China Xi Jinping tiba "
+        "untuk menghadiri upacara peresmian bendungan baru.",
+        analyzer,
+    )
+    b = prepare_text(
+        "Menurut laporan, Presiden Rusia Vladimir Putin dan Presiden China Xi "
+        "Jinping membicarakan harga gandum dunia yang terus naik.",
+        analyzer,
+    )
     assert align(a, b, analyzer).passages == ()
 
 
 def test_minimum_length_is_configurable(analyzer: Analyzer) -> None:
-    a = prepare_text("Pemerintah menaikkan harga bahan bakar minyak bersubsidi mulai besok "
-                     "pagi di seluruh Indonesia.", analyzer)
-    b = prepare_text("Kabar terbaru: harga bahan bakar minyak bersubsidi mulai besok naik, "
-                     "kata menteri.", analyzer)
+    a = prepare_text(
+        "Pemerintah menaikkan harga bahan bakar minyak bersubsidi mulai besok "
+        "pagi di seluruh Indonesia.",
+        analyzer,
+    )
+    b = prepare_text(
+        "Kabar terbaru: harga bahan bakar minyak bersubsidi mulai besok naik, kata menteri.",
+        analyzer,
+    )
     assert align(a, b, analyzer).passages == ()
     short = AlignSettings(min_words=4, min_common_words=3)
     assert len(align(a, b, analyzer, short).passages) == 1
 
 
 def test_unrelated_text_between_passages_is_not_swallowed(analyzer: Analyzer) -> None:
-    p1 = ("Gubernur Jawa Barat meresmikan jembatan gantung yang menghubungkan dua desa "
-          "terpencil di kabupaten Garut setelah pembangunan selama tiga tahun.")
-    p2 = ("Warga setempat menyambut gembira karena waktu tempuh ke pasar kecamatan kini "
-          "berkurang dari dua jam menjadi lima belas menit saja.")
-    filler = ("Sementara itu, tim sepak bola daerah memenangkan pertandingan final melawan "
-              "tamu dari Sulawesi dengan skor tiga lawan satu di stadion utama yang penuh.")
+    p1 = (
+        "Gubernur Jawa Barat meresmikan jembatan gantung yang menghubungkan dua desa "
+        "terpencil di kabupaten Garut setelah pembangunan selama tiga tahun."
+    )
+    p2 = (
+        "Warga setempat menyambut gembira karena waktu tempuh ke pasar kecamatan kini "
+        "berkurang dari dua jam menjadi lima belas menit saja."
+    )
+    filler = (
+        "Sementara itu, tim sepak bola daerah memenangkan pertandingan final melawan "
+        "tamu dari Sulawesi dengan skor tiga lawan satu di stadion utama yang penuh."
+    )
     a = prepare_text(f"{p1}\n{filler}\n{p2}", analyzer)
     b = prepare_text(f"{p1}\n{p2}", analyzer)
     al = align(a, b, analyzer)
@@ -134,20 +170,28 @@ def test_unrelated_text_between_passages_is_not_swallowed(analyzer: Analyzer) ->
 
 
 def test_paraphrased_copy_planted_in_unrelated_article_is_found(analyzer: Analyzer) -> None:
-    source = ("Badan Meteorologi memperingatkan bahwa hujan lebat disertai angin kencang "
-              "akan melanda wilayah pesisir selatan Jawa selama tiga hari ke depan, sehingga "
-              "nelayan diminta tidak melaut dan warga di daerah rawan longsor diminta "
-              "waspada terhadap kemungkinan banjir bandang.")
-    paraphrase = ("Badan Meteorologi mengingatkan bahwa hujan deras disertai angin kencang "
-                  "bakal melanda kawasan pesisir selatan Jawa selama tiga hari mendatang, "
-                  "sehingga para nelayan diminta tidak melaut dan penduduk di daerah rawan "
-                  "longsor diminta waspada terhadap kemungkinan banjir bandang.")
-    host = ("Harga cabai merah di pasar induk melonjak tajam menjelang akhir pekan. "
-            "Pedagang mengaku pasokan dari petani berkurang.\n"
-            f"{paraphrase}\n"
-            "Dinas perdagangan berjanji menggelar operasi pasar untuk menstabilkan harga.")
-    other = ("Tim nasional bulu tangkis berangkat ke Denmark untuk turnamen terbuka.\n"
-             f"{source}\nPelatih berharap para pemain pulang membawa gelar juara.")
+    source = (
+        "Badan Meteorologi memperingatkan bahwa hujan lebat disertai angin kencang "
+        "akan melanda wilayah pesisir selatan Jawa selama tiga hari ke depan, sehingga "
+        "nelayan diminta tidak melaut dan warga di daerah rawan longsor diminta "
+        "waspada terhadap kemungkinan banjir bandang."
+    )
+    paraphrase = (
+        "Badan Meteorologi mengingatkan bahwa hujan deras disertai angin kencang "
+        "bakal melanda kawasan pesisir selatan Jawa selama tiga hari mendatang, "
+        "sehingga para nelayan diminta tidak melaut dan penduduk di daerah rawan "
+        "longsor diminta waspada terhadap kemungkinan banjir bandang."
+    )
+    host = (
+        "Harga cabai merah di pasar induk melonjak tajam menjelang akhir pekan. "
+        "Pedagang mengaku pasokan dari petani berkurang.\n"
+        f"{paraphrase}\n"
+        "Dinas perdagangan berjanji menggelar operasi pasar untuk menstabilkan harga."
+    )
+    other = (
+        "Tim nasional bulu tangkis berangkat ke Denmark untuk turnamen terbuka.\n"
+        f"{source}\nPelatih berharap para pemain pulang membawa gelar juara."
+    )
     al = align(prepare_text(host, analyzer), prepare_text(other, analyzer), analyzer)
     assert len(al.passages) == 1
     p = al.passages[0]
@@ -175,13 +219,13 @@ OTHER = tuple(_UNRELATED.split())
 
 def sentences(words: tuple[str, ...], min_size: int = 1) -> st.SearchStrategy[str]:
     sentence = st.lists(st.sampled_from(words), min_size=4, max_size=14).map(
-        lambda ws: " ".join(ws).capitalize() + ".")
+        lambda ws: " ".join(ws).capitalize() + "."
+    )
     paragraph = st.lists(sentence, min_size=1, max_size=4).map(" ".join)
     return st.lists(paragraph, min_size=min_size, max_size=5).map("\n".join)
 
 
-PROPS = settings(max_examples=60, deadline=None,
-                 suppress_health_check=[HealthCheck.too_slow])
+PROPS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPS
@@ -191,8 +235,8 @@ def test_offsets_are_valid_and_texts_exact(analyzer: Analyzer, ta: str, tb: str)
     for p in al.passages:
         assert 0 <= p.a_start < p.a_end <= len(ta)
         assert 0 <= p.b_start < p.b_end <= len(tb)
-        assert ta[p.a_start:p.a_end] == p.a_text
-        assert tb[p.b_start:p.b_end] == p.b_text
+        assert ta[p.a_start : p.a_end] == p.a_text
+        assert tb[p.b_start : p.b_end] == p.b_text
         for o in p.ops:
             assert p.a_start <= o.a_start <= o.a_end <= p.a_end
             assert p.b_start <= o.b_start <= o.b_end <= p.b_end

@@ -54,7 +54,15 @@ def test_offsets_point_into_the_text(analyzer: Analyzer) -> None:
     text = "“Kerja sama ini,” kata Presiden China-Rusia… negara-negara António."
     found = analyzer.terms(text)
     assert [text[t.start : t.end] for t in found] == [
-        "Kerja sama", "ini", "kata", "Presiden", "China", "Rusia", "negara-negara", "António"]
+        "Kerja sama",
+        "ini",
+        "kata",
+        "Presiden",
+        "China",
+        "Rusia",
+        "negara-negara",
+        "António",
+    ]
     assert found[0].text == "kerjasama"
     assert found[-1].text == "antonio"
 

@@ -21,8 +21,9 @@ def assert_hit_in_view(view: ArticleView) -> None:
     hit = view.hits[view.current]
     block = next(b for b in view._blocks if b.start <= hit.start < b.end)
     width = block.widget.content_region.width
-    y = block.widget.virtual_region.y + _line_of(block.base.plain,
-                                                 block.lead + hit.start - block.start, width)
+    y = block.widget.virtual_region.y + _line_of(
+        block.base.plain, block.lead + hit.start - block.start, width
+    )
     top = view.scroll_y
     assert top <= y < top + view.scrollable_content_region.height, (y, top)
 
@@ -90,8 +91,7 @@ async def test_malformed_query_shows_an_inline_error(make_app) -> None:
         screen = await started(pilot)
         screen.query_one(SearchBar).focus()
         await pilot.press(*'"putin')
-        await wait_for(pilot, lambda: "invalid query" in status_text(screen),
-                       what="the error")
+        await wait_for(pilot, lambda: "invalid query" in status_text(screen), what="the error")
         assert "not closed" in status_text(screen)
         assert app.is_running
         # Closing the quote recovers.
@@ -158,8 +158,7 @@ async def test_hidden_paragraphs_toggle(make_app) -> None:
         await wait_idle(pilot)
         assert view.show_hidden
         shown = view.query(".hidden")
-        assert len(shown) == sum(1 for p in article.paragraphs if p.hidden and
-                                 p.kind != "title")
+        assert len(shown) == sum(1 for p in article.paragraphs if p.hidden and p.kind != "title")
         assert "[boilerplate" in str(shown.first().render())
         await pilot.press("b")
         await wait_idle(pilot)
@@ -183,8 +182,11 @@ async def test_related_opens_comparison_and_escape_restores_the_main_screen(make
         await pilot.press("tab")
         assert app.focused is related
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ComparisonScreen)
-                       and app.screen.comparison is not None, what="the comparison")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, ComparisonScreen) and app.screen.comparison is not None,
+            what="the comparison",
+        )
         await wait_idle(pilot)
         compare = app.screen
         assert compare.comparison.a.id == opened
@@ -204,8 +206,11 @@ async def test_comparison_jumps_swaps_and_scrolls_together(make_app) -> None:
     async with app.run_test(size=APP_SIZE) as pilot:
         screen = await started(pilot)
         screen.open_comparison(a, b)
-        await wait_for(pilot, lambda: isinstance(app.screen, ComparisonScreen)
-                       and app.screen.comparison is not None, what="the comparison")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, ComparisonScreen) and app.screen.comparison is not None,
+            what="the comparison",
+        )
         await wait_idle(pilot)
         compare = app.screen
         from newsreader.tui.widgets.comparison import ComparisonView
@@ -223,7 +228,7 @@ async def test_comparison_jumps_swaps_and_scrolls_together(make_app) -> None:
         pane_a, pane_b = cview.panes
         for i, row in enumerate(cview.layout_rows):
             if row.number is not None:
-                assert (pane_a.blocks[i].virtual_region.y == pane_b.blocks[i].virtual_region.y)
+                assert pane_a.blocks[i].virtual_region.y == pane_b.blocks[i].virtual_region.y
         assert pane_a.scroll_y == pane_b.scroll_y > 0
         await pilot.press("left_square_bracket")
         await pilot.pause()
@@ -247,8 +252,11 @@ async def test_comparison_marks_changed_words_and_dims_unshared_text(make_app) -
     async with app.run_test(size=APP_SIZE) as pilot:
         screen = await started(pilot)
         screen.open_comparison(sample_id("000"), sample_id("001"))
-        await wait_for(pilot, lambda: isinstance(app.screen, ComparisonScreen)
-                       and app.screen.comparison is not None, what="the comparison")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, ComparisonScreen) and app.screen.comparison is not None,
+            what="the comparison",
+        )
         await wait_idle(pilot)
         from newsreader.tui.widgets.comparison import ComparisonView
 
@@ -256,10 +264,14 @@ async def test_comparison_marks_changed_words_and_dims_unshared_text(make_app) -
         shared = pane_a.query(".shared")
         unshared = pane_a.query(".unshared")
         assert shared and unshared
-        assert any(getattr(s.style, "reverse", False) for block in shared
-                   for s in block.visual.spans)
-        assert all(any(getattr(s.style, "dim", False) for s in block.visual.spans)
-                   for block in unshared if str(block.visual))
+        assert any(
+            getattr(s.style, "reverse", False) for block in shared for s in block.visual.spans
+        )
+        assert all(
+            any(getattr(s.style, "dim", False) for s in block.visual.spans)
+            for block in unshared
+            if str(block.visual)
+        )
         # Passage numbers are drawn as labels: ① ② …
         assert str(shared.first().visual).startswith("①")
 
@@ -286,8 +298,11 @@ async def test_narrow_terminal_shows_one_pane_at_a_time(make_app, size) -> None:
         assert screen.query_one(RelatedList).display
         assert not screen.query_one(ArticleView).display
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ComparisonScreen)
-                       and app.screen.comparison is not None, what="the comparison")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, ComparisonScreen) and app.screen.comparison is not None,
+            what="the comparison",
+        )
         await wait_idle(pilot)
         assert app.screen.has_class("-narrow")
         await pilot.press("right_square_bracket", "s", "left_square_bracket")
@@ -367,8 +382,7 @@ async def test_footer_shows_the_keys_of_the_focused_pane(make_app) -> None:
         screen = await started(pilot)
         screen.query_one(ArticleView).focus()
         await pilot.pause()
-        shown = {b.description for _, b, enabled, _ in app.active_bindings.values()
-                 if b.show}
+        shown = {b.description for _, b, enabled, _ in app.active_bindings.values() if b.show}
         assert {"Next hit", "Previous hit", "Boilerplate", "Search", "Quit", "Help"} <= shown
 
 
@@ -377,8 +391,13 @@ async def test_command_palette_offers_the_commands(make_app) -> None:
     async with app.run_test(size=APP_SIZE) as pilot:
         screen = await started(pilot)
         titles = {c.title for c in app.get_system_commands(screen)}
-        assert {"Search", "Open article by title…", "Compare with…", "Toggle boilerplate",
-                "Switch theme"} <= titles
+        assert {
+            "Search",
+            "Open article by title…",
+            "Compare with…",
+            "Toggle boilerplate",
+            "Switch theme",
+        } <= titles
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert app.screen.has_class("--textual-command-palette")
@@ -398,8 +417,7 @@ async def test_open_article_by_title_and_compare_with(make_app) -> None:
         await pilot.press(*"strategi putin")
         await wait_idle(pilot)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.article_id == sample_id("001"),
-                       what="the article")
+        await wait_for(pilot, lambda: screen.article_id == sample_id("001"), what="the article")
         await wait_idle(pilot)
         assert isinstance(app.focused, ArticleView)
         app.pick_comparison()
@@ -407,8 +425,11 @@ async def test_open_article_by_title_and_compare_with(make_app) -> None:
         await pilot.press(*"hubungan dekat")
         await wait_idle(pilot)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ComparisonScreen)
-                       and app.screen.comparison is not None, what="the comparison")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, ComparisonScreen) and app.screen.comparison is not None,
+            what="the comparison",
+        )
         assert app.screen.comparison.a.id == sample_id("001")
         assert app.screen.comparison.b.id == sample_id("003")
 
@@ -451,8 +472,9 @@ async def test_mouse_opens_a_result_and_a_related_article(make_app) -> None:
         related = screen.query_one(RelatedList)
         await wait_for(pilot, lambda: related.items, what="related articles")
         await pilot.click(related, offset=(5, 1))
-        await wait_for(pilot, lambda: isinstance(app.screen, ComparisonScreen),
-                       what="the comparison")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, ComparisonScreen), what="the comparison"
+        )
 
 
 async def test_quit_with_q_and_ctrl_q(make_app) -> None:

@@ -16,8 +16,10 @@ from newsreader.tui.widgets.results import ResultsList
 from tests.conftest import APP_SIZE, wait_for, wait_idle
 
 MARKUP_TITLE = "Harga [cabai] naik, [bold]pedagang[/bold] mengeluh"
-MARKUP_BODY = ("Menurut [link=https://x.id]dinas[/link] pasar, harga cabai [red]naik[/] "
-               "tajam sejak pekan lalu; $warning dan [@click=app.quit]pembeli[/] berkurang.")
+MARKUP_BODY = (
+    "Menurut [link=https://x.id]dinas[/link] pasar, harga cabai [red]naik[/] "
+    "tajam sejak pekan lalu; $warning dan [@click=app.quit]pembeli[/] berkurang."
+)
 
 
 def markup_corpus(folder: Path) -> Path:
@@ -25,11 +27,13 @@ def markup_corpus(folder: Path) -> Path:
     (folder / "cabai.txt").write_text(
         f"{MARKUP_TITLE}\n\n{MARKUP_BODY}\n\nPedagang di pasar induk mengatakan pasokan "
         "cabai dari daerah sentra berkurang karena hujan deras yang turun berhari-hari.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (folder / "beras.txt").write_text(
         "Harga beras stabil menjelang akhir tahun\n\nHarga beras di pasar induk stabil "
         "menjelang akhir tahun, kata pejabat dinas perdagangan kepada wartawan.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -54,19 +58,26 @@ async def test_missing_index_is_built_in_the_app_with_progress(make_app, tmp_pat
     calls: list[str] = []
     gated_update(app, gate, calls)
     async with app.run_test(size=APP_SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, IndexingScreen),
-                       what="the indexing screen")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, IndexingScreen), what="the indexing screen"
+        )
         screen = app.screen
-        await wait_for(pilot, lambda: "cabai.txt" in str(
-            screen.query_one("#indexing-file").render()), what="progress")
+        await wait_for(
+            pilot,
+            lambda: "cabai.txt" in str(screen.query_one("#indexing-file").render()),
+            what="progress",
+        )
         assert "no index yet" in str(screen.query_one("#indexing-reason").render())
         # The interface stays responsive while the worker runs.
         await pilot.press("x")
         await pilot.pause()
         assert app.screen is screen
         gate.set()
-        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen)
-                       and app.screen.results is not None, what="the main screen")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, MainScreen) and app.screen.results is not None,
+            what="the main screen",
+        )
         assert calls and calls[0] != threading.main_thread().name
         assert app.screen.results.total == 2
     assert lib.exists()
@@ -93,12 +104,16 @@ async def test_escape_cancels_indexing_and_keeps_the_old_index(make_app, tmp_pat
 
     app.engine.update = slow_update
     async with app.run_test(size=APP_SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, IndexingScreen),
-                       what="the indexing screen")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, IndexingScreen), what="the indexing screen"
+        )
         await pilot.pause(0.2)
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen)
-                       and app.screen.results is not None, what="the main screen")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, MainScreen) and app.screen.results is not None,
+            what="the main screen",
+        )
         assert stopped and stopped[0] < 1000
         assert app.screen.results.total == 2  # the index as it was
 
@@ -115,8 +130,9 @@ async def test_cancel_with_nothing_indexed_leaves_the_app(make_app, tmp_path) ->
 
     app.engine.update = slow_update
     async with app.run_test(size=APP_SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, IndexingScreen),
-                       what="the indexing screen")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, IndexingScreen), what="the indexing screen"
+        )
         await pilot.press("escape")
         await wait_for(pilot, lambda: not app.is_running, what="the app to exit")
     assert app.return_code == 130
@@ -128,8 +144,11 @@ async def test_article_text_is_never_read_as_markup(make_app, tmp_path) -> None:
     lib.update()
     app = make_app(lib)
     async with app.run_test(size=APP_SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen)
-                       and app.screen.results is not None, what="the main screen")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, MainScreen) and app.screen.results is not None,
+            what="the main screen",
+        )
         screen = app.screen
         screen.query_one("#search").focus()
         await pilot.press(*"cabai")

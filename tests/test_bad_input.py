@@ -50,7 +50,8 @@ def test_bad_files_are_skipped_with_reasons(corpus: Path, tmp_path: Path, monkey
     (corpus / "big.txt").write_text("kata " * 5000, encoding="utf-8")
     (corpus / "latin1.txt").write_bytes(
         "Menteri Keuangan menyampaikan pidato tentang ekonomi dan anggaran negara. "
-        "Café résumé à Paris était très agréable pour les délégués étrangers.".encode("cp1252"))
+        "Café résumé à Paris était très agréable pour les délégués étrangers.".encode("cp1252")
+    )
     (corpus / "secret.txt").write_text("rahasia", encoding="utf-8")
     (corpus / "notes.pdf").write_bytes(b"%PDF-1.4")
     (corpus / ".hidden.txt").write_text("tersembunyi", encoding="utf-8")
@@ -83,8 +84,7 @@ def test_bad_files_are_skipped_with_reasons(corpus: Path, tmp_path: Path, monkey
     assert all("\n" not in reason for reason in got.values())
 
 
-def test_skipped_files_are_reported_again_without_rereading(corpus: Path,
-                                                          tmp_path: Path) -> None:
+def test_skipped_files_are_reported_again_without_rereading(corpus: Path, tmp_path: Path) -> None:
     (corpus / "binary.txt").write_bytes(b"\x00" * 64)
     lib = build(corpus, tmp_path)
     assert "binary.txt" in reasons(lib)

@@ -13,11 +13,13 @@ import pytest
 from tests.conftest import SAMPLE, newsreader_bin, sample_id
 
 
-def run(*args: str, env_extra: dict[str, str] | None = None, timeout: float = 120,
-        check: bool = True) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, env_extra: dict[str, str] | None = None, timeout: float = 120, check: bool = True
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1", **(env_extra or {})}
-    proc = subprocess.run([newsreader_bin(), *args], capture_output=True, text=True,
-                          env=env, timeout=timeout)
+    proc = subprocess.run(
+        [newsreader_bin(), *args], capture_output=True, text=True, env=env, timeout=timeout
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"exit {proc.returncode}: {proc.stderr}")
     return proc
@@ -42,8 +44,7 @@ def test_index_search_show_on_bundled_corpus() -> None:
     hits = json.loads(run("search", "Erdogan", "--json").stdout)
     assert sorted(h["id"][:3] for h in hits["hits"]) == ["000", "002"]
     hit = hits["hits"][0]
-    assert set(hit) >= {"id", "path", "title", "outlet", "date", "score", "snippet",
-                        "highlights"}
+    assert set(hit) >= {"id", "path", "title", "outlet", "date", "score", "snippet", "highlights"}
     text = (SAMPLE / hit["path"]).read_text(encoding="utf-8")
     for h in hit["highlights"]:
         assert text[h["start"] : h["end"]] == "Erdogan"
@@ -76,19 +77,20 @@ def test_compare_related_overlaps_json() -> None:
     related = json.loads(run("related", "000", "--json").stdout)
     assert [r["id"][:3] for r in related["related"]] == ["001", "002"]
     overlaps = json.loads(run("overlaps", "--json", "--min-coverage", "0.5").stdout)
-    assert [(p["a"]["id"][:3], p["b"]["id"][:3]) for p in overlaps["pairs"]] == [
-        ("000", "001")]
+    assert [(p["a"]["id"][:3], p["b"]["id"][:3]) for p in overlaps["pairs"]] == [("000", "001")]
 
     side_by_side = run("compare", "000", "002").stdout
     assert "shared passage" in side_by_side and "①" in side_by_side
 
 
 def test_bad_input_gives_one_line_errors(tmp_path: Path) -> None:
-    assert_one_line_error(run("index", str(tmp_path / "missing"), check=False),
-                          "corpus folder not found")
+    assert_one_line_error(
+        run("index", str(tmp_path / "missing"), check=False), "corpus folder not found"
+    )
     (tmp_path / "empty").mkdir()
-    assert_one_line_error(run("index", str(tmp_path / "empty"), check=False),
-                          "corpus folder is empty")
+    assert_one_line_error(
+        run("index", str(tmp_path / "empty"), check=False), "corpus folder is empty"
+    )
     assert_one_line_error(run("search", '"unclosed', check=False), "quotation mark")
     assert_one_line_error(run("search", "foo:bar", check=False), "unknown field")
     assert_one_line_error(run("show", "nope", check=False), 'no article "nope"')
@@ -113,8 +115,9 @@ def test_damaged_index_is_one_line_and_rebuild_fixes_it(tmp_path: Path) -> None:
     proc = run("search", "Putin", "--index-dir", str(ix), check=False)
     assert_one_line_error(proc, "--rebuild")
     run("index", "--rebuild", "--index-dir", str(ix))
-    assert json.loads(run("search", "Erdogan", "--json", "--index-dir", str(ix)).stdout)[
-        "total"] == 2
+    assert (
+        json.loads(run("search", "Erdogan", "--json", "--index-dir", str(ix)).stdout)["total"] == 2
+    )
 
 
 def test_show_accepts_a_path(tmp_path: Path) -> None:
@@ -128,8 +131,13 @@ def test_show_accepts_a_path(tmp_path: Path) -> None:
 
 def _spawn_index(corpus: Path, ix: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.Popen([newsreader_bin(), "index", str(corpus), "--index-dir", str(ix)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen(
+        [newsreader_bin(), "index", str(corpus), "--index-dir", str(ix)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 @pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM", "SIGINT"])
@@ -146,7 +154,8 @@ def test_killed_index_run_keeps_the_last_commit(tmp_path: Path, sig: str) -> Non
     for k in range(600):
         (corpus / f"extra_{k:04d}.txt").write_text(
             f"Berita Banjir Nomor {k} Di Pesisir\n" + sentence * 40 + f"\nKode{k}.\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     proc = _spawn_index(corpus, ix)
     time.sleep(2.0)  # start-up takes under a second; the 600 files take several more
     assert proc.poll() is None, "the run ended before it could be interrupted"
@@ -155,8 +164,18 @@ def test_killed_index_run_keeps_the_last_commit(tmp_path: Path, sig: str) -> Non
     assert proc.returncode != 0
     assert "Traceback" not in stderr
     # The index still answers from its last committed state...
-    hits = json.loads(run("search", "Erdogan", "--json", "--corpus", str(corpus),
-                          "--index-dir", str(ix), "--no-update").stdout)
+    hits = json.loads(
+        run(
+            "search",
+            "Erdogan",
+            "--json",
+            "--corpus",
+            str(corpus),
+            "--index-dir",
+            str(ix),
+            "--no-update",
+        ).stdout
+    )
     assert hits["total"] == 2
     with sqlite3.connect(ix / "catalog.sqlite") as db:
         assert db.execute("SELECT count(*) FROM articles").fetchone()[0] >= 5
@@ -164,6 +183,7 @@ def test_killed_index_run_keeps_the_last_commit(tmp_path: Path, sig: str) -> Non
     report = json.loads(run("index", str(corpus), "--index-dir", str(ix), "--json").stdout)
     total = len(report["added"]) + report["unchanged"]
     assert total == 605
-    final = json.loads(run("search", "Kode599", "--json", "--corpus", str(corpus),
-                           "--index-dir", str(ix)).stdout)
+    final = json.loads(
+        run("search", "Kode599", "--json", "--corpus", str(corpus), "--index-dir", str(ix)).stdout
+    )
     assert final["total"] == 1

@@ -14,8 +14,10 @@ import pytest
 from newsreader.index import Library
 
 ROOT = Path(__file__).resolve().parent.parent
-CANDIDATES = (ROOT.parent / "shared" / "corpora" / "clickid-id" / "articles.jsonl",
-              ROOT / "shared" / "corpora" / "clickid-id" / "articles.jsonl")
+CANDIDATES = (
+    ROOT.parent / "shared" / "corpora" / "clickid-id" / "articles.jsonl",
+    ROOT / "shared" / "corpora" / "clickid-id" / "articles.jsonl",
+)
 CLICKID = next((p for p in CANDIDATES if p.is_file()), None)
 
 pytestmark = pytest.mark.skipif(CLICKID is None, reason="the CLICK-ID corpus is not present")
@@ -35,8 +37,9 @@ def clickid_slice(tmp_path_factory: pytest.TempPathFactory) -> tuple[Library, li
     corpus = tmp_path_factory.mktemp("clickid") / "corpus"
     corpus.mkdir()
     (corpus / "articles.jsonl").write_text("".join(lines), encoding="utf-8")
-    lib = Library.open(corpus, tmp_path_factory.mktemp("clickid-index") / "ix",
-                       variants=Path("/nonexistent"))
+    lib = Library.open(
+        corpus, tmp_path_factory.mktemp("clickid-index") / "ix", variants=Path("/nonexistent")
+    )
     report = lib.update()
     assert all(s.reason == "empty body" for s in report.skipped), report.skipped[:5]
     return lib, lines
@@ -77,8 +80,11 @@ def test_slice_date_ranges_and_filters(clickid_slice: tuple[Library, list[str]])
 def test_slice_flat_bodies_have_paragraphs(clickid_slice: tuple[Library, list[str]]) -> None:
     lib, lines = clickid_slice
     _, with_body = _expected(lines)
-    flat = next(r for r in with_body if ".," in r["body"] and len(r["body"]) > 2000
-                and "\n" not in r["body"])
+    flat = next(
+        r
+        for r in with_body
+        if ".," in r["body"] and len(r["body"]) > 2000 and "\n" not in r["body"]
+    )
     article = lib.article(f"articles.jsonl#{flat['id']}")
     assert len(article.paragraphs) >= 3
     assert max(p.end - p.start for p in article.paragraphs) < 1500

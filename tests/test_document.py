@@ -22,7 +22,8 @@ def texts(article: Article, flag) -> list[str]:
 def test_title_from_a_short_first_line(analyzer: Analyzer) -> None:
     art = load(analyzer, "001")
     assert art.meta.title == (
-        "4 Strategi Putin dan Xi Jinping Perkuat Aliansi Pertahanan CSO untuk Melawan NATO")
+        "4 Strategi Putin dan Xi Jinping Perkuat Aliansi Pertahanan CSO untuk Melawan NATO"
+    )
     span = art.meta.title_span
     assert art.text[span.start : span.end] == art.meta.title
 
@@ -74,7 +75,9 @@ def test_boilerplate_is_flagged_not_removed(analyzer: Analyzer) -> None:
     assert all(t.startswith("Baca juga:") for t in texts(art2, lambda p: p.boilerplate))
     assert len(texts(art2, lambda p: p.boilerplate)) == 2
     assert texts(load(analyzer, "003"), lambda p: p.boilerplate) == [
-        "Post a Comment", "Previous Post Next Post"]
+        "Post a Comment",
+        "Previous Post Next Post",
+    ]
     assert texts(load(analyzer, "004"), lambda p: p.boilerplate) == ["Tags"]
     assert texts(load(analyzer, "000"), lambda p: p.boilerplate) == ["Sumber"]
     # Flagged text stays in the original.
@@ -110,8 +113,10 @@ def test_flat_text_is_split_into_paragraphs() -> None:
 
 
 def test_hard_wrapped_text_is_joined() -> None:
-    text = ("This paragraph was wrapped\nat a fixed width and goes\non over lines until it\n"
-            "ends here.\n\nA second one\nfollows it.\n")
+    text = (
+        "This paragraph was wrapped\nat a fixed width and goes\non over lines until it\n"
+        "ends here.\n\nA second one\nfollows it.\n"
+    )
     spans = paragraph_spans(text)
     assert len(spans) == 2
     assert text[spans[0].start : spans[0].end].endswith("ends here.")
@@ -130,13 +135,16 @@ def test_json_round_trip(analyzer: Analyzer, tmp_path: Path) -> None:
     assert article_from_json(art.to_json(), art.text) == art
 
 
-@pytest.mark.parametrize("line", [
-    "Sumber daya petani terbatas sehingga panen tahun ini turun tajam.",
-    "Baca juga buku-buku sejarah agar generasi muda memahami perjuangan para pahlawan "
-    "yang gugur demi kemerdekaan bangsa ini dan tidak melupakan jasa mereka.",
-    "Hak cipta karya musik itu kini dipegang oleh sebuah label besar dari Jakarta.",
-    "Tags ini dipakai untuk mengelompokkan berita menurut topiknya masing-masing.",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Sumber daya petani terbatas sehingga panen tahun ini turun tajam.",
+        "Baca juga buku-buku sejarah agar generasi muda memahami perjuangan para pahlawan "
+        "yang gugur demi kemerdekaan bangsa ini dan tidak melupakan jasa mereka.",
+        "Hak cipta karya musik itu kini dipegang oleh sebuah label besar dari Jakarta.",
+        "Tags ini dipakai untuk mengelompokkan berita menurut topiknya masing-masing.",
+    ],
+)
 def test_ordinary_sentences_are_not_boilerplate(analyzer: Analyzer, line: str) -> None:
     text = "Judul Berita Tentang Panen Raya\nParagraf pertama berita ini.\n" + line + "\n"
     art = parse_article("x", "x", text, analyzer.vocabulary)

@@ -30,9 +30,12 @@ def feed_xml(base: str) -> str:
         f"<item><title>Berita {n}</title><guid>berita-{n}</guid><link>{base}{link}</link>"
         f"<description>Ringkasan berita {n} dari umpan.</description>"
         f"<pubDate>Tue, 1{n} Sep 2019 10:00:00 +0700</pubDate></item>"
-        for n, link in ((1, "/pages/1.html"), (2, "/pages/menu.html"), (3, "/pages/gone")))
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-            f"<title>Kabar Lokal</title><language>id</language>{items}</channel></rss>")
+        for n, link in ((1, "/pages/1.html"), (2, "/pages/menu.html"), (3, "/pages/gone"))
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Kabar Lokal</title><language>id</language>{items}</channel></rss>"
+    )
 
 
 class Server:
@@ -65,22 +68,34 @@ class Server:
         path = h.path
         if path == "/feed.xml":
             etag = '"v1"'
-            if self.conditional and (h.headers.get("If-None-Match") == etag or
-                                     h.headers.get("If-Modified-Since") == LAST_MODIFIED):
+            if self.conditional and (
+                h.headers.get("If-None-Match") == etag
+                or h.headers.get("If-Modified-Since") == LAST_MODIFIED
+            ):
                 self.send(h, 304, b"")
                 return
-            self.send(h, 200, feed_xml(self.base).encode(), "application/rss+xml",
-                      {"ETag": etag, "Last-Modified": LAST_MODIFIED})
+            self.send(
+                h,
+                200,
+                feed_xml(self.base).encode(),
+                "application/rss+xml",
+                {"ETag": etag, "Last-Modified": LAST_MODIFIED},
+            )
         elif path == "/pages/1.html":
             self.send(h, 200, page("utf-8").encode(), "text/html; charset=utf-8")
         elif path == "/pages/menu.html":
-            self.send(h, 200, b"<html><body><nav><a href='/'>Beranda</a></nav></body></html>",
-                      "text/html")
+            self.send(
+                h, 200, b"<html><body><nav><a href='/'>Beranda</a></nav></body></html>", "text/html"
+            )
         elif path == "/rss-content.xml":
             self.send(h, 200, RSS.encode(), "application/rss+xml")
         elif path == "/lying.xml":
-            self.send(h, 200, RSS.replace("Palu pagi", "Palú pagi").encode("cp1252"),
-                      "application/rss+xml; charset=utf-8")
+            self.send(
+                h,
+                200,
+                RSS.replace("Palu pagi", "Palú pagi").encode("cp1252"),
+                "application/rss+xml; charset=utf-8",
+            )
         elif path == "/not-a-feed":
             self.send(h, 200, b"Selamat datang di situs kami!", "text/plain")
         elif path == "/error.xml":
@@ -92,8 +107,13 @@ class Server:
             self.send(h, 404, b"not here", "text/plain")
 
     @staticmethod
-    def send(h: BaseHTTPRequestHandler, status: int, body: bytes,
-             ctype: str = "text/plain", headers: dict[str, str] | None = None) -> None:
+    def send(
+        h: BaseHTTPRequestHandler,
+        status: int,
+        body: bytes,
+        ctype: str = "text/plain",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         h.send_response(status)
         h.send_header("Content-Type", ctype)
         h.send_header("Content-Length", str(len(body)))
@@ -120,11 +140,14 @@ def corpus_files(root: Path) -> list[str]:
 
 
 def test_fetch_writes_new_entries_and_a_second_fetch_is_unchanged(
-        server: Server, tmp_path: Path) -> None:
+    server: Server, tmp_path: Path
+) -> None:
     corpus, state = tmp_path / "corpus", tmp_path / "ix.fetch.json"
     corpus.mkdir()
-    feeds = subs(Subscription(f"{server.base}/feed.xml", "Kabar Lokal", full_page=True),
-                 Subscription(f"{server.base}/rss-content.xml"))
+    feeds = subs(
+        Subscription(f"{server.base}/feed.xml", "Kabar Lokal", full_page=True),
+        Subscription(f"{server.base}/rss-content.xml"),
+    )
     events = []
     first = fetch_feeds(corpus, feeds, state, progress=events.append)
     lokal, content = first
@@ -154,7 +177,7 @@ def test_fetch_writes_new_entries_and_a_second_fetch_is_unchanged(
     lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"))
     rep = lib.update()
     assert len(rep.added) == 5 and rep.skipped == []
-    hits = lib.search('outlet:lokal').hits
+    hits = lib.search("outlet:lokal").hits
     assert len(hits) == 3 and {h.outlet for h in hits} == {"Kabar Lokal"}
     assert lib.search("banjir bekasi").hits[0].title == "Berita 1"
 
@@ -162,9 +185,20 @@ def test_fetch_writes_new_entries_and_a_second_fetch_is_unchanged(
 def test_fetch_failures_are_reported_per_feed(server: Server, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    feeds = subs(*(Subscription(f"{server.base}{p}", p.strip("/")) for p in (
-        "/missing.xml", "/error.xml", "/slow.xml", "/not-a-feed", "/lying.xml", "/feed.xml")),
-        timeout=0.5)
+    feeds = subs(
+        *(
+            Subscription(f"{server.base}{p}", p.strip("/"))
+            for p in (
+                "/missing.xml",
+                "/error.xml",
+                "/slow.xml",
+                "/not-a-feed",
+                "/lying.xml",
+                "/feed.xml",
+            )
+        ),
+        timeout=0.5,
+    )
     started = time.monotonic()
     results = fetch_feeds(corpus, feeds, tmp_path / "state.json")
     assert time.monotonic() - started < 5
@@ -180,7 +214,8 @@ def test_fetch_failures_are_reported_per_feed(server: Server, tmp_path: Path) ->
 
 
 def test_a_server_that_ignores_conditional_requests_still_gives_no_duplicates(
-        server: Server, tmp_path: Path) -> None:
+    server: Server, tmp_path: Path
+) -> None:
     server.conditional = False
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -205,8 +240,9 @@ def test_requests_to_one_host_keep_the_delay(server: Server) -> None:
     assert len(pauses) == 1 and 0.2 < pauses[0] <= 0.3
 
 
-def test_a_failed_write_leaves_nothing_behind(server: Server, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_leaves_nothing_behind(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
 
@@ -215,33 +251,41 @@ def test_a_failed_write_leaves_nothing_behind(server: Server, tmp_path: Path,
 
     monkeypatch.setattr("newsreader.index.feeds.fetch.os.replace", broken)
     with pytest.raises(OSError):
-        fetch_feeds(corpus, subs(Subscription(f"{server.base}/feed.xml")),
-                    tmp_path / "s.json")
+        fetch_feeds(corpus, subs(Subscription(f"{server.base}/feed.xml")), tmp_path / "s.json")
     assert [p for p in corpus.rglob("*") if p.is_file()] == []
 
 
 # -- subscriptions ------------------------------------------------------------------------
 def test_subscriptions_file(tmp_path: Path) -> None:
     path = tmp_path / "feeds.toml"
-    path.write_text('[fetch]\ntimeout = 5\ndelay = 2\n\n[[feed]]\nurl = "https://a.example/rss"'
-                    '\nname = "Kabar A"\nfull_page = true\n\n[[feed]]\n'
-                    'url = "http://b.example/feed/"\n')
+    path.write_text(
+        '[fetch]\ntimeout = 5\ndelay = 2\n\n[[feed]]\nurl = "https://a.example/rss"'
+        '\nname = "Kabar A"\nfull_page = true\n\n[[feed]]\n'
+        'url = "http://b.example/feed/"\n'
+    )
     s = load_subscriptions(path)
     assert (s.timeout, s.delay, s.folder) == (5.0, 2.0, "feeds")
-    assert s.feeds == (Subscription("https://a.example/rss", "Kabar A", True),
-                       Subscription("http://b.example/feed/"))
-    assert s.slugs() == {"https://a.example/rss": "kabar-a",
-                         "http://b.example/feed/": "b-example-feed"}
+    assert s.feeds == (
+        Subscription("https://a.example/rss", "Kabar A", True),
+        Subscription("http://b.example/feed/"),
+    )
+    assert s.slugs() == {
+        "https://a.example/rss": "kabar-a",
+        "http://b.example/feed/": "b-example-feed",
+    }
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('[[feed]]\nurl = "file:///etc/passwd"', "http:// or https://"),
-    ('[[feed]]\nurl = "https://a.example"\nfullpage = true', 'unknown key "fullpage"'),
-    ('[[feed]]\nurl = "https://a.example"\n[[feed]]\nurl = "https://a.example"', "twice"),
-    ('[fetch]\ntimeout = -1', "timeout"),
-    ('[fetch]\nfolder = "../outside"', "folder"),
-    ("[[feed]\n", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[[feed]]\nurl = "file:///etc/passwd"', "http:// or https://"),
+        ('[[feed]]\nurl = "https://a.example"\nfullpage = true', 'unknown key "fullpage"'),
+        ('[[feed]]\nurl = "https://a.example"\n[[feed]]\nurl = "https://a.example"', "twice"),
+        ("[fetch]\ntimeout = -1", "timeout"),
+        ('[fetch]\nfolder = "../outside"', "folder"),
+        ("[[feed]\n", "not valid TOML"),
+    ],
+)
 def test_bad_subscriptions_are_config_errors(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "feeds.toml"
     path.write_text(text)
@@ -255,15 +299,15 @@ def test_missing_subscriptions_say_how_to_make_them(tmp_path: Path) -> None:
 
 
 # -- the commands -------------------------------------------------------------------------
-def test_fetch_and_stats_commands(server: Server, tmp_path: Path,
-                                  isolated_dirs: Path) -> None:
+def test_fetch_and_stats_commands(server: Server, tmp_path: Path, isolated_dirs: Path) -> None:
     from newsreader.tui.cli.main import cli
 
     config = isolated_dirs / "config"
     config.mkdir(parents=True, exist_ok=True)
     (config / "feeds.toml").write_text(
         f'[fetch]\ndelay = 0\n[[feed]]\nurl = "{server.base}/feed.xml"\nname = "Kabar Lokal"\n'
-        f'[[feed]]\nurl = "{server.base}/error.xml"\n')
+        f'[[feed]]\nurl = "{server.base}/error.xml"\n'
+    )
     corpus = tmp_path / "news"
     runner = CliRunner()
     result = runner.invoke(cli, ["fetch", "--corpus", str(corpus), "--json"])

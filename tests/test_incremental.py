@@ -10,8 +10,11 @@ from tests.conftest import sample_id
 
 
 def tree(folder: Path) -> dict[str, tuple[int, bytes]]:
-    return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.read_bytes())
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def touch_later(path: Path) -> None:
@@ -19,8 +22,7 @@ def touch_later(path: Path) -> None:
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
 
 
-def test_first_run_adds_everything_second_run_reads_nothing(library: Library,
-                                                            monkeypatch) -> None:
+def test_first_run_adds_everything_second_run_reads_nothing(library: Library, monkeypatch) -> None:
     first = library.update()
     assert len(first.added) == 5 and not first.updated and not first.removed
     reads: list[str] = []
@@ -41,10 +43,13 @@ def test_add_change_delete(library: Library, corpus: Path) -> None:
     (corpus / "sub").mkdir()
     (corpus / "sub" / "new.txt").write_text(
         "Judul Berita Baru Tentang Gempa\nGempa mengguncang kota Padang pada pagi hari.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     changed = corpus / sample_id("003")
-    changed.write_text(changed.read_text(encoding="utf-8") + "\nParagraf tambahan soal "
-                       "Kamboja.\n", encoding="utf-8")
+    changed.write_text(
+        changed.read_text(encoding="utf-8") + "\nParagraf tambahan soal Kamboja.\n",
+        encoding="utf-8",
+    )
     touch_later(changed)
     (corpus / sample_id("004")).unlink()
     rep = library.update()
@@ -57,15 +62,18 @@ def test_add_change_delete(library: Library, corpus: Path) -> None:
     assert library.search("Lavrov").total == 0  # only 004 mentioned him
 
 
-def test_touched_but_unchanged_is_not_reanalysed(library: Library, corpus: Path,
-                                                 monkeypatch) -> None:
+def test_touched_but_unchanged_is_not_reanalysed(
+    library: Library, corpus: Path, monkeypatch
+) -> None:
     library.update()
     touch_later(corpus / sample_id("000"))
     calls: list[str] = []
     original = library_module.read_source
-    monkeypatch.setattr(library_module, "read_source",
-                        lambda root, src, *a, **k: calls.append(src.path) or original(
-                            root, src, *a, **k))
+    monkeypatch.setattr(
+        library_module,
+        "read_source",
+        lambda root, src, *a, **k: calls.append(src.path) or original(root, src, *a, **k),
+    )
     rep = library.update()
     assert rep.unchanged == 5 and calls == []
     assert not library.pending().stale
@@ -75,8 +83,9 @@ def test_pending_reports_staleness(library: Library, corpus: Path) -> None:
     assert library.pending().stale
     library.update()
     assert not library.pending().stale
-    (corpus / "x.txt").write_text("Sebuah artikel baru tentang banjir di Jakarta.\n",
-                                  encoding="utf-8")
+    (corpus / "x.txt").write_text(
+        "Sebuah artikel baru tentang banjir di Jakarta.\n", encoding="utf-8"
+    )
     assert library.pending().new == 1
 
 
@@ -98,8 +107,9 @@ def test_corpus_folder_is_never_written(library: Library, corpus: Path) -> None:
 def test_interrupted_update_keeps_last_commit(library: Library, corpus: Path) -> None:
     library.update()
     for k in range(3):
-        (corpus / f"extra{k}.txt").write_text(f"Berita tambahan nomor {k} tentang pemilu "
-                                              "di Jawa Barat.\n", encoding="utf-8")
+        (corpus / f"extra{k}.txt").write_text(
+            f"Berita tambahan nomor {k} tentang pemilu di Jawa Barat.\n", encoding="utf-8"
+        )
     seen: list[int] = []
 
     def stop() -> bool:
@@ -116,11 +126,11 @@ def test_interrupted_update_keeps_last_commit(library: Library, corpus: Path) ->
     assert len(rep.added) == 3
 
 
-def test_crash_during_update_keeps_last_commit(library: Library, corpus: Path,
-                                               monkeypatch) -> None:
+def test_crash_during_update_keeps_last_commit(library: Library, corpus: Path, monkeypatch) -> None:
     library.update()
-    (corpus / "crash.txt").write_text("Artikel tentang gunung Merapi yang meletus.\n",
-                                      encoding="utf-8")
+    (corpus / "crash.txt").write_text(
+        "Artikel tentang gunung Merapi yang meletus.\n", encoding="utf-8"
+    )
     (corpus / "crash2.txt").write_text("Artikel kedua tentang Merapi.\n", encoding="utf-8")
     original = library_module.read_source
     count = {"n": 0}

@@ -52,25 +52,29 @@ def graph() -> dict[str, set[str]]:
 def test_the_engine_never_imports_the_user_interface() -> None:
     for name, path in modules().items():
         if name.startswith("newsreader.index"):
-            bad = {m for m in imports(name, path)
-                   if m.startswith("newsreader.tui") or m.split(".")[0] in UI_LIBRARIES}
+            bad = {
+                m
+                for m in imports(name, path)
+                if m.startswith("newsreader.tui") or m.split(".")[0] in UI_LIBRARIES
+            }
             assert not bad, f"{name} imports {sorted(bad)}"
 
 
 def test_the_user_interface_uses_only_the_public_api() -> None:
     for name, path in modules().items():
         if name.startswith("newsreader.tui"):
-            private = {m for m in imports(name, path)
-                       if m.startswith("newsreader.index.")
-                       and m.rpartition(".")[0] != "newsreader.index"}
+            private = {
+                m
+                for m in imports(name, path)
+                if m.startswith("newsreader.index.") and m.rpartition(".")[0] != "newsreader.index"
+            }
             assert not private, f"{name} imports engine internals {sorted(private)}"
 
 
 def test_no_import_cycles(graph: dict[str, set[str]]) -> None:
     # A package's __init__ re-exporting its modules is not a cycle of substance; what
     # counts is module to module.
-    edges = {m: {t for t in targets if not _is_package_of(t, m)}
-             for m, targets in graph.items()}
+    edges = {m: {t for t in targets if not _is_package_of(t, m)} for m, targets in graph.items()}
     cycles = _cycles(edges)
     assert not cycles, f"import cycles: {cycles}"
 

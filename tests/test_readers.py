@@ -20,15 +20,16 @@ FLAT_BODY = (
     "Kecamatan Tanjungpinang Timur, Kepulauan Riau, pada Selasa malam.,Penangkapan keduanya "
     "merupakan hasil pengembangan kasus yang sedang ditangani kepolisian sejak bulan lalu."
     ",Kepala Subbagian Humas mengatakan, para tersangka diduga memasok sabu ke sejumlah "
-    "wilayah di kepulauan itu selama beberapa bulan terakhir.,\"Keduanya diduga sebagai "
-    "pemasok utama,\" kata dia melalui telepon kepada wartawan, Selasa malam.,Dari tangan "
+    'wilayah di kepulauan itu selama beberapa bulan terakhir.,"Keduanya diduga sebagai '
+    'pemasok utama," kata dia melalui telepon kepada wartawan, Selasa malam.,Dari tangan '
     "tersangka, polisi menyita alat isap, timbangan elektronik, dua ponsel dan buku tabungan "
     "yang kini dijadikan barang bukti dalam perkara tersebut."
 )
 
 
-def read(root: Path, rel: str, limits: Limits | None = None,
-         analyzer: Analyzer | None = None) -> tuple[list[Article], list[Skipped]]:
+def read(
+    root: Path, rel: str, limits: Limits | None = None, analyzer: Analyzer | None = None
+) -> tuple[list[Article], list[Skipped]]:
     from newsreader.index.text.vocabulary import load_vocabulary
 
     path = root / rel
@@ -46,10 +47,15 @@ def write_jsonl(path: Path, records: list, raw_lines: dict[int, bytes] | None = 
 
 
 def record(n: int, **extra: object) -> dict:
-    base = {"id": f"a{n}", "title": f"Judul berita nomor {n}",
-            "body": f"Isi berita nomor {n}. Gubernur meresmikan jembatan baru di kota itu.",
-            "source": "tempo", "date": "2019-09-10", "url": f"https://x.example/{n}",
-            "lang": "id"}
+    base = {
+        "id": f"a{n}",
+        "title": f"Judul berita nomor {n}",
+        "body": f"Isi berita nomor {n}. Gubernur meresmikan jembatan baru di kota itu.",
+        "source": "tempo",
+        "date": "2019-09-10",
+        "url": f"https://x.example/{n}",
+        "lang": "id",
+    }
     base.update(extra)
     return base
 
@@ -63,34 +69,61 @@ def test_jsonl_records_become_articles_with_their_metadata(tmp_path: Path) -> No
     a = articles[1]
     assert a.path == "dump.jsonl"
     assert a.text == record(2)["body"]  # the body is the original text: offsets point into it
-    assert (a.meta.title, a.meta.outlet, a.meta.author, a.meta.date, a.meta.url,
-            a.meta.language) == ("Judul berita nomor 2", "tempo", "Budi Santoso",
-                                 "2019-09-10", "https://x.example/2", "id")
+    assert (
+        a.meta.title,
+        a.meta.outlet,
+        a.meta.author,
+        a.meta.date,
+        a.meta.url,
+        a.meta.language,
+    ) == (
+        "Judul berita nomor 2",
+        "tempo",
+        "Budi Santoso",
+        "2019-09-10",
+        "https://x.example/2",
+        "id",
+    )
     for p in a.paragraphs:
-        assert a.paragraph_text(p) == a.text[p.start:p.end]
+        assert a.paragraph_text(p) == a.text[p.start : p.end]
 
 
-def test_jsonl_bad_lines_are_skipped_with_their_line_and_the_rest_goes_in(
-        tmp_path: Path) -> None:
+def test_jsonl_bad_lines_are_skipped_with_their_line_and_the_rest_goes_in(tmp_path: Path) -> None:
     bad_bytes = json.dumps(record(9)).replace("Isi", "Caf\\u00e9").encode()
     # A byte of another encoding in a file that is otherwise UTF-8 (see record 6's Kafé):
     bad_bytes = bad_bytes.replace(b"Caf\\u00e9", "Café".encode("cp1252"))
-    write_jsonl(tmp_path / "dump.jsonl",
-                [record(1), record(2), record(3, body=""), record(1), record(5),
-                 record(6, title="Kafé baru di Jakarta", body="Kafé ramai dikunjungi.")],
-                raw_lines={2: b'{"id": "x", "body": "unterminated', 4: b"[1, 2]",
-                           7: bad_bytes})
+    write_jsonl(
+        tmp_path / "dump.jsonl",
+        [
+            record(1),
+            record(2),
+            record(3, body=""),
+            record(1),
+            record(5),
+            record(6, title="Kafé baru di Jakarta", body="Kafé ramai dikunjungi."),
+        ],
+        raw_lines={2: b'{"id": "x", "body": "unterminated', 4: b"[1, 2]", 7: bad_bytes},
+    )
     articles, skipped = read(tmp_path, "dump.jsonl")
     by_line = {s.path: s.reason for s in skipped}
-    assert set(by_line) == {"dump.jsonl:2", "dump.jsonl:4", "dump.jsonl:5", "dump.jsonl:6",
-                            "dump.jsonl:7"}
+    assert set(by_line) == {
+        "dump.jsonl:2",
+        "dump.jsonl:4",
+        "dump.jsonl:5",
+        "dump.jsonl:6",
+        "dump.jsonl:7",
+    }
     assert by_line["dump.jsonl:2"].startswith("malformed JSON")
     assert "not a JSON object" in by_line["dump.jsonl:4"]
     assert by_line["dump.jsonl:5"] == "empty body"
     assert by_line["dump.jsonl:6"] == 'duplicate record id "a1" (first on line 1)'
     assert "not UTF-8 (0xe9" in by_line["dump.jsonl:7"]
-    assert [a.id for a in articles] == ["dump.jsonl#a1", "dump.jsonl#a2", "dump.jsonl#a5",
-                                        "dump.jsonl#a6"]
+    assert [a.id for a in articles] == [
+        "dump.jsonl#a1",
+        "dump.jsonl#a2",
+        "dump.jsonl#a5",
+        "dump.jsonl#a6",
+    ]
 
 
 def test_jsonl_records_without_id_are_named_by_line(tmp_path: Path) -> None:
@@ -110,8 +143,7 @@ def test_jsonl_in_a_legacy_encoding_is_decoded(tmp_path: Path) -> None:
     assert articles[2].text == "Kafé nomor 2 dibuka di Bandung."
 
 
-def test_a_file_whose_records_have_no_body_field_is_one_skip_with_a_hint(
-        tmp_path: Path) -> None:
+def test_a_file_whose_records_have_no_body_field_is_one_skip_with_a_hint(tmp_path: Path) -> None:
     write_jsonl(tmp_path / "d.jsonl", [{"judul": "A", "naskah": "x"}] * 3)
     articles, skipped = read(tmp_path, "d.jsonl")
     assert articles == []
@@ -124,11 +156,22 @@ def test_a_file_whose_records_have_no_body_field_is_one_skip_with_a_hint(
 def test_newsreader_toml_maps_field_names(tmp_path: Path) -> None:
     (tmp_path / "newsreader.toml").write_text(
         '[fields]\nbody = "naskah"\ntitle = ["judul_utama", "judul"]\nauthor = []\n'
-        'date = "meta.terbit"\n[dates]\norder = "DMY"\n')
+        'date = "meta.terbit"\n[dates]\norder = "DMY"\n'
+    )
     (tmp_path / "sub").mkdir()
-    write_jsonl(tmp_path / "sub" / "d.jsonl", [
-        {"id": 1, "judul": "Judul cadangan", "naskah": "Naskah lengkap berita hari ini.",
-         "text": "bukan ini", "author": "Tidak Dibaca", "meta": {"terbit": "03/07/2024"}}])
+    write_jsonl(
+        tmp_path / "sub" / "d.jsonl",
+        [
+            {
+                "id": 1,
+                "judul": "Judul cadangan",
+                "naskah": "Naskah lengkap berita hari ini.",
+                "text": "bukan ini",
+                "author": "Tidak Dibaca",
+                "meta": {"terbit": "03/07/2024"},
+            }
+        ],
+    )
     articles, skipped = read(tmp_path, "sub/d.jsonl")
     assert skipped == []
     a = articles[0]
@@ -162,19 +205,36 @@ def test_a_bad_newsreader_toml_is_a_config_error(tmp_path: Path) -> None:
 
 # -- metadata and segmentation --------------------------------------------------------------
 def test_record_metadata_wins_over_the_text_and_the_text_fills_gaps(tmp_path: Path) -> None:
-    body = ("Laporan Wartawan Tribunnews.com, Andi Wijaya\n"
-            "JAKARTA, TRIBUNNEWS.COM - Rapat digelar Rabu (3/7/2024) di gedung dewan.\n"
-            "Para anggota membahas anggaran daerah untuk tahun depan.")
-    write_jsonl(tmp_path / "d.jsonl", [
-        {"id": "given", "body": body, "outlet": "Kompas", "author": "Siti Rahma",
-         "date": "2019-09-10T08:00:00+07:00"},
-        {"id": "gaps", "body": body}])
+    body = (
+        "Laporan Wartawan Tribunnews.com, Andi Wijaya\n"
+        "JAKARTA, TRIBUNNEWS.COM - Rapat digelar Rabu (3/7/2024) di gedung dewan.\n"
+        "Para anggota membahas anggaran daerah untuk tahun depan."
+    )
+    write_jsonl(
+        tmp_path / "d.jsonl",
+        [
+            {
+                "id": "given",
+                "body": body,
+                "outlet": "Kompas",
+                "author": "Siti Rahma",
+                "date": "2019-09-10T08:00:00+07:00",
+            },
+            {"id": "gaps", "body": body},
+        ],
+    )
     articles, _ = read(tmp_path, "d.jsonl")
     given, gaps = articles
     assert (given.meta.outlet, given.meta.author, given.meta.date) == (
-        "Kompas", "Siti Rahma", "2019-09-10T08:00+07:00")
+        "Kompas",
+        "Siti Rahma",
+        "2019-09-10T08:00+07:00",
+    )
     assert (gaps.meta.outlet, gaps.meta.author, gaps.meta.date) == (
-        "Tribunnews.com", "Andi Wijaya", "2024-07-03")
+        "Tribunnews.com",
+        "Andi Wijaya",
+        "2024-07-03",
+    )
     assert gaps.meta.language == "id"
 
 
@@ -194,19 +254,22 @@ def test_a_flat_body_after_a_lone_dash_line_is_split() -> None:
     assert len(paragraph_spans("-\n" + FLAT_BODY)) >= 5
 
 
-@pytest.mark.parametrize(("raw", "iso"), [
-    ("2019-09-10", "2019-09-10"),
-    ("2019-09-10 21:48:00", "2019-09-10T21:48"),
-    ("2023-10-18T12:12:05+07:00", "2023-10-18T12:12:05+07:00"),
-    ("Tue, 10 Sep 2019 21:48:00 +0700", "2019-09-10T21:48+07:00"),
-    ("10 September 2019", "2019-09-10"),
-    ("Selasa, 10 September 2019 21:48", "2019-09-10T21:48"),
-    ("03/07/2024", "2024-07-03"),
-    (1568126880, "2019-09-10T14:48+00:00"),
-    ("kemarin sore", None),
-    ("", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("2019-09-10", "2019-09-10"),
+        ("2019-09-10 21:48:00", "2019-09-10T21:48"),
+        ("2023-10-18T12:12:05+07:00", "2023-10-18T12:12:05+07:00"),
+        ("Tue, 10 Sep 2019 21:48:00 +0700", "2019-09-10T21:48+07:00"),
+        ("10 September 2019", "2019-09-10"),
+        ("Selasa, 10 September 2019 21:48", "2019-09-10T21:48"),
+        ("03/07/2024", "2024-07-03"),
+        (1568126880, "2019-09-10T14:48+00:00"),
+        ("kemarin sore", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_dates_are_normalised_to_iso(raw: object, iso: str | None) -> None:
     assert normalize_date(raw) == iso
 
@@ -215,15 +278,15 @@ def test_dates_are_normalised_to_iso(raw: object, iso: str | None) -> None:
 def test_json_array_records_and_a_bad_element(tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text(
         '[\n  {"id": "x", "body": "Satu dua tiga empat."},\n  "not an object",\n'
-        '  {"body": "Tanpa id di sini."}\n]\n')
+        '  {"body": "Tanpa id di sini."}\n]\n'
+    )
     articles, skipped = read(tmp_path, "a.json")
     assert [a.id for a in articles] == ["a.json#x", "a.json#L4"]
     assert skipped == [Skipped("a.json:3", "not a JSON object but a string")]
 
 
 def test_json_syntax_error_keeps_the_records_before_it(tmp_path: Path) -> None:
-    (tmp_path / "a.json").write_text(
-        '[\n{"id": 1, "body": "Baik."},\n{"id": 2, "body": "Rusak\n]')
+    (tmp_path / "a.json").write_text('[\n{"id": 1, "body": "Baik."},\n{"id": 2, "body": "Rusak\n]')
     articles, skipped = read(tmp_path, "a.json")
     assert [a.id for a in articles] == ["a.json#1"]
     assert skipped[0].path == "a.json:3" and skipped[0].reason.startswith("malformed JSON")
@@ -250,26 +313,34 @@ def test_malformed_json_file_is_skipped_with_its_line(tmp_path: Path) -> None:
 # -- CSV ----------------------------------------------------------------------------------
 def test_csv_rows_with_missing_columns_are_skipped_by_line(tmp_path: Path) -> None:
     (tmp_path / "d.csv").write_text(
-        'id,title,isi,source,date\n'
+        "id,title,isi,source,date\n"
         '1,Judul satu,"Isi pertama, dengan koma.\nDan baris kedua.",kompas,2019-09-10\n'
-        '2,Judul dua,Isi kedua yang pendek\n'
-        '3,Judul tiga,Isi ketiga.,tempo,10/09/2019\n'
-        '4,Judul empat,Isi keempat.,tempo,2019-09-11,extra\n', encoding="utf-8")
+        "2,Judul dua,Isi kedua yang pendek\n"
+        "3,Judul tiga,Isi ketiga.,tempo,10/09/2019\n"
+        "4,Judul empat,Isi keempat.,tempo,2019-09-11,extra\n",
+        encoding="utf-8",
+    )
     articles, skipped = read(tmp_path, "d.csv")
     assert [a.id for a in articles] == ["d.csv#1", "d.csv#3"]
     assert articles[0].text == "Isi pertama, dengan koma.\nDan baris kedua."
     assert articles[1].meta.date == "2019-09-10"
-    assert skipped == [Skipped("d.csv:4", "the row has 3 of the header's 5 columns"),
-                       Skipped("d.csv:6", "the row has 6 columns, the header 5")]
+    assert skipped == [
+        Skipped("d.csv:4", "the row has 3 of the header's 5 columns"),
+        Skipped("d.csv:6", "the row has 6 columns, the header 5"),
+    ]
 
 
 def test_csv_semicolons_and_a_legacy_encoding(tmp_path: Path) -> None:
     (tmp_path / "d.csv").write_bytes(
-        "judul;konten;media\nKafé;Kafé baru dibuka di Bandung.;Pikiran\n".encode("cp1252"))
+        "judul;konten;media\nKafé;Kafé baru dibuka di Bandung.;Pikiran\n".encode("cp1252")
+    )
     (a,), skipped = read(tmp_path, "d.csv")
     assert skipped == []
-    assert (a.text, a.meta.title, a.meta.outlet) == ("Kafé baru dibuka di Bandung.", "Kafé",
-                                                     "Pikiran")
+    assert (a.text, a.meta.title, a.meta.outlet) == (
+        "Kafé baru dibuka di Bandung.",
+        "Kafé",
+        "Pikiran",
+    )
 
 
 def test_csv_row_with_a_lying_byte_is_skipped(tmp_path: Path) -> None:
@@ -323,8 +394,12 @@ def test_html_main_text_and_metadata(tmp_path: Path) -> None:
     assert skipped == [] and a.id == "p.html"
     m = a.meta
     assert (m.title, m.author, m.outlet, m.date, m.language) == (
-        "Banjir Rendam Ratusan Rumah di Bekasi", "Siti Rahmawati", "Kabar Kita",
-        "2024-03-05", "id")
+        "Banjir Rendam Ratusan Rumah di Bekasi",
+        "Siti Rahmawati",
+        "Kabar Kita",
+        "2024-03-05",
+        "id",
+    )
     assert a.text.startswith("Hujan deras")  # the headline is metadata, not body
     assert "José" in a.text
     assert len(a.paragraphs) == 3
@@ -350,7 +425,8 @@ def test_html_whose_charset_lies_is_skipped_with_the_line(tmp_path: Path) -> Non
 def test_html_with_no_main_text_is_skipped(tmp_path: Path) -> None:
     (tmp_path / "menu.html").write_text(
         "<html><head><title>Menu</title></head><body><nav><a href='/'>Beranda</a> "
-        "<a href='/b'>Berita</a></nav><footer><a href='/t'>Tentang</a></footer></body></html>")
+        "<a href='/b'>Berita</a></nav><footer><a href='/t'>Tentang</a></footer></body></html>"
+    )
     articles, skipped = read(tmp_path, "menu.html")
     assert articles == [] and skipped[0].reason.startswith("no main text")
 
@@ -386,14 +462,19 @@ def test_rss_entries_become_articles(tmp_path: Path) -> None:
     articles, skipped = read(tmp_path, "f.rss")
     assert [a.id for a in articles] == ["f.rss#palu-1", "f.rss#http://x.example/cabai"]
     full, summary = articles
-    assert full.text == ("Gempa berkekuatan 5,2 mengguncang Palu pagi ini.\n\n"
-                         "Warga berhamburan keluar rumah, tetapi tidak ada kerusakan berarti.")
-    assert (full.meta.title, full.meta.outlet, full.meta.date, full.meta.language,
-            full.meta.url) == ("Gempa di Palu", "Kabar Kita", "2019-09-10T21:48+07:00", "id",
-                               "http://x.example/palu")
+    assert full.text == (
+        "Gempa berkekuatan 5,2 mengguncang Palu pagi ini.\n\n"
+        "Warga berhamburan keluar rumah, tetapi tidak ada kerusakan berarti."
+    )
+    assert (
+        full.meta.title,
+        full.meta.outlet,
+        full.meta.date,
+        full.meta.language,
+        full.meta.url,
+    ) == ("Gempa di Palu", "Kabar Kita", "2019-09-10T21:48+07:00", "id", "http://x.example/palu")
     assert summary.text == "Harga cabai di pasar naik dua kali lipat & pedagang mengeluh."
-    assert skipped == [Skipped("f.rss#kosong",
-                               "the entry has no text (no content, no summary)")]
+    assert skipped == [Skipped("f.rss#kosong", "the entry has no text (no content, no summary)")]
 
 
 def test_atom_entries_become_articles(tmp_path: Path) -> None:
@@ -401,7 +482,11 @@ def test_atom_entries_become_articles(tmp_path: Path) -> None:
     (a,), skipped = read(tmp_path, "f.atom")
     assert skipped == []
     assert (a.id, a.text, a.meta.author, a.meta.date) == (
-        "f.atom#urn:e1", "Isi lengkap entri Atom ini.", "Dewi", "2024-01-02T03:04:05+00:00")
+        "f.atom#urn:e1",
+        "Isi lengkap entri Atom ini.",
+        "Dewi",
+        "2024-01-02T03:04:05+00:00",
+    )
 
 
 def test_a_feed_that_is_not_xml_is_skipped(tmp_path: Path) -> None:
@@ -435,31 +520,53 @@ def test_a_mixed_corpus_indexes_searches_and_updates_incrementally(tmp_path: Pat
     root = tmp_path / "corpus"
     (root / "dumps").mkdir(parents=True)
     (root / "web").mkdir()
-    write_jsonl(root / "dumps" / "a.jsonl", [
-        record(1, source="tempo", date="2019-09-10"),
-        record(2, source="kompas", date="2019-10-01",
-               body="Isi berita kedua tentang banjir di Bekasi."),
-        record(3, source="tempo", date="2019-11-20")],
-        raw_lines={4: b"{broken"})
+    write_jsonl(
+        root / "dumps" / "a.jsonl",
+        [
+            record(1, source="tempo", date="2019-09-10"),
+            record(
+                2,
+                source="kompas",
+                date="2019-10-01",
+                body="Isi berita kedua tentang banjir di Bekasi.",
+            ),
+            record(3, source="tempo", date="2019-11-20"),
+        ],
+        raw_lines={4: b"{broken"},
+    )
     (root / "web" / "p.html").write_text(page(), encoding="utf-8")
     (root / "f.rss").write_text(RSS, encoding="utf-8")
     (root / "notes.txt").write_text("Catatan pribadi tentang banjir yang terjadi tahun lalu.")
     lib = Library.open(root, tmp_path / "ix", variants=Path("/nonexistent"))
     rep = lib.update()
     assert len(rep.added) == 3 + 1 + 2 + 1
-    assert Skipped("dumps/a.jsonl:4", "malformed JSON: Expecting property name enclosed in "
-                                      "double quotes (column 2)") in rep.skipped
-    assert {h.id for h in lib.search("outlet:tempo").hits} == {"dumps/a.jsonl#a1",
-                                                               "dumps/a.jsonl#a3"}
+    assert (
+        Skipped(
+            "dumps/a.jsonl:4",
+            "malformed JSON: Expecting property name enclosed in double quotes (column 2)",
+        )
+        in rep.skipped
+    )
+    assert {h.id for h in lib.search("outlet:tempo").hits} == {
+        "dumps/a.jsonl#a1",
+        "dumps/a.jsonl#a3",
+    }
     in_october = lib.search("date:[2019-10-01 to 2019-10-31]")
     assert [h.id for h in in_october.hits] == ["dumps/a.jsonl#a2"]
-    assert {h.id for h in lib.search("banjir").hits} >= {"dumps/a.jsonl#a2", "web/p.html",
-                                                         "notes.txt"}
+    assert {h.id for h in lib.search("banjir").hits} >= {
+        "dumps/a.jsonl#a2",
+        "web/p.html",
+        "notes.txt",
+    }
     # Change one record: only it is re-indexed, its neighbours are unchanged.
-    write_jsonl(root / "dumps" / "a.jsonl", [
-        record(1, source="tempo", date="2019-09-10"),
-        record(2, source="kompas", date="2019-10-01", body="Isi yang diperbarui."),
-        record(3, source="tempo", date="2019-11-20")])
+    write_jsonl(
+        root / "dumps" / "a.jsonl",
+        [
+            record(1, source="tempo", date="2019-09-10"),
+            record(2, source="kompas", date="2019-10-01", body="Isi yang diperbarui."),
+            record(3, source="tempo", date="2019-11-20"),
+        ],
+    )
     lib.close()
     rep = lib.update()
     assert rep.updated == ["dumps/a.jsonl#a2"] and rep.added == [] and rep.removed == []
@@ -482,8 +589,10 @@ def test_record_limits_are_separate_from_the_text_limit(tmp_path: Path) -> None:
 
 
 def test_a_records_html_body_is_read_as_text(tmp_path: Path) -> None:
-    write_jsonl(tmp_path / "d.jsonl", [{"id": 1, "content": "<p>Satu &amp; dua.</p><p>Tiga."
-                                                           "</p><script>x()</script>"}])
+    write_jsonl(
+        tmp_path / "d.jsonl",
+        [{"id": 1, "content": "<p>Satu &amp; dua.</p><p>Tiga.</p><script>x()</script>"}],
+    )
     (a,), _ = read(tmp_path, "d.jsonl")
     assert a.text == "Satu & dua.\n\nTiga."
     assert all(p.kind != Kind.TITLE for p in a.paragraphs)

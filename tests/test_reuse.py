@@ -52,11 +52,13 @@ def test_related_never_aligns_every_pair(sample_library: Library, monkeypatch) -
 def test_related_follows_incremental_updates(library: Library, corpus: Path) -> None:
     library.update()
     source = library.article(sample_id("003")).text
-    quote = source[source.index("Rekaman yang dirilis"):].split("\n")[0]
+    quote = source[source.index("Rekaman yang dirilis") :].split("\n")[0]
     (corpus / "copy.txt").write_text(
         "Berita Ekonomi Hari Ini Dari Jakarta\n"
         "Harga emas naik tajam di pasar Jakarta pada perdagangan pagi.\n" + quote + "\n"
-        "Para analis memperkirakan harga akan stabil pekan depan.\n", encoding="utf-8")
+        "Para analis memperkirakan harga akan stabil pekan depan.\n",
+        encoding="utf-8",
+    )
     library.update()
     assert [r.id for r in library.related(sample_id("003"))[1]] == ["copy.txt"]
     (corpus / "copy.txt").unlink()
@@ -68,8 +70,9 @@ def test_compare_refuses_bad_pairs(library: Library, corpus: Path) -> None:
     import pytest
     from newsreader.index.errors import AlignmentError, ArticleNotFoundError
 
-    (corpus / "noise.txt").write_text("loading...\nFoto/AP\nBaca juga: Putin di Beijing\n",
-                                      encoding="utf-8")
+    (corpus / "noise.txt").write_text(
+        "loading...\nFoto/AP\nBaca juga: Putin di Beijing\n", encoding="utf-8"
+    )
     library.update()
     with pytest.raises(AlignmentError, match="no text to compare"):
         library.compare("noise.txt", sample_id("000"))
@@ -79,11 +82,9 @@ def test_compare_refuses_bad_pairs(library: Library, corpus: Path) -> None:
         library.compare("missing", sample_id("000"))
 
 
-def test_overlaps_in_worker_processes_match_serial(sample_library: Library,
-                                                    monkeypatch) -> None:
+def test_overlaps_in_worker_processes_match_serial(sample_library: Library, monkeypatch) -> None:
     serial = sample_library.overlaps(workers=1)
     monkeypatch.setattr(library_module, "PARALLEL_PAIRS", 0)
     monkeypatch.setattr(parallel_module, "PAIRS_PER_TASK", 1)
     parallel = sample_library.overlaps(workers=2)
-    assert [(o.a, o.b, o.alignment) for o in parallel] == [
-        (o.a, o.b, o.alignment) for o in serial]
+    assert [(o.a, o.b, o.alignment) for o in parallel] == [(o.a, o.b, o.alignment) for o in serial]

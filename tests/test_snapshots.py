@@ -35,9 +35,15 @@ async def _comparison(pilot) -> None:
     screen.open_comparison(sample_id("000"), sample_id("001"))
     app = pilot.app
     # The picture is taken once the passages are laid out and the first one is current.
-    await wait_for(pilot, lambda: "passage 1 of" in str(
-        app.screen.query("#cmp-status").first().render()) if app.screen.query("#cmp-status")
-        else False, what="the comparison")
+    await wait_for(
+        pilot,
+        lambda: (
+            "passage 1 of" in str(app.screen.query("#cmp-status").first().render())
+            if app.screen.query("#cmp-status")
+            else False
+        ),
+        what="the comparison",
+    )
     await wait_idle(pilot)
     await pilot.pause(0.2)
     await wait_idle(pilot)
@@ -61,4 +67,3 @@ def test_comparison_screen(snap_compare, make_app) -> None:
 
 def test_comparison_screen_narrow(snap_compare, make_app) -> None:
     assert snap_compare(make_app(), terminal_size=NARROW, run_before=_comparison)
-

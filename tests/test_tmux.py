@@ -28,8 +28,12 @@ class Tmux:
         self.target = "nr"
 
     def __call__(self, *args: str, check: bool = True) -> str:
-        proc = subprocess.run([TMUX, "-L", self.socket, "-f", os.devnull, *args],
-                              capture_output=True, text=True, timeout=20)
+        proc = subprocess.run(
+            [TMUX, "-L", self.socket, "-f", os.devnull, *args],
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
         if check and proc.returncode:
             raise AssertionError(f"tmux {args}: {proc.stderr}")
         return proc.stdout
@@ -72,10 +76,13 @@ def tmux(isolated_dirs: Path):
 
 
 def test_search_read_compare_and_quit_in_tmux(tmux: Tmux, isolated_dirs: Path) -> None:
-    env = {"NEWSREADER_HOME": os.environ["NEWSREADER_HOME"],
-           "NEWSREADER_CONFIG_DIR": os.environ["NEWSREADER_CONFIG_DIR"]}
-    command = " ".join([*(f"{k}={shlex.quote(v)}" for k, v in env.items()),
-                        shlex.quote(newsreader_bin())])
+    env = {
+        "NEWSREADER_HOME": os.environ["NEWSREADER_HOME"],
+        "NEWSREADER_CONFIG_DIR": os.environ["NEWSREADER_CONFIG_DIR"],
+    }
+    command = " ".join(
+        [*(f"{k}={shlex.quote(v)}" for k, v in env.items()), shlex.quote(newsreader_bin())]
+    )
     script = f"env {command}; s=$?; echo newsreader-exit=$s; exit $s"
     tmux("new-session", "-d", "-s", "nr", "-x", "100", "-y", "30", f"sh -c {shlex.quote(script)}")
     tmux("set-option", "-t", "nr", "remain-on-exit", "on")

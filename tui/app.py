@@ -99,14 +99,18 @@ class NewsreaderApp(App[None]):
             self.notify(outcome.error, title="Indexing failed", severity="error")
         elif report is not None and report.interrupted:
             if not self.engine.exists():
-                self.exit(return_code=130,
-                          message=Text("newsreader: indexing cancelled; nothing to show."))
+                self.exit(
+                    return_code=130,
+                    message=Text("newsreader: indexing cancelled; nothing to show."),
+                )
                 return
-            self.notify("Indexing cancelled: showing what was indexed before.",
-                        severity="warning")
+            self.notify("Indexing cancelled: showing what was indexed before.", severity="warning")
         elif report is not None:
-            counts = [(len(report.added), "new"), (len(report.updated), "changed"),
-                      (len(report.removed), "removed")]
+            counts = [
+                (len(report.added), "new"),
+                (len(report.updated), "changed"),
+                (len(report.removed), "removed"),
+            ]
             done = ", ".join(f"{n:,} {what}" for n, what in counts if n)
             if done:
                 self.notify(f"Index updated: {done}.", timeout=3)
@@ -131,15 +135,21 @@ class NewsreaderApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         if isinstance(screen, MainScreen):
-            yield SystemCommand("Search", "Move to the search box",
-                                screen.action_focus_search)
-            yield SystemCommand("Open article by title…", "Pick an article by its title",
-                                self.pick_article)
+            yield SystemCommand("Search", "Move to the search box", screen.action_focus_search)
+            yield SystemCommand(
+                "Open article by title…", "Pick an article by its title", self.pick_article
+            )
             if screen.article_id:
-                yield SystemCommand("Compare with…", "Compare the article on show with "
-                                    "another, picked by title", self.pick_comparison)
-            yield SystemCommand("Toggle boilerplate", "Show or hide boilerplate, bylines "
-                                "and repeated paragraphs", screen.action_toggle_hidden)
+                yield SystemCommand(
+                    "Compare with…",
+                    "Compare the article on show with another, picked by title",
+                    self.pick_comparison,
+                )
+            yield SystemCommand(
+                "Toggle boilerplate",
+                "Show or hide boilerplate, bylines and repeated paragraphs",
+                screen.action_toggle_hidden,
+            )
         yield SystemCommand("Switch theme", "Change the colours", self.action_change_theme)
         for command in super().get_system_commands(screen):
             if command.title != "Theme":  # offered above as "Switch theme"
@@ -148,14 +158,18 @@ class NewsreaderApp(App[None]):
     def pick_article(self) -> None:
         from textual.command import CommandPalette
 
-        self.push_screen(CommandPalette(providers=[OpenArticleProvider],
-                                        placeholder="Article title…"))
+        self.push_screen(
+            CommandPalette(providers=[OpenArticleProvider], placeholder="Article title…")
+        )
 
     def pick_comparison(self) -> None:
         from textual.command import CommandPalette
 
-        self.push_screen(CommandPalette(providers=[CompareWithProvider],
-                                        placeholder="Compare with… (article title)"))
+        self.push_screen(
+            CommandPalette(
+                providers=[CompareWithProvider], placeholder="Compare with… (article title)"
+            )
+        )
 
     def on_unmount(self) -> None:
         self.engine.close()

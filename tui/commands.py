@@ -60,8 +60,12 @@ class TitleProvider(Provider):
 
     async def discover(self) -> Hits:
         for article_id, title in self.titles()[:MAX_HITS]:
-            yield DiscoveryHit(Content(title), self._callback(article_id), text=title,
-                               help=Content(article_id).markup)
+            yield DiscoveryHit(
+                Content(title),
+                self._callback(article_id),
+                text=title,
+                help=Content(article_id).markup,
+            )
 
     async def search(self, query: str) -> Hits:
         found = 0
@@ -71,8 +75,13 @@ class TitleProvider(Provider):
                 display = Content(title)
                 for s, e in spans:
                     display = display.stylize(styles.HIT, s, e)
-                yield Hit(score, display, self._callback(article_id), text=title,
-                          help=Content(article_id).markup)
+                yield Hit(
+                    score,
+                    display,
+                    self._callback(article_id),
+                    text=title,
+                    help=Content(article_id).markup,
+                )
                 found += 1
                 if found >= MAX_HITS:
                     return

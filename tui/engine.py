@@ -62,8 +62,9 @@ class Engine:
         with self._lock:
             return self.library.exists()
 
-    def update(self, progress: Callable[[int, int, str], None],
-               should_stop: Callable[[], bool]) -> UpdateReport:
+    def update(
+        self, progress: Callable[[int, int, str], None], should_stop: Callable[[], bool]
+    ) -> UpdateReport:
         with self._lock, self._align_lock:
             # An update may swap the index folder: the aligner reopens it when next asked.
             self._aligner.close()
@@ -85,8 +86,11 @@ class Engine:
             out = []
             for r in found:
                 other = self._aligner.article(r.id)
-                out.append(RelatedArticle(r.id, other.display_title, other.meta.outlet,
-                                          other.meta.date, r.alignment))
+                out.append(
+                    RelatedArticle(
+                        r.id, other.display_title, other.meta.outlet, other.meta.date, r.alignment
+                    )
+                )
         return out
 
     def compare(self, a_id: str, b_id: str) -> Comparison:

@@ -16,8 +16,7 @@ APP = [
 MAIN = [
     Binding("slash", "focus_search", "Search", key_display="/", id="main.search"),
     Binding("tab", "cycle_panes(1)", "Next pane", show=False, id="main.next_pane"),
-    Binding("shift+tab", "cycle_panes(-1)", "Previous pane", show=False,
-            id="main.previous_pane"),
+    Binding("shift+tab", "cycle_panes(-1)", "Previous pane", show=False, id="main.previous_pane"),
     Binding("b", "toggle_hidden", "Boilerplate", id="main.toggle_hidden"),
     Binding("escape", "back", "Back", show=False, id="main.back"),
 ]
@@ -55,10 +54,16 @@ RELATED = [
 ]
 
 COMPARE = [
-    Binding("right_square_bracket", "passage(1)", "Next passage", key_display="]",
-            id="compare.next"),
-    Binding("left_square_bracket", "passage(-1)", "Previous passage", key_display="[",
-            id="compare.previous"),
+    Binding(
+        "right_square_bracket", "passage(1)", "Next passage", key_display="]", id="compare.next"
+    ),
+    Binding(
+        "left_square_bracket",
+        "passage(-1)",
+        "Previous passage",
+        key_display="[",
+        id="compare.previous",
+    ),
     Binding("s", "swap", "Swap sides", id="compare.swap"),
     Binding("escape", "back", "Back", id="compare.back"),
     Binding("tab", "cycle_panes", "Other pane", show=False, id="compare.other_pane"),
@@ -75,8 +80,7 @@ INDEXING = [
 ]
 
 HELP = [
-    Binding("escape,q,question_mark,f1", "dismiss", "Close", key_display="Esc",
-            id="help.close"),
+    Binding("escape,q,question_mark,f1", "dismiss", "Close", key_display="Esc", id="help.close"),
     Binding("j,down", "scroll_down", "Down", show=False),
     Binding("k,up", "scroll_up", "Up", show=False),
 ]
@@ -85,14 +89,27 @@ HELP = [
 # Page Up/Down, Home/End, mouse) are named in the section texts.
 SECTIONS: list[tuple[str, str, list[Binding]]] = [
     ("Everywhere", "Ctrl+Q also quits, from anywhere.", APP),
-    ("Main screen", "Tab and Shift+Tab cycle the search box, results, article and related "
-     "list; on a narrow terminal they show one at a time.", MAIN),
-    ("Search box", "Type to search; results update as you type. Enter also moves to "
-     "the results.", SEARCH),
+    (
+        "Main screen",
+        "Tab and Shift+Tab cycle the search box, results, article and related "
+        "list; on a narrow terminal they show one at a time.",
+        MAIN,
+    ),
+    (
+        "Search box",
+        "Type to search; results update as you type. Enter also moves to the results.",
+        SEARCH,
+    ),
     ("Results", "Arrows, Page Up/Down, Home/End and the mouse work too.", RESULTS),
     ("Article", "Arrows, Page Up/Down and the mouse scroll.", ARTICLE),
-    ("Related articles", "Each bar shows how much of the article on show the other one "
-     "shares.", RELATED),
-    ("Comparison", "Both panes scroll together. Escape returns to the main screen as it "
-     "was.", COMPARE),
+    (
+        "Related articles",
+        "Each bar shows how much of the article on show the other one shares.",
+        RELATED,
+    ),
+    (
+        "Comparison",
+        "Both panes scroll together. Escape returns to the main screen as it was.",
+        COMPARE,
+    ),
 ]

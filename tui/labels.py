@@ -9,10 +9,15 @@ LANGUAGES = {"id": "Indonesian", "en": "English"}
 
 
 def meta_line(article: Article) -> str:
-    """"outlet · author · date · 412 words · Indonesian", leaving out what is unknown."""
+    """ "outlet · author · date · 412 words · Indonesian", leaving out what is unknown."""
     m = article.meta
-    bits = [m.outlet, m.author, m.date, f"{article.word_count} words",
-            LANGUAGES.get(m.language or "", m.language)]
+    bits = [
+        m.outlet,
+        m.author,
+        m.date,
+        f"{article.word_count} words",
+        LANGUAGES.get(m.language or "", m.language),
+    ]
     return " · ".join(b for b in bits if b)
 
 

@@ -16,8 +16,7 @@ from rich.text import Text
 from ..index import Alignment, Article, Kind, Passage, merge_spans
 
 # Passage colours cycle through this palette; chosen to read on dark and light themes.
-PALETTE = ("#2f7ed8", "#d9822b", "#3aa655", "#c0392b", "#8e44ad", "#16a085", "#b7950b",
-           "#d35400")
+PALETTE = ("#2f7ed8", "#d9822b", "#3aa655", "#c0392b", "#8e44ad", "#16a085", "#b7950b", "#d35400")
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
@@ -56,8 +55,16 @@ def rows(alignment: Alignment, a: Article, b: Article) -> list[Row]:
         pieces_a = _unshared(text_a, span_a, covered_a)
         pieces_b = _unshared(text_b, span_b, covered_b)
         if pieces_a or pieces_b:
-            out.append(Row(None, span_a if pieces_a else None, span_b if pieces_b else None,
-                           None, pieces_a, pieces_b))
+            out.append(
+                Row(
+                    None,
+                    span_a if pieces_a else None,
+                    span_b if pieces_b else None,
+                    None,
+                    pieces_a,
+                    pieces_b,
+                )
+            )
 
     for number, p in enumerate(alignment.passages, 1):
         gap_row((pos_a, max(pos_a, p.a_start)), (pos_b, max(pos_b, p.b_start)))
@@ -69,8 +76,7 @@ def rows(alignment: Alignment, a: Article, b: Article) -> list[Row]:
 
 
 def _noise(article: Article) -> list[Span]:
-    return [(p.start, p.end) for p in article.paragraphs
-            if p.boilerplate or p.kind == Kind.META]
+    return [(p.start, p.end) for p in article.paragraphs if p.boilerplate or p.kind == Kind.META]
 
 
 def _unshared(text: str, span: Span, covered: list[Span]) -> tuple[Span, ...]:

@@ -80,9 +80,17 @@ class FeedResult:
     files: list[str] = field(default_factory=list)  # written, relative to the corpus
 
     def to_json(self) -> dict:
-        return {"name": self.name, "url": self.url, "status": self.status, "new": self.new,
-                "unchanged": self.unchanged, "failed": self.failed, "reason": self.reason,
-                "notes": self.notes, "files": self.files}
+        return {
+            "name": self.name,
+            "url": self.url,
+            "status": self.status,
+            "new": self.new,
+            "unchanged": self.unchanged,
+            "failed": self.failed,
+            "reason": self.reason,
+            "notes": self.notes,
+            "files": self.files,
+        }
 
 
 @dataclass(frozen=True)
@@ -106,8 +114,9 @@ class Http:
     """Plain urllib with a total deadline per download, a size cap, gzip, and a minimum
     delay between two requests to one host."""
 
-    def __init__(self, timeout: float, delay: float,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self, timeout: float, delay: float, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         self.timeout = timeout
         self.delay = delay
         self.sleep = sleep
@@ -115,8 +124,7 @@ class Http:
         # No proxies from the environment: a feed reader talks to the feed's own host.
         self._opener = urlrequest.build_opener(urlrequest.ProxyHandler({}))
 
-    def get(self, url: str, etag: str | None = None,
-            last_modified: str | None = None) -> Response:
+    def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Response:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise FetchError(f"not an http(s) address: {url}")
@@ -128,8 +136,9 @@ class Http:
         self._wait(parts.netloc)
         deadline = time.monotonic() + self.timeout
         try:
-            with self._opener.open(urlrequest.Request(url, headers=headers),
-                                   timeout=self.timeout) as resp:
+            with self._opener.open(
+                urlrequest.Request(url, headers=headers), timeout=self.timeout
+            ) as resp:
                 body = self._read(resp, deadline)
                 return self._response(resp.status, body, resp.geturl(), resp.headers)
         except urlerror.HTTPError as exc:
@@ -180,8 +189,15 @@ class Http:
             msg = Message()
             msg["content-type"] = ctype
             charset = msg.get_content_charset()
-        return Response(status, body, url, headers.get("ETag") if headers else None,
-                        headers.get("Last-Modified") if headers else None, charset, ctype)
+        return Response(
+            status,
+            body,
+            url,
+            headers.get("ETag") if headers else None,
+            headers.get("Last-Modified") if headers else None,
+            charset,
+            ctype,
+        )
 
     def _why(self, exc: BaseException) -> str:
         reason = getattr(exc, "reason", exc)
@@ -211,8 +227,12 @@ class FetchState:
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path, json.dumps({"version": STATE_VERSION, "feeds": self.feeds},
-                                           ensure_ascii=False, indent=1).encode("utf-8"))
+        write_atomic(
+            self.path,
+            json.dumps(
+                {"version": STATE_VERSION, "feeds": self.feeds}, ensure_ascii=False, indent=1
+            ).encode("utf-8"),
+        )
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -237,21 +257,32 @@ class FetchRun:
     results: list[FeedResult]
 
 
-def fetch_into(corpus: Path | None, *, feeds: Path | None = None,
-               index_dir: Path | None = None, timeout: float | None = None,
-               delay: float | None = None, progress: FetchProgress | None = None) -> FetchRun:
+def fetch_into(
+    corpus: Path | None,
+    *,
+    feeds: Path | None = None,
+    index_dir: Path | None = None,
+    timeout: float | None = None,
+    delay: float | None = None,
+    progress: FetchProgress | None = None,
+) -> FetchRun:
     """Fetch every feed subscribed in `feeds` (default: feeds.toml in the config folder)
     into the corpus folder `corpus`, made when missing; `timeout` and `delay` override
     the file's settings."""
     root = _fetch_root(corpus)
     subs = load_subscriptions(feeds)
     if not subs.feeds:
-        raise CorpusError(f"{subs.path or feeds_file()} lists no feeds: add a [[feed]] table "
-                          "with a url")
-    subs = Subscriptions(subs.feeds, timeout or subs.timeout,
-                         subs.delay if delay is None else delay, subs.folder, subs.path)
-    return FetchRun(root, fetch_feeds(root, subs, state_path(root, index_dir),
-                                      progress=progress))
+        raise CorpusError(
+            f"{subs.path or feeds_file()} lists no feeds: add a [[feed]] table with a url"
+        )
+    subs = Subscriptions(
+        subs.feeds,
+        timeout or subs.timeout,
+        subs.delay if delay is None else delay,
+        subs.folder,
+        subs.path,
+    )
+    return FetchRun(root, fetch_feeds(root, subs, state_path(root, index_dir), progress=progress))
 
 
 def _fetch_root(corpus: Path | None) -> Path:
@@ -261,8 +292,7 @@ def _fetch_root(corpus: Path | None) -> Path:
         raise CorpusError("fetch needs a corpus folder to write into: give --corpus PATH")
     root = corpus.expanduser()
     if root.resolve() == bundled_corpus().resolve():
-        raise CorpusError("fetch does not write into the bundled sample corpus; "
-                          "give --corpus PATH")
+        raise CorpusError("fetch does not write into the bundled sample corpus; give --corpus PATH")
     if root.exists() and not root.is_dir():
         raise CorpusError(f"not a folder: {root}")
     try:
@@ -272,31 +302,46 @@ def _fetch_root(corpus: Path | None) -> Path:
     return root.resolve()
 
 
-def fetch_feeds(corpus: Path, subscriptions: Subscriptions, state_file: Path, *,
-                progress: FetchProgress | None = None, http: Http | None = None,
-                now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> list[FeedResult]:
+def fetch_feeds(
+    corpus: Path,
+    subscriptions: Subscriptions,
+    state_file: Path,
+    *,
+    progress: FetchProgress | None = None,
+    http: Http | None = None,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> list[FeedResult]:
     """Fetch every subscribed feed into `corpus`; one result per feed, in order."""
     http = http or Http(subscriptions.timeout, subscriptions.delay)
     slugs = subscriptions.slugs()
     results: list[FeedResult] = []
-    busy = FetchLockedError("another `newsreader fetch` is running for this corpus; "
-                            "try again when it has finished")
+    busy = FetchLockedError(
+        "another `newsreader fetch` is running for this corpus; try again when it has finished"
+    )
     with exclusive_lock(state_file.with_name(f".{state_file.name}.lock"), busy):
         state = FetchState(state_file)
         total = len(subscriptions.feeds)
         for n, sub in enumerate(subscriptions.feeds, 1):
             folder = corpus / subscriptions.folder / slugs[sub.url]
-            job = _FeedJob(sub, n, total, folder, corpus, http, state.feed(sub.url), progress,
-                           now)
+            job = _FeedJob(sub, n, total, folder, corpus, http, state.feed(sub.url), progress, now)
             results.append(job.run())
             state.save()  # after each feed: an interruption keeps what is done
     return results
 
 
 class _FeedJob:
-    def __init__(self, sub: Subscription, index: int, total: int, folder: Path, corpus: Path,
-                 http: Http, memory: dict, progress: FetchProgress | None,
-                 now: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        sub: Subscription,
+        index: int,
+        total: int,
+        folder: Path,
+        corpus: Path,
+        http: Http,
+        memory: dict,
+        progress: FetchProgress | None,
+        now: Callable[[], datetime],
+    ) -> None:
         self.sub = sub
         self.index = index
         self.total = total
@@ -315,8 +360,9 @@ class _FeedJob:
         result = self.result
         self._tick(0, 0)
         try:
-            resp = self.http.get(self.sub.url, self.memory.get("etag"),
-                                 self.memory.get("last_modified"))
+            resp = self.http.get(
+                self.sub.url, self.memory.get("etag"), self.memory.get("last_modified")
+            )
         except FetchError as exc:
             return self._fail(str(exc))
         if resp.status == 304:
@@ -366,17 +412,24 @@ class _FeedJob:
         result = self.result
         where = entry.url or f"{self.sub.url} entry {entry.key}"
         record = {
-            "id": entry.key, "title": entry.title, "body": entry.text,
-            "outlet": self.sub.name or feed.title, "author": entry.author, "date": entry.date,
-            "url": entry.url, "lang": feed.lang, "feed": self.sub.url,
+            "id": entry.key,
+            "title": entry.title,
+            "body": entry.text,
+            "outlet": self.sub.name or feed.title,
+            "author": entry.author,
+            "date": entry.date,
+            "url": entry.url,
+            "lang": feed.lang,
+            "feed": self.sub.url,
             "fetched": self.now().isoformat(timespec="seconds"),
             "extracted_from": "summary" if entry.summary_only else "content",
         }
         if self.sub.full_page:
             problem = self._full_page(entry, record)
             if problem:
-                result.notes.append(f"{where}: {problem}" + (
-                    "; kept the feed's text" if record["body"] else ""))
+                result.notes.append(
+                    f"{where}: {problem}" + ("; kept the feed's text" if record["body"] else "")
+                )
         if not record["body"]:
             result.failed += 1
             result.notes.append(f"{where}: no text (no content, summary or page)")
@@ -407,8 +460,13 @@ class _FeedJob:
             return f"page skipped: {NO_MAIN_TEXT}"
         record["body"] = page.text
         record["extracted_from"] = "page"
-        for key, value in (("title", page.title), ("author", page.author),
-                           ("date", page.date), ("lang", page.lang), ("outlet", page.site)):
+        for key, value in (
+            ("title", page.title),
+            ("author", page.author),
+            ("date", page.date),
+            ("lang", page.lang),
+            ("outlet", page.site),
+        ):
             record[key] = record[key] or value  # the feed's own metadata wins
         return None
 

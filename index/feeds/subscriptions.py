@@ -77,7 +77,8 @@ def load_subscriptions(path: Path | None = None) -> Subscriptions:
     except FileNotFoundError:
         raise ConfigError(
             f"no feed subscriptions: create {path} with one [[feed]] table per feed, "
-            'e.g.\n[[feed]]\nurl = "https://example.com/rss"') from None
+            'e.g.\n[[feed]]\nurl = "https://example.com/rss"'
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     except OSError as exc:
@@ -88,14 +89,16 @@ def load_subscriptions(path: Path | None = None) -> Subscriptions:
 def parse_subscriptions(data: dict, path: Path) -> Subscriptions:
     unknown = set(data) - {"feed", "fetch"}
     if unknown:
-        raise ConfigError(f"{path}: unknown section [{sorted(unknown)[0]}] "
-                          "(sections: [fetch], [[feed]])")
+        raise ConfigError(
+            f"{path}: unknown section [{sorted(unknown)[0]}] (sections: [fetch], [[feed]])"
+        )
     settings = data.get("fetch", {})
     if not isinstance(settings, dict):
         raise ConfigError(f"{path}: [fetch] must be a table")
     _no_unknown(settings, _FETCH_KEYS, f"{path}: [fetch]")
-    timeout = _number(settings.get("timeout", DEFAULT_TIMEOUT), f"{path}: [fetch] timeout",
-                      minimum=0.1)
+    timeout = _number(
+        settings.get("timeout", DEFAULT_TIMEOUT), f"{path}: [fetch] timeout", minimum=0.1
+    )
     delay = _number(settings.get("delay", DEFAULT_DELAY), f"{path}: [fetch] delay", minimum=0)
     folder = settings.get("folder", DEFAULT_FOLDER)
     if not isinstance(folder, str) or not _safe_folder(folder):
@@ -108,11 +111,14 @@ def parse_subscriptions(data: dict, path: Path) -> Subscriptions:
     for n, item in enumerate(raw, 1):
         where = f"{path}: feed {n}"
         if not isinstance(item, dict):
-            raise ConfigError(f"{where}: must be a table with url = \"...\"")
+            raise ConfigError(f'{where}: must be a table with url = "..."')
         _no_unknown(item, _FEED_KEYS, where)
         url = item.get("url")
-        if not isinstance(url, str) or urlsplit(url.strip()).scheme not in ("http", "https") \
-                or not urlsplit(url.strip()).netloc:
+        if (
+            not isinstance(url, str)
+            or urlsplit(url.strip()).scheme not in ("http", "https")
+            or not urlsplit(url.strip()).netloc
+        ):
             raise ConfigError(f"{where}: url must be an http:// or https:// address")
         url = url.strip()
         if url in seen:
@@ -142,8 +148,12 @@ def _number(value: object, where: str, *, minimum: float) -> float:
 
 def _safe_folder(folder: str) -> bool:
     p = PurePosixPath(folder)
-    return bool(folder.strip("/")) and not p.is_absolute() and ".." not in p.parts and not any(
-        part.startswith(".") for part in p.parts)
+    return (
+        bool(folder.strip("/"))
+        and not p.is_absolute()
+        and ".." not in p.parts
+        and not any(part.startswith(".") for part in p.parts)
+    )
 
 
 def _url_words(url: str) -> str:

@@ -50,8 +50,14 @@ def list_sources(root: Path) -> tuple[list[SourceFile], list[Skipped]]:
 
     def onerror(exc: OSError) -> None:
         where = Path(exc.filename).relative_to(root).as_posix() if exc.filename else "?"
-        skipped.append(Skipped(where, "unreadable folder: permission denied"
-                               if isinstance(exc, PermissionError) else f"unreadable: {exc}"))
+        skipped.append(
+            Skipped(
+                where,
+                "unreadable folder: permission denied"
+                if isinstance(exc, PermissionError)
+                else f"unreadable: {exc}",
+            )
+        )
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))

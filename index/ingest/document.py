@@ -88,8 +88,7 @@ def parse_article(
                 body_words.append(w)
     repeat_of = repeats([" ".join(k) for k in keys], noise)
     paragraphs = tuple(
-        Paragraph(i, s.start, s.end, kinds[i], noise[i], repeat_of[i])
-        for i, s in enumerate(spans)
+        Paragraph(i, s.start, s.end, kinds[i], noise[i], repeat_of[i]) for i, s in enumerate(spans)
     )
     guessed = Metadata(
         title=title.value if title else None,

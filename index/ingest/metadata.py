@@ -18,8 +18,10 @@ _MONTHS = (
     r"agu(?:stus)?|agt|aug(?:ust)?|sep(?:t(?:ember)?)?|okt(?:ober)?|oct(?:ober)?|"
     r"nov(?:ember)?|des(?:ember)?|dec(?:ember)?"
 )
-_DAYS = r"senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad|monday|tuesday|wednesday|" \
+_DAYS = (
+    r"senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad|monday|tuesday|wednesday|"
     r"thursday|friday|saturday|sunday"
+)
 _TIME = r"(?:,?\s*(?:pukul\s*)?\d{1,2}[:.]\d{2}(?::\d{2})?)"
 _ZONE = r"(?:\s*(?P<zone>WIB|WITA|WIT|Asia/Jakarta|Asia/Makassar|Asia/Jayapura|GMT\s*\+\s*7|UTC))"
 _DATE = re.compile(
@@ -35,8 +37,16 @@ _DATE = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
-_ZONES = {"wib": "+07:00", "asia/jakarta": "+07:00", "gmt+7": "+07:00", "utc": "+00:00",
-          "wita": "+08:00", "asia/makassar": "+08:00", "wit": "+09:00", "asia/jayapura": "+09:00"}
+_ZONES = {
+    "wib": "+07:00",
+    "asia/jakarta": "+07:00",
+    "gmt+7": "+07:00",
+    "utc": "+00:00",
+    "wita": "+08:00",
+    "asia/makassar": "+08:00",
+    "wit": "+09:00",
+    "asia/jayapura": "+09:00",
+}
 
 _DOMAIN = r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|co\.id|co|id|net|org|tv|news)"
 _BYLINE = re.compile(
@@ -104,8 +114,11 @@ def _parse_date(raw: str, iso: bool) -> str | None:
             return None
     import dateparser  # slow import: only when a date candidate is found
 
-    settings = {"DATE_ORDER": "YMD" if iso else "DMY", "PREFER_DAY_OF_MONTH": "first",
-                "REQUIRE_PARTS": ["day", "month", "year"]}
+    settings = {
+        "DATE_ORDER": "YMD" if iso else "DMY",
+        "PREFER_DAY_OF_MONTH": "first",
+        "REQUIRE_PARTS": ["day", "month", "year"],
+    }
     try:
         parsed = dateparser.parse(raw, languages=["id", "en"], settings=settings)
     except (ValueError, OverflowError):  # pragma: no cover - dateparser's own failures
@@ -113,7 +126,8 @@ def _parse_date(raw: str, iso: bool) -> str | None:
     if parsed is None or not 1900 <= parsed.year <= 2100:
         return None
     has_time = re.search(r"\d{1,2}[:.]\d{2}", raw.split(" ", 1)[-1]) and not (
-        iso and len(raw) == 10)
+        iso and len(raw) == 10
+    )
     if not has_time:
         return parsed.date().isoformat()
     return parsed.replace(tzinfo=None).isoformat(timespec="minutes")
@@ -155,7 +169,8 @@ def dateline_outlet(paragraph: str) -> tuple[str | None, int] | None:
         return None
     head = m.group("head")
     bare_place = m.group("place") and not (
-        m.group("outlet1") or m.group("outlet2") or m.group("agency"))
+        m.group("outlet1") or m.group("outlet2") or m.group("agency")
+    )
     # A bare place only counts in capitals ("MOSKOW -"), not as an ordinary sentence.
     if bare_place and not head.strip().isupper():
         return None

@@ -36,8 +36,7 @@ def paragraph_spans(text: str) -> list[Span]:
     # A long line can still hold several scraped paragraphs joined with ".,".
     out: list[Span] = []
     for span in spans:
-        if span.end - span.start > _FLAT_TARGET and _FLAT_BREAK.search(
-                text, span.start, span.end):
+        if span.end - span.start > _FLAT_TARGET and _FLAT_BREAK.search(text, span.start, span.end):
             out.extend(_flat_spans(text, span.start, span.end))
         else:
             out.append(span)
@@ -52,9 +51,7 @@ def _looks_hard_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
     runs_on = sum(
         1
         for (a, b), (c, _) in itertools.pairwise(lines)
-        if text[b:c].count("\n") == 1
-        and not _SENTENCE_END.search(text[a:b])
-        and text[c].islower()
+        if text[b:c].count("\n") == 1 and not _SENTENCE_END.search(text[a:b]) and text[c].islower()
     )
     return runs_on >= 0.3 * (len(lines) - 1)
 

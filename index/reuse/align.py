@@ -57,8 +57,13 @@ class Op:
         return Op(kind, self.b_start, self.b_end, self.a_start, self.a_end)
 
     def to_json(self) -> dict:
-        return {"op": self.op, "a_start": self.a_start, "a_end": self.a_end,
-                "b_start": self.b_start, "b_end": self.b_end}
+        return {
+            "op": self.op,
+            "a_start": self.a_start,
+            "a_end": self.a_end,
+            "b_start": self.b_start,
+            "b_end": self.b_end,
+        }
 
 
 @dataclass(frozen=True)
@@ -74,15 +79,30 @@ class Passage:
     ops: tuple[Op, ...]
 
     def swapped(self) -> Passage:
-        return Passage(self.b_start, self.b_end, self.a_start, self.a_end, self.b_text,
-                       self.a_text, self.score, self.shared_words,
-                       tuple(o.swapped() for o in self.ops))
+        return Passage(
+            self.b_start,
+            self.b_end,
+            self.a_start,
+            self.a_end,
+            self.b_text,
+            self.a_text,
+            self.score,
+            self.shared_words,
+            tuple(o.swapped() for o in self.ops),
+        )
 
     def to_json(self) -> dict:
-        return {"a_start": self.a_start, "a_end": self.a_end, "b_start": self.b_start,
-                "b_end": self.b_end, "a_text": self.a_text, "b_text": self.b_text,
-                "score": round(self.score, 4), "shared_words": self.shared_words,
-                "ops": [o.to_json() for o in self.ops]}
+        return {
+            "a_start": self.a_start,
+            "a_end": self.a_end,
+            "b_start": self.b_start,
+            "b_end": self.b_end,
+            "a_text": self.a_text,
+            "b_text": self.b_text,
+            "score": round(self.score, 4),
+            "shared_words": self.shared_words,
+            "ops": [o.to_json() for o in self.ops],
+        }
 
 
 @dataclass(frozen=True)
@@ -130,8 +150,9 @@ def prepare_text(text: str, analyzer: Analyzer) -> Side:
     return prepare(parse_article("text", "text", text, analyzer.vocabulary), analyzer)
 
 
-def align(a: Side, b: Side, analyzer: Analyzer,
-          settings: AlignSettings = DEFAULT_SETTINGS) -> Alignment:
+def align(
+    a: Side, b: Side, analyzer: Analyzer, settings: AlignSettings = DEFAULT_SETTINGS
+) -> Alignment:
     """The passages A and B share, in A's text order."""
     key_a, key_b = _canonical_key(a), _canonical_key(b)
     if key_a > key_b:
@@ -140,8 +161,9 @@ def align(a: Side, b: Side, analyzer: Analyzer,
     if key_a == key_b:
         # Identical texts: every shared pair holds the other way round too.
         both = {*result.passages, *result.swapped().passages}
-        result = Alignment(tuple(sorted(both, key=_passage_order)), result.coverage_a,
-                           result.coverage_b)
+        result = Alignment(
+            tuple(sorted(both, key=_passage_order)), result.coverage_a, result.coverage_b
+        )
     return result
 
 
@@ -172,6 +194,7 @@ def _passage_order(p: Passage) -> tuple[int, int, int, int]:
 
 # -- 1 & 2: seeds and chains ------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class _Box:
     a0: int  # token range [a0, a1) in A
@@ -189,8 +212,7 @@ def _ngrams(tokens: tuple[AlignToken, ...], n: int) -> dict[tuple[str, ...], lis
     return grams
 
 
-def _chains(ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...],
-            s: AlignSettings) -> list[_Box]:
+def _chains(ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...], s: AlignSettings) -> list[_Box]:
     n = s.seed_size
     grams_a = _ngrams(ta, n)
     grams_b = _ngrams(tb, n)
@@ -220,9 +242,12 @@ def _chains(ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...],
             for k2 in by_i.get(i + di, ()):
                 j2 = seeds[k2][1]
                 dj = j2 - j
-                if 0 < dj <= reach and abs(di - dj) <= s.max_skew \
-                        and ta[i].segment == ta[i + di].segment \
-                        and tb[j].segment == tb[j2].segment:
+                if (
+                    0 < dj <= reach
+                    and abs(di - dj) <= s.max_skew
+                    and ta[i].segment == ta[i + di].segment
+                    and tb[j].segment == tb[j2].segment
+                ):
                     parent[find(k2)] = find(k)
     groups: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for k, seed in enumerate(seeds):
@@ -249,8 +274,10 @@ def _segment_boxes(tokens: tuple[AlignToken, ...]) -> list[_Box]:
 
 # -- 3: merging -------------------------------------------------------------------------------
 
-def _merge(boxes: list[_Box], ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...],
-           s: AlignSettings) -> list[_Box]:
+
+def _merge(
+    boxes: list[_Box], ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...], s: AlignSettings
+) -> list[_Box]:
     boxes = sorted(set(boxes), key=lambda x: (x.a0, x.b0, x.a1, x.b1))
     changed = True
     while changed:
@@ -259,8 +286,12 @@ def _merge(boxes: list[_Box], ta: tuple[AlignToken, ...], tb: tuple[AlignToken, 
         for box in boxes:
             for k, prev in enumerate(out):
                 if _mergeable(prev, box, ta, tb, s):
-                    out[k] = _Box(min(prev.a0, box.a0), max(prev.a1, box.a1),
-                                  min(prev.b0, box.b0), max(prev.b1, box.b1))
+                    out[k] = _Box(
+                        min(prev.a0, box.a0),
+                        max(prev.a1, box.a1),
+                        min(prev.b0, box.b0),
+                        max(prev.b1, box.b1),
+                    )
                     changed = True
                     break
             else:
@@ -269,8 +300,9 @@ def _merge(boxes: list[_Box], ta: tuple[AlignToken, ...], tb: tuple[AlignToken, 
     return boxes
 
 
-def _mergeable(x: _Box, y: _Box, ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...],
-               s: AlignSettings) -> bool:
+def _mergeable(
+    x: _Box, y: _Box, ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...], s: AlignSettings
+) -> bool:
     # Order the two boxes by position; they must keep that order on both sides.
     first, second = (x, y) if (x.a0, x.b0) <= (y.a0, y.b0) else (y, x)
     gap_a = second.a0 - first.a1
@@ -289,6 +321,7 @@ def _mergeable(x: _Box, y: _Box, ta: tuple[AlignToken, ...], tb: tuple[AlignToke
 
 # -- 4: refinement ----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Refined:
     box: _Box
@@ -300,8 +333,9 @@ class _Refined:
 _EDGE = 2  # most unmatched words crossed to take in a match just outside the seeds
 
 
-def _widen_box(box: _Box, ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...],
-               reach: int) -> _Box:
+def _widen_box(
+    box: _Box, ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...], reach: int
+) -> _Box:
     """The box grown by `reach` words at each end, within its segments: seeds cannot see a
     match that closes a passage after a changed word ("masa penuh kacau" / "masa kacau")."""
 
@@ -319,23 +353,25 @@ def _widen_box(box: _Box, ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...]
     return _Box(a0, a1, b0, b1)
 
 
-def _trim_edges(blocks: list, core: _Box, box: _Box, ta: tuple[AlignToken, ...],
-                tb: tuple[AlignToken, ...]) -> list:
+def _trim_edges(
+    blocks: list, core: _Box, box: _Box, ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...]
+) -> list:
     """Drop matches found only in the widened margin unless they sit close to the rest and
     in the same paragraphs."""
 
     def in_margin(m) -> bool:
         a0, b0 = box.a0 + m.a, box.b0 + m.b
-        return a0 + m.size <= core.a0 or b0 + m.size <= core.b0 or a0 >= core.a1 \
-            or b0 >= core.b1
+        return a0 + m.size <= core.a0 or b0 + m.size <= core.b0 or a0 >= core.a1 or b0 >= core.b1
 
     def far(first, second) -> bool:
         end_a, end_b = box.a0 + first.a + first.size - 1, box.b0 + first.b + first.size - 1
         start_a, start_b = box.a0 + second.a, box.b0 + second.b
-        return (second.a - (first.a + first.size) > _EDGE
-                or second.b - (first.b + first.size) > _EDGE
-                or ta[end_a].paragraph != ta[start_a].paragraph
-                or tb[end_b].paragraph != tb[start_b].paragraph)
+        return (
+            second.a - (first.a + first.size) > _EDGE
+            or second.b - (first.b + first.size) > _EDGE
+            or ta[end_a].paragraph != ta[start_a].paragraph
+            or tb[end_b].paragraph != tb[start_b].paragraph
+        )
 
     while len(blocks) > 1 and in_margin(blocks[0]) and far(blocks[0], blocks[1]):
         blocks = blocks[1:]
@@ -347,8 +383,9 @@ def _trim_edges(blocks: list, core: _Box, box: _Box, ta: tuple[AlignToken, ...],
 _TAIL = 2  # most words of a paragraph's end (or start) dropped from a passage's edge
 
 
-def _trim_paragraph_tails(run: list, box: _Box, ta: tuple[AlignToken, ...],
-                          tb: tuple[AlignToken, ...]) -> list:
+def _trim_paragraph_tails(
+    run: list, box: _Box, ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...]
+) -> list:
     """A passage should not open with the last word or two of the paragraph before it (nor
     close with the first words of the next) when that paragraph goes on unshared."""
     from difflib import Match
@@ -374,13 +411,17 @@ def _trim_paragraph_tails(run: list, box: _Box, ta: tuple[AlignToken, ...],
     return run
 
 
-def _refine(core: _Box, ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...],
-            s: AlignSettings) -> list[_Refined]:
+def _refine(
+    core: _Box, ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...], s: AlignSettings
+) -> list[_Refined]:
     box = _widen_box(core, ta, tb, s.link_gap)
     keys_a = [t.key for t in ta[box.a0 : box.a1]]
     keys_b = [t.key for t in tb[box.b0 : box.b1]]
-    blocks = [m for m in difflib.SequenceMatcher(None, keys_a, keys_b, autojunk=False)
-              .get_matching_blocks() if m.size]
+    blocks = [
+        m
+        for m in difflib.SequenceMatcher(None, keys_a, keys_b, autojunk=False).get_matching_blocks()
+        if m.size
+    ]
     blocks = _trim_edges(blocks, core, box, ta, tb)
     # Split where one side inserts a long stretch the other lacks.
     runs: list[list] = []
@@ -401,8 +442,12 @@ def _refine(core: _Box, ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...],
         a1 = box.a0 + run[-1].a + run[-1].size
         b1 = box.b0 + run[-1].b + run[-1].size
         shared = sum(m.size for m in run)
-        common = sum(1 for m in run for k in range(m.size) if not (
-            ta[box.a0 + m.a + k].name and tb[box.b0 + m.b + k].name))
+        common = sum(
+            1
+            for m in run
+            for k in range(m.size)
+            if not (ta[box.a0 + m.a + k].name and tb[box.b0 + m.b + k].name)
+        )
         longest = max(a1 - a0, b1 - b0)
         if shared < s.min_satellite_words or shared / longest < s.min_density:
             continue
@@ -423,8 +468,13 @@ def _drop_contained(passages: list[Passage]) -> list[Passage]:
     keep: list[Passage] = []
     ordered = sorted(passages, key=lambda p: -(p.a_end - p.a_start + p.b_end - p.b_start))
     for p in ordered:
-        if any(q.a_start <= p.a_start and p.a_end <= q.a_end and q.b_start <= p.b_start
-               and p.b_end <= q.b_end for q in keep):
+        if any(
+            q.a_start <= p.a_start
+            and p.a_end <= q.a_end
+            and q.b_start <= p.b_start
+            and p.b_end <= q.b_end
+            for q in keep
+        ):
             continue
         keep.append(p)
     return keep
@@ -446,14 +496,20 @@ def _widen(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _grow(a: Side, b: Side, a_start: int, a_end: int, b_start: int,
-          b_end: int) -> tuple[int, int, int, int]:
+def _grow(
+    a: Side, b: Side, a_start: int, a_end: int, b_start: int, b_end: int
+) -> tuple[int, int, int, int]:
     """Extend both edges word by word while the two articles agree there (stop words the
     term alignment skipped), never past the paragraph the edge sits in."""
     i = bisect_left(a.counted, (a_start, -1))
     j = bisect_left(b.counted, (b_start, -1))
-    while i > 0 and j > 0 and a.folded[i - 1] == b.folded[j - 1] \
-            and a.paragraph[i - 1] == a.paragraph[i] and b.paragraph[j - 1] == b.paragraph[j]:
+    while (
+        i > 0
+        and j > 0
+        and a.folded[i - 1] == b.folded[j - 1]
+        and a.paragraph[i - 1] == a.paragraph[i]
+        and b.paragraph[j - 1] == b.paragraph[j]
+    ):
         i -= 1
         j -= 1
     if i < len(a.counted) and j < len(b.counted):
@@ -461,9 +517,13 @@ def _grow(a: Side, b: Side, a_start: int, a_end: int, b_start: int,
     i = bisect_left(a.counted, (a_end, -1)) - 1
     j = bisect_left(b.counted, (b_end, -1)) - 1
     if i >= 0 and j >= 0 and a.counted[i][1] == a_end and b.counted[j][1] == b_end:
-        while i + 1 < len(a.counted) and j + 1 < len(b.counted) \
-                and a.folded[i + 1] == b.folded[j + 1] \
-                and a.paragraph[i + 1] == a.paragraph[i] and b.paragraph[j + 1] == b.paragraph[j]:
+        while (
+            i + 1 < len(a.counted)
+            and j + 1 < len(b.counted)
+            and a.folded[i + 1] == b.folded[j + 1]
+            and a.paragraph[i + 1] == a.paragraph[i]
+            and b.paragraph[j + 1] == b.paragraph[j]
+        ):
             i += 1
             j += 1
         a_end, b_end = a.counted[i][1], b.counted[j][1]
@@ -472,20 +532,35 @@ def _grow(a: Side, b: Side, a_start: int, a_end: int, b_start: int,
 
 def _passage(r: _Refined, a: Side, b: Side, analyzer: Analyzer) -> Passage:
     box = r.box
-    a_start, a_end, b_start, b_end = _grow(a, b, a.tokens[box.a0].start,
-                                           a.tokens[box.a1 - 1].end, b.tokens[box.b0].start,
-                                           b.tokens[box.b1 - 1].end)
+    a_start, a_end, b_start, b_end = _grow(
+        a,
+        b,
+        a.tokens[box.a0].start,
+        a.tokens[box.a1 - 1].end,
+        b.tokens[box.b0].start,
+        b.tokens[box.b1 - 1].end,
+    )
     a_start, a_end = _widen(a.text, a_start, a_end)
     b_start, b_end = _widen(b.text, b_start, b_end)
     len_a, len_b = box.a1 - box.a0, box.b1 - box.b0
     score = 2 * r.shared / (len_a + len_b)
     ops = word_ops(a.text, a_start, a_end, b.text, b_start, b_end, analyzer)
-    return Passage(a_start, a_end, b_start, b_end, a.text[a_start:a_end],
-                   b.text[b_start:b_end], score, r.shared, ops)
+    return Passage(
+        a_start,
+        a_end,
+        b_start,
+        b_end,
+        a.text[a_start:a_end],
+        b.text[b_start:b_end],
+        score,
+        r.shared,
+        ops,
+    )
 
 
-def word_ops(text_a: str, a_start: int, a_end: int, text_b: str, b_start: int, b_end: int,
-             analyzer: Analyzer) -> tuple[Op, ...]:
+def word_ops(
+    text_a: str, a_start: int, a_end: int, text_b: str, b_start: int, b_end: int, analyzer: Analyzer
+) -> tuple[Op, ...]:
     """Word-level edit operations between two spans. Words are matched on their analysed
     form; where matched words are spelt differently ("Tiongkok"/"China", "terbaiknya"/
     "terbaik") the operation is a replace, so a reader sees every change of wording."""
@@ -514,26 +589,36 @@ def word_ops(text_a: str, a_start: int, a_end: int, text_b: str, b_start: int, b
         while k < i2 - i1:
             same = _same_surface(text_a, units_a[i1 + k], text_b, units_b[j1 + k])
             m = k
-            while m < i2 - i1 and _same_surface(
-                    text_a, units_a[i1 + m], text_b, units_b[j1 + m]) == same:
+            while (
+                m < i2 - i1
+                and _same_surface(text_a, units_a[i1 + m], text_b, units_b[j1 + m]) == same
+            ):
                 m += 1
-            ops.append(Op("equal" if same else "replace",
-                          units_a[i1 + k].start, units_a[i1 + m - 1].end,
-                          units_b[j1 + k].start, units_b[j1 + m - 1].end))
+            ops.append(
+                Op(
+                    "equal" if same else "replace",
+                    units_a[i1 + k].start,
+                    units_a[i1 + m - 1].end,
+                    units_b[j1 + k].start,
+                    units_b[j1 + m - 1].end,
+                )
+            )
             k = m
     return tuple(ops)
 
 
 def _same_surface(text_a: str, ua, text_b: str, ub) -> bool:
     return fold(" ".join(text_a[ua.start : ua.end].split())) == fold(
-        " ".join(text_b[ub.start : ub.end].split()))
+        " ".join(text_b[ub.start : ub.end].split())
+    )
 
 
 def _coverage(side: Side, passages: list[Passage], which: str) -> float:
     if not side.counted:
         return 0.0
-    merged = merge_spans((p.a_start, p.a_end) if which == "a" else (p.b_start, p.b_end)
-                         for p in passages)
+    merged = merge_spans(
+        (p.a_start, p.a_end) if which == "a" else (p.b_start, p.b_end) for p in passages
+    )
     covered = 0
     k = 0
     for start, end in side.counted:  # in text order

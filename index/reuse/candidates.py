@@ -54,8 +54,9 @@ def clustered(points: list[tuple[int, int]], settings: ReuseSettings) -> bool:
     return False
 
 
-def candidates(store: Postings, doc: int, settings: ReuseSettings = DEFAULT_REUSE) -> \
-        list[tuple[int, int]]:
+def candidates(
+    store: Postings, doc: int, settings: ReuseSettings = DEFAULT_REUSE
+) -> list[tuple[int, int]]:
     """(other doc, shared 3-grams) for articles sharing a cluster of 3-grams with `doc`,
     most shared first."""
     hashes, positions = store.shingles_of(doc)
@@ -77,10 +78,12 @@ def candidates(store: Postings, doc: int, settings: ReuseSettings = DEFAULT_REUS
     return ranked
 
 
-def candidate_pairs(store: Postings, settings: ReuseSettings = DEFAULT_REUSE) -> \
-        list[tuple[int, int, int]]:
+def candidate_pairs(
+    store: Postings, settings: ReuseSettings = DEFAULT_REUSE
+) -> list[tuple[int, int, int]]:
     """(doc, doc, shared 3-grams) for every pair sharing enough 3-grams, found in one pass
     over the postings: the cost grows with the postings, not with the number of pairs."""
+
     def shared_groups() -> Iterator[list[tuple[int, int]]]:
         for _, group in groupby(store.all_postings(), key=lambda row: row[0]):
             rows = sorted((row[1], row[2]) for row in group)

@@ -28,8 +28,13 @@ class Overlap:
     alignment: Alignment
 
 
-def related(store: Postings, doc: int, aligner: Aligner, id_of: IdOf,
-            settings: ReuseSettings = DEFAULT_REUSE) -> list[Related]:
+def related(
+    store: Postings,
+    doc: int,
+    aligner: Aligner,
+    id_of: IdOf,
+    settings: ReuseSettings = DEFAULT_REUSE,
+) -> list[Related]:
     """Articles sharing at least one passage with `doc`, by the share of `doc` they cover."""
     out: list[Related] = []
     for other, _ in candidates(store, doc, settings)[: settings.max_candidates]:
@@ -42,8 +47,11 @@ def related(store: Postings, doc: int, aligner: Aligner, id_of: IdOf,
     return out
 
 
-def align_pairs(pairs: list[tuple[int, int, int]], aligner: Aligner,
-                progress: Callable[[int, int], None] | None = None) -> Iterator[Aligned]:
+def align_pairs(
+    pairs: list[tuple[int, int, int]],
+    aligner: Aligner,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[Aligned]:
     """Align candidate pairs one after the other (the serial way)."""
     for k, (x, y, _) in enumerate(pairs, 1):
         yield x, y, aligner(x, y)
@@ -51,8 +59,9 @@ def align_pairs(pairs: list[tuple[int, int, int]], aligner: Aligner,
             progress(k, len(pairs))
 
 
-def collect_overlaps(aligned: Iterable[Aligned], id_of: IdOf,
-                     min_coverage: float = 0.0) -> list[Overlap]:
+def collect_overlaps(
+    aligned: Iterable[Aligned], id_of: IdOf, min_coverage: float = 0.0
+) -> list[Overlap]:
     """The pairs that share passages (enough of one article, with `min_coverage`), each
     once with its ids in order, most shared first."""
     out: list[Overlap] = []

@@ -15,9 +15,12 @@ PAIRS_PER_TASK = 200
 _aligner: Aligner | None = None  # the worker process's own, made once by _start_worker
 
 
-def align_in_processes(pairs: list[tuple[int, int, int]], make_aligner: Callable[[], Aligner],
-                       workers: int, progress: Callable[[int, int], None] | None = None
-                       ) -> Iterator[Aligned]:
+def align_in_processes(
+    pairs: list[tuple[int, int, int]],
+    make_aligner: Callable[[], Aligner],
+    workers: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[Aligned]:
     """Align `pairs` in `workers` processes, each with the aligner `make_aligner` builds
     (it opens its own connections: nothing open is shared across a fork)."""
     # Forked workers: "spawn" would re-run the caller's main module, which breaks any
@@ -26,8 +29,9 @@ def align_in_processes(pairs: list[tuple[int, int, int]], make_aligner: Callable
     context = multiprocessing.get_context(method)
     chunks = [pairs[i : i + PAIRS_PER_TASK] for i in range(0, len(pairs), PAIRS_PER_TASK)]
     done = 0
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                             initargs=(make_aligner,)) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(make_aligner,)
+    ) as pool:
         try:
             for chunk, results in zip(chunks, pool.map(_align_chunk, chunks), strict=True):
                 yield from results

@@ -18,8 +18,14 @@ MAX_LIMIT = 10_000
 TermsOf = Callable[[Article], list[Term]]
 
 
-def run_search(text: str, searcher: Any, catalog: ArticleSource, analyzer: Analyzer,
-               limit: int = 10, terms_of: TermsOf | None = None) -> SearchResults:
+def run_search(
+    text: str,
+    searcher: Any,
+    catalog: ArticleSource,
+    analyzer: Analyzer,
+    limit: int = 10,
+    terms_of: TermsOf | None = None,
+) -> SearchResults:
     """Run a (non-empty) query on an open Whoosh searcher. `terms_of` gives an article's
     analysed text (a caller may cache it)."""
     limit = max(1, min(limit, MAX_LIMIT))
@@ -31,13 +37,23 @@ def run_search(text: str, searcher: Any, catalog: ArticleSource, analyzer: Analy
     ranked = [(r["id"], r.score) for r in results]
     qterms = query_terms(q)
     suggestion = suggest(text, searcher, force=total == 0)
-    hits = _hits(ranked, catalog, analyzer, qterms,
-                 terms_of or (lambda article: analyzer.terms(article.text)))
+    hits = _hits(
+        ranked,
+        catalog,
+        analyzer,
+        qterms,
+        terms_of or (lambda article: analyzer.terms(article.text)),
+    )
     return SearchResults(text, total, hits, suggestion, qterms)
 
 
-def _hits(ranked: list[tuple[str, float]], catalog: ArticleSource, analyzer: Analyzer,
-          qterms: QueryTerms, terms_of: TermsOf) -> list[Hit]:
+def _hits(
+    ranked: list[tuple[str, float]],
+    catalog: ArticleSource,
+    analyzer: Analyzer,
+    qterms: QueryTerms,
+    terms_of: TermsOf,
+) -> list[Hit]:
     hits: list[Hit] = []
     for article_id, score in ranked:
         article = catalog.article(article_id)
@@ -45,7 +61,18 @@ def _hits(ranked: list[tuple[str, float]], catalog: ArticleSource, analyzer: Ana
             continue  # indexed but not yet in the catalog: an interrupted run; skip it
         spans = find_hits(article, qterms, analyzer, terms=terms_of(article))
         m = article.meta
-        hits.append(Hit(article.id, article.path, m.title, article.display_title, m.outlet,
-                        m.date, m.language, round(float(score), 4),
-                        make_snippet(article, spans), tuple(spans)))
+        hits.append(
+            Hit(
+                article.id,
+                article.path,
+                m.title,
+                article.display_title,
+                m.outlet,
+                m.date,
+                m.language,
+                round(float(score), 4),
+                make_snippet(article, spans),
+                tuple(spans),
+            )
+        )
     return hits

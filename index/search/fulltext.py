@@ -21,12 +21,14 @@ def open_index(folder: Path) -> Any:
     try:
         return windex.open_dir(str(folder))
     except windex.EmptyIndexError:
-        raise IndexDamagedError(f"the index at {folder.parent} is damaged or missing; "
-                                "run `newsreader index --rebuild`") from None
+        raise IndexDamagedError(
+            f"the index at {folder.parent} is damaged or missing; run `newsreader index --rebuild`"
+        ) from None
     except Exception as exc:  # Whoosh surfaces damage as many exception types
-        raise IndexDamagedError(f"the index at {folder.parent} is damaged "
-                                f"({type(exc).__name__}); run `newsreader index --rebuild`"
-                                ) from None
+        raise IndexDamagedError(
+            f"the index at {folder.parent} is damaged "
+            f"({type(exc).__name__}); run `newsreader index --rebuild`"
+        ) from None
 
 
 def create_index(folder: Path, analyzer: Analyzer) -> Any:

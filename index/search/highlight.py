@@ -33,8 +33,14 @@ class Snippet:
     suffix: str = ""
 
 
-def find_hits(article: Article, query: QueryTerms, analyzer: Analyzer, *,
-              include_hidden: bool = False, terms: list[Term] | None = None) -> list[Span]:
+def find_hits(
+    article: Article,
+    query: QueryTerms,
+    analyzer: Analyzer,
+    *,
+    include_hidden: bool = False,
+    terms: list[Term] | None = None,
+) -> list[Span]:
     """Every place in the article (its visible paragraphs and title, or everything) where a
     query term occurs, in text order. `terms`: the article's analysed text, if known."""
     if not query:
@@ -79,8 +85,12 @@ def make_snippet(article: Article, hits: list[Span], width: int = SNIPPET_CHARS)
         end = _word_end(article.text, end, best.end)
     inside = tuple(h for h in best_hits if start <= h.start and h.end <= end)
     return Snippet(
-        start, end, article.text[start:end], inside,
-        "…" if start > best.start else "", "…" if end < best.end else "",
+        start,
+        end,
+        article.text[start:end],
+        inside,
+        "…" if start > best.start else "",
+        "…" if end < best.end else "",
     )
 
 

@@ -46,9 +46,10 @@ def check_syntax(text: str) -> None:
         raise QueryError("invalid query: a parenthesis is not closed")
     for m in _FIELD_PREFIX.finditer(bare):
         if m.group(1).lower() not in _KNOWN:
-            raise QueryError(f'invalid query: unknown field "{m.group(1)}:" '
-                             f"(fields: {', '.join(FIELDS)})")
-        rest = text[m.end():]  # the value may be a quoted phrase: outlet:"kabar kita"
+            raise QueryError(
+                f'invalid query: unknown field "{m.group(1)}:" (fields: {", ".join(FIELDS)})'
+            )
+        rest = text[m.end() :]  # the value may be a quoted phrase: outlet:"kabar kita"
         if not rest or rest[0].isspace():
             raise QueryError(f'invalid query: "{m.group(1)}:" needs a value')
     words = bare.split()
@@ -138,7 +139,10 @@ def rewrite(q: wq.Query, reader) -> wq.Query:
 
     def fix(node: wq.Query) -> wq.Query:
         if isinstance(node, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)) and node.fieldname in (
-            "title", "body", "words"):
+            "title",
+            "body",
+            "words",
+        ):
             return _expand(node, reader)
         return node
 
@@ -148,8 +152,9 @@ def rewrite(q: wq.Query, reader) -> wq.Query:
 def _expand(node: wq.Query, reader) -> wq.Query:
     text = fold(node.text)
     if isinstance(node, wq.FuzzyTerm):
-        probe = wq.FuzzyTerm("words", text, maxdist=node.maxdist,
-                             prefixlength=max(1, node.prefixlength))
+        probe = wq.FuzzyTerm(
+            "words", text, maxdist=node.maxdist, prefixlength=max(1, node.prefixlength)
+        )
     elif isinstance(node, wq.Prefix):
         probe = wq.Prefix("words", text)
     else:
@@ -161,8 +166,7 @@ def _expand(node: wq.Query, reader) -> wq.Query:
     if len(candidates) > cap:
         candidates.sort(key=lambda b: -reader.doc_frequency("words", b))
         candidates = candidates[:cap]
-    terms = [wq.Term("words", b.decode("utf-8") if isinstance(b, bytes) else b)
-             for b in candidates]
+    terms = [wq.Term("words", b.decode("utf-8") if isinstance(b, bytes) else b) for b in candidates]
     if not terms:
         return wq.NullQuery
     expanded = wq.Or(terms, boost=node.boost)
@@ -183,8 +187,11 @@ def query_terms(q: wq.Query) -> QueryTerms:
                 visit(node.a)
             return
         if isinstance(node, wq.Term):
-            (surface if node.fieldname == "words" else terms).add(node.text) \
-                if node.fieldname in ("title", "body", "words") else None
+            (surface if node.fieldname == "words" else terms).add(node.text) if node.fieldname in (
+                "title",
+                "body",
+                "words",
+            ) else None
         elif isinstance(node, wq.Phrase) and node.fieldname in ("title", "body"):
             terms.update(node.words)
         for child in node.children():

@@ -59,6 +59,18 @@ def list_all(catalog: ArticleSource, limit: int) -> SearchResults:
         article = catalog.article(s.id)
         if article is None:  # pragma: no cover - catalog read is consistent
             continue
-        hits.append(Hit(s.id, s.path, s.title, article.display_title, s.outlet, s.date,
-                        article.meta.language, 0.0, make_snippet(article, []), ()))
+        hits.append(
+            Hit(
+                s.id,
+                s.path,
+                s.title,
+                article.display_title,
+                s.outlet,
+                s.date,
+                article.meta.language,
+                0.0,
+                make_snippet(article, []),
+                (),
+            )
+        )
     return SearchResults("", catalog.count(), hits, None, QueryTerms())

@@ -24,6 +24,7 @@ class Analysed(str):
         obj.terms = terms
         return obj
 
+
 TITLE_BOOST = 2.0
 
 
@@ -39,9 +40,19 @@ class TermAnalyzer(WhooshAnalyzer):
 
     __hash__ = None  # type: ignore[assignment]
 
-    def __call__(self, value: str, positions: bool = False, chars: bool = False,
-                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
-                 start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs):
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs,
+    ):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
             # Whoosh asks for the whole value as one term (e.g. range ends).
@@ -91,9 +102,19 @@ class SurfaceAnalyzer(WhooshAnalyzer):
 
     __hash__ = None  # type: ignore[assignment]
 
-    def __call__(self, value: str, positions: bool = False, chars: bool = False,
-                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
-                 start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs):
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs,
+    ):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         words = split_words(value) if tokenize else [None]
         for pos, w in enumerate(words, start_pos):

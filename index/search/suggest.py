@@ -19,7 +19,7 @@ def suggest(text: str, searcher, *, force: bool) -> str | None:
     pieces: list[str] = []
     cursor = 0
     ranges = [(r.start(), r.end()) for r in re.finditer(r"[\[{][^\]}]*[\]}]", text)]
-    for m in re.finditer(r'(?<![\w:*~])([^\W\d_][^\W_]*)(?![\w:*~])', text):
+    for m in re.finditer(r"(?<![\w:*~])([^\W\d_][^\W_]*)(?![\w:*~])", text):
         word = m.group(1)
         if word in OPERATORS or _in_field_value(text, m.start()):
             continue
@@ -32,8 +32,7 @@ def suggest(text: str, searcher, *, force: bool) -> str | None:
         # Edit distance 1 first: it is several times cheaper and usually enough.
         options = [o for o in corrector.suggest(folded, limit=5, maxdist=1) if o != folded]
         if not options:
-            options = [o for o in corrector.suggest(folded, limit=5, maxdist=2)
-                       if o != folded]
+            options = [o for o in corrector.suggest(folded, limit=5, maxdist=2) if o != folded]
         if not options:
             continue
         best = max(options, key=lambda o: reader.doc_frequency("words", o))

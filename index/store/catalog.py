@@ -94,8 +94,10 @@ class Catalog:
         return {r[0]: FileRecord(r[1], r[2], r[3], r[4]) for r in rows}
 
     def put_file(self, path: str, record: FileRecord) -> None:
-        self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-                        (path, record.size, record.mtime_ns, record.hash, record.reason))
+        self.db.execute(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+            (path, record.size, record.mtime_ns, record.hash, record.reason),
+        )
 
     def delete_file(self, path: str) -> None:
         self.db.execute("DELETE FROM files WHERE path=?", (path,))
@@ -113,10 +115,20 @@ class Catalog:
         cur = self.db.execute(
             "INSERT INTO articles (id, path, hash, date, outlet, lang, title, display, words,"
             " data, text, shingles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (article.id, article.path, article.content_hash, m.date, m.outlet, m.language,
-             m.title, article.display_title, article.word_count,
-             json.dumps(article.to_json(), ensure_ascii=False),
-             article.text, hashes.tobytes() + positions.tobytes()),
+            (
+                article.id,
+                article.path,
+                article.content_hash,
+                m.date,
+                m.outlet,
+                m.language,
+                m.title,
+                article.display_title,
+                article.word_count,
+                json.dumps(article.to_json(), ensure_ascii=False),
+                article.text,
+                hashes.tobytes() + positions.tobytes(),
+            ),
         )
         doc = cur.lastrowid
         # Postings are inserted at commit, sorted by hash: in hash order the B-tree takes
@@ -125,8 +137,9 @@ class Catalog:
         self._pending_docs.add(doc)
 
     def delete_article(self, article_id: str) -> None:
-        row = self.db.execute("SELECT doc, shingles FROM articles WHERE id=?",
-                              (article_id,)).fetchone()
+        row = self.db.execute(
+            "SELECT doc, shingles FROM articles WHERE id=?", (article_id,)
+        ).fetchone()
         if row is None:
             return
         doc, blob = row
@@ -134,13 +147,13 @@ class Catalog:
             self._pending = [r for r in self._pending if r[1] != doc]
             self._pending_docs.discard(doc)
         hashes, _ = _unpack(blob)
-        self.db.executemany("DELETE FROM shingles WHERE h=? AND doc=?",
-                            ((h, doc) for h in hashes))
+        self.db.executemany("DELETE FROM shingles WHERE h=? AND doc=?", ((h, doc) for h in hashes))
         self.db.execute("DELETE FROM articles WHERE doc=?", (doc,))
 
     def article(self, article_id: str) -> Article | None:
-        row = self.db.execute("SELECT data, text FROM articles WHERE id=?",
-                              (article_id,)).fetchone()
+        row = self.db.execute(
+            "SELECT data, text FROM articles WHERE id=?", (article_id,)
+        ).fetchone()
         return article_from_json(json.loads(row[0]), row[1]) if row else None
 
     def article_by_doc(self, doc: int) -> Article | None:
@@ -161,8 +174,13 @@ class Catalog:
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
-    def summaries(self, ids: Iterable[str] | None = None, *, newest_first: bool = True,
-                  limit: int | None = None) -> list[Summary]:
+    def summaries(
+        self,
+        ids: Iterable[str] | None = None,
+        *,
+        newest_first: bool = True,
+        limit: int | None = None,
+    ) -> list[Summary]:
         cols = "doc, id, path, title, display, outlet, date, lang, words"
         if ids is None:
             order = "date IS NULL, date DESC, id" if newest_first else "id"
@@ -174,8 +192,7 @@ class Catalog:
         found: dict[str, Summary] = {}
         for chunk in _chunks(wanted, 500):
             marks = ",".join("?" * len(chunk))
-            for r in self.db.execute(f"SELECT {cols} FROM articles WHERE id IN ({marks})",
-                                     chunk):
+            for r in self.db.execute(f"SELECT {cols} FROM articles WHERE id IN ({marks})", chunk):
                 found[r[1]] = Summary(*r)
         return [found[i] for i in wanted if i in found]
 
@@ -199,7 +216,8 @@ class Catalog:
         for chunk in _chunks(list(hashes), 900):
             marks = ",".join("?" * len(chunk))
             yield from self.db.execute(
-                f"SELECT h, doc, pos FROM shingles WHERE h IN ({marks})", chunk)
+                f"SELECT h, doc, pos FROM shingles WHERE h IN ({marks})", chunk
+            )
 
     def all_postings(self) -> Iterator[tuple[int, int, int]]:
         """Every posting, ordered by hash: one pass over the shingle table."""
@@ -210,8 +228,7 @@ class Catalog:
     def _flush(self) -> None:
         if self._pending:
             self._pending.sort()
-            self.db.executemany("INSERT OR IGNORE INTO shingles VALUES (?, ?, ?)",
-                                self._pending)
+            self.db.executemany("INSERT OR IGNORE INTO shingles VALUES (?, ?, ?)", self._pending)
             self._pending = []
             self._pending_docs.clear()
 

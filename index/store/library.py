@@ -50,8 +50,13 @@ class Library:
         self._sides: LRU[tuple[str, str], Side] = LRU(512)
 
     @classmethod
-    def open(cls, corpus: Path, index_dir: Path | None = None,
-             variants: Path | None = None, limits: Limits | None = None) -> Library:
+    def open(
+        cls,
+        corpus: Path,
+        index_dir: Path | None = None,
+        variants: Path | None = None,
+        limits: Limits | None = None,
+    ) -> Library:
         root = check_root(Path(corpus))
         vocabulary = load_vocabulary(variants if variants is not None else variants_file())
         folder = index_dir_for(root, index_dir)
@@ -91,12 +96,16 @@ class Library:
                 handle.close()
         self._searcher = self._catalog = self._ix = None
 
-    def update(self, *, rebuild: bool = False, progress: sync.Progress | None = None,
-               should_stop: sync.StopAsked | None = None) -> UpdateReport:
+    def update(
+        self,
+        *,
+        rebuild: bool = False,
+        progress: sync.Progress | None = None,
+        should_stop: sync.StopAsked | None = None,
+    ) -> UpdateReport:
         """Bring the index in line with the corpus folder (see `sync`)."""
         self.close()
-        return sync.update(self.spec, rebuild=rebuild, progress=progress,
-                           should_stop=should_stop)
+        return sync.update(self.spec, rebuild=rebuild, progress=progress, should_stop=should_stop)
 
     def stats(self) -> stats.CorpusStats:
         return stats.corpus_stats(self.spec.corpus, self.spec.index_dir)
@@ -128,17 +137,20 @@ class Library:
             return list_all(self._open_catalog(), max(1, limit))
         from ..search.execute import run_search  # Whoosh loads with the first real query
 
-        return run_search(text, self._open_searcher(), self._open_catalog(), self.analyzer,
-                          limit, self._terms_of)
+        return run_search(
+            text, self._open_searcher(), self._open_catalog(), self.analyzer, limit, self._terms_of
+        )
 
     def _terms_of(self, article: Article) -> list[Term]:
-        return self._terms.get((article.id, article.content_hash),
-                               lambda: self.analyzer.terms(article.text))
+        return self._terms.get(
+            (article.id, article.content_hash), lambda: self.analyzer.terms(article.text)
+        )
 
     def find_hits(self, article: Article, terms: QueryTerms) -> list[Span]:
         """Where a query's words occur in the article, hidden paragraphs included."""
-        return find_hits(article, terms, self.analyzer, include_hidden=True,
-                         terms=self._terms_of(article))
+        return find_hits(
+            article, terms, self.analyzer, include_hidden=True, terms=self._terms_of(article)
+        )
 
     def article(self, ref: str) -> Article:
         """An article by id, unique id prefix, file name, or path (absolute or relative to the
@@ -146,8 +158,7 @@ class Library:
         catalog = self._open_catalog()
         candidates = [ref]
         with suppress(ValueError, OSError):
-            candidates.append(Path(ref).expanduser().resolve().relative_to(self.corpus)
-                              .as_posix())
+            candidates.append(Path(ref).expanduser().resolve().relative_to(self.corpus).as_posix())
         for cand in candidates:
             article = catalog.article(cand)
             if article is not None:
@@ -168,17 +179,21 @@ class Library:
 
     # -- shared passages ------------------------------------------------------------------
     def _side(self, article: Article) -> Side:
-        return self._sides.get((article.id, article.content_hash),
-                               lambda: prepare(article, self.analyzer, self._terms_of(article)))
+        return self._sides.get(
+            (article.id, article.content_hash),
+            lambda: prepare(article, self.analyzer, self._terms_of(article)),
+        )
 
-    def compare(self, ref_a: str, ref_b: str,
-                settings: AlignSettings = DEFAULT_SETTINGS) -> Comparison:
+    def compare(
+        self, ref_a: str, ref_b: str, settings: AlignSettings = DEFAULT_SETTINGS
+    ) -> Comparison:
         """The passages two articles share, with offsets into both original texts."""
         a = self.article(ref_a)
         b = self.article(ref_b)
         if a.id == b.id:
-            raise AlignmentError(f"both names refer to the same article ({a.id}); "
-                                 "give two different articles")
+            raise AlignmentError(
+                f"both names refer to the same article ({a.id}); give two different articles"
+            )
         for article in (a, b):
             if not self._side(article).counted:
                 raise AlignmentError(f"article {article.id} has no text to compare")
@@ -196,21 +211,28 @@ class Library:
 
         return run
 
-    def related(self, ref: str, settings: AlignSettings = DEFAULT_SETTINGS,
-                reuse: ReuseSettings = DEFAULT_REUSE) -> tuple[Article, list[Related]]:
+    def related(
+        self,
+        ref: str,
+        settings: AlignSettings = DEFAULT_SETTINGS,
+        reuse: ReuseSettings = DEFAULT_REUSE,
+    ) -> tuple[Article, list[Related]]:
         """Other articles sharing at least one passage with this one, by coverage."""
         article = self.article(ref)
         catalog = self._open_catalog()
         doc = catalog.doc_of(article.id)
         if doc is None:  # pragma: no cover - article() read it from the catalog
             raise ArticleNotFoundError(f'no article "{ref}"')
-        return article, related_articles(catalog, doc, self.aligner(settings), catalog.id_of,
-                                         reuse)
+        return article, related_articles(catalog, doc, self.aligner(settings), catalog.id_of, reuse)
 
-    def overlaps(self, min_coverage: float = 0.0, settings: AlignSettings = DEFAULT_SETTINGS,
-                 reuse: ReuseSettings = DEFAULT_REUSE,
-                 progress: Callable[[int, int], None] | None = None,
-                 workers: int | None = None) -> list[Overlap]:
+    def overlaps(
+        self,
+        min_coverage: float = 0.0,
+        settings: AlignSettings = DEFAULT_SETTINGS,
+        reuse: ReuseSettings = DEFAULT_REUSE,
+        progress: Callable[[int, int], None] | None = None,
+        workers: int | None = None,
+    ) -> list[Overlap]:
         """Every pair of articles in the corpus that shares passages. Candidate pairs are
         aligned in `workers` processes (default: one per CPU) when there are many."""
         catalog = self._open_catalog()
@@ -219,8 +241,9 @@ class Library:
         if workers <= 1 or len(pairs) < PARALLEL_PAIRS:
             aligned = align_pairs(pairs, self.aligner(settings), progress)
         else:
-            aligned = align_in_processes(pairs, _WorkerAligner(self.spec, settings), workers,
-                                         progress)
+            aligned = align_in_processes(
+                pairs, _WorkerAligner(self.spec, settings), workers, progress
+            )
         return collect_overlaps(aligned, catalog.id_of, min_coverage)
 
 

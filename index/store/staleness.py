@@ -50,9 +50,9 @@ def pending(spec: IndexSpec, catalog: Catalog | None) -> Pending:
     seen = {s.path for s in sources}
     new = sum(1 for s in sources if s.path not in known)
     changed = sum(
-        1 for s in sources
-        if s.path in known and (known[s.path].size, known[s.path].mtime_ns)
-        != (s.size, s.mtime_ns)
+        1
+        for s in sources
+        if s.path in known and (known[s.path].size, known[s.path].mtime_ns) != (s.size, s.mtime_ns)
     )
     removed = sum(1 for p in known if p not in seen)
     return Pending(new, changed, removed, rebuild_reason(spec, catalog))

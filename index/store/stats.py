@@ -49,14 +49,23 @@ def corpus_stats(corpus: Path, index_dir: Path) -> CorpusStats:
         months = grouped("substr(date, 1, 7)", "k IS NULL, k")
         languages = grouped("lang", "n DESC, k IS NULL, k")
         first, last = db.execute(
-            "SELECT min(date), max(date) FROM articles WHERE date IS NOT NULL").fetchone()
-        files, skipped = db.execute(
-            "SELECT count(*), count(reason) FROM files").fetchone()
+            "SELECT min(date), max(date) FROM articles WHERE date IS NOT NULL"
+        ).fetchone()
+        files, skipped = db.execute("SELECT count(*), count(reason) FROM files").fetchone()
         return CorpusStats(
-            corpus=str(corpus), index_dir=str(index_dir), articles=catalog.count(),
-            files=files, skipped_files=skipped, outlets=outlets, months=months,
-            languages=languages, first_date=first, last_date=last,
-            index_bytes=_size(index_dir), updated=catalog.get_meta("updated"))
+            corpus=str(corpus),
+            index_dir=str(index_dir),
+            articles=catalog.count(),
+            files=files,
+            skipped_files=skipped,
+            outlets=outlets,
+            months=months,
+            languages=languages,
+            first_date=first,
+            last_date=last,
+            index_bytes=_size(index_dir),
+            updated=catalog.get_meta("updated"),
+        )
     finally:
         catalog.close()
 

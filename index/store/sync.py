@@ -35,12 +35,19 @@ COMMIT_EVERY_ARTICLES = 2000
 COMMIT_EVERY_SECONDS = 60.0
 
 
-def update(spec: IndexSpec, *, rebuild: bool = False, progress: Progress | None = None,
-           should_stop: StopAsked | None = None) -> UpdateReport:
+def update(
+    spec: IndexSpec,
+    *,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    should_stop: StopAsked | None = None,
+) -> UpdateReport:
     """Bring the index in line with the corpus folder (see the module's docstring)."""
     start = time.perf_counter()
-    busy = IndexLockedError(f"the index {spec.index_dir} is being updated by another "
-                            "newsreader process; try again when it has finished")
+    busy = IndexLockedError(
+        f"the index {spec.index_dir} is being updated by another "
+        "newsreader process; try again when it has finished"
+    )
     lock = spec.index_dir.parent / f".{spec.index_dir.name}.lock"
     with exclusive_lock(lock, busy):
         if spec.exists():
@@ -53,8 +60,9 @@ def update(spec: IndexSpec, *, rebuild: bool = False, progress: Progress | None 
             # Half an index (a first build cut off, or damage) is rebuilt; a folder
             # holding anything else is not ours to delete.
             if not spec.text_dir.exists() and not spec.catalog_path.exists():
-                raise IndexDamagedError(f"{spec.index_dir} is not a newsreader index; "
-                                        "choose another --index-dir")
+                raise IndexDamagedError(
+                    f"{spec.index_dir} is not a newsreader index; choose another --index-dir"
+                )
             report = _rebuild(spec, progress, should_stop)
         else:
             report = _sync(spec, spec.index_dir, progress, should_stop, fresh=True)
@@ -70,8 +78,9 @@ def _reason(spec: IndexSpec) -> str | None:
         catalog.close()
 
 
-def _rebuild(spec: IndexSpec, progress: Progress | None,
-             should_stop: StopAsked | None) -> UpdateReport:
+def _rebuild(
+    spec: IndexSpec, progress: Progress | None, should_stop: StopAsked | None
+) -> UpdateReport:
     staging = spec.index_dir.with_name(spec.index_dir.name + ".rebuild")
     shutil.rmtree(staging, ignore_errors=True)
     try:
@@ -92,14 +101,22 @@ def _rebuild(spec: IndexSpec, progress: Progress | None,
     return report
 
 
-def _sync(spec: IndexSpec, target: Path, progress: Progress | None,
-          should_stop: StopAsked | None, *, fresh: bool) -> UpdateReport:
+def _sync(
+    spec: IndexSpec,
+    target: Path,
+    progress: Progress | None,
+    should_stop: StopAsked | None,
+    *,
+    fresh: bool,
+) -> UpdateReport:
     sources, unsupported = list_sources(spec.corpus)
     if not sources:
         hint = ", ".join(supported_suffixes())
         if unsupported:
-            raise CorpusError(f"no articles in {spec.corpus}: none of its "
-                              f"{len(unsupported)} files is a supported type ({hint})")
+            raise CorpusError(
+                f"no articles in {spec.corpus}: none of its "
+                f"{len(unsupported)} files is a supported type ({hint})"
+            )
         raise CorpusError(f"corpus folder is empty: {spec.corpus}")
     text_dir = target / spec.text_dir.name
     try:
@@ -110,8 +127,10 @@ def _sync(spec: IndexSpec, target: Path, progress: Progress | None,
     except IndexDamagedError:
         raise
     except Exception as exc:
-        raise IndexDamagedError(f"the index at {target} is damaged ({type(exc).__name__}); "
-                                "run `newsreader index --rebuild`") from None
+        raise IndexDamagedError(
+            f"the index at {target} is damaged ({type(exc).__name__}); "
+            "run `newsreader index --rebuild`"
+        ) from None
     catalog = Catalog(target / spec.catalog_path.name)
     catalog.set_meta("schema", SCHEMA_VERSION)
     catalog.set_meta("analyzer", spec.analyzer.fingerprint)
@@ -128,8 +147,15 @@ def _sync(spec: IndexSpec, target: Path, progress: Progress | None,
 class _Run:
     """One update run: decides per file, writes both stores, commits in batches."""
 
-    def __init__(self, spec: IndexSpec, ix: Any, catalog: Catalog, fresh: bool,
-                 progress: Progress | None, should_stop: StopAsked | None) -> None:
+    def __init__(
+        self,
+        spec: IndexSpec,
+        ix: Any,
+        catalog: Catalog,
+        fresh: bool,
+        progress: Progress | None,
+        should_stop: StopAsked | None,
+    ) -> None:
         self.spec = spec
         self.ix = ix
         self.catalog = catalog
@@ -221,8 +247,9 @@ class _Run:
             self.progress(self.done, self.total, src.path)
             return True
         self.progress(base, self.total, src.path)
-        articles, skips = read_source(self.spec.corpus, src, self.spec.analyzer.vocabulary,
-                                      self.spec.limits)
+        articles, skips = read_source(
+            self.spec.corpus, src, self.spec.analyzer.vocabulary, self.spec.limits
+        )
         report.skipped.extend(skips)
         old = self.catalog.ids_for_path(src.path)
         new_ids = set()

@@ -127,8 +127,9 @@ class Analyzer:
                     if canon is not None:
                         end = words[i + length - 1].end
                         name = all(x.folded in names for x in words[i : i + length])
-                        yield Term(canon, w.start + offset, end + offset, False, name,
-                                   " ".join(key))
+                        yield Term(
+                            canon, w.start + offset, end + offset, False, name, " ".join(key)
+                        )
                         matched = length
                         break
                 if matched:
@@ -146,8 +147,7 @@ class Analyzer:
                 yield Term(folded, w.start + offset, w.end + offset, True, False, folded)
             else:
                 term = canon if canon is not None else stem(folded)
-                yield Term(term, w.start + offset, w.end + offset, False, folded in names,
-                           folded)
+                yield Term(term, w.start + offset, w.end + offset, False, folded in names, folded)
             i += 1
 
     def query_terms(self, text: str) -> list[str]:

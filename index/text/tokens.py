@@ -22,8 +22,9 @@ class AlignToken:
     paragraph: int  # the index of the paragraph it sits in
 
 
-def article_tokens(article: Article, analyzer: Analyzer,
-                   terms: list[Term] | None = None) -> list[AlignToken]:
+def article_tokens(
+    article: Article, analyzer: Analyzer, terms: list[Term] | None = None
+) -> list[AlignToken]:
     """Content terms (no stop words) of every paragraph that is not boilerplate or a
     byline/dateline; self-repeated paragraphs are kept and flagged. `terms`: the article's
     analysed text when the caller has it already."""

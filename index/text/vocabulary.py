@@ -51,8 +51,17 @@ class Vocabulary:
         object.__setattr__(self, "_starts", frozenset(k[0] for k in self.phrases))
 
     def __getstate__(self) -> dict:
-        return {k: getattr(self, k) for k in (
-            "stopwords_id", "stopwords_en", "words", "phrases", "acronyms", "phrase_lengths")}
+        return {
+            k: getattr(self, k)
+            for k in (
+                "stopwords_id",
+                "stopwords_en",
+                "words",
+                "phrases",
+                "acronyms",
+                "phrase_lengths",
+            )
+        }
 
     def __setstate__(self, state: dict) -> None:
         for k, v in state.items():

@@ -15,31 +15,59 @@ from .options import emit_json, json_option, location_options, run_update, stder
 
 @click.command("fetch")
 @location_options
-@click.option("--feeds", "feeds_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Subscriptions file (default: feeds.toml in the user config folder).")
-@click.option("--timeout", type=click.FloatRange(0.1, 600), default=None,
-              help="Seconds one download may take (default: [fetch] timeout, or 20).")
-@click.option("--delay", type=click.FloatRange(0, 600), default=None,
-              help="Seconds between two requests to one host (default: [fetch] delay, or 1).")
+@click.option(
+    "--feeds",
+    "feeds_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Subscriptions file (default: feeds.toml in the user config folder).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 600),
+    default=None,
+    help="Seconds one download may take (default: [fetch] timeout, or 20).",
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(0, 600),
+    default=None,
+    help="Seconds between two requests to one host (default: [fetch] delay, or 1).",
+)
 @click.option("--no-index", is_flag=True, help="Only download; do not update the index.")
 @json_option
-def fetch(corpus: Path | None, index_dir: Path | None, feeds_path: Path | None,
-          timeout: float | None, delay: float | None, no_index: bool, as_json: bool) -> None:
+def fetch(
+    corpus: Path | None,
+    index_dir: Path | None,
+    feeds_path: Path | None,
+    timeout: float | None,
+    delay: float | None,
+    no_index: bool,
+    as_json: bool,
+) -> None:
     """Download the new entries of every subscribed feed into the corpus folder, one file
     per entry (with the article page's main text for feeds marked full_page = true), then
     update the index. Subscriptions: feeds.toml in the user config folder."""
     from . import json_output, render
 
     with _progress(quiet=as_json) as tick:
-        run = fetch_into(corpus, feeds=feeds_path, index_dir=index_dir, timeout=timeout,
-                         delay=delay, progress=tick)
+        run = fetch_into(
+            corpus,
+            feeds=feeds_path,
+            index_dir=index_dir,
+            timeout=timeout,
+            delay=delay,
+            progress=tick,
+        )
     report = lib = None
     if not no_index:
         lib = Library.open(run.corpus, index_dir)
         report = run_update(lib, rebuild=False, quiet=as_json)
     if as_json:
-        data: dict[str, Any] = {"schema": 1, "corpus": str(run.corpus),
-                                "feeds": [r.to_json() for r in run.results]}
+        data: dict[str, Any] = {
+            "schema": 1,
+            "corpus": str(run.corpus),
+            "feeds": [r.to_json() for r in run.results],
+        }
         if report is not None and lib is not None:
             data["index"] = json_output.report(report, str(run.corpus), str(lib.index_dir))
         emit_json(data)
@@ -56,8 +84,12 @@ def _progress(*, quiet: bool) -> Iterator[Callable[[FetchEvent], None]]:
     appears with the first event, so an early error is the only thing on stderr."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    columns = (TextColumn("[progress.description]{task.description}"), BarColumn(),
-               MofNCompleteColumn(), TextColumn("{task.fields[stage]}", style="dim"))
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[stage]}", style="dim"),
+    )
     progress = Progress(*columns, console=stderr(), transient=True, disable=quiet)
     tasks: dict[int, Any] = {}
 
@@ -67,8 +99,7 @@ def _progress(*, quiet: bool) -> Iterator[Callable[[FetchEvent], None]]:
         task = tasks.get(event.index)
         if task is None:
             label = f"{event.index}/{event.feeds} {event.feed}"[:48]
-            task = tasks[event.index] = progress.add_task(label, total=None,
-                                                          stage="downloading")
+            task = tasks[event.index] = progress.add_task(label, total=None, stage="downloading")
         if event.total:
             progress.update(task, completed=event.done, total=event.total, stage="entries")
 

@@ -43,8 +43,7 @@ def search(results: SearchResults) -> dict:
                 "date": h.date,
                 "language": h.language,
                 "score": h.score,
-                "snippet": {"start": h.snippet.start, "end": h.snippet.end,
-                            "text": h.snippet.text},
+                "snippet": {"start": h.snippet.start, "end": h.snippet.end, "text": h.snippet.text},
                 "highlights": [{"start": s.start, "end": s.end} for s in h.highlights],
             }
             for h in results.hits

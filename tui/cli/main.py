@@ -56,8 +56,11 @@ class NewsreaderGroup(click.Group):
             return super().invoke(ctx)
 
 
-@click.group(cls=NewsreaderGroup, invoke_without_command=True,
-             context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=NewsreaderGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(package_name="newsreader")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
@@ -74,8 +77,9 @@ def cli(ctx: click.Context) -> None:
 @click.argument("corpus", required=False, type=click.Path(path_type=Path))
 @index_dir_option
 @fields_option
-def open_app(corpus: Path | None = None, index_dir: Path | None = None,
-             fields: tuple[str, ...] = ()) -> None:
+def open_app(
+    corpus: Path | None = None, index_dir: Path | None = None, fields: tuple[str, ...] = ()
+) -> None:
     """Open the app on CORPUS (default: the bundled sample articles)."""
     from ..app import run_app
 
@@ -88,8 +92,13 @@ def open_app(corpus: Path | None = None, index_dir: Path | None = None,
 @click.option("--rebuild", is_flag=True, help="Start from scratch instead of updating.")
 @fields_option
 @json_option
-def index_cmd(corpus: Path | None, index_dir: Path | None, rebuild: bool,
-              fields: tuple[str, ...], as_json: bool) -> None:
+def index_cmd(
+    corpus: Path | None,
+    index_dir: Path | None,
+    rebuild: bool,
+    fields: tuple[str, ...],
+    as_json: bool,
+) -> None:
     """Build or update the index of CORPUS: new files are added, changed ones updated,
     deleted ones removed, unchanged ones skipped without being read."""
     from . import json_output, render
@@ -107,10 +116,23 @@ def index_cmd(corpus: Path | None, index_dir: Path | None, rebuild: bool,
 @cli.command()
 @click.argument("query", nargs=-1)
 @library_options
-@click.option("--limit", "-n", default=10, show_default=True,
-              type=click.IntRange(1, 10_000), help="Most hits to show.")
-def search(query: tuple[str, ...], corpus: Path | None, index_dir: Path | None,
-           fields: tuple[str, ...], limit: int, no_update: bool, as_json: bool) -> None:
+@click.option(
+    "--limit",
+    "-n",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="Most hits to show.",
+)
+def search(
+    query: tuple[str, ...],
+    corpus: Path | None,
+    index_dir: Path | None,
+    fields: tuple[str, ...],
+    limit: int,
+    no_update: bool,
+    as_json: bool,
+) -> None:
     """Search the corpus. QUERY: words, "exact phrases", AND / OR / NOT, field:value
     (title:, outlet:, author:, lang:), date:2024 or date:[2023-01 to 2024-06], prefix*,
     fuzzy~. No query lists every article, newest first."""
@@ -128,8 +150,15 @@ def search(query: tuple[str, ...], corpus: Path | None, index_dir: Path | None,
 @click.argument("article")
 @library_options
 @click.option("--raw", is_flag=True, help="Show boilerplate, bylines and repeated paragraphs.")
-def show(article: str, corpus: Path | None, index_dir: Path | None,
-         fields: tuple[str, ...], raw: bool, no_update: bool, as_json: bool) -> None:
+def show(
+    article: str,
+    corpus: Path | None,
+    index_dir: Path | None,
+    fields: tuple[str, ...],
+    raw: bool,
+    no_update: bool,
+    as_json: bool,
+) -> None:
     """Show ARTICLE (id, unique id prefix, file name or path) for reading."""
     from . import json_output, render
 
@@ -142,15 +171,20 @@ def show(article: str, corpus: Path | None, index_dir: Path | None,
 
 
 def min_words_option(f: F) -> F:
-    return click.option("--min-words", type=click.IntRange(2, 1000), default=None,
-                        help="Fewest shared words in a passage (default 8).")(f)
+    return click.option(
+        "--min-words",
+        type=click.IntRange(2, 1000),
+        default=None,
+        help="Fewest shared words in a passage (default 8).",
+    )(f)
 
 
 def align_settings(min_words: int | None) -> AlignSettings:
     settings = AlignSettings()
     if min_words is not None:
-        settings = AlignSettings(min_words=min_words,
-                                 min_common_words=min(settings.min_common_words, min_words))
+        settings = AlignSettings(
+            min_words=min_words, min_common_words=min(settings.min_common_words, min_words)
+        )
     return settings
 
 
@@ -159,9 +193,16 @@ def align_settings(min_words: int | None) -> AlignSettings:
 @click.argument("b")
 @library_options
 @min_words_option
-def compare(a: str, b: str, corpus: Path | None, index_dir: Path | None,
-            fields: tuple[str, ...], min_words: int | None, no_update: bool,
-            as_json: bool) -> None:
+def compare(
+    a: str,
+    b: str,
+    corpus: Path | None,
+    index_dir: Path | None,
+    fields: tuple[str, ...],
+    min_words: int | None,
+    no_update: bool,
+    as_json: bool,
+) -> None:
     """Show side by side the passages articles A and B share."""
     from . import json_output, render
 
@@ -177,9 +218,15 @@ def compare(a: str, b: str, corpus: Path | None, index_dir: Path | None,
 @click.argument("article")
 @library_options
 @min_words_option
-def related(article: str, corpus: Path | None, index_dir: Path | None,
-            fields: tuple[str, ...], min_words: int | None, no_update: bool,
-            as_json: bool) -> None:
+def related(
+    article: str,
+    corpus: Path | None,
+    index_dir: Path | None,
+    fields: tuple[str, ...],
+    min_words: int | None,
+    no_update: bool,
+    as_json: bool,
+) -> None:
     """List the articles that share passages with ARTICLE, by shared coverage."""
     from . import json_output, render
 
@@ -189,25 +236,38 @@ def related(article: str, corpus: Path | None, index_dir: Path | None,
     if as_json:
         emit_json(json_output.related(art, found, refs))
     else:
-        stdout().print(render.related(art, found, {k: v.display_title
-                                                   for k, v in refs.items()}))
+        stdout().print(render.related(art, found, {k: v.display_title for k, v in refs.items()}))
 
 
 @cli.command()
 @library_options
-@click.option("--min-coverage", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-              help="Only pairs where at least this share of one article is shared.")
+@click.option(
+    "--min-coverage",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Only pairs where at least this share of one article is shared.",
+)
 @min_words_option
-def overlaps(corpus: Path | None, index_dir: Path | None, fields: tuple[str, ...],
-             min_coverage: float, min_words: int | None, no_update: bool,
-             as_json: bool) -> None:
+def overlaps(
+    corpus: Path | None,
+    index_dir: Path | None,
+    fields: tuple[str, ...],
+    min_coverage: float,
+    min_words: int | None,
+    no_update: bool,
+    as_json: bool,
+) -> None:
     """List every pair of articles in the corpus that shares passages."""
     from . import json_output, render
 
     lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=as_json)
     with progress_bar("Comparing candidate pairs", quiet=as_json) as tick:
-        found = lib.overlaps(min_coverage, align_settings(min_words),
-                             progress=lambda done, total: tick(done, total, ""))
+        found = lib.overlaps(
+            min_coverage,
+            align_settings(min_words),
+            progress=lambda done, total: tick(done, total, ""),
+        )
     ids = {i for o in found for i in (o.a, o.b)}
     refs = {i: lib.article(i) for i in ids}
     if as_json:

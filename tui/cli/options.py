@@ -31,32 +31,47 @@ def stderr() -> Console:
 
 # -- options ------------------------------------------------------------------------------
 def index_dir_option(f: F) -> F:
-    return click.option("--index-dir", type=click.Path(path_type=Path, file_okay=False),
-                        help="Index folder (default: one per corpus in the user data "
-                             "folder; also $NEWSREADER_INDEX_DIR).")(f)
+    return click.option(
+        "--index-dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Index folder (default: one per corpus in the user data "
+        "folder; also $NEWSREADER_INDEX_DIR).",
+    )(f)
 
 
 def corpus_option(f: F) -> F:
-    return click.option("--corpus", "-c", type=click.Path(path_type=Path),
-                        envvar=ENV_CORPUS, show_envvar=True,
-                        help="Corpus folder (default: the bundled sample articles).")(f)
+    return click.option(
+        "--corpus",
+        "-c",
+        type=click.Path(path_type=Path),
+        envvar=ENV_CORPUS,
+        show_envvar=True,
+        help="Corpus folder (default: the bundled sample articles).",
+    )(f)
 
 
 def fields_option(f: F) -> F:
-    return click.option("--field", "fields", multiple=True, metavar="FIELD=NAME",
-                        help="Read FIELD (body, title, outlet, author, date, url, lang, id) "
-                             "of JSON/CSV records from column NAME; repeatable. Kept with the "
-                             "index (see newsreader.toml in the README).")(f)
+    return click.option(
+        "--field",
+        "fields",
+        multiple=True,
+        metavar="FIELD=NAME",
+        help="Read FIELD (body, title, outlet, author, date, url, lang, id) "
+        "of JSON/CSV records from column NAME; repeatable. Kept with the "
+        "index (see newsreader.toml in the README).",
+    )(f)
 
 
 def json_option(f: F) -> F:
-    return click.option("--json", "as_json", is_flag=True,
-                        help="Print JSON (schema in the README).")(f)
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print JSON (schema in the README)."
+    )(f)
 
 
 def update_option(f: F) -> F:
-    return click.option("--no-update", is_flag=True,
-                        help="Use the index as it is, even if the corpus has changed.")(f)
+    return click.option(
+        "--no-update", is_flag=True, help="Use the index as it is, even if the corpus has changed."
+    )(f)
 
 
 def location_options(f: F) -> F:
@@ -75,13 +90,20 @@ def limits_from(fields: tuple[str, ...]) -> Limits | None:
     return Limits.from_field_options(fields) if fields else None
 
 
-def make_library(corpus: Path | None, index_dir: Path | None,
-                 fields: tuple[str, ...] = ()) -> Library:
+def make_library(
+    corpus: Path | None, index_dir: Path | None, fields: tuple[str, ...] = ()
+) -> Library:
     return Library.open(corpus or bundled_corpus(), index_dir, limits=limits_from(fields))
 
 
-def open_library(corpus: Path | None, index_dir: Path | None, fields: tuple[str, ...] = (),
-                 *, update: bool = True, quiet: bool = False) -> Library:
+def open_library(
+    corpus: Path | None,
+    index_dir: Path | None,
+    fields: tuple[str, ...] = (),
+    *,
+    update: bool = True,
+    quiet: bool = False,
+) -> Library:
     """The corpus's library, brought up to date first (with progress on stderr) when the
     index is missing or the folder has changed."""
     lib = make_library(corpus, index_dir, fields)
@@ -96,8 +118,7 @@ def open_library(corpus: Path | None, index_dir: Path | None, fields: tuple[str,
 
 
 @contextmanager
-def progress_bar(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, int, str],
-                                                                          None]]:
+def progress_bar(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, int, str], None]]:
     """A Rich progress bar on stderr (gone when done); yields the function to advance it."""
     from rich.progress import (
         BarColumn,
@@ -108,9 +129,14 @@ def progress_bar(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, 
         TimeRemainingColumn,
     )
 
-    columns = (TextColumn("[progress.description]{task.description}"), BarColumn(),
-               TaskProgressColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
-               TextColumn("{task.fields[path]}", style="dim"))
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[path]}", style="dim"),
+    )
     with Progress(*columns, console=stderr(), transient=True, disable=quiet) as progress:
         task = progress.add_task(label, total=None, path="")
 
@@ -142,8 +168,7 @@ def user_errors() -> Iterator[None]:
     except NewsreaderError as exc:
         if debug:
             raise
-        stderr().print(f"newsreader: error: {exc}", markup=False, highlight=False,
-                       soft_wrap=True)
+        stderr().print(f"newsreader: error: {exc}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         stderr().print("newsreader: interrupted; the index keeps its last committed state")
@@ -154,7 +179,11 @@ def user_errors() -> Iterator[None]:
     except Exception as exc:
         if debug:
             raise
-        stderr().print(f"newsreader: internal error: {type(exc).__name__}: {exc} "
-                       "(set NEWSREADER_DEBUG=1 for details)", markup=False, highlight=False,
-                       soft_wrap=True)
+        stderr().print(
+            f"newsreader: internal error: {type(exc).__name__}: {exc} "
+            "(set NEWSREADER_DEBUG=1 for details)",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
         sys.exit(70)

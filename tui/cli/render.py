@@ -39,8 +39,18 @@ def report(rep: UpdateReport, corpus: str) -> RenderableType:
     table.add_column("removed", justify="right")
     table.add_column("unchanged", justify="right")
     table.add_column("skipped", justify="right")
-    table.add_row(*(str(x) for x in (len(rep.added), len(rep.updated), len(rep.removed),
-                                     rep.unchanged, len(rep.skipped))))
+    table.add_row(
+        *(
+            str(x)
+            for x in (
+                len(rep.added),
+                len(rep.updated),
+                len(rep.removed),
+                rep.unchanged,
+                len(rep.skipped),
+            )
+        )
+    )
     parts: list[RenderableType] = [table]
     if rep.skipped:
         skipped = Table(title="Skipped", title_justify="left")
@@ -64,12 +74,12 @@ def hits(results: SearchResults) -> RenderableType:
     else:
         parts.append(Text(f"{results.total} articles, newest first"))
     if results.suggestion:
-        parts.append(Text("Did you mean: ") + Text(results.suggestion, style="bold green")
-                     + Text("?"))
+        parts.append(
+            Text("Did you mean: ") + Text(results.suggestion, style="bold green") + Text("?")
+        )
     for rank, hit in enumerate(results.hits, 1):
         title = Text(f"{rank}. ", style="bold") + Text(hit.display_title, style="bold")
-        bits = [hit.outlet, hit.date, f"score {hit.score:.2f}" if results.query else None,
-                hit.id]
+        bits = [hit.outlet, hit.date, f"score {hit.score:.2f}" if results.query else None, hit.id]
         meta = Text(" · ".join(b for b in bits if b), style="dim")
         shown, marks = labels.snippet(hit)
         text = Text(shown)
@@ -80,8 +90,10 @@ def hits(results: SearchResults) -> RenderableType:
 
 
 def article(art: Article, *, raw: bool = False) -> RenderableType:
-    parts: list[RenderableType] = [Text(art.display_title, style="bold"),
-                                   Text(labels.meta_line(art), style="dim")]
+    parts: list[RenderableType] = [
+        Text(art.display_title, style="bold"),
+        Text(labels.meta_line(art), style="dim"),
+    ]
     if not art.meta.title:
         parts[0] = Text(art.display_title, style="bold italic")
     parts.append(Rule(style="dim"))
@@ -104,10 +116,14 @@ def comparison(cmp: Comparison) -> RenderableType:
     head = Table.grid(expand=True, padding=(0, 2))
     head.add_column(ratio=1)
     head.add_column(ratio=1)
-    head.add_row(Text("A  ", style="bold") + Text(cmp.a.display_title, style="bold"),
-                 Text("B  ", style="bold") + Text(cmp.b.display_title, style="bold"))
-    head.add_row(Text(f"{cmp.a.id} · {al.coverage_a:.0%} shared", style="dim"),
-                 Text(f"{cmp.b.id} · {al.coverage_b:.0%} shared", style="dim"))
+    head.add_row(
+        Text("A  ", style="bold") + Text(cmp.a.display_title, style="bold"),
+        Text("B  ", style="bold") + Text(cmp.b.display_title, style="bold"),
+    )
+    head.add_row(
+        Text(f"{cmp.a.id} · {al.coverage_a:.0%} shared", style="dim"),
+        Text(f"{cmp.b.id} · {al.coverage_b:.0%} shared", style="dim"),
+    )
     n = len(al.passages)
     summary = Text(f"{n} shared passage{'s' if n != 1 else ''}. ", style="bold")
     summary += Text("Differing words are highlighted; text not shared is dimmed.", style="dim")
@@ -118,19 +134,20 @@ def comparison(cmp: Comparison) -> RenderableType:
     for row in rows(al, cmp.a, cmp.b):
         label = Text("")
         if row.number is not None:
-            label = Text(passage_label(row.number), style=Style(color=passage_colour(row.number),
-                                                                  bold=True))
+            label = Text(
+                passage_label(row.number), style=Style(color=passage_colour(row.number), bold=True)
+            )
         body.add_row(label, side_text(cmp.a.text, row, "a"), side_text(cmp.b.text, row, "b"))
         body.add_row("", "", "")
     return Group(head, Rule(style="dim"), summary, Text(""), body)
 
 
 def related(art: Article, found: list[Related], titles: dict[str, str]) -> RenderableType:
-    parts: list[RenderableType] = [Text("Articles sharing passages with ") +
-                                   Text(art.display_title, style="bold")]
+    parts: list[RenderableType] = [
+        Text("Articles sharing passages with ") + Text(art.display_title, style="bold")
+    ]
     if not found:
-        parts.append(Text("None: no other article shares a passage with this one.",
-                          style="dim"))
+        parts.append(Text("None: no other article shares a passage with this one.", style="dim"))
         return Group(*parts)
     table = Table(show_header=True, expand=False)
     table.add_column("shared of this", justify="right")
@@ -139,8 +156,12 @@ def related(art: Article, found: list[Related], titles: dict[str, str]) -> Rende
     table.add_column("article")
     for r in found:
         al = r.alignment
-        table.add_row(f"{al.coverage_a:.0%}", f"{al.coverage_b:.0%}", str(len(al.passages)),
-                      Text(titles.get(r.id, r.id)) + Text(f"  {r.id}", style="dim"))
+        table.add_row(
+            f"{al.coverage_a:.0%}",
+            f"{al.coverage_b:.0%}",
+            str(len(al.passages)),
+            Text(titles.get(r.id, r.id)) + Text(f"  {r.id}", style="dim"),
+        )
     parts.append(table)
     return Group(*parts)
 
@@ -148,8 +169,7 @@ def related(art: Article, found: list[Related], titles: dict[str, str]) -> Rende
 def overlaps(found: list[Overlap], titles: dict[str, str]) -> RenderableType:
     if not found:
         return Text("No two articles share a passage.", style="dim")
-    table = Table(title=f"{len(found)} pairs of articles sharing passages",
-                  title_justify="left")
+    table = Table(title=f"{len(found)} pairs of articles sharing passages", title_justify="left")
     table.add_column("A")
     table.add_column("B")
     table.add_column("A shared", justify="right")
@@ -157,9 +177,13 @@ def overlaps(found: list[Overlap], titles: dict[str, str]) -> RenderableType:
     table.add_column("passages", justify="right")
     for o in found:
         al = o.alignment
-        table.add_row(Text(titles.get(o.a, o.a)) + Text(f"\n{o.a}", style="dim"),
-                      Text(titles.get(o.b, o.b)) + Text(f"\n{o.b}", style="dim"),
-                      f"{al.coverage_a:.0%}", f"{al.coverage_b:.0%}", str(len(al.passages)))
+        table.add_row(
+            Text(titles.get(o.a, o.a)) + Text(f"\n{o.a}", style="dim"),
+            Text(titles.get(o.b, o.b)) + Text(f"\n{o.b}", style="dim"),
+            f"{al.coverage_a:.0%}",
+            f"{al.coverage_b:.0%}",
+            str(len(al.passages)),
+        )
     return table
 
 
@@ -175,8 +199,14 @@ def fetch_summary(results: list[FeedResult]) -> RenderableType:
     table.add_column("failed", justify="right")
     table.add_column("reason")
     for r in results:
-        table.add_row(Text(r.name), Text(r.status, style=_STATUS_STYLE[r.status]),
-                      str(r.new), str(r.unchanged), str(r.failed), Text(r.reason or ""))
+        table.add_row(
+            Text(r.name),
+            Text(r.status, style=_STATUS_STYLE[r.status]),
+            str(r.new),
+            str(r.unchanged),
+            str(r.failed),
+            Text(r.reason or ""),
+        )
     parts: list[RenderableType] = [table]
     notes = [(r.name, n) for r in results for n in r.notes]
     if notes:
@@ -194,22 +224,26 @@ def stats(s: CorpusStats) -> RenderableType:
     head.add_column(style="bold")
     head.add_column()
     span = f"{s.first_date[:10]} – {s.last_date[:10]}" if s.first_date and s.last_date else "–"
-    for key, value in (("corpus", s.corpus), ("articles", f"{s.articles:,}"),
-                       ("files", f"{s.files:,}" + (f" ({s.skipped_files:,} skipped)"
-                                                   if s.skipped_files else "")),
-                       ("dates", span), ("index", f"{human_size(s.index_bytes)} in {s.index_dir}"),
-                       ("last update", s.updated or "never")):
+    for key, value in (
+        ("corpus", s.corpus),
+        ("articles", f"{s.articles:,}"),
+        ("files", f"{s.files:,}" + (f" ({s.skipped_files:,} skipped)" if s.skipped_files else "")),
+        ("dates", span),
+        ("index", f"{human_size(s.index_bytes)} in {s.index_dir}"),
+        ("last update", s.updated or "never"),
+    ):
         head.add_row(key, Text(value))
     parts: list[RenderableType] = [head]
-    for title, counts, empty in (("By outlet", s.outlets, "unknown"),
-                               ("By month", s.months, "undated"),
-                               ("By language", s.languages, "unknown")):
+    for title, counts, empty in (
+        ("By outlet", s.outlets, "unknown"),
+        ("By month", s.months, "undated"),
+        ("By language", s.languages, "unknown"),
+    ):
         parts.append(_count_table(title, counts, empty, s.articles))
     return Group(*parts)
 
 
-def _count_table(title: str, rows: list[tuple[str | None, int]], empty: str,
-                 total: int) -> Table:
+def _count_table(title: str, rows: list[tuple[str | None, int]], empty: str, total: int) -> Table:
     table = Table(title=title, title_justify="left")
     table.add_column(title.split()[-1])
     table.add_column("articles", justify="right")
@@ -218,8 +252,10 @@ def _count_table(title: str, rows: list[tuple[str | None, int]], empty: str,
     top = max((n for _, n in rows), default=1)
     for name, n in rows:
         bar = "█" * max(1, round(20 * n / top))
-        table.add_row(Text(name or empty, style="" if name else "dim"), f"{n:,}",
-                      f"{100 * n / total:.1f}%" if total else "–", Text(bar, style="cyan"))
+        table.add_row(
+            Text(name or empty, style="" if name else "dim"),
+            f"{n:,}",
+            f"{100 * n / total:.1f}%" if total else "–",
+            Text(bar, style="cyan"),
+        )
     return table
-
-

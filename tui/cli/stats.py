@@ -20,8 +20,7 @@ from .options import (
 @location_options
 @update_option
 @json_option
-def stats(corpus: Path | None, index_dir: Path | None, no_update: bool,
-          as_json: bool) -> None:
+def stats(corpus: Path | None, index_dir: Path | None, no_update: bool, as_json: bool) -> None:
     """Show the corpus at a glance: articles by outlet, by month and by language, the
     index's size and its last update."""
     from . import render

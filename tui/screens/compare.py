@@ -47,8 +47,7 @@ class ComparisonScreen(Screen[None]):
         self.HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (settings.narrow_width, "-wide")]
 
     def compose(self) -> ComposeResult:
-        yield Static(Content("Aligning the two articles…").stylize(styles.MUTED),
-                     id="cmp-status")
+        yield Static(Content("Aligning the two articles…").stylize(styles.MUTED), id="cmp-status")
         yield ComparisonView(id="comparison")
         yield Footer(compact=True)
 
@@ -65,7 +64,8 @@ class ComparisonScreen(Screen[None]):
     @on(CompareFailed)
     def _failed(self, event: CompareFailed) -> None:
         self.query_one("#cmp-status", Static).update(
-            Content(f"Cannot compare: {event.message}").stylize(styles.ERROR))
+            Content(f"Cannot compare: {event.message}").stylize(styles.ERROR)
+        )
 
     @on(Compared)
     def _compared(self, event: Compared) -> None:
@@ -122,7 +122,8 @@ class ComparisonScreen(Screen[None]):
     def action_page(self, direction: int) -> None:
         pane = self._pane() or self.query_one(ComparisonView).panes[0]
         self.query_one(ComparisonView).scroll_lines(
-            direction * max(pane.scrollable_content_region.height - 1, 1), pane)
+            direction * max(pane.scrollable_content_region.height - 1, 1), pane
+        )
 
     def action_edge(self, end: int) -> None:
         self.query_one(ComparisonView).scroll_edge(bool(end))

@@ -49,21 +49,29 @@ class IndexingScreen(ModalScreen[Outcome]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="indexing-box"):
-            yield Static(Content("Indexing ").stylize("bold")
-                         + Content(self.engine.corpus_name).stylize("bold"), id="indexing-title")
+            yield Static(
+                Content("Indexing ").stylize("bold")
+                + Content(self.engine.corpus_name).stylize("bold"),
+                id="indexing-title",
+            )
             yield Static(self._reason(), id="indexing-reason")
             yield ProgressBar(id="indexing-bar", show_eta=False)
             yield Static("", id="indexing-file")
-            yield Static(Content("Escape cancels; what is done so far is kept.").stylize(
-                styles.MUTED), id="indexing-hint")
+            yield Static(
+                Content("Escape cancels; what is done so far is kept.").stylize(styles.MUTED),
+                id="indexing-hint",
+            )
 
     def _reason(self) -> Content:
         p = self.pending
         if p.rebuild_reason:
             text = p.rebuild_reason[:1].upper() + p.rebuild_reason[1:] + "."
         else:
-            bits = [f"{p.new} new" if p.new else "", f"{p.changed} changed" if p.changed
-                    else "", f"{p.removed} removed" if p.removed else ""]
+            bits = [
+                f"{p.new} new" if p.new else "",
+                f"{p.changed} changed" if p.changed else "",
+                f"{p.removed} removed" if p.removed else "",
+            ]
             text = "Files " + ", ".join(b for b in bits if b) + "."
         return Content(text).stylize(styles.MUTED)
 
@@ -79,14 +87,12 @@ class IndexingScreen(ModalScreen[Outcome]):
         bar = self.query_one(ProgressBar)
         if total:
             bar.update(total=total, progress=done)
-        self.query_one("#indexing-file", Static).update(Content(path[-60:]).stylize(
-            styles.MUTED))
+        self.query_one("#indexing-file", Static).update(Content(path[-60:]).stylize(styles.MUTED))
 
     @work(thread=True, exclusive=True, group="index")
     def run_update(self) -> None:
         try:
-            self.post_message(Indexed(Outcome(self.engine.update(self._record,
-                                                                 self._stop.is_set))))
+            self.post_message(Indexed(Outcome(self.engine.update(self._record, self._stop.is_set))))
         except NewsreaderError as exc:
             self.post_message(Indexed(Outcome(None, str(exc))))
 
@@ -97,7 +103,8 @@ class IndexingScreen(ModalScreen[Outcome]):
     def action_cancel(self) -> None:
         self._stop.set()
         self.query_one("#indexing-hint", Static).update(
-            Content("Cancelling…").stylize(styles.ERROR))
+            Content("Cancelling…").stylize(styles.ERROR)
+        )
 
     def on_unmount(self) -> None:
         self._stop.set()  # quitting mid-update stops the worker at the next file

@@ -171,12 +171,16 @@ class MainScreen(Screen[None]):
         if not results.query:
             return Content(f"{n:,} article{'s' if n != 1 else ''}, newest first")
         if n:
-            return (Content(f"{n:,} result{'s' if n != 1 else ''} for ")
-                    + Content(results.query).stylize("bold"))
+            return Content(f"{n:,} result{'s' if n != 1 else ''} for ") + Content(
+                results.query
+            ).stylize("bold")
         out = Content("No results for ") + Content(results.query).stylize("bold")
         if results.suggestion:
-            out += Content(". Did you mean ") + Content(results.suggestion).stylize(
-                styles.SUGGESTION) + Content("? (select it below)")
+            out += (
+                Content(". Did you mean ")
+                + Content(results.suggestion).stylize(styles.SUGGESTION)
+                + Content("? (select it below)")
+            )
         return out
 
     @on(SearchBar.Leave)
@@ -314,5 +318,7 @@ class MainScreen(Screen[None]):
     def action_toggle_hidden(self) -> None:
         view = self.query_one(ArticleView)
         view.show_hidden = not view.show_hidden
-        self.notify("Showing every paragraph" if view.show_hidden else
-                    "Hiding boilerplate and repeats", timeout=2)
+        self.notify(
+            "Showing every paragraph" if view.show_hidden else "Hiding boilerplate and repeats",
+            timeout=2,
+        )

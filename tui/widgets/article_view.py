@@ -111,8 +111,9 @@ class ArticleView(VerticalScroll, can_focus=True):
         m = article.meta
         title = Content(article.display_title).stylize(styles.TITLE)
         if m.title and m.title_span:
-            title_block = Block(Static(classes="title"), m.title_span.start, m.title_span.end,
-                                title)
+            title_block = Block(
+                Static(classes="title"), m.title_span.start, m.title_span.end, title
+            )
         else:  # a stand-in title built from the first words; no hits to show in it
             title_block = Block(Static(classes="title"), 0, 0, title.stylize("italic"))
         meta = Content(labels.meta_line(article)).stylize(styles.MUTED)
@@ -120,8 +121,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         hidden = sum(1 for p in article.paragraphs if p.hidden and p.kind != Kind.TITLE)
         if hidden and not self.show_hidden:
             note = f"{hidden} hidden paragraph{'s' if hidden != 1 else ''} (b shows them)"
-            blocks.append(Block(Static(classes="note"), 0, 0, Content(note).stylize(
-                styles.TAG)))
+            blocks.append(Block(Static(classes="note"), 0, 0, Content(note).stylize(styles.TAG)))
         for p in article.paragraphs:
             if p.kind == Kind.TITLE and m.title_span:
                 continue  # already on show as the heading
@@ -201,10 +201,10 @@ class ArticleView(VerticalScroll, can_focus=True):
         region = widget.virtual_region
         width = widget.content_region.width or self.scrollable_content_region.width
         line = _line_of(block.base.plain, block.lead + offset - block.start, width)
-        target = Region(region.x, region.y + min(line, max(region.height - 1, 0)),
-                        region.width, 1)
-        self.scroll_to_region(target, center=centre, top=not centre, animate=False,
-                              force=True, immediate=True)
+        target = Region(region.x, region.y + min(line, max(region.height - 1, 0)), region.width, 1)
+        self.scroll_to_region(
+            target, center=centre, top=not centre, animate=False, force=True, immediate=True
+        )
 
     def _first_visible_offset(self) -> int | None:
         top = self.scroll_offset.y

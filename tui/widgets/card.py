@@ -13,8 +13,13 @@ from textual.visual import RenderOptions, Visual
 
 
 class Card(Visual):
-    def __init__(self, heads: list[Content], body: Content | None = None,
-                 body_lines: int = 2, gap: bool = True) -> None:
+    def __init__(
+        self,
+        heads: list[Content],
+        body: Content | None = None,
+        body_lines: int = 2,
+        gap: bool = True,
+    ) -> None:
         self.heads = heads
         self.body = body
         self.body_lines = body_lines
@@ -28,8 +33,9 @@ class Card(Visual):
             body[-1] = body[-1].rstrip().truncate(width - 1) + Content("…")
         return [head.truncate(width, ellipsis=True) for head in self.heads] + body
 
-    def render_strips(self, width: int, height: int | None, style: Style,
-                      options: RenderOptions) -> list[Strip]:
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
         strips: list[Strip] = []
         for line in self.lines(width):
             strips.extend(line.render_strips(width, 1, style, options))

@@ -114,11 +114,18 @@ class ComparisonView(Container):
         for pane, article in ((pane_a, a), (pane_b, b)):
             side = pane.side.upper()
             pane.border_title = Content(f"{side}  ").stylize("bold") + Content(
-                article.display_title)
-            share = (comparison.alignment.coverage_a if pane.side == "a"
-                     else comparison.alignment.coverage_b)
-            bits = [f"{share:.0%} shared", article.meta.outlet,
-                    article.meta.date[:10] if article.meta.date else None]
+                article.display_title
+            )
+            share = (
+                comparison.alignment.coverage_a
+                if pane.side == "a"
+                else comparison.alignment.coverage_b
+            )
+            bits = [
+                f"{share:.0%} shared",
+                article.meta.outlet,
+                article.meta.date[:10] if article.meta.date else None,
+            ]
             pane.border_subtitle = Content(" · ".join(x for x in bits if x))
             blocks = pane.build(article, self.layout_rows, styles)
             with self.app.batch_update():
@@ -219,5 +226,4 @@ class ComparisonView(Container):
 
     def scroll_edge(self, end: bool) -> None:
         pane = self.panes[0]
-        pane.scroll_to(y=pane.max_scroll_y if end else 0, animate=False, immediate=True,
-                       force=True)
+        pane.scroll_to(y=pane.max_scroll_y if end else 0, animate=False, immediate=True, force=True)

@@ -27,19 +27,28 @@ def coverage_bar(share: float, cells: int = BAR_CELLS) -> Content:
     eighths = round(share * cells * 8)
     full, part = divmod(eighths, 8)
     filled = "█" * full + (BLOCKS[part] if part else "")
-    return (Content(filled).stylize(styles.BAR_FULL)
-            + Content(" " * (cells - len(filled))).stylize("on " + styles.BAR_EMPTY))
+    return Content(filled).stylize(styles.BAR_FULL) + Content(" " * (cells - len(filled))).stylize(
+        "on " + styles.BAR_EMPTY
+    )
 
 
 def related_card(item: RelatedArticle) -> Card:
     al = item.alignment
     n = len(al.passages)
-    head = coverage_bar(al.coverage_a) + Content(f" {al.coverage_a:4.0%}  ") + Content(
-        item.title).stylize(styles.TITLE)
-    bits = [f"{n} passage{'s' if n != 1 else ''}", f"{al.coverage_b:.0%} of it shared",
-            item.outlet, item.date[:10] if item.date else None]
+    head = (
+        coverage_bar(al.coverage_a)
+        + Content(f" {al.coverage_a:4.0%}  ")
+        + Content(item.title).stylize(styles.TITLE)
+    )
+    bits = [
+        f"{n} passage{'s' if n != 1 else ''}",
+        f"{al.coverage_b:.0%} of it shared",
+        item.outlet,
+        item.date[:10] if item.date else None,
+    ]
     meta = Content(" " * (BAR_CELLS + 7)) + Content(" · ".join(b for b in bits if b)).stylize(
-        styles.MUTED)
+        styles.MUTED
+    )
     return Card([head, meta], gap=False)
 
 
@@ -72,8 +81,14 @@ class RelatedList(OptionList):
         if items:
             self.highlighted = 0
         if not items:
-            self.add_option(Option(Content("No other article shares a passage with this "
-                                           "one.").stylize(styles.MUTED), disabled=True))
+            self.add_option(
+                Option(
+                    Content("No other article shares a passage with this one.").stylize(
+                        styles.MUTED
+                    ),
+                    disabled=True,
+                )
+            )
         n = len(items)
         self.border_title = f"Related ({n})" if n else "Related"
 

@@ -75,9 +75,12 @@ class ResultsList(OptionList):
         self.results = results
         options: list[Option] = [Option(result_card(hit), id=hit.id) for hit in results.hits]
         if results.suggestion:
-            prompt = (Content("Did you mean: ") + Content(results.suggestion).stylize(
-                styles.SUGGESTION) + Content("?  ") + Content("Enter searches for it").stylize(
-                styles.MUTED))
+            prompt = (
+                Content("Did you mean: ")
+                + Content(results.suggestion).stylize(styles.SUGGESTION)
+                + Content("?  ")
+                + Content("Enter searches for it").stylize(styles.MUTED)
+            )
             options.insert(0, Option(Card([prompt]), id=SUGGEST + results.suggestion))
         if len(results.hits) < results.total:
             more = Content(f"Show more ({len(results.hits)} of {results.total} shown)")
@@ -106,7 +109,7 @@ class ResultsList(OptionList):
         event.stop()
         option_id = event.option.id or ""
         if option_id.startswith(SUGGEST):
-            self.post_message(self.SuggestionChosen(option_id[len(SUGGEST):]))
+            self.post_message(self.SuggestionChosen(option_id[len(SUGGEST) :]))
         elif option_id == MORE:
             self.post_message(self.MoreRequested())
         else:

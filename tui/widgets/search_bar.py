@@ -21,8 +21,7 @@ class SearchBar(Input):
         """The reader wants to move on to the results."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(placeholder=PLACEHOLDER, id=id, compact=True,
-                         select_on_focus=False)
+        super().__init__(placeholder=PLACEHOLDER, id=id, compact=True, select_on_focus=False)
 
     def action_leave(self) -> None:
         self.post_message(self.Leave())

@@ -27,13 +27,19 @@ if TYPE_CHECKING:
 _CANDIDATES = (",", ";", "\t", "|")
 
 
-def read_csv(abspath: Path, rel: str, vocabulary: Vocabulary,
-             limits: Limits) -> tuple[list[Article], list[Skipped]]:
+def read_csv(
+    abspath: Path, rel: str, vocabulary: Vocabulary, limits: Limits
+) -> tuple[list[Article], list[Skipped]]:
     try:
         size = abspath.stat().st_size
         if size > limits.max_records_bytes:
-            return [], [Skipped(rel, f"too large ({human_size(size)}; the limit is "
-                                     f"{human_size(limits.max_records_bytes)})")]
+            return [], [
+                Skipped(
+                    rel,
+                    f"too large ({human_size(size)}; the limit is "
+                    f"{human_size(limits.max_records_bytes)})",
+                )
+            ]
         with abspath.open("rb") as fh:
             encoding = sniff(fh.read(1 << 16))
         config = record_config(corpus_root(abspath, rel), limits.fields)
@@ -89,10 +95,12 @@ def _read_rows(abspath: Path, encoding: str, delimiter: str | None, records: Rec
     rows = csv.reader(_chain(first_line, stream), delimiter=delimiter, strict=False)
     header = [h.strip().lstrip("\ufeff").lower() for h in next(rows)]
     if not any(h in header for h in records.config.names["body"]) and not any(
-            "." in n for n in records.config.names["body"]):
+        "." in n for n in records.config.names["body"]
+    ):
         shown = ", ".join(h for h in header if h)[:200] or "none"
-        raise _NoRecords(f"no body column (columns: {shown}); name it in newsreader.toml: "
-                         '[fields] body = "..."')
+        raise _NoRecords(
+            f'no body column (columns: {shown}); name it in newsreader.toml: [fields] body = "..."'
+        )
     end = header_at
     while True:
         start = end + 1
@@ -111,9 +119,8 @@ def _read_rows(abspath: Path, encoding: str, delimiter: str | None, records: Rec
         if damaged:
             records.skip(start, damaged)
         elif len(row) < len(header):
-            records.skip(start, f"the row has {len(row)} of the header's {len(header)} "
-                                "columns")
-        elif len(row) > len(header) and any(c.strip() for c in row[len(header):]):
+            records.skip(start, f"the row has {len(row)} of the header's {len(header)} columns")
+        elif len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
             records.skip(start, f"the row has {len(row)} columns, the header {len(header)}")
         else:
             record = {}

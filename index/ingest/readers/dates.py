@@ -57,8 +57,11 @@ def _parse_text(text: str, order: str) -> str | None:
 def _dateparser(text: str, order: str) -> str | None:
     import dateparser  # slow import: only for dates the cheap parsers cannot read
 
-    settings = {"DATE_ORDER": order, "PREFER_DAY_OF_MONTH": "first",
-                "REQUIRE_PARTS": ["day", "month", "year"]}
+    settings = {
+        "DATE_ORDER": order,
+        "PREFER_DAY_OF_MONTH": "first",
+        "REQUIRE_PARTS": ["day", "month", "year"],
+    }
     try:
         parsed = dateparser.parse(text, languages=["id", "en"], settings=settings)
     except (ValueError, OverflowError, TypeError):

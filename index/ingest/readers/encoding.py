@@ -60,8 +60,11 @@ def sniff(sample: bytes) -> str:
 
 
 def label(encoding: str) -> str:
-    return "UTF-8" if encoding.replace("_", "-").lower() in ("utf-8", "utf-8-sig", "utf8") \
+    return (
+        "UTF-8"
+        if encoding.replace("_", "-").lower() in ("utf-8", "utf-8-sig", "utf8")
         else encoding
+    )
 
 
 def clean(text: str) -> str:
@@ -99,8 +102,12 @@ def lines(path: Path, encoding: str) -> Iterator[Line]:
                 yield Line(n, raw.decode(codec), None)
             except UnicodeDecodeError as exc:
                 text = raw.decode(codec, "surrogateescape")
-                yield Line(n, text, f"bytes that are not {label(encoding)} (0x{raw[exc.start]:02x}"
-                                    f" at column {exc.start + 1}); the file mixes encodings")
+                yield Line(
+                    n,
+                    text,
+                    f"bytes that are not {label(encoding)} (0x{raw[exc.start]:02x}"
+                    f" at column {exc.start + 1}); the file mixes encodings",
+                )
 
 
 def _why(text: str, encoding: str) -> str | None:
@@ -114,8 +121,11 @@ def decode_declared(data: bytes, declared: str) -> str:
         return data.decode(declared)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise EncodingLie(line, f"declares the encoding {declared} but is not written in it "
-                                f"(byte 0x{data[exc.start]:02x} on line {line})") from None
+        raise EncodingLie(
+            line,
+            f"declares the encoding {declared} but is not written in it "
+            f"(byte 0x{data[exc.start]:02x} on line {line})",
+        ) from None
 
 
 def known_codec(name: str | None) -> str | None:

@@ -65,8 +65,12 @@ def parse_feed(data: bytes, content_type: str | None = None) -> Feed:
     # file name for one and open it.
     headers = {"content-type": content_type} if content_type else None
     try:
-        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers,
-                                  sanitize_html=True, resolve_relative_uris=False)
+        parsed = feedparser.parse(
+            io.BytesIO(data),
+            response_headers=headers,
+            sanitize_html=True,
+            resolve_relative_uris=False,
+        )
     except Exception as exc:  # feedparser reports most damage as "bozo", but not all
         raise NotAFeed(f"not a feed: the feed parser failed ({type(exc).__name__})") from None
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
@@ -74,15 +78,18 @@ def parse_feed(data: bytes, content_type: str | None = None) -> Feed:
         raise NotAFeed(f"its encoding lies: {problem}", _line(problem))
     if not parsed.get("version") and not parsed.entries:
         if problem is not None:
-            raise NotAFeed(f"not a feed: not well-formed XML ({_message(problem)})",
-                           _line(problem))
+            raise NotAFeed(f"not a feed: not well-formed XML ({_message(problem)})", _line(problem))
         raise NotAFeed("not a feed: neither RSS nor Atom")
     info = parsed.feed
     entries = [_entry(e, n) for n, e in enumerate(parsed.entries, 1)]
     damage = f"malformed XML ({_message(problem)})" if problem is not None else None
-    return Feed(_plain(info.get("title"), info.get("title_detail")),
-                language_code(info.get("language")), entries, damage,
-                _line(problem) if problem is not None else None)
+    return Feed(
+        _plain(info.get("title"), info.get("title_detail")),
+        language_code(info.get("language")),
+        entries,
+        damage,
+        _line(problem) if problem is not None else None,
+    )
 
 
 def _entry(e: Any, n: int) -> Entry:
@@ -151,12 +158,19 @@ def _message(problem: Any) -> str:
 
 
 def entry_metadata(entry: Entry, feed: Feed) -> Metadata:
-    return Metadata(title=entry.title, outlet=feed.title, author=entry.author, date=entry.date,
-                    url=entry.url, language=feed.lang)
+    return Metadata(
+        title=entry.title,
+        outlet=feed.title,
+        author=entry.author,
+        date=entry.date,
+        url=entry.url,
+        language=feed.lang,
+    )
 
 
-def read_feed(abspath: Path, rel: str, vocabulary: Vocabulary,
-              limits: Limits) -> tuple[list[Article], list[Skipped]]:
+def read_feed(
+    abspath: Path, rel: str, vocabulary: Vocabulary, limits: Limits
+) -> tuple[list[Article], list[Skipped]]:
     """Each entry of a feed file is an article, `rel#<entry id>`."""
     try:
         feed = parse_feed(read_bytes(abspath, limits.max_document_bytes))
@@ -168,8 +182,7 @@ def read_feed(abspath: Path, rel: str, vocabulary: Vocabulary,
     skipped: list[Skipped] = []
     if feed.damage:
         where = f"{rel}:{feed.damage_line}" if feed.damage_line else rel
-        skipped.append(Skipped(where, f"{feed.damage}: entries after this point may be "
-                                      "missing"))
+        skipped.append(Skipped(where, f"{feed.damage}: entries after this point may be missing"))
     seen: set[str] = set()
     for entry in feed.entries:
         article_id = f"{rel}#{entry.key}"
@@ -178,11 +191,11 @@ def read_feed(abspath: Path, rel: str, vocabulary: Vocabulary,
             continue
         seen.add(entry.key)
         if not entry.text:
-            skipped.append(Skipped(article_id, "the entry has no text (no content, no "
-                                               "summary)"))
+            skipped.append(Skipped(article_id, "the entry has no text (no content, no summary)"))
             continue
-        articles.append(parse_article(article_id, rel, entry.text, vocabulary,
-                                      entry_metadata(entry, feed)))
+        articles.append(
+            parse_article(article_id, rel, entry.text, vocabulary, entry_metadata(entry, feed))
+        )
     if not feed.entries:
         skipped.append(Skipped(rel, "the feed has no entries"))
     return articles, skipped

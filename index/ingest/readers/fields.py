@@ -26,8 +26,18 @@ DEFAULT_NAMES: dict[str, tuple[str, ...]] = {
     "body": ("body", "text", "content", "isi", "article", "konten", "full_text", "fulltext"),
     "outlet": ("outlet", "source", "site", "site_name", "sitename", "publisher", "media"),
     "author": ("author", "authors", "byline", "penulis", "reporter", "writer"),
-    "date": ("date", "published", "published_at", "publish_date", "pubdate", "datetime",
-             "tanggal", "waktu", "timestamp", "created_at"),
+    "date": (
+        "date",
+        "published",
+        "published_at",
+        "publish_date",
+        "pubdate",
+        "datetime",
+        "tanggal",
+        "waktu",
+        "timestamp",
+        "created_at",
+    ),
     "url": ("url", "link", "href", "permalink"),
     "lang": ("lang", "language", "bahasa"),
 }
@@ -57,8 +67,10 @@ def parse_field_options(values: Iterable[str]) -> tuple[tuple[str, str], ...]:
         name, sep, column = value.partition("=")
         name = name.strip().lower()
         if not sep or name not in FIELDS:
-            raise ConfigError(f'--field "{value}": write FIELD=NAME, where FIELD is one of '
-                              f"{', '.join(FIELDS)} (an empty NAME turns the field off)")
+            raise ConfigError(
+                f'--field "{value}": write FIELD=NAME, where FIELD is one of '
+                f"{', '.join(FIELDS)} (an empty NAME turns the field off)"
+            )
         out.append((name, column.strip()))
     return tuple(out)
 
@@ -91,22 +103,26 @@ def _load(path: Path) -> dict:
         raise ConfigError(f"{path}: unreadable ({exc.strerror or exc})") from None
     unknown = set(data) - {"fields", "dates", "csv"}
     if unknown:
-        raise ConfigError(f"{path}: unknown section [{sorted(unknown)[0]}] "
-                          "(sections: [fields], [dates], [csv])")
+        raise ConfigError(
+            f"{path}: unknown section [{sorted(unknown)[0]}] (sections: [fields], [dates], [csv])"
+        )
     return data
 
 
 def _resolve(data: dict, cli_fields: tuple[tuple[str, str], ...], path: Path) -> RecordConfig:
     from_file = data.get("fields", {})
     if not isinstance(from_file, dict):
-        raise ConfigError(f"{path}: [fields] must be a table of FIELD = \"name\"")
+        raise ConfigError(f'{path}: [fields] must be a table of FIELD = "name"')
     for name, value in from_file.items():
         if name not in FIELDS:
-            raise ConfigError(f'{path}: unknown field "{name}" in [fields] '
-                              f"(fields: {', '.join(FIELDS)})")
-        if not (isinstance(value, str) or (
-                isinstance(value, list) and all(isinstance(v, str) for v in value))):
-            raise ConfigError(f'{path}: [fields] {name} must be a name or a list of names')
+            raise ConfigError(
+                f'{path}: unknown field "{name}" in [fields] (fields: {", ".join(FIELDS)})'
+            )
+        if not (
+            isinstance(value, str)
+            or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+        ):
+            raise ConfigError(f"{path}: [fields] {name} must be a name or a list of names")
     names: dict[str, tuple[str, ...]] = {}
     for name in FIELDS:
         cli = [c for f, c in cli_fields if f == name]

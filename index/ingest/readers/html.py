@@ -63,11 +63,16 @@ def extract_page(html: str, url: str | None = None) -> Page | None:
     try:
         lang, links = page_facts(html)
         doc = bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=True,
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
             deduplicate=False,
             # The publication date, from the page's markup and URL, not a guess from its
             # text: the text heuristics look for datelines themselves.
-            date_extraction_params={"extensive_search": False, "original_date": True})
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
     except Exception as exc:  # parsers of untrusted pages fail in many ways; skip the page
         raise Unreadable(f"the page cannot be parsed ({type(exc).__name__})") from None
     if doc is None or not doc.text:
@@ -105,12 +110,19 @@ def _one_line(value: object) -> str | None:
 
 
 def page_metadata(page: Page) -> Metadata:
-    return Metadata(title=page.title, outlet=page.site, author=page.author, date=page.date,
-                    url=page.url, language=page.lang)
+    return Metadata(
+        title=page.title,
+        outlet=page.site,
+        author=page.author,
+        date=page.date,
+        url=page.url,
+        language=page.lang,
+    )
 
 
-def read_html(abspath: Path, rel: str, vocabulary: Vocabulary,
-              limits: Limits) -> tuple[list[Article], list[Skipped]]:
+def read_html(
+    abspath: Path, rel: str, vocabulary: Vocabulary, limits: Limits
+) -> tuple[list[Article], list[Skipped]]:
     """A saved page is one article."""
     try:
         text = decode_page(read_bytes(abspath, limits.max_document_bytes))

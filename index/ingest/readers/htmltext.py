@@ -7,14 +7,57 @@ from __future__ import annotations
 from email.message import Message
 from html.parser import HTMLParser
 
-_BLOCK = frozenset({
-    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
-    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
-    "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
-})
+_BLOCK = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "td",
+        "th",
+        "tr",
+        "ul",
+    }
+)
 _SKIP = frozenset({"script", "style", "noscript", "template", "iframe", "svg", "head", "object"})
-_MARKUP = ("</p>", "<p>", "<p ", "<br", "</div>", "</a>", "</li>", "</span>", "</strong>",
-           "</em>", "</b>", "</i>", "</h")
+_MARKUP = (
+    "</p>",
+    "<p>",
+    "<p ",
+    "<br",
+    "</div>",
+    "</a>",
+    "</li>",
+    "</span>",
+    "</strong>",
+    "</em>",
+    "</b>",
+    "</i>",
+    "</h",
+)
 
 
 def looks_like_html(text: str) -> bool:

@@ -38,8 +38,9 @@ def _too_large(abspath: Path, limit: int) -> str | None:
     return None
 
 
-def read_jsonl(abspath: Path, rel: str, vocabulary: Vocabulary,
-               limits: Limits) -> tuple[list[Article], list[Skipped]]:
+def read_jsonl(
+    abspath: Path, rel: str, vocabulary: Vocabulary, limits: Limits
+) -> tuple[list[Article], list[Skipped]]:
     """One JSON object per line."""
     try:
         reason = _too_large(abspath, limits.max_records_bytes)
@@ -74,8 +75,9 @@ def _read_lines(abspath: Path, encoding: str, records: Records) -> None:
         records.add(record, line.number)
 
 
-def read_json(abspath: Path, rel: str, vocabulary: Vocabulary,
-              limits: Limits) -> tuple[list[Article], list[Skipped]]:
+def read_json(
+    abspath: Path, rel: str, vocabulary: Vocabulary, limits: Limits
+) -> tuple[list[Article], list[Skipped]]:
     """An array of records, one record, or JSON Lines under a .json name."""
     try:
         data = read_bytes(abspath, limits.max_document_bytes)
@@ -94,8 +96,9 @@ def read_json(abspath: Path, rel: str, vocabulary: Vocabulary,
     try:
         value, end = _DECODER.raw_decode(text, start)
     except json.JSONDecodeError as exc:
-        return [], [Skipped(f"{rel}:{exc.lineno}",
-                            f"malformed JSON: {exc.msg} (column {exc.colno})")]
+        return [], [
+            Skipped(f"{rel}:{exc.lineno}", f"malformed JSON: {exc.msg} (column {exc.colno})")
+        ]
     if text[end:].strip():  # more values follow: JSON Lines in a .json file
         _read_lines(abspath, encoding, records)
         return records.result()
@@ -126,8 +129,11 @@ def _read_array(text: str, pos: int, encoding: str, records: Records) -> None:
         try:
             value, end = _DECODER.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
-            records.skip(exc.lineno, f"malformed JSON: {exc.msg} (column {exc.colno}); "
-                                     "the records after it were not read")
+            records.skip(
+                exc.lineno,
+                f"malformed JSON: {exc.msg} (column {exc.colno}); "
+                "the records after it were not read",
+            )
             return
         where = line_of(pos)
         found = bad_bytes(text, pos, end)
@@ -143,8 +149,10 @@ def _read_array(text: str, pos: int, encoding: str, records: Records) -> None:
             continue
         if pos < len(text) and text[pos] == "]":
             return
-        records.skip(line_of(min(pos, len(text))), "malformed JSON: expected , or ] "
-                                                   "between records; the rest was not read")
+        records.skip(
+            line_of(min(pos, len(text))),
+            "malformed JSON: expected , or ] between records; the rest was not read",
+        )
         return
 
 
@@ -155,5 +163,11 @@ def _skip_ws(text: str, pos: int) -> int:
 
 
 def _kind(value: object) -> str:
-    return {list: "an array", str: "a string", int: "a number", float: "a number",
-            bool: "true or false", type(None): "null"}.get(type(value), type(value).__name__)
+    return {
+        list: "an array",
+        str: "a string",
+        int: "a number",
+        float: "a number",
+        bool: "true or false",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)

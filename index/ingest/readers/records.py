@@ -22,8 +22,16 @@ from .htmltext import html_to_text, looks_like_html
 if TYPE_CHECKING:
     from ..limits import Limits
 
-_LANGS = {"in": "id", "ind": "id", "indonesian": "id", "indonesia": "id",
-          "bahasa indonesia": "id", "eng": "en", "english": "en", "inggris": "en"}
+_LANGS = {
+    "in": "id",
+    "ind": "id",
+    "indonesian": "id",
+    "indonesia": "id",
+    "bahasa indonesia": "id",
+    "eng": "en",
+    "english": "en",
+    "inggris": "en",
+}
 _NO_BODY = "no body field"
 
 
@@ -67,8 +75,10 @@ class Records:
         if not body.strip():
             self.skip(line, "empty body")
             return
-        if len(body) > self.limits.max_text_bytes // 4 and \
-                len(body.encode("utf-8")) > self.limits.max_text_bytes:
+        if (
+            len(body) > self.limits.max_text_bytes // 4
+            and len(body.encode("utf-8")) > self.limits.max_text_bytes
+        ):
             self.skip(line, "the body is too large to be one article")
             return
         record_id = _text(_first(fields, names["id"])[0])
@@ -94,11 +104,15 @@ class Records:
     def result(self) -> tuple[list[Article], list[Skipped]]:
         """The articles and skips; a file none of whose records has a body field is one
         skip with a hint, not one per record."""
-        if not self.articles and self.skipped and all(
-                s.reason == _NO_BODY for s in self.skipped):
+        if not self.articles and self.skipped and all(s.reason == _NO_BODY for s in self.skipped):
             shown = ", ".join(list(self.keys_seen)[:12]) or "none"
-            return [], [Skipped(self.rel, f"no body field in any record (fields: {shown}); "
-                                          f'name it in newsreader.toml: [fields] body = "..."')]
+            return [], [
+                Skipped(
+                    self.rel,
+                    f"no body field in any record (fields: {shown}); "
+                    f'name it in newsreader.toml: [fields] body = "..."',
+                )
+            ]
         return self.articles, self.skipped
 
 
