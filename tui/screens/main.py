@@ -38,6 +38,14 @@ ARTICLE_DELAY = 0.05  # lets a held-down j skip articles instead of loading each
 RELATED_DELAY = 0.15
 
 
+def _waited(delay: float) -> bool:
+    """Wait `delay` seconds in a worker thread; False when the worker was cancelled (by a
+    newer one of its group) meanwhile."""
+    if delay:
+        time.sleep(delay)
+    return not get_current_worker().is_cancelled
+
+
 # What the workers report. Each is handled by the screen on its own thread; a message for a
 # screen that is gone is dropped, so a late answer needs no guard.
 @dataclass
@@ -132,11 +140,8 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="search", thread=True)
     def run_search(self, query: str, delay: float, keep: str | None = None) -> None:
-        worker = get_current_worker()
         # A newer keystroke cancels this worker while it waits, before the engine is asked.
-        if delay:
-            time.sleep(delay)
-        if worker.is_cancelled:
+        if not _waited(delay):
             return
         try:
             results = self.engine.search(query, self.limit)
@@ -147,7 +152,7 @@ class MainScreen(Screen[None]):
         except Exception as exc:  # an engine bug must not take the reader's session down
             self.post_message(SearchFailed(f"internal error: {type(exc).__name__}: {exc}"))
             return
-        if not worker.is_cancelled:
+        if not get_current_worker().is_cancelled:
             self.post_message(SearchDone(results, keep))
 
     @on(SearchFailed)
@@ -221,17 +226,14 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="article", thread=True)
     def load_article(self, article_id: str, delay: float) -> None:
-        worker = get_current_worker()
-        if delay:
-            time.sleep(delay)
-        if worker.is_cancelled:
+        if not _waited(delay):
             return
         try:
             reading = self.engine.reading(article_id, self.terms)
         except NewsreaderError as exc:
             self.post_message(ArticleFailed(f"Cannot show this article: {exc}"))
             return
-        if not worker.is_cancelled:
+        if not get_current_worker().is_cancelled:
             self.post_message(ArticleLoaded(reading))
 
     @on(ArticleFailed)
@@ -246,18 +248,16 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="related", thread=True)
     def load_related(self, article_id: str) -> None:
-        worker = get_current_worker()
         # Aligning takes tenths of a second on a real corpus; a reader running down the
         # results should not set off an alignment per article passed.
-        time.sleep(RELATED_DELAY)
-        if worker.is_cancelled:
+        if not _waited(RELATED_DELAY):
             return
         try:
             items = self.engine.related(article_id)
         except NewsreaderError as exc:
             self.post_message(RelatedFailed(f"Cannot find related articles: {exc}"))
             return
-        if not worker.is_cancelled:
+        if not get_current_worker().is_cancelled:
             self.post_message(RelatedLoaded(article_id, items))
 
     @on(RelatedFailed)
