@@ -8,7 +8,7 @@ import re
 from importlib.util import find_spec
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path
+from platformdirs import user_cache_path, user_config_path, user_data_path
 
 APP = "newsreader"
 ENV_INDEX_DIR = "NEWSREADER_INDEX_DIR"  # the index folder itself, for any corpus
@@ -27,6 +27,16 @@ def bundled_corpus() -> Path:
 def data_home() -> Path:
     env = os.environ.get(ENV_HOME)
     return Path(env).expanduser() if env else user_data_path(APP)
+
+
+def cache_home() -> Path:
+    """Caches that only save time (deleting them loses nothing)."""
+    env = os.environ.get(ENV_HOME)
+    return Path(env).expanduser() / "cache" if env else user_cache_path(APP)
+
+
+def stems_file() -> Path:
+    return cache_home() / "stems.pickle"
 
 
 def config_home() -> Path:

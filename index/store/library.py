@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import AlignmentError, ArticleNotFoundError, IndexDamagedError
 from ..ingest.corpus import check_root
 from ..ingest.limits import Limits
-from ..locations import index_dir_for, variants_file
+from ..locations import index_dir_for, stems_file, variants_file
 from ..model import Article, Span, UpdateReport
 from ..reuse.align import DEFAULT_SETTINGS, Alignment, AlignSettings, Side, align, prepare
 from ..reuse.candidates import DEFAULT_REUSE, ReuseSettings, candidate_pairs
@@ -24,7 +24,7 @@ from ..reuse.overlaps import related as related_articles
 from ..reuse.parallel import PARALLEL_PAIRS, align_in_processes
 from ..search.highlight import QueryTerms, find_hits
 from ..search.results import SearchResults, list_all
-from ..text.analysis import Analyzer, Term
+from ..text.analysis import Analyzer, Term, load_stems
 from ..text.vocabulary import load_vocabulary
 from . import stats, sync
 from .cache import LRU
@@ -48,6 +48,7 @@ class Library:
         self._catalog: Catalog | None = None
         self._terms: LRU[tuple[str, str], list[Term]] = LRU(256)
         self._sides: LRU[tuple[str, str], Side] = LRU(512)
+        self._stems_loaded = False
 
     @classmethod
     def open(
@@ -137,11 +138,20 @@ class Library:
             return list_all(self._open_catalog(), max(1, limit))
         from ..search.execute import run_search  # Whoosh loads with the first real query
 
+        self._load_stems()
         return run_search(
             text, self._open_searcher(), self._open_catalog(), self.analyzer, limit, self._terms_of
         )
 
+    def _load_stems(self) -> None:
+        # The stems the last update worked out: stemming a new word costs far more than
+        # reading it back.
+        if not self._stems_loaded:
+            load_stems(stems_file())
+            self._stems_loaded = True
+
     def _terms_of(self, article: Article) -> list[Term]:
+        self._load_stems()
         return self._terms.get(
             (article.id, article.content_hash), lambda: self.analyzer.terms(article.text)
         )

@@ -21,8 +21,10 @@ from ..ingest.corpus import (
     readers_fingerprint,
     supported_suffixes,
 )
+from ..locations import stems_file
 from ..model import Article, Skipped, UpdateReport
 from ..search import fulltext
+from ..text.analysis import load_stems, save_stems, stems_known
 from ..text.tokens import article_tokens, shingles
 from .catalog import SCHEMA_VERSION, Catalog, FileRecord
 from .lock import exclusive_lock
@@ -44,6 +46,8 @@ def update(
 ) -> UpdateReport:
     """Bring the index in line with the corpus folder (see the module's docstring)."""
     start = time.perf_counter()
+    load_stems(stems_file())
+    known = stems_known()
     busy = IndexLockedError(
         f"the index {spec.index_dir} is being updated by another "
         "newsreader process; try again when it has finished"
@@ -66,6 +70,8 @@ def update(
             report = _rebuild(spec, progress, should_stop)
         else:
             report = _sync(spec, spec.index_dir, progress, should_stop, fresh=True)
+    if stems_known() > known:
+        save_stems(stems_file())
     report.seconds = time.perf_counter() - start
     return report
 
