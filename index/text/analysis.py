@@ -245,15 +245,15 @@ class Analyzer:
         return [t.text for t in self.content_terms(text)]
 
 
-def detect_language(text: str | Iterable[Word], vocabulary: Vocabulary) -> str | None:
-    """'id', 'en' or None, from the share of each language's function words (in a text or
-    its words)."""
+def detect_language(text: str | Iterable[str], vocabulary: Vocabulary) -> str | None:
+    """'id', 'en' or None, from the share of each language's function words (in a text, or
+    in its folded words)."""
     ind = eng = 0
-    words = split_words(text[:20000]) if isinstance(text, str) else text
+    words = (w.folded for w in split_words(text[:20000])) if isinstance(text, str) else text
     for w in words:
-        if w.folded in vocabulary.stopwords_id:
+        if w in vocabulary.stopwords_id:
             ind += 1
-        elif w.folded in vocabulary.stopwords_en:
+        elif w in vocabulary.stopwords_en:
             eng += 1
     if ind + eng < 3:
         return None

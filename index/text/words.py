@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 # A word is a run of letters/digits; hyphens and apostrophes inside it are kept so that
 # Indonesian reduplication ("negara-negara") can be recognised before it is split.
-_WORD = re.compile(r"[^\W_]+(?:[-‐‑'’][^\W_]+)*")
+WORD = re.compile(r"[^\W_]+(?:[-‐‑'’][^\W_]+)*")
 _JOINERS = re.compile(r"[-‐‑'’]")
 
 
@@ -25,7 +25,12 @@ class Word(NamedTuple):
 
 @lru_cache(maxsize=1 << 18)
 def fold(text: str) -> str:
-    """Casefold and strip accents ("António" → "antonio")."""
+    """Casefold and strip accents ("António" → "antonio"); memoised for single words."""
+    return fold_text(text)
+
+
+def fold_text(text: str) -> str:
+    """`fold` without the memo, for long texts."""
     text = text.casefold()
     if text.isascii():
         return text
@@ -34,7 +39,7 @@ def fold(text: str) -> str:
 
 
 _CLITICS = frozenset({"s", "t", "ll", "re", "ve", "d", "m"})
-_SPLIT = re.compile(f"({_WORD.pattern})")
+_SPLIT = re.compile(f"({WORD.pattern})")
 
 
 def split_words(text: str) -> list[Word]:
