@@ -21,7 +21,6 @@ from ..reuse.align import DEFAULT_SETTINGS, Alignment, AlignSettings, Side, alig
 from ..reuse.candidates import DEFAULT_REUSE, ReuseSettings, candidate_pairs
 from ..reuse.overlaps import Aligner, Overlap, Related, align_pairs, collect_overlaps
 from ..reuse.overlaps import related as related_articles
-from ..reuse.parallel import PARALLEL_PAIRS, align_in_processes
 from ..search.highlight import QueryTerms, find_hits
 from ..search.results import SearchResults, list_all
 from ..text.analysis import Analyzer, Term, load_stems
@@ -245,6 +244,8 @@ class Library:
     ) -> list[Overlap]:
         """Every pair of articles in the corpus that shares passages. Candidate pairs are
         aligned in `workers` processes (default: one per CPU) when there are many."""
+        from ..reuse.parallel import PARALLEL_PAIRS, align_in_processes  # multiprocessing
+
         catalog = self._open_catalog()
         pairs = candidate_pairs(catalog, reuse)
         workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
