@@ -12,10 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import AlignmentError, ArticleNotFoundError, IndexDamagedError
+from ..errors import AlignmentError, ArticleNotFoundError, CorpusError, IndexDamagedError
 from ..ingest.corpus import check_root
 from ..ingest.limits import Limits
-from ..locations import index_dir_for, stems_file, variants_file
+from ..locations import (
+    ENV_INDEX_DIR,
+    bundled_corpus,
+    default_corpus,
+    index_dir_for,
+    stems_file,
+    variants_file,
+)
 from ..model import Article, Span, UpdateReport
 from ..reuse.align import DEFAULT_SETTINGS, Alignment, AlignSettings, Side, align, prepare
 from ..reuse.candidates import DEFAULT_REUSE, ReuseSettings, candidate_pairs
@@ -28,8 +35,8 @@ from ..text.vocabulary import load_vocabulary
 from . import stats, sync
 from .cache import LRU
 from .catalog import Catalog, Summary
-from .spec import IndexSpec
-from .staleness import Pending, pending, stored_fields
+from .spec import CATALOG, IndexSpec
+from .staleness import Pending, pending, stored_corpus, stored_fields
 
 
 @dataclass(frozen=True)
@@ -52,12 +59,15 @@ class Library:
     @classmethod
     def open(
         cls,
-        corpus: Path,
+        corpus: Path | None = None,
         index_dir: Path | None = None,
         variants: Path | None = None,
         limits: Limits | None = None,
     ) -> Library:
-        root = check_root(Path(corpus))
+        """The library of `corpus`. Without one: the corpus an index folder given (or set
+        in $NEWSREADER_INDEX_DIR) was built from, else the user's default corpus
+        (config.toml), else the bundled sample articles."""
+        root = check_root(Path(corpus) if corpus is not None else _default_corpus(index_dir))
         vocabulary = load_vocabulary(variants if variants is not None else variants_file())
         folder = index_dir_for(root, index_dir)
         limits = limits or Limits()
@@ -256,6 +266,20 @@ class Library:
                 pairs, _WorkerAligner(self.spec, settings), workers, progress
             )
         return collect_overlaps(aligned, catalog.id_of, min_coverage)
+
+
+def _default_corpus(index_dir: Path | None) -> Path:
+    if index_dir is not None or os.environ.get(ENV_INDEX_DIR):
+        folder = index_dir_for(Path("."), index_dir)
+        recorded = stored_corpus(folder / CATALOG)
+        if recorded is not None:
+            if not recorded.is_dir():
+                raise CorpusError(
+                    f"the index at {folder} was built from {recorded}, which is not there "
+                    "any more; give --corpus"
+                )
+            return recorded
+    return default_corpus() or bundled_corpus()
 
 
 @dataclass(frozen=True)

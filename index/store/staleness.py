@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import IndexDamagedError
+from ..errors import CorpusError, IndexDamagedError
 from ..ingest.corpus import list_sources, readers_fingerprint
 from .catalog import SCHEMA_VERSION, Catalog
 from .spec import IndexSpec
@@ -32,9 +32,6 @@ def rebuild_reason(spec: IndexSpec, catalog: Catalog) -> str | None:
         return "the index was made by another version of newsreader"
     if catalog.get_meta("analyzer") != spec.analyzer.fingerprint:
         return "the word lists (variants, stop words) have changed"
-    corpus = catalog.get_meta("corpus")
-    if corpus and corpus != str(spec.corpus):
-        return f"the index folder held another corpus ({corpus})"
     readers = catalog.get_meta("readers")
     if readers and readers != readers_fingerprint(spec.corpus, spec.limits):
         return "the record field mapping (newsreader.toml or --field) has changed"
@@ -46,6 +43,7 @@ def pending(spec: IndexSpec, catalog: Catalog | None) -> Pending:
     sources, _ = list_sources(spec.corpus)
     if catalog is None:
         return Pending(len(sources), 0, 0, "there is no index yet")
+    check_corpus(spec, catalog)
     known = catalog.files()
     seen = {s.path for s in sources}
     new = sum(1 for s in sources if s.path not in known)
@@ -58,16 +56,40 @@ def pending(spec: IndexSpec, catalog: Catalog | None) -> Pending:
     return Pending(new, changed, removed, rebuild_reason(spec, catalog))
 
 
+def check_corpus(spec: IndexSpec, catalog: Catalog) -> None:
+    """Refuse an index folder that holds another corpus's index: that index may have taken
+    hours to build, so it is replaced only when a rebuild is asked for."""
+    corpus = catalog.get_meta("corpus")
+    if corpus and corpus != str(spec.corpus):
+        raise CorpusError(
+            f"the index folder {spec.index_dir} holds the index of another corpus "
+            f"({corpus}); give --rebuild to replace it, or choose another --index-dir"
+        )
+
+
 def stored_fields(catalog_path: Path) -> tuple[tuple[str, str], ...]:
     """The record field names an index was built with (`--field` given once stays)."""
-    if not catalog_path.exists():
+    raw = _stored_meta(catalog_path, "fields")
+    try:
+        return tuple(tuple(pair) for pair in json.loads(raw)) if raw else ()
+    except (ValueError, TypeError):
         return ()
+
+
+def stored_corpus(catalog_path: Path) -> Path | None:
+    """The corpus folder an index was built from."""
+    raw = _stored_meta(catalog_path, "corpus")
+    return Path(raw) if raw else None
+
+
+def _stored_meta(catalog_path: Path, key: str) -> str | None:
+    if not catalog_path.exists():
+        return None
     try:
         catalog = Catalog(catalog_path, readonly=True)
         try:
-            raw = catalog.get_meta("fields")
+            return catalog.get_meta(key)
         finally:
             catalog.close()
-        return tuple(tuple(pair) for pair in json.loads(raw)) if raw else ()
-    except (IndexDamagedError, ValueError, TypeError):
-        return ()  # a damaged index is reported when it is opened
+    except IndexDamagedError:
+        return None  # a damaged index is reported when it is opened

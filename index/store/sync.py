@@ -29,7 +29,7 @@ from ..text.tokens import article_tokens, shingles
 from .catalog import SCHEMA_VERSION, Catalog, FileRecord
 from .lock import exclusive_lock
 from .spec import IndexSpec
-from .staleness import rebuild_reason
+from .staleness import check_corpus, rebuild_reason
 
 Progress = Callable[[int, int, str], None]  # done, total, current source path
 StopAsked = Callable[[], bool]
@@ -79,6 +79,7 @@ def update(
 def _reason(spec: IndexSpec) -> str | None:
     catalog = Catalog(spec.catalog_path)
     try:
+        check_corpus(spec, catalog)
         return rebuild_reason(spec, catalog)
     finally:
         catalog.close()

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
-from ...index import Library, Limits, NewsreaderError, UpdateReport, bundled_corpus
+from ...index import Library, Limits, NewsreaderError, UpdateReport
 
 ENV_CORPUS = "NEWSREADER_CORPUS"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -93,7 +93,7 @@ def limits_from(fields: tuple[str, ...]) -> Limits | None:
 def make_library(
     corpus: Path | None, index_dir: Path | None, fields: tuple[str, ...] = ()
 ) -> Library:
-    return Library.open(corpus or bundled_corpus(), index_dir, limits=limits_from(fields))
+    return Library.open(corpus, index_dir, limits=limits_from(fields))
 
 
 def open_library(
