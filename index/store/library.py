@@ -23,14 +23,17 @@ from ..reuse.overlaps import Aligner, Overlap, Related, align_pairs, collect_ove
 from ..reuse.overlaps import related as related_articles
 from ..reuse.parallel import PARALLEL_PAIRS, align_in_processes
 from ..search.highlight import QueryTerms, find_hits
+from ..search.narrow import NarrowedSearcher, NarrowedSource
 from ..search.results import SearchResults, list_all
 from ..text.analysis import Analyzer, Term
 from ..text.vocabulary import load_vocabulary
 from . import stats, sync
 from .cache import LRU
 from .catalog import Catalog, Summary
+from .facets import FacetFilter
 from .spec import IndexSpec
 from .staleness import Pending, pending, stored_fields
+from .userstate import UserState, split_state_terms
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class Library:
         self._catalog: Catalog | None = None
         self._terms: LRU[tuple[str, str], list[Term]] = LRU(256)
         self._sides: LRU[tuple[str, str], Side] = LRU(512)
+        self._state: UserState | None = None
 
     @classmethod
     def open(
@@ -95,6 +99,15 @@ class Library:
             if handle is not None:
                 handle.close()
         self._searcher = self._catalog = self._ix = None
+        if self._state is not None:
+            self._state.close()
+            self._state = None
+
+    def user_state(self) -> UserState:
+        """The reader's marks, bookmarks and searches for this corpus (see `userstate`)."""
+        if self._state is None:
+            self._state = UserState.for_corpus(self.corpus)
+        return self._state
 
     def update(
         self,
@@ -103,9 +116,15 @@ class Library:
         progress: sync.Progress | None = None,
         should_stop: sync.StopAsked | None = None,
     ) -> UpdateReport:
-        """Bring the index in line with the corpus folder (see `sync`)."""
+        """Bring the index in line with the corpus folder (see `sync`). The report's
+        `unchanged` counts articles (in the index and left as they were), never files."""
         self.close()
-        return sync.update(self.spec, rebuild=rebuild, progress=progress, should_stop=should_stop)
+        report = sync.update(self.spec, rebuild=rebuild, progress=progress, should_stop=should_stop)
+        if not report.interrupted and self.exists():
+            kept = self.count() - len(report.added) - len(report.updated)
+            report.unchanged = max(kept, 0)
+            self.close()
+        return report
 
     def stats(self) -> stats.CorpusStats:
         return stats.corpus_stats(self.spec.corpus, self.spec.index_dir)
@@ -131,15 +150,40 @@ class Library:
             self._searcher = self._searcher.refresh()
         return self._searcher
 
-    def search(self, text: str, limit: int = 10) -> SearchResults:
-        """Ranked hits for a query; an empty query lists every article, newest first."""
-        if not text.strip():
-            return list_all(self._open_catalog(), max(1, limit))
+    def search(
+        self,
+        text: str,
+        limit: int = 10,
+        *,
+        sort: str = "relevance",
+        facets: FacetFilter | None = None,
+    ) -> SearchResults:
+        """Ranked hits for a query (`sort="date"`: newest first); an empty query lists every
+        article, newest first. `is:unread`-style terms narrow it by the reader's state, and
+        `facets` to some outlets and dates."""
+        rest, wanted = split_state_terms(text)
+        include, exclude = wanted.allowed(self.user_state()) if wanted else (None, set())
+        if facets:
+            allowed = facets.ids(self._open_catalog())
+            include = allowed if include is None else include & allowed
+        narrowed = bool(wanted or facets)
+        if not rest.strip():
+            source = self._open_catalog()
+            if narrowed:
+                source = NarrowedSource(source, include, exclude)
+            return dataclasses.replace(list_all(source, max(1, limit)), query=text.strip())
         from ..search.execute import run_search  # Whoosh loads with the first real query
 
-        return run_search(
-            text, self._open_searcher(), self._open_catalog(), self.analyzer, limit, self._terms_of
+        searcher = self._open_searcher()
+        if narrowed or sort == "date":
+            searcher = NarrowedSearcher(searcher, include, exclude, by_date=sort == "date")
+        found = run_search(
+            rest, searcher, self._open_catalog(), self.analyzer, limit, self._terms_of
         )
+        if not wanted:
+            return found
+        suggestion = f"{found.suggestion} {wanted.terms()}" if found.suggestion else None
+        return dataclasses.replace(found, query=text.strip(), suggestion=suggestion)
 
     def _terms_of(self, article: Article) -> list[Term]:
         return self._terms.get(
