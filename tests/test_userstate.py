@@ -72,3 +72,24 @@ def test_search_narrowed_by_state_facets_and_sorted_by_date(library: Library) ->
 def test_unchanged_counts_articles(library: Library) -> None:
     assert library.update().unchanged == 0
     assert library.update().unchanged == 5
+
+
+def test_search_while_a_new_index_is_built(library: Library) -> None:
+    """A searcher opened before the first batch is committed sees the batches after it."""
+    import threading
+
+    reader = library.copy()
+    first_file, go_on = threading.Event(), threading.Event()
+
+    def should_stop() -> bool:
+        first_file.set()
+        go_on.wait(30)
+        return False
+
+    build = threading.Thread(target=lambda: library.update(should_stop=should_stop))
+    build.start()
+    assert first_file.wait(30)
+    assert reader.exists() and reader.search("putin").total == 0  # empty, not yet committed
+    go_on.set()
+    build.join(60)
+    assert reader.search("putin").total == 5

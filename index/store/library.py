@@ -146,6 +146,11 @@ class Library:
 
                 self._ix = open_index(self.spec.text_dir)
             self._searcher = self._ix.searcher()
+        elif self._searcher.reader().segments() is None and not self._searcher.up_to_date():
+            # Opened on an empty index (a build's first batch not yet committed): Whoosh
+            # cannot refresh such a searcher, so open a new one.
+            self._searcher.close()
+            self._searcher = self._ix.searcher()
         else:
             self._searcher = self._searcher.refresh()
         return self._searcher

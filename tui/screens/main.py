@@ -154,6 +154,7 @@ class MainScreen(actions.ArticleActions, Screen[None]):
         self.filter = Filter()
         self.read_ids: set[str] = set()
         self.flagged_ids: set[str] = set()
+        self.indexing = False  # the index is being updated in the background
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -209,6 +210,7 @@ class MainScreen(actions.ArticleActions, Screen[None]):
     def show_indexing(self, text: Content | None) -> None:
         widget = self.query_one("#indexing", Static)
         widget.display = text is not None
+        self.indexing = text is not None
         self.set_class(text is not None, "-indexing")
         if text is not None:
             widget.update(text)
@@ -332,7 +334,12 @@ class MainScreen(actions.ArticleActions, Screen[None]):
         results_list.show(results, keep=event.keep)
         results_list.border_title = f"Results ({results.total:,})"
         if not results.hits:
-            self.query_one(ArticleView).show_message("Nothing to show.")
+            self.query_one(ArticleView).show_message(
+                "Nothing searchable yet: articles appear as the index commits them, in "
+                "batches (see the top bar)."
+                if self.indexing and not results.total and not self.query_text.strip()
+                else "Nothing to show."
+            )
             self.query_one(RelatedList).show_message("")
         self._draw_panes()
 
