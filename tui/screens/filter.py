@@ -99,23 +99,37 @@ class FilterScreen(ModalScreen[Filter | None]):
                         for name, n in outlets
                     ),
                     id="outlets",
+                    compact=True,
                 )
             else:
                 yield Static(Content("No article names its outlet.").stylize("$text-muted"))
             yield Label(Content("Dates").stylize("bold"), classes="filter-heading")
             choices = [(f"{name}  ({n:,})", name) for name, n in months]
-            with Horizontal(id="dates"):
+            with Horizontal(classes="dates"):
                 yield Label("from ")
-                yield Select(choices, value=cur.date_from or Select.NULL, id="from", prompt="any")
-                yield Label(" to ")
-                yield Select(choices, value=cur.date_to or Select.NULL, id="to", prompt="any")
+                yield Select(
+                    choices,
+                    value=cur.date_from or Select.NULL,
+                    id="from",
+                    prompt="any",
+                    compact=True,
+                )
+            with Horizontal(classes="dates"):
+                yield Label("to   ")
+                yield Select(
+                    choices,
+                    value=cur.date_to or Select.NULL,
+                    id="to",
+                    prompt="any",
+                    compact=True,
+                )
             with Horizontal(id="states"):
-                yield Checkbox("Unread only", cur.unread, id="unread")
-                yield Checkbox("Flagged only", cur.flagged, id="flagged")
+                yield Checkbox("Unread only", cur.unread, id="unread", compact=True)
+                yield Checkbox("Flagged only", cur.flagged, id="flagged", compact=True)
             with Horizontal(id="buttons"):
-                yield Button("Apply", variant="primary", id="apply")
-                yield Button("Clear", id="clear")
-                yield Button("Cancel", id="cancel")
+                yield Button("Apply", variant="primary", id="apply", compact=True)
+                yield Button("Clear", id="clear", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         first = self.query("#outlets")

@@ -63,16 +63,18 @@ class HelpScreen(ModalScreen[None]):
     def _table(self, bindings: list[Binding]) -> Content:
         user_keys = getattr(self.app, "settings", None)
         user_keys = user_keys.keys if user_keys is not None else {}
-        lines = []
+        rows = []
         for binding in bindings:
             if binding.action.startswith("app.") and binding not in keymap.APP:
                 continue  # the app's own key, repeated here to work on this screen
             keys = key_names(self.app, binding, keymap.effective_keys(binding, user_keys))
-            line = Content(f"{keys:>12}  ").stylize("bold $text-accent") + Content(
-                f"{binding.description or binding.action:<24}"
-            )
-            if binding.id:
-                line += Content(f" {binding.id}").stylize(styles.MUTED)
+            rows.append((keys, binding.description or binding.action, binding.id or ""))
+        key_width = max((len(k) for k, _, _ in rows), default=0)
+        what_width = max((len(w) for _, w, _ in rows), default=0)
+        lines = []
+        for keys, what, binding_id in rows:
+            line = Content(f"{keys:>{key_width}}  ").stylize("bold $text-accent")
+            line += Content(f"{what:<{what_width}}  ") + Content(binding_id).stylize(styles.MUTED)
             lines.append(line)
         return Content("\n").join(lines)
 

@@ -155,6 +155,7 @@ class MainScreen(actions.ArticleActions, Screen[None]):
         self.read_ids: set[str] = set()
         self.flagged_ids: set[str] = set()
         self.indexing = False  # the index is being updated in the background
+        self._flash_until = 0.0
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -281,13 +282,15 @@ class MainScreen(actions.ArticleActions, Screen[None]):
             self._flash("Flagged (is:bookmarked lists flagged articles)" if on_ else "Unflagged")
 
     def _flash(self, text: str) -> None:
-        """A passing word about what a key did, in the status line (no toast over panes)."""
+        """A passing word about what a key did, in the status line (no toast over panes);
+        the results' summary comes back after two seconds."""
         status = self.query_one("#status", Static)
         status.update(Content(text).stylize(styles.FLASH))
+        self._flash_until = time.monotonic() + 2.0
         self.set_timer(2.0, self._restore_status)
 
     def _restore_status(self) -> None:
-        if self.results is not None:
+        if self.results is not None and time.monotonic() >= self._flash_until:
             self.query_one("#status", Static).update(self._summary(self.results))
 
     # -- searching --------------------------------------------------------------------------
@@ -329,7 +332,8 @@ class MainScreen(actions.ArticleActions, Screen[None]):
     def _search_done(self, event: SearchDone) -> None:
         results = event.results
         self.results = results
-        self.query_one("#status", Static).update(self._summary(results))
+        if time.monotonic() >= self._flash_until:
+            self.query_one("#status", Static).update(self._summary(results))
         results_list = self.query_one(ResultsList)
         results_list.show(results, keep=event.keep)
         results_list.border_title = f"Results ({results.total:,})"
@@ -400,7 +404,10 @@ class MainScreen(actions.ArticleActions, Screen[None]):
     def watch_sort(self, sort: str) -> None:
         self.limit = self.settings.result_limit
         self.refresh_results()
-        self._flash("Sorted by date, newest first" if sort == "date" else "Sorted by relevance")
+        note = "" if self.query_text.strip() else " (with no words, always newest first)"
+        self._flash(
+            ("Sorted by date, newest first" if sort == "date" else "Sorted by relevance") + note
+        )
 
     def action_filter(self) -> None:
         self.load_facets()
