@@ -229,8 +229,9 @@ class MainScreen(actions.ArticleActions, Screen[None]):
 
     @on(StateLoaded)
     def _state_loaded(self, event: StateLoaded) -> None:
-        self.read_ids = event.read
-        self.flagged_ids = event.flagged
+        # Marks made before the state arrived (a fast first Enter) are kept too.
+        self.read_ids = event.read | self.read_ids
+        self.flagged_ids = event.flagged | self.flagged_ids
         self.query_one(SearchBar).history = event.history
         results = self.query_one(ResultsList)
         results.read_ids, results.flagged_ids = self.read_ids, self.flagged_ids
