@@ -16,9 +16,11 @@ from .reuse.align import Alignment, AlignSettings, Passage
 from .reuse.overlaps import Overlap, Related
 from .search.highlight import QueryTerms
 from .search.results import Hit, SearchResults
+from .store.facets import FacetFilter
 from .store.library import Comparison, Library
 from .store.staleness import Pending
 from .store.stats import CorpusStats
+from .store.userstate import UserState
 
 # Feed names load on first use: the app and most commands never need urllib and the feed
 # and page readers behind them.
@@ -39,6 +41,7 @@ __all__ = [
     "Article",
     "Comparison",
     "CorpusStats",
+    "FacetFilter",
     "FeedResult",
     "FetchEvent",
     "Hit",
@@ -56,6 +59,7 @@ __all__ = [
     "SearchResults",
     "Span",
     "UpdateReport",
+    "UserState",
     "bundled_corpus",
     "config_home",
     "fetch_into",

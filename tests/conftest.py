@@ -136,7 +136,9 @@ async def search(pilot, text: str):
     from newsreader.tui.widgets.search_bar import SearchBar
 
     screen = pilot.app.screen
-    screen.query_one(SearchBar).focus()
+    box = screen.query_one(SearchBar)
+    box.focus()
+    box.value = ""
     await pilot.pause()
     await pilot.press(*text)
     await wait_for(
@@ -157,3 +159,47 @@ def make_app(sample_library: Library):
         return NewsreaderApp(library or sample_library, app_settings(**settings))
 
     return make
+
+
+def url_corpus(folder: Path) -> Path:
+    """Three records with titles, outlets, dates and source URLs (one JSON Lines file)."""
+    import json
+
+    folder.mkdir(parents=True)
+    records = [
+        {
+            "id": f"r{i}",
+            "title": title,
+            "source": outlet,
+            "date": date,
+            "url": f"https://example.com/berita/{i}?a=1&b=<2>",
+            "body": body,
+        }
+        for i, (title, outlet, date, body) in enumerate(
+            [
+                (
+                    "Harga cabai naik tajam",
+                    "Kabar Kita",
+                    "2024-03-02",
+                    "Harga cabai di pasar induk naik tajam sejak pekan lalu karena hujan.\n\n"
+                    "Pedagang mengatakan pasokan dari daerah sentra berkurang.",
+                ),
+                (
+                    "Harga beras stabil",
+                    "Warta Kota",
+                    "2024-01-15",
+                    "Harga beras di pasar induk stabil menjelang akhir tahun, kata pejabat.",
+                ),
+                (
+                    "Pasokan cabai berkurang",
+                    "Warta Kota",
+                    "2023-11-20",
+                    "Pasokan cabai dari daerah sentra berkurang karena hujan deras.",
+                ),
+            ]
+        )
+    ]
+    (folder / "berita.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in records), encoding="utf-8"
+    )
+    return folder

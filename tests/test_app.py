@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 from newsreader.tui.screens.compare import ComparisonScreen
 from newsreader.tui.screens.help import HelpScreen
 from newsreader.tui.widgets.article_view import ArticleView, _line_of
@@ -40,7 +39,8 @@ async def test_start_lists_all_articles_newest_first(make_app) -> None:
     app = make_app()
     async with app.run_test(size=APP_SIZE) as pilot:
         screen = await started(pilot)
-        assert isinstance(app.focused, SearchBar)
+        # The results have the keys from the start; / is the way into the search box.
+        assert isinstance(app.focused, ResultsList)
         assert screen.results.total == 5
         assert "5 articles, newest first" in status_text(screen)
         dates = [h.date for h in screen.results.hits if h.date]
@@ -56,9 +56,9 @@ async def test_search_as_you_type_is_debounced_and_off_the_event_loop(make_app) 
         screen = await started(pilot)
         real = app.engine.search
 
-        def spy(query: str, limit: int):
+        def spy(query: str, limit: int, *args):
             calls.append((query, threading.current_thread() is threading.main_thread()))
-            return real(query, limit)
+            return real(query, limit, *args)
 
         app.engine.search = spy
         await search(pilot, "putin")
@@ -79,7 +79,7 @@ async def test_results_show_title_outlet_date_and_highlighted_snippet(make_app) 
         card = results.options[0].prompt
         lines = [str(line) for line in card.lines(60)]
         hit = screen.results.hits[0]
-        assert lines[0].startswith(hit.display_title[:20])
+        assert lines[0][4:].startswith(hit.display_title[:20])  # after ▶●⚑ and a space
         assert hit.date[:10] in lines[1]
         snippet_spans = [s for line in card.lines(60) for s in line.spans]
         assert any("$warning" in str(s.style) for s in snippet_spans)
@@ -220,7 +220,8 @@ async def test_comparison_jumps_swaps_and_scrolls_together(make_app) -> None:
         assert total >= 2
         assert cview.current == 0  # opens on the first shared passage
         status = lambda: str(compare.query_one("#cmp-status").render())  # noqa: E731
-        assert f"passage 1 of {total}" in status()
+        # The status follows the layout, which settles a refresh or two after the comparison.
+        await wait_for(pilot, lambda: f"passage 1 of {total}" in status(), what="the status")
         await pilot.press("right_square_bracket")
         await pilot.pause()
         assert cview.current == 1 and f"passage 2 of {total}" in status()
@@ -276,20 +277,47 @@ async def test_comparison_marks_changed_words_and_dims_unshared_text(make_app) -
         assert str(shared.first().visual).startswith("①")
 
 
-@pytest.mark.parametrize("size", [(80, 24), (40, 12)])
-async def test_narrow_terminal_shows_one_pane_at_a_time(make_app, size) -> None:
+async def test_80x24_shows_compact_results_above_the_article(make_app) -> None:
     app = make_app()
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await started(pilot)
-        assert screen.has_class("-narrow")
+        assert screen.has_class("-medium")
+        results = screen.query_one(ResultsList)
+        view = screen.query_one(ArticleView)
+        assert results.display and view.display
+        assert results.region.bottom <= view.region.y  # stacked: results above
+        assert all(option.prompt.get_height(None, 70) == 1 for option in results.options)
+        await wait_for(pilot, lambda: screen.article_id is not None, what="the first article")
+        # The pane indicator names the panes on show and the one with the keys.
+        indicator = str(screen.query_one("#panes").render())
+        assert "Results 5" in indicator and "Article" in indicator and "Related" in indicator
+        await pilot.press("tab")  # to the article: both stay on show
+        await wait_idle(pilot)
+        assert isinstance(app.focused, ArticleView) and results.display
+        await pilot.press("tab")  # the related list takes the article's place
+        await wait_idle(pilot)
+        assert isinstance(app.focused, RelatedList)
+        assert screen.query_one(RelatedList).display and not view.display
+        assert results.display
+        assert screen.visible_panes() == ["results", "related"]
+
+
+async def test_40x12_shows_one_pane_at_a_time(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(40, 12)) as pilot:
+        screen = await started(pilot)
+        assert screen.has_class("-single")
         results = screen.query_one(ResultsList)
         reader = screen.query_one("#reader")
         assert results.display and not reader.display
+        assert "Results" in str(screen.query_one("#panes").render())
+        assert "1/3" in str(screen.query_one("#panes").render())
         await search(pilot, "putin")
         await pilot.press("enter", "enter")
         await wait_idle(pilot)
         assert reader.display and not results.display
         assert isinstance(app.focused, ArticleView)
+        assert "Article" in str(screen.query_one("#panes").render())
         await pilot.press("n")
         assert "hit 1 of" in screen.query_one(ArticleView).border_subtitle
         await pilot.press("tab")
@@ -309,9 +337,10 @@ async def test_narrow_terminal_shows_one_pane_at_a_time(make_app, size) -> None:
         await wait_idle(pilot)
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen, what="the main screen")
-        await pilot.press("escape", "escape")  # related → results
+        await pilot.press("escape", "escape")  # related → article → results
         await wait_idle(pilot)
         assert results.display
+        assert isinstance(app.focused, ResultsList)
 
 
 async def test_tab_cycles_and_escape_goes_back(make_app) -> None:
@@ -323,14 +352,24 @@ async def test_tab_cycles_and_escape_goes_back(make_app) -> None:
             await pilot.press("tab")
             await pilot.pause()
             order.append(app.focused.id)
-        assert order == ["results", "article", "related", "search"]
+        # Tab cycles the panes only: the search box is reached with / alone.
+        assert order == ["article", "related", "results", "article"]
+        await pilot.press("shift+tab")
+        await pilot.pause()
+        assert app.focused.id == "results"
         await pilot.press("shift+tab")
         await pilot.pause()
         assert app.focused.id == "related"
+        await pilot.press("escape")  # related → article → results, and no further
+        await pilot.pause()
+        assert app.focused.id == "article"
         await pilot.press("escape")
         await pilot.pause()
         assert app.focused.id == "results"
         await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused.id == "results"
+        await pilot.press("slash")
         assert app.focused.id == "search"
         await pilot.press("slash")  # typed into the box: / is text there
         assert screen.query_one(SearchBar).value == "/"
@@ -384,6 +423,8 @@ async def test_footer_shows_the_keys_of_the_focused_pane(make_app) -> None:
         await pilot.pause()
         shown = {b.description for _, b, enabled, _ in app.active_bindings.values() if b.show}
         assert {"Next hit", "Previous hit", "Boilerplate", "Search", "Quit", "Help"} <= shown
+        drawn = {key.description for key in app.screen.query("FooterKey")}
+        assert {"Next hit", "Quit", "Help"} <= drawn
 
 
 async def test_command_palette_offers_the_commands(make_app) -> None:

@@ -1,14 +1,14 @@
-"""Start-up (indexing in the app, with progress and cancel) and text that looks like markup."""
+"""Start-up (indexing in the background while the reader searches what is committed) and
+text that looks like markup."""
 
 from __future__ import annotations
 
-import os
+import itertools
 import threading
-import time
 from pathlib import Path
 
-from newsreader.index import Library, UpdateReport
-from newsreader.tui.screens.indexing import IndexingScreen
+from newsreader.index import Library
+from newsreader.index.store import sync
 from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.widgets.article_view import ArticleView
 from newsreader.tui.widgets.results import ResultsList
@@ -37,105 +37,108 @@ def markup_corpus(folder: Path) -> Path:
     return folder
 
 
-def gated_update(app, gate: threading.Event, calls: list[str]) -> None:
-    """Hold the real update until `gate` opens, so the test can see the progress screen."""
+def many_articles(folder: Path, n: int) -> Path:
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"berita{i:02d}.txt").write_text(
+            f"Pasar induk hari ke-{i} ramai\n\nPedagang di pasar induk melaporkan harga "
+            f"cabai dan beras pada hari ke-{i}, kata pejabat dinas perdagangan kepada "
+            "wartawan di kantor wali kota.\n",
+            encoding="utf-8",
+        )
+    return folder
+
+
+def gate_after(app, calls: int, gate: threading.Event) -> None:
+    """Hold the real update when it asks whether to stop for the `calls`-th time (once per
+    file), until `gate` opens: the test sees the app mid-update."""
     real = app.engine.update
 
     def update(progress, should_stop):
-        calls.append(threading.current_thread().name)
-        progress(0, 2, "cabai.txt")
-        gate.wait(10)
-        return real(progress, should_stop)
+        asked = itertools.count(1)
+
+        def stop() -> bool:
+            if next(asked) == calls:
+                gate.wait(30)
+            return should_stop()
+
+        return real(progress, stop)
 
     app.engine.update = update
 
 
-async def test_missing_index_is_built_in_the_app_with_progress(make_app, tmp_path) -> None:
-    corpus = markup_corpus(tmp_path / "corpus")
+async def test_a_new_index_is_searchable_batch_by_batch_while_it_is_built(
+    make_app, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setattr(sync, "COMMIT_EVERY_ARTICLES", 4)
+    corpus = many_articles(tmp_path / "corpus", 12)
     lib = Library.open(corpus, tmp_path / "index", variants=Path("/nonexistent"))
     app = make_app(lib)
     gate = threading.Event()
-    calls: list[str] = []
-    gated_update(app, gate, calls)
+    gate_after(app, 7, gate)  # six files read, the first four committed
     async with app.run_test(size=APP_SIZE) as pilot:
-        await wait_for(
-            pilot, lambda: isinstance(app.screen, IndexingScreen), what="the indexing screen"
-        )
-        screen = app.screen
-        await wait_for(
-            pilot,
-            lambda: "cabai.txt" in str(screen.query_one("#indexing-file").render()),
-            what="progress",
-        )
-        assert "no index yet" in str(screen.query_one("#indexing-reason").render())
-        # The interface stays responsive while the worker runs.
-        await pilot.press("x")
-        await pilot.pause()
-        assert app.screen is screen
-        gate.set()
         await wait_for(
             pilot,
             lambda: isinstance(app.screen, MainScreen) and app.screen.results is not None,
             what="the main screen",
         )
-        assert calls and calls[0] != threading.main_thread().name
-        assert app.screen.results.total == 2
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.results.total == 4, what="the first batch")
+        assert app.indexing
+        banner = str(screen.query_one("#indexing").render())
+        assert "Indexing" in banner and "4 articles searchable" in banner
+        # Nothing blocks: the reader moves through what is there and searches it.
+        await wait_idle_but_index(pilot)
+        screen.query_one(ResultsList).focus()
+        await pilot.press("j")
+        assert screen.query_one(ResultsList).highlighted == 1
+        await pilot.press("slash", *"cabai")
+        await wait_for(pilot, lambda: screen.results.query == "cabai", what="a search")
+        assert screen.results.total == 4
+        gate.set()
+        await wait_for(pilot, lambda: not app.indexing, what="the end of the update")
+        await wait_for(pilot, lambda: screen.results.total == 12, what="every article")
+        assert not screen.query_one("#indexing").display
     assert lib.exists()
 
 
-async def test_escape_cancels_indexing_and_keeps_the_old_index(make_app, tmp_path) -> None:
-    corpus = markup_corpus(tmp_path / "corpus")
+async def test_stopping_the_update_keeps_what_was_committed(
+    make_app, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setattr(sync, "COMMIT_EVERY_ARTICLES", 4)
+    corpus = many_articles(tmp_path / "corpus", 12)
     lib = Library.open(corpus, tmp_path / "index", variants=Path("/nonexistent"))
-    lib.update()
-    later = time.time() + 5
-    os.utime(corpus / "beras.txt", (later, later))  # now stale
-    assert lib.pending().stale
     app = make_app(lib)
-    stopped = []
-
-    def slow_update(progress, should_stop):
-        for done in range(1000):
-            if should_stop():
-                stopped.append(done)
-                return UpdateReport(interrupted=True)
-            progress(done, 1000, f"file{done}.txt")
-            time.sleep(0.01)
-        return UpdateReport()
-
-    app.engine.update = slow_update
+    gate = threading.Event()
+    gate_after(app, 7, gate)
     async with app.run_test(size=APP_SIZE) as pilot:
-        await wait_for(
-            pilot, lambda: isinstance(app.screen, IndexingScreen), what="the indexing screen"
-        )
-        await pilot.pause(0.2)
-        await pilot.press("escape")
         await wait_for(
             pilot,
             lambda: isinstance(app.screen, MainScreen) and app.screen.results is not None,
             what="the main screen",
         )
-        assert stopped and stopped[0] < 1000
-        assert app.screen.results.total == 2  # the index as it was
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.results.total == 4, what="the first batch")
+        titles = {c.title for c in app.get_system_commands(screen)}
+        assert "Stop indexing" in titles
+        app.action_stop_indexing()
+        assert "stopping" in str(screen.query_one("#indexing").render())
+        gate.set()
+        await wait_for(pilot, lambda: not app.indexing, what="the update to stop")
+        await wait_idle(pilot)
+        assert app.is_running
+        assert screen.results.total == 4
+    assert Library.open(corpus, tmp_path / "index", variants=Path("/nonexistent")).pending().stale
 
 
-async def test_cancel_with_nothing_indexed_leaves_the_app(make_app, tmp_path) -> None:
-    corpus = markup_corpus(tmp_path / "corpus")
-    lib = Library.open(corpus, tmp_path / "index", variants=Path("/nonexistent"))
-    app = make_app(lib)
-
-    def slow_update(progress, should_stop):
-        while not should_stop():
-            time.sleep(0.01)
-        return UpdateReport(interrupted=True)
-
-    app.engine.update = slow_update
-    async with app.run_test(size=APP_SIZE) as pilot:
-        await wait_for(
-            pilot, lambda: isinstance(app.screen, IndexingScreen), what="the indexing screen"
-        )
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: not app.is_running, what="the app to exit")
-    assert app.return_code == 130
+async def wait_idle_but_index(pilot) -> None:
+    """Wait for every worker but the update (held at its gate) to finish."""
+    app = pilot.app
+    await wait_for(
+        pilot,
+        lambda: not any(w.is_running for w in app.workers if w.group != "index"),
+        what="workers to finish",
+    )
 
 
 async def test_article_text_is_never_read_as_markup(make_app, tmp_path) -> None:
@@ -155,7 +158,7 @@ async def test_article_text_is_never_read_as_markup(make_app, tmp_path) -> None:
         await wait_for(pilot, lambda: screen.results.query == "cabai", what="results")
         await wait_idle(pilot)
         card = screen.query_one(ResultsList).options[0].prompt
-        assert str(card.lines(200)[0]) == MARKUP_TITLE
+        assert str(card.lines(200)[0])[4:] == MARKUP_TITLE  # after the marks
         await pilot.press("enter", "enter")
         await wait_idle(pilot)
         view = screen.query_one(ArticleView)

@@ -187,3 +187,92 @@ def test_killed_index_run_keeps_the_last_commit(tmp_path: Path, sig: str) -> Non
         run("search", "Kode599", "--json", "--corpus", str(corpus), "--index-dir", str(ix)).stdout
     )
     assert final["total"] == 1
+
+
+def test_output_to_a_pipe_is_plain_text() -> None:
+    shown = run("show", "001").stdout
+    lines = shown.splitlines()
+    assert (
+        lines[0]
+        == "4 Strategi Putin dan Xi Jinping Perkuat Aliansi Pertahanan CSO untuk Melawan NATO"
+    )
+    assert all(line == line.rstrip() for line in lines), "no padding"
+    assert "\x1b[" not in shown and "─" not in shown
+    # A paragraph is one line, however long: the pipe's reader wraps it.
+    assert max(len(line) for line in lines) > 120
+    for args in (("search", "putin"), ("related", "003"), ("index",)):
+        out = run(*args).stdout
+        assert all(line == line.rstrip() for line in out.splitlines()), args
+        if args[0] == "related":  # nothing related: said as a sentence, not "None: …"
+            assert "No other article shares a passage with this one." in out
+            assert "None" not in out
+
+
+def test_index_counts_articles_in_text_and_json_alike(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    records = "".join(
+        json.dumps(
+            {"id": f"r{i}", "title": f"Judul {i}", "body": f"Isi berita nomor {i} hari ini."}
+        )
+        + "\n"
+        for i in range(7)
+    )
+    (corpus / "dump.jsonl").write_text(records, encoding="utf-8")
+    ix = ["--index-dir", str(tmp_path / "ix")]
+    assert len(json.loads(run("index", str(corpus), *ix, "--json").stdout)["added"]) == 7
+    # Nothing changed, then the file touched but not changed: 7 articles unchanged both
+    # times (never 1 file), in the table as in the JSON.
+    assert json.loads(run("index", str(corpus), *ix, "--json").stdout)["unchanged"] == 7
+    os.utime(corpus / "dump.jsonl", (1, 1))
+    table = run("index", str(corpus), *ix).stdout
+    header, values = (line for line in table.splitlines() if "│" in line or "┃" in line)
+    cells = dict(zip(header.strip("┃ ").split("┃"), values.strip("│ ").split("│"), strict=True))
+    cells = {k.strip(): v.strip() for k, v in cells.items()}
+    assert cells["unchanged"] == "7" and cells["articles added"] == "0"
+
+
+def test_keys_lists_every_binding_id_and_reports_config_mistakes(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "tui.toml").write_text(
+        '[keys]\n"app.quit" = "x"\n"app.nope" = "y"\n', encoding="utf-8"
+    )
+    proc = run("keys", "--json", env_extra={"NEWSREADER_CONFIG_DIR": str(config)})
+    data = json.loads(proc.stdout)
+    bindings = {b["id"]: b for b in data["bindings"]}
+    assert bindings["app.quit"]["keys"] == ["x"] and bindings["app.quit"]["default"] == ["q"]
+    assert {"main.search", "main.bookmark", "compare.differences"} <= set(bindings)
+    assert len(data["problems"]) == 1 and "app.nope" in data["problems"][0]
+    assert proc.stderr.strip().splitlines() == [f"newsreader: {data['problems'][0]}"]
+
+
+def test_bookmarks_json(tmp_path: Path) -> None:
+    from newsreader.index import UserState
+
+    env = {"NEWSREADER_HOME": os.environ["NEWSREADER_HOME"]}
+    empty = json.loads(run("bookmarks", "--json", env_extra=env).stdout)
+    assert empty["bookmarks"] == []
+    state = UserState(Path(empty["state_file"]))
+    state.set_bookmark(sample_id("002"))
+    state.set_read([sample_id("002")])
+    state.set_bookmark("gone.txt")  # no longer in the corpus: still listed
+    state.close()
+    found = json.loads(run("bookmarks", "--json").stdout)["bookmarks"]
+    by_id = {b["id"]: b for b in found}
+    assert by_id[sample_id("002")]["outlet"] == "Tribunnews.com"
+    assert by_id[sample_id("002")]["read"] is True and by_id[sample_id("002")]["in_index"]
+    assert by_id["gone.txt"]["in_index"] is False and by_id["gone.txt"]["title"] is None
+    assert set(found[0]) == {
+        "id",
+        "path",
+        "title",
+        "display_title",
+        "outlet",
+        "date",
+        "bookmarked",
+        "read",
+        "in_index",
+    }
+    hits = json.loads(run("search", "is:bookmarked", "--json").stdout)
+    assert [h["id"] for h in hits["hits"]] == [sample_id("002")]

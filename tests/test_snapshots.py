@@ -53,6 +53,11 @@ def test_main_screen_with_results(snap_compare, make_app) -> None:
     assert snap_compare(make_app(), terminal_size=WIDE, run_before=_results)
 
 
+def test_main_screen_80x24(snap_compare, make_app) -> None:
+    """The most common terminal: compact results above the article, the pane indicator."""
+    assert snap_compare(make_app(), terminal_size=NARROW, run_before=_results)
+
+
 def test_article_view_with_highlights(snap_compare, make_app) -> None:
     assert snap_compare(make_app(), terminal_size=WIDE, run_before=_article)
 
@@ -62,6 +67,7 @@ def test_article_view_narrow(snap_compare, make_app) -> None:
 
 
 def test_comparison_screen(snap_compare, make_app) -> None:
+    """Both texts with their passages numbered and coloured, and the passage list."""
     assert snap_compare(make_app(), terminal_size=WIDE, run_before=_comparison)
 
 

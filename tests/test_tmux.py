@@ -89,12 +89,12 @@ def test_search_read_compare_and_quit_in_tmux(tmux: Tmux, isolated_dirs: Path) -
 
     # No index yet: the app builds it, then lists every article.
     tmux.wait_for("5 articles, newest first")
-    tmux.type("putin")
+    tmux.type("/putin")  # / is the way into the search box
     tmux.wait_for("5 results for putin")
     tmux.keys("Enter")  # from the search box to the results
     tmux.wait_for("Open")  # the footer now offers the results' keys
     tmux.keys("Enter")  # open the first
-    tmux.wait_for("n/N")
+    tmux.wait_for("Next hit")  # the footer offers the article's keys
     tmux.type("n")
     shown = tmux.wait_for("hit 1 of", colours=True)
     assert HIGHLIGHTED_HIT.search(shown), "the hit is highlighted"

@@ -1,28 +1,41 @@
-"""The Textual app: a thin shell that brings the index up to date, then hands over to the
-main screen. Screens live in tui/screens, widgets in tui/widgets, keys in tui/keymap."""
+"""The Textual app: a thin shell that opens the main screen at once and keeps the index up
+to date in the background. Screens live in tui/screens, widgets in tui/widgets, keys in
+tui/keymap.
+
+Indexing never blocks reading: the update runs in a thread worker with a library of its own
+and commits in batches; every batch becomes searchable as it lands (the app counts the
+searchable articles every second or two and searches again when more arrive), and the top
+bar shows the progress, the count and an estimate of the time left."""
 
 from __future__ import annotations
 
 import sys
+import threading
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
+from textual.theme import Theme
 
-from ..index import Library, NewsreaderError, Pending
+from ..index import Library, NewsreaderError, Pending, UpdateReport
 from . import keymap
 from .commands import CompareWithProvider, OpenArticleProvider, Titles
-from .config import Settings, load_settings
+from .config import Settings, load_settings, save_theme
 from .engine import Engine
+from .screens.filter import Filter
 from .screens.help import HelpScreen
-from .screens.indexing import IndexingScreen, Outcome
 from .screens.main import MainScreen
+
+COUNT_EVERY = 1.5  # seconds between two looks at how many articles are searchable
 
 
 @dataclass
@@ -38,31 +51,78 @@ class IndexChecked(Message):
 
 
 @dataclass
+class Indexed(Message):
+    report: UpdateReport | None
+    error: str | None = None
+
+
+@dataclass
+class Counted(Message):
+    articles: int | None  # searchable now (None: no index yet)
+
+
+@dataclass
 class TitlesLoaded(Message):
     titles: Titles
+
+
+def duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{max(round(seconds / 5) * 5, 5):.0f} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 class NewsreaderApp(App[None]):
     TITLE = "newsreader"
     BINDINGS: ClassVar[list[BindingType]] = keymap.APP
+    # Notices go top right, below the search box: at the bottom they would hide the last
+    # rows of the related list.
+    CSS = """
+    ToastRack {
+        dock: top;
+        align: right top;
+        margin-top: 3;
+        margin-bottom: 0;
+    }
+    """
 
     def __init__(self, library: Library, settings: Settings | None = None) -> None:
         super().__init__()
         self.settings = settings or load_settings()
         self.engine = Engine(library)
         self.titles: Titles = []  # for picking an article by title in the palette
+        self.indexing = False
+        self._stop = threading.Event()
+        self._progress: tuple[int, int] = (0, 0)
+        self._started = 0.0
+        self._searchable: int | None = None
         if self.settings.keys:
             self.set_keymap(self.settings.keys)
 
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        for problem in self.settings.problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=10)
         self.main_screen = MainScreen(self.engine, self.settings)
         self.push_screen(self.main_screen)
         self.check_index()
 
+    def _theme_changed(self, theme: Theme) -> None:
+        if self.settings.path is None or theme.name == self.settings.theme:
+            return
+        try:
+            save_theme(theme.name, self.settings.path)
+        except OSError as exc:
+            self.notify(f"Cannot save the theme to {self.settings.path}: {exc}", severity="error")
+            return
+        self.settings = replace(self.settings, theme=theme.name)
+
     # -- start-up ----------------------------------------------------------------------------
-    @work(exclusive=True, group="index", thread=True)
+    @work(exclusive=True, group="check", thread=True)
     def check_index(self) -> None:
         # An existing index is searched at once, and checked against the folder meanwhile:
         # on a large corpus the check (a stat per file) takes longer than the first search.
@@ -86,25 +146,101 @@ class NewsreaderApp(App[None]):
             else:
                 self.notify(event.error, title="Cannot check the index", severity="error")
         elif event.pending is not None and event.pending.stale:
-            self.push_screen(IndexingScreen(self.engine, event.pending), self._indexed)
+            self.start_indexing(event.pending)
         elif not event.ready:  # pragma: no cover - no index is always stale
             self._start_reading()
 
-    def _indexed(self, outcome: Outcome | None) -> None:
-        report = outcome.report if outcome else None
-        if outcome is not None and outcome.error:
+    def _start_reading(self) -> None:
+        self.main_screen.index_ready()
+        self.load_titles()
+
+    # -- indexing in the background ----------------------------------------------------------
+    def start_indexing(self, pending: Pending) -> None:
+        self.indexing = True
+        self._stop.clear()
+        self._progress = (0, 0)
+        self._started = time.monotonic()
+        if pending.rebuild_reason and self.main_screen.ready:
+            self.notify(
+                f"Rebuilding the index ({pending.rebuild_reason}); searching the old one "
+                "meanwhile.",
+                timeout=5,
+            )
+        self._draw_indexing()
+        self._ticker = self.set_interval(0.5, self._draw_indexing)
+        self._counter = self.set_interval(COUNT_EVERY, self.count_articles)
+        self.run_update()
+
+    def _record(self, done: int, total: int, path: str) -> None:
+        self._progress = (done, total)  # called from the worker thread
+
+    @work(exclusive=True, group="index", thread=True)
+    def run_update(self) -> None:
+        try:
+            self.post_message(Indexed(self.engine.update(self._record, self._stop.is_set)))
+        except NewsreaderError as exc:
+            self.post_message(Indexed(None, str(exc)))
+
+    @work(exclusive=True, group="count", thread=True)
+    def count_articles(self) -> None:
+        try:
+            articles = self.engine.count() if self.engine.exists() else None
+        except NewsreaderError:
+            articles = None
+        self.post_message(Counted(articles))
+
+    @on(Counted)
+    def _counted(self, event: Counted) -> None:
+        if event.articles is None or event.articles == self._searchable:
+            return
+        self._searchable = event.articles
+        if not self.main_screen.ready:
+            self._start_reading()
+        else:
+            self.main_screen.refresh_results()
+        self._draw_indexing()
+
+    def indexing_text(self) -> Content:
+        done, total = self._progress
+        bits = ["Indexing"]
+        if total:
+            share = done / total
+            bits[0] += f" {share:.0%}"
+            elapsed = time.monotonic() - self._started
+            if done and elapsed > 2:
+                bits.append(f"about {duration(elapsed * (total - done) / done)} left")
+        if self._searchable is not None:
+            bits.append(f"{self._searchable:,} articles searchable")
+        else:
+            bits.append("nothing searchable yet")
+        if self._stop.is_set():
+            bits.append("stopping…")
+        return Content(" · ".join(bits))
+
+    def _draw_indexing(self) -> None:
+        if self.indexing:
+            self.main_screen.show_indexing(self.indexing_text())
+
+    @on(Indexed)
+    def _indexed(self, event: Indexed) -> None:
+        self.indexing = False
+        self._ticker.stop()
+        self._counter.stop()
+        self.main_screen.show_indexing(None)
+        report = event.report
+        if event.error is not None:
             if not self.engine.exists():
-                self.exit(return_code=1, message=Text(f"newsreader: {outcome.error}"))
+                self.exit(return_code=1, message=Text(f"newsreader: {event.error}"))
                 return
-            self.notify(outcome.error, title="Indexing failed", severity="error")
+            self.notify(event.error, title="Indexing failed", severity="error")
         elif report is not None and report.interrupted:
             if not self.engine.exists():
                 self.exit(
                     return_code=130,
-                    message=Text("newsreader: indexing cancelled; nothing to show."),
+                    message=Text("newsreader: indexing stopped; nothing to show."),
                 )
                 return
-            self.notify("Indexing cancelled: showing what was indexed before.", severity="warning")
+            self.notify("Indexing stopped: what was committed stays searchable.", timeout=4)
         elif report is not None:
             counts = [
                 (len(report.added), "new"),
@@ -114,15 +250,21 @@ class NewsreaderApp(App[None]):
             done = ", ".join(f"{n:,} {what}" for n, what in counts if n)
             if done:
                 self.notify(f"Index updated: {done}.", timeout=3)
-        self._start_reading()
+        if self.main_screen.ready:
+            self.main_screen.refresh_results()
+            self.load_titles()
+        else:
+            self._start_reading()
 
-    def _start_reading(self) -> None:
-        self.main_screen.index_ready()
-        self.load_titles()
+    def action_stop_indexing(self) -> None:
+        if self.indexing:
+            self._stop.set()
+            self._draw_indexing()
 
     @work(exclusive=True, group="titles", thread=True)
     def load_titles(self) -> None:
-        self.post_message(TitlesLoaded(self.engine.titles()))
+        with suppress(NewsreaderError):  # no index yet: asked again once there is one
+            self.post_message(TitlesLoaded(self.engine.titles()))
 
     @on(TitlesLoaded)
     def _titles_loaded(self, event: TitlesLoaded) -> None:
@@ -135,25 +277,96 @@ class NewsreaderApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         if isinstance(screen, MainScreen):
-            yield SystemCommand("Search", "Move to the search box", screen.action_focus_search)
+            yield from self._main_commands(screen)
+        elif hasattr(screen, "action_toggle_diff"):
             yield SystemCommand(
-                "Open article by title…", "Pick an article by its title", self.pick_article
+                "Differences only", "Show only where the passages differ", screen.action_toggle_diff
             )
-            if screen.article_id:
-                yield SystemCommand(
-                    "Compare with…",
-                    "Compare the article on show with another, picked by title",
-                    self.pick_comparison,
-                )
             yield SystemCommand(
-                "Toggle boilerplate",
-                "Show or hide boilerplate, bylines and repeated paragraphs",
-                screen.action_toggle_hidden,
+                "Passage list", "Show or hide the list", screen.action_toggle_passages
             )
-        yield SystemCommand("Switch theme", "Change the colours", self.action_change_theme)
+            yield SystemCommand(
+                "Longer passages",
+                "Raise the fewest shared words (+)",
+                lambda: screen.action_min_words(1),
+            )
+            yield SystemCommand(
+                "Shorter passages",
+                "Lower the fewest shared words (-)",
+                lambda: screen.action_min_words(-1),
+            )
+            yield SystemCommand(
+                "Export comparison…", "Save as a web page or Markdown", screen.action_export
+            )
+            yield SystemCommand("Copy…", "A passage, the ids or a URL", screen.action_copy)
+        if self.indexing:
+            yield SystemCommand(
+                "Stop indexing",
+                "Keep what is committed; carry on next time",
+                self.action_stop_indexing,
+            )
+        yield SystemCommand("Keys", "Every key and its id (help)", self.action_help)
+        yield SystemCommand(
+            "Switch theme", "Change the colours (kept for next time)", self.action_change_theme
+        )
         for command in super().get_system_commands(screen):
-            if command.title != "Theme":  # offered above as "Switch theme"
+            if command.title not in ("Theme", "Keys"):  # offered above
                 yield command
+
+    def _main_commands(self, screen: MainScreen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Search", "Move to the search box (/)", screen.action_focus_search)
+        yield SystemCommand(
+            "Open article by title…", "Pick an article by its title", self.pick_article
+        )
+        if screen.article_id:
+            yield SystemCommand(
+                "Compare with…",
+                "Compare the article on show with another, picked by title",
+                self.pick_comparison,
+            )
+        yield SystemCommand(
+            "Filter…", "By outlet, dates, unread or flagged (F)", screen.action_filter
+        )
+        if screen.filter:
+            yield SystemCommand(
+                "Clear filter", screen.filter.label(), lambda: screen.set_filter(Filter())
+            )
+        yield SystemCommand(
+            "Show flagged articles",
+            "Only the articles you flagged (f)",
+            lambda: screen.set_filter(Filter(flagged=True)),
+        )
+        yield SystemCommand(
+            "Show unread articles",
+            "Only what you have not opened",
+            lambda: screen.set_filter(Filter(unread=True)),
+        )
+        other = "relevance" if screen.sort == "date" else "date"
+        yield SystemCommand(
+            f"Sort by {other}", "Order of the results (S)", screen.action_toggle_sort
+        )
+        if screen.article_id:
+            yield SystemCommand(
+                "Full screen", "Read the article alone (z)", screen.action_full_screen
+            )
+            yield SystemCommand("Open source URL", "In the browser (o)", screen.action_open_url)
+            yield SystemCommand(
+                "Copy…", "Text, a paragraph, the id or the URL (y)", screen.action_copy
+            )
+            yield SystemCommand(
+                "Mark read/unread", "The article under the cursor (m)", screen.action_toggle_read
+            )
+            yield SystemCommand(
+                "Flag/unflag", "Bookmark the article (f)", screen.action_toggle_bookmark
+            )
+        yield SystemCommand(
+            "Export…", "Save the results or the article to a file (e)", screen.action_export
+        )
+        yield SystemCommand(
+            "Toggle boilerplate",
+            "Show or hide boilerplate, bylines and repeated paragraphs",
+            screen.action_toggle_hidden,
+        )
 
     def pick_article(self) -> None:
         from textual.command import CommandPalette
@@ -172,13 +385,17 @@ class NewsreaderApp(App[None]):
         )
 
     def on_unmount(self) -> None:
+        self._stop.set()  # quitting mid-update stops the worker at the next file
         self.engine.close()
 
 
 def run_app(library: Library) -> None:
     """Open the app on `library` (whose index may be missing or stale: the app brings it up
-    to date first, with progress on screen)."""
-    app = NewsreaderApp(library)
+    to date in the background)."""
+    settings = load_settings()
+    for problem in settings.problems:
+        print(f"newsreader: {problem}", file=sys.stderr)
+    app = NewsreaderApp(library, settings)
     app.run()
     if app.return_code:
         sys.exit(app.return_code)

@@ -2,9 +2,11 @@
 sure no Library (one SQLite connection, one Whoosh index) is used by two threads at once,
 whichever worker asks.
 
-Two Library objects share the index: one answers searches and reads articles, the other
-aligns (related articles, comparisons). Finding related articles can take a few tenths of a
-second on a real corpus, and a search typed meanwhile should not queue behind it."""
+Three Library objects share the index: one answers searches and reads articles, one aligns
+(related articles, comparisons), and one writes (updates). Finding related articles can
+take a few tenths of a second on a real corpus, and a search typed meanwhile should not
+queue behind it; an update can take minutes, and searching goes on meanwhile over what it
+has committed so far (a search refreshes its view of the index each time)."""
 
 from __future__ import annotations
 
@@ -14,15 +16,21 @@ from dataclasses import dataclass
 
 from ..index import (
     Alignment,
+    AlignSettings,
     Article,
     Comparison,
+    CorpusStats,
+    FacetFilter,
     Library,
     Pending,
     QueryTerms,
     SearchResults,
     Span,
     UpdateReport,
+    UserState,
 )
+
+DEFAULT_MIN_WORDS = AlignSettings().min_words
 
 
 @dataclass(frozen=True)
@@ -43,12 +51,26 @@ class RelatedArticle:
     alignment: Alignment  # from the article asked about (A) to this one (B)
 
 
+def align_settings(min_words: int | None) -> AlignSettings:
+    """Alignment settings with `min_words` shared words at least in a passage."""
+    settings = AlignSettings()
+    if min_words is None:
+        return settings
+    return AlignSettings(
+        min_words=min_words, min_common_words=min(settings.min_common_words, min_words)
+    )
+
+
 class Engine:
     def __init__(self, library: Library) -> None:
         self.library = library
         self._lock = threading.Lock()
         self._aligner = library.copy()
         self._align_lock = threading.Lock()
+        self._writer = library.copy()
+        self._write_lock = threading.Lock()
+        self._state: UserState | None = None
+        self._state_lock = threading.Lock()
 
     @property
     def corpus_name(self) -> str:
@@ -65,20 +87,47 @@ class Engine:
     def update(
         self, progress: Callable[[int, int, str], None], should_stop: Callable[[], bool]
     ) -> UpdateReport:
-        with self._lock, self._align_lock:
-            # An update may swap the index folder: the aligner reopens it when next asked.
-            self._aligner.close()
-            return self.library.update(progress=progress, should_stop=should_stop)
+        """Bring the index up to date. Searches go on meanwhile: the writer has a library
+        of its own, and commits in batches that searches pick up."""
+        with self._write_lock:
+            try:
+                return self._writer.update(progress=progress, should_stop=should_stop)
+            finally:
+                self._writer.close()
+                self.reopen()
 
-    def search(self, query: str, limit: int) -> SearchResults:
+    def reopen(self) -> None:
+        """Drop open handles, so the next call opens the index afresh (a rebuild swaps the
+        whole folder)."""
         with self._lock:
-            return self.library.search(query, limit=limit)
+            self.library.close()
+        with self._align_lock:
+            self._aligner.close()
+
+    def search(
+        self,
+        query: str,
+        limit: int,
+        sort: str = "relevance",
+        facets: FacetFilter | None = None,
+    ) -> SearchResults:
+        with self._lock:
+            return self.library.search(query, limit=limit, sort=sort, facets=facets)
+
+    def count(self) -> int:
+        """Articles searchable now."""
+        with self._lock:
+            return self.library.count()
 
     def reading(self, article_id: str, terms: QueryTerms) -> Reading:
         with self._lock:
             article = self.library.article(article_id)
             hits = self.library.find_hits(article, terms)
         return Reading(article, tuple(hits))
+
+    def article(self, article_id: str) -> Article:
+        with self._lock:
+            return self.library.article(article_id)
 
     def related(self, article_id: str) -> list[RelatedArticle]:
         with self._align_lock:
@@ -93,21 +142,40 @@ class Engine:
                 )
         return out
 
-    def compare(self, a_id: str, b_id: str) -> Comparison:
+    def compare(self, a_id: str, b_id: str, min_words: int | None = None) -> Comparison:
         with self._align_lock:
-            return self._aligner.compare(a_id, b_id)
+            return self._aligner.compare(a_id, b_id, align_settings(min_words))
 
     def titles(self) -> list[tuple[str, str]]:
         """(id, title or stand-in title) of every article, newest first, for picking one."""
         with self._lock:
             return [(s.id, s.display_title) for s in self.library.summaries()]
 
+    def facets(self) -> CorpusStats:
+        """Articles by outlet and month (for the filter)."""
+        with self._lock:
+            return self.library.stats()
+
+    # -- the reader's state -----------------------------------------------------------------
+    @property
+    def state(self) -> UserState:
+        with self._state_lock:
+            if self._state is None:
+                self._state = UserState.for_corpus(self.library.corpus)
+            return self._state
+
     def close(self) -> None:
         # At exit a worker thread may still be busy (an update finishing its file): do not
         # wait on it; the process is ending and the engine commits in safe batches.
-        for lock, library in ((self._lock, self.library), (self._align_lock, self._aligner)):
+        for lock, library in (
+            (self._lock, self.library),
+            (self._align_lock, self._aligner),
+            (self._write_lock, self._writer),
+        ):
             if lock.acquire(timeout=1.0):
                 try:
                     library.close()
                 finally:
                     lock.release()
+        if self._state is not None:
+            self._state.close()

@@ -1,7 +1,12 @@
 """Every key the app answers to, in one place: widgets and screens take their BINDINGS from
-here, and the help screen lists these same tables, so the two cannot drift apart.
+here, and the help screen and `newsreader keys` list these same tables, so they cannot drift
+apart.
 
-Each binding has an id, so a user can rebind it in tui.toml (see tui/config.py)."""
+Each binding has an id, so a user can rebind it in tui.toml (see tui/config.py):
+
+    [keys]
+    "app.quit" = "x"
+"""
 
 from __future__ import annotations
 
@@ -9,22 +14,33 @@ from textual.binding import Binding
 
 APP = [
     Binding("q", "quit", "Quit", id="app.quit"),
-    Binding("question_mark,f1", "help", "Help", id="app.help"),
+    Binding("question_mark,f1", "help", "Help", key_display="?", id="app.help"),
     Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette"),
 ]
 
 MAIN = [
-    Binding("slash", "focus_search", "Search", key_display="/", id="main.search"),
+    # Priority: handled before the keys typed after it are passed on, so "/putin" typed fast
+    # (or pasted) lands in the box whole. In the box itself it types a "/".
+    Binding("slash", "focus_search", "Search", key_display="/", priority=True, id="main.search"),
     Binding("tab", "cycle_panes(1)", "Next pane", show=False, id="main.next_pane"),
     Binding("shift+tab", "cycle_panes(-1)", "Previous pane", show=False, id="main.previous_pane"),
-    Binding("b", "toggle_hidden", "Boilerplate", id="main.toggle_hidden"),
     Binding("escape", "back", "Back", show=False, id="main.back"),
+    Binding("z", "full_screen", "Full screen", id="main.full_screen"),
+    Binding("m", "toggle_read", "Read/unread", id="main.toggle_read"),
+    Binding("f", "toggle_bookmark", "Flag", id="main.bookmark"),
+    Binding("o", "open_url", "Open URL", id="main.open_url"),
+    Binding("y", "copy", "Copy", id="main.copy"),
+    Binding("e", "export", "Export", id="main.export"),
+    Binding("S", "toggle_sort", "Sort", key_display="S", id="main.sort"),
+    Binding("F", "filter", "Filter", key_display="F", id="main.filter"),
+    Binding("b", "toggle_hidden", "Boilerplate", id="main.toggle_hidden"),
 ]
 
 SEARCH = [
     # A focused Input eats printable keys, so leaving it needs keys it does not use.
-    Binding("escape", "leave", "To results", id="search.leave"),
-    Binding("down", "leave", "To results", show=False, id="search.down"),
+    Binding("escape", "leave", "Leave", id="search.leave"),
+    Binding("up", "history(-1)", "Older search", show=False, id="search.older"),
+    Binding("down", "history(1)", "Newer search / results", show=False, id="search.newer"),
 ]
 
 RESULTS = [
@@ -53,6 +69,10 @@ RELATED = [
     Binding("G", "last", "Last", show=False, id="related.last"),
 ]
 
+READING = [
+    Binding("escape,z", "back", "Back", key_display="Esc", id="reading.back"),
+]
+
 COMPARE = [
     Binding(
         "right_square_bracket", "passage(1)", "Next passage", key_display="]", id="compare.next"
@@ -64,9 +84,16 @@ COMPARE = [
         key_display="[",
         id="compare.previous",
     ),
+    Binding("p", "toggle_passages", "Passages", id="compare.passages"),
+    Binding("d", "toggle_diff", "Differences", id="compare.differences"),
+    Binding("plus", "min_words(1)", "Longer", key_display="+", id="compare.longer"),
+    Binding("minus", "min_words(-1)", "Shorter", key_display="-", id="compare.shorter"),
     Binding("s", "swap", "Swap sides", id="compare.swap"),
+    Binding("y", "copy", "Copy", id="compare.copy"),
+    Binding("e", "export", "Export", id="compare.export"),
     Binding("escape", "back", "Back", id="compare.back"),
-    Binding("tab", "cycle_panes", "Other pane", show=False, id="compare.other_pane"),
+    Binding("tab", "cycle_panes(1)", "Next pane", show=False, id="compare.next_pane"),
+    Binding("shift+tab", "cycle_panes(-1)", "Previous pane", show=False, id="compare.prev_pane"),
     Binding("j,down", "scroll(1)", "Down", show=False, id="compare.down"),
     Binding("k,up", "scroll(-1)", "Up", show=False, id="compare.up"),
     Binding("g,home", "edge(0)", "Top", show=False, id="compare.top"),
@@ -75,41 +102,84 @@ COMPARE = [
     Binding("pageup", "page(-1)", "Page up", show=False, id="compare.page_up"),
 ]
 
-INDEXING = [
-    Binding("escape", "cancel", "Cancel", id="indexing.cancel"),
+PASSAGES = [
+    Binding("enter", "select", "Go to", id="passages.go"),
+    Binding("j", "cursor_down", "Down", show=False, id="passages.down"),
+    Binding("k", "cursor_up", "Up", show=False, id="passages.up"),
+    Binding("g", "first", "First", show=False, id="passages.first"),
+    Binding("G", "last", "Last", show=False, id="passages.last"),
 ]
 
 HELP = [
-    Binding("escape,q,question_mark,f1", "dismiss", "Close", key_display="Esc", id="help.close"),
-    Binding("j,down", "scroll_down", "Down", show=False),
-    Binding("k,up", "scroll_up", "Up", show=False),
+    Binding("escape,question_mark,f1", "dismiss", "Close", key_display="Esc", id="help.close"),
+    # A modal screen hides the app's keys; quitting stays at hand (and follows its rebinding).
+    Binding("q", "app.quit", "Quit", show=False, id="app.quit"),
+    Binding("j,down", "scroll_down", "Down", show=False, id="help.down"),
+    Binding("k,up", "scroll_up", "Up", show=False, id="help.up"),
 ]
 
-# What the help screen lists, in reading order. Keys Textual itself provides (arrows,
-# Page Up/Down, Home/End, mouse) are named in the section texts.
+DIALOG = [
+    Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+]
+
+# What the help screen and `newsreader keys` list, in reading order. Keys Textual itself
+# provides (arrows, Page Up/Down, Home/End, mouse) are named in the section texts.
 SECTIONS: list[tuple[str, str, list[Binding]]] = [
-    ("Everywhere", "Ctrl+Q also quits, from anywhere.", APP),
+    ("Everywhere", "Ctrl+Q also quits. q quits whenever the search box is not focused.", APP),
     (
         "Main screen",
-        "Tab and Shift+Tab cycle the search box, results, article and related "
-        "list; on a narrow terminal they show one at a time.",
+        "Tab and Shift+Tab cycle the results, article and related list; / is the way into "
+        "the search box. Escape goes back: related → article → results. m, f, o, y and e act "
+        "on the article on show (in the results: the one under the cursor).",
         MAIN,
     ),
     (
         "Search box",
-        "Type to search; results update as you type. Enter also moves to the results.",
+        "Type to search; results update as you type. Enter, Escape or Tab leave the box; "
+        "Down at the newest entry moves to the results.",
         SEARCH,
     ),
-    ("Results", "Arrows, Page Up/Down, Home/End and the mouse work too.", RESULTS),
+    (
+        "Results",
+        "● unread, ⚑ flagged, ▶ on show. Arrows, Page Up/Down, Home/End and the mouse work.",
+        RESULTS,
+    ),
     ("Article", "Arrows, Page Up/Down and the mouse scroll.", ARTICLE),
     (
         "Related articles",
         "Each bar shows how much of the article on show the other one shares.",
         RELATED,
     ),
+    ("Full screen", "The article alone; its keys are those of the article.", READING),
     (
         "Comparison",
-        "Both panes scroll together. Escape returns to the main screen as it was.",
+        "Both panes scroll together. + and - change the fewest shared words a passage needs. "
+        "Escape returns to the main screen as it was.",
         COMPARE,
     ),
+    ("Passage list", "Moving in the list moves both texts to the passage.", PASSAGES),
+    ("Help", "", HELP),
+    ("Dialogs", "Tab moves between fields; Enter confirms.", DIALOG),
 ]
+
+
+def all_bindings() -> list[tuple[str, Binding]]:
+    """(section title, binding) for every binding with an id, in help order, each id once."""
+    seen: set[str] = set()
+    out = []
+    for title, _, bindings in SECTIONS:
+        for b in bindings:
+            if b.id and b.id not in seen:
+                seen.add(b.id)
+                out.append((title, b))
+    return out
+
+
+def binding_ids() -> set[str]:
+    return {b.id for _, b in all_bindings() if b.id}
+
+
+def effective_keys(binding: Binding, keymap: dict[str, str]) -> list[str]:
+    """The keys a binding answers to, once the user's keymap is applied."""
+    value = keymap.get(binding.id or "", binding.key)
+    return [k.strip() for k in value.split(",") if k.strip()]

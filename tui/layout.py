@@ -8,6 +8,7 @@ passage is shown, and the unshared text of each article is shown once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rich.style import Style
@@ -103,9 +104,24 @@ class Styles:
     changed: Style = field(default_factory=lambda: Style(bold=True, reverse=True))
 
 
-def side_text(text: str, row: Row, side: str, styles: Styles | None = None) -> Text:
-    """One side of a row as styled text (never parsed as markup)."""
+def changed_spans(passage: Passage, side: str) -> list[Span]:
+    """Where one side of a passage words things differently from the other."""
+    out = []
+    for op in passage.ops:
+        lo, hi = (op.a_start, op.a_end) if side == "a" else (op.b_start, op.b_end)
+        if op.op != "equal" and hi > lo:
+            out.append((lo, hi))
+    return out
+
+
+def side_text(
+    text: str, row: Row, side: str, styles: Styles | None = None, *, diff_only: bool = False
+) -> Text:
+    """One side of a row as styled text (never parsed as markup). `diff_only`: a shared
+    passage shows only its differences, each with a few words either side."""
     styles = styles or Styles()
+    if diff_only and row.passage is not None:
+        return condensed_text(text, row, side, styles)
     span = row.a if side == "a" else row.b
     if span is None:
         return Text("")
@@ -119,10 +135,55 @@ def side_text(text: str, row: Row, side: str, styles: Styles | None = None) -> T
     start += lead
     colour = passage_colour(row.number or 1)
     out = Text(body, style=Style(color=colour))
+    for lo, hi in changed_spans(row.passage, side):
+        out.stylize(styles.changed + Style(color=colour), lo - start, hi - start)
+    return out
+
+
+CONTEXT_WORDS = 3
+
+
+def condensed_text(text: str, row: Row, side: str, styles: Styles) -> Text:
+    """A shared passage cut down to where its two sides differ: each difference with
+    CONTEXT_WORDS words either side, "…" for what is left out; a passage worded the same on
+    both sides says so in one line."""
+    assert row.passage is not None
+    span = row.a if side == "a" else row.b
+    assert span is not None
+    start, end = span
+    colour = Style(color=passage_colour(row.number or 1))
+    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+    changed = changed_spans(row.passage, side)
+    # Words the other side has and this one lacks leave a point here, not a span.
+    points = []
     for op in row.passage.ops:
         lo, hi = (op.a_start, op.a_end) if side == "a" else (op.b_start, op.b_end)
-        if op.op != "equal" and hi > lo:
-            out.stylize(styles.changed + Style(color=colour), lo - start, hi - start)
+        if op.op != "equal" and hi == lo:
+            points.append(lo)
+    marked = {
+        i for i, (w0, w1) in enumerate(words) if any(c0 < w1 and w0 < c1 for c0, c1 in changed)
+    }
+    anchors = set(marked)
+    for point in points:
+        after = next((i for i, (w0, _) in enumerate(words) if w0 >= point), len(words) - 1)
+        anchors.update({max(after - 1, 0), after})
+    if not anchors:
+        return Text(f"worded the same on both sides ({len(words)} words)", style=styles.unshared)
+    keep = {j for i in anchors for j in range(i - CONTEXT_WORDS, i + CONTEXT_WORDS + 1)}
+    out = Text("", style=colour)
+    gap = False
+    for i, (w0, w1) in enumerate(words):
+        if i not in keep:
+            gap = True
+            continue
+        if out:
+            out.append(" … " if gap else " ")
+        elif gap:
+            out.append("… ")
+        out.append(text[w0:w1], style=styles.changed + colour if i in marked else colour)
+        gap = False
+    if gap:
+        out.append(" …")
     return out
 
 

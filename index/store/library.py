@@ -29,14 +29,17 @@ from ..reuse.candidates import DEFAULT_REUSE, ReuseSettings, candidate_pairs
 from ..reuse.overlaps import Aligner, Overlap, Related, align_pairs, collect_overlaps
 from ..reuse.overlaps import related as related_articles
 from ..search.highlight import QueryTerms, find_hits
+from ..search.narrow import NarrowedSearcher, NarrowedSource
 from ..search.results import SearchResults, list_all
 from ..text.analysis import Analyzer, Term, load_stems
 from ..text.vocabulary import load_vocabulary
 from . import stats, sync
 from .cache import LRU
 from .catalog import Catalog, Summary
+from .facets import FacetFilter
 from .spec import CATALOG, IndexSpec
 from .staleness import Pending, pending, stored_corpus, stored_fields
+from .userstate import UserState, split_state_terms
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class Library:
         self._terms: LRU[tuple[str, str], list[Term]] = LRU(256)
         self._sides: LRU[tuple[str, str], Side] = LRU(512)
         self._stems_loaded = False
+        self._state: UserState | None = None
 
     @classmethod
     def open(
@@ -105,6 +109,15 @@ class Library:
             if handle is not None:
                 handle.close()
         self._searcher = self._catalog = self._ix = None
+        if self._state is not None:
+            self._state.close()
+            self._state = None
+
+    def user_state(self) -> UserState:
+        """The reader's marks, bookmarks and searches for this corpus (see `userstate`)."""
+        if self._state is None:
+            self._state = UserState.for_corpus(self.corpus)
+        return self._state
 
     def update(
         self,
@@ -113,9 +126,15 @@ class Library:
         progress: sync.Progress | None = None,
         should_stop: sync.StopAsked | None = None,
     ) -> UpdateReport:
-        """Bring the index in line with the corpus folder (see `sync`)."""
+        """Bring the index in line with the corpus folder (see `sync`). The report's
+        `unchanged` counts articles (in the index and left as they were), never files."""
         self.close()
-        return sync.update(self.spec, rebuild=rebuild, progress=progress, should_stop=should_stop)
+        report = sync.update(self.spec, rebuild=rebuild, progress=progress, should_stop=should_stop)
+        if not report.interrupted and self.exists():
+            kept = self.count() - len(report.added) - len(report.updated)
+            report.unchanged = max(kept, 0)
+            self.close()
+        return report
 
     def stats(self) -> stats.CorpusStats:
         return stats.corpus_stats(self.spec.corpus, self.spec.index_dir)
@@ -137,20 +156,50 @@ class Library:
 
                 self._ix = open_index(self.spec.text_dir)
             self._searcher = self._ix.searcher()
+        elif self._searcher.reader().segments() is None and not self._searcher.up_to_date():
+            # Opened on an empty index (a build's first batch not yet committed): Whoosh
+            # cannot refresh such a searcher, so open a new one.
+            self._searcher.close()
+            self._searcher = self._ix.searcher()
         else:
             self._searcher = self._searcher.refresh()
         return self._searcher
 
-    def search(self, text: str, limit: int = 10) -> SearchResults:
-        """Ranked hits for a query; an empty query lists every article, newest first."""
-        if not text.strip():
-            return list_all(self._open_catalog(), max(1, limit))
+    def search(
+        self,
+        text: str,
+        limit: int = 10,
+        *,
+        sort: str = "relevance",
+        facets: FacetFilter | None = None,
+    ) -> SearchResults:
+        """Ranked hits for a query (`sort="date"`: newest first); an empty query lists every
+        article, newest first. `is:unread`-style terms narrow it by the reader's state, and
+        `facets` to some outlets and dates."""
+        rest, wanted = split_state_terms(text)
+        include, exclude = wanted.allowed(self.user_state()) if wanted else (None, set())
+        if facets:
+            allowed = facets.ids(self._open_catalog())
+            include = allowed if include is None else include & allowed
+        narrowed = bool(wanted or facets)
+        if not rest.strip():
+            source = self._open_catalog()
+            if narrowed:
+                source = NarrowedSource(source, include, exclude)
+            return dataclasses.replace(list_all(source, max(1, limit)), query=text.strip())
         from ..search.execute import run_search  # Whoosh loads with the first real query
 
         self._load_stems()
-        return run_search(
-            text, self._open_searcher(), self._open_catalog(), self.analyzer, limit, self._terms_of
+        searcher = self._open_searcher()
+        if narrowed or sort == "date":
+            searcher = NarrowedSearcher(searcher, include, exclude, by_date=sort == "date")
+        found = run_search(
+            rest, searcher, self._open_catalog(), self.analyzer, limit, self._terms_of
         )
+        if not wanted:
+            return found
+        suggestion = f"{found.suggestion} {wanted.terms()}" if found.suggestion else None
+        return dataclasses.replace(found, query=text.strip(), suggestion=suggestion)
 
     def _load_stems(self) -> None:
         # The stems the last update worked out: stemming a new word costs far more than

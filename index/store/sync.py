@@ -70,7 +70,7 @@ def update(
             report = _rebuild(spec, progress, should_stop)
         else:
             report = _sync(spec, spec.index_dir, progress, should_stop, fresh=True)
-    if stems_known() > known:
+    if stems_known() > known or not stems_file().exists():
         save_stems(stems_file())
     report.seconds = time.perf_counter() - start
     return report

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ...index import AlignSettings
+from ...index import AlignSettings, FacetFilter, NewsreaderError
 from .options import (
     ENV_CORPUS,
     F,
@@ -21,16 +21,21 @@ from .options import (
     library_options,
     make_library,
     open_library,
+    print_out,
     progress_bar,
     run_update,
     stderr,
-    stdout,
     user_errors,
 )
 
 # Commands kept in their own modules, imported only when used: starting the app should not
 # pay for the HTTP and feed libraries behind `fetch`.
-LAZY_COMMANDS = {"fetch": ".fetch", "stats": ".stats"}
+LAZY_COMMANDS = {
+    "fetch": ".fetch",
+    "stats": ".stats",
+    "bookmarks": ".userdata",
+    "keys": ".userdata",
+}
 
 
 class NewsreaderGroup(click.Group):
@@ -48,7 +53,7 @@ class NewsreaderGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in LAZY_COMMANDS and name not in self.commands:
             module = importlib.import_module(LAZY_COMMANDS[name], __package__)
-            self.add_command(getattr(module, name), name)
+            self.add_command(getattr(module, name + "_cmd", None) or getattr(module, name), name)
         return self.commands.get(name)
 
     def invoke(self, ctx: click.Context) -> object:
@@ -108,7 +113,7 @@ def index_cmd(
     if as_json:
         emit_json(json_output.report(rep, str(lib.corpus), str(lib.index_dir)))
     else:
-        stdout().print(render.report(rep, str(lib.corpus)))
+        print_out(render.report(rep, str(lib.corpus)))
     if rep.interrupted:
         sys.exit(130)
 
@@ -124,26 +129,71 @@ def index_cmd(
     type=click.IntRange(1, 10_000),
     help="Most hits to show.",
 )
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "date"]),
+    default="relevance",
+    show_default=True,
+    help="Best match first, or newest first.",
+)
+@click.option(
+    "--outlet",
+    "outlets",
+    multiple=True,
+    metavar="NAME",
+    help="Only articles from this outlet, exactly as `stats` lists it; repeatable (any of them).",
+)
+@click.option(
+    "--since", metavar="DATE", help="Only articles from DATE on (2023, 2023-10, 2023-10-05)."
+)
+@click.option(
+    "--until", metavar="DATE", help="Only articles up to DATE, inclusive (2024-06: all June)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv", "jsonl", "md"]),
+    default="text",
+    show_default=True,
+    help="Output: text, json (as --json), csv or jsonl (one row per hit), md (Markdown).",
+)
 def search(
     query: tuple[str, ...],
     corpus: Path | None,
     index_dir: Path | None,
     fields: tuple[str, ...],
     limit: int,
+    sort: str,
+    outlets: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    fmt: str,
     no_update: bool,
     as_json: bool,
 ) -> None:
     """Search the corpus. QUERY: words, "exact phrases", AND / OR / NOT, field:value
     (title:, outlet:, author:, lang:), date:2024 or date:[2023-01 to 2024-06], prefix*,
-    fuzzy~. No query lists every article, newest first."""
+    fuzzy~, is:unread / is:read / is:bookmarked (as marked in the app). No query lists
+    every article, newest first."""
     from . import json_output, render
 
-    lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=as_json)
-    results = lib.search(" ".join(query), limit=limit)
-    if as_json:
+    fmt = "json" if as_json else fmt
+    lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=fmt != "text")
+    facets = FacetFilter(outlets, since, until)
+    results = lib.search(" ".join(query), limit=limit, sort=sort, facets=facets or None)
+    if fmt == "json":
         emit_json(json_output.search(results))
+    elif fmt == "text":
+        print_out(render.hits(results))
     else:
-        stdout().print(render.hits(results))
+        from .. import export
+
+        writer = {
+            "csv": export.results_csv,
+            "jsonl": export.results_jsonl,
+            "md": export.results_markdown,
+        }[fmt]
+        click.echo(writer(results), nl=False)
 
 
 @cli.command()
@@ -167,7 +217,7 @@ def show(
     if as_json:
         emit_json(json_output.article(art))
     else:
-        stdout().print(render.article(art, raw=raw))
+        print_out(render.article(art, raw=raw), render.article_plain(art, raw=raw))
 
 
 def min_words_option(f: F) -> F:
@@ -193,6 +243,19 @@ def align_settings(min_words: int | None) -> AlignSettings:
 @click.argument("b")
 @library_options
 @min_words_option
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Write the comparison as a web page (both texts side by side, passages and "
+    "differences marked) to this file instead of printing it; - for stdout.",
+)
+@click.option(
+    "--markdown",
+    "md_file",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Write the comparison as Markdown to this file instead of printing it; - for stdout.",
+)
 def compare(
     a: str,
     b: str,
@@ -200,18 +263,40 @@ def compare(
     index_dir: Path | None,
     fields: tuple[str, ...],
     min_words: int | None,
+    html_file: Path | None,
+    md_file: Path | None,
     no_update: bool,
     as_json: bool,
 ) -> None:
     """Show side by side the passages articles A and B share."""
     from . import json_output, render
 
-    lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=as_json)
+    to_stdout = as_json or "-" in (str(html_file), str(md_file))
+    lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=to_stdout)
     result = lib.compare(a, b, align_settings(min_words))
+    if html_file or md_file:
+        from .. import export
+
+        for target, text in (
+            (html_file, export.comparison_html(result) if html_file else ""),
+            (md_file, export.comparison_markdown(result) if md_file else ""),
+        ):
+            if target is None:
+                continue
+            if str(target) == "-":
+                click.echo(text, nl=False)
+                continue
+            try:
+                target.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise NewsreaderError(f"cannot write {target}: {exc.strerror}") from None
+            stderr().print(f"Wrote {target.resolve()}", style="dim", markup=False)
+        if not as_json:
+            return
     if as_json:
         emit_json(json_output.comparison(result))
     else:
-        stdout().print(render.comparison(result))
+        print_out(render.comparison(result))
 
 
 @cli.command()
@@ -236,7 +321,7 @@ def related(
     if as_json:
         emit_json(json_output.related(art, found, refs))
     else:
-        stdout().print(render.related(art, found, {k: v.display_title for k, v in refs.items()}))
+        print_out(render.related(art, found, {k: v.display_title for k, v in refs.items()}))
 
 
 @cli.command()
@@ -273,7 +358,7 @@ def overlaps(
     if as_json:
         emit_json(json_output.overlaps(found, refs, min_coverage))
     else:
-        stdout().print(render.overlaps(found, {k: v.display_title for k, v in refs.items()}))
+        print_out(render.overlaps(found, {k: v.display_title for k, v in refs.items()}))
 
 
 def _terminate(signum: int, frame: object) -> None:

@@ -4,6 +4,7 @@ errors become one line on stderr."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -23,6 +24,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def stdout() -> Console:
     return Console(highlight=False, soft_wrap=False)
+
+
+def print_out(renderable: Any, plain: str | None = None) -> None:
+    """Print to stdout: laid out by Rich in a terminal; as plain text when piped or
+    redirected (`plain` if given, else Rich's layout without colour and without the spaces
+    it pads lines with)."""
+    if sys.stdout.isatty():
+        stdout().print(renderable)
+        return
+    if plain is None:
+        console = Console(file=io.StringIO(), highlight=False, soft_wrap=False, color_system=None)
+        console.print(renderable)
+        plain = "\n".join(line.rstrip() for line in console.file.getvalue().splitlines())
+    click.echo(plain.rstrip("\n"))
 
 
 def stderr() -> Console:

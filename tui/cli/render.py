@@ -34,11 +34,12 @@ HIGHLIGHT = Style(bold=True, color="black", bgcolor="yellow")
 
 def report(rep: UpdateReport, corpus: str) -> RenderableType:
     table = Table(title=f"Index of {corpus}", title_justify="left", show_header=True)
-    table.add_column("added", justify="right")
+    # Articles throughout (as in the JSON); only skipped counts files.
+    table.add_column("articles added", justify="right")
     table.add_column("updated", justify="right")
     table.add_column("removed", justify="right")
     table.add_column("unchanged", justify="right")
-    table.add_column("skipped", justify="right")
+    table.add_column("files skipped", justify="right")
     table.add_row(
         *(
             str(x)
@@ -96,6 +97,8 @@ def article(art: Article, *, raw: bool = False) -> RenderableType:
     ]
     if not art.meta.title:
         parts[0] = Text(art.display_title, style="bold italic")
+    if art.meta.url:
+        parts.append(Text("Source: ", style="dim") + Text(art.meta.url, style="underline"))
     parts.append(Rule(style="dim"))
     for p in art.paragraphs:
         if p.hidden and not raw:
@@ -109,6 +112,22 @@ def article(art: Article, *, raw: bool = False) -> RenderableType:
             body.stylize("bold")
         parts.append(Padding(body, (1 if parts else 0, 0, 0, 0)))
     return Group(*parts)
+
+
+def article_plain(art: Article, *, raw: bool = False) -> str:
+    """An article as plain text for a pipe: title, metadata, source, then the paragraphs,
+    one per line (never wrapped or padded), a blank line between."""
+    lines = [art.display_title, labels.meta_line(art)]
+    if art.meta.url:
+        lines.append(f"Source: {art.meta.url}")
+    for p in art.paragraphs:
+        if p.hidden and not raw:
+            continue
+        if p.kind == Kind.TITLE and not raw:
+            continue
+        body = " ".join(art.paragraph_text(p).split())
+        lines += ["", labels.hidden_label(p) + body if raw else body]
+    return "\n".join(lines) + "\n"
 
 
 def comparison(cmp: Comparison) -> RenderableType:
@@ -147,7 +166,7 @@ def related(art: Article, found: list[Related], titles: dict[str, str]) -> Rende
         Text("Articles sharing passages with ") + Text(art.display_title, style="bold")
     ]
     if not found:
-        parts.append(Text("None: no other article shares a passage with this one.", style="dim"))
+        parts.append(Text("No other article shares a passage with this one.", style="dim"))
         return Group(*parts)
     table = Table(show_header=True, expand=False)
     table.add_column("shared of this", justify="right")

@@ -11,7 +11,7 @@ from .options import (
     json_option,
     location_options,
     open_library,
-    stdout,
+    print_out,
     update_option,
 )
 
@@ -31,4 +31,4 @@ def stats(corpus: Path | None, index_dir: Path | None, no_update: bool, as_json:
     if as_json:
         emit_json({"schema": 1, **found.to_json()})
     else:
-        stdout().print(render.stats(found))
+        print_out(render.stats(found))

@@ -1,13 +1,20 @@
 """The main screen: search box, results, the article on show and its related articles.
 
-Wide terminals show the panes side by side; narrow ones show one pane at a time (Tab,
-Enter and Escape move between them). Engine calls run in exclusive thread workers that
-report back with messages, so a new keystroke cancels a search that has not started yet."""
+How much shows at once depends on the width: results beside the article (wide), compact
+results above the article (medium, e.g. 80x24), or one pane at a time (narrow). A pane
+indicator says which panes are on show and which one has the keys. Engine calls run in
+exclusive thread workers that report back with messages, so a new keystroke cancels a
+search that has not started yet.
+
+Focus: the results have it from the start; `/` is the one way into the search box; Escape
+only goes back (related → article → results; full screen → article) and never into the
+box, so `q`, `j`, `g` never end up typed into a query by accident."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
@@ -20,20 +27,24 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from ...index import NewsreaderError, QueryError, QueryTerms, SearchResults
-from .. import keymap
+from .. import export, keymap
 from ..config import Settings
 from ..engine import Engine, Reading, RelatedArticle
 from ..widgets import styles
 from ..widgets.article_view import ArticleView
+from ..widgets.footer import KeyFooter
 from ..widgets.related_list import RelatedList
 from ..widgets.results import ResultsList
 from ..widgets.search_bar import SearchBar
+from . import actions
+from .filter import Filter, apply
 
 PANES = ("results", "article", "related")
+PANE_NAMES = {"results": "Results", "article": "Article", "related": "Related"}
 ARTICLE_DELAY = 0.05  # lets a held-down j skip articles instead of loading each one
 RELATED_DELAY = 0.15
 
@@ -80,37 +91,98 @@ class RelatedFailed(Message):
     message: str
 
 
-class MainScreen(Screen[None]):
+@dataclass
+class StateLoaded(Message):
+    read: set[str]
+    flagged: set[str]
+    history: list[str]
+
+
+class PaneIndicator(Static):
+    """Which panes are on show (bright), which is not (dim), and which has the keys
+    (reversed); on a narrow terminal, the pane's name and its place among the three."""
+
+    DEFAULT_CSS = """
+    PaneIndicator {
+        width: auto;
+        height: 1;
+        padding: 0 0 0 1;
+    }
+    """
+
+    def draw(self, focused: str | None, visible: list[str], counts: dict[str, int], short: bool):
+        if short:
+            pane = visible[0] if visible else "results"
+            n = PANES.index(pane) + 1
+            text = Content(f" {PANE_NAMES[pane]} ").stylize(styles.PANE_FOCUSED)
+            self.update(text + Content(f" {n}/{len(PANES)} ⇥").stylize(styles.MUTED))
+            return
+        parts = []
+        for pane in PANES:
+            name = PANE_NAMES[pane] + (f" {counts[pane]:,}" if counts.get(pane) else "")
+            if pane == focused:
+                parts.append(Content(f" {name} ").stylize(styles.PANE_FOCUSED))
+            elif pane in visible:
+                parts.append(Content(f" {name} ").stylize(styles.PANE_VISIBLE))
+            else:
+                parts.append(Content(f" {name} ").stylize(styles.PANE_HIDDEN))
+        self.update(Content("│").join(parts))
+
+
+class MainScreen(actions.ArticleActions, Screen[None]):
     CSS_PATH = "main.tcss"
     BINDINGS: ClassVar[list[BindingType]] = keymap.MAIN
-    AUTO_FOCUS = "#search"
+    AUTO_FOCUS = "#results"
 
-    pane: reactive[str] = reactive("results")  # the pane on show when only one fits
+    pane: reactive[str] = reactive("results")  # the pane the keys go to (or last went to)
+    full_screen: reactive[bool] = reactive(False, init=False)  # the article alone
+    sort: reactive[str] = reactive("relevance", init=False)
 
     def __init__(self, engine: Engine, settings: Settings) -> None:
         super().__init__()
         self.engine = engine
         self.settings = settings
-        self.HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (settings.narrow_width, "-wide")]
+        self.HORIZONTAL_BREAKPOINTS = [
+            (0, "-single"),
+            (settings.single_width, "-medium"),
+            (settings.narrow_width, "-wide"),
+        ]
         self.VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
         self.results: SearchResults | None = None
         self.limit = settings.result_limit
-        self.ready = False  # no searching until the index is up to date
+        self.ready = False  # no searching until there is an index
+        self.filter = Filter()
+        self.read_ids: set[str] = set()
+        self.flagged_ids: set[str] = set()
+        self.indexing = False  # the index is being updated in the background
+        self._flash_until = 0.0
 
     def compose(self) -> ComposeResult:
-        yield Static(Content(f"newsreader · {self.engine.corpus_name}"), id="topbar")
+        with Horizontal(id="topbar"):
+            yield Static(Content(f"newsreader · {self.engine.corpus_name}"), id="title")
+            yield Static("", id="indexing")
         yield SearchBar(id="search")
-        yield Static(Content("Opening the index…").stylize(styles.MUTED), id="status")
+        with Horizontal(id="statusline"):
+            yield Static(Content("Opening the index…").stylize(styles.MUTED), id="status")
+            yield PaneIndicator(id="panes")
         with Horizontal(id="body", classes="-show-results"):
             yield ResultsList(id="results")
             with Vertical(id="reader"):
                 yield ArticleView(id="article")
                 yield RelatedList(id="related")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(ResultsList).border_title = "Results"
         self.query_one(RelatedList).show_message("")
+        self.load_state()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._layout_changed)
+
+    def _layout_changed(self) -> None:
+        self.query_one(ResultsList).compact = self.has_class("-medium")
+        self._draw_panes()
 
     # -- state the app and tests read ------------------------------------------------------
     @property
@@ -127,11 +199,105 @@ class MainScreen(Screen[None]):
         return self.results.terms if self.results else QueryTerms()
 
     def index_ready(self) -> None:
-        """Called by the app once the index is usable: show the first results."""
+        """Called by the app once there is an index to search: show the first results."""
         self.ready = True
         self.run_search(self.query_text, delay=0.0)
 
+    def refresh_results(self) -> None:
+        """Search again, staying on the article under the cursor (new articles arrived)."""
+        if self.ready:
+            self.run_search(self.query_text, delay=0.0, keep=self._cursor_id())
+
+    def show_indexing(self, text: Content | None) -> None:
+        widget = self.query_one("#indexing", Static)
+        widget.display = text is not None
+        self.indexing = text is not None
+        self.set_class(text is not None, "-indexing")
+        if text is not None:
+            widget.update(text)
+
+    # -- the reader's state (read, flagged, history) ---------------------------------------
+    @work(exclusive=True, group="state", thread=True)
+    def load_state(self) -> None:
+        try:
+            state = self.engine.state
+            self.post_message(
+                StateLoaded(state.read_ids(), state.bookmarked_ids(), state.history())
+            )
+        except NewsreaderError as exc:
+            self.post_message(SearchFailed(f"error: {exc}"))
+
+    @on(StateLoaded)
+    def _state_loaded(self, event: StateLoaded) -> None:
+        # Marks made before the state arrived (a fast first Enter) are kept too.
+        self.read_ids = event.read | self.read_ids
+        self.flagged_ids = event.flagged | self.flagged_ids
+        self.query_one(SearchBar).history = event.history
+        results = self.query_one(ResultsList)
+        results.read_ids, results.flagged_ids = self.read_ids, self.flagged_ids
+        results.refresh_marks()
+
+    def _save(self, what: str, call, *args) -> bool:
+        try:
+            call(*args)
+        except (NewsreaderError, OSError) as exc:
+            self.notify(f"Cannot save {what}: {exc}", severity="error")
+            return False
+        return True
+
+    def mark_read(self, article_id: str | None, read: bool = True) -> None:
+        if article_id is None or (article_id in self.read_ids) == read:
+            return
+        if self._save("the read mark", self.engine.state.set_read, [article_id], read):
+            (self.read_ids.add if read else self.read_ids.discard)(article_id)
+            self.query_one(ResultsList).refresh_marks()
+
+    def _target_id(self) -> str | None:
+        """The article m and f act on: the one under the cursor in the results, else the
+        one on show."""
+        if self.focused is self.query_one(ResultsList):
+            return self._cursor_id() or self.article_id
+        return self.article_id
+
+    def _cursor_id(self) -> str | None:
+        return self.query_one(ResultsList).highlighted_id
+
+    def action_toggle_read(self) -> None:
+        target = self._target_id()
+        if target is None:
+            self.app.bell()
+            return
+        self.mark_read(target, target not in self.read_ids)
+        self._flash("Marked read" if target in self.read_ids else "Marked unread")
+
+    def action_toggle_bookmark(self) -> None:
+        target = self._target_id()
+        if target is None:
+            self.app.bell()
+            return
+        on_ = target not in self.flagged_ids
+        if self._save("the flag", self.engine.state.set_bookmark, target, on_):
+            (self.flagged_ids.add if on_ else self.flagged_ids.discard)(target)
+            self.query_one(ResultsList).refresh_marks()
+            self.query_one(ArticleView).flagged = self.article_id in self.flagged_ids
+            self._flash("Flagged (is:bookmarked lists flagged articles)" if on_ else "Unflagged")
+
+    def _flash(self, text: str) -> None:
+        """A passing word about what a key did, in the status line (no toast over panes);
+        the results' summary comes back after two seconds."""
+        status = self.query_one("#status", Static)
+        status.update(Content(text).stylize(styles.FLASH))
+        self._flash_until = time.monotonic() + 2.0
+        self.set_timer(2.0, self._restore_status)
+
+    def _restore_status(self) -> None:
+        if self.results is not None and time.monotonic() >= self._flash_until:
+            self.query_one("#status", Static).update(self._summary(self.results))
+
     # -- searching --------------------------------------------------------------------------
+    def full_query(self, text: str | None = None) -> str:
+        return apply(self.query_text if text is None else text, self.filter)
+
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:
         self.limit = self.settings.result_limit
@@ -143,8 +309,12 @@ class MainScreen(Screen[None]):
         # A newer keystroke cancels this worker while it waits, before the engine is asked.
         if not _waited(delay):
             return
+        # Without words there is nothing to rank: newest first.
+        sort = self.sort if query.strip() else "date"
         try:
-            results = self.engine.search(query, self.limit)
+            results = self.engine.search(
+                self.full_query(query), self.limit, sort, self.filter.facets()
+            )
         except NewsreaderError as exc:
             prefix = "" if isinstance(exc, QueryError) else "error: "
             self.post_message(SearchFailed(f"{prefix}{exc}"))
@@ -163,34 +333,55 @@ class MainScreen(Screen[None]):
     def _search_done(self, event: SearchDone) -> None:
         results = event.results
         self.results = results
-        self.query_one("#status", Static).update(self._summary(results))
+        if time.monotonic() >= self._flash_until:
+            self.query_one("#status", Static).update(self._summary(results))
         results_list = self.query_one(ResultsList)
         results_list.show(results, keep=event.keep)
         results_list.border_title = f"Results ({results.total:,})"
         if not results.hits:
-            self.query_one(ArticleView).show_message("Nothing to show.")
+            self.query_one(ArticleView).show_message(
+                "Nothing searchable yet: articles appear as the index commits them, in "
+                "batches (see the top bar)."
+                if self.indexing and not results.total and not self.query_text.strip()
+                else "Nothing to show."
+            )
             self.query_one(RelatedList).show_message("")
+        self._draw_panes()
 
     def _summary(self, results: SearchResults) -> Content:
         n = results.total
-        if not results.query:
-            return Content(f"{n:,} article{'s' if n != 1 else ''}, newest first")
-        if n:
-            return Content(f"{n:,} result{'s' if n != 1 else ''} for ") + Content(
-                results.query
-            ).stylize("bold")
-        out = Content("No results for ") + Content(results.query).stylize("bold")
-        if results.suggestion:
-            out += (
-                Content(". Did you mean ")
-                + Content(results.suggestion).stylize(styles.SUGGESTION)
-                + Content("? (select it below)")
+        typed = self.query_text.strip()
+        if not typed:
+            out = Content(f"{n:,} article{'s' if n != 1 else ''}, newest first")
+        elif n:
+            out = Content(f"{n:,} result{'s' if n != 1 else ''} for ") + Content(typed).stylize(
+                "bold"
             )
+            if self.sort == "date":
+                out += Content(", newest first")
+        else:
+            out = Content("No results for ") + Content(typed).stylize("bold")
+            if results.suggestion:
+                out += (
+                    Content(". Did you mean ")
+                    + Content(results.suggestion).stylize(styles.SUGGESTION)
+                    + Content("? (select it below)")
+                )
+        if self.filter:
+            out += Content(" · filter: ").stylize(styles.MUTED) + Content(
+                self.filter.label()
+            ).stylize(styles.FILTER)
         return out
 
     @on(SearchBar.Leave)
     @on(Input.Submitted, "#search")
     def _leave_search(self) -> None:
+        query = self.query_text.strip()
+        if query:
+            bar = self.query_one(SearchBar)
+            if not bar.history or bar.history[-1] != query:
+                bar.history.append(query)
+            self._save("the search history", self.engine.state.add_history, query)
         self._focus_pane("results")
 
     @on(ResultsList.SuggestionChosen)
@@ -208,6 +399,41 @@ class MainScreen(Screen[None]):
         keep = results_list.options[shown - 1].id if shown else None
         self.run_search(self.query_text, delay=0.0, keep=keep)
 
+    def action_toggle_sort(self) -> None:
+        self.sort = "date" if self.sort == "relevance" else "relevance"
+
+    def watch_sort(self, sort: str) -> None:
+        self.limit = self.settings.result_limit
+        self.refresh_results()
+        note = "" if self.query_text.strip() else " (with no words, always newest first)"
+        self._flash(
+            ("Sorted by date, newest first" if sort == "date" else "Sorted by relevance") + note
+        )
+
+    def action_filter(self) -> None:
+        self.load_facets()
+
+    @work(exclusive=True, group="facets", thread=True)
+    def load_facets(self) -> None:
+        try:
+            facets = self.engine.facets()
+        except NewsreaderError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._open_filter, facets)
+
+    def _open_filter(self, facets) -> None:
+        from .filter import FilterScreen
+
+        self.app.push_screen(FilterScreen(facets, self.filter), self.set_filter)
+
+    def set_filter(self, chosen: Filter | None) -> None:
+        if chosen is None:
+            return
+        self.filter = chosen
+        self.limit = self.settings.result_limit
+        self.refresh_results()
+
     # -- reading ------------------------------------------------------------------------------
     @on(ResultsList.Highlighted)
     def _highlighted(self, event: ResultsList.Highlighted) -> None:
@@ -217,11 +443,13 @@ class MainScreen(Screen[None]):
     def _opened(self, event: ResultsList.Opened) -> None:
         if self.article_id != event.article_id:
             self.load_article(event.article_id, 0.0)
+        self.mark_read(event.article_id)
         self._focus_pane("article")
 
     def open_article(self, article_id: str) -> None:
         """Show an article chosen elsewhere (the command palette)."""
         self.load_article(article_id, 0.0)
+        self.mark_read(article_id)
         self._focus_pane("article")
 
     @work(exclusive=True, group="article", thread=True)
@@ -242,9 +470,17 @@ class MainScreen(Screen[None]):
 
     @on(ArticleLoaded)
     def _article_loaded(self, event: ArticleLoaded) -> None:
-        self.query_one(ArticleView).show(event.reading)
+        view = self.query_one(ArticleView)
+        article_id = event.reading.article.id
+        view.flagged = article_id in self.flagged_ids
+        view.show(event.reading)
+        results = self.query_one(ResultsList)
+        results.on_show = article_id
+        results.refresh_marks()
+        if self.focused is view or self.full_screen:
+            self.mark_read(article_id)
         self.query_one(RelatedList).show_message("Looking for related articles…")
-        self.load_related(event.reading.article.id)
+        self.load_related(article_id)
 
     @work(exclusive=True, group="related", thread=True)
     def load_related(self, article_id: str) -> None:
@@ -267,6 +503,7 @@ class MainScreen(Screen[None]):
     @on(RelatedLoaded)
     def _related_loaded(self, event: RelatedLoaded) -> None:
         self.query_one(RelatedList).show(event.article_id, event.items)
+        self._draw_panes()
 
     @on(RelatedList.CompareRequested)
     def _compare(self, event: RelatedList.CompareRequested) -> None:
@@ -281,44 +518,132 @@ class MainScreen(Screen[None]):
     def _widget_of(self, pane: str) -> Widget:
         return self.query_one(f"#{pane}")
 
+    def visible_panes(self) -> list[str]:
+        if self.full_screen:
+            return ["article"]
+        if self.has_class("-single"):
+            return [self.pane]
+        if self.has_class("-medium"):
+            return ["results", "related" if self.pane == "related" else "article"]
+        return list(PANES)
+
     def watch_pane(self, pane: str) -> None:
         body = self.query_one("#body")
         for name in PANES:
             body.set_class(name == pane, f"-show-{name}")
+        self._draw_panes()
+
+    def _draw_panes(self) -> None:
+        focused = self.focused.id if self.focused else None
+        results = self.query_one(ResultsList)
+        related = self.query_one(RelatedList)
+        counts = {
+            "results": results.results.total if results.results else 0,
+            "related": len(related.items),
+        }
+        self.query_one(PaneIndicator).draw(
+            focused if focused in PANES else None,
+            self.visible_panes(),
+            counts,
+            short=self.has_class("-single"),
+        )
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         if event.widget.id in PANES:
             self.pane = event.widget.id
+            if event.widget.id == "article":
+                self.mark_read(self.article_id)
+        self._draw_panes()
+
+    def on_descendant_blur(self) -> None:
+        self.call_after_refresh(self._draw_panes)
 
     def _focus_pane(self, pane: str) -> None:
         self.pane = pane
-        # A pane hidden a moment ago cannot take focus until the layout has caught up.
-        self.call_after_refresh(self._widget_of(pane).focus)
+        widget = self._widget_of(pane)
+        if widget.display and widget.parent.display and self.size.width:
+            self.set_focus(widget)  # at once: the next key typed goes there
+        else:
+            # A pane hidden a moment ago cannot take focus until the layout has caught up.
+            self.call_after_refresh(widget.focus)
 
     def action_focus_search(self) -> None:
-        self.query_one(SearchBar).focus()
+        box = self.query_one(SearchBar)
+        if self.focused is box:
+            box.insert_text_at_cursor("/")
+            return
+        if self.full_screen:
+            self.full_screen = False
+            self.call_after_refresh(box.focus)
+        else:
+            # At once, not after the keys already queued: "/putin" typed fast (or pasted)
+            # lands in the box whole.
+            self.set_focus(box)
 
     def action_cycle_panes(self, direction: int) -> None:
-        order = ["search", *PANES]
+        if self.full_screen:
+            return
         focused = self.focused.id if self.focused else None
-        index = order.index(focused) if focused in order else 0
-        target = order[(index + direction) % len(order)]
-        if target == "search":
-            self.action_focus_search()
-        else:
-            self._focus_pane(target)
+        if focused not in PANES:  # from the search box, Tab goes to the results
+            self._focus_pane("results")
+            return
+        index = PANES.index(focused)
+        self._focus_pane(PANES[(index + direction) % len(PANES)])
 
     def action_back(self) -> None:
+        if self.full_screen:
+            self.full_screen = False
+            return
         focused = self.focused.id if self.focused else None
-        if focused in ("article", "related"):
+        if focused == "related":
+            self._focus_pane("article")
+        elif focused == "article":
             self._focus_pane("results")
-        elif focused == "results":
-            self.action_focus_search()
+        # In the results there is nothing further back: Escape stays put.
+
+    def action_full_screen(self) -> None:
+        if self.article_id is None:
+            self.app.bell()
+            return
+        self.full_screen = not self.full_screen
+
+    def watch_full_screen(self, full_screen: bool) -> None:
+        self.set_class(full_screen, "-full-screen")
+        self.query_one(ArticleView).full_screen = full_screen
+        if full_screen:
+            self.mark_read(self.article_id)
+            self._focus_pane("article")
+        self._draw_panes()
 
     def action_toggle_hidden(self) -> None:
         view = self.query_one(ArticleView)
         view.show_hidden = not view.show_hidden
-        self.notify(
-            "Showing every paragraph" if view.show_hidden else "Hiding boilerplate and repeats",
-            timeout=2,
+        self._flash(
+            "Showing every paragraph" if view.show_hidden else "Hiding boilerplate and repeats"
         )
+
+    # -- export ------------------------------------------------------------------------------
+    def export_what(self) -> tuple[str, str, str] | None:
+        """(description, file name, text) of what is on screen: the article when it has
+        the keys (or is full screen), else the results."""
+        focused = self.focused.id if self.focused else None
+        article = self.query_one(ArticleView).article
+        if article is not None and (self.full_screen or focused in ("article", "related")):
+            return (
+                f"the article “{article.display_title}”",
+                actions.file_name(article.display_title, "md"),
+                export.article_markdown(article),
+            )
+        if self.results is None:
+            return None
+        typed = self.query_text.strip()
+        shown = f"{typed} ({self.filter.label()})" if self.filter else typed
+        n = len(self.results.hits)
+        return (
+            f"{n} result{'s' if n != 1 else ''}" + (f" for “{typed}”" if typed else ""),
+            actions.file_name("results " + (typed or "all"), "md"),
+            export.results_markdown(self.results, title=shown),
+        )
+
+    def export_dir(self) -> Path:
+        return self.settings.export_dir or Path.cwd()

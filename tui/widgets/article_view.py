@@ -40,7 +40,7 @@ class ArticleView(VerticalScroll, can_focus=True):
             text-style: bold;
             color: $text-primary;
         }
-        & > .meta, & > .note, & > .paragraph {
+        & > .meta, & > .note, & > .paragraph, & > .url {
             margin-bottom: 1;
         }
         & > .message {
@@ -51,6 +51,8 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     show_hidden: reactive[bool] = reactive(False)
     current: reactive[int | None] = reactive(None, init=False)  # index into `hits`
+    flagged: reactive[bool] = reactive(False, init=False)  # the reader flagged the article
+    full_screen: reactive[bool] = reactive(False, init=False)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -64,8 +66,18 @@ class ArticleView(VerticalScroll, can_focus=True):
         return self.reading.article if self.reading else None
 
     def on_mount(self) -> None:
-        self.border_title = "Article"
+        self._draw_title()
         self.show_message("Choose an article from the results.")
+
+    def _draw_title(self) -> None:
+        title = "Full screen · Esc goes back" if self.full_screen else "Article"
+        self.border_title = title + (" ⚑ flagged" if self.flagged else "")
+
+    def watch_flagged(self) -> None:
+        self._draw_title()
+
+    def watch_full_screen(self) -> None:
+        self._draw_title()
 
     # -- content --------------------------------------------------------------------------
     def show_message(self, text: str) -> None:
@@ -118,6 +130,10 @@ class ArticleView(VerticalScroll, can_focus=True):
             title_block = Block(Static(classes="title"), 0, 0, title.stylize("italic"))
         meta = Content(labels.meta_line(article)).stylize(styles.MUTED)
         blocks = [title_block, Block(Static(classes="meta"), 0, 0, meta)]
+        if m.url:
+            url = Content("Source: ").stylize(styles.MUTED) + Content(m.url).stylize(styles.URL)
+            url += Content("  (o opens, y copies)").stylize(styles.MUTED)
+            blocks.append(Block(Static(classes="url"), 0, 0, url))
         hidden = sum(1 for p in article.paragraphs if p.hidden and p.kind != Kind.TITLE)
         if hidden and not self.show_hidden:
             note = f"{hidden} hidden paragraph{'s' if hidden != 1 else ''} (b shows them)"
@@ -148,6 +164,39 @@ class ArticleView(VerticalScroll, can_focus=True):
                 off = block.lead + h.start - block.start
                 content = content.stylize(style, off, off + h.end - h.start)
         return content
+
+    # -- text for copying --------------------------------------------------------------------
+    def plain_text(self) -> str:
+        """The article as shown: title, then the paragraphs on show."""
+        article = self.article
+        if article is None:
+            return ""
+        parts = [article.display_title]
+        for p in article.paragraphs:
+            if p.kind == Kind.TITLE and article.meta.title_span:
+                continue
+            if p.hidden and not self.show_hidden:
+                continue
+            parts.append(article.paragraph_text(p).strip())
+        return "\n\n".join(x for x in parts if x)
+
+    def paragraph_on_screen(self) -> str:
+        """The paragraph holding the current hit, else the first one in view."""
+        article = self.article
+        if article is None:
+            return ""
+        offset = self.hits[self.current].start if self.current is not None else None
+        if offset is None:
+            top = self.scroll_offset.y
+            for block in self._blocks:
+                visible = block.widget.virtual_region.bottom > top
+                if visible and block.end > block.start and block.widget.has_class("paragraph"):
+                    offset = block.start
+                    break
+        block = self._block_of(offset) if offset is not None else None
+        if block is None:
+            return ""
+        return article.text[block.start : block.end].strip()
 
     # -- hits -----------------------------------------------------------------------------
     def _update_counter(self) -> None:

@@ -1,6 +1,8 @@
 """A list entry drawn to the width it gets: heading lines cut to one line each (with an
 ellipsis), then a body wrapped to a few lines, then a blank line. Used as an OptionList
-prompt, so long titles never push an entry to an unpredictable height."""
+prompt, so long titles never push an entry to an unpredictable height (a short body is
+padded to its lines). The first heading
+may carry a `right` part (a date) kept flush right, with the heading cut before it."""
 
 from __future__ import annotations
 
@@ -19,19 +21,41 @@ class Card(Visual):
         body: Content | None = None,
         body_lines: int = 2,
         gap: bool = True,
+        right: Content | None = None,
+        indent: int = 0,
     ) -> None:
         self.heads = heads
         self.body = body
         self.body_lines = body_lines
         self.gap = gap
+        self.right = right
+        self.indent = indent  # cells before every line but the first
 
     def lines(self, width: int) -> list[Content]:
         width = max(width, 2)
-        body = self.body.wrap(width) if self.body else []
+        indent = self.indent if width - self.indent >= 12 else 0
+        pad = Content(" " * indent)
+        inner = width - indent
+        body = self.body.wrap(inner) if self.body else []
         if len(body) > self.body_lines:
             body = body[: self.body_lines]
-            body[-1] = body[-1].rstrip().truncate(width - 1) + Content("…")
-        return [head.truncate(width, ellipsis=True) for head in self.heads] + body
+            body[-1] = body[-1].rstrip().truncate(inner - 1) + Content("…")
+        body = [pad + line for line in body]
+        if self.body is not None:
+            # Every card of a list as tall as the next, whatever the width: a list sizes
+            # its entries before its scrollbar takes its columns.
+            body += [Content("")] * (self.body_lines - len(body))
+        heads = [self.heads[0].truncate(width, ellipsis=True)] if self.heads else []
+        heads += [pad + head.truncate(inner, ellipsis=True) for head in self.heads[1:]]
+        if heads and self.right is not None:
+            room = width - self.right.cell_length - 1
+            if room >= 12:
+                first = self.heads[0].truncate(room, ellipsis=True)
+                heads[0] = first + Content(
+                    " " * (width - first.cell_length - self.right.cell_length)
+                )
+                heads[0] += self.right
+        return heads + body
 
     def render_strips(
         self, width: int, height: int | None, style: Style, options: RenderOptions

@@ -40,10 +40,14 @@ class PassagePane(VerticalScroll, can_focus=True):
         self.side = side
         self.blocks: list[Static] = []
 
-    def build(self, article: Article, layout: list[Row], styles: Styles) -> list[Static]:
+    def build(
+        self, article: Article, layout: list[Row], styles: Styles, diff_only: bool = False
+    ) -> list[Static]:
         blocks = []
         for row in layout:
-            body = Content.from_rich_text(side_text(article.text, row, self.side, styles))
+            body = Content.from_rich_text(
+                side_text(article.text, row, self.side, styles, diff_only=diff_only)
+            )
             span = row.a if self.side == "a" else row.b
             if row.number is not None and span is not None:
                 colour = passage_colour(row.number)
@@ -105,7 +109,9 @@ class ComparisonView(Container):
         finally:
             self._syncing = False
 
-    def show(self, comparison: Comparison, current: int | None = None) -> None:
+    def show(
+        self, comparison: Comparison, current: int | None = None, diff_only: bool = False
+    ) -> None:
         self.comparison = comparison
         a, b = comparison.a, comparison.b
         self.layout_rows = rows(comparison.alignment, a, b)
@@ -127,7 +133,7 @@ class ComparisonView(Container):
                 article.meta.date[:10] if article.meta.date else None,
             ]
             pane.border_subtitle = Content(" · ".join(x for x in bits if x))
-            blocks = pane.build(article, self.layout_rows, styles)
+            blocks = pane.build(article, self.layout_rows, styles, diff_only)
             with self.app.batch_update():
                 pane.remove_children()
                 pane.mount_all(blocks)

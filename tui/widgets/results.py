@@ -1,5 +1,9 @@
 """The results list: one card per hit (title, outlet · date, a two-line snippet with the
-query's words highlighted), plus a "did you mean" entry and a "show more" entry."""
+query's words highlighted), plus a "did you mean" entry and a "show more" entry. A compact
+list (for a terminal that shows results above the article) gives each hit one line: title
+and date.
+
+A margin of marks in front of each title: ▶ the article on show, ● unread, ⚑ flagged."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from textual import on
 from textual.binding import BindingType
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
@@ -21,6 +26,7 @@ from .card import Card
 SNIPPET_LINES = 2
 SUGGEST = "suggest:"
 MORE = "more:"
+ON_SHOW, UNREAD, FLAGGED = "▶", "●", "⚑"
 
 
 def snippet_content(hit: Hit) -> Content:
@@ -31,22 +37,48 @@ def snippet_content(hit: Hit) -> Content:
     return body
 
 
-def result_card(hit: Hit) -> Card:
-    bits = [hit.outlet, hit.date[:10] if hit.date else None]
+def marks(on_show: bool, read: bool, flagged: bool) -> Content:
+    """The three-cell margin in front of a title."""
+    return (
+        Content(ON_SHOW if on_show else " ").stylize(styles.ON_SHOW)
+        + Content(UNREAD if not read else " ").stylize(styles.UNREAD)
+        + Content(FLAGGED if flagged else " ").stylize(styles.FLAGGED)
+    )
+
+
+def result_card(
+    hit: Hit,
+    *,
+    compact: bool = False,
+    on_show: bool = False,
+    read: bool = True,
+    flagged: bool = False,
+) -> Card:
+    margin = marks(on_show, read, flagged)
+    title = (
+        margin
+        + Content(" ")
+        + Content(hit.display_title).stylize(styles.TITLE if not read else styles.READ_TITLE)
+    )
+    date = hit.date[:10] if hit.date else None
+    if compact:
+        return Card([title], gap=False, right=Content(date or "").stylize(styles.MUTED))
+    bits = [hit.outlet, date]
     meta = Content(" · ".join(b for b in bits if b) or hit.id).stylize(styles.MUTED)
-    title = Content(hit.display_title).stylize(styles.TITLE)
-    return Card([title, meta], snippet_content(hit), SNIPPET_LINES)
+    return Card([title, meta], snippet_content(hit), SNIPPET_LINES, indent=len(margin) + 1)
 
 
 class ResultsList(OptionList):
     DEFAULT_CSS = """
     ResultsList > .option-list--option {
-        padding: 0 1;
+        padding: 0 1 0 0;
     }
     """
     """Posts what the reader did with the list; the screen decides what follows."""
 
     BINDINGS: ClassVar[list[BindingType]] = keymap.RESULTS
+
+    compact: reactive[bool] = reactive(False, init=False)
 
     class Highlighted(Message):
         def __init__(self, article_id: str) -> None:
@@ -69,11 +101,31 @@ class ResultsList(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
         self.results: SearchResults | None = None
+        self.read_ids: set[str] = set()
+        self.flagged_ids: set[str] = set()
+        self.on_show: str | None = None  # the article the reader has on show
+
+    @property
+    def highlighted_id(self) -> str | None:
+        """The article under the cursor (None on a suggestion or "show more")."""
+        option = self.highlighted_option
+        if option is None or not option.id or option.id.startswith((SUGGEST, MORE)):
+            return None
+        return option.id
+
+    def _card(self, hit: Hit) -> Card:
+        return result_card(
+            hit,
+            compact=self.compact,
+            on_show=hit.id == self.on_show,
+            read=hit.id in self.read_ids,
+            flagged=hit.id in self.flagged_ids,
+        )
 
     def show(self, results: SearchResults, *, keep: str | None = None) -> None:
         """Replace the list. `keep`: an article id to stay on (after "show more")."""
         self.results = results
-        options: list[Option] = [Option(result_card(hit), id=hit.id) for hit in results.hits]
+        options: list[Option] = [Option(self._card(hit), id=hit.id) for hit in results.hits]
         if results.suggestion:
             prompt = (
                 Content("Did you mean: ")
@@ -81,10 +133,11 @@ class ResultsList(OptionList):
                 + Content("?  ")
                 + Content("Enter searches for it").stylize(styles.MUTED)
             )
-            options.insert(0, Option(Card([prompt]), id=SUGGEST + results.suggestion))
+            card = Card([prompt], gap=not self.compact)
+            options.insert(0, Option(card, id=SUGGEST + results.suggestion))
         if len(results.hits) < results.total:
             more = Content(f"Show more ({len(results.hits)} of {results.total} shown)")
-            options.append(Option(Card([more.stylize(styles.MUTED)]), id=MORE))
+            options.append(Option(Card([more.stylize(styles.MUTED)], gap=False), id=MORE))
         with self.prevent(OptionList.OptionHighlighted):
             self.set_options(options)
         if not options:
@@ -96,6 +149,19 @@ class ResultsList(OptionList):
                 index = self.get_option_index(keep)
         self.highlighted = None
         self.highlighted = index
+
+    def refresh_marks(self) -> None:
+        """Redraw every card (after marks or the article on show changed)."""
+        if self.results is None:
+            return
+        for hit in self.results.hits:
+            with suppress(OptionDoesNotExist):
+                self.replace_option_prompt(hit.id, self._card(hit))
+
+    def watch_compact(self) -> None:
+        if self.results is not None:
+            keep = self.highlighted_id
+            self.show(self.results, keep=keep)
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:

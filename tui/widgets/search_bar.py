@@ -1,5 +1,6 @@
 """The search box. A focused Input keeps printable keys for itself, so it offers the ways
-out (Escape, Down, Enter) as messages the screen acts on."""
+out (Escape, Enter, Tab, and Down at the newest entry) as messages the screen acts on.
+Up and Down walk through earlier searches, as in a shell."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from textual.widgets import Input
 
 from .. import keymap
 
-PLACEHOLDER = 'Search: words, "a phrase", AND / OR / NOT, title:, outlet:, date:2024, prefix*'
+PLACEHOLDER = 'Search (/): words, "a phrase", AND / OR / NOT, title:, outlet:, date:2024, is:unread'
 
 
 class SearchBar(Input):
@@ -22,6 +23,35 @@ class SearchBar(Input):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder=PLACEHOLDER, id=id, compact=True, select_on_focus=False)
+        self.history: list[str] = []  # earlier searches, oldest first
+        self._place: int | None = None  # where in the history the box is (None: the draft)
+        self._draft = ""
 
     def action_leave(self) -> None:
+        self._place = None
         self.post_message(self.Leave())
+
+    def action_history(self, step: int) -> None:
+        """Up (-1) goes to an older search, Down (+1) to a newer one; Down past the newest
+        leaves the box for the results."""
+        if self._place is None:
+            if step > 0 or not self.history:
+                if step > 0:
+                    self.action_leave()
+                return
+            self._draft = self.value
+            place = len(self.history) - 1
+        else:
+            place = self._place + step
+        if place < 0:
+            place = 0
+        if place >= len(self.history):
+            self._place = None
+            self._set(self._draft)
+            return
+        self._place = place
+        self._set(self.history[place])
+
+    def _set(self, value: str) -> None:
+        self.value = value
+        self.cursor_position = len(value)

@@ -1,0 +1,102 @@
+"""Searching part of the corpus: a Whoosh searcher whose searches keep to some articles
+(by id) and may be sorted by date, and a catalog seen the same way for listing articles
+without a query. Both stand in for the real thing, so the query code runs unchanged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Whoosh's placeholder in a sortable numeric column for a document without a value.
+_NO_VALUE = 2**63
+
+
+class NarrowedSearcher:
+    """A Whoosh searcher whose searches keep to some articles and may sort by date; every
+    other attribute is the searcher's own. Lets the query code run unchanged."""
+
+    def __init__(
+        self,
+        searcher: Any,
+        include: set[str] | None = None,
+        exclude: set[str] | None = None,
+        by_date: bool = False,
+    ) -> None:
+        self._searcher = searcher
+        self._include = self._docnums(include) if include is not None else None
+        self._exclude = self._docnums(exclude) if exclude else None
+        self._by_date = by_date
+
+    def _docnums(self, ids: set[str]) -> set[int]:
+        found = (self._searcher.document_number(id=i) for i in ids)
+        return {d for d in found if d is not None}
+
+    def search(self, q: Any, **kwargs: Any) -> Any:
+        if self._include is not None:
+            kwargs["filter"] = self._include
+        if self._exclude:
+            kwargs["mask"] = self._exclude
+        if self._by_date:
+            from whoosh import sorting
+
+            # Newest first, undated articles last.
+            newest = sorting.TranslateFacet(
+                lambda value: -1 if value is None or value >= _NO_VALUE else value,
+                sorting.FieldFacet("date"),
+            )
+            kwargs.setdefault("sortedby", newest)
+            kwargs.setdefault("reverse", True)
+            return _Rescored(self._searcher, q, self._searcher.search(q, **kwargs))
+        return self._searcher.search(q, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._searcher, name)
+
+
+class _Hit:
+    def __init__(self, hit: Any, score: float) -> None:
+        self._hit = hit
+        self.score = score
+
+    def __getitem__(self, name: str) -> Any:
+        return self._hit[name]
+
+
+class _Rescored:
+    """Sorted results carry the sort key where the score was: these carry the score."""
+
+    def __init__(self, searcher: Any, q: Any, results: Any) -> None:
+        self._results = results
+        docs = {hit.docnum for hit in results}
+        scored = searcher.search(q, limit=max(len(docs), 1), filter=docs) if docs else []
+        self._scores = {hit.docnum: hit.score for hit in scored}
+
+    def __len__(self) -> int:
+        return len(self._results)
+
+    def __iter__(self) -> Any:
+        for hit in self._results:
+            yield _Hit(hit, self._scores.get(hit.docnum, 0.0))
+
+
+class NarrowedSource:
+    """A catalog seen through a state filter, for listing articles without a query."""
+
+    def __init__(self, catalog: Any, include: set[str] | None, exclude: set[str]) -> None:
+        self._catalog = catalog
+        self._include = include
+        self._exclude = exclude
+
+    def _keep(self, article_id: str) -> bool:
+        if self._include is not None and article_id not in self._include:
+            return False
+        return article_id not in self._exclude
+
+    def article(self, article_id: str) -> Any:
+        return self._catalog.article(article_id)
+
+    def summaries(self, *, limit: int | None = None) -> list[Any]:
+        kept = [s for s in self._catalog.summaries() if self._keep(s.id)]
+        return kept if limit is None else kept[:limit]
+
+    def count(self) -> int:
+        return sum(1 for i in self._catalog.ids() if self._keep(i))

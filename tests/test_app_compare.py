@@ -1,0 +1,147 @@
+"""The comparison screen's own keys: the passage list to jump from, differences only, the
+fewest words a passage needs, copy and export."""
+
+from __future__ import annotations
+
+from newsreader.tui.screens.compare import ComparisonScreen
+from newsreader.tui.screens.dialogs import PathScreen
+from newsreader.tui.widgets.comparison import ComparisonView
+from newsreader.tui.widgets.passage_list import PassageList
+from textual.widgets import Input
+
+from tests.conftest import APP_SIZE, sample_id, started, wait_for, wait_idle
+
+
+async def open_comparison(pilot, a: str = "000", b: str = "001") -> ComparisonScreen:
+    screen = await started(pilot)
+    screen.open_comparison(sample_id(a), sample_id(b))
+    app = pilot.app
+    await wait_for(
+        pilot,
+        lambda: (
+            isinstance(app.screen, ComparisonScreen)
+            and any(view.current == 0 for view in app.screen.query(ComparisonView))
+        ),
+        what="the comparison",
+    )
+    await wait_idle(pilot)
+    return app.screen
+
+
+def status(compare: ComparisonScreen) -> str:
+    return str(compare.query_one("#cmp-status").render())
+
+
+async def test_passage_list_jumps_both_texts(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        compare = await open_comparison(pilot)
+        passages = compare.query_one(PassageList)
+        view = compare.query_one(ComparisonView)
+        total = view.passage_count
+        assert passages.display and passages.option_count == total
+        assert f"Passages ({total})" in str(passages.border_title)
+        assert str(passages.options[0].prompt.lines(28)[0]).startswith("①")
+        await pilot.press("shift+tab")  # from text A to the list
+        assert app.focused is passages
+        await pilot.press("j", "j")  # moving in the list moves the texts
+        await wait_idle(pilot)
+        assert view.current == 2 and f"passage 3 of {total}" in status(compare)
+        pane_a, pane_b = view.panes
+        assert pane_a.scroll_y == pane_b.scroll_y > 0
+        await pilot.press("G", "enter")
+        await wait_idle(pilot)
+        assert view.current == total - 1
+        await pilot.press("right_square_bracket")  # ] from the list moves it along
+        await pilot.press("tab", "left_square_bracket")
+        await wait_idle(pilot)
+        assert passages.highlighted == view.current == total - 2
+        await pilot.press("p")  # hide the list; the texts take the room
+        await pilot.pause()
+        assert not passages.display
+        await pilot.press("p")
+        await pilot.pause()
+        assert passages.display and app.focused is passages
+
+
+async def test_passage_list_on_a_narrow_terminal(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        compare = await open_comparison(pilot)
+        passages = compare.query_one(PassageList)
+        view = compare.query_one(ComparisonView)
+        assert not passages.display  # the texts have the room
+        await pilot.press("p")
+        await pilot.pause()
+        assert passages.display and app.focused is passages
+        await pilot.press("j", "enter")  # choose: the list gives way to the texts
+        await wait_idle(pilot)
+        assert view.current == 1 and not passages.display
+        await pilot.press("p", "escape")  # Escape closes the list first
+        await pilot.pause()
+        assert not passages.display and app.screen is compare
+
+
+async def test_differences_only_and_passage_length(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        compare = await open_comparison(pilot)
+        view = compare.query_one(ComparisonView)
+        pane_a = view.panes[0]
+
+        def shared_text() -> str:
+            return "\n".join(str(block.visual) for block in pane_a.query(".shared"))
+
+        full = shared_text()
+        await pilot.press("d")
+        await wait_idle(pilot)
+        condensed = shared_text()
+        assert "differences only" in status(compare)
+        assert "…" in condensed and len(condensed) < len(full)
+        assert "Tiongkok" in condensed  # a word worded differently stays in view
+        await pilot.press("d")
+        await wait_idle(pilot)
+        assert shared_text() == full
+        assert "passages of 8+ words" in status(compare)
+
+
+async def test_plus_and_minus_set_the_passage_length(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        compare = await open_comparison(pilot, "000", "002")
+        view = compare.query_one(ComparisonView)
+        at_eight = view.passage_count
+        assert at_eight >= 2
+
+        def shortest() -> int:
+            return min((p.shared_words for p in compare.comparison.alignment.passages), default=99)
+
+        await pilot.press("plus", "plus", "plus", "plus")  # 8 → 10 → 12 → 15 → 20 words
+        await wait_for(pilot, lambda: "passages of 20+ words" in status(compare), what="+")
+        await wait_idle(pilot)
+        assert view.passage_count < at_eight and shortest() >= 20
+        await pilot.press("minus", "minus", "minus", "minus")
+        await wait_for(pilot, lambda: "passages of 8+ words" in status(compare), what="-")
+        await wait_idle(pilot)
+        assert view.passage_count == at_eight and shortest() >= 8
+
+
+async def test_copy_a_passage_and_export_the_comparison(make_app, tmp_path) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        compare = await open_comparison(pilot)
+        passage = compare.comparison.alignment.passages[0]
+        await pilot.press("y", "b")
+        assert app.clipboard == compare.comparison.b.text[passage.b_start : passage.b_end].strip()
+        await pilot.press("e")
+        assert isinstance(app.screen, PathScreen)
+        assert app.screen.query_one(Input).value.endswith(".html")
+        for name in ("cmp.html", "cmp.md"):
+            if not isinstance(app.screen, PathScreen):
+                await pilot.press("e")
+            app.screen.query_one(Input).value = str(tmp_path / name)
+            await pilot.press("enter")
+            await pilot.pause()
+        page = (tmp_path / "cmp.html").read_text(encoding="utf-8")
+        assert page.startswith("<!DOCTYPE html>") and "<mark>" in page
+        assert (tmp_path / "cmp.md").read_text(encoding="utf-8").startswith("# Comparison")

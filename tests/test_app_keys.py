@@ -1,0 +1,314 @@
+"""Key sequences a reader types, driven with Textual's Pilot: the focus model (Escape only
+goes back, / is the one way into the search box, q quits outside it), search history, read
+marks and flags, open and copy, export, sort, filter and full screen."""
+
+from __future__ import annotations
+
+import itertools
+import stat
+import webbrowser
+from pathlib import Path
+
+from newsreader.index import Library
+from newsreader.tui.screens.dialogs import ChoiceScreen, PathScreen
+from newsreader.tui.screens.filter import FilterScreen
+from newsreader.tui.widgets.article_view import ArticleView
+from newsreader.tui.widgets.related_list import RelatedList
+from newsreader.tui.widgets.results import FLAGGED, ON_SHOW, UNREAD, ResultsList
+from newsreader.tui.widgets.search_bar import SearchBar
+from textual.widgets import Input
+
+from tests.conftest import APP_SIZE, search, started, url_corpus, wait_for, wait_idle
+
+
+def status_text(screen) -> str:
+    return str(screen.query_one("#status").render())
+
+
+def margin(screen, article_id: str) -> str:
+    """The marks drawn in front of an article's title in the results (▶ ● ⚑)."""
+    results = screen.query_one(ResultsList)
+    card = results.get_option(article_id).prompt
+    return str(card.lines(80)[0])[:3]
+
+
+async def test_escape_never_moves_into_the_search_box(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        results = screen.query_one(ResultsList)
+        box = screen.query_one(SearchBar)
+        assert app.focused is results
+        await pilot.press("escape", "j", "j", "g")  # Escape in the results goes nowhere
+        assert app.focused is results and box.value == ""
+        assert results.highlighted == 0
+        await pilot.press("slash", *"putin")
+        await wait_for(pilot, lambda: screen.results.query == "putin", what="results")
+        await pilot.press("escape")  # leaves the box for the results
+        assert app.focused is results
+        await pilot.press("escape", "escape", "j", "k", "G")
+        assert box.value == "putin"
+        await pilot.press("enter")  # open: article; Escape back to the results, then stays
+        await wait_idle(pilot)
+        assert isinstance(app.focused, ArticleView)
+        await pilot.press("escape", "escape", "escape", "g")
+        await wait_idle(pilot)
+        assert app.focused is results and box.value == "putin"
+        await pilot.press("tab")  # q quits from the article too
+        assert isinstance(app.focused, ArticleView)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_q_quits_from_the_help_and_the_comparison(make_app) -> None:
+    # (From the results and the article: the tests above and test_app.py.)
+    for where in ("help", "compare"):
+        app = make_app()
+        async with app.run_test(size=APP_SIZE) as pilot:
+            screen = await started(pilot)
+            if where == "help":
+                await pilot.press("question_mark")
+            else:
+                screen.open_comparison(*(h.id for h in screen.results.hits[:2]))
+                await wait_idle(pilot)
+            await pilot.pause()
+            await pilot.press("q")
+            await pilot.pause()
+            assert not app.is_running, where
+
+
+async def test_search_history_with_up_and_down_is_kept(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        box = screen.query_one(SearchBar)
+        for query in ("putin", "xi"):
+            await pilot.press("slash", "ctrl+u", *query, "enter")  # Enter keeps the search
+        await pilot.press("slash", "ctrl+u", *"tiong", "q")  # in the box, q is a letter
+        assert app.is_running and box.value == "tiongq"
+        await pilot.press("backspace", "up")
+        assert box.value == "xi"
+        await pilot.press("up", "up")  # the oldest stays
+        assert box.value == "putin"
+        await pilot.press("down")
+        assert box.value == "xi"
+        await pilot.press("down")  # back to what was being typed
+        assert box.value == "tiong"
+        await pilot.press("down")  # past the newest: to the results (a search done)
+        assert isinstance(app.focused, ResultsList)
+    again = make_app()
+    async with again.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await pilot.press("slash", "up")
+        assert screen.query_one(SearchBar).value == "tiong"
+        await pilot.press("up", "up")
+        assert screen.query_one(SearchBar).value == "putin"
+
+
+async def test_read_marks_flags_and_state_queries(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        first, second = (h.id for h in screen.results.hits[:2])
+        await wait_for(pilot, lambda: screen.article_id == first, what="the first article")
+        assert margin(screen, first) == f"{ON_SHOW}{UNREAD} "  # on show, not yet read
+        await pilot.press("enter")  # opening marks it read
+        await wait_idle(pilot)
+        assert margin(screen, first) == f"{ON_SHOW}  "
+        await pilot.press("f")  # flag it
+        assert margin(screen, first) == f"{ON_SHOW} {FLAGGED}"
+        assert "flagged" in str(screen.query_one(ArticleView).border_title)
+        await pilot.press("escape", "j", "m")  # m on the cursor's article: read, unread
+        assert second in screen.read_ids
+        await pilot.press("m")
+        assert second not in screen.read_ids
+        await search(pilot, "is:bookmarked")
+        assert [h.id for h in screen.results.hits] == [first]
+        await search(pilot, "putin is:unread")
+        assert first not in {h.id for h in screen.results.hits}
+        assert screen.results.total == 4
+
+
+async def test_read_marks_and_flags_survive_a_rebuild(make_app, library: Library) -> None:
+    library.update()
+    app = make_app(library)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        first = screen.results.hits[0].id
+        await pilot.press("enter", "f")
+        await wait_idle(pilot)
+    library.close()
+    report = library.update(rebuild=True)
+    assert report.rebuilt
+    again = make_app(Library.open(library.corpus, library.index_dir, variants=Path("/none")))
+    async with again.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await wait_for(pilot, lambda: first in screen.read_ids, what="the read marks")
+        assert margin(screen, first)[1:] == f" {FLAGGED}"
+        await search(pilot, "is:read is:bookmarked")
+        assert [h.id for h in screen.results.hits] == [first]
+
+
+async def test_open_the_source_in_the_browser_and_copy(make_app, tmp_path, monkeypatch) -> None:
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n', encoding="utf-8")
+    browser.chmod(browser.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("BROWSER", f"{browser} %s")
+    monkeypatch.setattr(webbrowser, "_tryorder", None)  # read $BROWSER afresh
+    monkeypatch.setattr(webbrowser, "_browsers", {})
+    corpus = url_corpus(tmp_path / "corpus")
+    lib = Library.open(corpus, tmp_path / "index", variants=Path("/none"))
+    lib.update()
+    app = make_app(lib)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await wait_for(pilot, lambda: screen.article_id is not None, what="the article")
+        article = screen.query_one(ArticleView).article
+        url = article.meta.url
+        assert url in str(screen.query_one(ArticleView).query_one(".url").render())
+        await pilot.press("o")
+        await wait_for(pilot, opened.exists, what="the browser")
+        assert opened.read_text(encoding="utf-8").strip() == url
+        for key, expected in (("u", url), ("i", article.id)):
+            await pilot.press("y")
+            assert isinstance(app.screen, ChoiceScreen)
+            await pilot.press(key)
+            assert app.clipboard == expected
+        await pilot.press("y", "t")  # the text as shown: title first
+        assert app.clipboard.startswith(article.display_title)
+        assert "pasar induk" in app.clipboard
+        await pilot.press("y", "escape")  # cancelled: the clipboard is as it was
+        assert app.screen is screen and app.clipboard.startswith(article.display_title)
+
+
+async def test_o_without_a_url_says_so(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await wait_for(pilot, lambda: screen.article_id is not None, what="the article")
+        await pilot.press("o")
+        await pilot.pause()
+        assert any("no source URL" in n.message for n in app._notifications)
+
+
+async def test_export_results_and_article_with_e(make_app, tmp_path) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await search(pilot, "putin")
+        await pilot.press("enter", "e")  # from the results: the results
+        assert isinstance(app.screen, PathScreen)
+        app.screen.query_one(Input).value = str(tmp_path / "results.md")
+        await pilot.press("enter")
+        await pilot.pause()
+        text = (tmp_path / "results.md").read_text(encoding="utf-8")
+        assert text.startswith("# Search: putin") and "5 results" in text
+        assert any(str(tmp_path / "results.md") in n.message for n in app._notifications)
+        await pilot.press("enter")  # open the first: now e saves the article
+        await wait_idle(pilot)
+        await pilot.press("e")
+        app.screen.query_one(Input).value = str(tmp_path / "article.md")
+        await pilot.press("enter")
+        await pilot.pause()
+        text = (tmp_path / "article.md").read_text(encoding="utf-8")
+        assert text.startswith("# " + screen.results.hits[0].display_title[:20])
+
+
+async def test_sort_by_date_with_S(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await search(pilot, "putin")
+        await pilot.press("enter")
+        by_relevance = [h.id for h in screen.results.hits]
+        await pilot.press("S")
+        await wait_for(pilot, lambda: screen.sort == "date", what="the sort")
+        await wait_idle(pilot)
+        dates = [h.date[:10] for h in screen.results.hits if h.date]
+        assert dates == sorted(dates, reverse=True) and len(dates) == 2
+        assert [h.date is not None for h in screen.results.hits][:2] == [True, True]
+        assert sorted(h.id for h in screen.results.hits) == sorted(by_relevance)
+        await wait_for(pilot, lambda: "newest first" in status_text(screen), what="status")
+        await pilot.press("S")
+        await wait_idle(pilot)
+        assert [h.id for h in screen.results.hits] == by_relevance
+
+
+async def test_filter_by_outlet_from_the_keyboard(make_app, tmp_path) -> None:
+    corpus = url_corpus(tmp_path / "corpus")
+    lib = Library.open(corpus, tmp_path / "index", variants=Path("/none"))
+    lib.update()
+    app = make_app(lib)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        assert screen.results.total == 3
+        await pilot.press("F")
+        await wait_for(pilot, lambda: isinstance(app.screen, FilterScreen), what="the filter")
+        await pilot.pause()
+        dialog = app.screen
+        text = " ".join(str(o.prompt) for o in dialog.query_one("#outlets").options)
+        assert "Warta Kota  (2)" in text and "Kabar Kita  (1)" in text
+        await pilot.press("down", "space")  # the second outlet: Kabar Kita
+        for _ in range(8):
+            if app.focused.id == "apply":
+                break
+            await pilot.press("tab")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.results.total == 1, what="filtered results")
+        assert screen.results.hits[0].outlet == "Kabar Kita"
+        assert "filter: Kabar Kita" in status_text(screen)
+        # Through the palette: clear it.
+        titles = {c.title: c for c in app.get_system_commands(screen)}
+        titles["Clear filter"].callback()
+        await wait_for(pilot, lambda: screen.results.total == 3, what="all results")
+
+
+async def test_full_screen_reading_and_back(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await wait_for(pilot, lambda: screen.article_id is not None, what="the article")
+        await pilot.press("z")
+        await pilot.pause()
+        view = screen.query_one(ArticleView)
+        assert screen.has_class("-full-screen")
+        assert not screen.query_one(ResultsList).display
+        assert not screen.query_one(RelatedList).display
+        assert view.display and app.focused is view
+        assert view.size.width >= APP_SIZE[0] - 6
+        await pilot.press("j", "n")  # the article's keys work there
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not screen.has_class("-full-screen") and screen.query_one(ResultsList).display
+        await pilot.press("z", "z")  # z also goes back
+        await pilot.pause()
+        assert not screen.has_class("-full-screen")
+
+
+async def test_notices_keep_clear_of_the_related_list(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE, notifications=True) as pilot:
+        screen = await started(pilot)
+        related = screen.query_one(RelatedList)
+        await wait_for(pilot, lambda: related.items, what="related articles")
+        app.notify("A notice that takes a few lines of the screen to say what it says.")
+        await pilot.pause()
+        toasts = list(app.screen.query("Toast"))
+        assert toasts
+        for toast in toasts:
+            assert not toast.region.overlaps(related.region)
+
+
+async def test_footer_at_40_columns_draws_whole_keys(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await started(pilot)
+        await pilot.pause()
+        keys = list(app.screen.query("FooterKey"))
+        assert {k.description for k in keys} >= {"Quit", "Help"}
+        assert all(not k.has_class("-command-palette") for k in keys)
+        regions = sorted((k.region for k in keys), key=lambda r: r.x)
+        assert all(r.right <= 40 for r in regions)
+        assert all(a.right <= b.x for a, b in itertools.pairwise(regions))

@@ -1,0 +1,136 @@
+"""What `o` (open the source in the browser), `y` (copy) and `e` (export) do, shared by the
+screens that offer them. A screen says what there is to open, copy or export; this module
+does the rest and tells the reader how it went."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import webbrowser
+from pathlib import Path
+
+from textual import work
+from textual.app import SuspendNotSupported
+
+from .dialogs import Choice, ChoiceScreen, PathScreen
+
+
+def file_name(title: str, suffix: str) -> str:
+    """A file name made from a title: "newsreader-presiden-rusia-tiba.md"."""
+    slug = re.sub(r"[^\w]+", "-", title.casefold(), flags=re.UNICODE).strip("-")[:36]
+    return f"newsreader-{slug.strip('-') or 'export'}.{suffix}"
+
+
+def console_browser_likely() -> bool:
+    """Whether opening a page may start a browser in this terminal ($BROWSER set, or no
+    graphical display): then the app steps aside while it runs."""
+    if os.environ.get("BROWSER"):
+        return True
+    if sys.platform.startswith("linux"):
+        return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return False
+
+
+class ArticleActions:
+    """Mixin for a Screen: `o`, `y` and `e`. The screen provides `url_to_open`,
+    `copy_choices`, `export_what` and `export_dir`."""
+
+    # -- o ----------------------------------------------------------------------------------
+    def url_to_open(self) -> str | None:
+        article = self.query_one("#article").article  # type: ignore[attr-defined]
+        return article.meta.url if article is not None else None
+
+    def action_open_url(self) -> None:
+        url = self.url_to_open()
+        if not url:
+            self.notify("This article gives no source URL.", severity="warning", timeout=3)  # type: ignore[attr-defined]
+            return
+        if console_browser_likely():
+            # A browser in this terminal needs it to itself; webbrowser honours $BROWSER.
+            try:
+                with self.app.suspend():  # type: ignore[attr-defined]
+                    opened = webbrowser.open(url)
+            except SuspendNotSupported:
+                opened = webbrowser.open(url)
+            self._browser_done(url, opened)
+        else:
+            self._open_in_background(url)
+
+    @work(thread=True, group="browser")
+    def _open_in_background(self, url: str) -> None:
+        opened = webbrowser.open(url)
+        self.app.call_from_thread(self._browser_done, url, opened)  # type: ignore[attr-defined]
+
+    def _browser_done(self, url: str, opened: bool) -> None:
+        if opened:
+            self.notify(f"Opened {url}", timeout=3)  # type: ignore[attr-defined]
+        else:
+            self.notify(  # type: ignore[attr-defined]
+                f"No browser found for {url} (set $BROWSER); y copies the URL.",
+                severity="warning",
+            )
+
+    # -- y ----------------------------------------------------------------------------------
+    def copy_choices(self) -> list[Choice]:
+        from ..widgets.article_view import ArticleView
+
+        view = self.query_one("#article", ArticleView)  # type: ignore[attr-defined]
+        article = view.article
+        if article is None:
+            return []
+        choices = [
+            Choice("t", "Article text", view.plain_text()),
+            Choice("p", "Paragraph on screen", view.paragraph_on_screen()),
+            Choice("i", "Article id", article.id),
+        ]
+        if article.meta.url:
+            choices.append(Choice("u", "Source URL", article.meta.url))
+        return choices
+
+    def action_copy(self) -> None:
+        choices = [c for c in self.copy_choices() if c.value]
+        if not choices:
+            self.app.bell()  # type: ignore[attr-defined]
+            return
+        self.app.push_screen(ChoiceScreen("Copy to the clipboard", choices), self._copy)  # type: ignore[attr-defined]
+
+    def _copy(self, choice: Choice | None) -> None:
+        if choice is None:
+            return
+        self.app.copy_to_clipboard(choice.value)  # type: ignore[attr-defined]
+        words = len(choice.value.split())
+        size = f" ({words:,} words)" if words > 3 else f": {choice.value}"
+        self.notify(f"Copied: {choice.label}{size}", timeout=3)  # type: ignore[attr-defined]
+
+    # -- e ----------------------------------------------------------------------------------
+    def export_what(self) -> tuple[str, str, str] | None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def export_dir(self) -> Path:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def action_export(self) -> None:
+        what = self.export_what()
+        if what is None:
+            self.app.bell()  # type: ignore[attr-defined]
+            return
+        description, name, text = what
+        self._export_text = text
+        self._export_description = description
+        self.app.push_screen(  # type: ignore[attr-defined]
+            PathScreen("Export", f"Save {description} to:", self.export_dir() / name),
+            self._write_export,
+        )
+
+    def _write_export(self, path: Path | None) -> None:
+        if path is None:
+            return
+        try:
+            path = path.resolve()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(self._export_text, encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"Cannot write {path}: {exc.strerror or exc}", severity="error")  # type: ignore[attr-defined]
+            return
+        self.notify(f"Saved {self._export_description} to {path}", timeout=6)  # type: ignore[attr-defined]
