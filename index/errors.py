@@ -1,8 +1,14 @@
 """Errors the engine raises. Each carries a message fit to show a user as one line."""
 
+from .controls import printable
+
 
 class NewsreaderError(Exception):
-    """Base class: anything a user can cause and should read about, not a bug."""
+    """Base class: anything a user can cause and should read about, not a bug. Its message
+    may quote a file name or a query: control characters in it are made visible."""
+
+    def __str__(self) -> str:
+        return printable(super().__str__())
 
 
 class ConfigError(NewsreaderError):

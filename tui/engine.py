@@ -22,6 +22,7 @@ from ..index import (
     SearchResults,
     Span,
     UpdateReport,
+    printable,
 )
 
 
@@ -52,7 +53,7 @@ class Engine:
 
     @property
     def corpus_name(self) -> str:
-        return self.library.corpus.name or str(self.library.corpus)
+        return printable(self.library.corpus.name or str(self.library.corpus))
 
     def pending(self) -> Pending:
         with self._lock:
@@ -68,7 +69,11 @@ class Engine:
         with self._lock, self._align_lock:
             # An update may swap the index folder: the aligner reopens it when next asked.
             self._aligner.close()
-            return self.library.update(progress=progress, should_stop=should_stop)
+            return self.library.update(
+                # File names are shown as the update goes: printable, like all the engine says.
+                progress=lambda done, total, path: progress(done, total, printable(path)),
+                should_stop=should_stop,
+            )
 
     def search(self, query: str, limit: int) -> SearchResults:
         with self._lock:

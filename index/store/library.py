@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..controls import printable
 from ..errors import AlignmentError, ArticleNotFoundError, IndexDamagedError
 from ..ingest.corpus import check_root
 from ..ingest.limits import Limits
@@ -133,6 +134,7 @@ class Library:
 
     def search(self, text: str, limit: int = 10) -> SearchResults:
         """Ranked hits for a query; an empty query lists every article, newest first."""
+        text = printable(text)  # as the indexed text is: a control character never reaches out
         if not text.strip():
             return list_all(self._open_catalog(), max(1, limit))
         from ..search.execute import run_search  # Whoosh loads with the first real query
@@ -159,6 +161,9 @@ class Library:
         candidates = [ref]
         with suppress(ValueError, OSError):
             candidates.append(Path(ref).expanduser().resolve().relative_to(self.corpus).as_posix())
+        # Ids were made printable when read (see `controls`): so are the names asked for.
+        candidates = [printable(c) for c in candidates]
+        ref = printable(ref)
         for cand in candidates:
             article = catalog.article(cand)
             if article is not None:

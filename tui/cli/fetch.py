@@ -82,6 +82,7 @@ def fetch(
 def _progress(*, quiet: bool) -> Iterator[Callable[[FetchEvent], None]]:
     """One progress bar per feed on stderr, advanced by the engine's fetch events. It
     appears with the first event, so an early error is the only thing on stderr."""
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     columns = (
@@ -98,7 +99,7 @@ def _progress(*, quiet: bool) -> Iterator[Callable[[FetchEvent], None]]:
             progress.start()
         task = tasks.get(event.index)
         if task is None:
-            label = f"{event.index}/{event.feeds} {event.feed}"[:48]
+            label = escape(f"{event.index}/{event.feeds} {event.feed}"[:48])  # not markup
             task = tasks[event.index] = progress.add_task(label, total=None, stage="downloading")
         if event.total:
             progress.update(task, completed=event.done, total=event.total, stage="entries")

@@ -4,13 +4,14 @@ subcommands are the non-interactive face of the engine, with Rich output or `--j
 from __future__ import annotations
 
 import importlib
+import io
 import signal
 import sys
 from pathlib import Path
 
 import click
 
-from ...index import AlignSettings
+from ...index import AlignSettings, printable
 from .options import (
     ENV_CORPUS,
     F,
@@ -289,7 +290,10 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        # A usage error quotes the command line: shown printable, like everything else.
+        shown = io.StringIO()
+        exc.show(file=shown)
+        sys.stderr.write(printable(shown.getvalue()))
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         stderr().print("newsreader: aborted")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,20 +14,37 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.segment import Segment
 
-from ...index import Library, Limits, NewsreaderError, UpdateReport, bundled_corpus
+from ...index import Library, Limits, NewsreaderError, UpdateReport, bundled_corpus, printable
 
 ENV_CORPUS = "NEWSREADER_CORPUS"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class SafeConsole(Console):
+    """A console that never writes a control character it was given as text: whatever a
+    renderable holds (an article, a file name, a query), its text segments are made printable
+    on the way out (see `printable`); the console's own styling and cursor codes are kept."""
+
+    def render(
+        self, renderable: RenderableType, options: ConsoleOptions | None = None
+    ) -> Iterator[Segment]:
+        for segment in super().render(renderable, options):
+            if segment.control is None:
+                safe = printable(segment.text)
+                if safe is not segment.text:
+                    segment = Segment(safe, segment.style)
+            yield segment
+
+
 def stdout() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    return SafeConsole(highlight=False, soft_wrap=False)
 
 
 def stderr() -> Console:
-    return Console(stderr=True, highlight=False)
+    return SafeConsole(stderr=True, highlight=False)
 
 
 # -- options ------------------------------------------------------------------------------
@@ -112,7 +130,9 @@ def open_library(
     pending = lib.pending()
     if pending.stale:
         if pending.rebuild_reason and lib.exists() and not quiet:
-            stderr().print(f"Rebuilding the index: {pending.rebuild_reason}.", style="dim")
+            stderr().print(
+                f"Rebuilding the index: {pending.rebuild_reason}.", style="dim", markup=False
+            )
         run_update(lib, rebuild=False, quiet=quiet)
     return lib
 
@@ -135,7 +155,7 @@ def progress_bar(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, 
         TaskProgressColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
-        TextColumn("{task.fields[path]}", style="dim"),
+        TextColumn("{task.fields[path]}", style="dim", markup=False),  # a file name
     )
     with Progress(*columns, console=stderr(), transient=True, disable=quiet) as progress:
         task = progress.add_task(label, total=None, path="")
@@ -153,7 +173,20 @@ def run_update(lib: Library, *, rebuild: bool, quiet: bool = False) -> UpdateRep
 
 # -- output -------------------------------------------------------------------------------
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(json_text(data))
+
+
+_C1 = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def json_text(data: Any) -> str:
+    """`data` as JSON, every string as it is (not made printable) but escaped so that no
+    control character is written raw: json.dumps escapes C0 controls (\\u001b); DEL and the
+    C1 controls and lone surrogates (undecodable bytes in a file name), which it leaves as
+    they are when writing UTF-8, are escaped here too (they occur only inside strings, so the
+    JSON means the same)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 @contextmanager

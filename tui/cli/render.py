@@ -33,7 +33,7 @@ HIGHLIGHT = Style(bold=True, color="black", bgcolor="yellow")
 
 
 def report(rep: UpdateReport, corpus: str) -> RenderableType:
-    table = Table(title=f"Index of {corpus}", title_justify="left", show_header=True)
+    table = Table(title=Text(f"Index of {corpus}"), title_justify="left", show_header=True)
     table.add_column("added", justify="right")
     table.add_column("updated", justify="right")
     table.add_column("removed", justify="right")
