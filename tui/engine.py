@@ -63,6 +63,10 @@ class Engine:
         with self._lock:
             return self.library.exists()
 
+    def busy(self) -> bool:
+        """Whether another process is updating the index now."""
+        return self.library.busy()
+
     def update(
         self, progress: Callable[[int, int, str], None], should_stop: Callable[[], bool]
     ) -> UpdateReport:

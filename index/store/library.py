@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable
-from contextlib import suppress
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..controls import printable
-from ..errors import AlignmentError, ArticleNotFoundError, IndexDamagedError
-from ..ingest.corpus import check_root
+from ..errors import AlignmentError, ArticleNotFoundError, IndexDamagedError, NewsreaderError
+from ..ingest.corpus import check_root, list_sources
 from ..ingest.limits import Limits
 from ..locations import index_dir_for, variants_file
 from ..model import Article, Span, UpdateReport
@@ -23,6 +23,7 @@ from ..reuse.candidates import DEFAULT_REUSE, ReuseSettings, candidate_pairs
 from ..reuse.overlaps import Aligner, Overlap, Related, align_pairs, collect_overlaps
 from ..reuse.overlaps import related as related_articles
 from ..reuse.parallel import PARALLEL_PAIRS, align_in_processes
+from ..search import fulltext
 from ..search.highlight import QueryTerms, find_hits
 from ..search.results import SearchResults, list_all
 from ..text.analysis import Analyzer, Term
@@ -30,8 +31,10 @@ from ..text.vocabulary import load_vocabulary
 from . import stats, sync
 from .cache import LRU
 from .catalog import Catalog, Summary
+from .check import IndexCheck, check_index
 from .spec import IndexSpec
 from .staleness import Pending, pending, stored_fields
+from .stores import ReadStores, catalog_path, text_dir
 
 
 @dataclass(frozen=True)
@@ -44,9 +47,7 @@ class Comparison:
 class Library:
     def __init__(self, spec: IndexSpec) -> None:
         self.spec = spec
-        self._ix: Any = None
-        self._searcher: Any = None
-        self._catalog: Catalog | None = None
+        self._stores: ReadStores | None = None
         self._terms: LRU[tuple[str, str], list[Term]] = LRU(256)
         self._sides: LRU[tuple[str, str], Side] = LRU(512)
 
@@ -64,7 +65,7 @@ class Library:
         limits = limits or Limits()
         if not limits.fields:
             # Field names given once on the command line stay with the index.
-            limits = dataclasses.replace(limits, fields=stored_fields(folder / "catalog.sqlite"))
+            limits = dataclasses.replace(limits, fields=stored_fields(folder))
         return cls(IndexSpec(root, folder, Analyzer(vocabulary), limits))
 
     def copy(self) -> Library:
@@ -89,13 +90,25 @@ class Library:
         return self.spec.exists()
 
     def pending(self) -> Pending:
-        return pending(self.spec, self._open_catalog() if self.exists() else None)
+        if not self.exists():
+            return pending(self.spec, None)
+        try:
+            stores = self._open()
+        except IndexDamagedError as exc:
+            sources = len(list_sources(self.corpus)[0])
+            return Pending(sources, 0, 0, f"the index is damaged ({exc})")
+        with stores.catalog.snapshot():
+            return pending(self.spec, stores.catalog, stores.build)
+
+    def busy(self) -> bool:
+        """Whether another process is updating the index now (searches answer from its last
+        commit meanwhile)."""
+        return self.spec.layout.busy()
 
     def close(self) -> None:
-        for handle in (self._searcher, self._catalog, self._ix):
-            if handle is not None:
-                handle.close()
-        self._searcher = self._catalog = self._ix = None
+        if self._stores is not None:
+            self._stores.close()
+        self._stores = None
 
     def update(
         self,
@@ -103,45 +116,82 @@ class Library:
         rebuild: bool = False,
         progress: sync.Progress | None = None,
         should_stop: sync.StopAsked | None = None,
+        notice: sync.Notice | None = None,
     ) -> UpdateReport:
-        """Bring the index in line with the corpus folder (see `sync`)."""
+        """Bring the index in line with the corpus folder (see `sync`). `notice` hears what
+        the update is about to do when that is more than adding files (a rebuild, and why)."""
         self.close()
-        return sync.update(self.spec, rebuild=rebuild, progress=progress, should_stop=should_stop)
+        return sync.update(
+            self.spec, rebuild=rebuild, progress=progress, should_stop=should_stop, notice=notice
+        )
+
+    def check(self) -> IndexCheck:
+        """Verify both stores through and through (see `check`); nothing is written."""
+        return check_index(self.spec)
 
     def stats(self) -> stats.CorpusStats:
         return stats.corpus_stats(self.spec.corpus, self.spec.index_dir)
 
     # -- reading --------------------------------------------------------------------------
-    def _open_catalog(self) -> Catalog:
-        if self._catalog is None:
-            if not self.spec.catalog_path.exists():
+    def _open(self) -> ReadStores:
+        """The live build's stores, reopened when a rebuild has replaced the build."""
+        for attempt in (1, 2):
+            build = self.spec.live()
+            if build is None or not catalog_path(build).exists():
+                self.close()
+                if self.spec.layout.legacy():
+                    raise IndexDamagedError(
+                        f"the index at {self.index_dir} was made by another version of "
+                        "newsreader; run `newsreader index` to rebuild it"
+                    )
                 raise IndexDamagedError(f"no index at {self.index_dir}: run `newsreader index`")
-            self._catalog = Catalog(self.spec.catalog_path)
-        return self._catalog
+            if self._stores is not None and self._stores.build == build:
+                return self._stores
+            self.close()
+            try:
+                self._stores = ReadStores(build)
+            except IndexDamagedError:
+                if attempt == 2 or self.spec.live() == build:
+                    raise
+                continue  # replaced by a rebuild while we opened it: open the new one
+            return self._stores
+        raise AssertionError("unreachable")  # pragma: no cover
 
-    def _open_searcher(self) -> Any:
-        """A Whoosh searcher kept between queries (opening one reads every segment) and
-        refreshed when the index has changed since."""
-        if self._searcher is None:
-            if self._ix is None:
-                from ..search.fulltext import open_index
+    def _open_catalog(self) -> Catalog:
+        return self._open().catalog
 
-                self._ix = open_index(self.spec.text_dir)
-            self._searcher = self._ix.searcher()
-        else:
-            self._searcher = self._searcher.refresh()
-        return self._searcher
+    @contextmanager
+    def _reading(self) -> Iterator[ReadStores]:
+        """The live stores, read as of one commit; damage found while reading is reported
+        as damage (a one-line error naming the command that repairs it), not as a crash."""
+        stores = self._open()
+        try:
+            with stores.catalog.snapshot():
+                yield stores
+        except NewsreaderError:
+            raise
+        except sqlite3.DatabaseError as exc:
+            raise IndexDamagedError(
+                f"index catalog {stores.catalog.path} is damaged ({exc}); "
+                "run `newsreader index --rebuild`"
+            ) from None
+        except Exception as exc:
+            problems = stores.damage(full=True)
+            if problems:
+                raise fulltext.damaged(text_dir(stores.build), problems[0]) from None
+            raise exc
 
     def search(self, text: str, limit: int = 10) -> SearchResults:
         """Ranked hits for a query; an empty query lists every article, newest first."""
         text = printable(text)  # as the indexed text is: a control character never reaches out
-        if not text.strip():
-            return list_all(self._open_catalog(), max(1, limit))
-        from ..search.execute import run_search  # Whoosh loads with the first real query
+        with self._reading() as stores:
+            if not text.strip():
+                return list_all(stores.catalog, max(1, limit))
+            from ..search.execute import run_search  # Whoosh loads with the first real query
 
-        return run_search(
-            text, self._open_searcher(), self._open_catalog(), self.analyzer, limit, self._terms_of
-        )
+            return run_search(
+                text, stores.searcher(), stores.catalog, self.analyzer, limit, self._terms_of
+            )
 
     def _terms_of(self, article: Article) -> list[Term]:
         return self._terms.get(
@@ -157,7 +207,10 @@ class Library:
     def article(self, ref: str) -> Article:
         """An article by id, unique id prefix, file name, or path (absolute or relative to the
         working folder) inside the corpus."""
-        catalog = self._open_catalog()
+        with self._reading() as stores:
+            return self._article(stores.catalog, ref)
+
+    def _article(self, catalog: Catalog, ref: str) -> Article:
         candidates = [ref]
         with suppress(ValueError, OSError):
             candidates.append(Path(ref).expanduser().resolve().relative_to(self.corpus).as_posix())
@@ -177,10 +230,12 @@ class Library:
         raise ArticleNotFoundError(f'no article "{ref}" in {self.corpus}')
 
     def count(self) -> int:
-        return self._open_catalog().count()
+        with self._reading() as stores:
+            return stores.catalog.count()
 
     def summaries(self, limit: int | None = None) -> list[Summary]:
-        return self._open_catalog().summaries(limit=limit)
+        with self._reading() as stores:
+            return stores.catalog.summaries(limit=limit)
 
     # -- shared passages ------------------------------------------------------------------
     def _side(self, article: Article) -> Side:
@@ -223,12 +278,14 @@ class Library:
         reuse: ReuseSettings = DEFAULT_REUSE,
     ) -> tuple[Article, list[Related]]:
         """Other articles sharing at least one passage with this one, by coverage."""
-        article = self.article(ref)
-        catalog = self._open_catalog()
-        doc = catalog.doc_of(article.id)
-        if doc is None:  # pragma: no cover - article() read it from the catalog
-            raise ArticleNotFoundError(f'no article "{ref}"')
-        return article, related_articles(catalog, doc, self.aligner(settings), catalog.id_of, reuse)
+        with self._reading() as stores:
+            catalog = stores.catalog
+            article = self._article(catalog, ref)
+            doc = catalog.doc_of(article.id)
+            if doc is None:  # pragma: no cover - article() read it from the catalog
+                raise ArticleNotFoundError(f'no article "{ref}"')
+            found = related_articles(catalog, doc, self.aligner(settings), catalog.id_of, reuse)
+        return article, found
 
     def overlaps(
         self,

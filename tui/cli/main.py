@@ -91,20 +91,45 @@ def open_app(
 @click.argument("corpus", required=False, type=click.Path(path_type=Path), envvar=ENV_CORPUS)
 @index_dir_option
 @click.option("--rebuild", is_flag=True, help="Start from scratch instead of updating.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Verify the index (both stores, every file) and say what is wrong; change nothing.",
+)
 @fields_option
 @json_option
 def index_cmd(
     corpus: Path | None,
     index_dir: Path | None,
     rebuild: bool,
+    check: bool,
     fields: tuple[str, ...],
     as_json: bool,
 ) -> None:
     """Build or update the index of CORPUS: new files are added, changed ones updated,
-    deleted ones removed, unchanged ones skipped without being read."""
+    deleted ones removed, unchanged ones skipped without being read. A damaged index is
+    rebuilt."""
     from . import json_output, render
 
     lib = make_library(corpus, index_dir, fields)
+    if check:
+        if rebuild:
+            raise click.UsageError("--check and --rebuild do not go together")
+        result = lib.check()
+        if as_json:
+            emit_json(json_output.check(result))
+        else:
+            stdout().print(render.check(result))
+        if not result.ok:
+            stderr().print(
+                f"newsreader: error: the index at {lib.index_dir} is damaged "
+                f"({len(result.problems)} problem{'s' if len(result.problems) != 1 else ''}); "
+                "`newsreader index --rebuild` rebuilds it",
+                markup=False,
+                soft_wrap=True,
+            )
+            sys.exit(1)
+        return
     rep = run_update(lib, rebuild=rebuild, quiet=as_json)
     if as_json:
         emit_json(json_output.report(rep, str(lib.corpus), str(lib.index_dir)))

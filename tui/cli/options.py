@@ -4,6 +4,7 @@ errors become one line on stderr."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -123,18 +124,38 @@ def open_library(
     quiet: bool = False,
 ) -> Library:
     """The corpus's library, brought up to date first (with progress on stderr) when the
-    index is missing or the folder has changed."""
+    index is missing or the folder has changed. An index another process is updating, or
+    one on read-only storage, is read as it is (from its last commit), with a note."""
     lib = make_library(corpus, index_dir, fields)
     if not update and lib.exists():
         return lib
     pending = lib.pending()
     if pending.stale:
-        if pending.rebuild_reason and lib.exists() and not quiet:
-            stderr().print(
-                f"Rebuilding the index: {pending.rebuild_reason}.", style="dim", markup=False
-            )
-        run_update(lib, rebuild=False, quiet=quiet)
+        try:
+            run_update(lib, rebuild=False, quiet=quiet)
+        except NewsreaderError as exc:
+            if not lib.exists() or not _can_read_as_is(exc):
+                raise
+            if not quiet:
+                note(f"{exc}; reading the index as it is (last commit {_last_commit(lib)}).")
     return lib
+
+
+def _can_read_as_is(exc: NewsreaderError) -> bool:
+    """Busy or read-only: the index can still be read, as of its last commit."""
+    return exc.index_readable
+
+
+def _last_commit(lib: Library) -> str:
+    try:
+        return lib.stats().updated or "unknown"
+    except NewsreaderError:
+        return "unknown"
+
+
+def note(message: str) -> None:
+    """One line on stderr that is not an error."""
+    stderr().print(f"newsreader: {message}", style="dim", markup=False, soft_wrap=True)
 
 
 @contextmanager
@@ -157,7 +178,10 @@ def progress_bar(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, 
         TimeRemainingColumn(),
         TextColumn("{task.fields[path]}", style="dim", markup=False),  # a file name
     )
-    with Progress(*columns, console=stderr(), transient=True, disable=quiet) as progress:
+    console = stderr()
+    # Not on a terminal, a transient bar would only leave an empty line behind.
+    disable = quiet or not console.is_terminal
+    with Progress(*columns, console=console, transient=True, disable=disable) as progress:
         task = progress.add_task(label, total=None, path="")
 
         def tick(done: int, total: int, path: str) -> None:
@@ -167,8 +191,10 @@ def progress_bar(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, 
 
 
 def run_update(lib: Library, *, rebuild: bool, quiet: bool = False) -> UpdateReport:
+    """Update with a progress bar; what the update says it is doing (a rebuild and why) is
+    a note on stderr."""
     with progress_bar("Indexing", quiet=quiet) as tick:
-        return lib.update(rebuild=rebuild, progress=tick)
+        return lib.update(rebuild=rebuild, progress=tick, notice=None if quiet else note)
 
 
 # -- output -------------------------------------------------------------------------------
@@ -209,6 +235,19 @@ def user_errors() -> Iterator[None]:
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(0)
+    except OSError as exc:
+        if debug:
+            raise
+        # Outside the index (which says what it kept), e.g. writing fetched files.
+        why = "no space left on device" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else None
+        where = f": {exc.filename}" if exc.filename else ""
+        stderr().print(
+            f"newsreader: error: {why or exc.strerror or exc}{where}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(1)
     except Exception as exc:
         if debug:
             raise
