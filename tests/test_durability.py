@@ -151,6 +151,30 @@ def test_a_kill_between_the_two_stores_commits_leaves_them_agreeing(
     lib.close()
 
 
+def test_an_interruption_just_after_the_commit_keeps_the_commit(
+    library: Library, corpus: Path, monkeypatch
+) -> None:
+    """Ctrl+C landing right after the catalog's commit went through: the cleanup that
+    follows must keep the files that commit published."""
+    library.update()
+    add_articles(corpus, 3)
+    real = Catalog.commit
+
+    def commit_then_interrupt(self: Catalog) -> None:
+        real(self)
+        manifest = read_manifest(self)
+        if manifest is not None and manifest.generation >= 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(Catalog, "commit", commit_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        library.update()
+    monkeypatch.setattr(Catalog, "commit", real)
+    assert library.check().ok
+    assert library.search("zzbanjir").total == 3
+    assert library.update().added == []
+
+
 def test_a_commit_is_durable_before_it_is_published(library: Library, monkeypatch) -> None:
     """Every file of a generation, and its folder, are fsynced before the catalog commit
     that publishes the generation."""

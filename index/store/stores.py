@@ -161,8 +161,14 @@ class WriteStores:
 
     def rollback(self) -> None:
         """Forget the batch: the catalog rolls back, and the full text stays at the
-        generation the catalog records (files written since are cleaned away)."""
+        generation the catalog records (files written since are cleaned away). What is
+        kept is read back from the catalog: an interruption may have come just after its
+        commit went through."""
         self.catalog.rollback()
+        man = read_manifest(self.catalog)
+        if man is not None:
+            self.manifest = man
+            self.previous = set(json.loads(self.catalog.get_meta(META_PREVIOUS) or "[]"))
         fulltext.clean(self.text_dir, self._keep())
 
     def close(self) -> None:
