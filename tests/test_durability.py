@@ -613,3 +613,12 @@ def test_stores_module_keeps_orphans_away_from_readers(library: Library) -> None
     library.close()
     assert library.search("Erdogan").total == 2
     assert stores_module.check_damage(build) is None
+
+
+def test_a_build_left_behind_by_a_cut_off_swap_is_removed(library: Library) -> None:
+    library.update()
+    retired = library.index_dir / "build-0"
+    shutil.copytree(live_build(library.index_dir), retired)  # replaced, not yet deleted
+    library.update()
+    assert not retired.exists()
+    assert library.search("Erdogan").total == 2

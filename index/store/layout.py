@@ -154,6 +154,13 @@ class Layout:
         os.replace(tmp, self.folder / CURRENT)
         _fsync_dir(self.folder)
 
+    def remove_retired(self) -> None:
+        """Delete builds that are neither live nor a rebuild under way."""
+        live = self.live()
+        for build in self.builds():
+            if build != live and not (build / INCOMPLETE).exists():
+                shutil.rmtree(build, ignore_errors=True)
+
     def remove_others(self, keep: Path | None) -> None:
         """Delete every build but `keep`, and an older newsreader's index."""
         for build in self.builds():

@@ -20,7 +20,13 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from ..errors import CorpusError, DiskFullError, IndexDamagedError, IndexLockedError
+from ..errors import (
+    CorpusError,
+    DiskFullError,
+    IndexDamagedError,
+    IndexLockedError,
+    IndexReadOnlyError,
+)
 from ..ingest.corpus import (
     SourceFile,
     list_sources,
@@ -69,6 +75,12 @@ def update(
     except (OSError, sqlite3.OperationalError) as exc:
         if _disk_full(exc):
             raise DiskFullError(_disk_full_message(spec)) from None
+        if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            where = f": {exc.filename}" if exc.filename else ""
+            raise IndexReadOnlyError(
+                f"the index {spec.index_dir} cannot be written to ({exc.strerror}{where}); "
+                "it can be searched as it is, not updated"
+            ) from None
         raise
     report.seconds = time.perf_counter() - start
     return report
@@ -111,16 +123,21 @@ def _update(
         # what is committed can be searched, and kept when the run is cut off.
         layout.remove_others(keep=None)
         build = layout.new_build(incomplete=False)
+        stores = None
         try:
             stores = WriteStores(build, spec.analyzer, _meta(spec), fresh=True)
+            layout.publish(build)
         except BaseException:
-            shutil.rmtree(build, ignore_errors=True)
+            if stores is not None:
+                stores.close()
+            if layout.live() != build:
+                shutil.rmtree(build, ignore_errors=True)
             raise
-        layout.publish(build)
         return _sync(spec, stores, sources, unsupported, progress, should_stop, fresh=True)
     reason = _reason(spec, live)
     if reason:
         return _rebuild(spec, layout, reason, sources, unsupported, progress, should_stop, notice)
+    layout.remove_retired()  # a build replaced by a rebuild cut off before it removed it
     stores = WriteStores(live, spec.analyzer, _meta(spec), fresh=False)
     return _sync(spec, stores, sources, unsupported, progress, should_stop, fresh=False)
 
