@@ -284,3 +284,63 @@ def test_a_real_terminal_keeps_its_title_and_screen(tmp_path: Path, isolated_dir
         assert "PWNED" not in tmux("display-message", "-p", "-t", "nr", "#{pane_title}")
     finally:
         subprocess.run([TMUX, "-L", socket, "kill-server"], capture_output=True)
+
+
+@settings(
+    max_examples=5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(title=field, author=field, body=st.lists(field, min_size=1, max_size=3).map("\n\n".join))
+def test_the_app_never_shows_a_control_character_whatever_the_text(
+    title: str, author: str, body: str
+) -> None:
+    """The property above, through the app: the start screen, a search, an article."""
+    import asyncio
+
+    from newsreader.tui.app import NewsreaderApp
+    from newsreader.tui.screens.main import MainScreen
+
+    from tests.conftest import app_settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "c"
+        corpus.mkdir()
+        record = {"id": "r1", "title": title, "author": author, "body": "banjir " + body}
+        (corpus / "r.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+        (corpus / "t.txt").write_text(f"{title}\n\nbanjir {body}\n", encoding="utf-8")
+        lib = Library.open(corpus, Path(tmp) / "ix", variants=Path("/nonexistent"))
+        lib.update()
+        app = NewsreaderApp(lib, app_settings())
+        seen: list[str] = []
+
+        def screen_text() -> str:
+            return "".join(
+                seg.text
+                for widget in app.screen.query("*")
+                if widget.display and widget.size.height
+                for y in range(widget.size.height)
+                for seg in widget.render_line(y)
+            )
+
+        async def drive() -> None:
+            async with app.run_test(size=APP_SIZE) as pilot:
+                await wait_for(
+                    pilot,
+                    lambda: isinstance(app.screen, MainScreen) and app.screen.results is not None,
+                    what="the main screen",
+                )
+                seen.append(screen_text())
+                app.screen.query_one("#search").focus()
+                await pilot.press(*"banjir")
+                await wait_for(pilot, lambda: app.screen.results.query == "banjir", what="results")
+                await wait_idle(pilot)
+                seen.append(screen_text())
+                await pilot.press("enter", "enter")
+                await wait_idle(pilot)
+                seen.append(screen_text())
+
+        asyncio.run(drive())
+        lib.close()
+        for text in seen:
+            assert not leaks(text), text
