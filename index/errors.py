@@ -46,6 +46,8 @@ class IndexReadOnlyError(NewsreaderError):
 class DiskFullError(NewsreaderError):
     """No space was left to write the index; what was committed before is kept."""
 
+    index_readable = True
+
 
 class ArticleNotFoundError(NewsreaderError):
     """No article matches the id or path given."""

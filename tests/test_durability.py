@@ -574,12 +574,20 @@ def test_a_real_full_disk(small_disk: Path, tmp_path: Path) -> None:
     add_articles(corpus, 400)
     proc = run("index", str(corpus), "--index-dir", str(ix), check=False)
     assert_one_line_error(proc, "no space left on tmpfs (mounted on ")
-    assert proc.stderr.strip().endswith(f"the index is unchanged since {before['updated']}")
-    where = ("--corpus", str(corpus), "--index-dir", str(ix), "--no-update")
-    assert json.loads(run("search", "Erdogan", "--json", *where).stdout)["total"] == 2
-    assert json.loads(
-        run("index", str(corpus), "--index-dir", str(ix), "--check", "--json").stdout
-    )["ok"]
+    # Batches committed before the disk filled up are kept; the time is the last commit's.
+    where = ("--corpus", str(corpus), "--index-dir", str(ix))
+    after = json.loads(run("stats", "--json", "--no-update", *where).stdout)
+    assert after["updated"] >= before["updated"] and after["articles"] < 405
+    assert proc.stderr.strip().endswith(f"the index is unchanged since {after['updated']}")
+    found = run("search", "Erdogan", "--json", "--no-update", *where).stdout
+    assert json.loads(found)["total"] == 2
+    assert json.loads(run("index", str(corpus), "--check", "--json", *where[2:]).stdout)["ok"]
+    # A search that would update first still answers, from the last commit, with a note.
+    proc = run("search", "Erdogan", *where)
+    assert "2 results" in proc.stdout
+    (line,) = proc.stderr.strip().splitlines()
+    assert line.startswith("newsreader: no space left on tmpfs")
+    assert "reading the index as it is" in line
 
 
 # -- an older newsreader's index ----------------------------------------------------------------
@@ -622,3 +630,23 @@ def test_a_build_left_behind_by_a_cut_off_swap_is_removed(library: Library) -> N
     library.update()
     assert not retired.exists()
     assert library.search("Erdogan").total == 2
+
+
+def test_the_first_batches_are_small(corpus: Path, tmp_path: Path, monkeypatch) -> None:
+    """A crash 120 files into a first build keeps the first 100: early batches are small,
+    so what a run has done soon shows to readers and survives."""
+    add_articles(corpus, 150)
+    real = sync.read_source
+    calls = [0]
+
+    def crash_after_120(*args, **kwargs):
+        calls[0] += 1
+        if calls[0] > 120:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sync, "read_source", crash_after_120)
+    lib = Library.open(corpus, tmp_path / "ix", variants=NO_VARIANTS)
+    with pytest.raises(KeyboardInterrupt):
+        lib.update()
+    assert lib.count() == 100 and lib.check().ok

@@ -48,6 +48,9 @@ StopAsked = Callable[[], bool]
 Notice = Callable[[str], None]  # what the run is about to do, for the user ("Rebuilding: …")
 COMMIT_EVERY_ARTICLES = 2000
 COMMIT_EVERY_SECONDS = 60.0
+# The first batches are smaller (100, 200, 400, … articles), so that what a run has done soon
+# shows to readers (a search, the app opened meanwhile) and survives an interruption.
+FIRST_BATCH = 100
 
 
 def update(
@@ -325,6 +328,7 @@ class _Run:
         self.report = UpdateReport()
         self.writer: Any = None
         self.batch = 0
+        self.batch_size = min(FIRST_BATCH, COMMIT_EVERY_ARTICLES)
         self.batch_started = time.monotonic()
         self.done = 0
         self.total = 0
@@ -340,9 +344,10 @@ class _Run:
         self.stores.commit()
 
     def _maybe_commit(self) -> None:
-        if self.batch >= COMMIT_EVERY_ARTICLES or (
+        if self.batch >= self.batch_size or (
             time.monotonic() - self.batch_started > COMMIT_EVERY_SECONDS
         ):
+            self.batch_size = min(2 * self.batch_size, COMMIT_EVERY_ARTICLES)
             self._commit()
             self._open_writer()
             self.batch = 0

@@ -137,7 +137,8 @@ def open_library(
             if not lib.exists() or not _can_read_as_is(exc):
                 raise
             if not quiet:
-                note(f"{exc}; reading the index as it is (last commit {_last_commit(lib)}).")
+                why = str(exc).split("; ")[0]  # what stopped the update, without the advice
+                note(f"{why}; reading the index as it is ({_last_commit(lib)}).")
     return lib
 
 
@@ -147,10 +148,12 @@ def _can_read_as_is(exc: NewsreaderError) -> bool:
 
 
 def _last_commit(lib: Library) -> str:
+    """ "last commit 2026-11-23T12:21:30+0000, 5,000 articles" """
     try:
-        return lib.stats().updated or "unknown"
+        found = lib.stats()
     except NewsreaderError:
-        return "unknown"
+        return "its last commit"
+    return f"last commit {found.updated or 'unknown'}, {found.articles:,} articles"
 
 
 def note(message: str) -> None:
