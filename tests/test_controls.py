@@ -344,3 +344,19 @@ def test_the_app_never_shows_a_control_character_whatever_the_text(
         lib.close()
         for text in seen:
             assert not leaks(text), text
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_and_shown_safely(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "ok.txt").write_text("Banjir besar\n\nBanjir melanda kota.\n", encoding="utf-8")
+    name = os.fsdecode(b"bad\xff\x1b[2J.txt")
+    (corpus / name).write_text("Banjir lagi\n\nBanjir melanda desa.\n", encoding="utf-8")
+    ix = str(tmp_path / "ix")
+    status, out, err = cli("index", str(corpus), "--index-dir", ix)
+    assert status == 0, err
+    assert "not valid UTF-8" in out and not leaks(out)
+    status, out, err = cli("index", str(corpus), "--index-dir", ix, "--json")
+    assert status == 0 and not leaks(out)
+    (skip,) = json.loads(out)["skipped"]
+    assert skip["path"] == name and "not valid UTF-8" in skip["reason"]
