@@ -5,10 +5,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tomllib
 from importlib.util import find_spec
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path
+from platformdirs import user_cache_path, user_config_path, user_data_path
+
+from .errors import ConfigError
 
 APP = "newsreader"
 ENV_INDEX_DIR = "NEWSREADER_INDEX_DIR"  # the index folder itself, for any corpus
@@ -29,9 +32,44 @@ def data_home() -> Path:
     return Path(env).expanduser() if env else user_data_path(APP)
 
 
+def cache_home() -> Path:
+    """Caches that only save time (deleting them loses nothing)."""
+    env = os.environ.get(ENV_HOME)
+    return Path(env).expanduser() / "cache" if env else user_cache_path(APP)
+
+
+def stems_file() -> Path:
+    return cache_home() / "stems.pickle"
+
+
 def config_home() -> Path:
     env = os.environ.get(ENV_CONFIG)
     return Path(env).expanduser() if env else user_config_path(APP)
+
+
+CONFIG_FILE = "config.toml"  # corpus = "~/news": the corpus to use when none is given
+
+
+def default_corpus() -> Path | None:
+    """The corpus the user's config.toml names (`corpus = "~/news"`), if any."""
+    path = config_home() / CONFIG_FILE
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    unknown = sorted(set(data) - {"corpus"})
+    if unknown:
+        raise ConfigError(f'{path}: unknown setting "{unknown[0]}" (settings: corpus)')
+    corpus = data.get("corpus")
+    if corpus is None:
+        return None
+    if not isinstance(corpus, str) or not corpus.strip():
+        raise ConfigError(f'{path}: corpus must be a folder, e.g. corpus = "~/news"')
+    return Path(corpus).expanduser()
 
 
 def variants_file() -> Path:

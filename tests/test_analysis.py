@@ -96,3 +96,29 @@ def test_bad_variant_file_is_a_clear_error(tmp_path: Path) -> None:
     extra.write_text('[variants]\nx = "y"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="list of spellings"):
         load_vocabulary(extra)
+
+
+def test_stems_are_kept_between_runs(tmp_path, monkeypatch) -> None:
+    from newsreader.index.text import analysis
+
+    path = tmp_path / "stems.pickle"
+    assert stem("pertemuan") == "temu"
+    analysis.save_stems(path)
+    monkeypatch.setattr(analysis, "_STEMS", {})
+    monkeypatch.setattr(analysis, "_stem", lambda word: pytest.fail(f"stemmed {word} again"))
+    analysis.load_stems(path)
+    assert stem("pertemuan") == "temu"
+
+
+def test_a_damaged_stem_file_is_ignored(tmp_path) -> None:
+    from newsreader.index.text import analysis
+
+    path = tmp_path / "stems.pickle"
+    path.write_bytes(b"\x80\x05not a pickle")
+    analysis.load_stems(path)  # no error: it is only a cache
+    assert stem("bertemu") == "temu"
+
+
+def test_indexing_saves_the_stems_it_worked_out(library, isolated_dirs) -> None:
+    library.update()
+    assert (isolated_dirs / "data" / "cache" / "stems.pickle").stat().st_size > 1000

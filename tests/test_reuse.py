@@ -84,7 +84,7 @@ def test_compare_refuses_bad_pairs(library: Library, corpus: Path) -> None:
 
 def test_overlaps_in_worker_processes_match_serial(sample_library: Library, monkeypatch) -> None:
     serial = sample_library.overlaps(workers=1)
-    monkeypatch.setattr(library_module, "PARALLEL_PAIRS", 0)
+    monkeypatch.setattr(parallel_module, "PARALLEL_PAIRS", 0)
     monkeypatch.setattr(parallel_module, "PAIRS_PER_TASK", 1)
     parallel = sample_library.overlaps(workers=2)
     assert [(o.a, o.b, o.alignment) for o in parallel] == [(o.a, o.b, o.alignment) for o in serial]

@@ -9,12 +9,13 @@ from ..controls import printable, printable_or_none
 from ..model import Article, Kind, Metadata, Paragraph
 from ..text.analysis import detect_language
 from ..text.vocabulary import Vocabulary
-from ..text.words import split_words
+from ..text.words import WORD, fold_text
 from . import metadata as md
 from .boilerplate import boilerplate_flags, repeats
 from .segment import paragraph_spans
 
 _HEAD = 4  # metadata lines are looked for among this many first paragraphs
+_LANGUAGE_WORDS = 4000  # words of the body the language is guessed from
 _DATE_WINDOW = 1500  # characters from the top in which a publication date is looked for
 
 
@@ -83,18 +84,16 @@ def parse_article(
         window_end = min(len(text), (spans[0].start if spans else 0) + _DATE_WINDOW)
         date = md.find_date(text, 0, window_end)
 
-    # One pass over the words serves repeat detection and language detection.
-    keys: list[list[str]] = [[] for _ in spans]
-    body_words = []
-    k = 0
-    for w in split_words(text):
-        while k < len(spans) and spans[k].end <= w.start:
-            k += 1
-        if k < len(spans):
-            keys[k].append(w.folded)
-            if not noise[k]:
-                body_words.append(w)
-    repeat_of = repeats([" ".join(k) for k in keys], noise)
+    # One pass per paragraph serves repeat detection and language detection: its words
+    # found at C speed, folded once for the whole paragraph.
+    keys: list[str] = []
+    body_words: list[str] = []
+    for span, is_noise in zip(spans, noise, strict=True):
+        key = fold_text(" ".join(WORD.findall(text, span.start, span.end)))
+        keys.append(key)
+        if not is_noise and len(body_words) < _LANGUAGE_WORDS:
+            body_words.extend(key.split())
+    repeat_of = repeats(keys, noise)
     paragraphs = tuple(
         Paragraph(i, s.start, s.end, kinds[i], noise[i], repeat_of[i]) for i, s in enumerate(spans)
     )
@@ -105,7 +104,7 @@ def parse_article(
         author=author,
         date=date.value if date else None,
         date_span=date.span if date else None,
-        language=detect_language(body_words[:4000], vocabulary),
+        language=detect_language(body_words[:_LANGUAGE_WORDS], vocabulary),
     )
     meta = _merge(given, guessed) if given is not None else guessed
     return Article(article_id, path, text, meta, paragraphs, content_hash(text, given))

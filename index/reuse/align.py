@@ -1,23 +1,36 @@
 """Passage alignment: which passages two articles share, and where their wording differs.
 
-The shape is the one passim, TextPAIR and the Webis pipeline share:
-  1. seeds: word n-grams the two articles have in common, over analysed terms (stems,
-     variant spellings joined), so "kerja sama"/"kerjasama" and "Tiongkok"/"China" agree;
-  2. chains: seeds close together in both articles, at similar distances, join into one run;
-  3. merging: runs separated by short gaps of similar size in both articles become one
-     passage (a reworded clause); a gap on one side only (text one article inserts) does not;
-  4. refinement: a word-level alignment inside each passage trims its edges, splits it where
-     one side inserts a long stretch, and yields the edit operations a side-by-side view needs.
-Every step is symmetric, and the two articles are put in a canonical order first, so
-comparing B with A gives exactly the mirror of comparing A with B.
+The shape is the one passim, TextPAIR and the PAN text-alignment systems share, over analysed
+terms (stems, variant spellings joined, so "kerja sama"/"kerjasama" and "Tiongkok"/"China"
+agree):
+  1. anchors: every pair of equal terms, one in each article, unless the term is so frequent
+     in the two that it would pair with everything;
+  2. chains: anchors in the same order in both articles, linked across gaps and scored like a
+     local alignment (each anchor adds, each skipped word costs), so a reworded passage (a
+     synonym every third word, a changed clause) stays one chain where runs of exact n-grams
+     would break it apart;
+  3. merging: where two chains claim the same words, the one with more anchors there keeps
+     them; then chains close together in both articles join into one passage, across
+     paragraph breaks and in whatever order when the pieces are short (words shuffled about),
+     but never across boilerplate nor across a whole paragraph only one article has;
+  4. selection: the strongest passages are taken first and a weaker one gives up what it shares
+     with them, so no text is in two passages of one pair, and every passage has min_words
+     shared words;
+  5. passages: the edges take in the matching words next to them and the punctuation around
+     them, and a word-level diff yields the edit operations a side-by-side view needs.
+Every step is deterministic over the pair, and the two articles are put in a canonical order
+first, so comparing B with A gives exactly the mirror of comparing A with B.
 """
 
 from __future__ import annotations
 
 import difflib
-from bisect import bisect_left
+import heapq
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import pairwise
+from math import sqrt
 
 from ..model import Article, Kind, merge_spans
 from ..text.analysis import Analyzer, Term
@@ -27,15 +40,20 @@ from ..text.words import fold, split_words
 
 @dataclass(frozen=True)
 class AlignSettings:
-    seed_size: int = 3  # words per seed n-gram
-    link_gap: int = 4  # most words between two seeds of one chain, on either side
-    merge_gap: int = 12  # most words between two runs merged into one passage
-    max_skew: int = 5  # most difference between the two gaps (text one side inserts)
-    min_words: int = 8  # fewest shared (aligned) words in a passage
-    min_common_words: int = 4  # of which this many are not proper names
-    min_density: float = 0.4  # shared words / passage length, on the longer side
-    min_satellite_words: int = 4  # fewest shared words of a shorter run beside a passage
-    max_seed_occurrences: int = 40  # an n-gram this frequent in one article is not a seed
+    min_words: int = 8  # fewest shared words in a passage
+    min_common_words: int = 4  # of which this many are not proper names or numbers
+    max_pairs: int = 60  # a term found (in A) × (in B) more often than this is no anchor
+    max_gap: int = 24  # most words either article skips between two linked anchors
+    min_link: float = 0.5  # score a chain's start must keep after the gap to the next anchor
+    # Chain score lost per skipped word (mean of the two articles), in units of the distance
+    # at which two words of the pair match by chance: in a pair of long texts on unrelated
+    # subjects a gap of a sentence is still telling, in two reports of one event it is not.
+    gap_cost: float = 3.5
+    skew_cost: float = 0.3  # per word one article skips more than the other, per gap cost
+    min_chain: float = 3.0  # a chain scoring less is chance (3 words in a row score 3)
+    merge_gap: int = 24  # most words between two chains joined into one passage
+    min_score: float = 6.0  # chain score a passage needs (8 words in a row score 8)
+    min_density: float = 0.2  # shared words / passage length, on the longer side
 
 
 DEFAULT_SETTINGS = AlignSettings()
@@ -168,19 +186,15 @@ def align(
 
 
 def _align(a: Side, b: Side, analyzer: Analyzer, settings: AlignSettings) -> Alignment:
-    boxes = _chains(a.tokens, b.tokens, settings)
+    x, y = _Words.of(a.tokens), _Words.of(b.tokens)
+    chains = _contest([_Block.of([c.pairs], c.score) for c in _chains(x, y, settings)], settings)
+    blocks = _cut_inserts(_merge(chains, x, y, settings), x, y, settings)
     if _canonical_key(a) == _canonical_key(b):
-        # Identical texts share every segment whole, however repetitive (a text of one
-        # word over and over has no usable seeds).
-        boxes.extend(_segment_boxes(a.tokens))
-    boxes = _merge(boxes, a.tokens, b.tokens, settings)
-    runs = [r for box in boxes for r in _refine(box, a.tokens, b.tokens, settings)]
-    kept = [r for r in runs if r.ok]
-    # A short run next to a real passage on both sides (a sentence of a reordered copy) is
-    # shared text too, though too short to count on its own.
-    kept += [r for r in runs if not r.ok and any(_near(r.box, k.box, settings) for k in kept)]
-    passages = _drop_contained([_passage(r, a, b, analyzer) for r in kept])
-    passages.sort(key=_passage_order)
+        # Identical texts share every segment whole, however repetitive (a text of one word
+        # over and over has no usable anchors).
+        blocks = _segment_blocks(x) + blocks
+    boxes = _select(blocks, x, y, settings)
+    passages = _passages(boxes, a, b, analyzer)
     return Alignment(tuple(passages), _coverage(a, passages, "a"), _coverage(b, passages, "b"))
 
 
@@ -192,321 +206,581 @@ def _passage_order(p: Passage) -> tuple[int, int, int, int]:
     return (p.a_start, p.b_start, p.a_end, p.b_end)
 
 
-# -- 1 & 2: seeds and chains ------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Words:
+    """One article's analysed words as plain lists (the inner loops index them a lot)."""
+
+    tokens: tuple[AlignToken, ...]
+    keys: list[str]
+    segment: list[int]
+    paragraph: list[int]
+    where: dict[str, list[int]]  # term -> its positions
+    paragraphs: dict[int, tuple[int, int]]  # paragraph -> its words [start, end)
+
+    @classmethod
+    def of(cls, tokens: tuple[AlignToken, ...]) -> _Words:
+        where: dict[str, list[int]] = defaultdict(list)
+        paragraphs: dict[int, tuple[int, int]] = {}
+        for k, t in enumerate(tokens):
+            where[t.key].append(k)
+            paragraphs[t.paragraph] = (paragraphs.get(t.paragraph, (k, k))[0], k + 1)
+        return cls(
+            tokens,
+            [t.key for t in tokens],
+            [t.segment for t in tokens],
+            [t.paragraph for t in tokens],
+            dict(where),
+            paragraphs,
+        )
+
+    def skips_paragraph(self, lo: int, hi: int) -> bool:
+        """Whether the words strictly between positions lo and hi hold a whole paragraph."""
+        if hi - lo < 2:
+            return False
+        first, last = self.paragraph[lo], self.paragraph[hi]
+        return any(self.paragraph[k] not in (first, last) for k in range(lo + 1, hi))
+
+
+# -- 1 & 2: anchors and chains ----------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class _Box:
-    a0: int  # token range [a0, a1) in A
-    a1: int
-    b0: int
-    b1: int
+class _Chain:
+    pairs: tuple[tuple[int, int], ...]  # (position in A, position in B), both increasing
+    score: float
 
 
-def _ngrams(tokens: tuple[AlignToken, ...], n: int) -> dict[tuple[str, ...], list[int]]:
-    grams: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i in range(len(tokens) - n + 1):
-        if tokens[i].segment != tokens[i + n - 1].segment:
+def _anchors(
+    x: _Words, y: _Words, s: AlignSettings
+) -> tuple[list[tuple[int, int, float]], list[int], list[int]]:
+    """The anchors, sorted, and for each word of A and of B its rank among the words that
+    are not too frequent: distances count those only, as they count no stop words."""
+    out: list[tuple[int, int, float]] = []
+    frequent: set[str] = set()
+    for key, is_ in x.where.items():
+        js = y.where.get(key)
+        if js is None:
             continue
-        grams[tuple(t.key for t in tokens[i : i + n])].append(i)
-    return grams
-
-
-def _chains(ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...], s: AlignSettings) -> list[_Box]:
-    n = s.seed_size
-    grams_a = _ngrams(ta, n)
-    grams_b = _ngrams(tb, n)
-    seeds: list[tuple[int, int]] = []
-    for gram, js in grams_b.items():
-        is_ = grams_a.get(gram)
-        if not is_ or len(is_) > s.max_seed_occurrences or len(js) > s.max_seed_occurrences:
+        if len(is_) * len(js) > s.max_pairs:
+            frequent.add(key)
             continue
-        seeds.extend((i, j) for i in is_ for j in js)
-    if not seeds:
-        return []
-    seeds.sort()
-    parent = list(range(len(seeds)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    by_i: dict[int, list[int]] = defaultdict(list)
-    for k, (i, _) in enumerate(seeds):
-        by_i[i].append(k)
-    reach = s.link_gap + n
-    for k, (i, j) in enumerate(seeds):
-        for di in range(1, reach + 1):
-            for k2 in by_i.get(i + di, ()):
-                j2 = seeds[k2][1]
-                dj = j2 - j
-                if (
-                    0 < dj <= reach
-                    and abs(di - dj) <= s.max_skew
-                    and ta[i].segment == ta[i + di].segment
-                    and tb[j].segment == tb[j2].segment
-                ):
-                    parent[find(k2)] = find(k)
-    groups: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for k, seed in enumerate(seeds):
-        groups[find(k)].append(seed)
-    boxes = []
-    for members in groups.values():
-        a0 = min(i for i, _ in members)
-        b0 = min(j for _, j in members)
-        a1 = max(i for i, _ in members) + n
-        b1 = max(j for _, j in members) + n
-        boxes.append(_Box(a0, a1, b0, b1))
-    return boxes
+        for i in is_:
+            ti = x.tokens[i]
+            for j in js:
+                tj = y.tokens[j]
+                # A name or number says less than a word (unrelated stories share them); a
+                # repeated paragraph loses ties to the text it repeats.
+                w = 0.5 if ti.name and tj.name else 1.0
+                if ti.repeat or tj.repeat:
+                    w *= 0.9
+                out.append((i, j, w))
+    out.sort()
+    return out, _ranks(x.keys, frequent), _ranks(y.keys, frequent)
 
 
-def _segment_boxes(tokens: tuple[AlignToken, ...]) -> list[_Box]:
-    boxes: list[_Box] = []
-    start = 0
-    for k in range(1, len(tokens) + 1):
-        if k == len(tokens) or tokens[k].segment != tokens[start].segment:
-            boxes.append(_Box(start, k, start, k))
-            start = k
-    return boxes
+def _ranks(keys: list[str], skip: set[str]) -> list[int]:
+    out = []
+    rank = 0
+    for key in keys:
+        out.append(rank)
+        if key not in skip:
+            rank += 1
+    return out
+
+
+def _chains(x: _Words, y: _Words, s: AlignSettings) -> list[_Chain]:
+    """Best-scoring ordered runs of anchors (the chaining step of minimap2 or BLAST: a local
+    alignment over anchors rather than over every pair of words)."""
+    anchors, rank_a, rank_b = _anchors(x, y, s)
+    n = len(anchors)
+    score = [0.0] * n
+    back = [-1] * n
+    reach = s.max_gap + 1
+    seg_a, seg_b = x.segment, y.segment
+    # The chance that two words, one of each article, pair up: 1 / its square root is how far
+    # apart (in both articles) anchors fall when nothing is shared.
+    chance = len(anchors) / max(1, (rank_a[-1] + 1) * (rank_b[-1] + 1)) if n else 0.0
+    gap_cost = s.gap_cost * sqrt(chance)
+    skew_cost = s.skew_cost * gap_cost
+    # Anchors by their word of A, each list sorted by the word of B, so that the candidates
+    # to precede an anchor are found by bisection rather than by trying every close anchor.
+    at_i: dict[int, tuple[list[int], list[int]]] = {}
+    for k, (i, j, _) in enumerate(anchors):
+        at_i.setdefault(i, ([], []))
+        at_i[i][0].append(j)
+        at_i[i][1].append(k)
+    positions = sorted(at_i)
+    slot = {i: m for m, i in enumerate(positions)}
+    # The first word of B within reach of each word of B.
+    first_b: list[int] = []
+    lo = 0
+    for j in range(len(rank_b)):
+        while rank_b[j] - rank_b[lo] > reach:
+            lo += 1
+        first_b.append(lo)
+    half = gap_cost / 2
+    for k in range(n):
+        i, j, w = anchors[k]
+        ri, rj = rank_a[i], rank_b[j]
+        best, arg = s.min_link, -1
+        j_lo = first_b[j]
+        m = slot[i] - 1
+        while m >= 0:
+            i2 = positions[m]
+            di = ri - rank_a[i2]
+            if di > reach:
+                break
+            m -= 1
+            js, ks = at_i[i2]
+            c = bisect_left(js, j_lo)
+            while c < len(js) and js[c] < j:
+                j2, k2 = js[c], ks[c]
+                c += 1
+                dj = rj - rank_b[j2]
+                v = score[k2] - half * (di + dj - 2) - skew_cost * (di - dj if di > dj else dj - di)
+                if v <= best or seg_a[i2] != seg_a[i] or seg_b[j2] != seg_b[j]:
+                    continue
+                if (dj <= 3 and x.skips_paragraph(i2, i)) or (di <= 3 and y.skips_paragraph(j2, j)):
+                    continue
+                best, arg = v, k2
+        score[k] = best + w
+        back[k] = arg
+    chains: list[_Chain] = []
+    used = [False] * n
+    for k in sorted(range(n), key=lambda k: (-score[k], k)):
+        if used[k]:
+            continue
+        members = []
+        m = k
+        while m != -1 and not used[m]:
+            used[m] = True
+            members.append(m)
+            m = back[m]
+        members.reverse()
+        # The chain ends where a weak tail would add less than a link must bring.
+        end = next(t for t, m2 in enumerate(members) if score[m2] >= score[k] - s.min_link)
+        members = members[: end + 1]
+        total = score[members[-1]] - (score[m] if m != -1 else 0.0)
+        chains.append(_Chain(tuple(anchors[m2][:2] for m2 in members), total))
+    return chains
 
 
 # -- 3: merging -------------------------------------------------------------------------------
 
 
-def _merge(
-    boxes: list[_Box], ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...], s: AlignSettings
-) -> list[_Box]:
-    boxes = sorted(set(boxes), key=lambda x: (x.a0, x.b0, x.a1, x.b1))
-    changed = True
-    while changed:
-        changed = False
-        out: list[_Box] = []
-        for box in boxes:
-            for k, prev in enumerate(out):
-                if _mergeable(prev, box, ta, tb, s):
-                    out[k] = _Box(
-                        min(prev.a0, box.a0),
-                        max(prev.a1, box.a1),
-                        min(prev.b0, box.b0),
-                        max(prev.b1, box.b1),
-                    )
-                    changed = True
+@dataclass(frozen=True, slots=True)
+class _Block:
+    chains: tuple[tuple[tuple[int, int], ...], ...]  # its chains' anchors, each in order
+    score: float
+    a0: int  # word range [a0, a1) in A
+    a1: int
+    b0: int
+    b1: int
+
+    @classmethod
+    def of(cls, chains, score: float) -> _Block:
+        chains = tuple(sorted(tuple(c) for c in chains if c))
+        is_ = [i for c in chains for i, _ in c]
+        js = [j for c in chains for _, j in c]
+        return cls(chains, score, min(is_), max(is_) + 1, min(js), max(js) + 1)
+
+    @property
+    def pairs(self) -> list[tuple[int, int]]:
+        return [pair for c in self.chains for pair in c]
+
+
+def _mergeable(p: _Block, q: _Block, x: _Words, y: _Words, s: AlignSettings) -> bool:
+    gap_a = max(p.a0, q.a0) - min(p.a1, q.a1)
+    gap_b = max(p.b0, q.b0) - min(p.b1, q.b1)
+    if gap_a > s.merge_gap or gap_b > s.merge_gap:
+        return False
+    if (
+        x.segment[min(p.a0, q.a0)] != x.segment[max(p.a1, q.a1) - 1]
+        or y.segment[min(p.b0, q.b0)] != y.segment[max(p.b1, q.b1) - 1]
+    ):
+        return False
+    first, second = (p, q) if p.a0 <= q.a0 else (q, p)
+    if first.a1 <= second.a0 and second.b1 <= first.b0:
+        # Two stretches in the opposite order: one jumbled block when the pieces are short
+        # (words shuffled about), two passages when each reads on its own.
+        return min(len(first.pairs), len(second.pairs)) < s.min_words
+    if first.a1 <= second.a0 and first.b1 <= second.b0:
+        # A paragraph one article inserts between two shared stretches is part of neither.
+        if gap_b <= 2 and x.skips_paragraph(first.a1 - 1, second.a0):
+            return False
+        if gap_a <= 2 and y.skips_paragraph(first.b1 - 1, second.b0):
+            return False
+    return True
+
+
+def _merge(blocks: list[_Block], x: _Words, y: _Words, s: AlignSettings) -> list[_Block]:
+    while True:
+        blocks.sort(key=lambda q: (q.a0, q.b0, q.a1, q.b1))
+        parent = list(range(len(blocks)))
+        for k, p in enumerate(blocks):
+            for m in range(k + 1, len(blocks)):
+                q = blocks[m]
+                if q.a0 - p.a1 > s.merge_gap:
                     break
-            else:
-                out.append(box)
-        boxes = sorted(set(out), key=lambda x: (x.a0, x.b0, x.a1, x.b1))
-    return boxes
+                if _find(parent, k) != _find(parent, m) and _mergeable(p, q, x, y, s):
+                    parent[_find(parent, m)] = _find(parent, k)
+        groups: dict[int, list[_Block]] = defaultdict(list)
+        for k, p in enumerate(blocks):
+            groups[_find(parent, k)].append(p)
+        if len(groups) == len(blocks):
+            return blocks
+        blocks = [
+            _Block.of([c for q in g for c in q.chains], sum(q.score for q in g))
+            for g in groups.values()
+        ]
 
 
-def _mergeable(
-    x: _Box, y: _Box, ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...], s: AlignSettings
-) -> bool:
-    # Order the two boxes by position; they must keep that order on both sides.
-    first, second = (x, y) if (x.a0, x.b0) <= (y.a0, y.b0) else (y, x)
-    gap_a = second.a0 - first.a1
-    gap_b = second.b0 - first.b1
-    overlap = -s.seed_size
-    if gap_a < overlap or gap_b < overlap:
-        return False
-    if max(gap_a, gap_b) > s.merge_gap or abs(gap_a - gap_b) > s.max_skew:
-        return False
-    lo_a, hi_a = min(first.a1, second.a0), max(first.a1, second.a0)
-    lo_b, hi_b = min(first.b1, second.b0), max(first.b1, second.b0)
-    seg_a = {ta[k].segment for k in range(max(lo_a - 1, 0), min(hi_a + 1, len(ta)))}
-    seg_b = {tb[k].segment for k in range(max(lo_b - 1, 0), min(hi_b + 1, len(tb)))}
-    return len(seg_a) == 1 and len(seg_b) == 1
-
-
-# -- 4: refinement ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Refined:
-    box: _Box
-    shared: int
-    common: int  # shared words that are not names
-    ok: bool  # long enough to be a passage on its own
-
-
-_EDGE = 2  # most unmatched words crossed to take in a match just outside the seeds
-
-
-def _widen_box(
-    box: _Box, ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...], reach: int
-) -> _Box:
-    """The box grown by `reach` words at each end, within its segments: seeds cannot see a
-    match that closes a passage after a changed word ("masa penuh kacau" / "masa kacau")."""
-
-    def grow(tokens: tuple[AlignToken, ...], lo: int, hi: int) -> tuple[int, int]:
-        first, last = tokens[lo].segment, tokens[hi - 1].segment
-        new_lo, new_hi = lo, hi
-        while new_lo > 0 and lo - new_lo < reach and tokens[new_lo - 1].segment == first:
-            new_lo -= 1
-        while new_hi < len(tokens) and new_hi - hi < reach and tokens[new_hi].segment == last:
-            new_hi += 1
-        return new_lo, new_hi
-
-    a0, a1 = grow(ta, box.a0, box.a1)
-    b0, b1 = grow(tb, box.b0, box.b1)
-    return _Box(a0, a1, b0, b1)
-
-
-def _trim_edges(
-    blocks: list, core: _Box, box: _Box, ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...]
-) -> list:
-    """Drop matches found only in the widened margin unless they sit close to the rest and
-    in the same paragraphs."""
-
-    def in_margin(m) -> bool:
-        a0, b0 = box.a0 + m.a, box.b0 + m.b
-        return a0 + m.size <= core.a0 or b0 + m.size <= core.b0 or a0 >= core.a1 or b0 >= core.b1
-
-    def far(first, second) -> bool:
-        end_a, end_b = box.a0 + first.a + first.size - 1, box.b0 + first.b + first.size - 1
-        start_a, start_b = box.a0 + second.a, box.b0 + second.b
-        return (
-            second.a - (first.a + first.size) > _EDGE
-            or second.b - (first.b + first.size) > _EDGE
-            or ta[end_a].paragraph != ta[start_a].paragraph
-            or tb[end_b].paragraph != tb[start_b].paragraph
-        )
-
-    while len(blocks) > 1 and in_margin(blocks[0]) and far(blocks[0], blocks[1]):
-        blocks = blocks[1:]
-    while len(blocks) > 1 and in_margin(blocks[-1]) and far(blocks[-2], blocks[-1]):
-        blocks = blocks[:-1]
-    return blocks
-
-
-_TAIL = 2  # most words of a paragraph's end (or start) dropped from a passage's edge
-
-
-def _trim_paragraph_tails(
-    run: list, box: _Box, ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...]
-) -> list:
-    """A passage should not open with the last word or two of the paragraph before it (nor
-    close with the first words of the next) when that paragraph goes on unshared."""
-    from difflib import Match
-
-    def goes_on(tokens: tuple[AlignToken, ...], i: int, step: int) -> bool:
-        j = i + step
-        return 0 <= j < len(tokens) and tokens[j].paragraph == tokens[i].paragraph
-
-    first = run[0]
-    a, b = box.a0 + first.a, box.b0 + first.b
-    for k in range(1, min(_TAIL, first.size - 1) + 1):
-        if ta[a + k].paragraph != ta[a].paragraph and tb[b + k].paragraph != tb[b].paragraph:
-            if goes_on(ta, a, -1) or goes_on(tb, b, -1):
-                run = [Match(first.a + k, first.b + k, first.size - k), *run[1:]]
-            break
-    last = run[-1]
-    a, b = box.a0 + last.a + last.size - 1, box.b0 + last.b + last.size - 1
-    for k in range(1, min(_TAIL, last.size - 1) + 1):
-        if ta[a - k].paragraph != ta[a].paragraph and tb[b - k].paragraph != tb[b].paragraph:
-            if goes_on(ta, a, 1) or goes_on(tb, b, 1):
-                run = [*run[:-1], Match(last.a, last.b, last.size - k)]
-            break
-    return run
-
-
-def _refine(
-    core: _Box, ta: tuple[AlignToken, ...], tb: tuple[AlignToken, ...], s: AlignSettings
-) -> list[_Refined]:
-    box = _widen_box(core, ta, tb, s.link_gap)
-    keys_a = [t.key for t in ta[box.a0 : box.a1]]
-    keys_b = [t.key for t in tb[box.b0 : box.b1]]
-    blocks = [
-        m
-        for m in difflib.SequenceMatcher(None, keys_a, keys_b, autojunk=False).get_matching_blocks()
-        if m.size
-    ]
-    blocks = _trim_edges(blocks, core, box, ta, tb)
-    # Split where one side inserts a long stretch the other lacks.
-    runs: list[list] = []
-    for m in blocks:
-        if runs:
-            last = runs[-1][-1]
-            gap_a = m.a - (last.a + last.size)
-            gap_b = m.b - (last.b + last.size)
-            if max(gap_a, gap_b) <= s.merge_gap and abs(gap_a - gap_b) <= s.max_skew:
-                runs[-1].append(m)
-                continue
-        runs.append([m])
-    out: list[_Refined] = []
-    for run in runs:
-        run = _trim_paragraph_tails(run, box, ta, tb)
-        a0 = box.a0 + run[0].a
-        b0 = box.b0 + run[0].b
-        a1 = box.a0 + run[-1].a + run[-1].size
-        b1 = box.b0 + run[-1].b + run[-1].size
-        shared = sum(m.size for m in run)
-        common = sum(
-            1
-            for m in run
-            for k in range(m.size)
-            if not (ta[box.a0 + m.a + k].name and tb[box.b0 + m.b + k].name)
-        )
-        longest = max(a1 - a0, b1 - b0)
-        if shared < s.min_satellite_words or shared / longest < s.min_density:
+def _cut_inserts(blocks: list[_Block], x: _Words, y: _Words, s: AlignSettings) -> list[_Block]:
+    """Blocks split where one article has a whole paragraph the other lacks: at most a stray
+    word of it matches, and the other article goes straight on across it."""
+    out: list[_Block] = []
+    todo = list(blocks)
+    while todo:
+        block = todo.pop()
+        cut = _insert(block, x, 0, s) or _insert(block, y, 1, s)
+        if cut is None:
+            out.append(block)
             continue
-        ok = shared >= s.min_words and common >= s.min_common_words
-        if ok or common >= min(s.min_common_words, s.min_satellite_words):
-            out.append(_Refined(_Box(a0, a1, b0, b1), shared, common, ok))
+        side, (p0, p1) = cut
+        total = len(block.pairs)
+        for keep in (
+            [[p for p in c if p[side] < p0] for c in block.chains],
+            [[p for p in c if p[side] >= p1] for c in block.chains],
+        ):
+            kept = [c for c in keep if c]
+            if kept:
+                todo.append(_Block.of(kept, block.score * sum(map(len, kept)) / total))
     return out
 
 
-def _near(x: _Box, y: _Box, s: AlignSettings) -> bool:
-    gap_a = max(x.a0, y.a0) - min(x.a1, y.a1)
-    gap_b = max(x.b0, y.b0) - min(x.b1, y.b1)
-    return gap_a <= s.merge_gap and gap_b <= s.merge_gap
+def _insert(
+    block: _Block, w: _Words, side: int, s: AlignSettings
+) -> tuple[int, tuple[int, int]] | None:
+    lo, hi = (block.a0, block.a1) if side == 0 else (block.b0, block.b1)
+    first, last = w.paragraph[lo], w.paragraph[hi - 1]
+    if last - first < 2:
+        return None
+    pairs = sorted((p[side], p[1 - side]) for p in block.pairs)
+    here = [p[0] for p in pairs]
+    for para in range(first + 1, last):
+        span = w.paragraphs.get(para)
+        if span is None or span[1] - span[0] < s.min_words:
+            continue  # a heading or a line of dialogue dropped does not end a passage
+        k0, k1 = bisect_left(here, span[0]), bisect_left(here, span[1])
+        if k0 == 0 or k1 == len(pairs) or k1 - k0 >= s.min_density * (span[1] - span[0]):
+            continue
+        before, after = pairs[k0 - 1][1], pairs[k1][1]
+        if 0 < after - before <= _INSERT_SLACK:
+            return side, span
+    return None
 
 
-def _drop_contained(passages: list[Passage]) -> list[Passage]:
-    """A passage lying inside another on both sides adds nothing."""
-    keep: list[Passage] = []
-    ordered = sorted(passages, key=lambda p: -(p.a_end - p.a_start + p.b_end - p.b_start))
-    for p in ordered:
-        if any(
-            q.a_start <= p.a_start
-            and p.a_end <= q.a_end
-            and q.b_start <= p.b_start
-            and p.b_end <= q.b_end
-            for q in keep
+_INSERT_SLACK = 4  # most words the other article may have where one inserts a paragraph
+
+
+def _find(parent: list[int], k: int) -> int:
+    while parent[k] != k:
+        parent[k] = parent[parent[k]]
+        k = parent[k]
+    return k
+
+
+def _segment_blocks(x: _Words) -> list[_Block]:
+    blocks: list[_Block] = []
+    start = 0
+    for k in range(1, len(x.keys) + 1):
+        if k == len(x.keys) or x.segment[k] != x.segment[start]:
+            blocks.append(_Block.of([[(m, m) for m in range(start, k)]], float("inf")))
+            start = k
+    return blocks
+
+
+# -- 4: selection -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Box:
+    a0: int  # word range [a0, a1) in A
+    a1: int
+    b0: int
+    b1: int
+    shared: int  # words of the two ranges that pair up
+
+
+class _Taken:
+    """Word ranges of one article already given to a passage."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def hit(self, pos: int) -> bool:
+        k = bisect_right(self.starts, pos) - 1
+        return k >= 0 and pos < self.ends[k]
+
+    def crossing(self, lo: int, hi: int) -> tuple[int, int] | None:
+        """A taken range inside [lo, hi), if any."""
+        k = bisect_left(self.ends, lo + 1)
+        if k < len(self.starts) and self.starts[k] < hi:
+            return self.starts[k], self.ends[k]
+        return None
+
+    def free(self, pos: int, step: int, limit: int) -> int:
+        """How far from pos (exclusive) the next taken word lies, at most limit."""
+        k = 0
+        while k < limit and not self.hit(pos + step * (k + 1)):
+            k += 1
+        return k
+
+    def add(self, lo: int, hi: int) -> None:
+        k = bisect_left(self.starts, lo)
+        self.starts.insert(k, lo)
+        self.ends.insert(k, hi)
+
+
+def _split(block: _Block, taken_a: _Taken, taken_b: _Taken) -> list[_Block]:
+    """What is left of a block once the words other passages took are out: one block per
+    stretch that lies between taken ranges on both sides."""
+    chains = [
+        [(i, j) for i, j in c if not taken_a.hit(i) and not taken_b.hit(j)] for c in block.chains
+    ]
+    total = sum(len(c) for c in block.chains)
+    todo = [[c for c in chains if c]]
+    out: list[_Block] = []
+    while todo:
+        part = todo.pop()
+        if not part:
+            continue
+        piece = _Block.of(part, block.score * sum(len(c) for c in part) / total)
+        cut = taken_a.crossing(piece.a0, piece.a1)
+        side = 0
+        if cut is None:
+            cut = taken_b.crossing(piece.b0, piece.b1)
+            side = 1
+        if cut is None:
+            out.append(piece)
+            continue
+        todo.append([[p for p in c if p[side] < cut[0]] for c in part])
+        todo.append([[p for p in c if p[side] >= cut[1]] for c in part])
+        todo = [[c for c in t if c] for t in todo]
+    return out
+
+
+_EDGE = 3  # most words looked at beyond a passage's edge for a match the anchors missed
+
+
+def _extend(
+    block: _Block, x: _Words, y: _Words, taken_a: _Taken, taken_b: _Taken
+) -> tuple[int, int, int, int, int]:
+    """The block's ranges grown over equal words just outside them (frequent words are no
+    anchors), in the edge's paragraph and segment, never into another passage."""
+    a0, a1, b0, b1 = block.a0, block.a1, block.b0, block.b1
+    found = 0
+    while True:
+        ra = min(taken_a.free(a0, -1, _EDGE), a0)
+        rb = min(taken_b.free(b0, -1, _EDGE), b0)
+        hit = next(
+            (
+                (da, db)
+                for da in range(1, ra + 1)
+                for db in range(1, rb + 1)
+                if x.keys[a0 - da] == y.keys[b0 - db]
+                and x.paragraph[a0 - da] == x.paragraph[a0]
+                and y.paragraph[b0 - db] == y.paragraph[b0]
+            ),
+            None,
+        )
+        if hit is None:
+            break
+        a0, b0 = a0 - hit[0], b0 - hit[1]
+        found += 1
+    while True:
+        ra = min(taken_a.free(a1 - 1, 1, _EDGE), len(x.keys) - a1)
+        rb = min(taken_b.free(b1 - 1, 1, _EDGE), len(y.keys) - b1)
+        hit = next(
+            (
+                (da, db)
+                for da in range(ra)
+                for db in range(rb)
+                if x.keys[a1 + da] == y.keys[b1 + db]
+                and x.paragraph[a1 + da] == x.paragraph[a1 - 1]
+                and y.paragraph[b1 + db] == y.paragraph[b1 - 1]
+            ),
+            None,
+        )
+        if hit is None:
+            break
+        a1, b1 = a1 + hit[0] + 1, b1 + hit[1] + 1
+        found += 1
+    return a0, a1, b0, b1, found
+
+
+def _matched(block: _Block, x: _Words, y: _Words) -> tuple[int, int]:
+    """(shared words, shared words that are not names) of a block: its anchors, plus the
+    words that pair up between two anchors in a row (frequent words are no anchors)."""
+    seen_a: set[int] = set()
+    seen_b: set[int] = set()
+    shared = common = 0
+    for chain in block.chains:
+        for k, (i, j) in enumerate(chain):
+            if i in seen_a or j in seen_b:
+                continue  # a word pairs with one word only
+            seen_a.add(i)
+            seen_b.add(j)
+            shared += 1
+            if not (x.tokens[i].name and y.tokens[j].name):
+                common += 1
+            if k:
+                i0, j0 = chain[k - 1]
+                both = _common_subsequence(x.keys[i0 + 1 : i], y.keys[j0 + 1 : j])
+                shared += both
+                common += both
+    return shared, common
+
+
+def _common_subsequence(p: list[str], q: list[str]) -> int:
+    if not p or not q or len(p) * len(q) > _FILL_CELLS:
+        return 0
+    row = [0] * (len(q) + 1)
+    for word in p:
+        diagonal = 0
+        for k, other in enumerate(q):
+            above = row[k + 1]
+            row[k + 1] = diagonal + 1 if word == other else max(above, row[k])
+            diagonal = above
+    return row[-1]
+
+
+_FILL_CELLS = 2500  # largest gap between anchors searched for words they skipped
+
+
+def _contest(blocks: list[_Block], s: AlignSettings) -> list[_Block]:
+    """Where two chains claim the same words of one article and lie apart in the other, the
+    one with more anchors in that stretch keeps it (the stronger chain overall only breaks
+    ties): a chain's weak edge must not take a sentence from the passage it belongs to."""
+    blocks = [q for q in blocks if q.score >= s.min_chain]
+    changed = True
+    while changed:
+        changed = False
+        for side in (0, 1):
+            lo_of = (lambda q: q.a0) if side == 0 else (lambda q: q.b0)
+            hi_of = (lambda q: q.a1) if side == 0 else (lambda q: q.b1)
+            ordered = sorted(blocks, key=lambda q: (lo_of(q), hi_of(q), q.score))
+            lost: set[int] = set()
+            pieces: list[_Block] = []
+            for k, p in enumerate(ordered):
+                if id(p) in lost:
+                    continue
+                for q in ordered[k + 1 :]:
+                    if lo_of(q) >= hi_of(p):
+                        break
+                    if id(q) in lost:
+                        continue
+                    gap = (
+                        max(p.b0, q.b0) - min(p.b1, q.b1)
+                        if side == 0
+                        else max(p.a0, q.a0) - min(p.a1, q.a1)
+                    )
+                    if gap <= _CONTEST_GAP:
+                        continue  # overlapping in both articles: a jumbled block, one passage
+                    lo, hi = lo_of(q), min(hi_of(p), hi_of(q))
+                    n_p = sum(1 for pr in p.pairs if lo <= pr[side] < hi)
+                    n_q = sum(1 for pr in q.pairs if lo <= pr[side] < hi)
+                    loser = p if (n_p, p.score) < (n_q, q.score) else q
+                    free, taken = _Taken(), _Taken()
+                    taken.add(lo, hi)
+                    pieces += (
+                        _split(loser, taken, free) if side == 0 else _split(loser, free, taken)
+                    )
+                    lost.add(id(loser))
+                    if loser is p:
+                        break
+            if lost:
+                blocks = [q for q in blocks if id(q) not in lost]
+                blocks += pieces
+                changed = True
+    return blocks
+
+
+_CONTEST_GAP = 4  # chains this close in the other article too are one jumbled block
+
+
+def _select(blocks: list[_Block], x: _Words, y: _Words, s: AlignSettings) -> list[_Box]:
+    taken_a, taken_b = _Taken(), _Taken()
+    # Strongest first; the position and a serial number break ties, never the block itself.
+    heap = [
+        (-q.score, q.a0, q.b0, q.a1, q.b1, n, q)
+        for n, q in enumerate(blocks)
+        if q.score >= s.min_score
+    ]
+    heapq.heapify(heap)
+    serial = len(heap)
+    out: list[_Box] = []
+    while heap:
+        block = heapq.heappop(heap)[-1]
+        if (
+            any(taken_a.hit(i) or taken_b.hit(j) for i, j in block.pairs)
+            or taken_a.crossing(block.a0, block.a1)
+            or taken_b.crossing(block.b0, block.b1)
+        ):
+            for piece in _split(block, taken_a, taken_b):
+                if piece.score >= s.min_score:
+                    serial += 1
+                    heapq.heappush(
+                        heap, (-piece.score, piece.a0, piece.b0, piece.a1, piece.b1, serial, piece)
+                    )
+            continue
+        a0, a1, b0, b1, found = _extend(block, x, y, taken_a, taken_b)
+        shared, common = _matched(block, x, y)
+        shared += found
+        if (
+            shared < s.min_words
+            or common < s.min_common_words
+            or shared < s.min_density * max(a1 - a0, b1 - b0)
         ):
             continue
-        keep.append(p)
-    return keep
+        taken_a.add(a0, a1)
+        taken_b.add(b0, b1)
+        out.append(_Box(a0, a1, b0, b1, shared))
+    return out
 
 
-# -- passages, operations, coverage -----------------------------------------------------------
+# -- 5: passages, operations, coverage --------------------------------------------------------
 
 _OPEN = "“\"'‘(«["
 _CLOSE = "”\"'’)».,;:!?…]"
 
 
-def _widen(text: str, start: int, end: int) -> tuple[int, int]:
+def _widen(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
     """Take in the quotation marks and punctuation that hug the passage's first and last
-    words, so the passage reads as the sentence it is."""
-    while start > 0 and text[start - 1] in _OPEN:
+    words, so the passage reads as the sentence it is (not past lo and hi)."""
+    while start > lo and text[start - 1] in _OPEN:
         start -= 1
-    while end < len(text) and text[end] in _CLOSE:
+    while end < hi and text[end] in _CLOSE:
         end += 1
     return start, end
 
 
 def _grow(
-    a: Side, b: Side, a_start: int, a_end: int, b_start: int, b_end: int
+    a: Side, b: Side, span: tuple[int, int, int, int], limits: tuple[int, int, int, int]
 ) -> tuple[int, int, int, int]:
     """Extend both edges word by word while the two articles agree there (stop words the
-    term alignment skipped), never past the paragraph the edge sits in."""
+    term alignment skipped), never past the paragraph the edge sits in nor the limits."""
+    a_start, a_end, b_start, b_end = span
+    lo_a, hi_a, lo_b, hi_b = limits
     i = bisect_left(a.counted, (a_start, -1))
     j = bisect_left(b.counted, (b_start, -1))
     while (
         i > 0
         and j > 0
         and a.folded[i - 1] == b.folded[j - 1]
+        and a.counted[i - 1][0] >= lo_a
+        and b.counted[j - 1][0] >= lo_b
         and a.paragraph[i - 1] == a.paragraph[i]
         and b.paragraph[j - 1] == b.paragraph[j]
     ):
@@ -521,6 +795,8 @@ def _grow(
             i + 1 < len(a.counted)
             and j + 1 < len(b.counted)
             and a.folded[i + 1] == b.folded[j + 1]
+            and a.counted[i + 1][1] <= hi_a
+            and b.counted[j + 1][1] <= hi_b
             and a.paragraph[i + 1] == a.paragraph[i]
             and b.paragraph[j + 1] == b.paragraph[j]
         ):
@@ -530,32 +806,65 @@ def _grow(
     return a_start, a_end, b_start, b_end
 
 
-def _passage(r: _Refined, a: Side, b: Side, analyzer: Analyzer) -> Passage:
-    box = r.box
-    a_start, a_end, b_start, b_end = _grow(
-        a,
-        b,
-        a.tokens[box.a0].start,
-        a.tokens[box.a1 - 1].end,
-        b.tokens[box.b0].start,
-        b.tokens[box.b1 - 1].end,
-    )
-    a_start, a_end = _widen(a.text, a_start, a_end)
-    b_start, b_end = _widen(b.text, b_start, b_end)
-    len_a, len_b = box.a1 - box.a0, box.b1 - box.b0
-    score = 2 * r.shared / (len_a + len_b)
-    ops = word_ops(a.text, a_start, a_end, b.text, b_start, b_end, analyzer)
-    return Passage(
-        a_start,
-        a_end,
-        b_start,
-        b_end,
-        a.text[a_start:a_end],
-        b.text[b_start:b_end],
-        score,
-        r.shared,
-        ops,
-    )
+def _limits(
+    boxes: list[_Box], tokens: tuple[AlignToken, ...], text: str, side: str
+) -> dict[int, tuple[int, int]]:
+    """For each box, the characters its passage may grow into on one side: up to the words
+    of its neighbours there."""
+    order = sorted(range(len(boxes)), key=lambda k: getattr(boxes[k], side + "0"))
+    out: dict[int, tuple[int, int]] = {}
+    for n, k in enumerate(order):
+        lo = tokens[getattr(boxes[order[n - 1]], side + "1") - 1].end if n else 0
+        hi = (
+            tokens[getattr(boxes[order[n + 1]], side + "0")].start
+            if n + 1 < len(order)
+            else len(text)
+        )
+        out[k] = (lo, hi)
+    return out
+
+
+def _passages(boxes: list[_Box], a: Side, b: Side, analyzer: Analyzer) -> list[Passage]:
+    lim_a = _limits(boxes, a.tokens, a.text, "a")
+    lim_b = _limits(boxes, b.tokens, b.text, "b")
+    spans: list[list[int]] = []
+    for k, box in enumerate(boxes):
+        span = (
+            a.tokens[box.a0].start,
+            a.tokens[box.a1 - 1].end,
+            b.tokens[box.b0].start,
+            b.tokens[box.b1 - 1].end,
+        )
+        a_start, a_end, b_start, b_end = _grow(a, b, span, (*lim_a[k], *lim_b[k]))
+        a_start, a_end = _widen(a.text, a_start, a_end, *lim_a[k])
+        b_start, b_end = _widen(b.text, b_start, b_end, *lim_b[k])
+        spans.append([a_start, a_end, b_start, b_end])
+    # Two neighbours may both have grown over the same word or mark between them: the
+    # later one gives it up.
+    for lo, hi in ((0, 1), (2, 3)):
+        ordered = sorted(spans, key=lambda sp: sp[lo])
+        for prev, cur in pairwise(ordered):
+            if cur[lo] < prev[hi]:
+                cur[lo] = prev[hi]
+    out: list[Passage] = []
+    for box, (a_start, a_end, b_start, b_end) in zip(boxes, spans, strict=True):
+        score = 2 * box.shared / (box.a1 - box.a0 + box.b1 - box.b0)
+        ops = word_ops(a.text, a_start, a_end, b.text, b_start, b_end, analyzer)
+        out.append(
+            Passage(
+                a_start,
+                a_end,
+                b_start,
+                b_end,
+                a.text[a_start:a_end],
+                b.text[b_start:b_end],
+                min(score, 1.0),
+                box.shared,
+                ops,
+            )
+        )
+    out.sort(key=_passage_order)
+    return out
 
 
 def word_ops(
@@ -578,8 +887,9 @@ def word_ops(
     def anchor(units, lo: int, base: int) -> int:
         return units[lo - 1].end if lo > 0 else base
 
-    matcher = difflib.SequenceMatcher(None, keys_a, keys_b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in _opcodes(
+        keys_a, keys_b, [not u.stop for u in units_a], [not u.stop for u in units_b]
+    ):
         if tag != "equal":
             sa = span(units_a, i1, i2, anchor(units_a, i1, a_start))
             sb = span(units_b, j1, j2, anchor(units_b, j1, b_start))
@@ -607,6 +917,46 @@ def word_ops(
     return tuple(ops)
 
 
+def _opcodes(
+    keys_a: list[str], keys_b: list[str], content_a: list[bool], content_b: list[bool]
+) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes, found in two rounds: the content words first, then the stop words
+    between two matched content words. Stop words recur everywhere, and matching them over
+    a whole long passage at once is slow and pairs them across unrelated clauses."""
+    ia = [k for k, c in enumerate(content_a) if c]
+    ib = [k for k, c in enumerate(content_b) if c]
+    coarse = difflib.SequenceMatcher(
+        None, [keys_a[k] for k in ia], [keys_b[k] for k in ib], autojunk=False
+    ).get_matching_blocks()
+    anchors = [(ia[m.a + t], ib[m.b + t]) for m in coarse for t in range(m.size)]
+    pairs: list[tuple[int, int]] = []
+    lo_a = lo_b = 0
+    for pa, pb in [*anchors, (len(keys_a), len(keys_b))]:
+        if pa > lo_a and pb > lo_b:
+            fine = difflib.SequenceMatcher(
+                None, keys_a[lo_a:pa], keys_b[lo_b:pb], autojunk=False
+            ).get_matching_blocks()
+            pairs += [(lo_a + m.a + t, lo_b + m.b + t) for m in fine for t in range(m.size)]
+        if pa < len(keys_a):
+            pairs.append((pa, pb))
+        lo_a, lo_b = pa + 1, pb + 1
+    out: list[tuple[str, int, int, int, int]] = []
+    i = j = k = 0
+    while k <= len(pairs):
+        a0, b0 = pairs[k] if k < len(pairs) else (len(keys_a), len(keys_b))
+        if a0 > i or b0 > j:
+            tag = "replace" if a0 > i and b0 > j else "delete" if a0 > i else "insert"
+            out.append((tag, i, a0, j, b0))
+        if k == len(pairs):
+            break
+        run = 1
+        while k + run < len(pairs) and pairs[k + run] == (a0 + run, b0 + run):
+            run += 1
+        out.append(("equal", a0, a0 + run, b0, b0 + run))
+        i, j, k = a0 + run, b0 + run, k + run
+    return out
+
+
 def _same_surface(text_a: str, ua, text_b: str, ub) -> bool:
     return fold(" ".join(text_a[ua.start : ua.end].split())) == fold(
         " ".join(text_b[ub.start : ub.end].split())
@@ -614,16 +964,21 @@ def _same_surface(text_a: str, ua, text_b: str, ub) -> bool:
 
 
 def _coverage(side: Side, passages: list[Passage], which: str) -> float:
-    if not side.counted:
+    """The share of the article's words inside passages. A paragraph the article repeats
+    from itself counts once (in its first place): passages never overlap, so a repeat cannot
+    be aligned again with the text its original already pairs with."""
+    repeats = {t.paragraph for t in side.tokens if t.repeat}
+    words = [w for w, p in zip(side.counted, side.paragraph, strict=True) if p not in repeats]
+    if not words:
         return 0.0
     merged = merge_spans(
         (p.a_start, p.a_end) if which == "a" else (p.b_start, p.b_end) for p in passages
     )
     covered = 0
     k = 0
-    for start, end in side.counted:  # in text order
+    for start, end in words:  # in text order
         while k < len(merged) and merged[k][1] < end:
             k += 1
         if k < len(merged) and merged[k][0] <= start:
             covered += 1
-    return covered / len(side.counted)
+    return covered / len(words)

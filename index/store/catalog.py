@@ -228,11 +228,17 @@ class Catalog:
         return [found[i] for i in wanted if i in found]
 
     def find_ids(self, pattern: str) -> list[str]:
-        """Ids equal to, or starting with, `pattern`, or whose file name starts with it."""
+        """Ids equal to, or starting with, `pattern`, or whose file name starts with it, or
+        whose record id (after "#") is `pattern`."""
         rows = self.db.execute(
             "SELECT id FROM articles WHERE id = ?1 OR id LIKE ?2 ESCAPE '\\' "
-            "OR id LIKE ?3 ESCAPE '\\' ORDER BY id",
-            (pattern, _like_prefix(pattern), "%/" + _like_prefix(pattern)),
+            "OR id LIKE ?3 ESCAPE '\\' OR id LIKE ?4 ESCAPE '\\' ORDER BY id",
+            (
+                pattern,
+                _like_prefix(pattern),
+                "%/" + _like_prefix(pattern),
+                "%#" + _like_prefix(pattern)[:-1],
+            ),
         )
         return [r[0] for r in rows]
 

@@ -13,27 +13,39 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..controls import printable
-from ..errors import AlignmentError, ArticleNotFoundError, IndexDamagedError, NewsreaderError
+from ..errors import (
+    AlignmentError,
+    ArticleNotFoundError,
+    CorpusError,
+    IndexDamagedError,
+    NewsreaderError,
+)
 from ..ingest.corpus import check_root, list_sources
 from ..ingest.limits import Limits
-from ..locations import index_dir_for, variants_file
+from ..locations import (
+    ENV_INDEX_DIR,
+    bundled_corpus,
+    default_corpus,
+    index_dir_for,
+    stems_file,
+    variants_file,
+)
 from ..model import Article, Span, UpdateReport
 from ..reuse.align import DEFAULT_SETTINGS, Alignment, AlignSettings, Side, align, prepare
 from ..reuse.candidates import DEFAULT_REUSE, ReuseSettings, candidate_pairs
 from ..reuse.overlaps import Aligner, Overlap, Related, align_pairs, collect_overlaps
 from ..reuse.overlaps import related as related_articles
-from ..reuse.parallel import PARALLEL_PAIRS, align_in_processes
 from ..search import fulltext
 from ..search.highlight import QueryTerms, find_hits
 from ..search.results import SearchResults, list_all
-from ..text.analysis import Analyzer, Term
+from ..text.analysis import Analyzer, Term, load_stems
 from ..text.vocabulary import load_vocabulary
 from . import stats, sync
 from .cache import LRU
 from .catalog import Catalog, Summary
 from .check import IndexCheck, check_index
 from .spec import IndexSpec
-from .staleness import Pending, pending, stored_fields
+from .staleness import Pending, pending, stored_corpus, stored_fields
 from .stores import ReadStores, catalog_path, text_dir
 
 
@@ -50,16 +62,20 @@ class Library:
         self._stores: ReadStores | None = None
         self._terms: LRU[tuple[str, str], list[Term]] = LRU(256)
         self._sides: LRU[tuple[str, str], Side] = LRU(512)
+        self._stems_loaded = False
 
     @classmethod
     def open(
         cls,
-        corpus: Path,
+        corpus: Path | None = None,
         index_dir: Path | None = None,
         variants: Path | None = None,
         limits: Limits | None = None,
     ) -> Library:
-        root = check_root(Path(corpus))
+        """The library of `corpus`. Without one: the corpus an index folder given (or set
+        in $NEWSREADER_INDEX_DIR) was built from, else the user's default corpus
+        (config.toml), else the bundled sample articles."""
+        root = check_root(Path(corpus) if corpus is not None else _default_corpus(index_dir))
         vocabulary = load_vocabulary(variants if variants is not None else variants_file())
         folder = index_dir_for(root, index_dir)
         limits = limits or Limits()
@@ -189,11 +205,20 @@ class Library:
                 return list_all(stores.catalog, max(1, limit))
             from ..search.execute import run_search  # Whoosh loads with the first real query
 
+            self._load_stems()
             return run_search(
                 text, stores.searcher(), stores.catalog, self.analyzer, limit, self._terms_of
             )
 
+    def _load_stems(self) -> None:
+        # The stems the last update worked out: stemming a new word costs far more than
+        # reading it back.
+        if not self._stems_loaded:
+            load_stems(stems_file())
+            self._stems_loaded = True
+
     def _terms_of(self, article: Article) -> list[Term]:
+        self._load_stems()
         return self._terms.get(
             (article.id, article.content_hash), lambda: self.analyzer.terms(article.text)
         )
@@ -297,6 +322,8 @@ class Library:
     ) -> list[Overlap]:
         """Every pair of articles in the corpus that shares passages. Candidate pairs are
         aligned in `workers` processes (default: one per CPU) when there are many."""
+        from ..reuse.parallel import PARALLEL_PAIRS, align_in_processes  # multiprocessing
+
         catalog = self._open_catalog()
         pairs = candidate_pairs(catalog, reuse)
         workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
@@ -307,6 +334,20 @@ class Library:
                 pairs, _WorkerAligner(self.spec, settings), workers, progress
             )
         return collect_overlaps(aligned, catalog.id_of, min_coverage)
+
+
+def _default_corpus(index_dir: Path | None) -> Path:
+    if index_dir is not None or os.environ.get(ENV_INDEX_DIR):
+        folder = index_dir_for(Path("."), index_dir)
+        recorded = stored_corpus(folder)
+        if recorded is not None:
+            if not recorded.is_dir():
+                raise CorpusError(
+                    f"the index at {folder} was built from {recorded}, which is not there "
+                    "any more; give --corpus"
+                )
+            return recorded
+    return default_corpus() or bundled_corpus()
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import IndexDamagedError, NewsreaderError
+from ..errors import CorpusError, IndexDamagedError, NewsreaderError
 from ..ingest.corpus import list_sources, readers_fingerprint
 from .catalog import SCHEMA_VERSION, Catalog
 from .layout import Layout
@@ -60,6 +60,7 @@ def pending(spec: IndexSpec, catalog: Catalog | None, build: Path | None = None)
                 len(sources), 0, 0, "the index was made by another version of newsreader"
             )
         return Pending(len(sources), 0, 0, "there is no index yet")
+    check_corpus(spec, catalog)
     known = catalog.files()
     seen = {s.path for s in sources}
     new = sum(1 for s in sources if s.path not in known)
@@ -72,20 +73,45 @@ def pending(spec: IndexSpec, catalog: Catalog | None, build: Path | None = None)
     return Pending(new, changed, removed, rebuild_reason(spec, catalog, build))
 
 
+def check_corpus(spec: IndexSpec, catalog: Catalog) -> None:
+    """Refuse an index folder that holds another corpus's index: that index may have taken
+    hours to build, so it is replaced only when a rebuild is asked for."""
+    corpus = catalog.get_meta("corpus")
+    if corpus and corpus != str(spec.corpus):
+        raise CorpusError(
+            f"the index folder {spec.index_dir} holds the index of another corpus "
+            f"({corpus}); give --rebuild to replace it, or choose another --index-dir"
+        )
+
+
 def stored_fields(index_dir: Path) -> tuple[tuple[str, str], ...]:
     """The record field names an index was built with (`--field` given once stays)."""
+    raw = _stored_meta(index_dir, "fields")
+    try:
+        return tuple(tuple(pair) for pair in json.loads(raw)) if raw else ()
+    except (ValueError, TypeError):
+        return ()
+
+
+def stored_corpus(index_dir: Path) -> Path | None:
+    """The corpus folder an index was built from."""
+    raw = _stored_meta(index_dir, "corpus")
+    return Path(raw) if raw else None
+
+
+def _stored_meta(index_dir: Path, key: str) -> str | None:
+    """A record of the live build's catalog (None when there is none to read)."""
     try:
         build = Layout(index_dir).live()
     except NewsreaderError:
-        return ()
+        return None
     if build is None or not catalog_path(build).exists():
-        return ()
+        return None
     try:
         catalog = Catalog(catalog_path(build), readonly=True)
         try:
-            raw = catalog.get_meta("fields")
+            return catalog.get_meta(key)
         finally:
             catalog.close()
-        return tuple(tuple(pair) for pair in json.loads(raw)) if raw else ()
-    except (IndexDamagedError, ValueError, TypeError):
-        return ()  # a damaged index is reported when it is opened
+    except IndexDamagedError:
+        return None  # a damaged index is reported when it is opened

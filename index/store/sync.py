@@ -34,13 +34,15 @@ from ..ingest.corpus import (
     readers_fingerprint,
     supported_suffixes,
 )
+from ..locations import stems_file
 from ..model import Article, Skipped, UpdateReport
 from ..search import fulltext
+from ..text.analysis import load_stems, save_stems, stems_known
 from ..text.tokens import article_tokens, shingles
 from .catalog import SCHEMA_VERSION, Catalog, FileRecord
 from .layout import Layout
 from .spec import IndexSpec
-from .staleness import rebuild_reason
+from .staleness import check_corpus, rebuild_reason
 from .stores import WriteStores, catalog_path, check_damage
 
 Progress = Callable[[int, int, str], None]  # done, total, current source path
@@ -63,6 +65,8 @@ def update(
 ) -> UpdateReport:
     """Bring the index in line with the corpus folder (see the module's docstring)."""
     start = time.perf_counter()
+    load_stems(stems_file())
+    known = stems_known()
     layout = spec.layout
     if not layout.is_ours():
         raise IndexDamagedError(
@@ -85,6 +89,8 @@ def update(
                 "it can be searched as it is, not updated"
             ) from None
         raise
+    if stems_known() > known:
+        save_stems(stems_file())
     report.seconds = time.perf_counter() - start
     return report
 
@@ -175,6 +181,7 @@ def _reason(spec: IndexSpec, build: Path) -> str | None:
     except IndexDamagedError as exc:
         return f"the index is damaged ({exc})"
     try:
+        check_corpus(spec, catalog)
         return rebuild_reason(spec, catalog, build)
     finally:
         catalog.close()

@@ -9,13 +9,22 @@ dictionary does not know). Search and alignment must agree on it, so both call `
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 from .vocabulary import Vocabulary
 from .words import Word, split_words
+
+# Terms are made by the million while indexing: built with tuple.__new__ directly, which
+# skips the NamedTuple's Python-level constructor.
+_make_term = tuple.__new__
+_PLAIN_MEMO = 1 << 20  # folded words remembered per vocabulary (a few tens of MB at most)
 
 
 class Term(NamedTuple):
@@ -68,11 +77,27 @@ def _porter2():
     return stem
 
 
-@lru_cache(maxsize=1 << 18)
+# Stems already worked out: the dictionary stemmer takes about half a millisecond per new
+# word, and a real archive has about a hundred thousand of them. A memo of a pure function;
+# `save_stems` / `load_stems` keep it between runs.
+_STEMS: dict[str, str] = {}
+_STEMS_MAX = 1 << 21
+STEMMER_VERSION = "sastrawi-1.2+porter2-1"
+
+
 def stem(word: str) -> str:
     """Stem one folded word. Indonesian first (dictionary based); a word the Indonesian
     dictionary cannot explain is treated as English. The same function serves every
     article, so a query needs no language guess to match."""
+    found = _STEMS.get(word)
+    if found is None:
+        if len(_STEMS) >= _STEMS_MAX:
+            _STEMS.clear()
+        found = _STEMS[word] = _stem(word)
+    return found
+
+
+def _stem(word: str) -> str:
     if len(word) <= 3 or not word.isalpha():
         return word
     sastrawi, dictionary = _sastrawi()
@@ -84,6 +109,36 @@ def stem(word: str) -> str:
     if word.isascii():
         return _porter2()(word)
     return word
+
+
+def stems_known() -> int:
+    return len(_STEMS)
+
+
+def load_stems(path: Path) -> None:
+    """Add the stems saved in `path` (by `save_stems`) to the memo; a missing, damaged or
+    outdated file is ignored."""
+    try:
+        with path.open("rb") as fh:
+            version, table = pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+        return
+    if version == STEMMER_VERSION and isinstance(table, dict):
+        for word, stemmed in table.items():
+            _STEMS.setdefault(word, stemmed)
+
+
+def save_stems(path: Path) -> None:
+    """Write the memo to `path` atomically (best effort: a cache, never an error)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as fh:
+            pickle.dump((STEMMER_VERSION, dict(_STEMS)), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        with suppress(OSError):
+            tmp.unlink()
 
 
 @dataclass(frozen=True)
@@ -106,63 +161,99 @@ class Analyzer:
     def content_terms(self, text: str) -> list[Term]:
         return [t for t in self._terms(split_words(text), text, 0) if not t.stop]
 
-    def _terms(self, words: Iterable[Word], text: str, offset: int) -> Iterator[Term]:
+    def _terms(self, words: list[Word], text: str, offset: int) -> Iterator[Term]:
         vocab = self.vocabulary
-        stopwords = vocab.stopwords
         phrase_starts = vocab.phrase_starts
-        words = list(words)
+        acronyms = vocab.acronyms
+        plain = vocab.plain_terms  # folded word → (term, stop), filled as words are met
         names = _name_words(words, text)
+        make = _make_term
         i = 0
         n = len(words)
         while i < n:
             w = words[i]
-            if w.folded in phrase_starts:
-                # Longest multi-word variant first ("kerja sama" → "kerjasama").
-                matched = 0
-                for length in vocab.phrase_lengths:
-                    if i + length > n:
-                        continue
-                    key = tuple(x.folded for x in words[i : i + length])
-                    canon = vocab.phrases.get(key)
-                    if canon is not None:
-                        end = words[i + length - 1].end
-                        name = all(x.folded in names for x in words[i : i + length])
-                        yield Term(
-                            canon, w.start + offset, end + offset, False, name, " ".join(key)
-                        )
-                        matched = length
-                        break
-                if matched:
-                    i += matched
+            folded, start, end, capitalised = w
+            if folded in phrase_starts:
+                matched = self._phrase(words, i, names, offset)
+                if matched is not None:
+                    yield matched[0]
+                    i += matched[1]
                     continue
-            folded = w.folded
             canon = None
-            if w.capitalised:
-                surface = text[w.start : w.end]
+            if capitalised and acronyms:
+                surface = text[start:end]
                 if surface.isupper():
-                    canon = vocab.acronyms.get(surface)
-            if canon is None:
-                canon = vocab.words.get(folded)
-            if canon is None and folded in stopwords:
-                yield Term(folded, w.start + offset, w.end + offset, True, False, folded)
+                    canon = acronyms.get(surface)
+            if canon is not None:
+                yield make(
+                    Term, (canon, start + offset, end + offset, False, folded in names, folded)
+                )
             else:
-                term = canon if canon is not None else stem(folded)
-                yield Term(term, w.start + offset, w.end + offset, False, folded in names, folded)
+                known = plain.get(folded)
+                if known is None:
+                    if len(plain) > _PLAIN_MEMO:
+                        plain.clear()
+                    known = plain[folded] = self._plain_term(folded)
+                term, stop = known
+                yield make(
+                    Term,
+                    (
+                        term,
+                        start + offset,
+                        end + offset,
+                        stop,
+                        not stop and folded in names,
+                        folded,
+                    ),
+                )
             i += 1
+
+    def _phrase(
+        self, words: list[Word], i: int, names: set[str], offset: int
+    ) -> tuple[Term, int] | None:
+        """The multi-word variant starting at word `i`, longest first ("kerja sama" →
+        "kerjasama"), and how many words it takes."""
+        vocab = self.vocabulary
+        n = len(words)
+        for length in vocab.phrase_lengths:
+            if i + length > n:
+                continue
+            key = tuple(x.folded for x in words[i : i + length])
+            canon = vocab.phrases.get(key)
+            if canon is not None:
+                name = all(x.folded in names for x in words[i : i + length])
+                term = Term(
+                    canon,
+                    words[i].start + offset,
+                    words[i + length - 1].end + offset,
+                    False,
+                    name,
+                    " ".join(key),
+                )
+                return term, length
+        return None
+
+    def _plain_term(self, folded: str) -> tuple[str, bool]:
+        canon = self.vocabulary.words.get(folded)
+        if canon is not None:
+            return canon, False
+        if folded in self.vocabulary.stopwords:
+            return folded, True
+        return stem(folded), False
 
     def query_terms(self, text: str) -> list[str]:
         return [t.text for t in self.content_terms(text)]
 
 
-def detect_language(text: str | Iterable[Word], vocabulary: Vocabulary) -> str | None:
-    """'id', 'en' or None, from the share of each language's function words (in a text or
-    its words)."""
+def detect_language(text: str | Iterable[str], vocabulary: Vocabulary) -> str | None:
+    """'id', 'en' or None, from the share of each language's function words (in a text, or
+    in its folded words)."""
     ind = eng = 0
-    words = split_words(text[:20000]) if isinstance(text, str) else text
+    words = (w.folded for w in split_words(text[:20000])) if isinstance(text, str) else text
     for w in words:
-        if w.folded in vocabulary.stopwords_id:
+        if w in vocabulary.stopwords_id:
             ind += 1
-        elif w.folded in vocabulary.stopwords_en:
+        elif w in vocabulary.stopwords_en:
             eng += 1
     if ind + eng < 3:
         return None

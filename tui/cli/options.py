@@ -18,7 +18,7 @@ import click
 from rich.console import Console, ConsoleOptions, RenderableType
 from rich.segment import Segment
 
-from ...index import Library, Limits, NewsreaderError, UpdateReport, bundled_corpus, printable
+from ...index import Library, Limits, NewsreaderError, UpdateReport, printable
 
 ENV_CORPUS = "NEWSREADER_CORPUS"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -112,7 +112,7 @@ def limits_from(fields: tuple[str, ...]) -> Limits | None:
 def make_library(
     corpus: Path | None, index_dir: Path | None, fields: tuple[str, ...] = ()
 ) -> Library:
-    return Library.open(corpus or bundled_corpus(), index_dir, limits=limits_from(fields))
+    return Library.open(corpus, index_dir, limits=limits_from(fields))
 
 
 def open_library(
