@@ -89,7 +89,7 @@ def update(
                 "it can be searched as it is, not updated"
             ) from None
         raise
-    if stems_known() > known:
+    if stems_known() > known or not stems_file().exists():
         save_stems(stems_file())
     report.seconds = time.perf_counter() - start
     return report
