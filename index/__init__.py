@@ -7,6 +7,7 @@ Inside, the folders follow the pipeline: `ingest/` (files to articles) → `text
 and `reuse/` (shared passages); `feeds/` downloads new articles into a corpus.
 """
 
+from .controls import printable
 from .errors import NewsreaderError, QueryError
 from .ingest.decoding import human_size
 from .ingest.limits import Limits
@@ -65,4 +66,5 @@ __all__ = [
     "fetch_into",
     "human_size",
     "merge_spans",
+    "printable",
 ]

@@ -1,8 +1,18 @@
 """Errors the engine raises. Each carries a message fit to show a user as one line."""
 
+from .controls import printable
+
 
 class NewsreaderError(Exception):
-    """Base class: anything a user can cause and should read about, not a bug."""
+    """Base class: anything a user can cause and should read about, not a bug. Its message
+    may quote a file name or a query: control characters in it are made visible."""
+
+    # Whether the index can still be read as it is (as of its last commit) although this
+    # error stopped an update: true when another process is writing it, or it is read-only.
+    index_readable = False
+
+    def __str__(self) -> str:
+        return printable(super().__str__())
 
 
 class ConfigError(NewsreaderError):
@@ -20,9 +30,23 @@ class QueryError(NewsreaderError):
 class IndexLockedError(NewsreaderError):
     """Another process is writing the index."""
 
+    index_readable = True
+
 
 class IndexDamagedError(NewsreaderError):
     """The index on disk cannot be read."""
+
+
+class IndexReadOnlyError(NewsreaderError):
+    """The index folder cannot be written to (it can still be searched)."""
+
+    index_readable = True
+
+
+class DiskFullError(NewsreaderError):
+    """No space was left to write the index; what was committed before is kept."""
+
+    index_readable = True
 
 
 class ArticleNotFoundError(NewsreaderError):

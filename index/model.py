@@ -149,6 +149,7 @@ class UpdateReport:
     rebuilt: bool = False
     interrupted: bool = False
     seconds: float = 0.0
+    rebuild_reason: str | None = None  # why the index was rebuilt ("asked for", "damaged …")
 
 
 def article_from_json(data: dict, text: str) -> Article:

@@ -26,6 +26,15 @@ def newsreader_bin() -> str:
     return found
 
 
+def live_build(index_dir: Path) -> Path:
+    """The folder of an index's live build (its catalog.sqlite and text/)."""
+    from newsreader.index.store.layout import Layout
+
+    build = Layout(index_dir).live()
+    assert build is not None, f"no index in {index_dir}"
+    return build
+
+
 def sample_id(prefix: str) -> str:
     """The full id of a sample article from its number ("000")."""
     return next(i for i in SAMPLE_IDS if i.startswith(prefix))

@@ -127,7 +127,8 @@ async def test_stopping_the_update_keeps_what_was_committed(
         await wait_for(pilot, lambda: not app.indexing, what="the update to stop")
         await wait_idle(pilot)
         assert app.is_running
-        assert screen.results.total == 4
+        # Stopping commits what was done (at least the first batch), and the rest waits.
+        assert 4 <= screen.results.total < 12
     assert Library.open(corpus, tmp_path / "index", variants=Path("/nonexistent")).pending().stale
 
 

@@ -103,8 +103,38 @@ class Server:
         elif path == "/slow.xml":
             time.sleep(2)
             self.send(h, 200, feed_xml(self.base).encode(), "application/rss+xml")
+        elif path.startswith("/drip-"):
+            self.drip(h, path)
         else:
             self.send(h, 404, b"not here", "text/plain")
+
+    @staticmethod
+    def drip(h: BaseHTTPRequestHandler, path: str) -> None:
+        """One byte every 0.1 s, for up to 20 s: of the status line and headers, of a body
+        with a length, or of a body read until the connection closes."""
+        body = feed_xml("http://127.0.0.1").encode() * 20
+        if path == "/drip-headers":
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n" + b"X: y\r\n" * 99
+            data, before = head, b""
+        elif path == "/drip-body":
+            before = (
+                f"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            ).encode()
+            data = body
+        else:  # no length: the body ends when the connection does
+            before = b"HTTP/1.0 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n"
+            data = body
+        h.close_connection = True
+        try:
+            h.wfile.write(before)
+            h.wfile.flush()
+            for k in range(min(len(data), 200)):
+                h.wfile.write(data[k : k + 1])
+                h.wfile.flush()
+                time.sleep(0.1)
+        except OSError:
+            pass  # the client gave up, as it should
 
     @staticmethod
     def send(
@@ -211,6 +241,32 @@ def test_fetch_failures_are_reported_per_feed(server: Server, tmp_path: Path) ->
     assert status["lying.xml"][0] == "failed" and "encoding lies" in status["lying.xml"][1]
     assert status["feed.xml"][0] == "new"  # everything else still goes in
     assert len(corpus_files(corpus)) == 3
+
+
+@pytest.mark.parametrize("path", ["/drip-headers", "/drip-body", "/drip-until-close"])
+def test_a_server_dripping_bytes_cannot_hold_fetch_past_its_timeout(
+    server: Server, tmp_path: Path, path: str
+) -> None:
+    """The timeout bounds the whole request, however slowly the bytes come (the server
+    would go on for 20 s; a byte every 0.1 s never trips a socket timeout)."""
+    results: list = []
+    worker = threading.Thread(
+        target=lambda: results.append(_get_or_fail(f"{server.base}{path}")), daemon=True
+    )
+    worker.start()
+    worker.join(timeout=15)
+    assert not worker.is_alive(), "fetch was held past its timeout"
+    assert results == ["timed out after 1 s"]
+
+
+def _get_or_fail(url: str) -> str:
+    from newsreader.index.feeds.fetch import FetchError
+
+    try:
+        Http(timeout=1.0, delay=0).get(url)
+    except FetchError as exc:
+        return str(exc)
+    return "fetched"
 
 
 def test_a_server_that_ignores_conditional_requests_still_gives_no_duplicates(
@@ -331,6 +387,27 @@ def test_fetch_and_stats_commands(server: Server, tmp_path: Path, isolated_dirs:
     assert s["updated"] and s["index_bytes"] > 0
     result = runner.invoke(cli, ["stats", "--corpus", str(corpus)])
     assert "By outlet" in result.stdout and "Kabar Lokal" in result.stdout
+
+
+def test_fetch_fails_when_every_feed_fails(server: Server, tmp_path: Path, isolated_dirs) -> None:
+    from newsreader.tui.cli.main import cli
+
+    config = isolated_dirs / "config"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "feeds.toml").write_text(
+        f'[fetch]\ndelay = 0\ntimeout = 1\n[[feed]]\nurl = "{server.base}/error.xml"\n'
+        f'[[feed]]\nurl = "{server.base}/drip-headers"\n'
+    )
+    corpus = tmp_path / "news"
+    result = CliRunner().invoke(cli, ["fetch", "--corpus", str(corpus)])
+    assert result.exit_code == 1
+    assert "HTTP 500" in result.stdout and "timed out after 1 s" in result.stdout
+    assert result.stderr.strip() == (
+        "newsreader: error: all 2 feeds failed (see the summary for the reasons)"
+    )
+    result = CliRunner().invoke(cli, ["fetch", "--corpus", str(corpus), "--json"])
+    assert result.exit_code == 1
+    assert [f["status"] for f in json.loads(result.stdout)["feeds"]] == ["failed", "failed"]
 
 
 def test_fetch_errors_are_one_line(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from newsreader.index import Library
 from newsreader.index.errors import IndexDamagedError, IndexLockedError
 from newsreader.index.store import sync as library_module
 
-from tests.conftest import sample_id
+from tests.conftest import live_build, sample_id
 
 
 def tree(folder: Path) -> dict[str, tuple[int, bytes]]:
@@ -104,7 +104,7 @@ def test_corpus_folder_is_never_written(library: Library, corpus: Path) -> None:
     assert tree(corpus) == before
 
 
-def test_interrupted_update_keeps_last_commit(library: Library, corpus: Path) -> None:
+def test_stopped_update_keeps_what_it_did(library: Library, corpus: Path) -> None:
     library.update()
     for k in range(3):
         (corpus / f"extra{k}.txt").write_text(
@@ -117,13 +117,15 @@ def test_interrupted_update_keeps_last_commit(library: Library, corpus: Path) ->
         return len(seen) > 1  # let one file through, then stop
 
     rep = library.update(should_stop=stop)
-    assert rep.interrupted
+    assert rep.interrupted and rep.added == ["extra0.txt"]
     library.close()
-    # Nothing of the interrupted batch was committed; the old index answers as before.
+    # The file done before the stop was committed with the rest of the index...
     assert library.search("Erdogan").total == 2
-    assert library.search("pemilu").total == 0
+    assert library.search("pemilu").total == 1
+    # ...and the next run goes on from there.
     rep = library.update()
-    assert len(rep.added) == 3
+    assert sorted(rep.added) == ["extra1.txt", "extra2.txt"]
+    assert library.search("pemilu").total == 3
 
 
 def test_crash_during_update_keeps_last_commit(library: Library, corpus: Path, monkeypatch) -> None:
@@ -174,7 +176,7 @@ def test_second_writer_is_refused(library: Library, corpus: Path, tmp_path: Path
 def test_damaged_index_is_reported_and_rebuild_recovers(library: Library) -> None:
     library.update()
     library.close()
-    text_dir = library.index_dir / "text"
+    text_dir = live_build(library.index_dir) / "text"
     for toc in text_dir.glob("_MAIN_*.toc"):
         toc.write_bytes(b"garbage")
     with pytest.raises(IndexDamagedError, match="--rebuild"):
@@ -188,9 +190,10 @@ def test_damaged_index_is_reported_and_rebuild_recovers(library: Library) -> Non
 def test_damaged_catalog_is_reported(library: Library) -> None:
     library.update()
     library.close()
-    for f in library.index_dir.glob("catalog.sqlite*"):
+    build = live_build(library.index_dir)
+    for f in build.glob("catalog.sqlite*"):
         f.unlink()
-    library.spec.catalog_path.write_bytes(b"this is not a database" * 100)
+    (build / "catalog.sqlite").write_bytes(b"this is not a database" * 100)
     with pytest.raises(IndexDamagedError, match="damaged"):
         library.search("Putin")
     library.close()

@@ -596,3 +596,57 @@ def test_a_records_html_body_is_read_as_text(tmp_path: Path) -> None:
     (a,), _ = read(tmp_path, "d.jsonl")
     assert a.text == "Satu & dua.\n\nTiga."
     assert all(p.kind != Kind.TITLE for p in a.paragraphs)
+
+
+def test_a_guid_that_is_no_web_address_is_not_the_url(tmp_path: Path) -> None:
+    """RSS takes a guid without isPermaLink="false" for the link; only an http(s) address
+    is kept as the article's URL."""
+    items = "".join(
+        f"<item><title>Berita {n}</title>{guid}<description>Isi berita nomor {n} tentang "
+        f"banjir di kota.</description></item>"
+        for n, guid in enumerate(
+            [
+                "<guid>tag:example.com,2024:123</guid>",
+                "<guid>12345</guid>",
+                '<guid isPermaLink="false">abc-1</guid>',
+                "<guid>https://x.example/berita-3</guid>",
+                '<guid isPermaLink="false">urn:4</guid><link>https://x.example/4</link>',
+            ]
+        )
+    )
+    (tmp_path / "f.rss").write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>K</title>{items}</channel></rss>',
+        encoding="utf-8",
+    )
+    articles, _ = read(tmp_path, "f.rss")
+    assert [a.meta.url for a in articles] == [
+        None,
+        None,
+        None,
+        "https://x.example/berita-3",
+        "https://x.example/4",
+    ]
+    assert articles[0].id == "f.rss#tag:example.com,2024:123"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    text = "Banjir melanda Jakarta\n\nRibuan warga mengungsi — kata petugas, Senin (3/7).\n"
+    (tmp_path / "a.txt").write_bytes(text.encode(encoding))
+    (a,), skipped = read(tmp_path, "a.txt")
+    assert skipped == [] and a.text == text
+    rows = [{"id": "1", "title": "Banjir", "body": "Ribuan warga mengungsi — kata petugas."}]
+    (tmp_path / "b.jsonl").write_bytes(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode(encoding)
+    )
+    (b,), skipped = read(tmp_path, "b.jsonl")
+    assert skipped == [] and b.text == rows[0]["body"] and b.meta.title == "Banjir"
+    (tmp_path / "c.csv").write_bytes("id,title,body\n1,Banjir,Warga mengungsi.\n".encode(encoding))
+    (c,), skipped = read(tmp_path, "c.csv")
+    assert skipped == [] and c.text == "Warga mengungsi."
+
+
+def test_binary_is_still_binary(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(bytes(range(256)) * 8)
+    articles, skipped = read(tmp_path, "a.txt")
+    assert articles == [] and skipped[0].reason == "binary file, not text"

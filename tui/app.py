@@ -48,6 +48,7 @@ class IndexChecked(Message):
     ready: bool  # an index was there before the check
     pending: Pending | None  # what an update would do (None: the check failed)
     error: str | None
+    busy: bool = False  # another process is updating the index now
 
 
 @dataclass
@@ -130,7 +131,8 @@ class NewsreaderApp(App[None]):
         if ready:
             self.post_message(IndexOpened())
         try:
-            self.post_message(IndexChecked(ready, self.engine.pending(), None))
+            pending = self.engine.pending()
+            self.post_message(IndexChecked(ready, pending, None, ready and self.engine.busy()))
         except NewsreaderError as exc:  # e.g. the folder went away since the last run
             self.post_message(IndexChecked(ready, None, str(exc)))
 
@@ -144,7 +146,18 @@ class NewsreaderApp(App[None]):
             if not event.ready:
                 self.exit(return_code=1, message=Text(f"newsreader: {event.error}"))
             else:
-                self.notify(event.error, title="Cannot check the index", severity="error")
+                self.notify(
+                    event.error, title="Cannot check the index", severity="error", markup=False
+                )
+        elif event.busy and event.pending is not None and event.pending.stale:
+            # Another process is indexing: read what it has committed, and say so.
+            self.notify(
+                "Another newsreader process is updating this index: showing what it has "
+                "committed so far. Search again later to see more.",
+                title="Indexing under way",
+                severity="warning",
+                timeout=10,
+            )
         elif event.pending is not None and event.pending.stale:
             self.start_indexing(event.pending)
         elif not event.ready:  # pragma: no cover - no index is always stale
@@ -232,7 +245,7 @@ class NewsreaderApp(App[None]):
             if not self.engine.exists():
                 self.exit(return_code=1, message=Text(f"newsreader: {event.error}"))
                 return
-            self.notify(event.error, title="Indexing failed", severity="error")
+            self.notify(event.error, title="Indexing failed", severity="error", markup=False)
         elif report is not None and report.interrupted:
             if not self.engine.exists():
                 self.exit(
@@ -240,7 +253,11 @@ class NewsreaderApp(App[None]):
                     message=Text("newsreader: indexing stopped; nothing to show."),
                 )
                 return
-            self.notify("Indexing stopped: what was committed stays searchable.", timeout=4)
+            self.notify(
+                "Indexing stopped: what was committed stays searchable; the rest is indexed "
+                "next time.",
+                timeout=4,
+            )
         elif report is not None:
             counts = [
                 (len(report.added), "new"),

@@ -28,6 +28,7 @@ from ..index import (
     Span,
     UpdateReport,
     UserState,
+    printable,
 )
 
 DEFAULT_MIN_WORDS = AlignSettings().min_words
@@ -74,7 +75,7 @@ class Engine:
 
     @property
     def corpus_name(self) -> str:
-        return self.library.corpus.name or str(self.library.corpus)
+        return printable(self.library.corpus.name or str(self.library.corpus))
 
     def pending(self) -> Pending:
         with self._lock:
@@ -84,6 +85,10 @@ class Engine:
         with self._lock:
             return self.library.exists()
 
+    def busy(self) -> bool:
+        """Whether another process is updating the index now."""
+        return self.library.busy()
+
     def update(
         self, progress: Callable[[int, int, str], None], should_stop: Callable[[], bool]
     ) -> UpdateReport:
@@ -91,7 +96,12 @@ class Engine:
         of its own, and commits in batches that searches pick up."""
         with self._write_lock:
             try:
-                return self._writer.update(progress=progress, should_stop=should_stop)
+                return self._writer.update(
+                    # File names are shown as the update goes: printable, like all the engine
+                    # says.
+                    progress=lambda done, total, path: progress(done, total, printable(path)),
+                    should_stop=should_stop,
+                )
             finally:
                 self._writer.close()
                 self.reopen()

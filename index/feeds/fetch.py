@@ -2,12 +2,12 @@
 into the corpus folder as files, one JSON record per entry, which the `.json` reader takes in
 like any other record.
 
-- Conditional requests: each feed's ETag and Last-Modified are kept in a state file beside the
-  corpus's index (`<index folder>.fetch.json`), never inside the corpus folder.
+- Conditional requests: each feed's ETag and Last-Modified are kept in a state file in the
+  corpus's index folder (`<index folder>/fetch.json`), never inside the corpus folder.
 - The entries already fetched are remembered there too (and recognised by file name), so
   an entry the user deleted is not fetched again.
-- One timeout bounds a whole download, not just each read; a host is not asked twice within
-  the configured delay.
+- One timeout bounds a whole request — connecting, the headers, the body, redirects — not
+  just each read (see `Deadline`); a host is not asked twice within the configured delay.
 - Files are written to a hidden temporary name and renamed into place, so neither a crash
   nor Ctrl-C leaves a half-written article where the indexer would read it.
 """
@@ -15,9 +15,12 @@ like any other record.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import os
+import socket
 import tempfile
+import threading
 import time
 import zlib
 from collections.abc import Callable
@@ -26,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
 from pathlib import Path
+from typing import Any
 from urllib import error as urlerror
 from urllib import request as urlrequest
 from urllib.parse import urlsplit
@@ -43,6 +47,8 @@ MAX_DOWNLOAD = 32 * 1024 * 1024
 SEEN_PER_FEED = 5000  # entry keys remembered per feed; feeds show their last few dozen
 USER_AGENT = "newsreader/0.1 (feed reader; +https://pypi.org/project/newsreader/)"
 STATE_VERSION = 1
+FETCH_STATE = "fetch.json"  # in the index folder
+FETCH_LOCK = "fetch.lock"
 
 
 class FetchError(Exception):
@@ -105,14 +111,99 @@ class Response:
 
 
 def state_path(corpus: Path, index_dir: Path | None = None) -> Path:
-    """Where fetch keeps its memory for a corpus: beside the corpus's index folder."""
-    ix = index_dir_for(corpus, index_dir)
+    """Where fetch keeps its memory for a corpus: in the corpus's index folder (which may be
+    the only folder there that can be written to)."""
+    return index_dir_for(corpus, index_dir) / FETCH_STATE
+
+
+def _legacy_state_path(state_file: Path) -> Path:
+    """Where fetch kept its memory before: beside the index folder."""
+    ix = state_file.parent
     return ix.with_name(ix.name + ".fetch.json")
 
 
+class Deadline:
+    """A total time limit for one request, headers and body, however the server paces its
+    bytes: when it passes, every socket the request opened is shut down, which ends any
+    read waiting on it (a socket timeout only bounds the wait for the next byte, so a server
+    sending one byte a second would never trip it)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    with suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _watched(connection_class: type, owner: Http) -> Callable[..., Any]:
+    """A connection class whose sockets the current request's deadline watches."""
+
+    def make(*args: Any, **kwargs: Any) -> Any:
+        conn = connection_class(*args, **kwargs)
+        create = conn._create_connection
+
+        def create_connection(*a: Any, **kw: Any) -> socket.socket:
+            sock = create(*a, **kw)
+            if owner.deadline is not None:
+                owner.deadline.watch(sock)
+            return sock
+
+        conn._create_connection = create_connection
+        return conn
+
+    return make
+
+
+class _HTTPHandler(urlrequest.HTTPHandler):
+    def __init__(self, http: Http) -> None:
+        super().__init__()
+        self._http = http
+
+    def http_open(self, req: urlrequest.Request) -> Any:
+        return self.do_open(_watched(http.client.HTTPConnection, self._http), req)
+
+
+class _HTTPSHandler(urlrequest.HTTPSHandler):
+    def __init__(self, http: Http) -> None:
+        super().__init__()
+        self._http = http
+
+    def https_open(self, req: urlrequest.Request) -> Any:
+        return self.do_open(
+            _watched(http.client.HTTPSConnection, self._http), req, context=self._context
+        )
+
+
 class Http:
-    """Plain urllib with a total deadline per download, a size cap, gzip, and a minimum
-    delay between two requests to one host."""
+    """Plain urllib with a total deadline per request (connection, headers, body and
+    redirects together), a size cap, gzip, and a minimum delay between two requests to one
+    host."""
 
     def __init__(
         self, timeout: float, delay: float, sleep: Callable[[float], None] = time.sleep
@@ -120,9 +211,12 @@ class Http:
         self.timeout = timeout
         self.delay = delay
         self.sleep = sleep
+        self.deadline: Deadline | None = None  # of the request under way
         self._last: dict[str, float] = {}
         # No proxies from the environment: a feed reader talks to the feed's own host.
-        self._opener = urlrequest.build_opener(urlrequest.ProxyHandler({}))
+        self._opener = urlrequest.build_opener(
+            urlrequest.ProxyHandler({}), _HTTPHandler(self), _HTTPSHandler(self)
+        )
 
     def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Response:
         parts = urlsplit(url)
@@ -134,20 +228,30 @@ class Http:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         self._wait(parts.netloc)
-        deadline = time.monotonic() + self.timeout
+        timed_out = FetchError(f"timed out after {self.timeout:g} s")
         try:
-            with self._opener.open(
-                urlrequest.Request(url, headers=headers), timeout=self.timeout
-            ) as resp:
-                body = self._read(resp, deadline)
-                return self._response(resp.status, body, resp.geturl(), resp.headers)
-        except urlerror.HTTPError as exc:
-            if exc.code == 304:
-                return self._response(304, b"", url, exc.headers)
-            raise FetchError(f"HTTP {exc.code} {exc.reason}") from None
-        except (TimeoutError, urlerror.URLError, OSError) as exc:
-            raise FetchError(self._why(exc)) from None
+            with Deadline(self.timeout) as deadline:
+                self.deadline = deadline
+                try:
+                    with self._opener.open(
+                        urlrequest.Request(url, headers=headers), timeout=self.timeout
+                    ) as resp:
+                        body = self._read(resp, deadline)
+                        if deadline.expired:  # the shut socket may read as a short body
+                            raise timed_out
+                        return self._response(resp.status, body, resp.geturl(), resp.headers)
+                except urlerror.HTTPError as exc:
+                    if deadline.expired:
+                        raise timed_out from None
+                    if exc.code == 304:
+                        return self._response(304, b"", url, exc.headers)
+                    raise FetchError(f"HTTP {exc.code} {exc.reason}") from None
+                except (TimeoutError, urlerror.URLError, OSError, http.client.HTTPException) as exc:
+                    if deadline.expired:
+                        raise timed_out from None
+                    raise FetchError(self._why(exc)) from None
         finally:
+            self.deadline = None
             self._last[parts.netloc] = time.monotonic()
 
     def _wait(self, host: str) -> None:
@@ -157,13 +261,13 @@ class Http:
             if pause > 0:
                 self.sleep(pause)
 
-    def _read(self, resp, deadline: float) -> bytes:
+    def _read(self, resp: Any, deadline: Deadline) -> bytes:
         chunks: list[bytes] = []
         size = 0
         while True:
-            if time.monotonic() > deadline:
+            if deadline.expired:
                 raise TimeoutError
-            chunk = resp.read(1 << 16)
+            chunk = resp.read1(1 << 16)
             if not chunk:
                 break
             size += len(chunk)
@@ -215,8 +319,9 @@ class FetchState:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.feeds: dict[str, dict] = {}
+        source = path if path.exists() else _legacy_state_path(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(source.read_text(encoding="utf-8"))
             if isinstance(data, dict) and data.get("version") == STATE_VERSION:
                 self.feeds = data.get("feeds", {})
         except (OSError, ValueError):
@@ -318,7 +423,7 @@ def fetch_feeds(
     busy = FetchLockedError(
         "another `newsreader fetch` is running for this corpus; try again when it has finished"
     )
-    with exclusive_lock(state_file.with_name(f".{state_file.name}.lock"), busy):
+    with exclusive_lock(state_file.with_name(FETCH_LOCK), busy):
         state = FetchState(state_file)
         total = len(subscriptions.feeds)
         for n, sub in enumerate(subscriptions.feeds, 1):

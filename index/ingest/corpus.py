@@ -72,6 +72,9 @@ def list_sources(root: Path) -> tuple[list[SourceFile], list[Skipped]]:
             if suffix not in SUFFIXES:
                 skipped.append(Skipped(rel, f"unsupported file type ({suffix or 'no suffix'})"))
                 continue
+            if not _utf8(rel):  # bytes the file system gave that are no UTF-8 (an id is text)
+                skipped.append(Skipped(rel, "its name is not valid UTF-8; rename the file"))
+                continue
             try:
                 st = abspath.stat()
             except OSError as exc:
@@ -79,6 +82,14 @@ def list_sources(root: Path) -> tuple[list[SourceFile], list[Skipped]]:
                 continue
             sources.append(SourceFile(rel, st.st_size, st.st_mtime_ns))
     return sources, skipped
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def read_source(

@@ -33,9 +33,16 @@ def decode(data: bytes) -> str:
     Returns NFC text with \\n line ends."""
     if not data.strip():
         raise Unreadable("empty file")
-    if b"\x00" in data[:_SNIFF] and not _utf16_bom(data):
+    unmarked = utf16_without_bom(data[:_SNIFF])
+    if unmarked:
+        try:
+            text = data.decode(unmarked)
+        except UnicodeDecodeError:
+            raise Unreadable(f"undecodable: it looks like {label16(unmarked)} but is not") from None
+    elif b"\x00" in data[:_SNIFF] and not _utf16_bom(data):
         raise Unreadable("binary file, not text")
-    text = _decode(data)
+    else:
+        text = _decode(data)
     if _control_ratio(text) > 0.05:
         raise Unreadable("binary file, not text")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -60,6 +67,35 @@ def _decode(data: bytes) -> str:
 
 def _utf16_bom(data: bytes) -> bool:
     return data[:2] in (b"\xff\xfe", b"\xfe\xff")
+
+
+def utf16_without_bom(sample: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" for text in UTF-16 without a byte order mark, told by
+    its zero bytes: Latin text (as news in Indonesian or English is) has a zero byte at every
+    odd position (little-endian) or every even one (big-endian), and a binary file has them
+    all over the place. None when it does not look like that."""
+    if len(sample) < 4 or _utf16_bom(sample):
+        return None
+    sample = sample[: len(sample) // 2 * 2]
+    half = len(sample) // 2
+    even = sample[0::2].count(0) / half
+    odd = sample[1::2].count(0) / half
+    for encoding, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros >= 0.6 and other <= 0.02:
+            try:
+                sample.decode(encoding)
+            except UnicodeDecodeError:
+                # A sample cut inside a surrogate pair still reads up to the cut.
+                try:
+                    sample[:-2].decode(encoding)
+                except UnicodeDecodeError:
+                    return None
+            return encoding
+    return None
+
+
+def label16(encoding: str) -> str:
+    return "UTF-16 (little-endian)" if encoding.endswith("le") else "UTF-16 (big-endian)"
 
 
 def _control_ratio(text: str) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 
+from ..controls import printable, printable_or_none
 from ..model import Article, Kind, Metadata, Paragraph
 from ..text.analysis import detect_language
 from ..text.vocabulary import Vocabulary
@@ -33,7 +34,14 @@ def parse_article(
     given: Metadata | None = None,
 ) -> Article:
     """Build an article from its original text. Metadata in `given` (from a record's fields)
-    wins over what the text suggests; the text fills the gaps."""
+    wins over what the text suggests; the text fills the gaps.
+
+    Control characters in the text, the id and the metadata are made visible first (one
+    stand-in per character, so offsets are those of the text as read; see `controls`)."""
+    article_id = printable(article_id)
+    text = printable(text)
+    if given is not None:
+        given = _printable_meta(given)
     spans = paragraph_spans(text)
     lines = [text[s.start : s.end] for s in spans]
     noise = boilerplate_flags(lines)
@@ -100,6 +108,18 @@ def parse_article(
     )
     meta = _merge(given, guessed) if given is not None else guessed
     return Article(article_id, path, text, meta, paragraphs, content_hash(text, given))
+
+
+def _printable_meta(meta: Metadata) -> Metadata:
+    return replace(
+        meta,
+        title=printable_or_none(meta.title),
+        outlet=printable_or_none(meta.outlet),
+        author=printable_or_none(meta.author),
+        date=printable_or_none(meta.date),
+        language=printable_or_none(meta.language),
+        url=printable_or_none(meta.url),
+    )
 
 
 def _is_heading(line: str, i: int, lines: list[str]) -> bool:

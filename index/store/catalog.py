@@ -2,24 +2,28 @@
 (source files and their hashes), each article's text and metadata, and the shingle postings
 that answer "which articles share passages" without comparing every pair.
 
-The catalog is committed after the full-text index, so when a run is cut off between the two,
-the catalog still holds the older hashes and the next run redoes those files.
+Each commit of the catalog also records which generation of the full-text index goes with
+it (the "fulltext" manifest, see search/fulltext.py): that one SQLite transaction is the
+commit point of both stores, and readers open the full text at the generation recorded.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from array import array
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from ..errors import IndexDamagedError
 from ..model import Article, article_from_json
 
 # Bumped whenever the index (full text or catalog) changes shape: older indexes are rebuilt.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # 3: control characters made visible at ingest
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -61,21 +65,48 @@ class Summary:
 
 
 class Catalog:
+    """The catalog of one build. A writer's connection commits durably (synchronous=FULL:
+    the full-text manifest recorded in a commit is on disk when `commit` returns); a
+    reader's connection writes nothing, and opens a catalog on read-only storage too."""
+
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = path
+        self.readonly = readonly
         self._pending: list[tuple[int, int, int]] = []
         self._pending_docs: set[int] = set()
         try:
-            uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
-            self.db = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL") if not readonly else None
-            self.db.execute("PRAGMA synchronous=NORMAL")
+            if readonly:
+                self.db = _connect_readonly(path)
+            else:
+                self.db = sqlite3.connect(_uri(path), uri=True, timeout=30, check_same_thread=False)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=FULL")
             self.db.execute("PRAGMA cache_size=-262144")
             if not readonly:
                 self.db.executescript(_SCHEMA)
             self.db.execute("SELECT 1 FROM articles LIMIT 1").fetchall()
         except sqlite3.DatabaseError as exc:
-            raise IndexDamagedError(f"index catalog {path} is damaged ({exc})") from None
+            raise IndexDamagedError(
+                f"index catalog {path} is damaged ({exc}); run `newsreader index --rebuild`"
+            ) from None
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read the catalog as of one commit for the whole block (nested blocks share it)."""
+        if self.db.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            with suppress(sqlite3.Error):
+                self.db.execute("COMMIT" if not self.readonly else "ROLLBACK")
+
+    def integrity_problems(self, limit: int = 20) -> list[str]:
+        """What SQLite's integrity check finds wrong (nothing: an empty list)."""
+        rows = [r[0] for r in self.db.execute(f"PRAGMA integrity_check({int(limit)})")]
+        return [] if rows == ["ok"] else rows
 
     def close(self) -> None:
         self.db.close()
@@ -246,6 +277,30 @@ class Catalog:
         self._pending = []
         self._pending_docs.clear()
         self.db.rollback()
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """A connection that writes nothing. In WAL mode even a reader needs the -shm file; in a
+    folder it cannot write to (read-only storage, no writer about), the catalog is opened
+    as immutable instead."""
+    if not path.exists():
+        raise sqlite3.DatabaseError(f"{path.name} is missing")
+    try:
+        db = sqlite3.connect(_uri(path, "ro"), uri=True, timeout=30, check_same_thread=False)
+        db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        return db
+    except sqlite3.OperationalError:
+        if os.access(path.parent, os.W_OK):
+            raise
+    return sqlite3.connect(
+        _uri(path, "ro&immutable=1"), uri=True, timeout=30, check_same_thread=False
+    )
+
+
+def _uri(path: Path, mode: str | None = None) -> str:
+    """An SQLite URI for `path` (quoted: a folder may be called "#1" or "50%")."""
+    uri = "file:" + quote(str(path))
+    return f"{uri}?mode={mode}" if mode else uri
 
 
 def _unpack(blob: bytes) -> tuple[array, array]:

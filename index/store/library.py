@@ -6,14 +6,21 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable
-from contextlib import suppress
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from ..errors import AlignmentError, ArticleNotFoundError, CorpusError, IndexDamagedError
-from ..ingest.corpus import check_root
+from ..controls import printable
+from ..errors import (
+    AlignmentError,
+    ArticleNotFoundError,
+    CorpusError,
+    IndexDamagedError,
+    NewsreaderError,
+)
+from ..ingest.corpus import check_root, list_sources
 from ..ingest.limits import Limits
 from ..locations import (
     ENV_INDEX_DIR,
@@ -28,6 +35,7 @@ from ..reuse.align import DEFAULT_SETTINGS, Alignment, AlignSettings, Side, alig
 from ..reuse.candidates import DEFAULT_REUSE, ReuseSettings, candidate_pairs
 from ..reuse.overlaps import Aligner, Overlap, Related, align_pairs, collect_overlaps
 from ..reuse.overlaps import related as related_articles
+from ..search import fulltext
 from ..search.highlight import QueryTerms, find_hits
 from ..search.narrow import NarrowedSearcher, NarrowedSource
 from ..search.results import SearchResults, list_all
@@ -36,9 +44,11 @@ from ..text.vocabulary import load_vocabulary
 from . import stats, sync
 from .cache import LRU
 from .catalog import Catalog, Summary
+from .check import IndexCheck, check_index
 from .facets import FacetFilter
-from .spec import CATALOG, IndexSpec
+from .spec import IndexSpec
 from .staleness import Pending, pending, stored_corpus, stored_fields
+from .stores import ReadStores, catalog_path, text_dir
 from .userstate import UserState, split_state_terms
 
 
@@ -52,9 +62,7 @@ class Comparison:
 class Library:
     def __init__(self, spec: IndexSpec) -> None:
         self.spec = spec
-        self._ix: Any = None
-        self._searcher: Any = None
-        self._catalog: Catalog | None = None
+        self._stores: ReadStores | None = None
         self._terms: LRU[tuple[str, str], list[Term]] = LRU(256)
         self._sides: LRU[tuple[str, str], Side] = LRU(512)
         self._stems_loaded = False
@@ -77,7 +85,7 @@ class Library:
         limits = limits or Limits()
         if not limits.fields:
             # Field names given once on the command line stay with the index.
-            limits = dataclasses.replace(limits, fields=stored_fields(folder / "catalog.sqlite"))
+            limits = dataclasses.replace(limits, fields=stored_fields(folder))
         return cls(IndexSpec(root, folder, Analyzer(vocabulary), limits))
 
     def copy(self) -> Library:
@@ -102,13 +110,25 @@ class Library:
         return self.spec.exists()
 
     def pending(self) -> Pending:
-        return pending(self.spec, self._open_catalog() if self.exists() else None)
+        if not self.exists():
+            return pending(self.spec, None)
+        try:
+            stores = self._open()
+        except IndexDamagedError as exc:
+            sources = len(list_sources(self.corpus)[0])
+            return Pending(sources, 0, 0, f"the index is damaged ({exc})")
+        with stores.catalog.snapshot():
+            return pending(self.spec, stores.catalog, stores.build)
+
+    def busy(self) -> bool:
+        """Whether another process is updating the index now (searches answer from its last
+        commit meanwhile)."""
+        return self.spec.layout.busy()
 
     def close(self) -> None:
-        for handle in (self._searcher, self._catalog, self._ix):
-            if handle is not None:
-                handle.close()
-        self._searcher = self._catalog = self._ix = None
+        if self._stores is not None:
+            self._stores.close()
+        self._stores = None
         if self._state is not None:
             self._state.close()
             self._state = None
@@ -125,45 +145,76 @@ class Library:
         rebuild: bool = False,
         progress: sync.Progress | None = None,
         should_stop: sync.StopAsked | None = None,
+        notice: sync.Notice | None = None,
     ) -> UpdateReport:
-        """Bring the index in line with the corpus folder (see `sync`). The report's
-        `unchanged` counts articles (in the index and left as they were), never files."""
+        """Bring the index in line with the corpus folder (see `sync`). `notice` hears what
+        the update is about to do when that is more than adding files (a rebuild, and why).
+        The report's `unchanged` counts articles (in the index and left as they were)."""
         self.close()
-        report = sync.update(self.spec, rebuild=rebuild, progress=progress, should_stop=should_stop)
+        report = sync.update(
+            self.spec, rebuild=rebuild, progress=progress, should_stop=should_stop, notice=notice
+        )
         if not report.interrupted and self.exists():
             kept = self.count() - len(report.added) - len(report.updated)
             report.unchanged = max(kept, 0)
             self.close()
         return report
 
+    def check(self) -> IndexCheck:
+        """Verify both stores through and through (see `check`); nothing is written."""
+        return check_index(self.spec)
+
     def stats(self) -> stats.CorpusStats:
         return stats.corpus_stats(self.spec.corpus, self.spec.index_dir)
 
     # -- reading --------------------------------------------------------------------------
-    def _open_catalog(self) -> Catalog:
-        if self._catalog is None:
-            if not self.spec.catalog_path.exists():
+    def _open(self) -> ReadStores:
+        """The live build's stores, reopened when a rebuild has replaced the build."""
+        for attempt in (1, 2):
+            build = self.spec.live()
+            if build is None or not catalog_path(build).exists():
+                self.close()
+                if self.spec.layout.legacy():
+                    raise IndexDamagedError(
+                        f"the index at {self.index_dir} was made by another version of "
+                        "newsreader; run `newsreader index` to rebuild it"
+                    )
                 raise IndexDamagedError(f"no index at {self.index_dir}: run `newsreader index`")
-            self._catalog = Catalog(self.spec.catalog_path)
-        return self._catalog
+            if self._stores is not None and self._stores.build == build:
+                return self._stores
+            self.close()
+            try:
+                self._stores = ReadStores(build)
+            except IndexDamagedError:
+                if attempt == 2 or self.spec.live() == build:
+                    raise
+                continue  # replaced by a rebuild while we opened it: open the new one
+            return self._stores
+        raise AssertionError("unreachable")  # pragma: no cover
 
-    def _open_searcher(self) -> Any:
-        """A Whoosh searcher kept between queries (opening one reads every segment) and
-        refreshed when the index has changed since."""
-        if self._searcher is None:
-            if self._ix is None:
-                from ..search.fulltext import open_index
+    def _open_catalog(self) -> Catalog:
+        return self._open().catalog
 
-                self._ix = open_index(self.spec.text_dir)
-            self._searcher = self._ix.searcher()
-        elif self._searcher.reader().segments() is None and not self._searcher.up_to_date():
-            # Opened on an empty index (a build's first batch not yet committed): Whoosh
-            # cannot refresh such a searcher, so open a new one.
-            self._searcher.close()
-            self._searcher = self._ix.searcher()
-        else:
-            self._searcher = self._searcher.refresh()
-        return self._searcher
+    @contextmanager
+    def _reading(self) -> Iterator[ReadStores]:
+        """The live stores, read as of one commit; damage found while reading is reported
+        as damage (a one-line error naming the command that repairs it), not as a crash."""
+        stores = self._open()
+        try:
+            with stores.catalog.snapshot():
+                yield stores
+        except NewsreaderError:
+            raise
+        except sqlite3.DatabaseError as exc:
+            raise IndexDamagedError(
+                f"index catalog {stores.catalog.path} is damaged ({exc}); "
+                "run `newsreader index --rebuild`"
+            ) from None
+        except Exception as exc:
+            problems = stores.damage(full=True)
+            if problems:
+                raise fulltext.damaged(text_dir(stores.build), problems[0]) from None
+            raise exc
 
     def search(
         self,
@@ -176,26 +227,26 @@ class Library:
         """Ranked hits for a query (`sort="date"`: newest first); an empty query lists every
         article, newest first. `is:unread`-style terms narrow it by the reader's state, and
         `facets` to some outlets and dates."""
+        text = printable(text)  # as the indexed text is: a control character never reaches out
         rest, wanted = split_state_terms(text)
-        include, exclude = wanted.allowed(self.user_state()) if wanted else (None, set())
-        if facets:
-            allowed = facets.ids(self._open_catalog())
-            include = allowed if include is None else include & allowed
-        narrowed = bool(wanted or facets)
-        if not rest.strip():
-            source = self._open_catalog()
-            if narrowed:
-                source = NarrowedSource(source, include, exclude)
-            return dataclasses.replace(list_all(source, max(1, limit)), query=text.strip())
-        from ..search.execute import run_search  # Whoosh loads with the first real query
+        with self._reading() as stores:
+            include, exclude = wanted.allowed(self.user_state()) if wanted else (None, set())
+            if facets:
+                allowed = facets.ids(stores.catalog)
+                include = allowed if include is None else include & allowed
+            narrowed = bool(wanted or facets)
+            if not rest.strip():
+                source = stores.catalog
+                if narrowed:
+                    source = NarrowedSource(source, include, exclude)
+                return dataclasses.replace(list_all(source, max(1, limit)), query=text.strip())
+            from ..search.execute import run_search  # Whoosh loads with the first real query
 
-        self._load_stems()
-        searcher = self._open_searcher()
-        if narrowed or sort == "date":
-            searcher = NarrowedSearcher(searcher, include, exclude, by_date=sort == "date")
-        found = run_search(
-            rest, searcher, self._open_catalog(), self.analyzer, limit, self._terms_of
-        )
+            self._load_stems()
+            searcher = stores.searcher()
+            if narrowed or sort == "date":
+                searcher = NarrowedSearcher(searcher, include, exclude, by_date=sort == "date")
+            found = run_search(rest, searcher, stores.catalog, self.analyzer, limit, self._terms_of)
         if not wanted:
             return found
         suggestion = f"{found.suggestion} {wanted.terms()}" if found.suggestion else None
@@ -223,10 +274,16 @@ class Library:
     def article(self, ref: str) -> Article:
         """An article by id, unique id prefix, file name, or path (absolute or relative to the
         working folder) inside the corpus."""
-        catalog = self._open_catalog()
+        with self._reading() as stores:
+            return self._article(stores.catalog, ref)
+
+    def _article(self, catalog: Catalog, ref: str) -> Article:
         candidates = [ref]
         with suppress(ValueError, OSError):
             candidates.append(Path(ref).expanduser().resolve().relative_to(self.corpus).as_posix())
+        # Ids were made printable when read (see `controls`): so are the names asked for.
+        candidates = [printable(c) for c in candidates]
+        ref = printable(ref)
         for cand in candidates:
             article = catalog.article(cand)
             if article is not None:
@@ -240,10 +297,12 @@ class Library:
         raise ArticleNotFoundError(f'no article "{ref}" in {self.corpus}')
 
     def count(self) -> int:
-        return self._open_catalog().count()
+        with self._reading() as stores:
+            return stores.catalog.count()
 
     def summaries(self, limit: int | None = None) -> list[Summary]:
-        return self._open_catalog().summaries(limit=limit)
+        with self._reading() as stores:
+            return stores.catalog.summaries(limit=limit)
 
     # -- shared passages ------------------------------------------------------------------
     def _side(self, article: Article) -> Side:
@@ -286,12 +345,14 @@ class Library:
         reuse: ReuseSettings = DEFAULT_REUSE,
     ) -> tuple[Article, list[Related]]:
         """Other articles sharing at least one passage with this one, by coverage."""
-        article = self.article(ref)
-        catalog = self._open_catalog()
-        doc = catalog.doc_of(article.id)
-        if doc is None:  # pragma: no cover - article() read it from the catalog
-            raise ArticleNotFoundError(f'no article "{ref}"')
-        return article, related_articles(catalog, doc, self.aligner(settings), catalog.id_of, reuse)
+        with self._reading() as stores:
+            catalog = stores.catalog
+            article = self._article(catalog, ref)
+            doc = catalog.doc_of(article.id)
+            if doc is None:  # pragma: no cover - article() read it from the catalog
+                raise ArticleNotFoundError(f'no article "{ref}"')
+            found = related_articles(catalog, doc, self.aligner(settings), catalog.id_of, reuse)
+        return article, found
 
     def overlaps(
         self,
@@ -320,7 +381,7 @@ class Library:
 def _default_corpus(index_dir: Path | None) -> Path:
     if index_dir is not None or os.environ.get(ENV_INDEX_DIR):
         folder = index_dir_for(Path("."), index_dir)
-        recorded = stored_corpus(folder / CATALOG)
+        recorded = stored_corpus(folder)
         if recorded is not None:
             if not recorded.is_dir():
                 raise CorpusError(

@@ -7,11 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..ingest.limits import Limits
-from ..search import fulltext
 from ..text.analysis import Analyzer
-
-CATALOG = "catalog.sqlite"
-FULLTEXT = "text"
+from .layout import Layout
+from .stores import catalog_path
 
 
 @dataclass(frozen=True)
@@ -22,13 +20,14 @@ class IndexSpec:
     limits: Limits
 
     @property
-    def catalog_path(self) -> Path:
-        return self.index_dir / CATALOG
+    def layout(self) -> Layout:
+        return Layout(self.index_dir)
 
-    @property
-    def text_dir(self) -> Path:
-        return self.index_dir / FULLTEXT
+    def live(self) -> Path | None:
+        """The live build's folder (see layout.py), None when there is no index."""
+        return self.layout.live()
 
     def exists(self) -> bool:
-        """Whether both stores are there (damage is found when they are opened)."""
-        return self.catalog_path.exists() and fulltext.exists(self.text_dir)
+        """Whether there is a live build (damage is found when it is opened)."""
+        build = self.live()
+        return build is not None and catalog_path(build).exists()

@@ -7,10 +7,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import CorpusError, IndexDamagedError
+from ..errors import CorpusError, IndexDamagedError, NewsreaderError
 from ..ingest.corpus import list_sources, readers_fingerprint
 from .catalog import SCHEMA_VERSION, Catalog
+from .layout import Layout
 from .spec import IndexSpec
+from .stores import catalog_path, damage
 
 
 @dataclass(frozen=True)
@@ -27,21 +29,36 @@ class Pending:
         return bool(self.new or self.changed or self.removed or self.rebuild_reason)
 
 
-def rebuild_reason(spec: IndexSpec, catalog: Catalog) -> str | None:
-    if catalog.get_meta("schema") != SCHEMA_VERSION:
+def rebuild_reason(spec: IndexSpec, catalog: Catalog, build: Path) -> str | None:
+    """Why the build (whose catalog is `catalog`) must be rebuilt, or None. Damage is found
+    cheaply: files of another size, or whose time changed and checksum too."""
+    schema = catalog.get_meta("schema")
+    if schema is None:
+        return "the index is damaged (its catalog records no version)"
+    if schema != SCHEMA_VERSION:
         return "the index was made by another version of newsreader"
+    problems = damage(build, catalog)
+    if problems:
+        return f"the index is damaged ({problems[0]})"
     if catalog.get_meta("analyzer") != spec.analyzer.fingerprint:
         return "the word lists (variants, stop words) have changed"
+    corpus = catalog.get_meta("corpus")
+    if corpus and corpus != str(spec.corpus):
+        return f"the index folder held another corpus ({corpus})"
     readers = catalog.get_meta("readers")
     if readers and readers != readers_fingerprint(spec.corpus, spec.limits):
         return "the record field mapping (newsreader.toml or --field) has changed"
     return None
 
 
-def pending(spec: IndexSpec, catalog: Catalog | None) -> Pending:
-    """`catalog`: the index's catalog, None when there is no index yet."""
+def pending(spec: IndexSpec, catalog: Catalog | None, build: Path | None = None) -> Pending:
+    """`catalog`: the catalog of the live `build`, None when there is no index yet."""
     sources, _ = list_sources(spec.corpus)
-    if catalog is None:
+    if catalog is None or build is None:
+        if spec.layout.legacy():
+            return Pending(
+                len(sources), 0, 0, "the index was made by another version of newsreader"
+            )
         return Pending(len(sources), 0, 0, "there is no index yet")
     check_corpus(spec, catalog)
     known = catalog.files()
@@ -53,7 +70,7 @@ def pending(spec: IndexSpec, catalog: Catalog | None) -> Pending:
         if s.path in known and (known[s.path].size, known[s.path].mtime_ns) != (s.size, s.mtime_ns)
     )
     removed = sum(1 for p in known if p not in seen)
-    return Pending(new, changed, removed, rebuild_reason(spec, catalog))
+    return Pending(new, changed, removed, rebuild_reason(spec, catalog, build))
 
 
 def check_corpus(spec: IndexSpec, catalog: Catalog) -> None:
@@ -67,26 +84,31 @@ def check_corpus(spec: IndexSpec, catalog: Catalog) -> None:
         )
 
 
-def stored_fields(catalog_path: Path) -> tuple[tuple[str, str], ...]:
+def stored_fields(index_dir: Path) -> tuple[tuple[str, str], ...]:
     """The record field names an index was built with (`--field` given once stays)."""
-    raw = _stored_meta(catalog_path, "fields")
+    raw = _stored_meta(index_dir, "fields")
     try:
         return tuple(tuple(pair) for pair in json.loads(raw)) if raw else ()
     except (ValueError, TypeError):
         return ()
 
 
-def stored_corpus(catalog_path: Path) -> Path | None:
+def stored_corpus(index_dir: Path) -> Path | None:
     """The corpus folder an index was built from."""
-    raw = _stored_meta(catalog_path, "corpus")
+    raw = _stored_meta(index_dir, "corpus")
     return Path(raw) if raw else None
 
 
-def _stored_meta(catalog_path: Path, key: str) -> str | None:
-    if not catalog_path.exists():
+def _stored_meta(index_dir: Path, key: str) -> str | None:
+    """A record of the live build's catalog (None when there is none to read)."""
+    try:
+        build = Layout(index_dir).live()
+    except NewsreaderError:
+        return None
+    if build is None or not catalog_path(build).exists():
         return None
     try:
-        catalog = Catalog(catalog_path, readonly=True)
+        catalog = Catalog(catalog_path(build), readonly=True)
         try:
             return catalog.get_meta(key)
         finally:

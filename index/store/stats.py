@@ -9,6 +9,8 @@ from pathlib import Path
 
 from ..errors import IndexDamagedError
 from .catalog import Catalog
+from .layout import Layout
+from .stores import catalog_path
 
 
 @dataclass(frozen=True)
@@ -34,10 +36,10 @@ class CorpusStats:
 
 
 def corpus_stats(corpus: Path, index_dir: Path) -> CorpusStats:
-    path = index_dir / "catalog.sqlite"
-    if not path.exists():
+    build = Layout(index_dir).live()
+    if build is None or not catalog_path(build).exists():
         raise IndexDamagedError(f"no index at {index_dir}: run `newsreader index`")
-    catalog = Catalog(path, readonly=True)
+    catalog = Catalog(catalog_path(build), readonly=True)
     try:
         db = catalog.db
 

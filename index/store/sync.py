@@ -1,19 +1,32 @@
 """Bringing an index in line with its corpus folder: only new and changed files are read,
-both stores are written together and committed in batches, so an interrupted run keeps
-what it did. A rebuild builds into a sibling folder and swaps it in only when complete."""
+both stores are written together and committed in batches (one commit point for both, see
+stores.py), so an interrupted run keeps what it committed and the next run goes on from
+there. Asked to stop (Escape in the app), a run commits what it has done before it returns.
+
+A first build is published at once and filled batch by batch; a rebuild fills a new build
+beside the live one and replaces it only when complete (see layout.py). A rebuild that is
+interrupted is resumed by the next one."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
-import os
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from ..errors import CorpusError, IndexDamagedError, IndexLockedError
+from ..errors import (
+    CorpusError,
+    DiskFullError,
+    IndexDamagedError,
+    IndexLockedError,
+    IndexReadOnlyError,
+)
 from ..ingest.corpus import (
     SourceFile,
     list_sources,
@@ -27,14 +40,19 @@ from ..search import fulltext
 from ..text.analysis import load_stems, save_stems, stems_known
 from ..text.tokens import article_tokens, shingles
 from .catalog import SCHEMA_VERSION, Catalog, FileRecord
-from .lock import exclusive_lock
+from .layout import Layout
 from .spec import IndexSpec
 from .staleness import check_corpus, rebuild_reason
+from .stores import WriteStores, catalog_path, check_damage
 
 Progress = Callable[[int, int, str], None]  # done, total, current source path
 StopAsked = Callable[[], bool]
+Notice = Callable[[str], None]  # what the run is about to do, for the user ("Rebuilding: …")
 COMMIT_EVERY_ARTICLES = 2000
 COMMIT_EVERY_SECONDS = 60.0
+# The first batches are smaller (100, 200, 400, … articles), so that what a run has done soon
+# shows to readers (a search, the app opened meanwhile) and survives an interruption.
+FIRST_BATCH = 100
 
 
 def update(
@@ -43,79 +61,97 @@ def update(
     rebuild: bool = False,
     progress: Progress | None = None,
     should_stop: StopAsked | None = None,
+    notice: Notice | None = None,
 ) -> UpdateReport:
     """Bring the index in line with the corpus folder (see the module's docstring)."""
     start = time.perf_counter()
     load_stems(stems_file())
     known = stems_known()
+    layout = spec.layout
+    if not layout.is_ours():
+        raise IndexDamagedError(
+            f"{spec.index_dir} is not a newsreader index; choose another --index-dir"
+        )
     busy = IndexLockedError(
         f"the index {spec.index_dir} is being updated by another "
         "newsreader process; try again when it has finished"
     )
-    lock = spec.index_dir.parent / f".{spec.index_dir.name}.lock"
-    with exclusive_lock(lock, busy):
-        if spec.exists():
-            reason = "asked for" if rebuild else _reason(spec)  # a damaged catalog need
-            if reason:  # not be readable for a rebuild that was asked for
-                report = _rebuild(spec, progress, should_stop)
-            else:
-                report = _sync(spec, spec.index_dir, progress, should_stop, fresh=False)
-        elif spec.index_dir.exists() and any(spec.index_dir.iterdir()):
-            # Half an index (a first build cut off, or damage) is rebuilt; a folder
-            # holding anything else is not ours to delete.
-            if not spec.text_dir.exists() and not spec.catalog_path.exists():
-                raise IndexDamagedError(
-                    f"{spec.index_dir} is not a newsreader index; choose another --index-dir"
-                )
-            report = _rebuild(spec, progress, should_stop)
-        else:
-            report = _sync(spec, spec.index_dir, progress, should_stop, fresh=True)
+    try:
+        with layout.locked(busy):
+            report = _update(spec, layout, rebuild, progress, should_stop, notice or _quiet)
+    except (OSError, sqlite3.OperationalError) as exc:
+        if _disk_full(exc):
+            raise DiskFullError(_disk_full_message(spec)) from None
+        if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            where = f": {exc.filename}" if exc.filename else ""
+            raise IndexReadOnlyError(
+                f"the index {spec.index_dir} cannot be written to ({exc.strerror}{where}); "
+                "it can be searched as it is, not updated"
+            ) from None
+        raise
     if stems_known() > known or not stems_file().exists():
         save_stems(stems_file())
     report.seconds = time.perf_counter() - start
     return report
 
 
-def _reason(spec: IndexSpec) -> str | None:
-    catalog = Catalog(spec.catalog_path)
-    try:
-        check_corpus(spec, catalog)
-        return rebuild_reason(spec, catalog)
-    finally:
-        catalog.close()
+def _quiet(message: str) -> None:
+    pass
 
 
-def _rebuild(
-    spec: IndexSpec, progress: Progress | None, should_stop: StopAsked | None
-) -> UpdateReport:
-    staging = spec.index_dir.with_name(spec.index_dir.name + ".rebuild")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        report = _sync(spec, staging, progress, should_stop, fresh=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if report.interrupted:
-        shutil.rmtree(staging, ignore_errors=True)
-        return report
-    retired = spec.index_dir.with_name(spec.index_dir.name + ".old")
-    shutil.rmtree(retired, ignore_errors=True)
-    if spec.index_dir.exists():
-        os.replace(spec.index_dir, retired)
-    os.replace(staging, spec.index_dir)
-    shutil.rmtree(retired, ignore_errors=True)
-    report.rebuilt = True
-    return report
-
-
-def _sync(
+def _update(
     spec: IndexSpec,
-    target: Path,
+    layout: Layout,
+    rebuild: bool,
     progress: Progress | None,
     should_stop: StopAsked | None,
-    *,
-    fresh: bool,
+    notice: Notice,
 ) -> UpdateReport:
+    sources, unsupported = _sources(spec)
+    live = layout.live()
+    if live is not None and not catalog_path(live).exists():
+        return _rebuild(
+            spec,
+            layout,
+            "the index is damaged (its live build is missing)",
+            sources,
+            unsupported,
+            progress,
+            should_stop,
+            notice,
+        )
+    if rebuild:
+        return _rebuild(spec, layout, None, sources, unsupported, progress, should_stop, notice)
+    if live is None:
+        if layout.legacy():
+            reason = "the index was made by another version of newsreader"
+            return _rebuild(
+                spec, layout, reason, sources, unsupported, progress, should_stop, notice
+            )
+        # The first build: published empty at once, then filled batch by batch, so that
+        # what is committed can be searched, and kept when the run is cut off.
+        layout.remove_others(keep=None)
+        build = layout.new_build(incomplete=False)
+        stores = None
+        try:
+            stores = WriteStores(build, spec.analyzer, _meta(spec), fresh=True)
+            layout.publish(build)
+        except BaseException:
+            if stores is not None:
+                stores.close()
+            if layout.live() != build:
+                shutil.rmtree(build, ignore_errors=True)
+            raise
+        return _sync(spec, stores, sources, unsupported, progress, should_stop, fresh=True)
+    reason = _reason(spec, live)
+    if reason:
+        return _rebuild(spec, layout, reason, sources, unsupported, progress, should_stop, notice)
+    layout.remove_retired()  # a build replaced by a rebuild cut off before it removed it
+    stores = WriteStores(live, spec.analyzer, _meta(spec), fresh=False)
+    return _sync(spec, stores, sources, unsupported, progress, should_stop, fresh=False)
+
+
+def _sources(spec: IndexSpec) -> tuple[list[SourceFile], list[Skipped]]:
     sources, unsupported = list_sources(spec.corpus)
     if not sources:
         hint = ", ".join(supported_suffixes())
@@ -125,30 +161,158 @@ def _sync(
                 f"{len(unsupported)} files is a supported type ({hint})"
             )
         raise CorpusError(f"corpus folder is empty: {spec.corpus}")
-    text_dir = target / spec.text_dir.name
+    return sources, unsupported
+
+
+def _meta(spec: IndexSpec) -> dict[str, str]:
+    """What a build records about how it was made (see staleness.rebuild_reason)."""
+    return {
+        "schema": SCHEMA_VERSION,
+        "analyzer": spec.analyzer.fingerprint,
+        "corpus": str(spec.corpus),
+        "readers": readers_fingerprint(spec.corpus, spec.limits),
+        "fields": json.dumps(spec.limits.fields),
+    }
+
+
+def _reason(spec: IndexSpec, build: Path) -> str | None:
     try:
-        if fresh or not fulltext.exists(text_dir):
-            ix = fulltext.create_index(text_dir, spec.analyzer)
-        else:
-            ix = fulltext.open_index(text_dir)
-    except IndexDamagedError:
-        raise
-    except Exception as exc:
-        raise IndexDamagedError(
-            f"the index at {target} is damaged ({type(exc).__name__}); "
-            "run `newsreader index --rebuild`"
-        ) from None
-    catalog = Catalog(target / spec.catalog_path.name)
-    catalog.set_meta("schema", SCHEMA_VERSION)
-    catalog.set_meta("analyzer", spec.analyzer.fingerprint)
-    catalog.set_meta("corpus", str(spec.corpus))
-    catalog.set_meta("readers", readers_fingerprint(spec.corpus, spec.limits))
-    catalog.set_meta("fields", json.dumps(spec.limits.fields))
+        catalog = Catalog(catalog_path(build), readonly=True)
+    except IndexDamagedError as exc:
+        return f"the index is damaged ({exc})"
     try:
-        return _Run(spec, ix, catalog, fresh, progress, should_stop).run(sources, unsupported)
+        check_corpus(spec, catalog)
+        return rebuild_reason(spec, catalog, build)
     finally:
         catalog.close()
-        ix.close()
+
+
+def _rebuild(
+    spec: IndexSpec,
+    layout: Layout,
+    reason: str | None,
+    sources: list[SourceFile],
+    unsupported: list[Skipped],
+    progress: Progress | None,
+    should_stop: StopAsked | None,
+    notice: Notice,
+) -> UpdateReport:
+    """Fill a new build (or go on with an interrupted rebuild) and publish it when done."""
+    staging = _resumable(spec, layout)
+    for other in layout.incomplete():
+        if other != staging:
+            shutil.rmtree(other, ignore_errors=True)
+    fresh = staging is None
+    if reason:
+        notice(
+            f"Rebuilding the index: {reason}."
+            if fresh
+            else f"Rebuilding the index ({reason}): going on from the interrupted rebuild."
+        )
+    elif not fresh:
+        notice("Going on with the interrupted rebuild.")
+    if staging is None:
+        staging = layout.new_build(incomplete=True)
+    try:
+        stores = WriteStores(staging, spec.analyzer, _meta(spec), fresh=fresh)
+        report = _sync(spec, stores, sources, unsupported, progress, should_stop, fresh=fresh)
+    except (OSError, sqlite3.OperationalError, IndexDamagedError) as exc:
+        if isinstance(exc, IndexDamagedError) or _disk_full(exc):
+            # Damage in the new build, or a full disk: the space is given back, and the live
+            # index stays as it was.
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if report.interrupted:
+        return report  # the new build stays, to be gone on with next time
+    layout.publish(staging)
+    layout.remove_others(keep=staging)
+    report.rebuilt = True
+    report.rebuild_reason = reason or "asked for"
+    return report
+
+
+def _resumable(spec: IndexSpec, layout: Layout) -> Path | None:
+    """The newest interrupted rebuild made the way this one would be, undamaged."""
+    want = _meta(spec)
+    for build in reversed(layout.incomplete()):
+        try:
+            catalog = Catalog(catalog_path(build), readonly=True)
+        except IndexDamagedError:
+            continue
+        try:
+            same = all(catalog.get_meta(k) == v for k, v in want.items() if k != "fields")
+        finally:
+            catalog.close()
+        if same and check_damage(build) is None:
+            return build
+    return None
+
+
+def _sync(
+    spec: IndexSpec,
+    stores: WriteStores,
+    sources: list[SourceFile],
+    unsupported: list[Skipped],
+    progress: Progress | None,
+    should_stop: StopAsked | None,
+    *,
+    fresh: bool,
+) -> UpdateReport:
+    try:
+        return _Run(spec, stores, fresh, progress, should_stop).run(sources, unsupported)
+    finally:
+        stores.close()
+
+
+def _disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    if isinstance(exc, sqlite3.OperationalError):
+        code = getattr(exc, "sqlite_errorcode", None)
+        return code == sqlite3.SQLITE_FULL or "disk is full" in str(exc)
+    return False
+
+
+def _disk_full_message(spec: IndexSpec) -> str:
+    since = "it was made"
+    build = spec.layout.live()
+    if build is not None:
+        try:
+            catalog = Catalog(catalog_path(build), readonly=True)
+            try:
+                since = catalog.get_meta("updated") or since
+            finally:
+                catalog.close()
+        except (IndexDamagedError, sqlite3.Error):
+            pass
+    else:
+        since = None
+    where = _device(spec.index_dir)
+    if since is None:
+        return f"no space left on {where}; no index was written (free some space and try again)"
+    return f"no space left on {where}; the index is unchanged since {since}"
+
+
+def _device(folder: Path) -> str:
+    """The file system holding `folder`: "/dev/sda1 (mounted on /home)" as far as known."""
+    path = folder
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    path = path.resolve()
+    best = ("", "")
+    try:
+        with open("/proc/self/mounts", encoding="utf-8") as fh:
+            for line in fh:
+                source, target = line.split()[:2]
+                target = target.replace("\\040", " ")
+                inside = path == Path(target) or Path(target) in path.parents
+                if inside and len(target) >= len(best[1]):
+                    best = (source, target)
+    except OSError:
+        pass
+    if best[1]:
+        return f"{best[0]} (mounted on {best[1]}, holding {folder})"
+    return f"the device holding {folder}"
 
 
 class _Run:
@@ -157,37 +321,40 @@ class _Run:
     def __init__(
         self,
         spec: IndexSpec,
-        ix: Any,
-        catalog: Catalog,
+        stores: WriteStores,
         fresh: bool,
         progress: Progress | None,
         should_stop: StopAsked | None,
     ) -> None:
         self.spec = spec
-        self.ix = ix
-        self.catalog = catalog
+        self.stores = stores
+        self.catalog = stores.catalog
         self.fresh = fresh
         self.progress = progress or (lambda done, total, path: None)
         self.should_stop = should_stop or (lambda: False)
         self.report = UpdateReport()
         self.writer: Any = None
         self.batch = 0
+        self.batch_size = min(FIRST_BATCH, COMMIT_EVERY_ARTICLES)
         self.batch_started = time.monotonic()
         self.done = 0
         self.total = 0
 
     def _open_writer(self) -> None:
-        self.writer = fulltext.open_writer(self.ix, self.spec.index_dir)
+        self.writer = fulltext.open_writer(self.stores.ix, self.spec.index_dir)
 
     def _commit(self) -> None:
-        self.writer.commit()
-        self.catalog.set_meta("updated", time.strftime("%Y-%m-%dT%H:%M:%S%z"))
-        self.catalog.commit()
+        """Both stores at once: Whoosh writes its next generation, which the catalog's
+        commit then publishes (see stores.py)."""
+        writer, self.writer = self.writer, None
+        writer.commit()
+        self.stores.commit()
 
     def _maybe_commit(self) -> None:
-        if self.batch >= COMMIT_EVERY_ARTICLES or (
+        if self.batch >= self.batch_size or (
             time.monotonic() - self.batch_started > COMMIT_EVERY_SECONDS
         ):
+            self.batch_size = min(2 * self.batch_size, COMMIT_EVERY_ARTICLES)
             self._commit()
             self._open_writer()
             self.batch = 0
@@ -227,18 +394,24 @@ class _Run:
                     report.interrupted = True
                     break
                 self._maybe_commit()
-            if report.interrupted:
-                self.writer.cancel()
-                self.catalog.rollback()
-            else:
-                self._commit()
-            self.writer = None
+            # Asked to stop, the run keeps what it has done: every file before the stop is
+            # complete, and a large file stopped midway is read again next time (its
+            # records committed now are then found unchanged).
+            self._commit()
         except BaseException:
-            if self.writer is not None:
-                self.writer.cancel()
-            self.catalog.rollback()
+            self._abandon()
             raise
         return report
+
+    def _abandon(self) -> None:
+        """Forget the uncommitted batch (an error, Ctrl+C, a full disk): both stores stay at
+        their last commit. Cleaning up must not hide the error that brought us here."""
+        writer, self.writer = self.writer, None
+        if writer is not None:
+            with suppress(Exception):
+                writer.cancel()
+        with suppress(Exception):
+            self.stores.rollback()
 
     def _source(self, src: SourceFile, rec: FileRecord | None) -> bool:
         """Bring one source file's articles up to date; False when asked to stop midway."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,7 +60,8 @@ def fetch(
             progress=tick,
         )
     report = lib = None
-    if not no_index:
+    all_failed = bool(run.results) and all(r.status == "failed" for r in run.results)
+    if not no_index and not all_failed:  # with every feed failed, there is nothing new
         lib = Library.open(run.corpus, index_dir)
         report = run_update(lib, rebuild=False, quiet=as_json)
     if as_json:
@@ -71,17 +73,27 @@ def fetch(
         if report is not None and lib is not None:
             data["index"] = json_output.report(report, str(run.corpus), str(lib.index_dir))
         emit_json(data)
-        return
-    out = stdout()
-    out.print(render.fetch_summary(run.results))
-    if report is not None:
-        out.print(render.report(report, str(run.corpus)))
+    else:
+        out = stdout()
+        out.print(render.fetch_summary(run.results))
+        if report is not None:
+            out.print(render.report(report, str(run.corpus)))
+    if all_failed:
+        n = len(run.results)
+        reason = run.results[0].reason if n == 1 else "see the summary for the reasons"
+        stderr().print(
+            f"newsreader: error: {'the feed' if n == 1 else f'all {n} feeds'} failed ({reason})",
+            markup=False,
+            soft_wrap=True,
+        )
+        sys.exit(1)
 
 
 @contextmanager
 def _progress(*, quiet: bool) -> Iterator[Callable[[FetchEvent], None]]:
     """One progress bar per feed on stderr, advanced by the engine's fetch events. It
     appears with the first event, so an early error is the only thing on stderr."""
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     columns = (
@@ -90,7 +102,10 @@ def _progress(*, quiet: bool) -> Iterator[Callable[[FetchEvent], None]]:
         MofNCompleteColumn(),
         TextColumn("{task.fields[stage]}", style="dim"),
     )
-    progress = Progress(*columns, console=stderr(), transient=True, disable=quiet)
+    console = stderr()
+    progress = Progress(
+        *columns, console=console, transient=True, disable=quiet or not console.is_terminal
+    )
     tasks: dict[int, Any] = {}
 
     def tick(event: FetchEvent) -> None:
@@ -98,7 +113,7 @@ def _progress(*, quiet: bool) -> Iterator[Callable[[FetchEvent], None]]:
             progress.start()
         task = tasks.get(event.index)
         if task is None:
-            label = f"{event.index}/{event.feeds} {event.feed}"[:48]
+            label = escape(f"{event.index}/{event.feeds} {event.feed}"[:48])  # not markup
             task = tasks[event.index] = progress.add_task(label, total=None, stage="downloading")
         if event.total:
             progress.update(task, completed=event.done, total=event.total, stage="entries")

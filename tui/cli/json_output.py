@@ -3,6 +3,8 @@ never rename or remove one."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...index import Article, Comparison, Overlap, Related, SearchResults, UpdateReport
 
 SCHEMA_VERSION = 1
@@ -25,6 +27,24 @@ def report(rep: UpdateReport, corpus: str, index_dir: str) -> dict:
         "rebuilt": rep.rebuilt,
         "interrupted": rep.interrupted,
         "seconds": round(rep.seconds, 3),
+        "rebuild_reason": rep.rebuild_reason,
+    }
+
+
+def check(result: Any) -> dict:
+    """`newsreader index --check --json` (an IndexCheck from Library.check)."""
+    return {
+        "schema": SCHEMA_VERSION,
+        "index_dir": result.index_dir,
+        "build": result.build,
+        "ok": result.ok,
+        "problems": result.problems,
+        "articles": result.articles,
+        "documents": result.documents,
+        "generation": result.generation,
+        "files": result.files,
+        "updated": result.updated,
+        "seconds": round(result.seconds, 3),
     }
 
 

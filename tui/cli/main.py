@@ -4,13 +4,14 @@ subcommands are the non-interactive face of the engine, with Rich output or `--j
 from __future__ import annotations
 
 import importlib
+import io
 import signal
 import sys
 from pathlib import Path
 
 import click
 
-from ...index import AlignSettings, FacetFilter, NewsreaderError
+from ...index import AlignSettings, FacetFilter, NewsreaderError, printable
 from .options import (
     ENV_CORPUS,
     F,
@@ -95,20 +96,45 @@ def open_app(
 @click.argument("corpus", required=False, type=click.Path(path_type=Path), envvar=ENV_CORPUS)
 @index_dir_option
 @click.option("--rebuild", is_flag=True, help="Start from scratch instead of updating.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Verify the index (both stores, every file) and say what is wrong; change nothing.",
+)
 @fields_option
 @json_option
 def index_cmd(
     corpus: Path | None,
     index_dir: Path | None,
     rebuild: bool,
+    check: bool,
     fields: tuple[str, ...],
     as_json: bool,
 ) -> None:
     """Build or update the index of CORPUS: new files are added, changed ones updated,
-    deleted ones removed, unchanged ones skipped without being read."""
+    deleted ones removed, unchanged ones skipped without being read. A damaged index is
+    rebuilt."""
     from . import json_output, render
 
     lib = make_library(corpus, index_dir, fields)
+    if check:
+        if rebuild:
+            raise click.UsageError("--check and --rebuild do not go together")
+        result = lib.check()
+        if as_json:
+            emit_json(json_output.check(result))
+        else:
+            print_out(render.check(result))
+        if not result.ok:
+            stderr().print(
+                f"newsreader: error: the index at {lib.index_dir} is damaged "
+                f"({len(result.problems)} problem{'s' if len(result.problems) != 1 else ''}); "
+                "`newsreader index --rebuild` rebuilds it",
+                markup=False,
+                soft_wrap=True,
+            )
+            sys.exit(1)
+        return
     rep = run_update(lib, rebuild=rebuild, quiet=as_json)
     if as_json:
         emit_json(json_output.report(rep, str(lib.corpus), str(lib.index_dir)))
@@ -374,7 +400,10 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        # A usage error quotes the command line: shown printable, like everything else.
+        shown = io.StringIO()
+        exc.show(file=shown)
+        sys.stderr.write(printable(shown.getvalue()))
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         stderr().print("newsreader: aborted")

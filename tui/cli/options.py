@@ -4,9 +4,11 @@ errors become one line on stderr."""
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,16 +16,33 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.segment import Segment
 
-from ...index import Library, Limits, NewsreaderError, UpdateReport
+from ...index import Library, Limits, NewsreaderError, UpdateReport, printable
 
 ENV_CORPUS = "NEWSREADER_CORPUS"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class SafeConsole(Console):
+    """A console that never writes a control character it was given as text: whatever a
+    renderable holds (an article, a file name, a query), its text segments are made printable
+    on the way out (see `printable`); the console's own styling and cursor codes are kept."""
+
+    def render(
+        self, renderable: RenderableType, options: ConsoleOptions | None = None
+    ) -> Iterator[Segment]:
+        for segment in super().render(renderable, options):
+            if segment.control is None:
+                safe = printable(segment.text)
+                if safe is not segment.text:
+                    segment = Segment(safe, segment.style)
+            yield segment
+
+
 def stdout() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    return SafeConsole(highlight=False, soft_wrap=False)
 
 
 def print_out(renderable: Any, plain: str | None = None) -> None:
@@ -34,14 +53,15 @@ def print_out(renderable: Any, plain: str | None = None) -> None:
         stdout().print(renderable)
         return
     if plain is None:
-        console = Console(file=io.StringIO(), highlight=False, soft_wrap=False, color_system=None)
+        buffer = io.StringIO()
+        console = SafeConsole(file=buffer, highlight=False, soft_wrap=False, color_system=None)
         console.print(renderable)
-        plain = "\n".join(line.rstrip() for line in console.file.getvalue().splitlines())
-    click.echo(plain.rstrip("\n"))
+        plain = "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
+    click.echo(printable(plain.rstrip("\n")))
 
 
 def stderr() -> Console:
-    return Console(stderr=True, highlight=False)
+    return SafeConsole(stderr=True, highlight=False)
 
 
 # -- options ------------------------------------------------------------------------------
@@ -120,16 +140,41 @@ def open_library(
     quiet: bool = False,
 ) -> Library:
     """The corpus's library, brought up to date first (with progress on stderr) when the
-    index is missing or the folder has changed."""
+    index is missing or the folder has changed. An index another process is updating, or
+    one on read-only storage, is read as it is (from its last commit), with a note."""
     lib = make_library(corpus, index_dir, fields)
     if not update and lib.exists():
         return lib
     pending = lib.pending()
     if pending.stale:
-        if pending.rebuild_reason and lib.exists() and not quiet:
-            stderr().print(f"Rebuilding the index: {pending.rebuild_reason}.", style="dim")
-        run_update(lib, rebuild=False, quiet=quiet)
+        try:
+            run_update(lib, rebuild=False, quiet=quiet)
+        except NewsreaderError as exc:
+            if not lib.exists() or not _can_read_as_is(exc):
+                raise
+            if not quiet:
+                why = str(exc).split("; ")[0]  # what stopped the update, without the advice
+                note(f"{why}; reading the index as it is ({_last_commit(lib)}).")
     return lib
+
+
+def _can_read_as_is(exc: NewsreaderError) -> bool:
+    """Busy or read-only: the index can still be read, as of its last commit."""
+    return exc.index_readable
+
+
+def _last_commit(lib: Library) -> str:
+    """ "last commit 2026-11-23T12:21:30+0000, 5,000 articles" """
+    try:
+        found = lib.stats()
+    except NewsreaderError:
+        return "its last commit"
+    return f"last commit {found.updated or 'unknown'}, {found.articles:,} articles"
+
+
+def note(message: str) -> None:
+    """One line on stderr that is not an error."""
+    stderr().print(f"newsreader: {message}", style="dim", markup=False, soft_wrap=True)
 
 
 @contextmanager
@@ -150,9 +195,12 @@ def progress_bar(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, 
         TaskProgressColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
-        TextColumn("{task.fields[path]}", style="dim"),
+        TextColumn("{task.fields[path]}", style="dim", markup=False),  # a file name
     )
-    with Progress(*columns, console=stderr(), transient=True, disable=quiet) as progress:
+    console = stderr()
+    # Not on a terminal, a transient bar would only leave an empty line behind.
+    disable = quiet or not console.is_terminal
+    with Progress(*columns, console=console, transient=True, disable=disable) as progress:
         task = progress.add_task(label, total=None, path="")
 
         def tick(done: int, total: int, path: str) -> None:
@@ -162,13 +210,28 @@ def progress_bar(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, 
 
 
 def run_update(lib: Library, *, rebuild: bool, quiet: bool = False) -> UpdateReport:
+    """Update with a progress bar; what the update says it is doing (a rebuild and why) is
+    a note on stderr."""
     with progress_bar("Indexing", quiet=quiet) as tick:
-        return lib.update(rebuild=rebuild, progress=tick)
+        return lib.update(rebuild=rebuild, progress=tick, notice=None if quiet else note)
 
 
 # -- output -------------------------------------------------------------------------------
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(json_text(data))
+
+
+_C1 = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def json_text(data: Any) -> str:
+    """`data` as JSON, every string as it is (not made printable) but escaped so that no
+    control character is written raw: json.dumps escapes C0 controls (\\u001b); DEL and the
+    C1 controls and lone surrogates (undecodable bytes in a file name), which it leaves as
+    they are when writing UTF-8, are escaped here too (they occur only inside strings, so the
+    JSON means the same)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 @contextmanager
@@ -191,6 +254,19 @@ def user_errors() -> Iterator[None]:
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(0)
+    except OSError as exc:
+        if debug:
+            raise
+        # Outside the index (which says what it kept), e.g. writing fetched files.
+        why = "no space left on device" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else None
+        where = f": {exc.filename}" if exc.filename else ""
+        stderr().print(
+            f"newsreader: error: {why or exc.strerror or exc}{where}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(1)
     except Exception as exc:
         if debug:
             raise

@@ -3,7 +3,7 @@ markup, so a "[" in an article is shown as written."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
@@ -33,7 +33,7 @@ HIGHLIGHT = Style(bold=True, color="black", bgcolor="yellow")
 
 
 def report(rep: UpdateReport, corpus: str) -> RenderableType:
-    table = Table(title=f"Index of {corpus}", title_justify="left", show_header=True)
+    table = Table(title=Text(f"Index of {corpus}"), title_justify="left", show_header=True)
     # Articles throughout (as in the JSON); only skipped counts files.
     table.add_column("articles added", justify="right")
     table.add_column("updated", justify="right")
@@ -60,9 +60,15 @@ def report(rep: UpdateReport, corpus: str) -> RenderableType:
         for s in rep.skipped:
             skipped.add_row(Text(s.path), Text(s.reason))
         parts.append(skipped)
-    note = f"{'Rebuilt' if rep.rebuilt else 'Updated'} in {rep.seconds:.2f} s."
+    note = f"Updated in {rep.seconds:.2f} s."
+    if rep.rebuilt:
+        why = f": {rep.rebuild_reason}" if rep.rebuild_reason not in (None, "asked for") else ""
+        note = f"Rebuilt in {rep.seconds:.2f} s{why}."
     if rep.interrupted:
-        note = "Interrupted: the index keeps everything committed before the interruption."
+        note = (
+            "Interrupted: everything done before the interruption is kept; "
+            "the next run goes on from there."
+        )
     parts.append(Text(note, style="dim"))
     return Group(*parts)
 
@@ -234,6 +240,38 @@ def fetch_summary(results: list[FeedResult]) -> RenderableType:
         problems.add_column("problem")
         for name, note in notes:
             problems.add_row(Text(name), Text(note))
+        parts.append(problems)
+    return Group(*parts)
+
+
+def check(result: Any) -> RenderableType:
+    """`newsreader index --check` (an IndexCheck from Library.check)."""
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column()
+    known = [
+        ("index", result.index_dir),
+        ("build", result.build or "–"),
+        ("articles", "–" if result.articles is None else f"{result.articles:,} in the catalog"),
+        (
+            "full text",
+            "–"
+            if result.documents is None
+            else f"{result.documents:,} documents, generation {result.generation}, "
+            f"{result.files} files verified",
+        ),
+        ("last commit", result.updated or "–"),
+    ]
+    for key, value in known:
+        head.add_row(key, Text(str(value)))
+    parts: list[RenderableType] = [head]
+    if result.ok:
+        parts.append(Text(f"No problems found ({result.seconds:.2f} s).", style="green"))
+    else:
+        problems = Table(title=Text("Problems"), title_justify="left", show_header=False)
+        problems.add_column()
+        for problem in result.problems:
+            problems.add_row(Text(problem))
         parts.append(problems)
     return Group(*parts)
 

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..decoding import label16, utf16_without_bom
+
 SAMPLE = 1 << 16
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
@@ -43,6 +45,9 @@ def sniff(sample: bytes) -> str:
         return "utf-8-sig"
     if sample[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return "utf-16"
+    unmarked = utf16_without_bom(sample)
+    if unmarked:
+        return unmarked
     cut = sample.rfind(b"\n")
     if len(sample) >= SAMPLE and cut > 0:
         sample = sample[:cut]  # never judge a multi-byte character cut in half
@@ -60,11 +65,10 @@ def sniff(sample: bytes) -> str:
 
 
 def label(encoding: str) -> str:
-    return (
-        "UTF-8"
-        if encoding.replace("_", "-").lower() in ("utf-8", "utf-8-sig", "utf8")
-        else encoding
-    )
+    name = encoding.replace("_", "-").lower()
+    if name in ("utf-16-le", "utf-16-be"):
+        return label16(name)
+    return "UTF-8" if name in ("utf-8", "utf-8-sig", "utf8") else encoding
 
 
 def clean(text: str) -> str:
@@ -87,10 +91,10 @@ def bad_bytes(text: str, start: int = 0, end: int | None = None) -> str | None:
 def lines(path: Path, encoding: str) -> Iterator[Line]:
     """A file's lines, decoded one at a time so a large dump is never one string. Lines
     with bytes the encoding cannot read come with the reason; the rest of the file goes on."""
-    if encoding == "utf-16":  # lines cannot be split as bytes; such files are small
-        text = path.read_bytes().decode("utf-16", "surrogateescape")
+    if encoding.startswith("utf-16"):  # lines cannot be split as bytes; such files are small
+        text = path.read_bytes().decode(encoding, "surrogateescape")
         for n, line in enumerate(text.splitlines(), 1):
-            yield Line(n, line, _why(line, "utf-16"))
+            yield Line(n, line, _why(line, encoding))
         return
     codec = "utf-8" if encoding == "utf-8-sig" else encoding
     with path.open("rb") as fh:

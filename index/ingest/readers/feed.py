@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from ...model import Article, Metadata, Skipped
 from ...text.vocabulary import Vocabulary
@@ -100,9 +101,26 @@ def _entry(e: Any, n: int) -> Entry:
         text=body,
         author=_plain(e.get("author"), e.get("author_detail")),
         date=_date(e),
-        url=e.get("link") or None,
+        url=_link(e),
         summary_only=not full,
     )
+
+
+def _link(e: Any) -> str | None:
+    """The entry's web address: its link, else an alternate link, when it is an http(s)
+    address. An RSS guid without a link is taken by the feed parser for the link; a guid
+    such as "tag:site,2024:123" or "12345" is an id, not an address."""
+    candidates = [e.get("link")]
+    candidates += [x.get("href") for x in e.get("links") or [] if x.get("rel") == "alternate"]
+    for url in candidates:
+        if isinstance(url, str) and _is_web_address(url.strip()):
+            return url.strip()
+    return None
+
+
+def _is_web_address(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def _body(e: Any) -> tuple[str, bool]:

@@ -1,0 +1,189 @@
+"""The two stores of one build — the SQLite catalog and the Whoosh full text — opened
+together, for reading or for writing, so that they always agree.
+
+The catalog is the commit point: each of its commits records the manifest of the full-text
+generation that goes with it (see search/fulltext.py). A reader opens the full text at that
+generation, inside one read transaction of the catalog; a writer makes the new generation's
+files durable before the catalog commit that publishes it, and on opening throws away
+whatever a crashed run wrote after the last such commit.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from ..errors import IndexDamagedError
+from ..search import fulltext
+from ..search.fulltext import Manifest
+from ..text.analysis import Analyzer
+from .catalog import Catalog
+from .layout import CATALOG, FULLTEXT
+
+META_FULLTEXT = "fulltext"  # the manifest of the full-text generation committed with the catalog
+META_PREVIOUS = "fulltext_previous"  # the files of the generation before (kept for readers)
+
+
+def catalog_path(build: Path) -> Path:
+    return build / CATALOG
+
+
+def text_dir(build: Path) -> Path:
+    return build / FULLTEXT
+
+
+def read_manifest(catalog: Catalog) -> Manifest | None:
+    raw = catalog.get_meta(META_FULLTEXT)
+    if raw is None:
+        return None
+    try:
+        return Manifest.from_json(json.loads(raw))
+    except ValueError:
+        return None
+
+
+def damage(build: Path, catalog: Catalog, *, full: bool = False) -> list[str]:
+    """What is wrong with the build's full text, as far as its manifest tells (sizes, and
+    checksums of files whose time changed; every checksum when `full`)."""
+    man = read_manifest(catalog)
+    if man is None:
+        return ["the catalog records no full-text generation"]
+    return fulltext.verify(text_dir(build), man, full=full)
+
+
+def now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+class ReadStores:
+    """A build opened for reading: its catalog (read-only) and, on demand, a Whoosh searcher
+    at the generation the catalog records, reopened when a later commit records another."""
+
+    def __init__(self, build: Path) -> None:
+        self.build = build
+        self.catalog = Catalog(catalog_path(build), readonly=True)
+        self._searcher: Any = None
+        self._generation: int | None = None
+
+    def searcher(self) -> Any:
+        """Call inside `catalog.snapshot()`, so that articles read next agree with it."""
+        man = read_manifest(self.catalog)
+        if man is None:
+            raise fulltext.damaged(text_dir(self.build), "no full-text generation recorded")
+        if man.generation != self._generation or self._searcher is None:
+            self._close_searcher()
+            folder = text_dir(self.build)
+            problems = fulltext.verify(folder, man)
+            if problems:
+                raise fulltext.damaged(folder, problems[0])
+            try:
+                self._searcher = fulltext.open_index(folder, man.generation).searcher()
+            except Exception as exc:
+                # Damage the sizes and times did not show: the checksums name the file.
+                problems = fulltext.verify(folder, man, full=True)
+                why = problems[0] if problems else type(exc).__name__
+                raise fulltext.damaged(folder, why) from None
+            self._generation = man.generation
+        return self._searcher
+
+    def damage(self, *, full: bool = False) -> list[str]:
+        return damage(self.build, self.catalog, full=full)
+
+    def _close_searcher(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+        self._searcher = None
+        self._generation = None
+
+    def close(self) -> None:
+        self._close_searcher()
+        self.catalog.close()
+
+
+class WriteStores:
+    """A build opened for writing (under the index folder's lock)."""
+
+    def __init__(self, build: Path, analyzer: Analyzer, meta: dict[str, str], *, fresh: bool):
+        self.build = build
+        self.text_dir = text_dir(build)
+        self.catalog = Catalog(catalog_path(build))
+        try:
+            if fresh:
+                self.ix = fulltext.create_index(self.text_dir, analyzer)
+                self.manifest = fulltext.manifest(self.text_dir, 0)
+                self.previous: set[str] = set()
+            else:
+                man = read_manifest(self.catalog)
+                if man is None:
+                    raise fulltext.damaged(self.text_dir, "no full-text generation recorded")
+                problems = fulltext.verify(self.text_dir, man)
+                if problems:
+                    raise fulltext.damaged(self.text_dir, problems[0])
+                self.manifest = man
+                self.previous = set(json.loads(self.catalog.get_meta(META_PREVIOUS) or "[]"))
+                # Files written after the last catalog commit (a run cut off between the two
+                # stores' commits) are not part of the index: away with them.
+                fulltext.clean(self.text_dir, self._keep())
+                self.ix = fulltext.open_index(self.text_dir, man.generation, readonly=False)
+            self.ix.storage.keep = frozenset(self._keep())
+            for key, value in meta.items():
+                self.catalog.set_meta(key, value)
+            if fresh:
+                self._record(self.manifest, self.previous)
+            self.catalog.commit()
+        except BaseException:
+            self.catalog.close()
+            raise
+
+    def _keep(self) -> set[str]:
+        return set(self.manifest.files) | self.previous
+
+    def _record(self, man: Manifest, previous: set[str]) -> None:
+        """Make `man`'s files durable and record it (committed with the catalog's batch)."""
+        fulltext.make_durable(self.text_dir, list(man.files))
+        self.catalog.set_meta(META_FULLTEXT, json.dumps(man.to_json()))
+        self.catalog.set_meta(META_PREVIOUS, json.dumps(sorted(previous)))
+        self.catalog.set_meta("updated", now())
+
+    def commit(self) -> None:
+        """Publish what the Whoosh writer has just committed together with the catalog's
+        pending batch: one commit point for both."""
+        new = fulltext.manifest(self.text_dir, self.manifest.generation + 1, self.manifest)
+        self._record(new, set(self.manifest.files))
+        self.catalog.commit()
+        self.previous, self.manifest = set(self.manifest.files), new
+        self.ix.generation = new.generation
+        keep = self._keep()
+        self.ix.storage.keep = frozenset(keep)
+        fulltext.clean(self.text_dir, keep)
+
+    def rollback(self) -> None:
+        """Forget the batch: the catalog rolls back, and the full text stays at the
+        generation the catalog records (files written since are cleaned away). What is
+        kept is read back from the catalog: an interruption may have come just after its
+        commit went through."""
+        self.catalog.rollback()
+        man = read_manifest(self.catalog)
+        if man is not None:
+            self.manifest = man
+            self.previous = set(json.loads(self.catalog.get_meta(META_PREVIOUS) or "[]"))
+        fulltext.clean(self.text_dir, self._keep())
+
+    def close(self) -> None:
+        self.catalog.close()
+
+
+def check_damage(build: Path) -> str | None:
+    """Why the build cannot be used (a damaged catalog or full text), or None. Cheap: sizes
+    and the checksums of files whose time changed."""
+    try:
+        catalog = Catalog(catalog_path(build), readonly=True)
+    except IndexDamagedError as exc:
+        return str(exc)
+    try:
+        problems = damage(build, catalog)
+    finally:
+        catalog.close()
+    return problems[0] if problems else None
