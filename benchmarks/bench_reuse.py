@@ -654,7 +654,7 @@ def instrumented(timers: Timers):
     patch(L._Run, "_put", timed("_put total"))
     patch(L, "list_sources", timed("list + stat files"))
     patch(L, "_file_hash", timed("file hash"))
-    patch(L, "read_source", timed("read + parse (paragraphs, metadata)"))
+    patch(L, "read_drafts", timed("read (drafts)"))
     patch(M, "_to_iso", timed("  of which dates (metadata._to_iso, dateparser)"))
     patch(S, "to_document", timed("whoosh: to_document"))
     patch(L, "article_tokens", timed("shingles: alignment tokens"))

@@ -132,6 +132,17 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class Draft:
+    """An article as a reader found it, before it is parsed into paragraphs: the text and
+    the metadata its record gives. Cheap to make and to send to another process."""
+
+    id: str
+    path: str
+    text: str
+    given: Metadata | None = None  # a record's own metadata, which wins over guesses
+
+
+@dataclass(frozen=True, slots=True)
 class Skipped:
     """A source that was not taken in, and why (one line a user can act on)."""
 

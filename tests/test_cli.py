@@ -141,6 +141,16 @@ def _spawn_index(corpus: Path, ix: Path) -> subprocess.Popen[str]:
     )
 
 
+def _committed(ix: Path) -> int:
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{live_build(ix) / 'catalog.sqlite'}?mode=ro", uri=True) as db:
+            return db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    except sqlite3.OperationalError:  # busy at the moment of a commit
+        return 0
+
+
 @pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM", "SIGINT"])
 def test_killed_index_run_keeps_the_last_commit(tmp_path: Path, sig: str) -> None:
     import signal
@@ -152,13 +162,20 @@ def test_killed_index_run_keeps_the_last_commit(tmp_path: Path, sig: str) -> Non
     ix = tmp_path / "ix"
     run("index", str(corpus), "--index-dir", str(ix))
     sentence = "Banjir besar melanda kawasan pesisir utara dan ribuan warga mengungsi. "
-    for k in range(600):
+    extra = 1500
+    for k in range(extra):
         (corpus / f"extra_{k:04d}.txt").write_text(
             f"Berita Banjir Nomor {k} Di Pesisir\n" + sentence * 40 + f"\nKode{k}.\n",
             encoding="utf-8",
         )
     proc = _spawn_index(corpus, ix)
-    time.sleep(2.0)  # start-up takes under a second; the 600 files take several more
+    # Interrupted once its first batch is committed (the first batches are small), long
+    # before the rest is done: that is the state a crash must keep.
+    deadline = time.monotonic() + 120
+    while _committed(ix) <= 5:
+        assert proc.poll() is None, "the run ended before it could be interrupted"
+        assert time.monotonic() < deadline, "no batch was committed"
+        time.sleep(0.05)
     assert proc.poll() is None, "the run ended before it could be interrupted"
     proc.send_signal(getattr(signal, sig))
     _, stderr = proc.communicate(timeout=60)
@@ -183,9 +200,11 @@ def test_killed_index_run_keeps_the_last_commit(tmp_path: Path, sig: str) -> Non
     # ...and the next run finishes the job.
     report = json.loads(run("index", str(corpus), "--index-dir", str(ix), "--json").stdout)
     total = len(report["added"]) + report["unchanged"]
-    assert total == 605
+    assert total == extra + 5
     final = json.loads(
-        run("search", "Kode599", "--json", "--corpus", str(corpus), "--index-dir", str(ix)).stdout
+        run(
+            "search", f"Kode{extra - 1}", "--json", "--corpus", str(corpus), "--index-dir", str(ix)
+        ).stdout
     )
     assert final["total"] == 1
 

@@ -26,13 +26,13 @@ def test_first_run_adds_everything_second_run_reads_nothing(library: Library, mo
     first = library.update()
     assert len(first.added) == 5 and not first.updated and not first.removed
     reads: list[str] = []
-    original = library_module.read_source
+    original = library_module.read_drafts
 
     def spy(root, source, *args, **kwargs):
         reads.append(source.path)
         return original(root, source, *args, **kwargs)
 
-    monkeypatch.setattr(library_module, "read_source", spy)
+    monkeypatch.setattr(library_module, "read_drafts", spy)
     second = library.update()
     assert second.unchanged == 5 and not second.added and not second.updated
     assert reads == []
@@ -68,10 +68,10 @@ def test_touched_but_unchanged_is_not_reanalysed(
     library.update()
     touch_later(corpus / sample_id("000"))
     calls: list[str] = []
-    original = library_module.read_source
+    original = library_module.read_drafts
     monkeypatch.setattr(
         library_module,
-        "read_source",
+        "read_drafts",
         lambda root, src, *a, **k: calls.append(src.path) or original(root, src, *a, **k),
     )
     rep = library.update()
@@ -134,7 +134,7 @@ def test_crash_during_update_keeps_last_commit(library: Library, corpus: Path, m
         "Artikel tentang gunung Merapi yang meletus.\n", encoding="utf-8"
     )
     (corpus / "crash2.txt").write_text("Artikel kedua tentang Merapi.\n", encoding="utf-8")
-    original = library_module.read_source
+    original = library_module.read_drafts
     count = {"n": 0}
 
     def explode(root, src, *args, **kwargs):
@@ -143,10 +143,10 @@ def test_crash_during_update_keeps_last_commit(library: Library, corpus: Path, m
             raise KeyboardInterrupt
         return original(root, src, *args, **kwargs)
 
-    monkeypatch.setattr(library_module, "read_source", explode)
+    monkeypatch.setattr(library_module, "read_drafts", explode)
     with pytest.raises(KeyboardInterrupt):
         library.update()
-    monkeypatch.setattr(library_module, "read_source", original)
+    monkeypatch.setattr(library_module, "read_drafts", original)
     library.close()
     assert library.search("Merapi").total == 0
     assert library.search("Erdogan").total == 2
@@ -208,3 +208,43 @@ def test_variant_change_triggers_rebuild(corpus: Path, tmp_path: Path) -> None:
     lib2 = Library.open(corpus, tmp_path / "ix", variants=extra)
     assert lib2.pending().rebuild_reason
     assert lib2.update().rebuilt
+
+
+def test_articles_prepared_in_worker_processes_index_the_same(
+    corpus: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """Parsing and analysis move to worker processes for large batches; the index they give
+    is the one this process would have built."""
+    from newsreader.index.store import prepare
+
+    for k in range(12):
+        (corpus / f"extra{k:02d}.txt").write_text(
+            f"Berita tambahan nomor {k}\n\nWarga Bekasi membersihkan rumah setelah banjir "
+            f"surut pada hari ke-{k}, kata petugas.\n",
+            encoding="utf-8",
+        )
+    serial = Library.open(corpus, tmp_path / "serial", variants=Path("/nonexistent"))
+    serial.update()
+    monkeypatch.setattr(prepare, "PARALLEL_DRAFTS", 1)
+    monkeypatch.setattr(prepare, "CHUNK", 3)
+    monkeypatch.setattr(prepare, "WORKERS", 2)
+
+    parent, real = os.getpid(), prepare.prepare
+
+    def only_in_workers(*args, **kwargs):
+        assert os.getpid() != parent, "prepared in this process, not in a worker"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(prepare, "prepare", only_in_workers)
+    parallel = Library.open(corpus, tmp_path / "parallel", variants=Path("/nonexistent"))
+    report = parallel.update()
+    assert len(report.added) == 17
+    for query in ("banjir", "Erdogan", '"kerja sama"', "putin xi"):
+        assert [h.id for h in parallel.search(query, limit=50).hits] == [
+            h.id for h in serial.search(query, limit=50).hits
+        ]
+    for article_id in ("extra03.txt", sample_id("001")):
+        assert parallel.article(article_id) == serial.article(article_id)
+    assert [r.id for r in parallel.related(sample_id("000"))[1]] == [
+        r.id for r in serial.related(sample_id("000"))[1]
+    ]

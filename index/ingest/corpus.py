@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CorpusError
-from ..model import Article, Skipped
+from ..model import Article, Draft, Skipped
 from ..text.vocabulary import Vocabulary
+from .document import parse_draft
 from .limits import Limits
 from .readers import SUFFIXES, reader_for
 from .readers.fields import CONFIG_NAME, record_config
@@ -92,8 +93,17 @@ def _utf8(name: str) -> bool:
     return True
 
 
+def read_drafts(
+    root: Path, source: SourceFile, limits: Limits | None = None
+) -> tuple[list[Draft], list[Skipped]]:
+    """The articles one source file holds, as read (not parsed yet)."""
+    read = reader_for(Path(source.path).suffix.lower())
+    return read(root / source.path, source.path, limits or Limits())
+
+
 def read_source(
     root: Path, source: SourceFile, vocabulary: Vocabulary, limits: Limits | None = None
 ) -> tuple[list[Article], list[Skipped]]:
-    read = reader_for(Path(source.path).suffix.lower())
-    return read(root / source.path, source.path, vocabulary, limits or Limits())
+    """The articles one source file holds, parsed."""
+    drafts, skipped = read_drafts(root, source, limits)
+    return [parse_draft(d, vocabulary) for d in drafts], skipped

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import replace
 
 from ..controls import printable, printable_or_none
-from ..model import Article, Kind, Metadata, Paragraph
+from ..model import Article, Draft, Kind, Metadata, Paragraph
 from ..text.analysis import detect_language
 from ..text.vocabulary import Vocabulary
 from ..text.words import WORD, fold_text
@@ -24,6 +24,26 @@ def content_hash(text: str, given: Metadata | None = None) -> str:
     if given is not None:
         h.update(repr(given).encode("utf-8"))
     return h.hexdigest()
+
+
+def draft(article_id: str, path: str, text: str, given: Metadata | None = None) -> Draft:
+    """What a reader found, with control characters made visible already (see `controls`),
+    so that its id and content hash are those of the article it becomes."""
+    return Draft(
+        printable(article_id),
+        path,
+        printable(text),
+        _printable_meta(given) if given is not None else None,
+    )
+
+
+def draft_hash(d: Draft) -> str:
+    """The content hash the article parsed from `d` will have."""
+    return content_hash(d.text, d.given)
+
+
+def parse_draft(d: Draft, vocabulary: Vocabulary) -> Article:
+    return parse_article(d.id, d.path, d.text, vocabulary, d.given)
 
 
 def parse_article(

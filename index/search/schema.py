@@ -24,6 +24,9 @@ class Analysed(str):
         obj.terms = terms
         return obj
 
+    def __getnewargs__(self) -> tuple[str, list[str]]:  # prepared in another process
+        return str(self), self.terms
+
 
 TITLE_BOOST = 2.0
 

@@ -17,6 +17,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,17 +31,18 @@ from ..errors import (
 from ..ingest.corpus import (
     SourceFile,
     list_sources,
-    read_source,
+    read_drafts,
     readers_fingerprint,
     supported_suffixes,
 )
+from ..ingest.document import draft_hash
 from ..locations import stems_file
-from ..model import Article, Skipped, UpdateReport
+from ..model import Draft, Skipped, UpdateReport
 from ..search import fulltext
 from ..text.analysis import load_stems, save_stems, stems_known
-from ..text.tokens import article_tokens, shingles
 from .catalog import SCHEMA_VERSION, Catalog, FileRecord
 from .layout import Layout
+from .prepare import Prepared, Preparer
 from .spec import IndexSpec
 from .staleness import check_corpus, rebuild_reason
 from .stores import WriteStores, catalog_path, check_damage
@@ -315,6 +317,24 @@ def _device(folder: Path) -> str:
     return f"the device holding {folder}"
 
 
+GROUP_DRAFTS = 256  # changed articles read before they are prepared and written together
+
+
+@dataclass
+class _FilePlan:
+    """One source file's part in a run: what it holds and which of it changed."""
+
+    src: SourceFile
+    base: int  # progress before this file
+    digest: str | None
+    read_any: bool  # the reader found at least one article
+    skips: list[Skipped]
+    old: dict[str, str]  # id → content hash of the articles indexed from it
+    new_ids: set[str] = field(default_factory=set)
+    changed: list[Draft] = field(default_factory=list)
+    written: int = 0
+
+
 class _Run:
     """One update run: decides per file, writes both stores, commits in batches."""
 
@@ -339,6 +359,7 @@ class _Run:
         self.batch_started = time.monotonic()
         self.done = 0
         self.total = 0
+        self.preparer = Preparer(spec.analyzer, stems_file())
 
     def _open_writer(self) -> None:
         self.writer = fulltext.open_writer(self.stores.ix, self.spec.index_dir)
@@ -389,8 +410,25 @@ class _Run:
                 self.catalog.delete_file(path)
                 self.done += 1
                 self.progress(self.done, self.total, path)
-            for src in work:
-                if self.should_stop() or not self._source(src, known.get(src.path)):
+            group: list[_FilePlan] = []
+            for src in [*work, None]:
+                # Files are written in groups, so that many small files are prepared in
+                # parallel like the records of one large file. Asked to stop, the run writes
+                # the files it has read and reads no more.
+                stop = src is not None and self.should_stop()
+                if src is not None and not stop:
+                    plan = self._plan(src, known.get(src.path))
+                    if plan is not None:
+                        group.append(plan)
+                    # A group ends where the batch does, so early batches stay small.
+                    room = min(GROUP_DRAFTS, max(self.batch_size - self.batch, 1))
+                    if sum(len(p.changed) for p in group) < room:
+                        continue
+                if group and not self._write(group):
+                    report.interrupted = True
+                    break
+                group = []
+                if stop:
                     report.interrupted = True
                     break
                 self._maybe_commit()
@@ -401,6 +439,8 @@ class _Run:
         except BaseException:
             self._abandon()
             raise
+        finally:
+            self.preparer.close()
         return report
 
     def _abandon(self) -> None:
@@ -413,65 +453,80 @@ class _Run:
         with suppress(Exception):
             self.stores.rollback()
 
-    def _source(self, src: SourceFile, rec: FileRecord | None) -> bool:
-        """Bring one source file's articles up to date; False when asked to stop midway."""
+    def _plan(self, src: SourceFile, rec: FileRecord | None) -> _FilePlan | None:
+        """Read one source file and decide what of it changed (nothing is parsed yet);
+        None when the file was only touched."""
         report = self.report
-        size = max(src.size, 1)
         base = self.done
-        self.done += size
+        self.done += max(src.size, 1)
         digest = _file_hash(self.spec.corpus / src.path)
         if rec is not None and digest is not None and rec.hash == digest and not rec.reason:
             # Touched but not changed: remember the new time, read nothing more.
             self.catalog.put_file(src.path, FileRecord(src.size, src.mtime_ns, digest, None))
             report.unchanged += 1
             self.progress(self.done, self.total, src.path)
-            return True
+            return None
         self.progress(base, self.total, src.path)
-        articles, skips = read_source(
-            self.spec.corpus, src, self.spec.analyzer.vocabulary, self.spec.limits
-        )
+        drafts, skips = read_drafts(self.spec.corpus, src, self.spec.limits)
         report.skipped.extend(skips)
         old = self.catalog.ids_for_path(src.path)
-        new_ids = set()
-        for k, article in enumerate(articles, 1):
-            if article.id in new_ids:
-                report.skipped.append(Skipped(article.id, "duplicate record id in this file"))
+        plan = _FilePlan(src, base, digest, bool(drafts), skips, old)
+        for d in drafts:
+            if d.id in plan.new_ids:
+                report.skipped.append(Skipped(d.id, "duplicate record id in this file"))
                 continue
-            new_ids.add(article.id)
-            previous = old.get(article.id)
-            if previous == article.content_hash:
-                report.unchanged += 1
+            plan.new_ids.add(d.id)
+            if plan.old.get(d.id) == draft_hash(d):
+                report.unchanged += 1  # the same text and metadata: not parsed again
                 continue
-            self._put(article, replace=previous is not None)
-            (report.updated if previous is not None else report.added).append(article.id)
-            if len(articles) > 1 and k % 50 == 0:
-                # A large dump is committed and can be stopped record by record; records
-                # already committed are found unchanged when the file is read again.
-                if self.should_stop():
-                    return False
-                self._maybe_commit()
-                self.progress(base + size * k // len(articles), self.total, src.path)
-        for article_id in old:
-            if article_id not in new_ids:
-                self._delete(article_id)
-                report.removed.append(article_id)
-        reason = skips[0].reason if skips and not articles else None
-        self.catalog.put_file(src.path, FileRecord(src.size, src.mtime_ns, digest, reason))
-        self.progress(self.done, self.total, src.path)
+            plan.changed.append(d)
+        return plan
+
+    def _write(self, group: list[_FilePlan]) -> bool:
+        """Prepare and write the changed articles of a group of files (in worker processes
+        when they are many), finishing each file as its last article is written; False
+        when asked to stop midway."""
+        drafts = [d for plan in group for d in plan.changed]
+        owners = [plan for plan in group for _ in plan.changed]
+        for plan in group:
+            if not plan.changed:
+                self._finish(plan)
+        for k, prepared in enumerate(self.preparer.map(drafts), 1):
+            plan = owners[k - 1]
+            article = prepared.article
+            replace = article.id in plan.old
+            self._put(prepared, replace=replace)
+            (self.report.updated if replace else self.report.added).append(article.id)
+            plan.written += 1
+            if plan.written == len(plan.changed):
+                self._finish(plan)
+            elif plan.written % 50 == 0:
+                size = max(plan.src.size, 1)
+                done = plan.base + size * plan.written // len(plan.changed)
+                self.progress(done, self.total, plan.src.path)
+            # Large work is committed in batches and can be stopped between articles;
+            # articles already committed are found unchanged when their file is read again.
+            self._maybe_commit()
+            if k % 10 == 0 and self.should_stop():
+                return False
         return True
 
-    def _put(self, article: Article, *, replace: bool) -> None:
-        from ..search.schema import to_document  # with Whoosh, only when writing
+    def _finish(self, plan: _FilePlan) -> None:
+        for article_id in plan.old:
+            if article_id not in plan.new_ids:
+                self._delete(article_id)
+                self.report.removed.append(article_id)
+        src = plan.src
+        reason = plan.skips[0].reason if plan.skips and not plan.read_any else None
+        self.catalog.put_file(src.path, FileRecord(src.size, src.mtime_ns, plan.digest, reason))
+        self.progress(plan.base + max(src.size, 1), self.total, src.path)
 
-        analyzer = self.spec.analyzer
-        terms = analyzer.terms(article.text)
-        doc = to_document(article, terms, analyzer)
+    def _put(self, prepared: Prepared, *, replace: bool) -> None:
         if replace or not self.fresh:
-            self.writer.update_document(**doc)
+            self.writer.update_document(**prepared.document)
         else:
-            self.writer.add_document(**doc)
-        tokens = article_tokens(article, analyzer, terms)
-        self.catalog.put_article(article, shingles(tokens))
+            self.writer.add_document(**prepared.document)
+        self.catalog.put_article(prepared.article, prepared.shingles)
         self.batch += 1
 
     def _delete(self, article_id: str) -> None:

@@ -94,6 +94,8 @@ def stem(word: str) -> str:
         if len(_STEMS) >= _STEMS_MAX:
             _STEMS.clear()
         found = _STEMS[word] = _stem(word)
+        if _NEW_STEMS is not None:
+            _NEW_STEMS.append((word, found))
     return found
 
 
@@ -111,8 +113,31 @@ def _stem(word: str) -> str:
     return word
 
 
+_NEW_STEMS: list[tuple[str, str]] | None = None  # kept only where `track_new_stems` asks
+
+
 def stems_known() -> int:
     return len(_STEMS)
+
+
+def track_new_stems() -> None:
+    """Remember the stems worked out from now on, for `take_new_stems` (a worker process
+    hands them to the process that saves them)."""
+    global _NEW_STEMS
+    _NEW_STEMS = []
+
+
+def take_new_stems() -> list[tuple[str, str]]:
+    new = _NEW_STEMS[:] if _NEW_STEMS else []
+    if _NEW_STEMS:
+        _NEW_STEMS.clear()
+    return new
+
+
+def add_stems(pairs: Iterable[tuple[str, str]]) -> None:
+    """Stems worked out elsewhere (another process)."""
+    for word, stemmed in pairs:
+        _STEMS.setdefault(word, stemmed)
 
 
 def load_stems(path: Path) -> None:

@@ -146,6 +146,8 @@ class ComparisonView(Container):
         self.call_after_refresh(self._settle, current)
 
     def _settle(self, current: int | None) -> None:
+        if self._gone():
+            return
         if current is None and self.passage_count:
             current = 0  # open on the first shared passage: that is what was asked for
         if current is not None:
@@ -161,11 +163,19 @@ class ComparisonView(Container):
         self.call_after_refresh(self._relayout)
 
     def _relayout(self) -> None:
+        if self._gone():
+            return
         self.equalize()
         self.call_after_refresh(self._scroll_to_current)
 
+    def _gone(self) -> bool:
+        # Refresh callbacks can run after the screen was popped and its children removed.
+        return not self.is_attached or not self.query("#pane-a")
+
     def equalize(self) -> None:
         """Give both blocks of each row the height of the taller one."""
+        if self._gone():
+            return
         pane_a, pane_b = self.panes
         if not pane_a.blocks or len(pane_a.blocks) != len(pane_b.blocks):
             return
@@ -208,7 +218,7 @@ class ComparisonView(Container):
         self.post_message(self.PassageChanged(new, self.passage_count))
 
     def _scroll_to_current(self) -> None:
-        if self.current is None:
+        if self.current is None or self._gone():
             return
         row = self._row_of_passage(self.current)
         if row is None:

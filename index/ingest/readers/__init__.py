@@ -1,6 +1,7 @@
 """Readers, one per file format, and the one registry of which reader takes which suffix.
 
-Each reader has the signature `(abspath, rel, vocabulary, limits) -> (articles, skipped)`.
+Each reader has the signature `(abspath, rel, limits) -> (drafts, skipped)`: it finds the
+articles' texts and metadata; parsing them is the caller's (and may run in another process).
 Record formats read their field names from the corpus's `newsreader.toml` and from
 `Limits.fields` (the command line's `--field NAME=COLUMN`); see `fields.py`.
 """
@@ -12,13 +13,12 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ...model import Article, Skipped
-from ...text.vocabulary import Vocabulary
+from ...model import Draft, Skipped
 
 if TYPE_CHECKING:
     from ..limits import Limits
 
-Reader = Callable[[Path, str, Vocabulary, "Limits"], tuple[list[Article], list[Skipped]]]
+Reader = Callable[[Path, str, "Limits"], tuple[list[Draft], list[Skipped]]]
 
 # Which module reads which suffix. A module is imported only when a file of its kind is
 # read: listing a corpus (as opening the app does) must not pay for HTML and feed parsing.

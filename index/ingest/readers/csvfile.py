@@ -14,8 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ...model import Article, Skipped
-from ...text.vocabulary import Vocabulary
+from ...model import Draft, Skipped
 from ..decoding import human_size
 from .encoding import lines, sniff
 from .fields import corpus_root, record_config
@@ -27,9 +26,7 @@ if TYPE_CHECKING:
 _CANDIDATES = (",", ";", "\t", "|")
 
 
-def read_csv(
-    abspath: Path, rel: str, vocabulary: Vocabulary, limits: Limits
-) -> tuple[list[Article], list[Skipped]]:
+def read_csv(abspath: Path, rel: str, limits: Limits) -> tuple[list[Draft], list[Skipped]]:
     try:
         size = abspath.stat().st_size
         if size > limits.max_records_bytes:
@@ -43,7 +40,7 @@ def read_csv(
         with abspath.open("rb") as fh:
             encoding = sniff(fh.read(1 << 16))
         config = record_config(corpus_root(abspath, rel), limits.fields)
-        records = Records(rel, vocabulary, limits, config)
+        records = Records(rel, limits, config)
         default = "\t" if abspath.suffix.lower() == ".tsv" else None
         _read_rows(abspath, encoding, config.delimiter or default, records)
     except OSError as exc:

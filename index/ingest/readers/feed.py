@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ...model import Article, Metadata, Skipped
-from ...text.vocabulary import Vocabulary
+from ...model import Draft, Metadata, Skipped
 from ..decoding import Unreadable, read_bytes
-from ..document import parse_article
+from ..document import draft
 from .dates import normalize_date
 from .encoding import clean
 from .htmltext import html_to_text, looks_like_html
@@ -186,9 +185,7 @@ def entry_metadata(entry: Entry, feed: Feed) -> Metadata:
     )
 
 
-def read_feed(
-    abspath: Path, rel: str, vocabulary: Vocabulary, limits: Limits
-) -> tuple[list[Article], list[Skipped]]:
+def read_feed(abspath: Path, rel: str, limits: Limits) -> tuple[list[Draft], list[Skipped]]:
     """Each entry of a feed file is an article, `rel#<entry id>`."""
     try:
         feed = parse_feed(read_bytes(abspath, limits.max_document_bytes))
@@ -196,7 +193,7 @@ def read_feed(
         return [], [Skipped(rel, str(exc))]
     except NotAFeed as exc:
         return [], [Skipped(f"{rel}:{exc.line}" if exc.line else rel, exc.reason)]
-    articles: list[Article] = []
+    articles: list[Draft] = []
     skipped: list[Skipped] = []
     if feed.damage:
         where = f"{rel}:{feed.damage_line}" if feed.damage_line else rel
@@ -211,9 +208,7 @@ def read_feed(
         if not entry.text:
             skipped.append(Skipped(article_id, "the entry has no text (no content, no summary)"))
             continue
-        articles.append(
-            parse_article(article_id, rel, entry.text, vocabulary, entry_metadata(entry, feed))
-        )
+        articles.append(draft(article_id, rel, entry.text, entry_metadata(entry, feed)))
     if not feed.entries:
         skipped.append(Skipped(rel, "the feed has no entries"))
     return articles, skipped

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ...model import Article, Metadata, Skipped
-from ...text.vocabulary import Vocabulary
+from ...model import Draft, Metadata, Skipped
 from ..decoding import Unreadable, decode, read_bytes
-from ..document import parse_article
+from ..document import draft
 from .dates import normalize_date
 from .encoding import EncodingLie, clean, decode_declared, known_codec
 from .htmltext import declared_charset, page_facts
@@ -120,9 +119,7 @@ def page_metadata(page: Page) -> Metadata:
     )
 
 
-def read_html(
-    abspath: Path, rel: str, vocabulary: Vocabulary, limits: Limits
-) -> tuple[list[Article], list[Skipped]]:
+def read_html(abspath: Path, rel: str, limits: Limits) -> tuple[list[Draft], list[Skipped]]:
     """A saved page is one article."""
     try:
         text = decode_page(read_bytes(abspath, limits.max_document_bytes))
@@ -136,4 +133,4 @@ def read_html(
         return [], [Skipped(rel, str(exc))]
     if page is None:
         return [], [Skipped(rel, NO_MAIN_TEXT)]
-    return [parse_article(rel, rel, page.text, vocabulary, page_metadata(page))], []
+    return [draft(rel, rel, page.text, page_metadata(page))], []

@@ -13,8 +13,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ...model import Article, Skipped
-from ...text.vocabulary import Vocabulary
+from ...model import Draft, Skipped
 from ..decoding import Unreadable, human_size, read_bytes
 from .encoding import bad_bytes, label, lines, sniff
 from .fields import corpus_root, record_config
@@ -26,9 +25,9 @@ if TYPE_CHECKING:
 _DECODER = json.JSONDecoder()
 
 
-def _start(abspath: Path, rel: str, vocabulary: Vocabulary, limits: Limits) -> Records:
+def _start(abspath: Path, rel: str, limits: Limits) -> Records:
     config = record_config(corpus_root(abspath, rel), limits.fields)
-    return Records(rel, vocabulary, limits, config)
+    return Records(rel, limits, config)
 
 
 def _too_large(abspath: Path, limit: int) -> str | None:
@@ -38,9 +37,7 @@ def _too_large(abspath: Path, limit: int) -> str | None:
     return None
 
 
-def read_jsonl(
-    abspath: Path, rel: str, vocabulary: Vocabulary, limits: Limits
-) -> tuple[list[Article], list[Skipped]]:
+def read_jsonl(abspath: Path, rel: str, limits: Limits) -> tuple[list[Draft], list[Skipped]]:
     """One JSON object per line."""
     try:
         reason = _too_large(abspath, limits.max_records_bytes)
@@ -48,7 +45,7 @@ def read_jsonl(
             return [], [Skipped(rel, reason)]
         with abspath.open("rb") as fh:
             encoding = sniff(fh.read(1 << 16))
-        records = _start(abspath, rel, vocabulary, limits)
+        records = _start(abspath, rel, limits)
         _read_lines(abspath, encoding, records)
     except OSError as exc:
         return [], [Skipped(rel, f"unreadable: {exc.strerror or exc}")]
@@ -75,9 +72,7 @@ def _read_lines(abspath: Path, encoding: str, records: Records) -> None:
         records.add(record, line.number)
 
 
-def read_json(
-    abspath: Path, rel: str, vocabulary: Vocabulary, limits: Limits
-) -> tuple[list[Article], list[Skipped]]:
+def read_json(abspath: Path, rel: str, limits: Limits) -> tuple[list[Draft], list[Skipped]]:
     """An array of records, one record, or JSON Lines under a .json name."""
     try:
         data = read_bytes(abspath, limits.max_document_bytes)
@@ -88,7 +83,7 @@ def read_json(
     text = text.lstrip("\ufeff")
     if not text.strip():
         return [], [Skipped(rel, "empty file")]
-    records = _start(abspath, rel, vocabulary, limits)
+    records = _start(abspath, rel, limits)
     start = len(text) - len(text.lstrip())
     if text[start] == "[":
         _read_array(text, start, encoding, records)

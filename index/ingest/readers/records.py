@@ -1,7 +1,7 @@
 """One record (a JSON object, a CSV row) to one article, with the field mapping applied.
 
 The record's body is the article's original text: offsets point into it. The record's own
-title, outlet, author, date, URL and language go to `parse_article` as given metadata,
+title, outlet, author, date, URL and language go with it as given metadata,
 which wins over what the text heuristics guess; the heuristics fill the gaps.
 """
 
@@ -11,9 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ...model import Article, Metadata, Skipped
-from ...text.vocabulary import Vocabulary
-from ..document import parse_article
+from ...model import Draft, Metadata, Skipped
+from ..document import draft
 from .dates import normalize_date
 from .encoding import clean
 from .fields import RecordConfig
@@ -40,10 +39,9 @@ class Records:
     """Collects the articles and skips of one record file."""
 
     rel: str
-    vocabulary: Vocabulary
     limits: Limits
     config: RecordConfig
-    articles: list[Article] = field(default_factory=list)
+    articles: list[Draft] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     keys_seen: dict[str, None] = field(default_factory=dict)  # field names, for hints
     _ids: dict[str, int] = field(default_factory=dict)  # record id → line it was first on
@@ -99,9 +97,9 @@ class Records:
             url=_one_line(_first(fields, names["url"])[0]),
             language=language_code(_first(fields, names["lang"])[0]),
         )
-        self.articles.append(parse_article(article_id, self.rel, body, self.vocabulary, given))
+        self.articles.append(draft(article_id, self.rel, body, given))
 
-    def result(self) -> tuple[list[Article], list[Skipped]]:
+    def result(self) -> tuple[list[Draft], list[Skipped]]:
         """The articles and skips; a file none of whose records has a body field is one
         skip with a hint, not one per record."""
         if not self.articles and self.skipped and all(s.reason == _NO_BODY for s in self.skipped):

@@ -1,0 +1,121 @@
+"""Turning drafts into what both stores take in: the parsed article, its full-text fields and
+its shingles. Parsing and analysis are most of the work of an update, and independent from
+one article to the next, so a large batch is prepared in worker processes (one per CPU)
+while this process writes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..ingest.document import parse_draft
+from ..model import Article, Draft
+from ..text.analysis import Analyzer, add_stems, load_stems, take_new_stems, track_new_stems
+from ..text.tokens import article_tokens, shingles
+
+PARALLEL_DRAFTS = 200  # fewer drafts than this are prepared in this process
+CHUNK = 32  # drafts sent to a worker at a time
+AHEAD = 3  # chunks per worker in flight: enough to keep it busy, little held in memory
+WORKERS: int | None = None  # worker processes; None: one per CPU (at most 8)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    article: Article
+    document: dict[str, Any]  # the full-text fields (see search.schema.to_document)
+    shingles: list[tuple[int, int]]
+
+
+def prepare(d: Draft, analyzer: Analyzer) -> Prepared:
+    from ..search.schema import to_document  # Whoosh, only when writing
+
+    article = parse_draft(d, analyzer.vocabulary)
+    terms = analyzer.terms(article.text)
+    return Prepared(
+        article,
+        to_document(article, terms, analyzer),
+        shingles(article_tokens(article, analyzer, terms)),
+    )
+
+
+class Preparer:
+    """Prepares drafts in order. Worker processes start with the first large batch and stop
+    with `close`."""
+
+    def __init__(self, analyzer: Analyzer, stems: Path, workers: int | None = None) -> None:
+        self.analyzer = analyzer
+        self.stems = stems
+        if workers is None:
+            workers = WORKERS if WORKERS is not None else min(os.cpu_count() or 1, 8)
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def map(self, drafts: Sequence[Draft]) -> Iterator[Prepared]:
+        if self.workers <= 1 or len(drafts) < PARALLEL_DRAFTS:
+            for d in drafts:
+                yield prepare(d, self.analyzer)
+            return
+        pool = self._start()
+        chunks = (drafts[i : i + CHUNK] for i in range(0, len(drafts), CHUNK))
+        pending: deque[Future] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(_prepare_chunk, list(chunk)))
+            if len(pending) >= AHEAD * self.workers:
+                yield from self._collect(pending.popleft())
+        while pending:
+            yield from self._collect(pending.popleft())
+
+    def _collect(self, future: Future) -> list[Prepared]:
+        prepared, stems = future.result()
+        add_stems(stems)  # saved with this process's own when the update ends
+        return prepared
+
+    def _start(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context(_start_method()),
+                initializer=_start_worker,
+                initargs=(self.analyzer, self.stems),
+            )
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def _start_method() -> str:
+    """A plain fork where it is safe: it needs nothing of the caller's main module (which a
+    fresh interpreter would run again, breaking any script without a __main__ guard). With
+    other threads running (the app updates in a thread), a fork could copy a lock one of
+    them holds: then a fork server, whose children start clean."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+_analyzer: Analyzer | None = None  # the worker process's own, set once by _start_worker
+
+
+def _start_worker(analyzer: Analyzer, stems: Path) -> None:
+    global _analyzer
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    _analyzer = analyzer
+    load_stems(stems)
+    track_new_stems()
+
+
+def _prepare_chunk(drafts: list[Draft]) -> tuple[list[Prepared], list[tuple[str, str]]]:
+    assert _analyzer is not None
+    return [prepare(d, _analyzer) for d in drafts], take_new_stems()
