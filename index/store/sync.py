@@ -36,7 +36,7 @@ from ..ingest.corpus import (
 )
 from ..locations import stems_file
 from ..model import Article, Skipped, UpdateReport
-from ..search import fulltext
+from ..search import fulltext, spelling
 from ..text.analysis import load_stems, save_stems, stems_known
 from ..text.tokens import article_tokens, shingles
 from .catalog import SCHEMA_VERSION, Catalog, FileRecord
@@ -339,6 +339,10 @@ class _Run:
         self.batch_started = time.monotonic()
         self.done = 0
         self.total = 0
+        # What the spelling dictionary needs when the run has finished: the generation the
+        # run started from, and the words of the articles it wrote.
+        self.start_generation = stores.manifest.generation
+        self.words: set[str] = set()
 
     def _open_writer(self) -> None:
         self.writer = fulltext.open_writer(self.stores.ix, self.spec.index_dir)
@@ -401,6 +405,17 @@ class _Run:
         except BaseException:
             self._abandon()
             raise
+        if not report.interrupted:
+            # After the commit, inside the build (a rebuild's is published with it), so that
+            # it reads the committed words.
+            stores = self.stores
+            spelling.refresh(
+                stores.build,
+                stores.ix,
+                stores.manifest.generation,
+                since=self.start_generation,
+                words=self.words,
+            )
         return report
 
     def _abandon(self) -> None:
@@ -466,6 +481,7 @@ class _Run:
         analyzer = self.spec.analyzer
         terms = analyzer.terms(article.text)
         doc = to_document(article, terms, analyzer)
+        self.words.update(doc["words"].split())
         if replace or not self.fresh:
             self.writer.update_document(**doc)
         else:
