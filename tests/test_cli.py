@@ -296,3 +296,15 @@ def test_bookmarks_json(tmp_path: Path) -> None:
     }
     hits = json.loads(run("search", "is:bookmarked", "--json").stdout)
     assert [h["id"] for h in hits["hits"]] == [sample_id("002")]
+
+
+def test_search_json_reports_suggestion_hits_and_partial_matches() -> None:
+    run("index", "--json")
+    typo = json.loads(run("search", "Erdgan", "--json").stdout)
+    assert typo["total"] == 0 and typo["hits"] == []
+    assert (typo["suggestion"], typo["suggestion_hits"]) == ("Erdogan", 2)
+    assert typo["note"] is None and typo["partial"] is False and typo["total_exact"] is True
+    some = json.loads(run("search", "Erdogan Lavrov", "--json").stdout)
+    assert some["partial"] is True and "showing the best matches" in some["note"]
+    assert some["suggestion"] is None and some["suggestion_hits"] is None
+    assert "No article has all 2 words" in run("search", "Erdogan", "Lavrov").stdout

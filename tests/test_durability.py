@@ -646,3 +646,45 @@ def test_the_first_batches_are_small(corpus: Path, tmp_path: Path, monkeypatch) 
     with pytest.raises(KeyboardInterrupt):
         lib.update()
     assert lib.count() == 100 and lib.check().ok
+
+
+# -- the spelling dictionary: part of each build, derived, made again -------------------------
+def test_the_spelling_dictionary_is_part_of_each_build(library: Library, corpus: Path) -> None:
+    library.update()
+    build = live_build(library.index_dir)
+    assert (build / "spelling.sqlite").exists()
+    add_articles(corpus, 2, word="zzbanjirbesar")
+    library.update()  # new words go in incrementally
+    res = library.search("zzbanjirbesr")
+    assert (res.suggestion, res.suggestion_hits) == ("zzbanjirbesar", 2)
+    library.update(rebuild=True)
+    rebuilt = live_build(library.index_dir)
+    assert rebuilt != build and (rebuilt / "spelling.sqlite").exists()
+    assert library.search("zzbanjirbesr").suggestion == "zzbanjirbesar"
+    assert library.check().ok
+
+
+def test_words_of_an_update_cut_off_are_caught_up(library: Library, corpus: Path) -> None:
+    library.update()
+    add_articles(corpus, 10, word="zzalphaword")
+    add_articles(corpus, 10, start=10, word="zzbetaword")
+    rep = library.update(should_stop=stop_after(10))
+    assert rep.interrupted and library.search("zzalphaword").total == 10
+    assert library.search("zzalphawrd").suggestion is None  # not in the dictionary yet
+    library.update()
+    assert library.search("zzalphawrd").suggestion == "zzalphaword"
+    assert library.search("zzbetawrd").suggestion == "zzbetaword"
+
+
+def test_a_damaged_spelling_dictionary_costs_suggestions_only(library: Library) -> None:
+    library.update()
+    library.close()
+    (live_build(library.index_dir) / "spelling.sqlite").write_bytes(b"not a database" * 100)
+    res = library.search("Erdgan")
+    assert res.total == 0 and res.suggestion is None
+    assert library.search("Erdogan").total == 2
+    check = library.check()
+    assert not check.ok and check.problems[0].startswith("spelling dictionary: ")
+    library.update()  # nothing to read: the dictionary is made again all the same
+    assert library.check().ok
+    assert library.search("Erdgan").suggestion == "Erdogan"

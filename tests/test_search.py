@@ -47,7 +47,7 @@ def test_phrase_and_kerja_sama(sample_library: Library) -> None:
 def test_boolean_operators(sample_library: Library) -> None:
     assert sorted(ids(sample_library, "Erdogan OR Lavrov")) == ["000", "002", "004"]
     assert sorted(ids(sample_library, "Putin AND NOT Erdogan")) == ["001", "003", "004"]
-    assert ids(sample_library, "Erdogan Lavrov") == []
+    assert ids(sample_library, "Erdogan AND Lavrov") == []
 
 
 def test_fields(sample_library: Library) -> None:
@@ -116,3 +116,184 @@ def test_malformed_queries(sample_library: Library, query: str, message: str) ->
 
 def test_times_and_colons_in_words_are_not_fields(sample_library: Library) -> None:
     sample_library.search("12:12")  # no error: a time, not a field
+
+
+# -- ranking: all words when they are found, the best partial matches otherwise ---------------
+def test_words_no_article_has_together_give_the_best_partial_matches(
+    sample_library: Library,
+) -> None:
+    res = sample_library.search("Erdogan Lavrov")
+    assert sorted(h.id[:3] for h in res.hits) == ["000", "002", "004"]
+    assert res.partial and res.note == "no article has all 2 words; showing the best matches"
+    strict = sample_library.search("Erdogan Putin")
+    assert not strict.partial and strict.note is None
+    assert sorted(h.id[:3] for h in strict.hits) == ["000", "002"]
+
+
+def test_a_pasted_sentence_in_other_words_finds_its_article_first(sample_library: Library) -> None:
+    # A reader's paraphrase of 004: several of its words are in no article at all.
+    query = (
+        "Lavrov tiba di Beijing dan mengumumkan bahwa Putin akan menghadiri forum Belt "
+        "and Road, kata kantor berita yang dikutip kemarin sore"
+    )
+    res = sample_library.search(query)
+    assert res.partial and res.note and "showing the best matches" in res.note
+    assert res.hits[0].id[:3] == "004"
+
+
+def test_a_pasted_headline_finds_its_article_first(sample_library: Library) -> None:
+    headline = sample_library.article(sample_id("001")).meta.title
+    assert headline is not None
+    assert ids(sample_library, headline)[0] == "001"
+    # Punctuation of prose is not query syntax.
+    assert ids(sample_library, "Putin: Xi Jinping bertemu di Astana?")
+
+
+def test_a_long_query_takes_no_longer_than_a_short_one(sample_library: Library) -> None:
+    import time
+
+    long = (
+        "Presiden Rusia Vladimir Putin dan pemimpin Tiongkok Xi Jinping memuji kemitraan "
+        "negara mereka di sela pertemuan puncak Organisasi Kerjasama Shanghai di Astana "
+        "Kazakhstan pada hari Rabu"
+    )
+    assert len(long.split()) >= 25
+
+    def timed(query: str) -> float:
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            sample_library.search(query)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    short = timed("Putin Xi")
+    assert timed(long) < 4 * short + 0.25
+
+
+# -- exact phrases and the parts of variants -------------------------------------------------
+def test_quoted_phrases_match_the_words_as_written(sample_library: Library) -> None:
+    # 004 says "tidak mengenal batas": the stop word "tanpa" must count in a phrase.
+    assert sorted(ids(sample_library, '"tanpa batas"')) == ["000", "001"]
+    res = sample_library.search('"tanpa batas"')
+    for hit in res.hits:
+        text = sample_library.article(hit.id).text
+        assert [fold(text[s.start : s.end]) for s in hit.highlights] == ["tanpa batas"]
+    # Unquoted, the words keep their analysis: "batas" alone is in 004 too.
+    assert "004" in ids(sample_library, "batas")
+
+
+def test_parts_of_a_multi_word_variant_are_found(sample_library: Library) -> None:
+    assert sorted(ids(sample_library, "kerja")) == ["000", "001", "002", "004"]
+    assert {"000", "001", "002", "004"} <= set(ids(sample_library, "sama"))
+    res = sample_library.search("kerja")
+    for hit in res.hits:
+        text = sample_library.article(hit.id).text
+        assert hit.highlights
+        assert all(fold(text[s.start : s.end]) == "kerja" for s in hit.highlights)
+    # The variant as a whole still finds every spelling of it.
+    assert sorted(ids(sample_library, "kerja sama")) == ["000", "001", "002", "004"]
+
+
+# -- did you mean ----------------------------------------------------------------------------
+def test_suggestions_come_with_their_hit_count(sample_library: Library) -> None:
+    res = sample_library.search("Erdgan")
+    assert (res.suggestion, res.suggestion_hits) == ("Erdogan", 2)
+    res = sample_library.search('"kerja sama strategiss"')
+    assert res.suggestion == '"kerja sama strategis"'
+    assert res.suggestion_hits == 3
+
+
+@pytest.mark.parametrize("query", ["kerja", "q", "Erdogan", "Putin Xi", "2025", "Putin 99x"])
+def test_no_suggestion_for_known_words_numbers_and_single_letters(
+    sample_library: Library, query: str
+) -> None:
+    res = sample_library.search(query)
+    assert res.suggestion is None and res.suggestion_hits is None
+
+
+def test_the_spelling_dictionary(tmp_path) -> None:
+    from newsreader.index.search.spelling import Speller, deletions, distance
+
+    assert distance("erdgan", "erdogan", 2) == 1
+    assert distance("erdgoan", "erdogan", 2) == 1  # a swap is one edit
+    assert distance("kerja", "kedua", 1) == 2  # over the limit: limit + 1
+    assert "erdgan" in deletions("erdogan", 1)
+    speller = Speller(tmp_path / "spelling.sqlite", readonly=False)
+    assert speller.add(["erdogan", "strategis", "2024", "q"]) == 2  # no numbers, no letters
+    assert speller.add(["erdogan", "kedua"]) == 1  # only what is new
+    assert dict(speller.lookup("erdgan", 2)) == {"erdogan": 1}
+    assert dict(speller.lookup("strategiss", 2)) == {"strategis": 1}
+    assert dict(speller.lookup("kerja", 1)) == {}
+    speller.close()
+
+
+# -- dates and fields ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("date:<2024", ["004"]),  # 001 is dated 2024-07-03
+        ("date:<=2024", ["001", "004"]),
+        ("date:>2023", ["001"]),  # 004 is dated 2023-10-18
+        ("date:>=2023", ["001", "004"]),
+        ("date:>2023-10-18", ["001"]),
+        ("date:>=2023-10-18", ["001", "004"]),
+        ("date:<2023-10-18", []),
+        ("date:<=2023-10", ["004"]),
+        ("date:>2024-07-02", ["001"]),
+        ("date:>2024-07", []),
+        ("Putin date:<2024", ["004"]),
+    ],
+)
+def test_date_comparisons(sample_library: Library, query: str, expected: list[str]) -> None:
+    assert sorted(ids(sample_library, query)) == expected
+
+
+def test_a_title_phrase_is_found_and_marked_in_the_title_only(sample_library: Library) -> None:
+    res = sample_library.search('title:"Xi Jinping"')
+    assert [h.id[:3] for h in res.hits] == ["001"]
+    article = sample_library.article(res.hits[0].id)
+    span = article.meta.title_span
+    assert span is not None
+    assert "Xi Jinping" in article.text[span.end :]  # the body says it too...
+    assert len(res.hits[0].highlights) == 1  # ...but only the title is marked
+    (mark,) = res.hits[0].highlights
+    assert span.start <= mark.start < span.end
+    assert article.text[mark.start : mark.end] == "Xi Jinping"
+    # The reading view counts the same marks.
+    assert len(sample_library.find_hits(article, res.terms)) == 1
+
+
+def test_a_title_word_is_marked_in_the_title_only(sample_library: Library) -> None:
+    res = sample_library.search("title:Putin")
+    assert [h.id[:3] for h in res.hits] == ["001"]
+    article = sample_library.article(res.hits[0].id)
+    span = article.meta.title_span
+    assert span is not None
+    assert res.hits[0].highlights
+    assert all(span.start <= m.start < span.end for m in res.hits[0].highlights)
+
+
+# -- bounds ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("Putin " * 200, "too long"),
+        ("(" * 5000 + "Putin" + ")" * 5000, "too long"),
+        ("(" * 30 + "Putin" + ")" * 30, "nested"),
+        ("date:>", "needs a value"),
+        ("date:<= Putin", "needs a value"),
+        ("Putin date:>=", "needs a value"),
+        ("date:>2023-13", "as a date"),
+    ],
+)
+def test_bounded_queries(sample_library: Library, query: str, message: str) -> None:
+    with pytest.raises(QueryError, match=message):
+        sample_library.search(query)
+
+
+def test_a_query_at_the_length_limit_runs(sample_library: Library) -> None:
+    from newsreader.index.search.query import MAX_QUERY_CHARS
+
+    query = ("Putin Xi " * 200)[:MAX_QUERY_CHARS]
+    assert sample_library.search(query).hits

@@ -56,7 +56,11 @@ def results_markdown(results: SearchResults, *, title: str | None = None) -> str
     query = title if title is not None else results.query
     head = f"# Search: {md(query)}" if query else "# Articles"
     n = results.total
-    out = [head, "", f"{n:,} result{'s' if n != 1 else ''}; {len(results.hits)} listed.", ""]
+    bound = "" if results.total_exact else "At least "
+    count = f"{bound}{n:,} result{'s' if n != 1 else ''}; {len(results.hits)} listed."
+    out = [head, "", count, ""]
+    if results.note:
+        out += [f"*{md(results.note[:1].upper() + results.note[1:])}.*", ""]
     for rank, hit in enumerate(results.hits, 1):
         bits = [hit.outlet, hit.date[:10] if hit.date else None]
         meta = " · ".join(md(b) for b in bits if b)

@@ -62,20 +62,32 @@ class _Hit:
 
 
 class _Rescored:
-    """Sorted results carry the sort key where the score was: these carry the score."""
+    """Sorted results carry the sort key where the score was: these carry the score. The
+    scores are worked out when the hits are first read, so that counting (`len`) costs no
+    second search; everything else (`has_exact_length`, `collector`, ...) is the sorted
+    results' own."""
 
     def __init__(self, searcher: Any, q: Any, results: Any) -> None:
+        self._searcher = searcher
+        self._q = q
         self._results = results
-        docs = {hit.docnum for hit in results}
-        scored = searcher.search(q, limit=max(len(docs), 1), filter=docs) if docs else []
-        self._scores = {hit.docnum: hit.score for hit in scored}
+        self._scores: dict[int, float] | None = None
 
     def __len__(self) -> int:
         return len(self._results)
 
     def __iter__(self) -> Any:
+        if self._scores is None:
+            docs = {hit.docnum for hit in self._results}
+            scored = (
+                self._searcher.search(self._q, limit=max(len(docs), 1), filter=docs) if docs else []
+            )
+            self._scores = {hit.docnum: hit.score for hit in scored}
         for hit in self._results:
             yield _Hit(hit, self._scores.get(hit.docnum, 0.0))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._results, name)
 
 
 class NarrowedSource:

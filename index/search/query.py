@@ -1,9 +1,19 @@
-"""The query language: checking and parsing what a user typed into a Whoosh query, and
-rewriting prefix, wildcard and fuzzy terms so that none can stall a search."""
+"""The query language: checking and parsing what a user typed into a Whoosh query,
+rewriting prefix, wildcard and fuzzy terms so that none can stall a search, and planning how
+it runs.
+
+A query of plain words asks for articles with every word first; when too few have them
+all, it falls back to the best partial matches (most words, rarest words, in the title
+first), because a pasted headline or sentence rarely has every word in the article it came
+from (see `plan_query`, and `execute.run_search` for when each part runs)."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from whoosh import query as wq
 from whoosh.qparser import (
@@ -12,13 +22,17 @@ from whoosh.qparser import (
     FuzzyTermPlugin,
     GtLtPlugin,
     MultifieldParser,
+    PhrasePlugin,
+    SingleQuotePlugin,
 )
 from whoosh.qparser.dateparse import DateParserPlugin
 
 from ..errors import QueryError
 from ..text.analysis import Analyzer
+from ..text.vocabulary import Vocabulary
 from ..text.words import fold, split_words
 from .highlight import QueryTerms
+from .schema import EXACT_FIELDS, FORM_JOINER
 
 FIELDS = ("title", "body", "outlet", "author", "lang", "date", "id")
 ALIASES = {"lang": ["language"], "outlet": ["source", "site"], "body": ["text"]}
@@ -26,6 +40,11 @@ _KNOWN = set(FIELDS) | {a for names in ALIASES.values() for a in names}
 _FIELD_PREFIX = re.compile(r"(?<![\w:])([A-Za-z_]\w*):")
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 MAX_EXPANSION = 200  # prefix / wildcard / fuzzy terms kept, most frequent first
+# Bounds that keep one query from taking the process down: Whoosh parses and matches
+# recursively, so deep nesting ends in a RecursionError, and every word costs a matcher.
+MAX_QUERY_CHARS = 1_000
+MAX_DEPTH = 20
+MAX_PHRASE_SPELLINGS = 8
 
 
 def _strip_quoted(text: str) -> str:
@@ -33,7 +52,11 @@ def _strip_quoted(text: str) -> str:
 
 
 def check_syntax(text: str) -> None:
-    """Errors Whoosh would silently guess around, reported instead."""
+    """Errors Whoosh would silently guess around (or crash on), reported instead."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"invalid query: too long ({len(text):,} characters; at most {MAX_QUERY_CHARS:,})"
+        )
     if text.count('"') % 2:
         raise QueryError('invalid query: a quotation mark (") is not closed')
     bare = _strip_quoted(text)
@@ -42,21 +65,54 @@ def check_syntax(text: str) -> None:
         depth += {"(": 1, ")": -1}.get(ch, 0)
         if depth < 0:
             raise QueryError("invalid query: a closing parenthesis has no opening one")
+        if depth > MAX_DEPTH:
+            raise QueryError(f"invalid query: parentheses nested more than {MAX_DEPTH} deep")
     if depth:
         raise QueryError("invalid query: a parenthesis is not closed")
     for m in _FIELD_PREFIX.finditer(bare):
+        rest = text[m.end() :]  # the value may be a quoted phrase: outlet:"kabar kita"
         if m.group(1).lower() not in _KNOWN:
+            if not rest or rest[0].isspace():
+                continue  # "Prabowo: ..." in a pasted headline: punctuation, not a field
             raise QueryError(
                 f'invalid query: unknown field "{m.group(1)}:" (fields: {", ".join(FIELDS)})'
             )
-        rest = text[m.end() :]  # the value may be a quoted phrase: outlet:"kabar kita"
-        if not rest or rest[0].isspace():
-            raise QueryError(f'invalid query: "{m.group(1)}:" needs a value')
+        value = rest.lstrip("<>=")
+        if not value or value[0].isspace() or value[0] == ")":
+            raise QueryError(
+                f'invalid query: "{m.group(1)}:{rest[: len(rest) - len(value)]}" needs a value'
+            )
     words = bare.split()
     if words and words[-1] in OPERATORS - {"TO"}:
         raise QueryError(f"invalid query: {words[-1]} needs something after it")
     if words and words[0] in {"AND", "OR"}:
         raise QueryError(f"invalid query: {words[0]} needs something before it")
+
+
+def has_operators(text: str) -> bool:
+    """True when the query says how to combine its words (AND, OR, NOT...): then it is
+    taken as written, with no partial matches."""
+    return any(w in OPERATORS for w in _strip_quoted(text).split())
+
+
+def _plain_text(text: str) -> str:
+    """Punctuation of pasted prose that the query language would read as syntax: a colon
+    after a word that is no field ("Prabowo: ..."), a question mark ending a word (not a
+    one-letter wildcard), single quotes, and parentheses in a query without operators (where
+    they group nothing)."""
+    bare = _strip_quoted(text)
+    drop: set[int] = set()
+    for m in _FIELD_PREFIX.finditer(bare):
+        rest = text[m.end() :]
+        if m.group(1).lower() not in _KNOWN and (not rest or rest[0].isspace()):
+            drop.add(m.end() - 1)
+    for m in re.finditer(r"(?<=\w)\?+(?=\s|$)", bare):
+        drop.update(range(m.start(), m.end()))
+    if not has_operators(text):
+        drop.update(i for i, ch in enumerate(bare) if ch in "()")
+    if not drop:
+        return text
+    return "".join(" " if i in drop else ch for i, ch in enumerate(text))
 
 
 def join_phrase_variants(text: str, analyzer: Analyzer) -> str:
@@ -66,7 +122,6 @@ def join_phrase_variants(text: str, analyzer: Analyzer) -> str:
     if not vocab.phrases:
         return text
     out: list[str] = []
-    pos = 0
     for m in re.finditer(r'"[^"]*"|[^"]+', text):
         chunk = m.group()
         if chunk.startswith('"'):
@@ -88,12 +143,13 @@ def join_phrase_variants(text: str, analyzer: Analyzer) -> str:
             i += 1
         rebuilt.append(chunk[cursor:])
         out.append("".join(rebuilt))
-        pos = m.end()
-    return "".join(out) + text[pos:]
+    return "".join(out)
 
 
 _DATE_VALUE = re.compile(r"(?i)(\bdate:)(\[[^\]]*\]|\{[^}]*\}|\S+)")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
+_DATE_COMPARISON = re.compile(r"(?i)\b(date:)(<=|>=|<|>)([^\s)]*)")
+_PLAIN_DATE = re.compile(r"(\d{4})(?:-?(\d{1,2}))?(?:-?(\d{1,2}))?")
 
 
 def iso_dates_for_whoosh(text: str) -> str:
@@ -105,17 +161,131 @@ def iso_dates_for_whoosh(text: str) -> str:
     return _DATE_VALUE.sub(lambda m: m.group(1) + _ISO_DATE.sub(compact, m.group(2)), text)
 
 
+def _date_bounds(value: str) -> tuple[dt.date, dt.date] | None:
+    """The first and last day a date as typed stands for (2024 → 1 Jan to 31 Dec)."""
+    m = _PLAIN_DATE.fullmatch(value)
+    if m is None:
+        return None
+    year, month, day = (int(g) if g else None for g in m.groups())
+    try:
+        if month is None:
+            return dt.date(year, 1, 1), dt.date(year, 12, 31)
+        if day is None:
+            first = dt.date(year, month, 1)
+            following = dt.date(year + month // 12, month % 12 + 1, 1)
+            return first, following - dt.timedelta(days=1)
+        return dt.date(year, month, day), dt.date(year, month, day)
+    except ValueError:
+        raise QueryError(f'invalid query: cannot read "{value}" as a date') from None
+
+
+def date_comparisons(text: str) -> str:
+    """`date:<2024` as a range that ends before 2024 begins. Whoosh compares with the whole
+    period a date stands for, so its own `<2024` took in all of 2024 and `>2023` all of 2023;
+    here `<` and `>` exclude the period and `<=` and `>=` include it."""
+
+    def day(d: dt.date) -> str:
+        return d.strftime("%Y%m%d")
+
+    def replace(m: re.Match[str]) -> str:
+        op, value = m.group(2), m.group(3)
+        if not value:
+            raise QueryError(f'invalid query: "date:{op}" needs a date')
+        bounds = _date_bounds(value)
+        if bounds is None:
+            return m.group(0)  # a date in words: Whoosh's reading stands
+        first, last = bounds
+        try:
+            if op == "<":
+                return f"date:[to {day(first - dt.timedelta(days=1))}]"
+            if op == ">":
+                return f"date:[{day(last + dt.timedelta(days=1))} to]"
+        except OverflowError:
+            raise QueryError(f'invalid query: no date is {op} "{value}"') from None
+        return f"date:[to {day(last)}]" if op == "<=" else f"date:[{day(first)} to]"
+
+    return _DATE_COMPARISON.sub(replace, text)
+
+
+class ExactPhrasePlugin(PhrasePlugin):
+    """Quoted phrases on title or body match the words as written, stop words included, on
+    the exact fields; a compound written together or apart ("kerjasama" / "kerja sama") is
+    the same word either way. Other fields (outlet:"kabar kita") keep Whoosh's reading."""
+
+    class PhraseNode(PhrasePlugin.PhraseNode):
+        def query(self, parser):
+            fieldname = self.fieldname or parser.fieldname
+            exact = EXACT_FIELDS.get(fieldname)
+            if exact is None:
+                return super().query(parser)
+            words = [w.folded for w in split_words(self.text)]
+            vocab: Vocabulary | None = getattr(parser, "vocabulary", None)
+            spellings = compound_spellings(words, vocab) if vocab else [tuple(words)]
+            options: list[wq.Query] = []
+            for seq in spellings:
+                if len(seq) == 1:
+                    options.append(wq.Term(exact, seq[0], boost=self.boost))
+                elif seq:
+                    options.append(wq.Phrase(exact, list(seq), slop=self.slop, boost=self.boost))
+            if not options:
+                return wq.NullQuery
+            return options[0] if len(options) == 1 else wq.Or(options)
+
+    class PhraseTagger(PhrasePlugin.PhraseTagger):
+        def create(self, parser, match):
+            slop = match.group("slop")
+            return ExactPhrasePlugin.PhraseNode(
+                match.group("text"), match.start("text"), int(slop) if slop else 1
+            )
+
+
+def compound_spellings(words: list[str], vocab: Vocabulary) -> list[tuple[str, ...]]:
+    """The phrase as written, and with each compound the word lists spell both together
+    and apart ("kerjasama" = "kerja sama") written the other way."""
+    together: dict[tuple[str, ...], str] = {}
+    for parts, canon in vocab.phrases.items():
+        joined = "".join(parts)
+        if vocab.words.get(joined) == canon:
+            together[parts] = joined
+    apart = {joined: parts for parts, joined in together.items()}
+    lengths = sorted({len(p) for p in together}, reverse=True)
+    slots: list[list[tuple[str, ...]]] = []
+    i = 0
+    while i < len(words):
+        for n in lengths:
+            key = tuple(words[i : i + n])
+            if key in together:
+                slots.append([key, (together[key],)])
+                i += n
+                break
+        else:
+            w = words[i]
+            slots.append([(w,), apart[w]] if w in apart else [(w,)])
+            i += 1
+    out: list[tuple[str, ...]] = [()]
+    for slot in slots:
+        out = [seq + choice for seq in out for choice in slot][:MAX_PHRASE_SPELLINGS]
+    return out
+
+
 def parse_query(text: str, schema, analyzer: Analyzer) -> wq.Query:
     check_syntax(text)
+    text = date_comparisons(_plain_text(text))
     text = iso_dates_for_whoosh(text)
     errors: list[str] = []
     parser = MultifieldParser(["title", "body"], schema, group=AndGroup)
+    parser.remove_plugin_class(SingleQuotePlugin)  # apostrophes belong to words (Jum'at)
+    parser.remove_plugin_class(PhrasePlugin)
+    parser.add_plugin(ExactPhrasePlugin())
+    parser.vocabulary = analyzer.vocabulary
     parser.add_plugin(FuzzyTermPlugin())
     parser.add_plugin(GtLtPlugin())
     parser.add_plugin(DateParserPlugin(callback=lambda msg: errors.append(str(msg))))
     parser.add_plugin(FieldAliasPlugin(ALIASES))
     try:
         q = parser.parse(join_phrase_variants(text, analyzer))
+    except RecursionError:
+        raise QueryError("invalid query: too complex") from None
     except Exception as exc:  # Whoosh raises assorted types for odd syntax
         raise QueryError(f"invalid query: {exc}") from None
     for sub in _walk(q):
@@ -126,22 +296,23 @@ def parse_query(text: str, schema, analyzer: Analyzer) -> wq.Query:
     return q
 
 
-def _walk(q: wq.Query):
+def _walk(q: wq.Query) -> Iterator[wq.Query]:
     yield q
     for child in q.children():
         yield from _walk(child)
 
 
 def rewrite(q: wq.Query, reader) -> wq.Query:
-    """Prefix, wildcard and fuzzy terms on title/body match unstemmed surface words instead of
-    stems, and expand to at most MAX_EXPANSION terms, most frequent first, so that a short
-    prefix cannot stall a search."""
+    """Prefix, wildcard and fuzzy terms on title/body match unstemmed words as written
+    instead of stems, and expand to at most MAX_EXPANSION terms, most frequent first, so
+    that a short prefix cannot stall a search."""
 
     def fix(node: wq.Query) -> wq.Query:
         if isinstance(node, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)) and node.fieldname in (
             "title",
             "body",
             "words",
+            *EXACT_FIELDS.values(),
         ):
             return _expand(node, reader)
         return node
@@ -150,23 +321,24 @@ def rewrite(q: wq.Query, reader) -> wq.Query:
 
 
 def _expand(node: wq.Query, reader) -> wq.Query:
+    field = EXACT_FIELDS.get(node.fieldname, node.fieldname)
     text = fold(node.text)
     if isinstance(node, wq.FuzzyTerm):
         probe = wq.FuzzyTerm(
-            "words", text, maxdist=node.maxdist, prefixlength=max(1, node.prefixlength)
+            field, text, maxdist=node.maxdist, prefixlength=max(1, node.prefixlength)
         )
     elif isinstance(node, wq.Prefix):
-        probe = wq.Prefix("words", text)
+        probe = wq.Prefix(field, text)
     else:
-        probe = wq.Wildcard("words", text)
+        probe = wq.Wildcard(field, text)
     candidates = list(probe._btexts(reader))
     # A very short prefix ("ke*") matches thousands of words and nearly every article:
     # keep fewer of its words, so that it answers in a fraction of a second, not seconds.
     cap = MAX_EXPANSION if len(text.rstrip("*?")) > 3 else MAX_EXPANSION // 4
     if len(candidates) > cap:
-        candidates.sort(key=lambda b: -reader.doc_frequency("words", b))
+        candidates.sort(key=lambda b: -reader.doc_frequency(field, b))
         candidates = candidates[:cap]
-    terms = [wq.Term("words", b.decode("utf-8") if isinstance(b, bytes) else b) for b in candidates]
+    terms = [wq.Term(field, b.decode("utf-8") if isinstance(b, bytes) else b) for b in candidates]
     if not terms:
         return wq.NullQuery
     expanded = wq.Or(terms, boost=node.boost)
@@ -176,26 +348,97 @@ def _expand(node: wq.Query, reader) -> wq.Query:
     return expanded
 
 
+@dataclass(frozen=True)
+class Plan:
+    """How a query runs: `strict` as written (every word), and `partial`, the same with the
+    plain words made optional, when the query has two or more plain words and no operators."""
+
+    strict: wq.Query
+    partial: wq.Query | None
+    words: int  # the plain words (a multi-word variant is one)
+
+
+def _fields(node: wq.Query) -> set[str]:
+    return {n.fieldname for n in _walk(node) if getattr(n, "fieldname", None)}
+
+
+def _is_plain_word(node: wq.Query) -> bool:
+    """A word typed without a field or quotes: the parser searches it in title and body."""
+    if any(isinstance(n, (wq.Phrase, wq.Not, wq.AndNot)) for n in _walk(node)):
+        return False
+    return _fields(node) == {"title", "body"}
+
+
+def _flat_or(node: wq.Query) -> list[wq.Query]:
+    if isinstance(node, wq.Or) and node.boost == 1.0:
+        return [leaf for child in node.children() for leaf in _flat_or(child)]
+    return [node]
+
+
+def plan_query(text: str, searcher, analyzer: Analyzer) -> Plan:
+    q = parse_query(text, searcher.schema, analyzer)
+    q = rewrite(q, searcher.reader()).normalize()
+    clauses = list(q.children()) if isinstance(q, wq.And) else [q]
+    plain = [c for c in clauses if _is_plain_word(c)]
+    if len(plain) < 2 or has_operators(text):
+        return Plan(q, None, len(plain))
+    required = [c for c in clauses if not _is_plain_word(c)]
+    some = wq.Or([leaf for c in plain for leaf in _flat_or(c)])
+    # Whoosh's default for an OR is a tree of binary unions, and its coordination bonus
+    # recounts the matching terms for every article: 0.7 s for a 14-word sentence on 3k
+    # articles. One array union over the words' title and body terms sums the same scores
+    # in a fraction of that.
+    some.matcher_type = wq.Or.ARRAY_MATCHER
+    partial = wq.And([*required, some]) if required else some
+    return Plan(q, partial, len(plain))
+
+
 def query_terms(q: wq.Query) -> QueryTerms:
-    """The terms a hit should be highlighted for: everything not under a NOT."""
-    terms: set[str] = set()
-    surface: set[str] = set()
+    """What a hit should be highlighted for: everything not under a NOT, in the fields the
+    query names (a term asked for in the title only is marked in the title only)."""
+    found: dict[str, set] = {
+        k: set()
+        for k in ("terms", "surface", "phrases", "title_terms", "title_surface", "title_phrases")
+    }
 
     def visit(node: wq.Query) -> None:
         if isinstance(node, (wq.Not, wq.AndNot)):
             if isinstance(node, wq.AndNot):
                 visit(node.a)
             return
+        field = getattr(node, "fieldname", None)
+        title = "title_" if field in ("title", "title_exact") else ""
         if isinstance(node, wq.Term):
-            (surface if node.fieldname == "words" else terms).add(node.text) if node.fieldname in (
-                "title",
-                "body",
-                "words",
-            ) else None
-        elif isinstance(node, wq.Phrase) and node.fieldname in ("title", "body"):
-            terms.update(node.words)
+            if field in ("title", "body"):
+                found[title + "terms"].add(node.text)
+            elif field in ("words", "title_exact", "body_exact"):
+                found[title + "surface"].add(node.text)
+        elif isinstance(node, wq.Phrase) and field in ("title_exact", "body_exact"):
+            found[title + "phrases"].add(tuple(node.words))
         for child in node.children():
             visit(child)
 
     visit(q)
-    return QueryTerms(frozenset(terms), frozenset(surface))
+    for kind in ("terms", "surface", "phrases"):
+        found["title_" + kind] -= found[kind]
+    return QueryTerms(**{k: frozenset(v) for k, v in found.items()})
+
+
+def with_forms(qterms: QueryTerms, reader) -> QueryTerms:
+    """`qterms` with the forms its terms are written in across the corpus (from the index's
+    `forms` field), for marking hits without analysing them."""
+
+    def forms(terms: frozenset[str]) -> frozenset[tuple[str, ...]]:
+        out: set[tuple[str, ...]] = set()
+        for term in terms:
+            prefix = term + FORM_JOINER
+            for token in reader.expand_prefix("forms", prefix):
+                written = token.decode("utf-8")[len(prefix) :]
+                out.add(tuple(written.split()))
+        return frozenset(out)
+
+    if "forms" not in reader.schema:
+        return qterms
+    return dataclasses.replace(
+        qterms, forms=forms(qterms.terms), title_forms=forms(qterms.title_terms)
+    )

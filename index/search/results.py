@@ -45,10 +45,19 @@ class Hit:
 @dataclass(frozen=True)
 class SearchResults:
     query: str
-    total: int
+    total: int  # articles found; a lower bound when `total_exact` is False
     hits: list[Hit]
     suggestion: str | None
     terms: QueryTerms
+    # How many articles the suggestion finds (never suggested when it finds none).
+    suggestion_hits: int | None = None
+    # Set when the hits include best partial matches (articles without every word), with a
+    # note saying so ("no article has all 12 words; showing the best matches").
+    note: str | None = None
+    partial: bool = False
+    # False when `total` counts only what ranking the best hits looked at: counting every
+    # partial match would take a second pass over the index.
+    total_exact: bool = True
 
 
 def list_all(catalog: ArticleSource, limit: int) -> SearchResults:

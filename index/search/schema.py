@@ -11,15 +11,18 @@ from ..ingest.metadata import parse_iso
 from ..model import Article
 from ..text.analysis import Analyzer, Term
 from ..text.words import fold, split_words
+from .highlight import variant_parts
 
 
 class Analysed(str):
     """A field value whose terms are already known, so that indexing analyses an article
-    once for every use (full text, shingles, spelling words) instead of once per use."""
+    once for every use (full text, shingles, spelling words) instead of once per use. An item
+    of `terms` is one term, or a tuple of terms that share one position (a multi-word variant
+    and its words)."""
 
-    terms: list[str]
+    terms: list[str | tuple[str, ...]]
 
-    def __new__(cls, value: str, terms: list[str]) -> Analysed:
+    def __new__(cls, value: str, terms: list[str | tuple[str, ...]]) -> Analysed:
         obj = super().__new__(cls, value)
         obj.terms = terms
         return obj
@@ -70,13 +73,14 @@ class TermAnalyzer(WhooshAnalyzer):
             return
         pre = getattr(value, "terms", None)
         if pre is not None:
-            for pos, text in enumerate(pre, start_pos):
-                t.text = text
-                t.boost = 1.0
-                t.stopped = False
-                if positions:
-                    t.pos = pos
-                yield t
+            for pos, item in enumerate(pre, start_pos):
+                for text in (item,) if isinstance(item, str) else item:
+                    t.text = text
+                    t.boost = 1.0
+                    t.stopped = False
+                    if positions:
+                        t.pos = pos
+                    yield t
             return
         pos = start_pos
         for term in self.analyzer.terms(value):
@@ -98,7 +102,8 @@ class TermAnalyzer(WhooshAnalyzer):
 
 
 class SurfaceAnalyzer(WhooshAnalyzer):
-    """Folded surface words, unstemmed: for spelling suggestions, prefixes and metadata."""
+    """Folded surface words, unstemmed and every one kept: for exact phrases, spelling
+    suggestions, prefixes and metadata."""
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, SurfaceAnalyzer)
@@ -119,6 +124,16 @@ class SurfaceAnalyzer(WhooshAnalyzer):
         **kwargs,
     ):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pre = getattr(value, "terms", None) if tokenize else None
+        if pre is not None:
+            for pos, text in enumerate(pre, start_pos):
+                t.text = text
+                t.boost = 1.0
+                t.stopped = False
+                if positions:
+                    t.pos = pos
+                yield t
+            return
         words = split_words(value) if tokenize else [None]
         for pos, w in enumerate(words, start_pos):
             t.text = fold(value) if w is None else w.folded
@@ -134,14 +149,25 @@ class SurfaceAnalyzer(WhooshAnalyzer):
             yield t
 
 
+# Quoted phrases search these: every word as written (folded), stop words included, so that
+# "tanpa batas" does not also find "tidak mengenal batas".
+EXACT_FIELDS = {"title": "title_exact", "body": "body_exact"}
+
+
 def make_schema(analyzer: Analyzer) -> fields.Schema:
     terms = TermAnalyzer(analyzer)
     surface = SurfaceAnalyzer()
     return fields.Schema(
         id=fields.ID(unique=True, stored=True),
-        title=fields.TEXT(analyzer=terms, field_boost=TITLE_BOOST, phrase=True),
-        body=fields.TEXT(analyzer=terms, phrase=True),
+        # No positions: phrases are matched on the exact fields, so these only rank.
+        title=fields.TEXT(analyzer=terms, field_boost=TITLE_BOOST, phrase=False),
+        body=fields.TEXT(analyzer=terms, phrase=False),
+        title_exact=fields.TEXT(analyzer=surface, field_boost=TITLE_BOOST, phrase=True),
+        body_exact=fields.TEXT(analyzer=surface, phrase=True),
         words=fields.TEXT(analyzer=surface, phrase=False),
+        # "term|written form" for every term of an article, so that a search can mark its
+        # hits by the forms its terms were written in, instead of analysing each hit again.
+        forms=fields.TEXT(analyzer=surface, phrase=False),
         outlet=fields.TEXT(analyzer=surface, phrase=True),
         author=fields.TEXT(analyzer=surface, phrase=True),
         lang=fields.ID(),
@@ -163,6 +189,29 @@ def _inside(terms: list[Term], spans: list[tuple[int, int]]) -> list[Term]:
     return out
 
 
+FORM_JOINER = "|"  # never inside a word (words are letters and digits)
+
+
+def _with_parts(
+    terms: list[Term], text: str, analyzer: Analyzer, forms: set[str]
+) -> list[str | tuple[str, ...]]:
+    """Content terms, a multi-word variant together with its own words ("kerja sama" is also
+    "kerja" and "sama"), so that searching for one of the words finds it. Adds each term's
+    written form to `forms`."""
+    out: list[str | tuple[str, ...]] = []
+    for t in terms:
+        if t.stop:
+            continue
+        forms.add(t.text + FORM_JOINER + t.surface)
+        parts = variant_parts(t, text, analyzer) if " " in t.surface else []
+        forms.update(p.text + FORM_JOINER + p.surface for p in parts)
+        if parts:
+            out.append((t.text, *dict.fromkeys(p.text for p in parts if p.text != t.text)))
+        else:
+            out.append(t.text)
+    return out
+
+
 def to_document(article: Article, terms: list[Term], analyzer: Analyzer) -> dict:
     """The fields Whoosh indexes for one article, from its terms (`analyzer.terms` of its
     whole text)."""
@@ -171,15 +220,23 @@ def to_document(article: Article, terms: list[Term], analyzer: Analyzer) -> dict
     span = meta.title_span
     if span is not None:
         title = _inside(terms, [(span.start, span.end)])
+        title_text = article.text
     else:
         title = analyzer.terms(meta.title) if meta.title else []
-    # Spelling suggestions and prefixes need each word once per article, not every use.
-    words = sorted({w for t in (*title, *body) for w in t.surface.split()})
+        title_text = meta.title or ""
+    title_words = [w for t in title for w in t.surface.split()]
+    body_words = [w for t in body for w in t.surface.split()]
+    # Spelling suggestions need each word once per article, not every use.
+    words = sorted({*title_words, *body_words})
+    forms: set[str] = set()
     doc: dict = {
         "id": article.id,
-        "title": Analysed(meta.title or "", [t.text for t in title if not t.stop]),
-        "body": Analysed(article.body_text, [t.text for t in body if not t.stop]),
+        "title": Analysed(meta.title or "", _with_parts(title, title_text, analyzer, forms)),
+        "body": Analysed(article.body_text, _with_parts(body, article.text, analyzer, forms)),
+        "title_exact": Analysed(meta.title or "", title_words),
+        "body_exact": Analysed(article.body_text, body_words),
         "words": " ".join(words),
+        "forms": Analysed("", sorted(forms)),
         "outlet": meta.outlet or "",
         "author": meta.author or "",
         "lang": meta.language or "unknown",

@@ -1,5 +1,6 @@
-"""Did you mean: the query with the words the corpus does not know replaced by the closest
-words it does, computed on surface words (as typed), never on stems."""
+"""Did you mean: the query with the words the corpus does not know (or knows far less often
+than a word one edit away) replaced by the closest words it does, computed on surface words
+(as typed), never on stems, from the build's spelling dictionary (see spelling.py)."""
 
 from __future__ import annotations
 
@@ -7,36 +8,33 @@ import re
 
 from ..text.words import fold
 from .query import OPERATORS
+from .spelling import Speller
+
+_WORD_IN_QUERY = re.compile(r"(?<![\w:*~])([^\W\d_][^\W_]*)(?![\w:*~])")
+RARE = 2  # an article count at or below which a known word may still be a misspelling
+FAR_MORE = 20  # ... when a word one edit away is in this many times as many articles
 
 
-def suggest(text: str, searcher, *, force: bool) -> str | None:
-    """The query with each word the corpus does not know replaced by the closest word it
-    does ("Erdgan" → "Erdogan"). Only words outside field prefixes and operators count.
-    With `force`, words that are known but rare are also corrected when that helps."""
-    reader = searcher.reader()
-    corrector = searcher.corrector("words")
+def suggest(text: str, reader, speller: Speller) -> str | None:
+    """The query with each word the corpus does not have (or has far less often than a
+    word one edit away) replaced by the closest, most frequent word it does have ("Erdgan" →
+    "Erdogan"). Never for numbers, one-letter words, operators or field values."""
     changed = False
     pieces: list[str] = []
     cursor = 0
     ranges = [(r.start(), r.end()) for r in re.finditer(r"[\[{][^\]}]*[\]}]", text)]
-    for m in re.finditer(r"(?<![\w:*~])([^\W\d_][^\W_]*)(?![\w:*~])", text):
+    for m in _WORD_IN_QUERY.finditer(text):
         word = m.group(1)
-        if word in OPERATORS or _in_field_value(text, m.start()):
+        if word in OPERATORS or len(word) < 2 or _in_field_value(text, m.start()):
             continue
         if any(a <= m.start() < b for a, b in ranges):
             continue
         folded = fold(word)
         freq = reader.doc_frequency("words", folded)
-        if freq and not force:
+        if freq > RARE:
             continue
-        # Edit distance 1 first: it is several times cheaper and usually enough.
-        options = [o for o in corrector.suggest(folded, limit=5, maxdist=1) if o != folded]
-        if not options:
-            options = [o for o in corrector.suggest(folded, limit=5, maxdist=2) if o != folded]
-        if not options:
-            continue
-        best = max(options, key=lambda o: reader.doc_frequency("words", o))
-        if freq and reader.doc_frequency("words", best) <= freq:
+        best = _correction(folded, freq, reader, speller)
+        if best is None:
             continue
         pieces.append(text[cursor : m.start()])
         pieces.append(_match_case(word, best))
@@ -46,6 +44,21 @@ def suggest(text: str, searcher, *, force: bool) -> str | None:
         return None
     pieces.append(text[cursor:])
     return "".join(pieces)
+
+
+def _correction(word: str, freq: int, reader, speller: Speller) -> str | None:
+    # An unknown word may be two edits off; a known one only one, and only towards a word
+    # far more common, so that real rare words ("kerja" in a small corpus) stay as typed.
+    max_distance = (1 if len(word) <= 4 else 2) if freq == 0 else 1
+    best: tuple[int, int, str] | None = None
+    for candidate, distance in speller.lookup(word, max_distance):
+        df = reader.doc_frequency("words", candidate)
+        if not df or (freq and df < FAR_MORE * freq):
+            continue
+        key = (distance, -df, candidate)
+        if best is None or key < best:
+            best = key
+    return best[2] if best else None
 
 
 def _in_field_value(text: str, index: int) -> bool:

@@ -23,7 +23,9 @@ from ..errors import IndexDamagedError
 from ..model import Article, article_from_json
 
 # Bumped whenever the index (full text or catalog) changes shape: older indexes are rebuilt.
-SCHEMA_VERSION = "3"  # 3: control characters made visible at ingest
+# 3: control characters made visible at ingest; 4: exact-phrase and forms fields, variants
+# filed under their words, title and body without positions, the spelling dictionary.
+SCHEMA_VERSION = "4"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

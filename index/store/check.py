@@ -5,7 +5,9 @@ writing nothing, and say what is wrong.
   full-text generation);
 - the full text: every file of the recorded generation, with its size and CRC-32 as recorded
   at commit, then every segment read (stored fields and term dictionaries);
-- the two together: the same articles in both.
+- the two together: the same articles in both;
+- the spelling dictionary, when the build has one: SQLite's integrity check (it is made
+  again by the next update, so damage there costs suggestions, never articles).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..errors import IndexDamagedError
-from ..search import fulltext
+from ..search import fulltext, spelling
 from .catalog import SCHEMA_VERSION, Catalog
 from .spec import IndexSpec
 from .stores import catalog_path, read_manifest, text_dir
@@ -83,6 +85,7 @@ def _check(spec: IndexSpec, result: IndexCheck) -> None:
             result.documents = len(ids)
             catalog_ids = set(catalog.ids())
             _compare(catalog_ids, ids, problems)
+            problems.extend(f"spelling dictionary: {p}" for p in spelling.problems(build))
     except Exception as exc:  # a damaged catalog shows up as any sqlite3 error
         problems.append(f"catalog: cannot be read ({type(exc).__name__}: {exc})")
     finally:

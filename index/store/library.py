@@ -246,7 +246,15 @@ class Library:
             searcher = stores.searcher()
             if narrowed or sort == "date":
                 searcher = NarrowedSearcher(searcher, include, exclude, by_date=sort == "date")
-            found = run_search(rest, searcher, stores.catalog, self.analyzer, limit, self._terms_of)
+            found = run_search(
+                rest,
+                searcher,
+                stores.catalog,
+                self.analyzer,
+                limit,
+                self._terms_of,
+                stores.speller(),
+            )
         if not wanted:
             return found
         suggestion = f"{found.suggestion} {wanted.terms()}" if found.suggestion else None
@@ -267,9 +275,9 @@ class Library:
 
     def find_hits(self, article: Article, terms: QueryTerms) -> list[Span]:
         """Where a query's words occur in the article, hidden paragraphs included."""
-        return find_hits(
-            article, terms, self.analyzer, include_hidden=True, terms=self._terms_of(article)
-        )
+        # With the terms' written forms known (from the index), no analysis is needed.
+        known = None if terms.forms is not None else self._terms_of(article)
+        return find_hits(article, terms, self.analyzer, include_hidden=True, terms=known)
 
     def article(self, ref: str) -> Article:
         """An article by id, unique id prefix, file name, or path (absolute or relative to the

@@ -6,6 +6,10 @@ generation that goes with it (see search/fulltext.py). A reader opens the full t
 generation, inside one read transaction of the catalog; a writer makes the new generation's
 files durable before the catalog commit that publishes it, and on opening throws away
 whatever a crashed run wrote after the last such commit.
+
+A build also holds the spelling dictionary for "did you mean" (search/spelling.py), made
+from the full text's words when an update has finished: derived data, so it may lag behind
+the full text (fewer suggestions) but never decides what a search finds.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import IndexDamagedError
-from ..search import fulltext
+from ..search import fulltext, spelling
 from ..search.fulltext import Manifest
+from ..search.spelling import Speller
 from ..text.analysis import Analyzer
 from .catalog import Catalog
 from .layout import CATALOG, FULLTEXT
@@ -32,6 +37,10 @@ def catalog_path(build: Path) -> Path:
 
 def text_dir(build: Path) -> Path:
     return build / FULLTEXT
+
+
+def spelling_path(build: Path) -> Path:
+    return build / spelling.FILE
 
 
 def read_manifest(catalog: Catalog) -> Manifest | None:
@@ -66,6 +75,7 @@ class ReadStores:
         self.catalog = Catalog(catalog_path(build), readonly=True)
         self._searcher: Any = None
         self._generation: int | None = None
+        self._speller: Speller | None = None
 
     def searcher(self) -> Any:
         """Call inside `catalog.snapshot()`, so that articles read next agree with it."""
@@ -88,6 +98,13 @@ class ReadStores:
             self._generation = man.generation
         return self._searcher
 
+    def speller(self) -> Speller | None:
+        """The build's spelling dictionary, None while it has none (a first build until
+        its update finishes) or none that can be read."""
+        if self._speller is None:
+            self._speller = Speller.open(self.build)
+        return self._speller
+
     def damage(self, *, full: bool = False) -> list[str]:
         return damage(self.build, self.catalog, full=full)
 
@@ -99,6 +116,9 @@ class ReadStores:
 
     def close(self) -> None:
         self._close_searcher()
+        if self._speller is not None:
+            self._speller.close()
+            self._speller = None
         self.catalog.close()
 
 

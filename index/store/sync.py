@@ -38,7 +38,7 @@ from ..ingest.corpus import (
 from ..ingest.document import draft_hash
 from ..locations import stems_file
 from ..model import Draft, Skipped, UpdateReport
-from ..search import fulltext
+from ..search import fulltext, spelling
 from ..text.analysis import load_stems, save_stems, stems_known
 from .catalog import SCHEMA_VERSION, Catalog, FileRecord
 from .layout import Layout
@@ -360,6 +360,10 @@ class _Run:
         self.done = 0
         self.total = 0
         self.preparer = Preparer(spec.analyzer, stems_file())
+        # What the spelling dictionary needs when the run has finished: the generation the
+        # run started from, and the words of the articles it wrote.
+        self.start_generation = stores.manifest.generation
+        self.words: set[str] = set()
 
     def _open_writer(self) -> None:
         self.writer = fulltext.open_writer(self.stores.ix, self.spec.index_dir)
@@ -441,6 +445,17 @@ class _Run:
             raise
         finally:
             self.preparer.close()
+        if not report.interrupted:
+            # After the commit, inside the build (a rebuild's is published with it), so that
+            # it reads the committed words.
+            stores = self.stores
+            spelling.refresh(
+                stores.build,
+                stores.ix,
+                stores.manifest.generation,
+                since=self.start_generation,
+                words=self.words,
+            )
         return report
 
     def _abandon(self) -> None:
@@ -522,6 +537,7 @@ class _Run:
         self.progress(plan.base + max(src.size, 1), self.total, src.path)
 
     def _put(self, prepared: Prepared, *, replace: bool) -> None:
+        self.words.update(prepared.document["words"].split())
         if replace or not self.fresh:
             self.writer.update_document(**prepared.document)
         else:

@@ -54,6 +54,10 @@ def search(results: SearchResults) -> dict:
         "query": results.query,
         "total": results.total,
         "suggestion": results.suggestion,
+        "suggestion_hits": results.suggestion_hits,
+        "note": results.note,
+        "partial": results.partial,
+        "total_exact": results.total_exact,
         "hits": [
             {
                 "id": h.id,

@@ -76,13 +76,21 @@ def report(rep: UpdateReport, corpus: str) -> RenderableType:
 def hits(results: SearchResults) -> RenderableType:
     parts: list[RenderableType] = []
     if results.query:
-        head = f"{results.total} result{'s' if results.total != 1 else ''} for "
+        head = (
+            f"{'' if results.total_exact else 'at least '}{results.total} "
+            f"result{'s' if results.total != 1 else ''} for "
+        )
         parts.append(Text(head) + Text(results.query, style="bold"))
     else:
         parts.append(Text(f"{results.total} articles, newest first"))
+    if results.note:
+        parts.append(Text(results.note[:1].upper() + results.note[1:] + ".", style="italic"))
     if results.suggestion:
+        found = results.suggestion_hits
         parts.append(
-            Text("Did you mean: ") + Text(results.suggestion, style="bold green") + Text("?")
+            Text("Did you mean: ")
+            + Text(results.suggestion, style="bold green")
+            + Text("?" if found is None else f"? ({found} result{'s' if found != 1 else ''})")
         )
     for rank, hit in enumerate(results.hits, 1):
         title = Text(f"{rank}. ", style="bold") + Text(hit.display_title, style="bold")

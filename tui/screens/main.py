@@ -354,11 +354,14 @@ class MainScreen(actions.ArticleActions, Screen[None]):
         if not typed:
             out = Content(f"{n:,} article{'s' if n != 1 else ''}, newest first")
         elif n:
-            out = Content(f"{n:,} result{'s' if n != 1 else ''} for ") + Content(typed).stylize(
-                "bold"
-            )
+            bound = "" if results.total_exact else "at least "
+            out = Content(f"{bound}{n:,} result{'s' if n != 1 else ''} for ") + Content(
+                typed
+            ).stylize("bold")
             if self.sort == "date":
                 out += Content(", newest first")
+            if results.note:
+                out += Content(f" ({results.note})")
         else:
             out = Content("No results for ") + Content(typed).stylize("bold")
             if results.suggestion:

@@ -1,0 +1,243 @@
+"""Spelling candidates for "did you mean": the corpus's words in a symmetric-delete
+dictionary (SymSpell's method), kept in SQLite in the build beside the full-text index.
+
+Every word is filed under each string it becomes with up to MAX_DISTANCE letters deleted
+(from its first PREFIX letters); a query word's own deletions then meet its neighbours
+within that edit distance in one indexed look-up, instead of a scan of the whole lexicon.
+SQLite rather than an in-memory dictionary (symspellpy's), because a search process reads
+a few rows per unknown word, where loading a pickled dictionary of a few thousand articles
+already takes half a second.
+
+The dictionary only grows: a word whose last article is gone stays filed, and callers
+check a candidate's article count in the index before offering it. It is derived from the
+full text's `words` field alone, so it is refreshed after an update has committed (see
+`refresh`), and a damaged one is simply made again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+FILE = "spelling.sqlite"
+MAX_DISTANCE = 2
+PREFIX = 7  # SymSpell's default: longer words are filed by their first letters only
+_BATCH = 500
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS words (word TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS deletes (h INTEGER PRIMARY KEY, words TEXT NOT NULL);
+"""
+
+
+def deletions(word: str, distance: int) -> set[str]:
+    """`word` (its first PREFIX letters) with up to `distance` letters deleted."""
+    key = word[:PREFIX]
+    out = {key}
+    frontier = {key}
+    for _ in range(distance):
+        step: set[str] = set()
+        for w in frontier:
+            if len(w) > 1:
+                step.update(w[:i] + w[i + 1 :] for i in range(len(w)))
+        frontier = step - out
+        out |= frontier
+    return out
+
+
+def _key(text: str) -> int:
+    # A stable hash (Python's own is salted per process); a collision only adds a candidate
+    # that the edit distance check then drops.
+    return zlib.crc32(text.encode("utf-8"))
+
+
+def distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (an adjacent swap is one edit), or limit + 1 when
+    it is over `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return min(prev[-1], limit + 1)
+
+
+def spellable(word: str) -> bool:
+    """Words worth offering as a correction: letters only (never numbers), two or more."""
+    return len(word) >= 2 and word.isalpha()
+
+
+def _uri(path: Path, mode: str | None = None) -> str:
+    """An SQLite URI for `path` (quoted: a folder may be called "#1" or "50%")."""
+    uri = "file:" + quote(str(path))
+    return f"{uri}?mode={mode}" if mode else uri
+
+
+class Speller:
+    def __init__(self, path: Path, *, readonly: bool = True) -> None:
+        self.path = path
+        self.db = sqlite3.connect(
+            _uri(path, "ro" if readonly else None), uri=True, timeout=30, check_same_thread=False
+        )
+        try:
+            if not readonly:
+                self.db.executescript(_SCHEMA)
+            self.db.execute("SELECT 1 FROM words LIMIT 1").fetchall()
+        except BaseException:
+            self.db.close()
+            raise
+
+    @classmethod
+    def open(cls, folder: Path) -> Speller | None:
+        """The dictionary of the build in `folder`, or None when it has none, or none that
+        can be read (suggestions are then off; `newsreader index` makes it again)."""
+        path = folder / FILE
+        if not path.exists():
+            return None
+        try:
+            return cls(path)
+        except sqlite3.Error:
+            return None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def generation(self) -> int | None:
+        """The full-text generation whose words the dictionary holds (None: not known)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        try:
+            return int(row[0]) if row else None
+        except ValueError:
+            return None
+
+    def set_generation(self, generation: int) -> None:
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(generation),)
+            )
+
+    def add(self, words: Iterable[str]) -> int:
+        """File the words not filed yet; the number filed."""
+        wanted = sorted({w for w in words if spellable(w)})
+        known: set[str] = set()
+        for chunk in _chunks(wanted):
+            marks = ",".join("?" * len(chunk))
+            known.update(
+                row[0]
+                for row in self.db.execute(f"SELECT word FROM words WHERE word IN ({marks})", chunk)
+            )
+        new = [w for w in wanted if w not in known]
+        if not new:
+            return 0
+        buckets: dict[int, list[str]] = defaultdict(list)
+        for w in new:
+            for d in deletions(w, MAX_DISTANCE):
+                buckets[_key(d)].append(w)
+        if self.db.execute("SELECT 1 FROM words LIMIT 1").fetchone():
+            for chunk in _chunks(list(buckets)):
+                marks = ",".join("?" * len(chunk))
+                for h, filed in self.db.execute(
+                    f"SELECT h, words FROM deletes WHERE h IN ({marks})", chunk
+                ):
+                    buckets[h][:0] = filed.split()
+        with self.db:
+            self.db.executemany("INSERT OR IGNORE INTO words VALUES (?)", ((w,) for w in new))
+            self.db.executemany(
+                "INSERT OR REPLACE INTO deletes VALUES (?, ?)",
+                ((h, " ".join(ws)) for h, ws in buckets.items()),
+            )
+        return len(new)
+
+    def lookup(self, word: str, max_distance: int) -> Iterator[tuple[str, int]]:
+        """Filed words within `max_distance` edits of `word` (itself excluded), with their
+        distance."""
+        max_distance = min(max_distance, MAX_DISTANCE)
+        keys = [_key(d) for d in deletions(word, max_distance)]
+        seen: set[str] = {word}
+        for chunk in _chunks(keys):
+            marks = ",".join("?" * len(chunk))
+            for (filed,) in self.db.execute(
+                f"SELECT words FROM deletes WHERE h IN ({marks})", chunk
+            ):
+                for candidate in filed.split():
+                    if candidate in seen:
+                        continue
+                    seen.add(candidate)
+                    d = distance(word, candidate, max_distance)
+                    if d <= max_distance:
+                        yield candidate, d
+
+
+def _chunks(items: list, size: int = _BATCH) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def refresh(
+    folder: Path, ix: Any, generation: int, *, since: int | None = None, words: Iterable[str] = ()
+) -> None:
+    """Bring the dictionary of the build in `folder` up to date with the words of its
+    full-text index `ix` (the `words` field), as committed at `generation`. `words`: the
+    words of the articles written since generation `since`, which is all there is to add
+    when the dictionary holds `since`; otherwise every word of the index is looked at. A
+    dictionary that cannot be read is made again."""
+    path = folder / FILE
+    try:
+        _refresh(path, ix, generation, since, words)
+    except sqlite3.OperationalError:
+        raise  # a full disk, a lock: not the dictionary's fault
+    except sqlite3.DatabaseError:
+        for name in (FILE, FILE + "-journal"):
+            with suppress(FileNotFoundError):
+                (folder / name).unlink()
+        _refresh(path, ix, generation, None, ())
+
+
+def _refresh(path: Path, ix: Any, generation: int, since: int | None, words: Iterable[str]) -> None:
+    speller = Speller(path, readonly=False)
+    try:
+        if since is not None and speller.generation() == since:
+            speller.add(words)
+        else:
+            with ix.reader() as reader:
+                speller.add(reader.field_terms("words"))
+        speller.set_generation(generation)
+    finally:
+        speller.close()
+
+
+def problems(folder: Path) -> list[str]:
+    """What is wrong with the build's dictionary, for `index --check` (a build without one
+    has suggestions off until an update finishes: not a problem)."""
+    path = folder / FILE
+    if not path.exists():
+        return []
+    try:
+        speller = Speller(path)
+    except sqlite3.Error as exc:
+        return [f"cannot be read ({exc}); `newsreader index` makes it again"]
+    try:
+        rows = [r[0] for r in speller.db.execute("PRAGMA integrity_check(20)")]
+    except sqlite3.Error as exc:
+        rows = [str(exc)]
+    finally:
+        speller.close()
+    if rows == ["ok"]:
+        return []
+    return [f"{row}; `newsreader index` makes it again" for row in rows]
