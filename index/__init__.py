@@ -10,9 +10,10 @@ and `reuse/` (shared passages); `feeds/` downloads new articles into a corpus.
 from .errors import NewsreaderError, QueryError
 from .ingest.decoding import human_size
 from .ingest.limits import Limits
-from .locations import bundled_corpus, config_home
+from .locations import bundled_corpus, config_home, variants_file
 from .model import Article, Kind, Paragraph, Span, UpdateReport, merge_spans
 from .reuse.align import Alignment, AlignSettings, Passage
+from .reuse.learned import LearnedVariant, promote_variant
 from .reuse.overlaps import Overlap, Related
 from .search.highlight import QueryTerms
 from .search.results import Hit, SearchResults
@@ -43,6 +44,7 @@ __all__ = [
     "FetchEvent",
     "Hit",
     "Kind",
+    "LearnedVariant",
     "Library",
     "Limits",
     "NewsreaderError",
@@ -61,4 +63,6 @@ __all__ = [
     "fetch_into",
     "human_size",
     "merge_spans",
+    "promote_variant",
+    "variants_file",
 ]

@@ -4,13 +4,12 @@ exact slice of the original."""
 
 from __future__ import annotations
 
-from rich.console import Console
-
 from newsreader.index import Comparison
 from newsreader.index.ingest.document import parse_article
 from newsreader.index.reuse.align import align, prepare
 from newsreader.tui.cli.render import comparison
 from newsreader.tui.layout import rows, side_text
+from rich.console import Console
 
 FIRST = (
     "Harga emas batangan produksi PT Aneka Tambang naik tajam pada perdagangan pagi ini "

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +19,7 @@ from ..locations import index_dir_for, stems_file, variants_file
 from ..model import Article, Span, UpdateReport
 from ..reuse.align import DEFAULT_SETTINGS, Alignment, AlignSettings, Side, align, prepare
 from ..reuse.candidates import DEFAULT_REUSE, ReuseSettings, candidate_pairs
+from ..reuse.learned import LearnedVariant, LearnedVariants, learned_path
 from ..reuse.overlaps import Aligner, Overlap, Related, align_pairs, collect_overlaps
 from ..reuse.overlaps import related as related_articles
 from ..search.highlight import QueryTerms, find_hits
@@ -48,6 +49,8 @@ class Library:
         self._terms: LRU[tuple[str, str], list[Term]] = LRU(256)
         self._sides: LRU[tuple[str, str], Side] = LRU(512)
         self._stems_loaded = False
+        self._learned: LearnedVariants | None = None
+        self._equivalents: dict[str, str] | None = None
 
     @classmethod
     def open(
@@ -206,17 +209,20 @@ class Library:
         for article in (a, b):
             if not self._side(article).counted:
                 raise AlignmentError(f"article {article.id} has no text to compare")
-        return Comparison(a, b, align(self._side(a), self._side(b), self.analyzer, settings))
+        return Comparison(
+            a, b, align(self._side(a), self._side(b), self.analyzer, settings, self.equivalents())
+        )
 
     def aligner(self, settings: AlignSettings = DEFAULT_SETTINGS) -> Aligner:
         """Aligns two articles given by their catalog numbers."""
         catalog = self._open_catalog()
+        same = self.equivalents()
 
         def run(x: int, y: int) -> Alignment | None:
             a, b = catalog.article_by_doc(x), catalog.article_by_doc(y)
             if a is None or b is None:
                 return None
-            return align(self._side(a), self._side(b), self.analyzer, settings)
+            return align(self._side(a), self._side(b), self.analyzer, settings, same)
 
         return run
 
@@ -232,7 +238,9 @@ class Library:
         doc = catalog.doc_of(article.id)
         if doc is None:  # pragma: no cover - article() read it from the catalog
             raise ArticleNotFoundError(f'no article "{ref}"')
-        return article, related_articles(catalog, doc, self.aligner(settings), catalog.id_of, reuse)
+        found = related_articles(catalog, doc, self.aligner(settings), catalog.id_of, reuse)
+        self._learn((article.id, r.id, r.alignment) for r in found)
+        return article, found
 
     def overlaps(
         self,
@@ -255,7 +263,40 @@ class Library:
             aligned = align_in_processes(
                 pairs, _WorkerAligner(self.spec, settings), workers, progress
             )
-        return collect_overlaps(aligned, catalog.id_of, min_coverage)
+        found = collect_overlaps(aligned, catalog.id_of, min_coverage)
+        self._learn((o.a, o.b, o.alignment) for o in found)
+        return found
+
+    # -- learned substitutions ------------------------------------------------------------
+    def _learned_variants(self) -> LearnedVariants:
+        if self._learned is None:
+            self._learned = LearnedVariants.load(
+                learned_path(self.index_dir), self.analyzer.vocabulary.fingerprint()
+            )
+        return self._learned
+
+    def equivalents(self) -> dict[str, str]:
+        """The learned substitutions alignments use (term → key), read once."""
+        if self._equivalents is None:
+            self._equivalents = self._learned_variants().equivalents()
+        return self._equivalents
+
+    def learned_variants(self, min_pairs: int | None = None) -> list[LearnedVariant]:
+        """Word substitutions seen in shared passages of several article pairs."""
+        learned = self._learned_variants()
+        return learned.learned() if min_pairs is None else learned.learned(min_pairs)
+
+    def find_learned(self, words: list[str]) -> LearnedVariant | None:
+        return self._learned_variants().find(words, self.analyzer)
+
+    def _learn(self, aligned: Iterable[tuple[str, str, Alignment]]) -> None:
+        """Record the substitutions of confident passages beside the index (what later
+        alignments use is fixed when this library first aligns; a new run picks them up)."""
+        learned = self._learned_variants()
+        for id_a, id_b, alignment in aligned:
+            learned.record(id_a, id_b, alignment, self.analyzer)
+        if self.index_dir.is_dir():
+            learned.save(learned_path(self.index_dir))
 
 
 @dataclass(frozen=True)

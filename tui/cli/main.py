@@ -30,7 +30,7 @@ from .options import (
 
 # Commands kept in their own modules, imported only when used: starting the app should not
 # pay for the HTTP and feed libraries behind `fetch`.
-LAZY_COMMANDS = {"fetch": ".fetch", "stats": ".stats"}
+LAZY_COMMANDS = {"fetch": ".fetch", "stats": ".stats", "variants": ".variants"}
 
 
 class NewsreaderGroup(click.Group):
