@@ -1,14 +1,19 @@
-"""Which articles may share passages, answered from shingle postings (word 3-grams of each
-article, stored with the index) without comparing every pair. Too common 3-grams are
-dropped, as passim does, and the shared ones must cluster the way a shared passage does."""
+"""Which articles may share passages, answered from shingle postings (word 3-grams and word
+pairs of each article, stored with the index) without comparing every pair. Too common
+shingles are dropped, as passim does, and the shared ones must cluster the way a shared
+passage does: a few 3-grams close together (a copy), or more word pairs close together (a
+rewrite, where a synonym every third word leaves few 3-grams but most pairs of near words)."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import combinations, groupby
 from typing import Protocol
+
+from ..text.tokens import is_pair
 
 
 class Postings(Protocol):
@@ -32,7 +37,12 @@ class ReuseSettings:
     min_shared_shingles: int = 3  # fewer shared 3-grams than this cannot make a passage
     cluster_window: int = 40  # ... and that many must lie within this many words, both sides
     max_document_frequency: int = 100  # a 3-gram in more articles than this is a cliché
+    min_shared_pairs: int = 5  # or this many shared word pairs within the window
+    max_pair_frequency: int = 100  # a word pair in more articles than this says nothing
     max_candidates: int = 40  # candidates aligned per related-articles lookup
+
+    def max_frequency(self, h: int) -> int:
+        return self.max_pair_frequency if is_pair(h) else self.max_document_frequency
 
 
 DEFAULT_REUSE = ReuseSettings()
@@ -41,15 +51,40 @@ DEFAULT_REUSE = ReuseSettings()
 def clustered(points: list[tuple[int, int]], settings: ReuseSettings) -> bool:
     """Whether enough shared 3-grams lie close together in both articles, as they do in a
     shared passage, rather than scattered stock phrases."""
-    need, window = settings.min_shared_shingles, settings.cluster_window
+    return _clustered(points, settings.min_shared_shingles, settings.cluster_window)
+
+
+def clustered_pairs(points: list[tuple[int, int]], settings: ReuseSettings) -> bool:
+    """The same for shared word pairs, of which a passage holds more; pairs starting at the
+    same word in both articles count once (a shared 3-gram holds two such)."""
+    return _clustered(list(set(points)), settings.min_shared_pairs, settings.cluster_window)
+
+
+def qualifies(
+    trigrams: list[tuple[int, int]], pairs: list[tuple[int, int]], settings: ReuseSettings
+) -> bool:
+    """Whether two articles are candidates, from the positions (in one, in the other) of
+    the 3-grams and of the word pairs they share."""
+    return clustered(trigrams, settings) or clustered_pairs(pairs, settings)
+
+
+def _clustered(points: list[tuple[int, int]], need: int, window: int) -> bool:
+    """Whether `need` of the points lie within `window` words of each other in both
+    articles (points elsewhere in between, a stock phrase, do not break the cluster)."""
     if len(points) < need:
         return False
     points = sorted(points)
+    xs = [x for x, _ in points]
     for i in range(len(points) - need + 1):
-        group = points[i : i + need]
-        if group[-1][0] - group[0][0] <= window:
-            ys = [y for _, y in group]
-            if max(ys) - min(ys) <= window:
+        end = bisect_right(xs, xs[i] + window)
+        if end - i < need:
+            continue
+        ys = sorted(y for _, y in points[i:end])
+        lo = 0
+        for hi, y in enumerate(ys):
+            while y - ys[lo] > window:
+                lo += 1
+            if hi - lo + 1 >= need:
                 return True
     return False
 
@@ -67,13 +102,19 @@ def candidates(
     for h, other, pos in store.postings(mine):
         if other != doc:
             by_hash[h].append((other, pos))
-    points: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    trigrams: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    pairs: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for h, others in by_hash.items():
-        if len(others) > settings.max_document_frequency:
+        if len(others) > settings.max_frequency(h):
             continue
+        points = pairs if is_pair(h) else trigrams
         for other, pos in others:
             points[other].append((mine[h], pos))
-    ranked = [(d, len(p)) for d, p in points.items() if clustered(p, settings)]
+    ranked = [
+        (d, len(trigrams.get(d, ())) + len(pairs.get(d, ())))
+        for d in {*trigrams, *pairs}
+        if qualifies(trigrams.get(d, []), pairs.get(d, []), settings)
+    ]
     ranked.sort(key=lambda x: (-x[1], x[0]))
     return ranked
 
@@ -81,28 +122,34 @@ def candidates(
 def candidate_pairs(
     store: Postings, settings: ReuseSettings = DEFAULT_REUSE
 ) -> list[tuple[int, int, int]]:
-    """(doc, doc, shared 3-grams) for every pair sharing enough 3-grams, found in one pass
-    over the postings: the cost grows with the postings, not with the number of pairs."""
+    """(doc, doc, shared shingles) for every pair of articles that qualifies, found in one
+    pass over the postings: the cost grows with the postings, not with the number of pairs."""
 
-    def shared_groups() -> Iterator[list[tuple[int, int]]]:
-        for _, group in groupby(store.all_postings(), key=lambda row: row[0]):
+    def shared_groups() -> Iterator[tuple[bool, list[tuple[int, int]]]]:
+        for h, group in groupby(store.all_postings(), key=lambda row: row[0]):
             rows = sorted((row[1], row[2]) for row in group)
-            if 2 <= len(rows) <= settings.max_document_frequency + 1:
-                yield rows
+            if 2 <= len(rows) <= settings.max_frequency(h) + 1:
+                yield is_pair(h), rows
 
     # Two passes: count first, then keep positions only for pairs that may qualify, so
-    # that memory follows the candidates, not every pair sharing a stray 3-gram.
+    # that memory follows the candidates, not every pair sharing a stray shingle.
     counts: Counter[tuple[int, int]] = Counter()
-    for rows in shared_groups():
+    for _, rows in shared_groups():
         for (x, _), (y, _) in combinations(rows, 2):
             counts[x, y] += 1
-    maybe = {pair for pair, c in counts.items() if c >= settings.min_shared_shingles}
+    need = min(settings.min_shared_shingles, settings.min_shared_pairs)
+    maybe = {pair for pair, c in counts.items() if c >= need}
     del counts
-    points: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-    for rows in shared_groups():
+    trigrams: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    pairs: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for word_pair, rows in shared_groups():
+        points = pairs if word_pair else trigrams
         for (x, px), (y, py) in combinations(rows, 2):
             if (x, y) in maybe:
                 points[x, y].append((px, py))
-    out = [(x, y, len(p)) for (x, y), p in points.items() if clustered(p, settings)]
-    out.sort()
+    out = [
+        (x, y, len(trigrams.get((x, y), ())) + len(pairs.get((x, y), ())))
+        for x, y in sorted(maybe)
+        if qualifies(trigrams.get((x, y), []), pairs.get((x, y), []), settings)
+    ]
     return out

@@ -19,7 +19,7 @@ from ..errors import IndexDamagedError
 from ..model import Article, article_from_json
 
 # Bumped whenever the index (full text or catalog) changes shape: older indexes are rebuilt.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
