@@ -10,6 +10,7 @@ from newsreader.index.reuse.align import align, prepare
 from newsreader.index.reuse.candidates import (
     DEFAULT_REUSE,
     ReuseSettings,
+    cache_friendly,
     candidate_pairs,
     candidates,
     clustered,
@@ -149,3 +150,32 @@ def test_common_pairs_are_dropped(analyzer: Analyzer) -> None:
         docs[d] = rows_a[:]
     assert candidate_pairs(_Memory(docs), ReuseSettings(max_pair_frequency=3)) == []
     assert len(candidate_pairs(_Memory(docs), ReuseSettings(max_pair_frequency=10))) == 21
+
+
+def test_cache_friendly_order_keeps_every_pair_and_prepares_less() -> None:
+    # Ten stories of six articles each, every article of a story a candidate of the others;
+    # story members are spread over the doc numbers, as in a real corpus.
+    pairs = []
+    for story in range(10):
+        members = [story + 10 * k for k in range(6)]
+        pairs += [(x, y, 3) for i, x in enumerate(members) for y in members[i + 1 :]]
+    pairs.sort()
+    ordered = cache_friendly(pairs)
+    assert sorted(ordered) == pairs
+
+    def prepared(order, size=8):
+        cache: list[int] = []
+        count = 0
+        for x, y, _ in order:
+            for doc in (x, y):
+                if doc in cache:
+                    cache.remove(doc)
+                else:
+                    count += 1
+                    if len(cache) >= size:
+                        cache.pop(0)
+                cache.append(doc)
+        return count
+
+    assert prepared(ordered) < prepared(pairs)
+    assert prepared(ordered) == 60  # each article once

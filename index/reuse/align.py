@@ -331,11 +331,15 @@ def _chains(x: _Words, y: _Words, s: AlignSettings) -> list[_Chain]:
             lo += 1
         first_b.append(lo)
     half = gap_cost / 2
+    # The best score of an anchor at each word of A: a link from there costs at least
+    # half * (di + 1 - 2), so a word whose best cannot beat the link in hand is skipped.
+    top: dict[int, float] = dict.fromkeys(positions, float("-inf"))
     for k in range(n):
         i, j, w = anchors[k]
         ri, rj = rank_a[i], rank_b[j]
         best, arg = s.min_link, -1
         j_lo = first_b[j]
+        sa, sb = seg_a[i], seg_b[j]
         m = slot[i] - 1
         while m >= 0:
             i2 = positions[m]
@@ -343,6 +347,8 @@ def _chains(x: _Words, y: _Words, s: AlignSettings) -> list[_Chain]:
             if di > reach:
                 break
             m -= 1
+            if seg_a[i2] != sa or top[i2] - half * (di - 1) <= best:
+                continue  # another segment, or no anchor there can beat the best link yet
             js, ks = at_i[i2]
             c = bisect_left(js, j_lo)
             while c < len(js) and js[c] < j:
@@ -350,13 +356,15 @@ def _chains(x: _Words, y: _Words, s: AlignSettings) -> list[_Chain]:
                 c += 1
                 dj = rj - rank_b[j2]
                 v = score[k2] - half * (di + dj - 2) - skew_cost * (di - dj if di > dj else dj - di)
-                if v <= best or seg_a[i2] != seg_a[i] or seg_b[j2] != seg_b[j]:
+                if v <= best or seg_b[j2] != sb:
                     continue
                 if (dj <= 3 and x.skips_paragraph(i2, i)) or (di <= 3 and y.skips_paragraph(j2, j)):
                     continue
                 best, arg = v, k2
         score[k] = best + w
         back[k] = arg
+        if score[k] > top[i]:
+            top[i] = score[k]
     chains: list[_Chain] = []
     used = [False] * n
     for k in sorted(range(n), key=lambda k: (-score[k], k)):

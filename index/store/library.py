@@ -18,7 +18,7 @@ from ..ingest.limits import Limits
 from ..locations import index_dir_for, stems_file, variants_file
 from ..model import Article, Span, UpdateReport
 from ..reuse.align import DEFAULT_SETTINGS, Alignment, AlignSettings, Side, align, prepare
-from ..reuse.candidates import DEFAULT_REUSE, ReuseSettings, candidate_pairs
+from ..reuse.candidates import DEFAULT_REUSE, ReuseSettings, cache_friendly, candidate_pairs
 from ..reuse.learned import LearnedVariant, LearnedVariants, learned_path
 from ..reuse.overlaps import Aligner, Overlap, Related, align_pairs, collect_overlaps
 from ..reuse.overlaps import related as related_articles
@@ -255,7 +255,7 @@ class Library:
         from ..reuse.parallel import PARALLEL_PAIRS, align_in_processes  # multiprocessing
 
         catalog = self._open_catalog()
-        pairs = candidate_pairs(catalog, reuse)
+        pairs = cache_friendly(candidate_pairs(catalog, reuse))
         workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
         if workers <= 1 or len(pairs) < PARALLEL_PAIRS:
             aligned = align_pairs(pairs, self.aligner(settings), progress)
