@@ -179,3 +179,19 @@ def test_cache_friendly_order_keeps_every_pair_and_prepares_less() -> None:
 
     assert prepared(ordered) < prepared(pairs)
     assert prepared(ordered) == 60  # each article once
+
+
+def test_corpus_wide_pairs_agree_with_per_article_candidates() -> None:
+    import random
+
+    rng = random.Random(5)
+    vocabulary = [f"w{k}" for k in range(60)]
+    docs = {}
+    for d in range(1, 41):
+        keys = [rng.choice(vocabulary) for _ in range(80)]
+        docs[d] = shingles(_tokens(*keys))
+    store = _Memory(docs)
+    settings = ReuseSettings(max_document_frequency=12, max_pair_frequency=8)
+    corpus_wide = {(x, y) for x, y, _ in candidate_pairs(store, settings)}
+    one_by_one = {(min(d, o), max(d, o)) for d in docs for o, _ in candidates(store, d, settings)}
+    assert corpus_wide == one_by_one and corpus_wide

@@ -7,10 +7,10 @@ rewrite, where a synonym every third word leaves few 3-grams but most pairs of n
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import combinations, groupby
+from itertools import groupby
 from typing import Protocol
 
 from ..text.tokens import is_pair
@@ -132,25 +132,37 @@ def candidate_pairs(
                 yield is_pair(h), rows
 
     # Two passes: count first, then keep positions only for pairs that may qualify, so
-    # that memory follows the candidates, not every pair sharing a stray shingle.
-    counts: Counter[tuple[int, int]] = Counter()
-    for _, rows in shared_groups():
-        for (x, _), (y, _) in combinations(rows, 2):
-            counts[x, y] += 1
-    need = min(settings.min_shared_shingles, settings.min_shared_pairs)
-    maybe = {pair for pair, c in counts.items() if c >= need}
-    del counts
-    trigrams: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-    pairs: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    # that memory follows the candidates, not every pair sharing a stray shingle. A pair of
+    # docs is one int (x << 32 | y); a 3-gram counts 5 and a word pair 3, so that 15
+    # (3 3-grams or 5 word pairs) is the least a candidate can have.
+    weight = {False: settings.min_shared_pairs, True: settings.min_shared_shingles}
+    need = settings.min_shared_pairs * settings.min_shared_shingles
+    counts: dict[int, int] = {}
+    get = counts.get
+    for word_pair, rows in shared_groups():
+        w = weight[word_pair]
+        docs = [d for d, _ in rows]
+        for k, x in enumerate(docs):
+            high = x << 32
+            for y in docs[k + 1 :]:
+                key = high | y
+                counts[key] = get(key, 0) + w
+    maybe = {key for key, c in counts.items() if c >= need}
+    del counts, get
+    trigrams: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    pairs: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for word_pair, rows in shared_groups():
         points = pairs if word_pair else trigrams
-        for (x, px), (y, py) in combinations(rows, 2):
-            if (x, y) in maybe:
-                points[x, y].append((px, py))
+        for k, (x, px) in enumerate(rows):
+            high = x << 32
+            for y, py in rows[k + 1 :]:
+                key = high | y
+                if key in maybe:
+                    points[key].append((px, py))
     out = [
-        (x, y, len(trigrams.get((x, y), ())) + len(pairs.get((x, y), ())))
-        for x, y in sorted(maybe)
-        if qualifies(trigrams.get((x, y), []), pairs.get((x, y), []), settings)
+        (key >> 32, key & 0xFFFFFFFF, len(trigrams.get(key, ())) + len(pairs.get(key, ())))
+        for key in sorted(maybe)
+        if qualifies(trigrams.get(key, []), pairs.get(key, []), settings)
     ]
     return out
 
