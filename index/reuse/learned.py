@@ -217,11 +217,18 @@ class LearnedVariants:
         if not self.changed:
             return True
         on_disk = LearnedVariants.load(path, self.fingerprint)
-        for terms, entry in on_disk._entries.items():
-            for pair in entry.pairs:
-                for s0 in entry.spellings[0][:1] or [terms[0]]:
-                    for s1 in entry.spellings[1][:1] or [terms[1]]:
-                        self.add(terms, (s0, s1), pair)
+        for terms, theirs in on_disk._entries.items():
+            mine = self._entries.setdefault(terms, _Entry())
+            for side in (0, 1):
+                for spelling in theirs.spellings[side]:
+                    if (
+                        spelling not in mine.spellings[side]
+                        and len(mine.spellings[side]) < MAX_SPELLINGS
+                    ):
+                        mine.spellings[side].append(spelling)
+            for pair in theirs.pairs:
+                if pair not in mine.pairs and len(mine.pairs) < MAX_PAIRS_KEPT:
+                    mine.pairs.append(pair)
         ranked = sorted(self._entries.items(), key=lambda kv: (-len(kv[1].pairs), kv[0]))
         data = {
             "schema": FILE_SCHEMA,
