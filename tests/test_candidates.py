@@ -119,6 +119,24 @@ class _Memory:
         return iter(self.rows)
 
 
+class _CountingMemory(_Memory):
+    """... and can count and filter by document frequency, as SQLite does."""
+
+    def shared_postings(self, max_docs: int):
+        df = defaultdict(int)
+        for h, _, _ in self.rows:
+            df[h] += 1
+        return iter([r for r in self.rows if 2 <= df[r[0]] <= max_docs])
+
+    def posting_counts(self, hashes):
+        wanted = set(hashes)
+        df = defaultdict(int)
+        for h, _, _ in self.rows:
+            if h in wanted:
+                df[h] += 1
+        return dict(df)
+
+
 def test_a_reworded_passage_is_a_candidate(analyzer: Analyzer) -> None:
     texts = {
         1: f"{FILLER}\n\n{REWORDED_A}",
@@ -190,8 +208,13 @@ def test_corpus_wide_pairs_agree_with_per_article_candidates() -> None:
     for d in range(1, 41):
         keys = [rng.choice(vocabulary) for _ in range(80)]
         docs[d] = shingles(_tokens(*keys))
-    store = _Memory(docs)
     settings = ReuseSettings(max_document_frequency=12, max_pair_frequency=8)
-    corpus_wide = {(x, y) for x, y, _ in candidate_pairs(store, settings)}
-    one_by_one = {(min(d, o), max(d, o)) for d in docs for o, _ in candidates(store, d, settings)}
-    assert corpus_wide == one_by_one and corpus_wide
+    found = []
+    for store in (_Memory(docs), _CountingMemory(docs)):
+        corpus_wide = {(x, y) for x, y, _ in candidate_pairs(store, settings)}
+        one_by_one = {
+            (min(d, o), max(d, o)) for d in docs for o, _ in candidates(store, d, settings)
+        }
+        assert corpus_wide == one_by_one and corpus_wide
+        found.append(corpus_wide)
+    assert found[0] == found[1]

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from ..text.tokens import is_pair
 
@@ -29,6 +29,20 @@ class Postings(Protocol):
 
     def all_postings(self) -> Iterator[tuple[int, int, int]]:
         """Every (hash, doc, position), ordered by hash."""
+        ...
+
+
+@runtime_checkable
+class CountedPostings(Postings, Protocol):
+    """Postings whose store can count and filter by document frequency itself (SQLite
+    does, without handing every row to Python)."""
+
+    def shared_postings(self, max_docs: int) -> Iterator[tuple[int, int, int]]:
+        """The postings of every hash that 2 to `max_docs` documents hold, ordered by hash."""
+        ...
+
+    def posting_counts(self, hashes: Iterable[int]) -> dict[int, int]:
+        """How many documents hold each of `hashes`."""
         ...
 
 
@@ -98,8 +112,12 @@ def candidates(
     mine = dict(zip(hashes, positions, strict=True))
     if not mine:
         return []
+    wanted = list(mine)
+    if isinstance(store, CountedPostings):  # too common shingles: never fetched
+        counts = store.posting_counts(wanted)
+        wanted = [h for h in wanted if counts.get(h, 0) <= settings.max_frequency(h) + 1]
     by_hash: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for h, other, pos in store.postings(mine):
+    for h, other, pos in store.postings(wanted):
         if other != doc:
             by_hash[h].append((other, pos))
     trigrams: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -126,7 +144,12 @@ def candidate_pairs(
     pass over the postings: the cost grows with the postings, not with the number of pairs."""
 
     def shared_groups() -> Iterator[tuple[bool, list[tuple[int, int]]]]:
-        for h, group in groupby(store.all_postings(), key=lambda row: row[0]):
+        if isinstance(store, CountedPostings):
+            most = max(settings.max_document_frequency, settings.max_pair_frequency) + 1
+            stream: Iterator[tuple[int, int, int]] = store.shared_postings(most)
+        else:
+            stream = store.all_postings()
+        for h, group in groupby(stream, key=lambda row: row[0]):
             rows = sorted((row[1], row[2]) for row in group)
             if 2 <= len(rows) <= settings.max_frequency(h) + 1:
                 yield is_pair(h), rows

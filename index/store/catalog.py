@@ -224,6 +224,29 @@ class Catalog:
         self._flush()
         yield from self.db.execute("SELECT h, doc, pos FROM shingles ORDER BY h")
 
+    def shared_postings(self, max_docs: int) -> Iterator[tuple[int, int, int]]:
+        """The postings of every hash that 2 to `max_docs` articles hold, ordered by hash:
+        a corpus-wide candidate search without the many that one article alone holds."""
+        self._flush()
+        yield from self.db.execute(
+            "SELECT h, doc, pos FROM shingles WHERE h IN (SELECT h FROM shingles GROUP BY h"
+            " HAVING count(*) BETWEEN 2 AND ?) ORDER BY h",
+            (max_docs,),
+        )
+
+    def posting_counts(self, hashes: Iterable[int]) -> dict[int, int]:
+        """How many articles hold each of `hashes` (counted by SQLite, no rows fetched)."""
+        self._flush()
+        out: dict[int, int] = {}
+        for chunk in _chunks(list(hashes), 900):
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                self.db.execute(
+                    f"SELECT h, count(*) FROM shingles WHERE h IN ({marks}) GROUP BY h", chunk
+                )
+            )
+        return out
+
     # -- transactions -------------------------------------------------------------------
     def _flush(self) -> None:
         if self._pending:
