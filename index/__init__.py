@@ -11,9 +11,10 @@ from .controls import printable
 from .errors import NewsreaderError, QueryError
 from .ingest.decoding import human_size
 from .ingest.limits import Limits
-from .locations import bundled_corpus, config_home
+from .locations import bundled_corpus, config_home, variants_file
 from .model import Article, Kind, Paragraph, Span, UpdateReport, merge_spans
 from .reuse.align import Alignment, AlignSettings, Passage
+from .reuse.learned import LearnedVariant, promote_variant
 from .reuse.overlaps import Overlap, Related
 from .search.highlight import QueryTerms
 from .search.results import Hit, SearchResults
@@ -47,6 +48,7 @@ __all__ = [
     "FetchEvent",
     "Hit",
     "Kind",
+    "LearnedVariant",
     "Library",
     "Limits",
     "NewsreaderError",
@@ -67,4 +69,6 @@ __all__ = [
     "human_size",
     "merge_spans",
     "printable",
+    "promote_variant",
+    "variants_file",
 ]

@@ -4,6 +4,10 @@ Rows walk both articles: unshared stretches (dimmed) alternate with shared passa
 shared passage sits on one row so that its two sides start level. When a passage of B comes
 before the B text already shown (B reorders or repeats), B shows no gap for it; every
 passage is shown, and the unshared text of each article is shown once.
+
+Text is shown paragraph by paragraph, from the article's paragraph spans: what lies between
+two paragraphs (a scraper's ".," joiner) and boilerplate or byline paragraphs never show,
+not even inside a passage, whose offsets (and JSON text) still take them in.
 """
 
 from __future__ import annotations
@@ -30,7 +34,8 @@ class Row:
     a: Span | None  # span of A's text on this row
     b: Span | None
     passage: Passage | None = None
-    # For unshared rows: the pieces of the span that no passage covers (what is shown).
+    # What is shown of the span, one piece per paragraph: for unshared rows the parts no
+    # passage covers, for passages the parts that are not noise.
     a_pieces: tuple[Span, ...] = ()
     b_pieces: tuple[Span, ...] = ()
 
@@ -47,14 +52,16 @@ def rows(alignment: Alignment, a: Article, b: Article) -> list[Row]:
     """Rows in A's order: unshared text alternating with shared passages. Unshared rows show
     only what no passage covers (nothing appears twice) and leave out scraping noise."""
     text_a, text_b = a.text, b.text
-    covered_a = merge_spans([(p.a_start, p.a_end) for p in alignment.passages] + _noise(a))
-    covered_b = merge_spans([(p.b_start, p.b_end) for p in alignment.passages] + _noise(b))
+    noise_a, noise_b = _noise(a), _noise(b)
+    covered_a = merge_spans([(p.a_start, p.a_end) for p in alignment.passages] + noise_a)
+    covered_b = merge_spans([(p.b_start, p.b_end) for p in alignment.passages] + noise_b)
+    shown_a, shown_b = _shown(a), _shown(b)
     out: list[Row] = []
     pos_a = pos_b = 0
 
     def gap_row(span_a: Span, span_b: Span) -> None:
-        pieces_a = _unshared(text_a, span_a, covered_a)
-        pieces_b = _unshared(text_b, span_b, covered_b)
+        pieces_a = _unshared(text_a, span_a, covered_a, shown_a)
+        pieces_b = _unshared(text_b, span_b, covered_b, shown_b)
         if pieces_a or pieces_b:
             out.append(
                 Row(
@@ -69,7 +76,16 @@ def rows(alignment: Alignment, a: Article, b: Article) -> list[Row]:
 
     for number, p in enumerate(alignment.passages, 1):
         gap_row((pos_a, max(pos_a, p.a_start)), (pos_b, max(pos_b, p.b_start)))
-        out.append(Row(number, (p.a_start, p.a_end), (p.b_start, p.b_end), p))
+        out.append(
+            Row(
+                number,
+                (p.a_start, p.a_end),
+                (p.b_start, p.b_end),
+                p,
+                passage_pieces(text_a, (p.a_start, p.a_end), noise_a, shown_a),
+                passage_pieces(text_b, (p.b_start, p.b_end), noise_b, shown_b),
+            )
+        )
         pos_a = max(pos_a, p.a_end)
         pos_b = max(pos_b, p.b_end)
     gap_row((pos_a, max(pos_a, len(text_a))), (pos_b, max(pos_b, len(text_b))))
@@ -80,8 +96,16 @@ def _noise(article: Article) -> list[Span]:
     return [(p.start, p.end) for p in article.paragraphs if p.boilerplate or p.kind == Kind.META]
 
 
-def _unshared(text: str, span: Span, covered: list[Span]) -> tuple[Span, ...]:
-    """The parts of `span` outside every covered span that hold some text."""
+def _shown(article: Article) -> list[Span]:
+    """The article's paragraphs as spans (the text between them is no one's: a line break,
+    or the ".," a scraper joined two paragraphs with)."""
+    if not article.paragraphs:
+        return [(0, len(article.text))]
+    return merge_spans((p.start, p.end) for p in article.paragraphs)
+
+
+def _outside(span: Span, covered: list[Span]) -> list[Span]:
+    """The parts of `span` outside every covered span (sorted, not overlapping)."""
     pieces: list[Span] = []
     cursor, end = span
     for c0, c1 in covered:
@@ -92,7 +116,38 @@ def _unshared(text: str, span: Span, covered: list[Span]) -> tuple[Span, ...]:
         cursor = max(cursor, c1)
     if cursor < end:
         pieces.append((cursor, end))
+    return pieces
+
+
+def _inside(pieces: list[Span], shown: list[Span]) -> list[Span]:
+    """The parts of `pieces` inside the shown spans, one piece per paragraph."""
+    out: list[Span] = []
+    for p0, p1 in pieces:
+        for s0, s1 in shown:
+            if s1 <= p0:
+                continue
+            if s0 >= p1:
+                break
+            out.append((max(p0, s0), min(p1, s1)))
+    return out
+
+
+def _unshared(
+    text: str, span: Span, covered: list[Span], shown: list[Span] | None = None
+) -> tuple[Span, ...]:
+    """The parts of `span` outside every covered span that hold some text, cut at paragraph
+    ends when the paragraphs are given."""
+    pieces = _outside(span, covered)
+    if shown is not None:
+        pieces = _inside(pieces, shown)
     return tuple(p for p in pieces if text[p[0] : p[1]].strip())
+
+
+def passage_pieces(text: str, span: Span, noise: list[Span], shown: list[Span]) -> tuple[Span, ...]:
+    """What a passage shows of its span: one piece per paragraph it touches, without the
+    joiners between paragraphs and without boilerplate or byline paragraphs inside it."""
+    pieces = _unshared(text, span, merge_spans(noise), shown)
+    return pieces or (span,)
 
 
 @dataclass(frozen=True)
@@ -125,18 +180,34 @@ def side_text(
     span = row.a if side == "a" else row.b
     if span is None:
         return Text("")
-    start, end = span
+    pieces = (row.a_pieces if side == "a" else row.b_pieces) or (span,)
     if row.passage is None:
-        pieces = row.a_pieces if side == "a" else row.b_pieces
-        shown = "\n…\n".join(_tidy(text[s:e]) for s, e in pieces or (span,))
-        return Text(shown, style=styles.unshared)
-    body = text[start:end].strip("\n")
-    lead = len(text[start:end]) - len(text[start:end].lstrip("\n"))
-    start += lead
-    colour = passage_colour(row.number or 1)
-    out = Text(body, style=Style(color=colour))
-    for lo, hi in changed_spans(row.passage, side):
-        out.stylize(styles.changed + Style(color=colour), lo - start, hi - start)
+        out = Text(style=styles.unshared)
+        marks = Style()
+    else:
+        colour = passage_colour(row.number or 1)
+        out = Text(style=Style(color=colour))
+        marks = styles.changed + Style(color=colour)
+    changed = changed_spans(row.passage, side) if row.passage else []
+    previous: int | None = None
+    for start, end in pieces:
+        chunk = text[start:end]
+        if row.passage is None:
+            body = _tidy(chunk)
+        else:  # offsets must hold for the highlights: trim the edges only
+            body = chunk.strip()
+            start += len(chunk) - len(chunk.lstrip())
+        if not body:
+            continue
+        if previous is not None:
+            out.append(_joint(text[previous:start]))
+        previous = end
+        base = len(out.plain)
+        out.append(body)
+        for lo, hi in changed:
+            lo, hi = max(lo, start), min(hi, start + len(body))
+            if hi > lo:
+                out.stylize(marks, base + lo - start, base + hi - start)
     return out
 
 
@@ -185,6 +256,17 @@ def condensed_text(text: str, row: Row, side: str, styles: Styles) -> Text:
     if gap:
         out.append(" …")
     return out
+
+
+def _joint(gap: str) -> str:
+    """What is shown between two pieces of one side: "…" where text was left out (a passage,
+    boilerplate), else a paragraph break, as the text has it or a blank line where a scraper
+    joined two paragraphs with ".,"."""
+    if any(ch.isalnum() for ch in gap):
+        return "\n…\n"
+    if gap.count("\n") == 1 and not gap.strip():
+        return "\n"
+    return "\n\n"
 
 
 def _tidy(chunk: str) -> str:

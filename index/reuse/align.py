@@ -20,6 +20,9 @@ agree):
      them, and a word-level diff yields the edit operations a side-by-side view needs.
 Every step is deterministic over the pair, and the two articles are put in a canonical order
 first, so comparing B with A gives exactly the mirror of comparing A with B.
+
+`equivalents` (term → key) makes more terms equal than the analyzer does: the substitutions
+learned from the corpus (see learned.py). They anchor like equal words and show as `replace`.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import difflib
 import heapq
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 from math import sqrt
@@ -169,13 +173,18 @@ def prepare_text(text: str, analyzer: Analyzer) -> Side:
 
 
 def align(
-    a: Side, b: Side, analyzer: Analyzer, settings: AlignSettings = DEFAULT_SETTINGS
+    a: Side,
+    b: Side,
+    analyzer: Analyzer,
+    settings: AlignSettings = DEFAULT_SETTINGS,
+    equivalents: Mapping[str, str] | None = None,
 ) -> Alignment:
-    """The passages A and B share, in A's text order."""
+    """The passages A and B share, in A's text order (`equivalents`: more terms to treat
+    as equal, term → key)."""
     key_a, key_b = _canonical_key(a), _canonical_key(b)
     if key_a > key_b:
-        return align(b, a, analyzer, settings).swapped()
-    result = _align(a, b, analyzer, settings)
+        return align(b, a, analyzer, settings, equivalents).swapped()
+    result = _align(a, b, analyzer, settings, equivalents or {})
     if key_a == key_b:
         # Identical texts: every shared pair holds the other way round too.
         both = {*result.passages, *result.swapped().passages}
@@ -185,8 +194,10 @@ def align(
     return result
 
 
-def _align(a: Side, b: Side, analyzer: Analyzer, settings: AlignSettings) -> Alignment:
-    x, y = _Words.of(a.tokens), _Words.of(b.tokens)
+def _align(
+    a: Side, b: Side, analyzer: Analyzer, settings: AlignSettings, same: Mapping[str, str]
+) -> Alignment:
+    x, y = _Words.of(a.tokens, same), _Words.of(b.tokens, same)
     chains = _contest([_Block.of([c.pairs], c.score) for c in _chains(x, y, settings)], settings)
     blocks = _cut_inserts(_merge(chains, x, y, settings), x, y, settings)
     if _canonical_key(a) == _canonical_key(b):
@@ -194,7 +205,7 @@ def _align(a: Side, b: Side, analyzer: Analyzer, settings: AlignSettings) -> Ali
         # over and over has no usable anchors).
         blocks = _segment_blocks(x) + blocks
     boxes = _select(blocks, x, y, settings)
-    passages = _passages(boxes, a, b, analyzer)
+    passages = _passages(boxes, a, b, analyzer, same)
     return Alignment(tuple(passages), _coverage(a, passages, "a"), _coverage(b, passages, "b"))
 
 
@@ -218,15 +229,16 @@ class _Words:
     paragraphs: dict[int, tuple[int, int]]  # paragraph -> its words [start, end)
 
     @classmethod
-    def of(cls, tokens: tuple[AlignToken, ...]) -> _Words:
+    def of(cls, tokens: tuple[AlignToken, ...], same: Mapping[str, str]) -> _Words:
+        keys = [same.get(t.key, t.key) for t in tokens] if same else [t.key for t in tokens]
         where: dict[str, list[int]] = defaultdict(list)
         paragraphs: dict[int, tuple[int, int]] = {}
         for k, t in enumerate(tokens):
-            where[t.key].append(k)
+            where[keys[k]].append(k)
             paragraphs[t.paragraph] = (paragraphs.get(t.paragraph, (k, k))[0], k + 1)
         return cls(
             tokens,
-            [t.key for t in tokens],
+            keys,
             [t.segment for t in tokens],
             [t.paragraph for t in tokens],
             dict(where),
@@ -319,11 +331,15 @@ def _chains(x: _Words, y: _Words, s: AlignSettings) -> list[_Chain]:
             lo += 1
         first_b.append(lo)
     half = gap_cost / 2
+    # The best score of an anchor at each word of A: a link from there costs at least
+    # half * (di + 1 - 2), so a word whose best cannot beat the link in hand is skipped.
+    top: dict[int, float] = dict.fromkeys(positions, float("-inf"))
     for k in range(n):
         i, j, w = anchors[k]
         ri, rj = rank_a[i], rank_b[j]
         best, arg = s.min_link, -1
         j_lo = first_b[j]
+        sa, sb = seg_a[i], seg_b[j]
         m = slot[i] - 1
         while m >= 0:
             i2 = positions[m]
@@ -331,6 +347,8 @@ def _chains(x: _Words, y: _Words, s: AlignSettings) -> list[_Chain]:
             if di > reach:
                 break
             m -= 1
+            if seg_a[i2] != sa or top[i2] - half * (di - 1) <= best:
+                continue  # another segment, or no anchor there can beat the best link yet
             js, ks = at_i[i2]
             c = bisect_left(js, j_lo)
             while c < len(js) and js[c] < j:
@@ -338,13 +356,15 @@ def _chains(x: _Words, y: _Words, s: AlignSettings) -> list[_Chain]:
                 c += 1
                 dj = rj - rank_b[j2]
                 v = score[k2] - half * (di + dj - 2) - skew_cost * (di - dj if di > dj else dj - di)
-                if v <= best or seg_a[i2] != seg_a[i] or seg_b[j2] != seg_b[j]:
+                if v <= best or seg_b[j2] != sb:
                     continue
                 if (dj <= 3 and x.skips_paragraph(i2, i)) or (di <= 3 and y.skips_paragraph(j2, j)):
                     continue
                 best, arg = v, k2
         score[k] = best + w
         back[k] = arg
+        if score[k] > top[i]:
+            top[i] = score[k]
     chains: list[_Chain] = []
     used = [False] * n
     for k in sorted(range(n), key=lambda k: (-score[k], k)):
@@ -824,7 +844,9 @@ def _limits(
     return out
 
 
-def _passages(boxes: list[_Box], a: Side, b: Side, analyzer: Analyzer) -> list[Passage]:
+def _passages(
+    boxes: list[_Box], a: Side, b: Side, analyzer: Analyzer, same: Mapping[str, str]
+) -> list[Passage]:
     lim_a = _limits(boxes, a.tokens, a.text, "a")
     lim_b = _limits(boxes, b.tokens, b.text, "b")
     spans: list[list[int]] = []
@@ -849,7 +871,7 @@ def _passages(boxes: list[_Box], a: Side, b: Side, analyzer: Analyzer) -> list[P
     out: list[Passage] = []
     for box, (a_start, a_end, b_start, b_end) in zip(boxes, spans, strict=True):
         score = 2 * box.shared / (box.a1 - box.a0 + box.b1 - box.b0)
-        ops = word_ops(a.text, a_start, a_end, b.text, b_start, b_end, analyzer)
+        ops = word_ops(a.text, a_start, a_end, b.text, b_start, b_end, analyzer, same)
         out.append(
             Passage(
                 a_start,
@@ -868,15 +890,24 @@ def _passages(boxes: list[_Box], a: Side, b: Side, analyzer: Analyzer) -> list[P
 
 
 def word_ops(
-    text_a: str, a_start: int, a_end: int, text_b: str, b_start: int, b_end: int, analyzer: Analyzer
+    text_a: str,
+    a_start: int,
+    a_end: int,
+    text_b: str,
+    b_start: int,
+    b_end: int,
+    analyzer: Analyzer,
+    equivalents: Mapping[str, str] | None = None,
 ) -> tuple[Op, ...]:
     """Word-level edit operations between two spans. Words are matched on their analysed
-    form; where matched words are spelt differently ("Tiongkok"/"China", "terbaiknya"/
-    "terbaik") the operation is a replace, so a reader sees every change of wording."""
+    form (or `equivalents` of it); where matched words are spelt differently ("Tiongkok"/
+    "China", "terbaiknya"/"terbaik") the operation is a replace, so a reader sees every
+    change of wording."""
     units_a = analyzer.terms(text_a[a_start:a_end], a_start)
     units_b = analyzer.terms(text_b[b_start:b_end], b_start)
-    keys_a = [u.text for u in units_a]
-    keys_b = [u.text for u in units_b]
+    same = equivalents or {}
+    keys_a = [same.get(u.text, u.text) for u in units_a]
+    keys_b = [same.get(u.text, u.text) for u in units_b]
     ops: list[Op] = []
 
     def span(units, lo: int, hi: int, anchor: int) -> tuple[int, int]:

@@ -24,8 +24,9 @@ from ..model import Article, article_from_json
 
 # Bumped whenever the index (full text or catalog) changes shape: older indexes are rebuilt.
 # 3: control characters made visible at ingest; 4: exact-phrase and forms fields, variants
-# filed under their words, title and body without positions, the spelling dictionary.
-SCHEMA_VERSION = "4"
+# filed under their words, title and body without positions, the spelling dictionary;
+# 5: word-pair shingles beside 3-grams.
+SCHEMA_VERSION = "5"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -262,6 +263,29 @@ class Catalog:
         """Every posting, ordered by hash: one pass over the shingle table."""
         self._flush()
         yield from self.db.execute("SELECT h, doc, pos FROM shingles ORDER BY h")
+
+    def shared_postings(self, max_docs: int) -> Iterator[tuple[int, int, int]]:
+        """The postings of every hash that 2 to `max_docs` articles hold, ordered by hash:
+        a corpus-wide candidate search without the many that one article alone holds."""
+        self._flush()
+        yield from self.db.execute(
+            "SELECT h, doc, pos FROM shingles WHERE h IN (SELECT h FROM shingles GROUP BY h"
+            " HAVING count(*) BETWEEN 2 AND ?) ORDER BY h",
+            (max_docs,),
+        )
+
+    def posting_counts(self, hashes: Iterable[int]) -> dict[int, int]:
+        """How many articles hold each of `hashes` (counted by SQLite, no rows fetched)."""
+        self._flush()
+        out: dict[int, int] = {}
+        for chunk in _chunks(list(hashes), 900):
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                self.db.execute(
+                    f"SELECT h, count(*) FROM shingles WHERE h IN ({marks}) GROUP BY h", chunk
+                )
+            )
+        return out
 
     # -- transactions -------------------------------------------------------------------
     def _flush(self) -> None:

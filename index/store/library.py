@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +32,8 @@ from ..locations import (
 )
 from ..model import Article, Span, UpdateReport
 from ..reuse.align import DEFAULT_SETTINGS, Alignment, AlignSettings, Side, align, prepare
-from ..reuse.candidates import DEFAULT_REUSE, ReuseSettings, candidate_pairs
+from ..reuse.candidates import DEFAULT_REUSE, ReuseSettings, cache_friendly, candidate_pairs
+from ..reuse.learned import LearnedVariant, LearnedVariants, learned_path
 from ..reuse.overlaps import Aligner, Overlap, Related, align_pairs, collect_overlaps
 from ..reuse.overlaps import related as related_articles
 from ..search import fulltext
@@ -67,6 +68,8 @@ class Library:
         self._sides: LRU[tuple[str, str], Side] = LRU(512)
         self._stems_loaded = False
         self._state: UserState | None = None
+        self._learned: LearnedVariants | None = None
+        self._equivalents: dict[str, str] | None = None
 
     @classmethod
     def open(
@@ -332,17 +335,20 @@ class Library:
         for article in (a, b):
             if not self._side(article).counted:
                 raise AlignmentError(f"article {article.id} has no text to compare")
-        return Comparison(a, b, align(self._side(a), self._side(b), self.analyzer, settings))
+        return Comparison(
+            a, b, align(self._side(a), self._side(b), self.analyzer, settings, self.equivalents())
+        )
 
     def aligner(self, settings: AlignSettings = DEFAULT_SETTINGS) -> Aligner:
         """Aligns two articles given by their catalog numbers."""
         catalog = self._open_catalog()
+        same = self.equivalents()
 
         def run(x: int, y: int) -> Alignment | None:
             a, b = catalog.article_by_doc(x), catalog.article_by_doc(y)
             if a is None or b is None:
                 return None
-            return align(self._side(a), self._side(b), self.analyzer, settings)
+            return align(self._side(a), self._side(b), self.analyzer, settings, same)
 
         return run
 
@@ -360,6 +366,7 @@ class Library:
             if doc is None:  # pragma: no cover - article() read it from the catalog
                 raise ArticleNotFoundError(f'no article "{ref}"')
             found = related_articles(catalog, doc, self.aligner(settings), catalog.id_of, reuse)
+        self._learn((article.id, r.id, r.alignment) for r in found)
         return article, found
 
     def overlaps(
@@ -375,7 +382,7 @@ class Library:
         from ..reuse.parallel import PARALLEL_PAIRS, align_in_processes  # multiprocessing
 
         catalog = self._open_catalog()
-        pairs = candidate_pairs(catalog, reuse)
+        pairs = cache_friendly(candidate_pairs(catalog, reuse))
         workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
         if workers <= 1 or len(pairs) < PARALLEL_PAIRS:
             aligned = align_pairs(pairs, self.aligner(settings), progress)
@@ -383,7 +390,40 @@ class Library:
             aligned = align_in_processes(
                 pairs, _WorkerAligner(self.spec, settings), workers, progress
             )
-        return collect_overlaps(aligned, catalog.id_of, min_coverage)
+        found = collect_overlaps(aligned, catalog.id_of, min_coverage)
+        self._learn((o.a, o.b, o.alignment) for o in found)
+        return found
+
+    # -- learned substitutions ------------------------------------------------------------
+    def _learned_variants(self) -> LearnedVariants:
+        if self._learned is None:
+            self._learned = LearnedVariants.load(
+                learned_path(self.index_dir), self.analyzer.vocabulary.fingerprint()
+            )
+        return self._learned
+
+    def equivalents(self) -> dict[str, str]:
+        """The learned substitutions alignments use (term → key), read once."""
+        if self._equivalents is None:
+            self._equivalents = self._learned_variants().equivalents()
+        return self._equivalents
+
+    def learned_variants(self, min_pairs: int | None = None) -> list[LearnedVariant]:
+        """Word substitutions seen in shared passages of several article pairs."""
+        learned = self._learned_variants()
+        return learned.learned() if min_pairs is None else learned.learned(min_pairs)
+
+    def find_learned(self, words: list[str]) -> LearnedVariant | None:
+        return self._learned_variants().find(words, self.analyzer)
+
+    def _learn(self, aligned: Iterable[tuple[str, str, Alignment]]) -> None:
+        """Record the substitutions of confident passages beside the index (what later
+        alignments use is fixed when this library first aligns; a new run picks them up)."""
+        learned = self._learned_variants()
+        for id_a, id_b, alignment in aligned:
+            learned.record(id_a, id_b, alignment, self.analyzer)
+        if self.index_dir.is_dir():
+            learned.save(learned_path(self.index_dir))
 
 
 def _default_corpus(index_dir: Path | None) -> Path:

@@ -52,13 +52,30 @@ def article_tokens(
 
 
 def shingle_hash(keys: tuple[str, ...]) -> int:
+    """A 3-gram's posting key: always even (word pairs are odd, see `pair_hash`)."""
     digest = hashlib.blake2b("\x1f".join(keys).encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "little", signed=True)
+    return int.from_bytes(digest, "little", signed=True) & ~1
+
+
+def pair_hash(first: str, second: str) -> int:
+    """A word pair's posting key (the two terms in either order): always odd."""
+    lo, hi = (first, second) if first <= second else (second, first)
+    digest = hashlib.blake2b(f"{lo}\x1e{hi}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True) | 1
+
+
+def is_pair(h: int) -> bool:
+    """Whether a posting key is a word pair's rather than a 3-gram's."""
+    return bool(h & 1)
+
+
+PAIR_REACH = 2  # a word pairs with the next words up to this far on (skipping one)
 
 
 def shingles(tokens: list[AlignToken], size: int = SHINGLE_SIZE) -> list[tuple[int, int]]:
     """(hash, token position) of every n-gram inside one segment, outside repeated
-    paragraphs, that is not made of names only ("rusia vladimir putin" says nothing)."""
+    paragraphs, that is not made of names only ("rusia vladimir putin" says nothing), and of
+    every word pair (`word_pairs`)."""
     out: list[tuple[int, int]] = []
     seen: set[int] = set()
     for i in range(len(tokens) - size + 1):
@@ -73,4 +90,28 @@ def shingles(tokens: list[AlignToken], size: int = SHINGLE_SIZE) -> list[tuple[i
             continue
         seen.add(h)
         out.append((h, i))
+    return out + word_pairs(tokens)
+
+
+def word_pairs(tokens: list[AlignToken], reach: int = PAIR_REACH) -> list[tuple[int, int]]:
+    """(hash, position of the first) of each pair of different words at most `reach` apart,
+    in either order, in one segment outside repeated paragraphs, not both names. A reworded
+    passage keeps few 3-grams (a synonym every third word breaks all of them) but many such
+    pairs: a word swapped, dropped or moved by one leaves the pairs around it whole."""
+    out: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    n = len(tokens)
+    for i, t in enumerate(tokens):
+        if t.repeat:
+            continue
+        for j in range(i + 1, min(n, i + reach + 1)):
+            u = tokens[j]
+            if u.segment != t.segment or u.repeat:
+                break
+            if u.key == t.key or (t.name and u.name):
+                continue
+            h = pair_hash(t.key, u.key)
+            if h not in seen:
+                seen.add(h)
+                out.append((h, i))
     return out

@@ -36,6 +36,7 @@ LAZY_COMMANDS = {
     "stats": ".stats",
     "bookmarks": ".userdata",
     "keys": ".userdata",
+    "variants": ".variants",
 }
 
 

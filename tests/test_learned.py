@@ -1,0 +1,238 @@
+"""Word substitutions learned from shared passages: which ones are recorded, how they are
+counted and kept beside the index, how later alignments use them, and promoting one into
+the user's variants file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from newsreader.index import Library, promote_variant
+from newsreader.index.errors import ConfigError
+from newsreader.index.reuse.align import align, prepare_text
+from newsreader.index.reuse.learned import (
+    MAX_GROUP,
+    LearnedVariants,
+    learned_path,
+    substitutions,
+)
+from newsreader.index.text.analysis import Analyzer
+from newsreader.index.text.vocabulary import load_vocabulary
+
+from tests.conftest import newsreader_bin
+
+# A long shared passage in which one word is swapped for another (WORD_A / WORD_B).
+BASE = (
+    "Komisi pemilihan umum daerah menetapkan jadwal pendaftaran calon legislatif yang baru "
+    "setelah rapat pleno panjang bersama partai peserta pemilu di kantor pusat provinsi. "
+    "Ketua komisi menjelaskan bahwa keputusan {w} itu diambil karena banyak berkas "
+    "persyaratan belum lengkap dan petugas membutuhkan waktu tambahan untuk memeriksa "
+    "dokumen satu per satu sebelum masa kampanye dimulai bulan depan."
+)
+FILLER = [
+    "Harga cabai merah di pasar induk melonjak tajam menjelang akhir pekan panjang ini.",
+    "Tim sepak bola kebanggaan kota itu menang tipis dalam laga tandang semalam.",
+    "Warga bantaran sungai mulai mengungsi karena hujan deras tidak kunjung reda.",
+    "Sekolah dasar negeri kekurangan guru honorer sejak awal semester ganjil lalu.",
+    "Penerbangan ke pulau timur ditunda akibat cuaca buruk dan angin kencang.",
+    "Petani kopi di lereng gunung memanen lebih awal karena kemarau berkepanjangan.",
+]
+
+
+def _pair_texts(k: int) -> tuple[str, str]:
+    a = f"{FILLER[k % len(FILLER)]}\n\n{BASE.format(w='tandingan')}\n"
+    b = f"{BASE.format(w='penyeimbang')}\n\n{FILLER[(k + 3) % len(FILLER)]}\n"
+    return a, b
+
+
+def test_a_one_word_swap_inside_a_confident_passage_is_recorded(analyzer: Analyzer) -> None:
+    a, b = _pair_texts(0)
+    al = align(prepare_text(a, analyzer), prepare_text(b, analyzer), analyzer)
+    found = substitutions(al, analyzer)
+    assert len(found) == 1
+    term_a, term_b, spelling_a, spelling_b = found[0]
+    assert (spelling_a, spelling_b) == ("tandingan", "penyeimbang")
+    assert term_a != term_b
+
+
+@pytest.mark.parametrize(
+    ("word_a", "word_b"),
+    [
+        ("Tiongkok", "China"),  # a variant spelling: already one term
+        ("tandingan", "tandingannya"),  # an inflection: one stem
+        ("2019", "2020"),  # numbers are no words
+        ("tandingan", "yang penyeimbang baru"),  # more than one word on a side
+    ],
+)
+def test_what_is_no_substitution(analyzer: Analyzer, word_a: str, word_b: str) -> None:
+    a = BASE.format(w=word_a)
+    b = BASE.format(w=word_b)
+    al = align(prepare_text(a, analyzer), prepare_text(b, analyzer), analyzer)
+    assert al.passages
+    assert substitutions(al, analyzer) == []
+
+
+def test_weak_passages_teach_nothing(analyzer: Analyzer) -> None:
+    short = "Ketua komisi menjelaskan bahwa keputusan {w} itu diambil karena banyak berkas."
+    a = f"{FILLER[0]} {short.format(w='tandingan')} {FILLER[1]}"
+    b = f"{FILLER[2]} {short.format(w='penyeimbang')} {FILLER[3]}"
+    al = align(prepare_text(a, analyzer), prepare_text(b, analyzer), analyzer)
+    assert substitutions(al, analyzer) == []
+
+
+def test_counted_over_distinct_article_pairs(analyzer: Analyzer) -> None:
+    learned = LearnedVariants("fp")
+    for _ in range(5):  # one pair seen again and again is one pair
+        learned.add(("imbang", "tanding"), ("penyeimbang", "tandingan"), "pair-1")
+    assert learned.learned() == []
+    learned.add(("tanding", "imbang"), ("tandingan", "penyeimbang"), "pair-2")
+    learned.add(("imbang", "tanding"), ("imbang", "tanding"), "pair-3")
+    (v,) = learned.learned()
+    assert v.terms == ("imbang", "tanding") and v.pairs == 3
+    assert v.spellings == (("penyeimbang", "imbang"), ("tandingan", "tanding"))
+    assert learned.equivalents() == {"tanding": "imbang"}
+
+
+def test_chained_substitutions_make_small_groups_only() -> None:
+    learned = LearnedVariants("fp")
+    words = [f"kata{chr(97 + k)}" for k in range(MAX_GROUP + 3)]
+    for w0, w1 in pairwise(words):
+        for p in range(3):
+            learned.add((w0, w1), (w0, w1), f"{w0}-{p}")
+    same = learned.equivalents()
+    groups: dict[str, set[str]] = {}
+    for term, key in same.items():
+        groups.setdefault(key, {key}).add(term)
+    assert groups and all(len(g) <= MAX_GROUP for g in groups.values())
+
+
+def test_kept_in_a_file_for_one_analyzer(tmp_path: Path) -> None:
+    path = tmp_path / "ix" / "learned-variants.json"
+    learned = LearnedVariants("fp1")
+    for p in range(3):
+        learned.add(("imbang", "tanding"), ("penyeimbang", "tandingan"), f"p{p}")
+    assert learned.save(path)
+    assert LearnedVariants.load(path, "fp1").learned()[0].pairs == 3
+    assert LearnedVariants.load(path, "other word lists").learned() == []
+    # Another run's findings are merged, not overwritten.
+    other = LearnedVariants("fp1")
+    other.add(("ganti", "tukar"), ("ganti", "tukar"), "q")
+    other.save(path)
+    both = LearnedVariants.load(path, "fp1")
+    assert len(both.learned(1)) == 2
+    path.write_text("{not json", encoding="utf-8")
+    assert LearnedVariants.load(path, "fp1").learned(1) == []
+
+
+def test_learned_words_anchor_and_show_as_replace(analyzer: Analyzer) -> None:
+    # Every third word swapped for a word learned to mean the same: without the learned
+    # pairs the passage is too thin to find, with them it aligns and shows the swaps.
+    words_a, words_b, same = [], [], {}
+    content = BASE.format(w="tandingan").split()
+    for k, word in enumerate(content):
+        words_a.append(word)
+        if k % 3 == 1 and word.isalpha() and len(word) > 4:
+            other = f"ganti{k}"
+            words_b.append(other)
+            ta = analyzer.terms(word)[0].text
+            tb = analyzer.terms(other)[0].text
+            same[max(ta, tb)] = min(ta, tb)
+        else:
+            words_b.append(word)
+    a = prepare_text(" ".join(words_a), analyzer)
+    b = prepare_text(" ".join(words_b), analyzer)
+    plain = align(a, b, analyzer)
+    learned = align(a, b, analyzer, equivalents=same)
+    shared = lambda al: sum(p.shared_words for p in al.passages)  # noqa: E731
+    assert shared(learned) > shared(plain)
+    (passage,) = learned.passages
+    swapped = [
+        passage.b_text[o.b_start - passage.b_start : o.b_end - passage.b_start]
+        for o in passage.ops
+        if o.op == "replace"
+    ]
+    assert any(s.startswith("ganti") for s in swapped)
+    assert learned.swapped().passages == align(b, a, analyzer, equivalents=same).passages
+
+
+def _corpus(folder: Path, pairs: int) -> Path:
+    folder.mkdir(parents=True)
+    for k in range(pairs):
+        a, b = _pair_texts(k)
+        (folder / f"{k:02d}a.txt").write_text(f"Judul berita nomor {k} pertama\n\n{a}")
+        (folder / f"{k:02d}b.txt").write_text(f"Kabar lain nomor {k} kedua\n\n{b}")
+    return folder
+
+
+def test_overlaps_learn_and_later_alignments_use(tmp_path: Path) -> None:
+    lib = Library.open(_corpus(tmp_path / "c", 3), tmp_path / "ix", variants=Path("/none"))
+    lib.update()
+    first = lib.compare("00a.txt", "00b.txt").alignment
+    assert not any(
+        "tandingan" in p.a_text[o.a_start - p.a_start : o.a_end - p.a_start]
+        for p in first.passages
+        for o in p.ops
+        if o.op == "equal"
+    )
+    lib.overlaps(workers=1)
+    assert learned_path(lib.index_dir).exists()
+    (v,) = lib.learned_variants()
+    assert v.pairs >= 3 and {"tandingan", "penyeimbang"} <= {*v.spellings[0], *v.spellings[1]}
+    again = Library.open(lib.corpus, lib.index_dir, variants=Path("/none"))
+    assert again.equivalents()
+    second = again.compare("00a.txt", "00b.txt").alignment
+    assert sum(p.shared_words for p in second.passages) > sum(
+        p.shared_words for p in first.passages
+    )
+
+
+def test_promote_writes_the_user_variants_file(tmp_path: Path) -> None:
+    path = tmp_path / "variants.toml"
+    line = promote_variant(path, ["Tandingan", "penyeimbang"])
+    assert line == '"tandingan" = ["tandingan", "penyeimbang"]'
+    vocab = load_vocabulary(path)
+    analyzer = Analyzer(vocab)
+    assert analyzer.terms("tandingan")[0].text == analyzer.terms("penyeimbang")[0].text
+    assert vocab.fingerprint() != load_vocabulary(None).fingerprint()
+    # Added to an existing file: its other entries and comments stay.
+    path.write_text(
+        '# mine\n[variants]\njokowi = ["joko widodo"]\n\n[acronyms]\nas = ["AS"]\n',
+        encoding="utf-8",
+    )
+    promote_variant(path, ["tandingan", "penyeimbang"])
+    promote_variant(path, ["tandingan", "pengimbang"])  # the same canonical form grows
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# mine\n") and text.count('"tandingan" =') == 1
+    vocab = load_vocabulary(path)
+    assert vocab.words["pengimbang"] == vocab.words["penyeimbang"] == "tandingan"
+    assert vocab.phrases[("joko", "widodo")] == "jokowi" and vocab.acronyms["AS"] == "as"
+    with pytest.raises(ConfigError):
+        promote_variant(path, ["tandingan"])
+
+
+def test_cli_lists_and_promotes(tmp_path: Path, isolated_dirs: Path) -> None:
+    lib = Library.open(_corpus(tmp_path / "c", 3), tmp_path / "ix")
+    lib.update()
+    lib.overlaps(workers=1)
+    base = [newsreader_bin(), "variants", "--corpus", str(lib.corpus)]
+    base += ["--index-dir", str(lib.index_dir)]
+    out = subprocess.run([*base, "--learned", "--json"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["schema"] == 1
+    (v,) = data["variants"]
+    assert v["pairs"] >= 3 and len(v["terms"]) == 2 and len(v["spellings"]) == 2
+    shown = subprocess.run([*base, "--learned"], capture_output=True, text=True)
+    assert "penyeimbang" in shown.stdout
+    done = subprocess.run(
+        [*base, "--promote", "tandingan", "penyeimbang"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "rebuilt" in done.stderr
+    written = (isolated_dirs / "config" / "variants.toml").read_text(encoding="utf-8")
+    assert "penyeimbang" in written and "tandingan" in written
+    # The next run sees new word lists and rebuilds.
+    assert Library.open(lib.corpus, lib.index_dir).pending().rebuild_reason
