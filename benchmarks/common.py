@@ -118,9 +118,9 @@ def machine_info() -> dict:
     except OSError:
         pass
     try:
-        import whoosh
+        from importlib.metadata import version
 
-        info["whoosh"] = ".".join(map(str, whoosh.versioninfo))
+        info["whoosh"] = version("whoosh-reloaded")
     except Exception:  # pragma: no cover
         pass
     return info | engine_info()
