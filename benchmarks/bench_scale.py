@@ -419,10 +419,15 @@ def _timed(runner, q: dict) -> dict:
 
 
 def queries_interleaved(
-    corpus: Corpus, indexes: dict[str, str], queries: list[dict], warmup: list[dict]
+    corpus: Corpus,
+    indexes: dict[str, str],
+    queries: list[dict],
+    warmup: list[dict],
+    budget: float,
 ) -> dict:
     """All engines in this process, opened once and kept open; every query runs on each
-    engine in turn, the order rotating from one query to the next."""
+    engine in turn, the order rotating from one query to the next. An engine that has spent
+    `budget` seconds on a class skips the rest of that class (marked "skipped")."""
     engines = list(indexes)
     runners, rss = {}, {"start_mb": current_rss_mb()}
     for e in engines:
@@ -433,27 +438,36 @@ def queries_interleaved(
             if _applies(e, q):
                 _timed(runners[e], q)
     rss["after_warmup_mb"] = current_rss_mb()
+    spent: Counter = Counter()
     out: list[dict] = []
+    t0 = time.perf_counter()
     for i, q in enumerate(queries):
         row: dict = {}
         k = i % len(engines)
         for e in engines[k:] + engines[:k]:
-            if _applies(e, q):
-                row[e] = _timed(runners[e], q)
+            if not _applies(e, q):
+                continue
+            if spent[e, q["cls"]] >= budget:
+                row[e] = {"skipped": True}
+                continue
+            row[e] = _timed(runners[e], q)
+            spent[e, q["cls"]] += row[e]["s"]
         out.append(row)
+        if (i + 1) % 50 == 0:
+            eprint(f"  {i + 1}/{len(queries)} queries, {time.perf_counter() - t0:.0f} s")
     for r in runners.values():
         r.close()
     rss["end_mb"] = current_rss_mb()
-    return {"results": out, "rss": rss, "peak_rss_mb": peak_rss_mb()}
+    over = sorted(f"{e} {c}" for (e, c), v in spent.items() if v >= budget)
+    return {"results": out, "rss": rss, "peak_rss_mb": peak_rss_mb(), "over_budget": over}
 
 
-def queries_alone(
-    corpus: Corpus, engine: str, index: str, queries: list[dict], warmup: list[dict]
-) -> dict:
-    """One engine running the whole query set once, for its own peak RSS."""
+def queries_alone(corpus: Corpus, engine: str, index: str, queries: list[dict]) -> dict:
+    """One engine running a share of the queries of every class on its own, for its peak
+    RSS."""
     rss0 = current_rss_mb()
     runner = ENGINE_CLASS[engine](corpus, Path(index))
-    todo = [q for q in warmup + queries if _applies(engine, q)]
+    todo = [q for q in queries if _applies(engine, q)]
     c0, t0 = cpu_seconds(), time.perf_counter()
     for q in todo:
         _timed(runner, q)
@@ -483,12 +497,12 @@ def worker_main(name: str, config_path: str) -> int:
     else:
         qs = json.loads(Path(cfg["queries"]).read_text(encoding="utf-8"))
         if name == "queries":
-            result = queries_interleaved(corpus, cfg["indexes"], qs["timed"], qs["warmup"])
+            result = queries_interleaved(
+                corpus, cfg["indexes"], qs["timed"], qs["warmup"], cfg["budget"]
+            )
         else:  # queries-alone-ENGINE
             engine = name.rsplit("-", 1)[1]
-            result = queries_alone(
-                corpus, engine, cfg["indexes"][engine], qs["timed"], qs["warmup"]
-            )
+            result = queries_alone(corpus, engine, cfg["indexes"][engine], qs["rss"])
     print("RESULT " + json.dumps(result))
     return 0
 
@@ -499,9 +513,9 @@ def run_worker(name: str, config: dict, folder: Path) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", name, "--config", str(path)]
     eprint(f"[{time.strftime('%H:%M:%S')}] {name} ...")
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)  # stderr: progress, errors
     if proc.returncode != 0:
-        eprint(proc.stdout[-4000:], proc.stderr[-4000:])
+        eprint(proc.stdout[-4000:])
         raise SystemExit(f"worker {name} failed ({proc.returncode})")
     line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")][-1]
     result = json.loads(line[len("RESULT ") :])
@@ -779,31 +793,46 @@ def summarise(queries: list[dict], results: list[dict], engines: list[str]) -> d
         if not idx:
             continue
         entry: dict = {"label": CLASS_LABEL[cls], "n": len(idx), "example": queries[idx[0]]["q"]}
+
+        def ran(e: str, i: int) -> bool:
+            return e in results[i] and not results[i][e].get("skipped")
+
         for e in engines:
-            rs = [results[i][e] for i in idx if e in results[i]]
+            rs = [results[i][e] for i in idx if ran(e, i)]
             if not rs:
                 continue
             entry[e] = stats_ms([r["s"] for r in rs]) | {
                 "cpu": stats_ms([r["cpu"] for r in rs]),
                 "median_hits": median([r["hits"] for r in rs]),
                 "errors": sum(1 for r in rs if r.get("error")),
+                "skipped_over_budget": sum(1 for i in idx if results[i].get(e, {}).get("skipped")),
             }
         for e in engines[1:]:
-            if e in entry:
-                entry[f"ours/{e}"] = {
-                    "median": ratio(entry["ours"]["median_ms"], entry[e]["median_ms"]),
-                    "p95": ratio(entry["ours"]["p95_ms"], entry[e]["p95_ms"]),
-                }
+            if e not in entry:
+                continue
+            both = [i for i in idx if ran("ours", i) and ran(e, i)]  # the same queries
+            o = stats_ms([results[i]["ours"]["s"] for i in both])
+            b = stats_ms([results[i][e]["s"] for i in both])
+            entry[f"ours/{e}"] = {
+                "n": len(both),
+                "median": ratio(o["median_ms"], b["median_ms"]),
+                "p95": ratio(o["p95_ms"], b["p95_ms"]),
+            }
         entry["bands"] = {}
         for band in sorted({queries[i]["band"] for i in idx}):
             bidx = [i for i in idx if queries[i]["band"] == band]
             entry["bands"][band] = {"n": len(bidx)} | {
-                f"{e}_median_ms": median([results[i][e]["s"] * 1000 for i in bidx])
+                f"{e}_median_ms": median([results[i][e]["s"] * 1000 for i in bidx if ran(e, i)])
                 for e in engines
-                if all(e in results[i] for i in bidx)
+                if any(ran(e, i) for i in bidx)
             }
         out[cls] = entry
     return out
+
+
+def _cell(x: float) -> str:
+    """A number as md_table writes it."""
+    return md_table(["x"], [[x]]).splitlines()[-1][2:-2]
 
 
 def _fmt_s(seconds: float) -> str:
@@ -864,7 +893,13 @@ def render_md(data: dict) -> str:
     for e in data["queries"].values():
         r = [e["label"]]
         for eng in engines:
-            r += [e[eng]["median_ms"], e[eng]["p95_ms"]] if eng in e else ["–", "–"]
+            if eng not in e:
+                r += ["–", "–"]
+                continue
+            med = e[eng]["median_ms"]
+            if e[eng]["n"] < e["n"]:  # stopped at the time budget
+                med = f"{_cell(med)} (n={e[eng]['n']})"
+            r += [med, e[eng]["p95_ms"]]
         for eng in base:
             rr = e.get(f"ours/{eng}")
             r += [rr["median"], rr["p95"]] if rr else ["–", "–"]
@@ -884,14 +919,15 @@ def render_md(data: dict) -> str:
     lines += [
         "",
         f"{qp['per_class']} queries per class ({qp['warmup_per_class']} more per class run "
-        "first, untimed), seed "
-        f"{qp['seed']}. Examples: "
+        f"first, untimed), seed {qp['seed']}. An engine stops a class once it has spent "
+        f"{qp['class_budget_s']:.0f} s on it: (n=…) is how many it ran; the ratios compare the "
+        "same queries. Examples: "
         + "; ".join(f"{e['label']}: `{e['example']}`" for e in data["queries"].values())
         + ".",
     ]
     if rss:
         lines.append(
-            "Peak RSS running the queries alone, MiB: "
+            f"Peak RSS running {qp['rss_per_class']} queries per class alone, MiB: "
             + ", ".join(f"{ENGINE_LABEL[e]} {rss[e]:.0f}" for e in engines if e in rss)
             + "."
         )
@@ -1017,21 +1053,34 @@ def run_corpus(corpus: Corpus, args: argparse.Namespace, extra: dict) -> dict:
     qpath.write_text(
         json.dumps({"timed": timed, "warmup": warmup}, ensure_ascii=False), encoding="utf-8"
     )
-    qcfg = cfg | {"indexes": indexes, "queries": str(qpath)}
+    qcfg = cfg | {"indexes": indexes, "queries": str(qpath), "budget": args.class_budget}
     q_all = run_worker("queries", qcfg, root)
     phase("queries", t0)
+    results = q_all["results"]
     t0 = time.perf_counter()
     alone = {}
-    if not args.no_query_rss:
+    if args.rss_per_class:
+        # the first rss_per_class queries of each class that every engine ran
+        count: Counter = Counter()
+        rss_qs = []
+        for q, r in zip(timed, results, strict=True):
+            if count[q["cls"]] < args.rss_per_class and not any(
+                v.get("skipped") for v in r.values()
+            ):
+                count[q["cls"]] += 1
+                rss_qs.append(q)
+        qpath.write_text(
+            json.dumps({"timed": timed, "warmup": warmup, "rss": rss_qs}, ensure_ascii=False),
+            encoding="utf-8",
+        )
         for e in engines:
             alone[e] = run_worker(f"queries-alone-{e}", qcfg, root)
     phase("queries alone (RSS)", t0)
-    results = q_all["results"]
     summary = summarise(timed, results, engines)
     ke = {}
     for q, r in zip(timed, results, strict=True):
         if q["q"] == "ke*":
-            ke = {e: r[e]["s"] * 1000 for e in engines if e in r}
+            ke = {e: r[e]["s"] * 1000 for e in engines if "s" in r.get(e, {})}
 
     singles = [q["q"] for q in timed if q["cls"] == "single" and q["q"].isalpha()]
     command = app = None
@@ -1070,6 +1119,8 @@ def run_corpus(corpus: Corpus, args: argparse.Namespace, extra: dict) -> dict:
             "seed": args.seed,
             "per_class": args.per_class,
             "warmup_per_class": args.warmup_per_class,
+            "class_budget_s": args.class_budget,
+            "rss_per_class": args.rss_per_class,
             "tantivy_heap": TANTIVY_HEAP,
             "tantivy_threads": TANTIVY_THREADS,
         },
@@ -1080,7 +1131,11 @@ def run_corpus(corpus: Corpus, args: argparse.Namespace, extra: dict) -> dict:
         "ke_prefix": ke,
         "queries_rss_mb": {e: v["peak_rss_mb"] for e, v in alone.items()},
         "queries_alone": alone,
-        "queries_process": {"rss": q_all["rss"], "peak_rss_mb": q_all["peak_rss_mb"]},
+        "queries_process": {
+            "rss": q_all["rss"],
+            "peak_rss_mb": q_all["peak_rss_mb"],
+            "over_budget": q_all["over_budget"],
+        },
         "command": command,
         "app": app,
         "query_log": [q | {"results": r} for q, r in zip(timed, results, strict=True)],
@@ -1111,9 +1166,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--app-runs", type=int, default=3, help="app launches (3; 0: skip)")
     ap.add_argument("--app-words", type=int, default=8, help="words typed per launch (8)")
     ap.add_argument(
-        "--no-query-rss",
-        action="store_true",
-        help="skip running each engine's queries alone for its peak RSS",
+        "--class-budget",
+        type=float,
+        default=300,
+        help="seconds an engine may spend on one query class; it skips the rest of the "
+        "class after that (default 300)",
+    )
+    ap.add_argument(
+        "--rss-per-class",
+        type=int,
+        default=10,
+        help="queries per class each engine runs alone for its peak RSS (10; 0: skip)",
     )
     ap.add_argument(
         "--reuse-indexes",
