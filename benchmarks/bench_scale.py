@@ -864,13 +864,14 @@ def render_md(data: dict) -> str:
         lines += ["", *(f"- {n}" for n in data["notes"])]
     lines += ["", "### Full build from scratch", ""]
 
-    def row(label: str, key, fmt=lambda x: x) -> list:
-        vals = [fmt(key(b[e])) for e in engines]
-        return [label, *vals, *(ratio(vals[0], v) for v in vals[1:])]
+    def row(label: str, key, whole: bool = False) -> list:
+        vals = [key(b[e]) for e in engines]
+        shown = [f"{v:,}" for v in vals] if whole else vals
+        return [label, *shown, *(ratio(vals[0], v) for v in vals[1:])]
 
     size = data["size"]
     rows = [
-        row("articles", lambda r: r["articles"]),
+        row("articles", lambda r: r["articles"], whole=True),
         row("wall s", lambda r: r["seconds"]),
         row("articles/s", lambda r: r["articles"] / r["seconds"]),
         row("CPU s", lambda r: r["cpu_seconds"]),
@@ -931,8 +932,32 @@ def render_md(data: dict) -> str:
             + ", ".join(f"{ENGINE_LABEL[e]} {rss[e]:.0f}" for e in engines if e in rss)
             + "."
         )
+    slow = sorted(
+        (q for q in data["query_log"] if "s" in q["results"].get("ours", {})),
+        key=lambda q: -q["results"]["ours"]["s"],
+    )[:3]
+    if slow:
+        lines += [
+            "",
+            "Slowest queries of ours (ms, hits; the baselines' ms on the same query):",
+            "",
+        ]
+        for q in slow:
+            r = q["results"]
+            others = ", ".join(
+                f"{ENGINE_LABEL[e]} {r[e]['s'] * 1000:,.0f}"
+                for e in engines[1:]
+                if "s" in r.get(e, {})
+            )
+            text = q["q"] if len(q["q"]) <= 60 else q["q"][:57] + "…"
+            lines.append(
+                f"- {CLASS_LABEL[q['cls']]} `{text}`: {r['ours']['s'] * 1000:,.0f} ms "
+                f"(CPU {r['ours']['cpu'] * 1000:,.0f}), {r['ours']['hits']:,} hits"
+                + (f"; {others}" if others else "")
+            )
     ke = data.get("ke_prefix")
     if ke:
+        lines.append("")
         lines.append(
             "`ke*` alone, ms: "
             + ", ".join(f"{ENGINE_LABEL[e]} {v:.0f}" for e, v in ke.items())
