@@ -4,7 +4,7 @@ does the candidate filter propose the source, and does `related(suspicious)` lis
   python benchmarks/bench_candidates.py [DATA_DIR]
 
 DATA_DIR holds docs.jsonl and cases.jsonl (default: the Indonesian dev corpus in
-/work/shared/corpora/plagiarism-id-dev, only read). The documents are written to a corpus
+../shared/corpora/plagiarism-id-dev, only read). The documents are written to a corpus
 folder under benchmarks/work/, indexed with the bundled word lists, and then:
 
 - candidates: the gold pairs whose source is among the candidates of the suspicious
@@ -29,9 +29,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from common import NO_VARIANTS, WORK, md_table, median  # noqa: E402
+from common import NO_VARIANTS, SHARED, WORK, md_table, median  # noqa: E402
 
-DEFAULT_DATA = Path("/work/shared/corpora/plagiarism-id-dev")
+DEFAULT_DATA = SHARED / "corpora" / "plagiarism-id-dev"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,6 +13,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 WORK = HERE / "work"  # git-ignored: corpora, indexes, caches
 RESULTS = HERE / "results"
+# The shared test data sits beside the checkout (../shared), only ever read.
+SHARED = Path(os.environ.get("NEWSREADER_SHARED", REPO.parent / "shared"))
 NO_VARIANTS = WORK / "no-user-variants.toml"  # never created: keeps user config out of runs
 
 
@@ -118,9 +120,9 @@ def machine_info() -> dict:
     except OSError:
         pass
     try:
-        import whoosh
+        from importlib.metadata import version
 
-        info["whoosh"] = ".".join(map(str, whoosh.versioninfo))
+        info["whoosh"] = version("whoosh-reloaded")
     except Exception:  # pragma: no cover
         pass
     return info | engine_info()

@@ -1,11 +1,16 @@
 """Generate a synthetic Indonesian-like news corpus: one .txt article per file.
 
-Words are real Indonesian words, drawn Zipf-distributed from a vocabulary read from
-`sample_corpus/*.txt` and, when present, the CLICK-ID corpus at
-`/work/shared/corpora/clickid-id/articles.jsonl` (read only; only a derived word list is cached,
-under benchmarks/work/). Each article: a title line, sometimes a date line ("Rabu (3/7/2024)")
-or a dateline/date inside the first sentence, then 4-12 paragraphs of 1-4 sentences of 8-25
-words, with capitalised names and the odd quotation.
+Words are drawn from a vocabulary as large as a real archive's. When the CLICK-ID corpus
+(`../shared/corpora/clickid-id/articles.jsonl`, read only; only a derived word list is
+cached, under benchmarks/work/) is present, every lower-case word type of it and of
+`sample_corpus/*.txt` is drawn with its real frequency, and capitalised names likewise.
+Words never seen there get the Good-Turing share of the tokens (hapaxes / tokens) and come
+from a long tail of generated Indonesian-like pseudo-words with a Zipf distribution, so that
+the lexicon keeps growing with N as a real archive's does. Without CLICK-ID, the words of
+`sample_corpus/*.txt` get Zipf-Mandelbrot weights by rank, and the same law carries on into the
+pseudo-word tail. Each article: a title line, sometimes a date line ("Rabu (3/7/2024)") or a
+dateline/date inside the first sentence, then 4-12 paragraphs of 1-4 sentences of 8-25 words,
+with capitalised names and the odd quotation.
 
 Deterministic for a given seed and vocabulary source (the vocabulary's fingerprint is written
 to the corpus's `.manifest.json`, a hidden file the engine ignores).
@@ -26,6 +31,7 @@ import argparse
 import hashlib
 import itertools
 import json
+import math
 import os
 import random
 import re
@@ -37,18 +43,25 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import REPO, WORK
+from common import REPO, SHARED, WORK
 
 SAMPLE_CORPUS = REPO / "sample_corpus"
 CLICKID = Path(
-    os.environ.get("NEWSREADER_CLICKID", "/work/shared/corpora/clickid-id/articles.jsonl")
+    os.environ.get("NEWSREADER_CLICKID", SHARED / "corpora" / "clickid-id" / "articles.jsonl")
 )
 
-GENERATOR_VERSION = "2"
-VOCAB_SIZE = 5000  # common (lower-case) words
-NAME_COUNT = 1500  # capitalised names
-ZIPF_S = 1.0  # Zipf-Mandelbrot weight 1/(rank + ZIPF_Q)^ZIPF_S: the top word ("yang") gets
-ZIPF_Q = 2.7  # about 3.5% of tokens, as in real Indonesian news, instead of 11% with q = 0
+GENERATOR_VERSION = "3"  # 3: every word type with its real frequency, pseudo-word tail
+ZIPF_S = 1.0  # Zipf-Mandelbrot weight 1/(rank + ZIPF_Q)^ZIPF_S (no CLICK-ID): the top word
+ZIPF_Q = 2.7  # ("yang") gets about 3.5% of tokens, as in real Indonesian news
+# Pseudo-word ranks after the real words, drawn with density (rank + ZIPF_Q)^-TAIL_S. With
+# CLICK-ID, the tail gets its hapax share (~0.6% of tokens); without it, the tail carries on
+# the sample words' Zipf-Mandelbrot law (continuous at the last sample word), but steeper, as
+# a real lexicon's tail is. Either way the lexicon keeps growing with N about as a real
+# archive's does (see the README for the figures).
+TAIL_RANKS = 2_000_000
+TAIL_S = 1.0
+TAIL_S_SAMPLE_ONLY = 1.6
+MIN_NAME_COUNT = 2  # a capitalised word seen once may be a typo; twice, a name
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 WEEKDAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
@@ -93,12 +106,15 @@ _SAYS = ("kata", "ujar", "tutur", "jelas", "ucap", "tegas")
 
 @dataclass(frozen=True)
 class Vocab:
-    words: tuple[str, ...]  # lower-case words, most frequent first (Zipf rank order)
+    words: tuple[str, ...]  # real lower-case words, most frequent first (rank order)
     names: tuple[str, ...]  # capitalised names, most frequent first
     sources: tuple[str, ...]
     fingerprint: str
-    cum: tuple[float, ...] = field(repr=False, default=())
+    cum: tuple[float, ...] = field(repr=False, default=())  # cumulative weights of `words`
     name_cum: tuple[float, ...] = field(repr=False, default=())
+    tail_mass: float = 0.0  # share of drawn words that come from the pseudo-word tail
+    tail_ranks: int = 0  # pseudo-words at ranks len(words)+1 ... len(words)+tail_ranks
+    tail_s: float = 1.0  # the tail's Zipf exponent
 
     def rank_of(self, word: str) -> int | None:
         return _rank_index(self).get(word)
@@ -146,8 +162,8 @@ def _source_signature() -> tuple[list[str], str]:
 
 
 def load_vocab(*, use_clickid: bool = True, verbose: bool = False) -> Vocab:
-    """The word list, built once from the sources and cached (derived counts only) under
-    benchmarks/work/."""
+    """The word list with its frequencies, built once from the sources and cached (derived
+    counts only) under benchmarks/work/."""
     sources, sig = _source_signature()
     if not use_clickid:
         sources = sources[:1]
@@ -161,44 +177,93 @@ def load_vocab(*, use_clickid: bool = True, verbose: bool = False) -> Vocab:
         cap: Counter = Counter()
         for p in sorted(SAMPLE_CORPUS.glob("*.txt")):
             _count_text(p.read_text(encoding="utf-8"), low, cap)
-        if use_clickid and CLICKID.is_file():
+        real = use_clickid and CLICKID.is_file()
+        if real:
             with CLICKID.open(encoding="utf-8") as fh:  # read only
                 for line in fh:
                     rec = json.loads(line)
                     _count_text(rec.get("title") or "", low, cap)
                     _count_text(rec.get("body") or "", low, cap)
-        min_names = 20 if len(sources) > 1 else 1
-        words = sorted(low, key=lambda w: (-low[w], w))[:VOCAB_SIZE]
+        words = sorted(low, key=lambda w: (-low[w], w))
         names = [
             w
             for w in cap
-            if cap[w] >= min_names
-            and low[w.lower()] < 0.05 * cap[w]
+            if cap[w] >= (MIN_NAME_COUNT if real else 1)
             and w not in _NOT_NAMES
             and w.lower() not in low
         ]
-        names = sorted(names, key=lambda w: (-cap[w], w))[:NAME_COUNT]
-        data = {"words": words, "names": names, "sources": sources}
+        names = sorted(names, key=lambda w: (-cap[w], w))
+        tokens = sum(low.values())
+        hapaxes = sum(1 for c in low.values() if c == 1)
+        data = {
+            "words": words,
+            "word_counts": [low[w] for w in words],
+            "names": names,
+            "name_counts": [cap[w] for w in names],
+            "sources": sources,
+            "real_frequencies": real,
+            # Good-Turing: the chance that the next word is one never seen before
+            "unseen_share": hapaxes / tokens if tokens else 0.0,
+        }
         WORK.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, cache)
         if verbose:
             print(
-                f"vocabulary: {len(words)} words, {len(names)} names from "
+                f"vocabulary: {len(words):,} words, {len(names):,} names from "
                 f"{', '.join(sources)} in {time.perf_counter() - t0:.1f}s",
                 file=sys.stderr,
             )
     words, names = tuple(data["words"]), tuple(data["names"])
-    fp = hashlib.sha256(json.dumps([words, names]).encode()).hexdigest()[:16]
+    if data["real_frequencies"]:
+        cum = tuple(itertools.accumulate(data["word_counts"]))
+        name_cum = tuple(itertools.accumulate(data["name_counts"]))
+        tail_mass, tail_s = data["unseen_share"], TAIL_S
+    else:  # a few hundred words: Zipf-Mandelbrot by rank, carried on into the tail
+        cum = _zipf_cum(len(words), ZIPF_S, ZIPF_Q)
+        name_cum = _zipf_cum(len(names), 0.8)
+        tail_s = TAIL_S_SAMPLE_ONLY
+        a = len(words) + ZIPF_Q
+        # the tail's weight: the integral of a^(s-1) (r + q)^-s over its ranks
+        tail = a ** (tail_s - 1) * _tail_integral(a, a + TAIL_RANKS, tail_s)
+        tail_mass = tail / (cum[-1] + tail)
+    fp = hashlib.sha256(
+        json.dumps([words, names, cum[-1], name_cum[-1], tail_mass, TAIL_RANKS, tail_s]).encode()
+    ).hexdigest()[:16]
     return Vocab(
-        words,
-        names,
-        tuple(data["sources"]),
-        fp,
-        _zipf_cum(len(words), ZIPF_S, ZIPF_Q),
-        _zipf_cum(len(names), 0.8),
+        words, names, tuple(data["sources"]), fp, cum, name_cum, tail_mass, TAIL_RANKS, tail_s
     )
+
+
+def _tail_integral(a: float, b: float, s: float) -> float:
+    """The integral of x^-s from a to b."""
+    if s == 1.0:
+        return math.log(b / a)
+    return (a ** (1 - s) - b ** (1 - s)) / (s - 1)
+
+
+# Pseudo-words: Indonesian-looking syllables with the common affixes, one per tail rank.
+_ONSETS = ("b", "c", "d", "g", "h", "j", "k", "l", "m", "n", "ng", "ny", "p", "r", "s", "t", "w")
+_ONSETS += ("y", "", "", "k", "t", "s", "r", "p", "b")
+_VOWELS = ("a", "a", "a", "i", "i", "u", "u", "e", "o")
+_CODAS = ("", "", "", "", "n", "ng", "r", "s", "t", "k", "h", "l", "m")
+_PREFIXES = ("", "", "", "", "me", "mem", "men", "meng", "ber", "di", "ter", "pe", "pen", "per")
+_PREFIXES += ("ke", "se")
+_SUFFIXES = ("", "", "", "", "kan", "an", "nya", "i", "lah")
+
+
+def pseudo_word(rank: int, taken: frozenset[str] | set[str] = frozenset()) -> str:
+    """The pseudo-word at a tail rank: always the same for that rank, never a real word."""
+    r = random.Random(rank * 2_654_435_761 + 97)
+    root = "".join(
+        r.choice(_ONSETS) + r.choice(_VOWELS) + r.choice(_CODAS)
+        for _ in range(r.choice((2, 2, 2, 3, 3)))
+    )
+    word = r.choice(_PREFIXES) + root + r.choice(_SUFFIXES)
+    while len(word) < 4 or word in taken:
+        word += r.choice(_ONSETS) + r.choice(_VOWELS)
+    return word
 
 
 # -- text structure ---------------------------------------------------------------------------
@@ -266,13 +331,41 @@ class TextGenerator:
         self.rng = rng
         self._total = vocab.cum[-1]
         self._name_total = vocab.name_cum[-1]
+        self._tail: dict[int, str] = {}
+        self._real = frozenset(vocab.words) | {n.lower() for n in vocab.names}
+        # Tail ranks r are drawn with density (r + q)^-s on [v, v + tail_ranks), by
+        # inverting the distribution function.
+        self._tail_a = len(vocab.words) + ZIPF_Q
+        self._tail_b = self._tail_a + vocab.tail_ranks
 
     # words
+    def tail_word(self) -> str:
+        a, b, s, u = self._tail_a, self._tail_b, self.v.tail_s, self.rng.random()
+        if s == 1.0:
+            x = a * (b / a) ** u
+        else:
+            x = (a ** (1 - s) - u * (a ** (1 - s) - b ** (1 - s))) ** (1 / (1 - s))
+        rank = int(x - ZIPF_Q)
+        word = self._tail.get(rank)
+        if word is None:
+            word = self._tail[rank] = pseudo_word(rank, self._real)
+        return word
+
+    def _one(self) -> str:
+        if self.rng.random() < self.v.tail_mass:
+            return self.tail_word()
+        return self.rng.choices(self.v.words, cum_weights=self.v.cum)[0]
+
     def words(self, k: int) -> list[str]:
         out = self.rng.choices(self.v.words, cum_weights=self.v.cum, k=k)
+        if self.v.tail_mass:
+            rnd = self.rng.random
+            for i in range(k):
+                if rnd() < self.v.tail_mass:
+                    out[i] = self.tail_word()
         for i in range(1, k):  # no "yang yang"
             while out[i] == out[i - 1]:
-                out[i] = self.rng.choices(self.v.words, cum_weights=self.v.cum)[0]
+                out[i] = self._one()
         return out
 
     def word(self) -> str:
@@ -385,6 +478,7 @@ def generate(
     t0 = time.perf_counter()
     total_bytes = 0
     words = 0
+    lexicon: set[str] = set()
     for i in range(n):
         art = gen.article()
         text, _ = render(art)
@@ -394,11 +488,13 @@ def generate(
         p.write_bytes(data)
         total_bytes += len(data)
         words += len(text.split())
+        lexicon.update(m.group().lower() for m in _WORD.finditer(text))
         if progress and (i + 1) % 5000 == 0:
             print(f"  generated {i + 1}/{n}", file=sys.stderr)
     manifest = corpus_manifest(n, seed, vocab) | {
         "bytes": total_bytes,
         "words": words,
+        "distinct_words": len(lexicon),  # lower-cased word types: the lexicon's size
         "seconds": round(time.perf_counter() - t0, 2),
         "complete": True,
     }
