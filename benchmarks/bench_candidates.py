@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         (corpus / d["id"]).write_text(d["body"], encoding="utf-8")
     lib = Library.open(corpus, root / "index", variants=NO_VARIANTS)
     lib.update()
-    catalog = lib._open_catalog()
+    catalog = lib._live.open().catalog
 
     kinds: dict[tuple[str, str], set[str]] = collections.defaultdict(set)
     for c in cases:

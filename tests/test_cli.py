@@ -141,6 +141,20 @@ def _spawn_index(corpus: Path, ix: Path) -> subprocess.Popen[str]:
     )
 
 
+def _processes_naming(path: Path) -> list[int]:
+    """Live processes whose command line names `path` (Linux's /proc; none elsewhere)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if str(path).encode() in cmdline and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
 def _committed(ix: Path) -> int:
     import sqlite3
 
@@ -181,6 +195,11 @@ def test_killed_index_run_keeps_the_last_commit(tmp_path: Path, sig: str) -> Non
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode != 0
     assert "Traceback" not in stderr
+    # Its worker processes end with it, however it ended.
+    deadline = time.monotonic() + 15
+    while _processes_naming(ix) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _processes_naming(ix), "worker processes outlived the killed run"
     # The index still answers from its last committed state...
     hits = json.loads(
         run(

@@ -145,7 +145,7 @@ def test_a_kill_between_the_two_stores_commits_leaves_them_agreeing(
     # The next run throws the orphaned generation away and finishes the job.
     rep = lib.update()
     assert len(rep.added) == 30 - committed
-    assert latest_toc(live_build(ix) / "text") == read_manifest(lib._open_catalog()).generation  # type: ignore[union-attr]
+    assert latest_toc(live_build(ix) / "text") == read_manifest(lib._live.open().catalog).generation  # type: ignore[union-attr]
     assert lib.search("zzbanjir", limit=100).total == 30
     assert lib.check().ok
     lib.close()
@@ -206,7 +206,7 @@ def test_a_commit_is_durable_before_it_is_published(library: Library, monkeypatc
     last = events.index(published[-1])
     durable = [e for e in events[:last] if e[0] == "durable"][-1][1]
     synced = {Path(str(path)).name for kind, path in events[:last] if kind == "fsync"}
-    manifest = read_manifest(library._open_catalog())
+    manifest = read_manifest(library._live.open().catalog)
     assert manifest is not None and set(manifest.files) == durable
     assert durable <= synced and "text" in synced  # the files, then their folder
     assert {p.name for p in text.iterdir()} >= durable

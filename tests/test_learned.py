@@ -179,10 +179,10 @@ def test_overlaps_learn_and_later_alignments_use(tmp_path: Path) -> None:
     )
     lib.overlaps(workers=1)
     assert learned_path(lib.index_dir).exists()
-    (v,) = lib.learned_variants()
+    (v,) = lib.learning.learned()
     assert v.pairs >= 3 and {"tandingan", "penyeimbang"} <= {*v.spellings[0], *v.spellings[1]}
     again = Library.open(lib.corpus, lib.index_dir, variants=Path("/none"))
-    assert again.equivalents()
+    assert again.learning.equivalents()
     second = again.compare("00a.txt", "00b.txt").alignment
     assert sum(p.shared_words for p in second.passages) > sum(
         p.shared_words for p in first.passages

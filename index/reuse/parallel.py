@@ -4,10 +4,10 @@ run is CPU-bound pure Python, so threads would not help."""
 from __future__ import annotations
 
 import multiprocessing
-import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
+from ..workers import start_worker
 from .overlaps import Aligned, Aligner
 
 PARALLEL_PAIRS = 400  # fewer candidate pairs than this are aligned in the calling process
@@ -45,7 +45,7 @@ def align_in_processes(
 
 def _start_worker(make_aligner: Callable[[], Aligner]) -> None:
     global _aligner  # one aligner per worker process, made once
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    start_worker()  # Ctrl+C is the parent's; a worker ends with its parent
     _aligner = make_aligner()
 
 

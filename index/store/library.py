@@ -6,37 +6,20 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import sqlite3
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..controls import printable
-from ..errors import (
-    AlignmentError,
-    ArticleNotFoundError,
-    CorpusError,
-    IndexDamagedError,
-    NewsreaderError,
-)
+from ..errors import AlignmentError, ArticleNotFoundError, IndexDamagedError
 from ..ingest.corpus import check_root, list_sources
 from ..ingest.limits import Limits
-from ..locations import (
-    ENV_INDEX_DIR,
-    bundled_corpus,
-    default_corpus,
-    index_dir_for,
-    stems_file,
-    variants_file,
-)
+from ..locations import index_dir_for, stems_file, variants_file
 from ..model import Article, Span, UpdateReport
 from ..reuse.align import DEFAULT_SETTINGS, Alignment, AlignSettings, Side, align, prepare
 from ..reuse.candidates import DEFAULT_REUSE, ReuseSettings, cache_friendly, candidate_pairs
-from ..reuse.learned import LearnedVariant, LearnedVariants, learned_path
 from ..reuse.overlaps import Aligner, Overlap, Related, align_pairs, collect_overlaps
 from ..reuse.overlaps import related as related_articles
-from ..search import fulltext
 from ..search.highlight import QueryTerms, find_hits
 from ..search.narrow import NarrowedSearcher, NarrowedSource
 from ..search.results import SearchResults, list_all
@@ -44,12 +27,14 @@ from ..text.analysis import Analyzer, Term, load_stems
 from ..text.vocabulary import load_vocabulary
 from . import stats, sync
 from .cache import LRU
-from .catalog import Catalog, Summary
+from .catalog import Summary
 from .check import IndexCheck, check_index
 from .facets import FacetFilter
+from .learning import Learning
+from .live import LiveIndex
+from .refs import resolve_article
 from .spec import IndexSpec
-from .staleness import Pending, pending, stored_corpus, stored_fields
-from .stores import ReadStores, catalog_path, text_dir
+from .staleness import Pending, corpus_for, pending, stored_fields
 from .userstate import UserState, split_state_terms
 
 
@@ -63,13 +48,12 @@ class Comparison:
 class Library:
     def __init__(self, spec: IndexSpec) -> None:
         self.spec = spec
-        self._stores: ReadStores | None = None
+        self._live = LiveIndex(spec)
         self._terms: LRU[tuple[str, str], list[Term]] = LRU(256)
         self._sides: LRU[tuple[str, str], Side] = LRU(512)
         self._stems_loaded = False
         self._state: UserState | None = None
-        self._learned: LearnedVariants | None = None
-        self._equivalents: dict[str, str] | None = None
+        self.learning = Learning(spec.index_dir, spec.analyzer)
 
     @classmethod
     def open(
@@ -82,7 +66,7 @@ class Library:
         """The library of `corpus`. Without one: the corpus an index folder given (or set
         in $NEWSREADER_INDEX_DIR) was built from, else the user's default corpus
         (config.toml), else the bundled sample articles."""
-        root = check_root(Path(corpus) if corpus is not None else _default_corpus(index_dir))
+        root = check_root(Path(corpus) if corpus is not None else corpus_for(index_dir))
         vocabulary = load_vocabulary(variants if variants is not None else variants_file())
         folder = index_dir_for(root, index_dir)
         limits = limits or Limits()
@@ -116,7 +100,7 @@ class Library:
         if not self.exists():
             return pending(self.spec, None)
         try:
-            stores = self._open()
+            stores = self._live.open()
         except IndexDamagedError as exc:
             sources = len(list_sources(self.corpus)[0])
             return Pending(sources, 0, 0, f"the index is damaged ({exc})")
@@ -129,9 +113,7 @@ class Library:
         return self.spec.layout.busy()
 
     def close(self) -> None:
-        if self._stores is not None:
-            self._stores.close()
-        self._stores = None
+        self._live.close()
         if self._state is not None:
             self._state.close()
             self._state = None
@@ -171,54 +153,6 @@ class Library:
         return stats.corpus_stats(self.spec.corpus, self.spec.index_dir)
 
     # -- reading --------------------------------------------------------------------------
-    def _open(self) -> ReadStores:
-        """The live build's stores, reopened when a rebuild has replaced the build."""
-        for attempt in (1, 2):
-            build = self.spec.live()
-            if build is None or not catalog_path(build).exists():
-                self.close()
-                if self.spec.layout.legacy():
-                    raise IndexDamagedError(
-                        f"the index at {self.index_dir} was made by another version of "
-                        "newsreader; run `newsreader index` to rebuild it"
-                    )
-                raise IndexDamagedError(f"no index at {self.index_dir}: run `newsreader index`")
-            if self._stores is not None and self._stores.build == build:
-                return self._stores
-            self.close()
-            try:
-                self._stores = ReadStores(build)
-            except IndexDamagedError:
-                if attempt == 2 or self.spec.live() == build:
-                    raise
-                continue  # replaced by a rebuild while we opened it: open the new one
-            return self._stores
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _open_catalog(self) -> Catalog:
-        return self._open().catalog
-
-    @contextmanager
-    def _reading(self) -> Iterator[ReadStores]:
-        """The live stores, read as of one commit; damage found while reading is reported
-        as damage (a one-line error naming the command that repairs it), not as a crash."""
-        stores = self._open()
-        try:
-            with stores.catalog.snapshot():
-                yield stores
-        except NewsreaderError:
-            raise
-        except sqlite3.DatabaseError as exc:
-            raise IndexDamagedError(
-                f"index catalog {stores.catalog.path} is damaged ({exc}); "
-                "run `newsreader index --rebuild`"
-            ) from None
-        except Exception as exc:
-            problems = stores.damage(full=True)
-            if problems:
-                raise fulltext.damaged(text_dir(stores.build), problems[0]) from None
-            raise exc
-
     def search(
         self,
         text: str,
@@ -232,7 +166,7 @@ class Library:
         `facets` to some outlets and dates."""
         text = printable(text)  # as the indexed text is: a control character never reaches out
         rest, wanted = split_state_terms(text)
-        with self._reading() as stores:
+        with self._live.reading() as stores:
             include, exclude = wanted.allowed(self.user_state()) if wanted else (None, set())
             if facets:
                 allowed = facets.ids(stores.catalog)
@@ -285,34 +219,15 @@ class Library:
     def article(self, ref: str) -> Article:
         """An article by id, unique id prefix, file name, or path (absolute or relative to the
         working folder) inside the corpus."""
-        with self._reading() as stores:
-            return self._article(stores.catalog, ref)
-
-    def _article(self, catalog: Catalog, ref: str) -> Article:
-        candidates = [ref]
-        with suppress(ValueError, OSError):
-            candidates.append(Path(ref).expanduser().resolve().relative_to(self.corpus).as_posix())
-        # Ids were made printable when read (see `controls`): so are the names asked for.
-        candidates = [printable(c) for c in candidates]
-        ref = printable(ref)
-        for cand in candidates:
-            article = catalog.article(cand)
-            if article is not None:
-                return article
-        matches = catalog.find_ids(ref)
-        if len(matches) == 1:
-            return catalog.article(matches[0])  # type: ignore[return-value]
-        if len(matches) > 1:
-            shown = ", ".join(matches[:3]) + (" …" if len(matches) > 3 else "")
-            raise ArticleNotFoundError(f'"{ref}" matches {len(matches)} articles: {shown}')
-        raise ArticleNotFoundError(f'no article "{ref}" in {self.corpus}')
+        with self._live.reading() as stores:
+            return resolve_article(stores.catalog, self.corpus, ref)
 
     def count(self) -> int:
-        with self._reading() as stores:
+        with self._live.reading() as stores:
             return stores.catalog.count()
 
     def summaries(self, limit: int | None = None) -> list[Summary]:
-        with self._reading() as stores:
+        with self._live.reading() as stores:
             return stores.catalog.summaries(limit=limit)
 
     # -- shared passages ------------------------------------------------------------------
@@ -336,13 +251,17 @@ class Library:
             if not self._side(article).counted:
                 raise AlignmentError(f"article {article.id} has no text to compare")
         return Comparison(
-            a, b, align(self._side(a), self._side(b), self.analyzer, settings, self.equivalents())
+            a,
+            b,
+            align(
+                self._side(a), self._side(b), self.analyzer, settings, self.learning.equivalents()
+            ),
         )
 
     def aligner(self, settings: AlignSettings = DEFAULT_SETTINGS) -> Aligner:
         """Aligns two articles given by their catalog numbers."""
-        catalog = self._open_catalog()
-        same = self.equivalents()
+        catalog = self._live.open().catalog
+        same = self.learning.equivalents()
 
         def run(x: int, y: int) -> Alignment | None:
             a, b = catalog.article_by_doc(x), catalog.article_by_doc(y)
@@ -359,14 +278,14 @@ class Library:
         reuse: ReuseSettings = DEFAULT_REUSE,
     ) -> tuple[Article, list[Related]]:
         """Other articles sharing at least one passage with this one, by coverage."""
-        with self._reading() as stores:
+        with self._live.reading() as stores:
             catalog = stores.catalog
-            article = self._article(catalog, ref)
+            article = resolve_article(catalog, self.corpus, ref)
             doc = catalog.doc_of(article.id)
             if doc is None:  # pragma: no cover - article() read it from the catalog
                 raise ArticleNotFoundError(f'no article "{ref}"')
             found = related_articles(catalog, doc, self.aligner(settings), catalog.id_of, reuse)
-        self._learn((article.id, r.id, r.alignment) for r in found)
+        self.learning.learn((article.id, r.id, r.alignment) for r in found)
         return article, found
 
     def overlaps(
@@ -381,7 +300,7 @@ class Library:
         aligned in `workers` processes (default: one per CPU) when there are many."""
         from ..reuse.parallel import PARALLEL_PAIRS, align_in_processes  # multiprocessing
 
-        catalog = self._open_catalog()
+        catalog = self._live.open().catalog
         pairs = cache_friendly(candidate_pairs(catalog, reuse))
         workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
         if workers <= 1 or len(pairs) < PARALLEL_PAIRS:
@@ -391,53 +310,8 @@ class Library:
                 pairs, _WorkerAligner(self.spec, settings), workers, progress
             )
         found = collect_overlaps(aligned, catalog.id_of, min_coverage)
-        self._learn((o.a, o.b, o.alignment) for o in found)
+        self.learning.learn((o.a, o.b, o.alignment) for o in found)
         return found
-
-    # -- learned substitutions ------------------------------------------------------------
-    def _learned_variants(self) -> LearnedVariants:
-        if self._learned is None:
-            self._learned = LearnedVariants.load(
-                learned_path(self.index_dir), self.analyzer.vocabulary.fingerprint()
-            )
-        return self._learned
-
-    def equivalents(self) -> dict[str, str]:
-        """The learned substitutions alignments use (term → key), read once."""
-        if self._equivalents is None:
-            self._equivalents = self._learned_variants().equivalents()
-        return self._equivalents
-
-    def learned_variants(self, min_pairs: int | None = None) -> list[LearnedVariant]:
-        """Word substitutions seen in shared passages of several article pairs."""
-        learned = self._learned_variants()
-        return learned.learned() if min_pairs is None else learned.learned(min_pairs)
-
-    def find_learned(self, words: list[str]) -> LearnedVariant | None:
-        return self._learned_variants().find(words, self.analyzer)
-
-    def _learn(self, aligned: Iterable[tuple[str, str, Alignment]]) -> None:
-        """Record the substitutions of confident passages beside the index (what later
-        alignments use is fixed when this library first aligns; a new run picks them up)."""
-        learned = self._learned_variants()
-        for id_a, id_b, alignment in aligned:
-            learned.record(id_a, id_b, alignment, self.analyzer)
-        if self.index_dir.is_dir():
-            learned.save(learned_path(self.index_dir))
-
-
-def _default_corpus(index_dir: Path | None) -> Path:
-    if index_dir is not None or os.environ.get(ENV_INDEX_DIR):
-        folder = index_dir_for(Path("."), index_dir)
-        recorded = stored_corpus(folder)
-        if recorded is not None:
-            if not recorded.is_dir():
-                raise CorpusError(
-                    f"the index at {folder} was built from {recorded}, which is not there "
-                    "any more; give --corpus"
-                )
-            return recorded
-    return default_corpus() or bundled_corpus()
 
 
 @dataclass(frozen=True)

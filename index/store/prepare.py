@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -20,6 +19,7 @@ from ..ingest.document import parse_draft
 from ..model import Article, Draft
 from ..text.analysis import Analyzer, add_stems, load_stems, take_new_stems, track_new_stems
 from ..text.tokens import article_tokens, shingles
+from ..workers import start_worker
 
 PARALLEL_DRAFTS = 200  # fewer drafts than this are prepared in this process
 CHUNK = 32  # drafts sent to a worker at a time
@@ -110,7 +110,7 @@ _analyzer: Analyzer | None = None  # the worker process's own, set once by _star
 
 def _start_worker(analyzer: Analyzer, stems: Path) -> None:
     global _analyzer
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    start_worker()  # Ctrl+C is the parent's; a worker ends with its parent
     _analyzer = analyzer
     load_stems(stems)
     track_new_stems()

@@ -4,11 +4,13 @@ index has to be rebuilt instead (another version, other word lists, another corp
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CorpusError, IndexDamagedError, NewsreaderError
 from ..ingest.corpus import list_sources, readers_fingerprint
+from ..locations import ENV_INDEX_DIR, bundled_corpus, default_corpus, index_dir_for
 from .catalog import SCHEMA_VERSION, Catalog
 from .layout import Layout
 from .spec import IndexSpec
@@ -91,6 +93,23 @@ def stored_fields(index_dir: Path) -> tuple[tuple[str, str], ...]:
         return tuple(tuple(pair) for pair in json.loads(raw)) if raw else ()
     except (ValueError, TypeError):
         return ()
+
+
+def corpus_for(index_dir: Path | None) -> Path:
+    """The corpus to use when none is given: the one an index folder given (or set in
+    $NEWSREADER_INDEX_DIR) was built from, else the user's default corpus (config.toml),
+    else the bundled sample articles."""
+    if index_dir is not None or os.environ.get(ENV_INDEX_DIR):
+        folder = index_dir_for(Path("."), index_dir)
+        recorded = stored_corpus(folder)
+        if recorded is not None:
+            if not recorded.is_dir():
+                raise CorpusError(
+                    f"the index at {folder} was built from {recorded}, which is not there "
+                    "any more; give --corpus"
+                )
+            return recorded
+    return default_corpus() or bundled_corpus()
 
 
 def stored_corpus(index_dir: Path) -> Path | None:

@@ -50,7 +50,7 @@ def variants(
     if promote:
         _promote(lib, list(promote), as_json)
         return
-    found = lib.learned_variants(min_pairs)
+    found = lib.learning.learned(min_pairs)
     if as_json:
         emit_json(
             {
@@ -86,7 +86,7 @@ def variants(
 
 
 def _promote(lib, words: list[str], as_json: bool) -> None:
-    seen = lib.find_learned(words)
+    seen = lib.learning.find(words)
     spellings = list(words)
     if seen is not None:  # every way the two were written, so that all of them match
         spellings += [*seen.spellings[0], *seen.spellings[1]]

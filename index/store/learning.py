@@ -1,0 +1,49 @@
+"""An index's learned substitutions (see reuse/learned.py), read once per library and
+written back after alignments that taught something new."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..reuse.align import Alignment
+from ..reuse.learned import LearnedVariant, LearnedVariants, learned_path
+from ..text.analysis import Analyzer
+
+
+class Learning:
+    def __init__(self, index_dir: Path, analyzer: Analyzer) -> None:
+        self.index_dir = index_dir
+        self.analyzer = analyzer
+        self._learned: LearnedVariants | None = None
+        self._equivalents: dict[str, str] | None = None
+
+    def variants(self) -> LearnedVariants:
+        if self._learned is None:
+            self._learned = LearnedVariants.load(
+                learned_path(self.index_dir), self.analyzer.vocabulary.fingerprint()
+            )
+        return self._learned
+
+    def equivalents(self) -> dict[str, str]:
+        """The substitutions alignments use (term → key), fixed when first asked for, so
+        that one library aligns alike throughout; a new run picks up what was learned."""
+        if self._equivalents is None:
+            self._equivalents = self.variants().equivalents()
+        return self._equivalents
+
+    def learned(self, min_pairs: int | None = None) -> list[LearnedVariant]:
+        learned = self.variants()
+        return learned.learned() if min_pairs is None else learned.learned(min_pairs)
+
+    def find(self, words: list[str]) -> LearnedVariant | None:
+        return self.variants().find(words, self.analyzer)
+
+    def learn(self, aligned: Iterable[tuple[str, str, Alignment]]) -> None:
+        """Record the substitutions of confident passages beside the index (a read-only
+        folder only costs the learning: `save` reports, never raises)."""
+        learned = self.variants()
+        for id_a, id_b, alignment in aligned:
+            learned.record(id_a, id_b, alignment, self.analyzer)
+        if self.index_dir.is_dir():
+            learned.save(learned_path(self.index_dir))

@@ -1,0 +1,35 @@
+"""Finding the article a person names: by id, file name, path inside the corpus (absolute
+or relative to the working folder), or a unique prefix or bare record id."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from pathlib import Path
+
+from ..controls import printable
+from ..errors import ArticleNotFoundError
+from ..model import Article
+from .catalog import Catalog
+
+
+def resolve_article(catalog: Catalog, corpus: Path, ref: str) -> Article:
+    """The one article `ref` names; a one-line error when it names none or several."""
+    candidates = [ref]
+    with suppress(ValueError, OSError):
+        candidates.append(Path(ref).expanduser().resolve().relative_to(corpus).as_posix())
+    # Ids were made printable when read (see `controls`): so are the names asked for.
+    candidates = [printable(c) for c in candidates]
+    ref = printable(ref)
+    for cand in candidates:
+        article = catalog.article(cand)
+        if article is not None:
+            return article
+    matches = catalog.find_ids(ref)
+    if len(matches) == 1:
+        found = catalog.article(matches[0])
+        if found is not None:
+            return found
+    if len(matches) > 1:
+        shown = ", ".join(matches[:3]) + (" …" if len(matches) > 3 else "")
+        raise ArticleNotFoundError(f'"{ref}" matches {len(matches)} articles: {shown}')
+    raise ArticleNotFoundError(f'no article "{ref}" in {corpus}')
