@@ -7,34 +7,76 @@ Inside, the folders follow the pipeline: `ingest/` (files to articles) → `text
 and `reuse/` (shared passages); `feeds/` downloads new articles into a corpus.
 """
 
-from .controls import printable
-from .errors import NewsreaderError, QueryError
-from .ingest.decoding import human_size
-from .ingest.limits import Limits
-from .locations import bundled_corpus, config_home, variants_file
-from .model import Article, Kind, Paragraph, Span, UpdateReport, merge_spans
-from .reuse.align import Alignment, AlignSettings, Passage
-from .reuse.learned import LearnedVariant, promote_variant
-from .reuse.overlaps import Overlap, Related
-from .search.highlight import QueryTerms
-from .search.results import Hit, SearchResults
-from .store.facets import FacetFilter
-from .store.library import Comparison, Library
-from .store.staleness import Pending
-from .store.stats import CorpusStats
-from .store.userstate import UserState
+from __future__ import annotations
 
-# Feed names load on first use: the app and most commands never need urllib and the feed
-# and page readers behind them.
-_FEEDS = frozenset({"FeedResult", "FetchEvent", "fetch_into"})
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .controls import printable
+    from .errors import NewsreaderError, QueryError
+    from .feeds.fetch import FeedResult, FetchEvent, fetch_into
+    from .ingest.decoding import human_size
+    from .ingest.limits import Limits
+    from .locations import bundled_corpus, config_home, variants_file
+    from .model import Article, Kind, Paragraph, Span, UpdateReport, merge_spans
+    from .reuse.align import Alignment, AlignSettings, Passage
+    from .reuse.learned import LearnedVariant, promote_variant
+    from .reuse.overlaps import Overlap, Related
+    from .search.highlight import QueryTerms
+    from .search.results import Hit, SearchResults
+    from .store.facets import FacetFilter
+    from .store.library import Comparison, Library
+    from .store.staleness import Pending
+    from .store.stats import CorpusStats
+    from .store.userstate import UserState
+
+# Every name loads its module on first use (PEP 562): a command pays only for the parts of the
+# engine it uses (a search never imports alignment, ingest readers or feeds).
+_WHERE = {
+    "Alignment": ".reuse.align",
+    "AlignSettings": ".reuse.align",
+    "Article": ".model",
+    "bundled_corpus": ".locations",
+    "Comparison": ".store.library",
+    "config_home": ".locations",
+    "CorpusStats": ".store.stats",
+    "FacetFilter": ".store.facets",
+    "FeedResult": ".feeds.fetch",
+    "fetch_into": ".feeds.fetch",
+    "FetchEvent": ".feeds.fetch",
+    "Hit": ".search.results",
+    "human_size": ".ingest.decoding",
+    "Kind": ".model",
+    "LearnedVariant": ".reuse.learned",
+    "Library": ".store.library",
+    "Limits": ".ingest.limits",
+    "merge_spans": ".model",
+    "NewsreaderError": ".errors",
+    "Overlap": ".reuse.overlaps",
+    "Paragraph": ".model",
+    "Passage": ".reuse.align",
+    "Pending": ".store.staleness",
+    "printable": ".controls",
+    "promote_variant": ".reuse.learned",
+    "QueryError": ".errors",
+    "QueryTerms": ".search.highlight",
+    "Related": ".reuse.overlaps",
+    "SearchResults": ".search.results",
+    "Span": ".model",
+    "UpdateReport": ".model",
+    "UserState": ".store.userstate",
+    "variants_file": ".locations",
+}
 
 
 def __getattr__(name: str) -> object:
-    if name in _FEEDS:
-        from .feeds import fetch
-
-        return getattr(fetch, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(where, __name__), name)
+    globals()[name] = value  # found directly from now on
+    return value
 
 
 __all__ = [

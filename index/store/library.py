@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..controls import printable
 from ..errors import AlignmentError, ArticleNotFoundError, IndexDamagedError
@@ -25,10 +26,8 @@ from ..search.narrow import NarrowedSearcher, NarrowedSource
 from ..search.results import SearchResults, list_all
 from ..text.analysis import Analyzer, Term, load_stems
 from ..text.vocabulary import load_vocabulary
-from . import stats, sync
 from .cache import LRU
 from .catalog import Summary
-from .check import IndexCheck, check_index
 from .facets import FacetFilter
 from .learning import Learning
 from .live import LiveIndex
@@ -36,6 +35,11 @@ from .refs import resolve_article
 from .spec import IndexSpec
 from .staleness import Pending, corpus_for, pending, stored_fields
 from .userstate import UserState, split_state_terms
+
+if TYPE_CHECKING:  # loaded by the methods that need them: a search never writes
+    from . import sync
+    from .check import IndexCheck
+    from .stats import CorpusStats
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,8 @@ class Library:
         the update is about to do when that is more than adding files (a rebuild, and why).
         The report's `unchanged` counts articles (in the index and left as they were)."""
         self.close()
+        from . import sync
+
         report = sync.update(
             self.spec, rebuild=rebuild, progress=progress, should_stop=should_stop, notice=notice
         )
@@ -147,10 +153,14 @@ class Library:
 
     def check(self) -> IndexCheck:
         """Verify both stores through and through (see `check`); nothing is written."""
+        from .check import check_index
+
         return check_index(self.spec)
 
-    def stats(self) -> stats.CorpusStats:
-        return stats.corpus_stats(self.spec.corpus, self.spec.index_dir)
+    def stats(self) -> CorpusStats:
+        from .stats import corpus_stats
+
+        return corpus_stats(self.spec.corpus, self.spec.index_dir)
 
     # -- reading --------------------------------------------------------------------------
     def search(
@@ -179,7 +189,8 @@ class Library:
                 return dataclasses.replace(list_all(source, max(1, limit)), query=text.strip())
             from ..search.execute import run_search  # Whoosh loads with the first real query
 
-            self._load_stems()
+            # No stems cache for a query: stemming its few words costs less than reading
+            # the cache, which only pays for analysing whole articles (`_terms_of`).
             searcher = stores.searcher()
             if narrowed or sort == "date":
                 searcher = NarrowedSearcher(searcher, include, exclude, by_date=sort == "date")
