@@ -106,3 +106,39 @@ def test_full_corpus_indexes_end_to_end(tmp_path: Path) -> None:
     assert lib.search("date:[2019-09-01 to 2019-09-30]").total > 0
     again = lib.update()
     assert again.added == again.updated == again.removed == []
+
+
+def _headlines_first(lib: Library, records: list[dict], n: int) -> list[str]:
+    """The pasted headlines (of `n` articles drawn with a fixed seed) whose article is not
+    ranked first; an article with the very same title ranks as well."""
+    import random
+
+    titled = [r for r in records if (r.get("title") or "").strip() and (r["body"] or "").strip()]
+    missed = []
+    for r in random.Random(5).sample(titled, n):
+        hits = lib.search(r["title"], limit=1).hits
+        top = hits[0] if hits else None
+        if top is None or (top.id.split("#")[-1] != str(r["id"]) and top.title != r["title"]):
+            missed.append(r["title"])
+    return missed
+
+
+def test_slice_pasted_headlines_rank_their_article_first(
+    clickid_slice: tuple[Library, list[str]],
+) -> None:
+    lib, lines = clickid_slice
+    records = [json.loads(line) for line in lines]
+    assert _headlines_first(lib, records, 40) == []
+
+
+@pytest.mark.slow
+def test_full_corpus_pasted_headlines_rank_their_article_first(tmp_path: Path) -> None:
+    assert CLICKID is not None
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "articles.jsonl").symlink_to(CLICKID)
+    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"))
+    lib.update()
+    with CLICKID.open(encoding="utf-8") as fh:
+        records = [json.loads(line) for line in fh]
+    assert _headlines_first(lib, records, 60) == []
