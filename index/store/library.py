@@ -38,7 +38,7 @@ from ..reuse.overlaps import Aligner, Overlap, Related, align_pairs, collect_ove
 from ..reuse.overlaps import related as related_articles
 from ..search import fulltext
 from ..search.highlight import QueryTerms, find_hits
-from ..search.narrow import NarrowedSearcher, NarrowedSource
+from ..search.narrow import NarrowedSource
 from ..search.results import SearchResults, list_all
 from ..text.analysis import Analyzer, Term, load_stems
 from ..text.vocabulary import load_vocabulary
@@ -243,12 +243,12 @@ class Library:
                 if narrowed:
                     source = NarrowedSource(source, include, exclude)
                 return dataclasses.replace(list_all(source, max(1, limit)), query=text.strip())
-            from ..search.execute import run_search  # Whoosh loads with the first real query
+            from ..search.execute import run_search  # the engine loads with the first real query
 
             self._load_stems()
             searcher = stores.searcher()
             if narrowed or sort == "date":
-                searcher = NarrowedSearcher(searcher, include, exclude, by_date=sort == "date")
+                searcher = searcher.narrowed(include, exclude, by_date=sort == "date")
             found = run_search(
                 rest,
                 searcher,

@@ -38,7 +38,7 @@ from ..ingest.corpus import (
 from ..ingest.document import draft_hash
 from ..locations import stems_file
 from ..model import Draft, Skipped, UpdateReport
-from ..search import fulltext, spelling
+from ..search import spelling
 from ..text.analysis import load_stems, save_stems, stems_known
 from .catalog import SCHEMA_VERSION, Catalog, FileRecord
 from .layout import Layout
@@ -362,15 +362,15 @@ class _Run:
         self.preparer = Preparer(spec.analyzer, stems_file())
         # What the spelling dictionary needs when the run has finished: the generation the
         # run started from, and the words of the articles it wrote.
-        self.start_generation = stores.manifest.generation
+        self.start_generation = stores.generation
         self.words: set[str] = set()
 
     def _open_writer(self) -> None:
-        self.writer = fulltext.open_writer(self.stores.ix, self.spec.index_dir)
+        self.writer = self.stores.writer()
 
     def _commit(self) -> None:
-        """Both stores at once: Whoosh writes its next generation, which the catalog's
-        commit then publishes (see stores.py)."""
+        """Both stores at once: the full text writes its next generation, which the
+        catalog's commit then publishes (see stores.py)."""
         writer, self.writer = self.writer, None
         writer.commit()
         self.stores.commit()
@@ -451,8 +451,8 @@ class _Run:
             stores = self.stores
             spelling.refresh(
                 stores.build,
-                stores.ix,
-                stores.manifest.generation,
+                stores.words,
+                stores.generation,
                 since=self.start_generation,
                 words=self.words,
             )
@@ -539,14 +539,14 @@ class _Run:
     def _put(self, prepared: Prepared, *, replace: bool) -> None:
         self.words.update(prepared.document["words"].split())
         if replace or not self.fresh:
-            self.writer.update_document(**prepared.document)
+            self.writer.update(prepared.document)
         else:
-            self.writer.add_document(**prepared.document)
+            self.writer.add(prepared.document)
         self.catalog.put_article(prepared.article, prepared.shingles)
         self.batch += 1
 
     def _delete(self, article_id: str) -> None:
-        self.writer.delete_by_term("id", article_id)
+        self.writer.delete(article_id)
         self.catalog.delete_article(article_id)
         self.batch += 1
 
