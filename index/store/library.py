@@ -78,10 +78,13 @@ class Library:
         index_dir: Path | None = None,
         variants: Path | None = None,
         limits: Limits | None = None,
+        engine: str | None = None,
     ) -> Library:
         """The library of `corpus`. Without one: the corpus an index folder given (or set
         in $NEWSREADER_INDEX_DIR) was built from, else the user's default corpus
-        (config.toml), else the bundled sample articles."""
+        (config.toml), else the bundled sample articles. `engine` is the search engine to
+        build with ("whoosh" or "tantivy"; None: the one the index records, else the
+        default)."""
         root = check_root(Path(corpus) if corpus is not None else _default_corpus(index_dir))
         vocabulary = load_vocabulary(variants if variants is not None else variants_file())
         folder = index_dir_for(root, index_dir)
@@ -89,7 +92,7 @@ class Library:
         if not limits.fields:
             # Field names given once on the command line stay with the index.
             limits = dataclasses.replace(limits, fields=stored_fields(folder))
-        return cls(IndexSpec(root, folder, Analyzer(vocabulary), limits))
+        return cls(IndexSpec(root, folder, Analyzer(vocabulary), limits, engine))
 
     def copy(self) -> Library:
         """Another library on the same index, with connections of its own (for another
@@ -187,7 +190,7 @@ class Library:
                 return self._stores
             self.close()
             try:
-                self._stores = ReadStores(build)
+                self._stores = ReadStores(build, self.analyzer)
             except IndexDamagedError:
                 if attempt == 2 or self.spec.live() == build:
                     raise

@@ -31,6 +31,7 @@ from ..search.engine import (
     FullTextWriter,
     WhooshFullText,
     WhooshWriter,
+    require,
 )
 from ..search.fulltext import Manifest
 from ..search.spelling import Speller
@@ -85,6 +86,7 @@ def engine_of(catalog: Catalog) -> str:
 
 
 def _tantivy() -> Any:
+    require(TANTIVY)  # a build made with tantivy, opened where it is not installed
     from ..search import tantivy_engine  # only builds made with tantivy load it
 
     return tantivy_engine
@@ -94,8 +96,11 @@ class ReadStores:
     """A build opened for reading: its catalog (read-only) and, on demand, the full text at
     the generation the catalog records, reopened when a later commit records another."""
 
-    def __init__(self, build: Path) -> None:
+    def __init__(self, build: Path, analyzer: Analyzer | None = None) -> None:
         self.build = build
+        # Whoosh keeps its analyzers in the index; for another engine, the query language
+        # analyses with this one (the build records its fingerprint).
+        self.analyzer = analyzer
         self.catalog = Catalog(catalog_path(build), readonly=True)
         self._searcher: FullText | None = None
         self._generation: int | None = None
@@ -132,7 +137,9 @@ class ReadStores:
             raise fulltext.damaged(text_dir(self.build), "no full-text generation recorded")
         if state.generation != self._generation or self._searcher is None:
             self._close_searcher()
-            self._searcher = engine.open_fulltext(text_dir(self.build))
+            if self.analyzer is None:
+                raise ValueError("a tantivy build is searched with an analyzer")
+            self._searcher = engine.open_fulltext(text_dir(self.build), self.analyzer)
             self._generation = state.generation
         return self._searcher
 
