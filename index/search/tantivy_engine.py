@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -224,14 +225,20 @@ class TantivyFullText:
         include: set[str] | None = None,
         exclude: set[str] | None = None,
         by_date: bool = False,
+        only: set[str] | None = None,
     ) -> None:
         from .schema import make_schema as whoosh_schema
 
         self.index = index
+        # Set while tantivy is ahead of the catalog: the catalog's articles, the ones that
+        # count (see the module's docstring).
+        self.only = only
         self.analyzer = analyzer
         self.schema = whoosh_schema(analyzer)  # what the query language parses against
         self._tschema = index.schema
         self._searcher = index.searcher()
+        if only is not None:
+            include = only if include is None else include & only
         self._include = include
         self._exclude = exclude
         self._by_date = by_date
@@ -300,7 +307,7 @@ class TantivyFullText:
     def narrowed(
         self, include: set[str] | None, exclude: set[str] | None, by_date: bool
     ) -> TantivyFullText:
-        return TantivyFullText(self.index, self.analyzer, include, exclude, by_date)
+        return TantivyFullText(self.index, self.analyzer, include, exclude, by_date, self.only)
 
     def ids(self) -> set[str]:
         n = self._searcher.num_docs
@@ -320,12 +327,22 @@ def open_index(folder: Path) -> tantivy.Index:
         raise fulltext.damaged(folder, f"tantivy cannot open it: {exc}") from None
 
 
-def open_fulltext(folder: Path, analyzer: Analyzer) -> TantivyFullText:
+def open_fulltext(
+    folder: Path, analyzer: Analyzer, catalog: Any = None, state: State | None = None
+) -> TantivyFullText:
+    """The index as the catalog records it: when a writer has committed tantivy but not
+    yet the catalog, searches keep to the catalog's articles."""
     index = open_index(folder)
     try:
-        return TantivyFullText(index, analyzer)
+        # A snapshot that stays put (no reload on another process's commit), taken before
+        # the opstamp on disk is read: a commit in between only narrows needlessly.
+        index.config_reader(reload_policy="manual")
+        ft = TantivyFullText(index, analyzer)
     except Exception as exc:
         raise fulltext.damaged(folder, f"tantivy cannot read it: {exc}") from None
+    if state is not None and catalog is not None and _on_disk_opstamp(folder) != state.opstamp:
+        ft = TantivyFullText(index, analyzer, only=set(catalog.ids()))
+    return ft
 
 
 # -- the committed state ---------------------------------------------------------------------
@@ -400,6 +417,10 @@ def damage(folder: Path, catalog: Any, *, full: bool = False) -> list[str]:
     return fulltext.verify(folder, state.manifest, full=full)
 
 
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")  # as the catalog's other commits record it
+
+
 # -- writing ---------------------------------------------------------------------------------
 class TantivyWriter:
     """engine.FullTextWriter over the build's one IndexWriter (tantivy allows one per index,
@@ -439,6 +460,7 @@ class TantivyBuild:
             self.index = tantivy.Index(make_schema(), path=str(folder), reuse=False)
             self.opstamp = self.index_writer().commit()
             self.state = State(0, self.opstamp, _manifest(folder, 0, None))
+            fulltext.make_durable(folder, list(self.state.manifest.files))
         else:
             state = read_state(catalog)
             if state is None:
@@ -477,10 +499,8 @@ class TantivyBuild:
         return [t for t, _ in self.index.searcher().terms_with_prefix("words", "")]
 
     def record(self) -> None:
-        from ..store.stores import now
-
         self.catalog.set_meta(META_TANTIVY, self.state.to_json())
-        self.catalog.set_meta("updated", now())
+        self.catalog.set_meta("updated", _now())
 
     def commit(self) -> None:
         """Record what the writer has just committed (the catalog's commit publishes it)."""
@@ -489,9 +509,7 @@ class TantivyBuild:
         fulltext.make_durable(self.folder, list(man.files))
         new = State(generation, self.opstamp, man)
         self.catalog.set_meta(META_TANTIVY, new.to_json())
-        from ..store.stores import now
-
-        self.catalog.set_meta("updated", now())
+        self.catalog.set_meta("updated", _now())
         self.catalog.commit()
         self.state = new
 
@@ -527,10 +545,14 @@ class TantivyBuild:
                 writer.wait_merging_threads()
 
 
-def check(folder: Path, analyzer: Analyzer) -> set[str]:
-    """Every document id, every segment opened (for `index --check`)."""
+def check(folder: Path, analyzer: Analyzer, catalog: Any) -> set[str]:
+    """Every document id, every segment opened (for `index --check`); while tantivy is
+    ahead of the catalog, the documents of the catalog's articles (the next update
+    removes the others)."""
     try:
-        return open_fulltext(folder, analyzer).ids()
+        ft = open_fulltext(folder, analyzer, catalog, read_state(catalog))
+        ids = ft.ids()
+        return ids if ft.only is None else ids & ft.only
     except IndexDamagedError:
         raise
     except Exception as exc:

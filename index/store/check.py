@@ -150,7 +150,7 @@ def _check_tantivy(spec: IndexSpec, build, catalog: Catalog, result: IndexCheck)
     if found:
         return
     try:
-        ids = tantivy_engine.check(text_dir(build), spec.analyzer)
+        ids = tantivy_engine.check(text_dir(build), spec.analyzer, catalog)
     except IndexDamagedError as exc:
         problems.append(f"full text: {exc}")
         return

@@ -139,7 +139,9 @@ class ReadStores:
             self._close_searcher()
             if self.analyzer is None:
                 raise ValueError("a tantivy build is searched with an analyzer")
-            self._searcher = engine.open_fulltext(text_dir(self.build), self.analyzer)
+            self._searcher = engine.open_fulltext(
+                text_dir(self.build), self.analyzer, self.catalog, state
+            )
             self._generation = state.generation
         return self._searcher
 
