@@ -7,9 +7,9 @@ them (see tantivy_engine.py). Either engine is fed the same analysed tokens (`to
 so stems, variants and stop words behave alike, and highlights and snippets are computed by
 our own code from the article text, whichever engine found it.
 
-Engines are named in the build's catalog (`engine` in its meta table) and imported only when
-a build made with them is opened, so that Whoosh users never load tantivy and the other way
-round."""
+Engines are named in the build's catalog (`engine` in its meta table); tantivy is imported
+only when a build made with it is opened (Whoosh always is: its query objects and parser are
+the query language)."""
 
 from __future__ import annotations
 
