@@ -55,3 +55,11 @@ class ArticleNotFoundError(NewsreaderError):
 
 class AlignmentError(NewsreaderError):
     """Two articles cannot be compared (the same article twice, an empty article)."""
+
+
+class EngineError(NewsreaderError):
+    """The index was made with another search engine than the one asked for."""
+
+
+class EngineMissingError(EngineError):
+    """The search engine asked for is not installed."""

@@ -50,20 +50,43 @@ def config_home() -> Path:
 CONFIG_FILE = "config.toml"  # corpus = "~/news": the corpus to use when none is given
 
 
-def default_corpus() -> Path | None:
-    """The corpus the user's config.toml names (`corpus = "~/news"`), if any."""
+CONFIG_KEYS = ("corpus", "engine")
+
+
+def _config() -> tuple[Path, dict]:
     path = config_home() / CONFIG_FILE
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return None
+        return path, {}
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-    unknown = sorted(set(data) - {"corpus"})
+    unknown = sorted(set(data) - set(CONFIG_KEYS))
     if unknown:
-        raise ConfigError(f'{path}: unknown setting "{unknown[0]}" (settings: corpus)')
+        raise ConfigError(
+            f'{path}: unknown setting "{unknown[0]}" (settings: {", ".join(CONFIG_KEYS)})'
+        )
+    return path, data
+
+
+def default_engine() -> str | None:
+    """The search engine config.toml names for new indexes (`engine = "tantivy"`), if any."""
+    from .search.engine import ENGINES
+
+    path, data = _config()
+    engine = data.get("engine")
+    if engine is None:
+        return None
+    if engine not in ENGINES:
+        raise ConfigError(f"{path}: engine must be one of {', '.join(map(repr, ENGINES))}")
+    return engine
+
+
+def default_corpus() -> Path | None:
+    """The corpus the user's config.toml names (`corpus = "~/news"`), if any."""
+    path, data = _config()
     corpus = data.get("corpus")
     if corpus is None:
         return None

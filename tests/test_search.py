@@ -1,8 +1,24 @@
+from pathlib import Path
+
 import pytest
 from newsreader.index import Library, QueryError
 from newsreader.index.text.words import fold
 
-from tests.conftest import sample_id
+from tests.conftest import SAMPLE, sample_id
+
+ENGINES = ["whoosh", "tantivy"]
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def sample_library(request: pytest.FixtureRequest, tmp_path_factory) -> Library:
+    """The bundled sample corpus indexed with each search engine in turn: every test of
+    this module runs on both."""
+    if request.param == "tantivy":
+        pytest.importorskip("tantivy")
+    index_dir = tmp_path_factory.mktemp(f"sample-{request.param}") / "ix"
+    lib = Library.open(SAMPLE, index_dir, variants=Path("/nonexistent"), engine=request.param)
+    lib.update()
+    return lib
 
 
 def ids(lib: Library, query: str, limit: int = 10) -> list[str]:

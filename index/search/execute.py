@@ -1,5 +1,5 @@
-"""Running a query: BM25F ranking on an open Whoosh searcher, then hits with highlights and
-snippets, and a suggestion when a word looks misspelt.
+"""Running a query: BM25 ranking on an open full-text index (see engine.py), then hits with
+highlights and snippets, and a suggestion when a word looks misspelt.
 
 A query of plain words asks for articles with every word first; when none has them all, it
 falls back to the best partial matches (most words, rarest words, in the title first) and
@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import Any
 
 from ..errors import QueryError
 from ..model import Article
 from ..text.analysis import Analyzer, Term
+from .engine import FullText
 from .highlight import QueryTerms, find_hits, make_snippet
 from .query import plan_query, query_terms, with_forms
 from .results import ArticleSource, Hit, SearchResults
@@ -31,35 +31,33 @@ LONG_QUERY = 5
 TermsOf = Callable[[Article], list[Term]]
 
 
-def count_strict(text: str, searcher: Any, analyzer: Analyzer) -> int:
+def count_strict(text: str, fulltext: FullText, analyzer: Analyzer) -> int:
     """How many articles have every word of `text` (0 for a query that cannot be read)."""
     try:
-        plan = plan_query(text, searcher, analyzer)
+        plan = plan_query(text, fulltext, analyzer)
     except QueryError:
         return 0
-    return len(searcher.search(plan.strict, limit=1, optimize=False))
+    return fulltext.search(plan.strict, limit=1, optimize=False).total
 
 
 def run_search(
     text: str,
-    searcher: Any,
+    fulltext: FullText,
     catalog: ArticleSource,
     analyzer: Analyzer,
     limit: int = 10,
     terms_of: TermsOf | None = None,
     speller: Speller | None = None,
 ) -> SearchResults:
-    """Run a (non-empty) query on an open Whoosh searcher. `terms_of` gives an article's
+    """Run a (non-empty) query on an open full-text index. `terms_of` gives an article's
     analysed text (a caller may cache it); `speller` the index's spelling dictionary, for
     suggestions."""
     limit = max(1, min(limit, MAX_LIMIT))
     text = text.strip()
-    plan = plan_query(text, searcher, analyzer)
-    # Scoring every match of the strict query counts them in the same pass: the count is
-    # exact and needs no second run over the index.
-    strict = searcher.search(plan.strict, limit=limit, optimize=False)
-    total = len(strict)
-    ranked = [(r["id"], r.score) for r in strict]
+    plan = plan_query(text, fulltext, analyzer)
+    strict = fulltext.search(plan.strict, limit=limit, optimize=False)
+    total = strict.total
+    ranked = strict.hits
     note = None
     partial = False
     total_exact = True
@@ -67,41 +65,34 @@ def run_search(
     if plan.partial is not None and (not total or long_query):
         # A long query is ranked by best match even when some articles have every word:
         # the article a sentence was written from may lack one of its words.
-        best = searcher.search(plan.partial, limit=limit)
-        ranked = [(r["id"], r.score) for r in best]
+        best = fulltext.search(plan.partial, limit=limit)
+        ranked = best.hits
         if len(ranked) > total:
             partial = True
-            total_exact = best.has_exact_length()
-            # Without an exact count, the most that was seen: never a second pass to count.
-            found = (
-                len(best)
-                if total_exact
-                else max(getattr(best.collector, "total", 0), best.estimated_min_length())
-            )
-            total = max(total, found)
+            total_exact = best.exact
+            total = max(total, best.total)
             k = plan.words
-            n = len(strict)
+            n = strict.total
             note = (
                 f"no article has all {k} words; showing the best matches"
                 if not n
                 else f"{n} article{'s' if n != 1 else ''} {'has' if n == 1 else 'have'} "
                 f"all {k} words; showing the best matches"
             )
-    reader = searcher.reader()
-    qterms = with_forms(query_terms(plan.strict), reader)
+    qterms = with_forms(query_terms(plan.strict), fulltext)
     suggestion = suggestion_hits = None
     # A sentence ranked by best match loses little to one misspelt word, and a corrected
     # sentence would rarely have every word either: no suggestion is looked for then.
     if speller is not None and not (long_query and ranked):
         try:
-            suggestion = suggest(text, reader, speller)
+            suggestion = suggest(text, fulltext, speller)
         except sqlite3.Error:
             # A damaged dictionary costs the suggestion, not the search (`index --check`
             # reports it, and the next `newsreader index` makes it again).
             suggestion = None
         if suggestion is not None:
-            suggestion_hits = count_strict(suggestion, searcher, analyzer)
-            if suggestion_hits <= len(strict):
+            suggestion_hits = count_strict(suggestion, fulltext, analyzer)
+            if suggestion_hits <= strict.total:
                 suggestion = suggestion_hits = None
     hits = _hits(
         ranked,

@@ -31,6 +31,7 @@ from ..errors import QueryError
 from ..text.analysis import Analyzer
 from ..text.vocabulary import Vocabulary
 from ..text.words import fold, split_words
+from .engine import FullText
 from .highlight import QueryTerms
 from .schema import EXACT_FIELDS, FORM_JOINER
 
@@ -302,7 +303,7 @@ def _walk(q: wq.Query) -> Iterator[wq.Query]:
         yield from _walk(child)
 
 
-def rewrite(q: wq.Query, reader) -> wq.Query:
+def rewrite(q: wq.Query, fulltext: FullText) -> wq.Query:
     """Prefix, wildcard and fuzzy terms on title/body match unstemmed words as written
     instead of stems, and expand to at most MAX_EXPANSION terms, most frequent first, so
     that a short prefix cannot stall a search."""
@@ -314,13 +315,13 @@ def rewrite(q: wq.Query, reader) -> wq.Query:
             "words",
             *EXACT_FIELDS.values(),
         ):
-            return _expand(node, reader)
+            return _expand(node, fulltext)
         return node
 
     return q.accept(fix)
 
 
-def _expand(node: wq.Query, reader) -> wq.Query:
+def _expand(node: wq.Query, fulltext: FullText) -> wq.Query:
     field = EXACT_FIELDS.get(node.fieldname, node.fieldname)
     text = fold(node.text)
     if isinstance(node, wq.FuzzyTerm):
@@ -331,14 +332,14 @@ def _expand(node: wq.Query, reader) -> wq.Query:
         probe = wq.Prefix(field, text)
     else:
         probe = wq.Wildcard(field, text)
-    candidates = list(probe._btexts(reader))
+    candidates = fulltext.expand(probe)
     # A very short prefix ("ke*") matches thousands of words and nearly every article:
     # keep fewer of its words, so that it answers in a fraction of a second, not seconds.
     cap = MAX_EXPANSION if len(text.rstrip("*?")) > 3 else MAX_EXPANSION // 4
     if len(candidates) > cap:
-        candidates.sort(key=lambda b: -reader.doc_frequency(field, b))
+        candidates.sort(key=lambda t: -fulltext.doc_frequency(field, t))
         candidates = candidates[:cap]
-    terms = [wq.Term(field, b.decode("utf-8") if isinstance(b, bytes) else b) for b in candidates]
+    terms = [wq.Term(field, t) for t in candidates]
     if not terms:
         return wq.NullQuery
     expanded = wq.Or(terms, boost=node.boost)
@@ -375,9 +376,9 @@ def _flat_or(node: wq.Query) -> list[wq.Query]:
     return [node]
 
 
-def plan_query(text: str, searcher, analyzer: Analyzer) -> Plan:
-    q = parse_query(text, searcher.schema, analyzer)
-    q = rewrite(q, searcher.reader()).normalize()
+def plan_query(text: str, fulltext: FullText, analyzer: Analyzer) -> Plan:
+    q = parse_query(text, fulltext.schema, analyzer)
+    q = rewrite(q, fulltext).normalize()
     clauses = list(q.children()) if isinstance(q, wq.And) else [q]
     plain = [c for c in clauses if _is_plain_word(c)]
     if len(plain) < 2 or has_operators(text):
@@ -424,7 +425,7 @@ def query_terms(q: wq.Query) -> QueryTerms:
     return QueryTerms(**{k: frozenset(v) for k, v in found.items()})
 
 
-def with_forms(qterms: QueryTerms, reader) -> QueryTerms:
+def with_forms(qterms: QueryTerms, fulltext: FullText) -> QueryTerms:
     """`qterms` with the forms its terms are written in across the corpus (from the index's
     `forms` field), for marking hits without analysing them."""
 
@@ -432,12 +433,12 @@ def with_forms(qterms: QueryTerms, reader) -> QueryTerms:
         out: set[tuple[str, ...]] = set()
         for term in terms:
             prefix = term + FORM_JOINER
-            for token in reader.expand_prefix("forms", prefix):
-                written = token.decode("utf-8")[len(prefix) :]
+            for token in fulltext.terms_with_prefix("forms", prefix):
+                written = token[len(prefix) :]
                 out.add(tuple(written.split()))
         return frozenset(out)
 
-    if "forms" not in reader.schema:
+    if "forms" not in fulltext.schema:
         return qterms
     return dataclasses.replace(
         qterms, forms=forms(qterms.terms), title_forms=forms(qterms.title_terms)

@@ -19,10 +19,9 @@ from __future__ import annotations
 import sqlite3
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 FILE = "spelling.sqlite"
@@ -190,33 +189,44 @@ def _chunks(items: list, size: int = _BATCH) -> Iterator[list]:
 
 
 def refresh(
-    folder: Path, ix: Any, generation: int, *, since: int | None = None, words: Iterable[str] = ()
+    folder: Path,
+    every_word: Callable[[], Iterable[str]],
+    generation: int,
+    *,
+    since: int | None = None,
+    words: Iterable[str] = (),
 ) -> None:
     """Bring the dictionary of the build in `folder` up to date with the words of its
-    full-text index `ix` (the `words` field), as committed at `generation`. `words`: the
-    words of the articles written since generation `since`, which is all there is to add
-    when the dictionary holds `since`; otherwise every word of the index is looked at. A
+    full-text index (`every_word` gives its `words` field), as committed at `generation`.
+    `words`: the words of the articles written since generation `since`, which is all there
+    is to add when the dictionary holds `since`; otherwise every word of the index is
+    looked at. A
     dictionary that cannot be read is made again."""
     path = folder / FILE
     try:
-        _refresh(path, ix, generation, since, words)
+        _refresh(path, every_word, generation, since, words)
     except sqlite3.OperationalError:
         raise  # a full disk, a lock: not the dictionary's fault
     except sqlite3.DatabaseError:
         for name in (FILE, FILE + "-journal"):
             with suppress(FileNotFoundError):
                 (folder / name).unlink()
-        _refresh(path, ix, generation, None, ())
+        _refresh(path, every_word, generation, None, ())
 
 
-def _refresh(path: Path, ix: Any, generation: int, since: int | None, words: Iterable[str]) -> None:
+def _refresh(
+    path: Path,
+    every_word: Callable[[], Iterable[str]],
+    generation: int,
+    since: int | None,
+    words: Iterable[str],
+) -> None:
     speller = Speller(path, readonly=False)
     try:
         if since is not None and speller.generation() == since:
             speller.add(words)
         else:
-            with ix.reader() as reader:
-                speller.add(reader.field_terms("words"))
+            speller.add(every_word())
         speller.set_generation(generation)
     finally:
         speller.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ..text.words import fold
+from .engine import FullText
 from .query import OPERATORS
 from .spelling import Speller
 
@@ -15,7 +16,7 @@ RARE = 2  # an article count at or below which a known word may still be a missp
 FAR_MORE = 20  # ... when a word one edit away is in this many times as many articles
 
 
-def suggest(text: str, reader, speller: Speller) -> str | None:
+def suggest(text: str, fulltext: FullText, speller: Speller) -> str | None:
     """The query with each word the corpus does not have (or has far less often than a
     word one edit away) replaced by the closest, most frequent word it does have ("Erdgan" →
     "Erdogan"). Never for numbers, one-letter words, operators or field values."""
@@ -30,10 +31,10 @@ def suggest(text: str, reader, speller: Speller) -> str | None:
         if any(a <= m.start() < b for a, b in ranges):
             continue
         folded = fold(word)
-        freq = reader.doc_frequency("words", folded)
+        freq = fulltext.doc_frequency("words", folded)
         if freq > RARE:
             continue
-        best = _correction(folded, freq, reader, speller)
+        best = _correction(folded, freq, fulltext, speller)
         if best is None:
             continue
         pieces.append(text[cursor : m.start()])
@@ -46,13 +47,13 @@ def suggest(text: str, reader, speller: Speller) -> str | None:
     return "".join(pieces)
 
 
-def _correction(word: str, freq: int, reader, speller: Speller) -> str | None:
+def _correction(word: str, freq: int, fulltext: FullText, speller: Speller) -> str | None:
     # An unknown word may be two edits off; a known one only one, and only towards a word
     # far more common, so that real rare words ("kerja" in a small corpus) stay as typed.
     max_distance = (1 if len(word) <= 4 else 2) if freq == 0 else 1
     best: tuple[int, int, str] | None = None
     for candidate, distance in speller.lookup(word, max_distance):
-        df = reader.doc_frequency("words", candidate)
+        df = fulltext.doc_frequency("words", candidate)
         if not df or (freq and df < FAR_MORE * freq):
             continue
         key = (distance, -df, candidate)

@@ -15,11 +15,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from ..errors import IndexDamagedError
+from ..errors import EngineMissingError, IndexDamagedError
 from ..search import fulltext, spelling
+from ..search.engine import TANTIVY, require
 from .catalog import SCHEMA_VERSION, Catalog
 from .spec import IndexSpec
-from .stores import catalog_path, read_manifest, text_dir
+from .stores import catalog_path, engine_of, read_manifest, text_dir
 
 _SHOWN = 20  # ids listed at most when the stores disagree
 
@@ -69,6 +70,9 @@ def _check(spec: IndexSpec, result: IndexCheck) -> None:
     try:
         with catalog.snapshot():
             _check_catalog(catalog, result)
+            if engine_of(catalog) == TANTIVY:
+                _check_tantivy(spec, build, catalog, result)
+                return
             man = read_manifest(catalog)
             if man is None:
                 problems.append("catalog: no full-text generation recorded")
@@ -122,6 +126,37 @@ def _fulltext_ids(build, generation: int, result: IndexCheck) -> set[str] | None
     except Exception as exc:
         result.problems.append(f"full text: cannot be read ({type(exc).__name__}: {exc})")
     return None
+
+
+def _check_tantivy(spec: IndexSpec, build, catalog: Catalog, result: IndexCheck) -> None:
+    """The same checks on a tantivy build: the files of the recorded commit with their
+    checksums, then every document read, then the two stores compared."""
+    problems = result.problems
+    try:
+        require(TANTIVY)
+    except EngineMissingError as exc:
+        problems.append(f"full text: {exc}")
+        return
+    from ..search import tantivy_engine
+
+    state = tantivy_engine.read_state(catalog)
+    if state is None:
+        problems.append("catalog: no full-text generation recorded")
+        return
+    result.generation = state.generation
+    result.files = len(state.manifest.files)
+    found = tantivy_engine.damage(text_dir(build), catalog, full=True)
+    problems.extend(f"full text: {p}" for p in found)
+    if found:
+        return
+    try:
+        ids = tantivy_engine.check(text_dir(build), spec.analyzer, catalog)
+    except IndexDamagedError as exc:
+        problems.append(f"full text: {exc}")
+        return
+    result.documents = len(ids)
+    _compare(set(catalog.ids()), ids, problems)
+    problems.extend(f"spelling dictionary: {p}" for p in spelling.problems(build))
 
 
 def _compare(catalog_ids: set[str], fulltext_ids: set[str], problems: list[str]) -> None:

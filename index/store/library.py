@@ -22,7 +22,7 @@ from ..reuse.candidates import DEFAULT_REUSE, ReuseSettings, cache_friendly, can
 from ..reuse.overlaps import Aligner, Overlap, Related, align_pairs, collect_overlaps
 from ..reuse.overlaps import related as related_articles
 from ..search.highlight import QueryTerms, find_hits
-from ..search.narrow import NarrowedSearcher, NarrowedSource
+from ..search.narrow import NarrowedSource
 from ..search.results import SearchResults, list_all
 from ..text.analysis import Analyzer, Term, load_stems
 from ..text.vocabulary import load_vocabulary
@@ -66,10 +66,13 @@ class Library:
         index_dir: Path | None = None,
         variants: Path | None = None,
         limits: Limits | None = None,
+        engine: str | None = None,
     ) -> Library:
         """The library of `corpus`. Without one: the corpus an index folder given (or set
         in $NEWSREADER_INDEX_DIR) was built from, else the user's default corpus
-        (config.toml), else the bundled sample articles."""
+        (config.toml), else the bundled sample articles. `engine` is the search engine to
+        build with ("whoosh" or "tantivy"; None: the one the index records, else the
+        default)."""
         root = check_root(Path(corpus) if corpus is not None else corpus_for(index_dir))
         vocabulary = load_vocabulary(variants if variants is not None else variants_file())
         folder = index_dir_for(root, index_dir)
@@ -77,7 +80,7 @@ class Library:
         if not limits.fields:
             # Field names given once on the command line stay with the index.
             limits = dataclasses.replace(limits, fields=stored_fields(folder))
-        return cls(IndexSpec(root, folder, Analyzer(vocabulary), limits))
+        return cls(IndexSpec(root, folder, Analyzer(vocabulary), limits, engine))
 
     def copy(self) -> Library:
         """Another library on the same index, with connections of its own (for another
@@ -187,13 +190,13 @@ class Library:
                 if narrowed:
                     source = NarrowedSource(source, include, exclude)
                 return dataclasses.replace(list_all(source, max(1, limit)), query=text.strip())
-            from ..search.execute import run_search  # Whoosh loads with the first real query
+            from ..search.execute import run_search  # the engine loads with the first real query
 
             # No stems cache for a query: stemming its few words costs less than reading
             # the cache, which only pays for analysing whole articles (`_terms_of`).
             searcher = stores.searcher()
             if narrowed or sort == "date":
-                searcher = NarrowedSearcher(searcher, include, exclude, by_date=sort == "date")
+                searcher = searcher.narrowed(include, exclude, by_date=sort == "date")
             found = run_search(
                 rest,
                 searcher,

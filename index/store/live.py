@@ -38,7 +38,7 @@ class LiveIndex:
                 return self._stores
             self.close()
             try:
-                self._stores = ReadStores(build)
+                self._stores = ReadStores(build, self.spec.analyzer)
             except IndexDamagedError:
                 if attempt == 2 or self.spec.live() == build:
                     raise

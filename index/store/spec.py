@@ -18,6 +18,9 @@ class IndexSpec:
     index_dir: Path
     analyzer: Analyzer
     limits: Limits
+    # The search engine asked for (search/engine.py); None: the one the index records, or
+    # for a new index the user's default (config.toml), else Whoosh.
+    engine: str | None = None
 
     @property
     def layout(self) -> Layout:

@@ -1,11 +1,12 @@
-"""The two stores of one build — the SQLite catalog and the Whoosh full text — opened
-together, for reading or for writing, so that they always agree.
+"""The two stores of one build — the SQLite catalog and the full text (Whoosh, or tantivy
+when the build was made with it, see search/engine.py) — opened together, for reading or for
+writing, so that they always agree.
 
 The catalog is the commit point: each of its commits records the manifest of the full-text
-generation that goes with it (see search/fulltext.py). A reader opens the full text at that
-generation, inside one read transaction of the catalog; a writer makes the new generation's
-files durable before the catalog commit that publishes it, and on opening throws away
-whatever a crashed run wrote after the last such commit.
+generation that goes with it (see search/fulltext.py; tantivy's side in tantivy_engine.py).
+A reader opens the full text at that generation, inside one read transaction of the catalog;
+a writer makes the new generation's files durable before the catalog commit that publishes
+it, and on opening throws away whatever a crashed run wrote after the last such commit.
 
 A build also holds the spelling dictionary for "did you mean" (search/spelling.py), made
 from the full text's words when an update has finished: derived data, so it may lag behind
@@ -16,11 +17,22 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from ..errors import IndexDamagedError
 from ..search import fulltext, spelling
+from ..search.engine import (
+    META_ENGINE,
+    TANTIVY,
+    WHOOSH,
+    FullText,
+    FullTextWriter,
+    WhooshFullText,
+    WhooshWriter,
+    require,
+)
 from ..search.fulltext import Manifest
 from ..search.spelling import Speller
 from ..text.analysis import Analyzer
@@ -56,6 +68,8 @@ def read_manifest(catalog: Catalog) -> Manifest | None:
 def damage(build: Path, catalog: Catalog, *, full: bool = False) -> list[str]:
     """What is wrong with the build's full text, as far as its manifest tells (sizes, and
     checksums of files whose time changed; every checksum when `full`)."""
+    if engine_of(catalog) == TANTIVY:
+        return _tantivy().damage(text_dir(build), catalog, full=full)
     man = read_manifest(catalog)
     if man is None:
         return ["the catalog records no full-text generation"]
@@ -66,19 +80,36 @@ def now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S%z")
 
 
-class ReadStores:
-    """A build opened for reading: its catalog (read-only) and, on demand, a Whoosh searcher
-    at the generation the catalog records, reopened when a later commit records another."""
+def engine_of(catalog: Catalog) -> str:
+    """The search engine the build was made with (builds from before the choice: Whoosh)."""
+    return catalog.get_meta(META_ENGINE) or WHOOSH
 
-    def __init__(self, build: Path) -> None:
+
+def _tantivy() -> Any:
+    require(TANTIVY)  # a build made with tantivy, opened where it is not installed
+    from ..search import tantivy_engine  # only builds made with tantivy load it
+
+    return tantivy_engine
+
+
+class ReadStores:
+    """A build opened for reading: its catalog (read-only) and, on demand, the full text at
+    the generation the catalog records, reopened when a later commit records another."""
+
+    def __init__(self, build: Path, analyzer: Analyzer | None = None) -> None:
         self.build = build
+        # Whoosh keeps its analyzers in the index; for another engine, the query language
+        # analyses with this one (the build records its fingerprint).
+        self.analyzer = analyzer
         self.catalog = Catalog(catalog_path(build), readonly=True)
-        self._searcher: Any = None
+        self._searcher: FullText | None = None
         self._generation: int | None = None
         self._speller: Speller | None = None
 
-    def searcher(self) -> Any:
+    def searcher(self) -> FullText:
         """Call inside `catalog.snapshot()`, so that articles read next agree with it."""
+        if engine_of(self.catalog) == TANTIVY:
+            return self._tantivy_searcher()
         man = read_manifest(self.catalog)
         if man is None:
             raise fulltext.damaged(text_dir(self.build), "no full-text generation recorded")
@@ -89,13 +120,29 @@ class ReadStores:
             if problems:
                 raise fulltext.damaged(folder, problems[0])
             try:
-                self._searcher = fulltext.open_index(folder, man.generation).searcher()
+                searcher = fulltext.open_index(folder, man.generation).searcher()
             except Exception as exc:
                 # Damage the sizes and times did not show: the checksums name the file.
                 problems = fulltext.verify(folder, man, full=True)
                 why = problems[0] if problems else type(exc).__name__
                 raise fulltext.damaged(folder, why) from None
+            self._searcher = WhooshFullText(searcher)
             self._generation = man.generation
+        return self._searcher
+
+    def _tantivy_searcher(self) -> FullText:
+        engine = _tantivy()
+        state = engine.read_state(self.catalog)
+        if state is None:
+            raise fulltext.damaged(text_dir(self.build), "no full-text generation recorded")
+        if state.generation != self._generation or self._searcher is None:
+            self._close_searcher()
+            if self.analyzer is None:
+                raise ValueError("a tantivy build is searched with an analyzer")
+            self._searcher = engine.open_fulltext(
+                text_dir(self.build), self.analyzer, self.catalog, state
+            )
+            self._generation = state.generation
         return self._searcher
 
     def speller(self) -> Speller | None:
@@ -123,7 +170,8 @@ class ReadStores:
 
 
 class WriteStores:
-    """A build opened for writing (under the index folder's lock)."""
+    """A build opened for writing (under the index folder's lock). `meta` names the engine
+    of a fresh build; a build opened again keeps the one it records."""
 
     def __init__(self, build: Path, analyzer: Analyzer, meta: dict[str, str], *, fresh: bool):
         self.build = build
@@ -131,34 +179,92 @@ class WriteStores:
         self.catalog = Catalog(catalog_path(build))
         try:
             if fresh:
-                self.ix = fulltext.create_index(self.text_dir, analyzer)
-                self.manifest = fulltext.manifest(self.text_dir, 0)
-                self.previous: set[str] = set()
+                self.engine = meta.get(META_ENGINE, WHOOSH)
             else:
-                man = read_manifest(self.catalog)
-                if man is None:
-                    raise fulltext.damaged(self.text_dir, "no full-text generation recorded")
-                problems = fulltext.verify(self.text_dir, man)
-                if problems:
-                    raise fulltext.damaged(self.text_dir, problems[0])
-                self.manifest = man
-                self.previous = set(json.loads(self.catalog.get_meta(META_PREVIOUS) or "[]"))
-                # Files written after the last catalog commit (a run cut off between the two
-                # stores' commits) are not part of the index: away with them.
-                fulltext.clean(self.text_dir, self._keep())
-                self.ix = fulltext.open_index(self.text_dir, man.generation, readonly=False)
-            self.ix.storage.keep = frozenset(self._keep())
+                self.engine = engine_of(self.catalog)
+            meta = {**meta, META_ENGINE: self.engine}
+            if self.engine == TANTIVY:
+                self._side: Any = _tantivy().TantivyBuild(self.text_dir, self.catalog, fresh=fresh)
+            else:
+                self._side = _WhooshBuild(self.text_dir, self.catalog, analyzer, fresh=fresh)
             for key, value in meta.items():
                 self.catalog.set_meta(key, value)
             if fresh:
-                self._record(self.manifest, self.previous)
+                self._side.record()
             self.catalog.commit()
         except BaseException:
             self.catalog.close()
             raise
 
+    @property
+    def generation(self) -> int:
+        """The full-text generation the catalog records."""
+        return self._side.generation
+
+    def writer(self) -> FullTextWriter:
+        return self._side.writer()
+
+    def words(self) -> Iterable[str]:
+        """Every word of the committed full text's `words` field (for the spelling
+        dictionary)."""
+        return self._side.words()
+
+    def commit(self) -> None:
+        """Publish what the full-text writer has just committed together with the
+        catalog's pending batch: one commit point for both."""
+        self._side.commit()
+
+    def rollback(self) -> None:
+        """Forget the batch: the catalog rolls back, and the full text stays at (or, for
+        tantivy, is brought back to) what the catalog records."""
+        self._side.rollback()
+
+    def close(self) -> None:
+        self._side.close()
+        self.catalog.close()
+
+
+class _WhooshBuild:
+    """The Whoosh side of a build being written: generations published by manifest."""
+
+    def __init__(self, folder: Path, catalog: Catalog, analyzer: Analyzer, *, fresh: bool):
+        self.text_dir = folder
+        self.catalog = catalog
+        if fresh:
+            self.ix = fulltext.create_index(self.text_dir, analyzer)
+            self.manifest = fulltext.manifest(self.text_dir, 0)
+            self.previous: set[str] = set()
+        else:
+            man = read_manifest(self.catalog)
+            if man is None:
+                raise fulltext.damaged(self.text_dir, "no full-text generation recorded")
+            problems = fulltext.verify(self.text_dir, man)
+            if problems:
+                raise fulltext.damaged(self.text_dir, problems[0])
+            self.manifest = man
+            self.previous = set(json.loads(self.catalog.get_meta(META_PREVIOUS) or "[]"))
+            # Files written after the last catalog commit (a run cut off between the two
+            # stores' commits) are not part of the index: away with them.
+            fulltext.clean(self.text_dir, self._keep())
+            self.ix = fulltext.open_index(self.text_dir, man.generation, readonly=False)
+        self.ix.storage.keep = frozenset(self._keep())
+
+    @property
+    def generation(self) -> int:
+        return self.manifest.generation
+
+    def writer(self) -> FullTextWriter:
+        return WhooshWriter(fulltext.open_writer(self.ix, self.text_dir.parent.parent))
+
+    def words(self) -> Iterable[str]:
+        with self.ix.reader() as reader:
+            return list(reader.field_terms("words"))
+
     def _keep(self) -> set[str]:
         return set(self.manifest.files) | self.previous
+
+    def record(self) -> None:
+        self._record(self.manifest, self.previous)
 
     def _record(self, man: Manifest, previous: set[str]) -> None:
         """Make `man`'s files durable and record it (committed with the catalog's batch)."""
@@ -168,8 +274,6 @@ class WriteStores:
         self.catalog.set_meta("updated", now())
 
     def commit(self) -> None:
-        """Publish what the Whoosh writer has just committed together with the catalog's
-        pending batch: one commit point for both."""
         new = fulltext.manifest(self.text_dir, self.manifest.generation + 1, self.manifest)
         self._record(new, set(self.manifest.files))
         self.catalog.commit()
@@ -180,10 +284,8 @@ class WriteStores:
         fulltext.clean(self.text_dir, keep)
 
     def rollback(self) -> None:
-        """Forget the batch: the catalog rolls back, and the full text stays at the
-        generation the catalog records (files written since are cleaned away). What is
-        kept is read back from the catalog: an interruption may have come just after its
-        commit went through."""
+        # What is kept is read back from the catalog: an interruption may have come just
+        # after its commit went through.
         self.catalog.rollback()
         man = read_manifest(self.catalog)
         if man is not None:
@@ -192,7 +294,7 @@ class WriteStores:
         fulltext.clean(self.text_dir, self._keep())
 
     def close(self) -> None:
-        self.catalog.close()
+        pass
 
 
 def check_damage(build: Path) -> str | None:

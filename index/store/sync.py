@@ -9,6 +9,7 @@ interrupted is resumed by the next one."""
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import hashlib
 import json
@@ -24,6 +25,7 @@ from typing import Any
 from ..errors import (
     CorpusError,
     DiskFullError,
+    EngineError,
     IndexDamagedError,
     IndexLockedError,
     IndexReadOnlyError,
@@ -36,16 +38,17 @@ from ..ingest.corpus import (
     supported_suffixes,
 )
 from ..ingest.document import draft_hash
-from ..locations import stems_file
+from ..locations import default_engine, stems_file
 from ..model import Draft, Skipped, UpdateReport
-from ..search import fulltext, spelling
+from ..search import spelling
+from ..search.engine import DEFAULT_ENGINE, META_ENGINE, check_engine, require
 from ..text.analysis import load_stems, save_stems, stems_known
 from .catalog import SCHEMA_VERSION, Catalog, FileRecord
 from .layout import Layout
 from .prepare import Prepared, Preparer
 from .spec import IndexSpec
 from .staleness import check_corpus, rebuild_reason
-from .stores import WriteStores, catalog_path, check_damage
+from .stores import WriteStores, catalog_path, check_damage, engine_of
 
 Progress = Callable[[int, int, str], None]  # done, total, current source path
 StopAsked = Callable[[], bool]
@@ -111,6 +114,7 @@ def _update(
 ) -> UpdateReport:
     sources, unsupported = _sources(spec)
     live = layout.live()
+    spec = _resolve_engine(spec, live, rebuild)
     if live is not None and not catalog_path(live).exists():
         return _rebuild(
             spec,
@@ -166,9 +170,39 @@ def _sources(spec: IndexSpec) -> tuple[list[SourceFile], list[Skipped]]:
     return sources, unsupported
 
 
+def _resolve_engine(spec: IndexSpec, live: Path | None, rebuild: bool) -> IndexSpec:
+    """`spec` with the engine this run writes with: the one asked for, else the one the
+    live build records, else the user's default. Another engine than the recorded one is
+    refused unless the index is rebuilt."""
+    recorded = _recorded_engine(live) if live is not None else None
+    asked = spec.engine
+    if asked and recorded and asked != recorded and not rebuild:
+        raise EngineError(
+            f"the index {spec.index_dir} was built with {recorded}, not {asked}; "
+            f"give --rebuild to rebuild it with {asked}"
+        )
+    engine = check_engine(asked or recorded or default_engine() or DEFAULT_ENGINE)
+    require(engine)
+    return dataclasses.replace(spec, engine=engine)
+
+
+def _recorded_engine(build: Path) -> str | None:
+    try:
+        catalog = Catalog(catalog_path(build), readonly=True)
+    except (IndexDamagedError, sqlite3.Error):
+        return None
+    try:
+        return engine_of(catalog)
+    except sqlite3.Error:
+        return None
+    finally:
+        catalog.close()
+
+
 def _meta(spec: IndexSpec) -> dict[str, str]:
     """What a build records about how it was made (see staleness.rebuild_reason)."""
     return {
+        META_ENGINE: spec.engine or DEFAULT_ENGINE,
         "schema": SCHEMA_VERSION,
         "analyzer": spec.analyzer.fingerprint,
         "corpus": str(spec.corpus),
@@ -362,15 +396,15 @@ class _Run:
         self.preparer = Preparer(spec.analyzer, stems_file())
         # What the spelling dictionary needs when the run has finished: the generation the
         # run started from, and the words of the articles it wrote.
-        self.start_generation = stores.manifest.generation
+        self.start_generation = stores.generation
         self.words: set[str] = set()
 
     def _open_writer(self) -> None:
-        self.writer = fulltext.open_writer(self.stores.ix, self.spec.index_dir)
+        self.writer = self.stores.writer()
 
     def _commit(self) -> None:
-        """Both stores at once: Whoosh writes its next generation, which the catalog's
-        commit then publishes (see stores.py)."""
+        """Both stores at once: the full text writes its next generation, which the
+        catalog's commit then publishes (see stores.py)."""
         writer, self.writer = self.writer, None
         writer.commit()
         self.stores.commit()
@@ -451,8 +485,8 @@ class _Run:
             stores = self.stores
             spelling.refresh(
                 stores.build,
-                stores.ix,
-                stores.manifest.generation,
+                stores.words,
+                stores.generation,
                 since=self.start_generation,
                 words=self.words,
             )
@@ -539,14 +573,14 @@ class _Run:
     def _put(self, prepared: Prepared, *, replace: bool) -> None:
         self.words.update(prepared.document["words"].split())
         if replace or not self.fresh:
-            self.writer.update_document(**prepared.document)
+            self.writer.update(prepared.document)
         else:
-            self.writer.add_document(**prepared.document)
+            self.writer.add(prepared.document)
         self.catalog.put_article(prepared.article, prepared.shingles)
         self.batch += 1
 
     def _delete(self, article_id: str) -> None:
-        self.writer.delete_by_term("id", article_id)
+        self.writer.delete(article_id)
         self.catalog.delete_article(article_id)
         self.batch += 1
 

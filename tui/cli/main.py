@@ -16,6 +16,7 @@ from .options import (
     ENV_CORPUS,
     F,
     emit_json,
+    engine_option,
     fields_option,
     index_dir_option,
     json_option,
@@ -84,13 +85,17 @@ def cli(ctx: click.Context) -> None:
 @click.argument("corpus", required=False, type=click.Path(path_type=Path))
 @index_dir_option
 @fields_option
+@engine_option
 def open_app(
-    corpus: Path | None = None, index_dir: Path | None = None, fields: tuple[str, ...] = ()
+    corpus: Path | None = None,
+    index_dir: Path | None = None,
+    fields: tuple[str, ...] = (),
+    engine: str | None = None,
 ) -> None:
     """Open the app on CORPUS (default: the bundled sample articles)."""
     from ..app import run_app
 
-    run_app(make_library(corpus, index_dir, fields))
+    run_app(make_library(corpus, index_dir, fields, engine))
 
 
 @cli.command("index")
@@ -103,6 +108,7 @@ def open_app(
     help="Verify the index (both stores, every file) and say what is wrong; change nothing.",
 )
 @fields_option
+@engine_option
 @json_option
 def index_cmd(
     corpus: Path | None,
@@ -110,6 +116,7 @@ def index_cmd(
     rebuild: bool,
     check: bool,
     fields: tuple[str, ...],
+    engine: str | None,
     as_json: bool,
 ) -> None:
     """Build or update the index of CORPUS: new files are added, changed ones updated,
@@ -117,7 +124,7 @@ def index_cmd(
     rebuilt."""
     from . import json_output, render
 
-    lib = make_library(corpus, index_dir, fields)
+    lib = make_library(corpus, index_dir, fields, engine)
     if check:
         if rebuild:
             raise click.UsageError("--check and --rebuild do not go together")

@@ -126,9 +126,22 @@ def limits_from(fields: tuple[str, ...]) -> Limits | None:
 
 
 def make_library(
-    corpus: Path | None, index_dir: Path | None, fields: tuple[str, ...] = ()
+    corpus: Path | None,
+    index_dir: Path | None,
+    fields: tuple[str, ...] = (),
+    engine: str | None = None,
 ) -> Library:
-    return Library.open(corpus, index_dir, limits=limits_from(fields))
+    return Library.open(corpus, index_dir, limits=limits_from(fields), engine=engine)
+
+
+def engine_option(f: F) -> F:
+    return click.option(
+        "--engine",
+        type=click.Choice(["whoosh", "tantivy"]),
+        default=None,
+        help="Search engine of a new index (default: config.toml's `engine`, else whoosh); "
+        "another than the index's own needs --rebuild.",
+    )(f)
 
 
 def open_library(

@@ -1,0 +1,179 @@
+"""The seam between the query code and a full-text engine: what a search needs of an index
+(ranked ids, counts, term statistics) and what an update needs (add, replace, delete, commit).
+
+The query language is parsed once, by query.py, into Whoosh's query objects; those serve as
+the engine-neutral tree. The Whoosh engine runs them as they are; another engine translates
+them (see tantivy_engine.py). Either engine is fed the same analysed tokens (`to_document`),
+so stems, variants and stop words behave alike, and highlights and snippets are computed by
+our own code from the article text, whichever engine found it.
+
+Engines are named in the build's catalog (`engine` in its meta table); tantivy is imported
+only when a build made with it is opened (Whoosh always is: its query objects and parser are
+the query language)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ..errors import ConfigError, EngineMissingError
+
+WHOOSH = "whoosh"
+TANTIVY = "tantivy"
+ENGINES = (WHOOSH, TANTIVY)
+DEFAULT_ENGINE = WHOOSH
+META_ENGINE = "engine"  # catalog meta key; a build without it predates the choice: Whoosh
+
+
+@dataclass(frozen=True)
+class Found:
+    """What one query found: the first hits (id, score), best first, and how many match."""
+
+    hits: list[tuple[str, float]]
+    total: int
+    exact: bool = True  # False: `total` is a lower bound (a partial query cut short)
+
+
+class FullText(Protocol):
+    """One committed state of a full-text index, opened for searching."""
+
+    engine: str
+    schema: Any  # the Whoosh schema the query language is parsed against
+
+    def search(self, q: Any, limit: int, *, optimize: bool = True) -> Found:
+        """Rank the matches of `q`. `optimize=False` asks for an exact count."""
+        ...
+
+    def doc_frequency(self, field: str, term: str) -> int: ...
+
+    def terms_with_prefix(self, field: str, prefix: str) -> list[str]: ...
+
+    def expand(self, probe: Any) -> list[str]:
+        """The terms a Prefix, Wildcard or FuzzyTerm query object matches."""
+        ...
+
+    def field_terms(self, field: str) -> Iterable[str]: ...
+
+    def narrowed(
+        self, include: set[str] | None, exclude: set[str] | None, by_date: bool
+    ) -> FullText:
+        """The same index, searches kept to `include` minus `exclude`, newest first when
+        `by_date` (undated last; scores stay the relevance)."""
+        ...
+
+    def ids(self) -> set[str]:
+        """Every document's id (for `index --check`)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class FullTextWriter(Protocol):
+    """Pending changes to a full-text index; `commit` makes them the engine's next state."""
+
+    def add(self, document: dict) -> None: ...
+
+    def update(self, document: dict) -> None: ...
+
+    def delete(self, article_id: str) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def cancel(self) -> None: ...
+
+
+def check_engine(name: str) -> str:
+    """`name` if it is an engine this version knows, else a one-line error."""
+    if name not in ENGINES:
+        raise ConfigError(f'unknown search engine "{name}" (engines: {", ".join(ENGINES)})')
+    return name
+
+
+def require(name: str) -> None:
+    """Fail in one line when the engine's package is not installed."""
+    if name == TANTIVY:
+        try:
+            import tantivy  # noqa: F401
+        except ImportError:
+            raise EngineMissingError(
+                "tantivy is not installed: pip install 'newsreader[tantivy]'"
+            ) from None
+
+
+# -- Whoosh ------------------------------------------------------------------------------------
+class WhooshFullText:
+    """A Whoosh searcher (possibly narrowed, see narrow.py) behind the engine protocol."""
+
+    engine = WHOOSH
+
+    def __init__(self, searcher: Any) -> None:
+        self.searcher = searcher
+        self.schema = searcher.schema
+        self._reader = searcher.reader()
+
+    def search(self, q: Any, limit: int, *, optimize: bool = True) -> Found:
+        res = self.searcher.search(q, limit=limit, optimize=optimize)
+        hits = [(r["id"], r.score) for r in res]
+        if not optimize:
+            # Scoring every match counts them in the same pass: exact, no second run.
+            return Found(hits, len(res), True)
+        exact = res.has_exact_length()
+        # Without an exact count, the most that was seen: never a second pass to count.
+        total = (
+            len(res)
+            if exact
+            else max(getattr(res.collector, "total", 0), res.estimated_min_length())
+        )
+        return Found(hits, total, exact)
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        return self._reader.doc_frequency(field, term)
+
+    def terms_with_prefix(self, field: str, prefix: str) -> list[str]:
+        if field not in self._reader.schema:
+            return []
+        return [_text(t) for t in self._reader.expand_prefix(field, prefix)]
+
+    def expand(self, probe: Any) -> list[str]:
+        return [_text(b) for b in probe._btexts(self._reader)]
+
+    def field_terms(self, field: str) -> Iterable[str]:
+        return (_text(t) for t in self._reader.field_terms(field))
+
+    def narrowed(
+        self, include: set[str] | None, exclude: set[str] | None, by_date: bool
+    ) -> WhooshFullText:
+        from .narrow import NarrowedSearcher
+
+        return WhooshFullText(NarrowedSearcher(self.searcher, include, exclude, by_date=by_date))
+
+    def ids(self) -> set[str]:
+        return {fields["id"] for _, fields in self._reader.iter_docs()}
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
+def _text(term: str | bytes) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
+
+
+class WhooshWriter:
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+
+    def add(self, document: dict) -> None:
+        self.writer.add_document(**document)
+
+    def update(self, document: dict) -> None:
+        self.writer.update_document(**document)
+
+    def delete(self, article_id: str) -> None:
+        self.writer.delete_by_term("id", article_id)
+
+    def commit(self) -> None:
+        self.writer.commit()
+
+    def cancel(self) -> None:
+        self.writer.cancel()

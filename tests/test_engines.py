@@ -1,0 +1,215 @@
+"""The two search engines: the same answers from the same tokens, the engine recorded in the
+index folder and kept, one-line errors, and tantivy's commits under a kill."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from newsreader.index import FacetFilter, Library
+from newsreader.index.errors import EngineError, EngineMissingError
+from newsreader.index.store.catalog import Catalog
+from newsreader.index.store.stores import engine_of
+
+from tests.conftest import SAMPLE, live_build, sample_id
+from tests.test_cli import assert_one_line_error, run
+from tests.test_durability import NO_VARIANTS, add_articles
+
+pytest.importorskip("tantivy")
+
+QUERIES = [
+    "Erdogan",
+    "Tiongkok",
+    "bertemu",
+    "kerja sama",
+    "kerja",
+    '"kerja sama strategis"',
+    '"tanpa batas"',
+    "Erdogan OR Lavrov",
+    "Putin AND NOT Erdogan",
+    "NOT Erdogan",
+    "Erdogan Lavrov",
+    "title:strategi",
+    'title:"Xi Jinping"',
+    "outlet:tribunnews",
+    "author:namira",
+    "lang:id",
+    "date:2024",
+    "date:[2023 to 2024]",
+    "date:<=2023-10",
+    "Putin date:<2024",
+    "Erdo*",
+    "Lukash*",
+    "Erdgan~",
+    "Erdgan",
+    "aliansi",
+    "Lavrov tiba di Beijing dan mengumumkan bahwa Putin akan menghadiri forum Belt and Road",
+]
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Library]:
+    libs = {}
+    for engine in ("whoosh", "tantivy"):
+        index_dir = tmp_path_factory.mktemp(engine) / "ix"
+        libs[engine] = Library.open(SAMPLE, index_dir, variants=NO_VARIANTS, engine=engine)
+        libs[engine].update()
+    return libs
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_both_engines_give_the_same_results(both: dict[str, Library], query: str) -> None:
+    w, t = (both[e].search(query, limit=50) for e in ("whoosh", "tantivy"))
+    # Scores differ (BM25F over fields vs BM25 summed per field): the sets of hits, the
+    # counts, the notes and suggestions agree, and each hit is marked the same way.
+    assert {h.id for h in w.hits} == {h.id for h in t.hits}
+    assert (w.total, w.partial, w.note) == (t.total, t.partial, t.note)
+    assert (w.suggestion, w.suggestion_hits) == (t.suggestion, t.suggestion_hits)
+    marks = {h.id: (h.snippet, h.highlights) for h in w.hits}
+    for hit in t.hits:
+        assert (hit.snippet, hit.highlights) == marks[hit.id]
+
+
+@pytest.mark.parametrize("query", ["Erdogan", "aliansi", "Tiongkok", "Putin"])
+def test_the_best_hit_is_the_same_where_scores_do_not_tie(
+    both: dict[str, Library], query: str
+) -> None:
+    w, t = (both[e].search(query, limit=50).hits for e in ("whoosh", "tantivy"))
+    if len(w) > 1 and w[0].score > w[1].score * 1.05:
+        assert t[0].id == w[0].id
+
+
+def test_sorting_by_date_and_narrowing(both: dict[str, Library]) -> None:
+    w, t = (both[e].search("Putin", limit=50, sort="date") for e in ("whoosh", "tantivy"))
+    # Newest first; the undated ones after, in an order neither engine promises.
+    dated = [h.id for h in w.hits if h.date]
+    assert dated and [h.id for h in t.hits][: len(dated)] == dated
+    assert all(h.score > 0 for h in t.hits)
+    facets = FacetFilter(date_from="2024")
+    w, t = (both[e].search("Putin", limit=50, facets=facets) for e in ("whoosh", "tantivy"))
+    assert [h.id[:3] for h in w.hits] == [h.id[:3] for h in t.hits] == ["001"]
+    for lib in both.values():
+        lib.user_state().set_read([sample_id("001"), sample_id("004")])
+    w, t = (both[e].search("Putin is:unread", limit=50) for e in ("whoosh", "tantivy"))
+    assert {h.id for h in w.hits} == {h.id for h in t.hits}
+    assert {h.id[:3] for h in t.hits} == {"000", "002", "003"}
+
+
+def test_the_index_records_its_engine_and_keeps_it(library: Library, corpus: Path) -> None:
+    lib = Library.open(corpus, library.index_dir, variants=NO_VARIANTS, engine="tantivy")
+    lib.update()
+    lib.close()
+    # A later run without --engine uses the recorded one.
+    again = Library.open(corpus, library.index_dir, variants=NO_VARIANTS)
+    add_articles(corpus, 2)
+    assert len(again.update().added) == 2
+    assert again.search("zzbanjir").total == 2
+    catalog = Catalog(live_build(library.index_dir) / "catalog.sqlite", readonly=True)
+    assert engine_of(catalog) == "tantivy"
+    catalog.close()
+    again.close()
+    # Another engine needs --rebuild.
+    other = Library.open(corpus, library.index_dir, variants=NO_VARIANTS, engine="whoosh")
+    with pytest.raises(EngineError, match="built with tantivy, not whoosh; give --rebuild"):
+        other.update()
+    rep = other.update(rebuild=True)
+    assert rep.rebuilt
+    catalog = Catalog(live_build(library.index_dir) / "catalog.sqlite", readonly=True)
+    assert engine_of(catalog) == "whoosh"
+    catalog.close()
+    assert other.search("zzbanjir").total == 2
+    other.close()
+
+
+def test_config_names_the_engine_of_a_new_index(
+    library: Library, corpus: Path, isolated_dirs: Path
+) -> None:
+    config = isolated_dirs / "config"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "config.toml").write_text('engine = "tantivy"\n', encoding="utf-8")
+    library.update()
+    catalog = Catalog(live_build(library.index_dir) / "catalog.sqlite", readonly=True)
+    assert engine_of(catalog) == "tantivy"
+    catalog.close()
+    assert library.search("Erdogan").total == 2
+
+
+def test_a_missing_tantivy_is_one_line(
+    library: Library, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "tantivy", None)  # import tantivy → ImportError
+    lib = Library.open(library.corpus, tmp_path / "ix2", variants=NO_VARIANTS, engine="tantivy")
+    with pytest.raises(EngineMissingError) as err:
+        lib.update()
+    assert str(err.value) == "tantivy is not installed: pip install 'newsreader[tantivy]'"
+
+
+def test_the_cli_engine_mismatch_is_one_line(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    shutil.copytree(SAMPLE, corpus)
+    ix = tmp_path / "ix"
+    assert run("index", str(corpus), "--index-dir", str(ix), "--engine", "tantivy").returncode == 0
+    proc = run("index", str(corpus), "--index-dir", str(ix), "--engine", "whoosh", check=False)
+    assert_one_line_error(proc, "built with tantivy, not whoosh")
+    proc = run("search", "Erdogan", "--corpus", str(corpus), "--index-dir", str(ix), "--json")
+    assert proc.returncode == 0 and '"total": 2' in proc.stdout
+
+
+KILLER = textwrap.dedent(
+    """
+    import os, signal, sys
+    from newsreader.index.search import fulltext
+    from newsreader.index.store import sync
+
+    sync.COMMIT_EVERY_ARTICLES = 10
+    real = fulltext.make_durable
+    calls = [0]
+
+    def killer(*args, **kwargs):
+        calls[0] += 1
+        if calls[0] == 2:  # tantivy has committed the second batch; the catalog has not
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args, **kwargs)
+
+    fulltext.make_durable = killer
+    from newsreader.tui.cli.main import main
+
+    main(sys.argv[1:])
+    """
+)
+
+
+def test_a_kill_between_tantivy_and_the_catalog_keeps_the_last_commit(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    shutil.copytree(SAMPLE, corpus)
+    ix = tmp_path / "ix"
+    Library.open(corpus, ix, variants=NO_VARIANTS, engine="tantivy").update()
+    add_articles(corpus, 30)
+    env = {**os.environ, "NEWSREADER_CONFIG_DIR": str(tmp_path / "config")}
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLER, "index", str(corpus), "--index-dir", str(ix)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    lib = Library.open(corpus, ix, variants=NO_VARIANTS)
+    # tantivy holds a batch the catalog never committed: searches answer as the catalog.
+    assert lib.count() == 5 + 10
+    assert lib.search("zzbanjir", limit=100).total == 10
+    check = lib.check()
+    assert check.ok and check.documents == check.articles == 15, check.problems
+    # The next run drops what the catalog lacks and finishes the job.
+    rep = lib.update()
+    assert len(rep.added) == 20
+    assert lib.search("zzbanjir", limit=100).total == 30
+    check = lib.check()
+    assert check.ok and check.documents == check.articles == 35, check.problems
+    lib.close()
