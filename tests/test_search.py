@@ -313,3 +313,26 @@ def test_a_query_at_the_length_limit_runs(sample_library: Library) -> None:
 
     query = ("Putin Xi " * 200)[:MAX_QUERY_CHARS]
     assert sample_library.search(query).hits
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_count_is_exact_whatever_the_limit(tmp_path: Path, engine: str) -> None:
+    # Some articles have the word in the title only, the others in the body only, more
+    # often: once the top hits are full, the title-only ones can no longer enter them, and
+    # an engine that skips what cannot rank must still count them.
+    if engine == "tantivy":
+        pytest.importorskip("tantivy")
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for k in range(24):
+        title, body = (f"Zebra lepas nomor {k}", "Satwa itu kembali ke kandang.")
+        if k % 2:
+            title, body = (f"Kabar kebun binatang {k}", "Zebra itu zebra yang lincah. " * 3)
+        (corpus / f"{k:02d}.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+    for k in range(2):  # padding, so that the word is not in every article
+        (corpus / f"pad{k}.txt").write_text("Cuaca cerah\n\nHari ini cerah.\n", encoding="utf-8")
+    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"), engine=engine)
+    lib.update()
+    for limit in (1, 3, 10, 100):
+        assert lib.search("zebra", limit=limit).total == 24
+        assert lib.search("zebra satwa", limit=limit).total == 12

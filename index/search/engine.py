@@ -24,6 +24,9 @@ TANTIVY = "tantivy"
 ENGINES = (WHOOSH, TANTIVY)
 DEFAULT_ENGINE = WHOOSH
 META_ENGINE = "engine"  # catalog meta key; a build without it predates the choice: Whoosh
+# Every surface word of an article is in one of these fields (see schema.py): did-you-mean's
+# word counts and the spelling dictionary read them.
+WORD_FIELDS = ("title_exact", "body_exact")
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,11 @@ class FullTextWriter(Protocol):
 
     def delete(self, article_id: str) -> None: ...
 
-    def commit(self) -> None: ...
+    def commit(self, *, merge: bool = True) -> None:
+        """`merge=False`: an intermediate commit of a run, which leaves merging segments
+        to the run's last commit (merging after every batch rewrites the same postings
+        again and again)."""
+        ...
 
     def cancel(self) -> None: ...
 
@@ -113,7 +120,9 @@ class WhooshFullText:
         self._reader = searcher.reader()
 
     def search(self, q: Any, limit: int, *, optimize: bool = True) -> Found:
-        res = self.searcher.search(q, limit=limit, optimize=optimize)
+        from .narrow import whoosh_search
+
+        res = whoosh_search(self.searcher, q, exact=not optimize, limit=limit, optimize=optimize)
         hits = [(r["id"], r.score) for r in res]
         if not optimize:
             # Scoring every match counts them in the same pass: exact, no second run.
@@ -172,8 +181,13 @@ class WhooshWriter:
     def delete(self, article_id: str) -> None:
         self.writer.delete_by_term("id", article_id)
 
-    def commit(self) -> None:
-        self.writer.commit()
+    def commit(self, *, merge: bool = True) -> None:
+        if merge:
+            self.writer.commit()
+        else:
+            from whoosh.writing import NO_MERGE
+
+            self.writer.commit(mergetype=NO_MERGE)
 
     def cancel(self) -> None:
         self.writer.cancel()

@@ -79,7 +79,7 @@ def run_search(
                 else f"{n} article{'s' if n != 1 else ''} {'has' if n == 1 else 'have'} "
                 f"all {k} words; showing the best matches"
             )
-    qterms = with_forms(query_terms(plan.strict), fulltext)
+    qterms = with_forms(query_terms(plan.strict), catalog.forms_of)
     suggestion = suggestion_hits = None
     # A sentence ranked by best match loses little to one misspelt word, and a corrected
     # sentence would rarely have every word either: no suggestion is looked for then.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from whoosh import query as wq
@@ -33,7 +33,7 @@ from ..text.vocabulary import Vocabulary
 from ..text.words import fold, split_words
 from .engine import FullText
 from .highlight import QueryTerms
-from .schema import EXACT_FIELDS, FORM_JOINER
+from .schema import EXACT_FIELDS
 
 FIELDS = ("title", "body", "outlet", "author", "lang", "date", "id")
 ALIASES = {"lang": ["language"], "outlet": ["source", "site"], "body": ["text"]}
@@ -312,7 +312,6 @@ def rewrite(q: wq.Query, fulltext: FullText) -> wq.Query:
         if isinstance(node, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)) and node.fieldname in (
             "title",
             "body",
-            "words",
             *EXACT_FIELDS.values(),
         ):
             return _expand(node, fulltext)
@@ -412,7 +411,7 @@ def query_terms(q: wq.Query) -> QueryTerms:
         if isinstance(node, wq.Term):
             if field in ("title", "body"):
                 found[title + "terms"].add(node.text)
-            elif field in ("words", "title_exact", "body_exact"):
+            elif field in ("title_exact", "body_exact"):
                 found[title + "surface"].add(node.text)
         elif isinstance(node, wq.Phrase) and field in ("title_exact", "body_exact"):
             found[title + "phrases"].add(tuple(node.words))
@@ -425,21 +424,13 @@ def query_terms(q: wq.Query) -> QueryTerms:
     return QueryTerms(**{k: frozenset(v) for k, v in found.items()})
 
 
-def with_forms(qterms: QueryTerms, fulltext: FullText) -> QueryTerms:
-    """`qterms` with the forms its terms are written in across the corpus (from the index's
-    `forms` field), for marking hits without analysing them."""
+def with_forms(qterms: QueryTerms, forms_of: Callable[[str], Iterable[str]]) -> QueryTerms:
+    """`qterms` with the forms its terms are written in across the corpus (`forms_of`, the
+    catalog's record), for marking hits without analysing them."""
 
     def forms(terms: frozenset[str]) -> frozenset[tuple[str, ...]]:
-        out: set[tuple[str, ...]] = set()
-        for term in terms:
-            prefix = term + FORM_JOINER
-            for token in fulltext.terms_with_prefix("forms", prefix):
-                written = token[len(prefix) :]
-                out.add(tuple(written.split()))
-        return frozenset(out)
+        return frozenset(tuple(written.split()) for t in terms for written in forms_of(t))
 
-    if "forms" not in fulltext.schema:
-        return qterms
     return dataclasses.replace(
         qterms, forms=forms(qterms.terms), title_forms=forms(qterms.title_terms)
     )

@@ -27,6 +27,10 @@ class ArticleSource(Protocol):
 
     def count(self) -> int: ...
 
+    def forms_of(self, term: str) -> list[str]:
+        """How `term` is written across the corpus (see catalog.Catalog.forms_of)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Hit:

@@ -3,6 +3,8 @@ document. Whoosh is frozen upstream, so nothing outside this module and `search`
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from whoosh import fields
 from whoosh.analysis import Analyzer as WhooshAnalyzer
 from whoosh.analysis import Token
@@ -164,10 +166,6 @@ def make_schema(analyzer: Analyzer) -> fields.Schema:
         body=fields.TEXT(analyzer=terms, phrase=False),
         title_exact=fields.TEXT(analyzer=surface, field_boost=TITLE_BOOST, phrase=True),
         body_exact=fields.TEXT(analyzer=surface, phrase=True),
-        words=fields.TEXT(analyzer=surface, phrase=False),
-        # "term|written form" for every term of an article, so that a search can mark its
-        # hits by the forms its terms were written in, instead of analysing each hit again.
-        forms=fields.TEXT(analyzer=surface, phrase=False),
         outlet=fields.TEXT(analyzer=surface, phrase=True),
         author=fields.TEXT(analyzer=surface, phrase=True),
         lang=fields.ID(),
@@ -189,11 +187,8 @@ def _inside(terms: list[Term], spans: list[tuple[int, int]]) -> list[Term]:
     return out
 
 
-FORM_JOINER = "|"  # never inside a word (words are letters and digits)
-
-
 def _with_parts(
-    terms: list[Term], text: str, analyzer: Analyzer, forms: set[str]
+    terms: list[Term], text: str, analyzer: Analyzer, forms: set[tuple[str, str]]
 ) -> list[str | tuple[str, ...]]:
     """Content terms, a multi-word variant together with its own words ("kerja sama" is also
     "kerja" and "sama"), so that searching for one of the words finds it. Adds each term's
@@ -202,9 +197,9 @@ def _with_parts(
     for t in terms:
         if t.stop:
             continue
-        forms.add(t.text + FORM_JOINER + t.surface)
+        forms.add((t.text, t.surface))
         parts = variant_parts(t, text, analyzer) if " " in t.surface else []
-        forms.update(p.text + FORM_JOINER + p.surface for p in parts)
+        forms.update((p.text, p.surface) for p in parts)
         if parts:
             out.append((t.text, *dict.fromkeys(p.text for p in parts if p.text != t.text)))
         else:
@@ -212,9 +207,15 @@ def _with_parts(
     return out
 
 
-def to_document(article: Article, terms: list[Term], analyzer: Analyzer) -> dict:
-    """The fields Whoosh indexes for one article, from its terms (`analyzer.terms` of its
-    whole text)."""
+class IndexedText(NamedTuple):
+    fields: dict  # what the full-text engine indexes
+    words: list[str]  # the article's surface words, once each (for the spelling dictionary)
+    forms: list[tuple[str, str]]  # (term, written form) pairs (for marking hits, see catalog)
+
+
+def to_document(article: Article, terms: list[Term], analyzer: Analyzer) -> IndexedText:
+    """What is indexed for one article, from its terms (`analyzer.terms` of its whole
+    text)."""
     meta = article.meta
     body = _inside(terms, [(p.start, p.end) for p in article.visible])
     span = meta.title_span
@@ -228,15 +229,13 @@ def to_document(article: Article, terms: list[Term], analyzer: Analyzer) -> dict
     body_words = [w for t in body for w in t.surface.split()]
     # Spelling suggestions need each word once per article, not every use.
     words = sorted({*title_words, *body_words})
-    forms: set[str] = set()
+    forms: set[tuple[str, str]] = set()
     doc: dict = {
         "id": article.id,
         "title": Analysed(meta.title or "", _with_parts(title, title_text, analyzer, forms)),
         "body": Analysed(article.body_text, _with_parts(body, article.text, analyzer, forms)),
         "title_exact": Analysed(meta.title or "", title_words),
         "body_exact": Analysed(article.body_text, body_words),
-        "words": " ".join(words),
-        "forms": Analysed("", sorted(forms)),
         "outlet": meta.outlet or "",
         "author": meta.author or "",
         "lang": meta.language or "unknown",
@@ -244,4 +243,4 @@ def to_document(article: Article, terms: list[Term], analyzer: Analyzer) -> dict
     when = parse_iso(meta.date) if meta.date else None
     if when is not None:
         doc["date"] = when
-    return doc
+    return IndexedText(doc, words, sorted(forms))

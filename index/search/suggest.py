@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ..text.words import fold
-from .engine import FullText
+from .engine import WORD_FIELDS, FullText
 from .query import OPERATORS
 from .spelling import Speller
 
@@ -31,7 +31,7 @@ def suggest(text: str, fulltext: FullText, speller: Speller) -> str | None:
         if any(a <= m.start() < b for a, b in ranges):
             continue
         folded = fold(word)
-        freq = fulltext.doc_frequency("words", folded)
+        freq = _articles_with(fulltext, folded)
         if freq > RARE:
             continue
         best = _correction(folded, freq, fulltext, speller)
@@ -53,13 +53,19 @@ def _correction(word: str, freq: int, fulltext: FullText, speller: Speller) -> s
     max_distance = (1 if len(word) <= 4 else 2) if freq == 0 else 1
     best: tuple[int, int, str] | None = None
     for candidate, distance in speller.lookup(word, max_distance):
-        df = fulltext.doc_frequency("words", candidate)
+        df = _articles_with(fulltext, candidate)
         if not df or (freq and df < FAR_MORE * freq):
             continue
         key = (distance, -df, candidate)
         if best is None or key < best:
             best = key
     return best[2] if best else None
+
+
+def _articles_with(fulltext: FullText, word: str) -> int:
+    # A lower bound where a word is in some titles and other bodies: enough to tell a
+    # rare word from a common one.
+    return max(fulltext.doc_frequency(f, word) for f in WORD_FIELDS)
 
 
 def _in_field_value(text: str, index: int) -> bool:

@@ -42,7 +42,7 @@ from ..errors import IndexDamagedError, IndexLockedError, QueryError
 from ..text.analysis import Analyzer
 from ..text.words import split_words
 from . import fulltext
-from .engine import Found
+from .engine import WORD_FIELDS, Found
 from .schema import TITLE_BOOST
 
 META_TANTIVY = "tantivy"  # catalog meta key: the committed state (see the module's docstring)
@@ -54,8 +54,6 @@ TEXT_FIELDS = {
     "body": "freq",
     "title_exact": "position",
     "body_exact": "position",
-    "words": "basic",
-    "forms": "basic",
     "outlet": "position",
     "author": "position",
 }
@@ -441,7 +439,8 @@ class TantivyWriter:
     def delete(self, article_id: str) -> None:
         self.writer.delete_documents_by_term("id", article_id)
 
-    def commit(self) -> None:
+    def commit(self, *, merge: bool = True) -> None:
+        # tantivy merges segments in the background whatever the commit.
         self.build.opstamp = self.writer.commit()
 
     def cancel(self) -> None:
@@ -496,7 +495,8 @@ class TantivyBuild:
 
     def words(self) -> Iterable[str]:
         self.index.reload()
-        return [t for t, _ in self.index.searcher().terms_with_prefix("words", "")]
+        searcher = self.index.searcher()
+        return sorted({t for f in WORD_FIELDS for t, _ in searcher.terms_with_prefix(f, "")})
 
     def record(self) -> None:
         self.catalog.set_meta(META_TANTIVY, self.state.to_json())

@@ -25,8 +25,9 @@ from ..model import Article, article_from_json
 # Bumped whenever the index (full text or catalog) changes shape: older indexes are rebuilt.
 # 3: control characters made visible at ingest; 4: exact-phrase and forms fields, variants
 # filed under their words, title and body without positions, the spelling dictionary;
-# 5: word-pair shingles beside 3-grams.
-SCHEMA_VERSION = "5"
+# 5: word-pair shingles beside 3-grams; 6: the written forms of terms in the catalog, not
+# in the full text (and no `words` field there either).
+SCHEMA_VERSION = "6"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -41,6 +42,8 @@ CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
 CREATE INDEX IF NOT EXISTS articles_date ON articles(date);
 CREATE TABLE IF NOT EXISTS shingles (h INTEGER NOT NULL, doc INTEGER NOT NULL,
     pos INTEGER NOT NULL, PRIMARY KEY (h, doc, pos)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS forms (term TEXT NOT NULL, form TEXT NOT NULL,
+    PRIMARY KEY (term, form)) WITHOUT ROWID;
 """
 
 
@@ -77,6 +80,7 @@ class Catalog:
         self.readonly = readonly
         self._pending: list[tuple[int, int, int]] = []
         self._pending_docs: set[int] = set()
+        self._pending_forms: set[tuple[str, str]] = set()
         try:
             if readonly:
                 self.db = _connect_readonly(path)
@@ -141,8 +145,16 @@ class Catalog:
         rows = self.db.execute("SELECT id, hash FROM articles WHERE path=?", (path,))
         return dict(rows.fetchall())
 
-    def put_article(self, article: Article, shingles: list[tuple[int, int]]) -> None:
+    def put_article(
+        self,
+        article: Article,
+        shingles: list[tuple[int, int]],
+        forms: Iterable[tuple[str, str]] = (),
+    ) -> None:
+        """Store an article with its shingles and the (term, written form) pairs of its
+        words (see `forms_of`)."""
         self.delete_article(article.id)
+        self._pending_forms.update(forms)
         hashes = array("q", (h for h, _ in shingles))
         positions = array("q", (p for _, p in shingles))
         m = article.meta
@@ -288,7 +300,18 @@ class Catalog:
         return out
 
     # -- transactions -------------------------------------------------------------------
+    def forms_of(self, term: str) -> list[str]:
+        """The forms a term is written in across the corpus ("kerja sama" for kerjasama):
+        a search marks its hits by these instead of analysing each hit. A form whose last
+        article is gone stays; it is then simply not found in any hit."""
+        return [f for (f,) in self.db.execute("SELECT form FROM forms WHERE term = ?", (term,))]
+
     def _flush(self) -> None:
+        if self._pending_forms:
+            self.db.executemany(
+                "INSERT OR IGNORE INTO forms VALUES (?, ?)", sorted(self._pending_forms)
+            )
+            self._pending_forms.clear()
         if self._pending:
             self._pending.sort()
             self.db.executemany("INSERT OR IGNORE INTO shingles VALUES (?, ?, ?)", self._pending)
@@ -300,6 +323,7 @@ class Catalog:
         self.db.commit()
 
     def rollback(self) -> None:
+        self._pending_forms.clear()
         self._pending = []
         self._pending_docs.clear()
         self.db.rollback()

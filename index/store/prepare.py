@@ -13,13 +13,16 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..ingest.document import parse_draft
 from ..model import Article, Draft
 from ..text.analysis import Analyzer, add_stems, load_stems, take_new_stems, track_new_stems
 from ..text.tokens import article_tokens, shingles
 from ..workers import start_worker
+
+if TYPE_CHECKING:
+    from ..search.schema import IndexedText
 
 PARALLEL_DRAFTS = 200  # fewer drafts than this are prepared in this process
 CHUNK = 32  # drafts sent to a worker at a time
@@ -30,7 +33,7 @@ WORKERS: int | None = None  # worker processes; None: one per CPU (at most 8)
 @dataclass(frozen=True)
 class Prepared:
     article: Article
-    document: dict[str, Any]  # the full-text fields (see search.schema.to_document)
+    text: IndexedText  # the full-text fields, words and written forms (see to_document)
     shingles: list[tuple[int, int]]
 
 

@@ -27,6 +27,7 @@ from ..search.engine import (
     META_ENGINE,
     TANTIVY,
     WHOOSH,
+    WORD_FIELDS,
     FullText,
     FullTextWriter,
     WhooshFullText,
@@ -205,8 +206,8 @@ class WriteStores:
         return self._side.writer()
 
     def words(self) -> Iterable[str]:
-        """Every word of the committed full text's `words` field (for the spelling
-        dictionary)."""
+        """Every surface word of the committed full text (its exact title and body fields),
+        for the spelling dictionary."""
         return self._side.words()
 
     def commit(self) -> None:
@@ -258,7 +259,7 @@ class _WhooshBuild:
 
     def words(self) -> Iterable[str]:
         with self.ix.reader() as reader:
-            return list(reader.field_terms("words"))
+            return sorted({t for f in WORD_FIELDS for t in reader.field_terms(f)})
 
     def _keep(self) -> set[str]:
         return set(self.manifest.files) | self.previous

@@ -402,11 +402,12 @@ class _Run:
     def _open_writer(self) -> None:
         self.writer = self.stores.writer()
 
-    def _commit(self) -> None:
+    def _commit(self, *, last: bool = True) -> None:
         """Both stores at once: the full text writes its next generation, which the
-        catalog's commit then publishes (see stores.py)."""
+        catalog's commit then publishes (see stores.py). Segments are merged by a run's
+        last commit only."""
         writer, self.writer = self.writer, None
-        writer.commit()
+        writer.commit(merge=last)
         self.stores.commit()
 
     def _maybe_commit(self) -> None:
@@ -414,7 +415,7 @@ class _Run:
             time.monotonic() - self.batch_started > COMMIT_EVERY_SECONDS
         ):
             self.batch_size = min(2 * self.batch_size, COMMIT_EVERY_ARTICLES)
-            self._commit()
+            self._commit(last=False)
             self._open_writer()
             self.batch = 0
             self.batch_started = time.monotonic()
@@ -571,12 +572,13 @@ class _Run:
         self.progress(plan.base + max(src.size, 1), self.total, src.path)
 
     def _put(self, prepared: Prepared, *, replace: bool) -> None:
-        self.words.update(prepared.document["words"].split())
+        text = prepared.text
+        self.words.update(text.words)
         if replace or not self.fresh:
-            self.writer.update(prepared.document)
+            self.writer.update(text.fields)
         else:
-            self.writer.add(prepared.document)
-        self.catalog.put_article(prepared.article, prepared.shingles)
+            self.writer.add(text.fields)
+        self.catalog.put_article(prepared.article, prepared.shingles, text.forms)
         self.batch += 1
 
     def _delete(self, article_id: str) -> None:
