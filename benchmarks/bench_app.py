@@ -210,7 +210,7 @@ def run_session(argv: list[str], env: dict[str, str], words: list[str]) -> dict:
     term = Terminal(argv, env)
     try:
         since = 0
-        term.expect("Search:", since)  # the search box's placeholder: main screen up
+        term.expect("Search (/)", since)  # the search box's placeholder: main screen up
         screen_at = term.wait()
         screen_cpu = term.seen_cpu
         term.expect("articles, newest first", since)
