@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from .search.highlight import QueryTerms
     from .search.results import Hit, SearchResults
     from .store.facets import FacetFilter
-    from .store.library import Comparison, Library
+    from .store.library import Library
+    from .store.passages import Comparison
     from .store.staleness import Pending
     from .store.stats import CorpusStats
     from .store.userstate import UserState
@@ -38,7 +39,7 @@ _WHERE = {
     "AlignSettings": ".reuse.align",
     "Article": ".model",
     "bundled_corpus": ".locations",
-    "Comparison": ".store.library",
+    "Comparison": ".store.passages",
     "config_home": ".locations",
     "CorpusStats": ".store.stats",
     "FacetFilter": ".store.facets",

@@ -5,25 +5,19 @@ described by an `IndexSpec`."""
 from __future__ import annotations
 
 import dataclasses
-import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..controls import printable
-from ..errors import AlignmentError, ArticleNotFoundError, IndexDamagedError
+from ..errors import IndexDamagedError
 from ..ingest.corpus import check_root, list_sources
 from ..ingest.limits import Limits
 from ..locations import index_dir_for, stems_file, variants_file
 from ..model import Article, Span, UpdateReport
-from ..reuse.align import DEFAULT_SETTINGS, Alignment, AlignSettings, Side, align, prepare
-from ..reuse.candidates import DEFAULT_REUSE, ReuseSettings, cache_friendly, candidate_pairs
-from ..reuse.overlaps import Aligner, Overlap, Related, align_pairs, collect_overlaps
-from ..reuse.overlaps import related as related_articles
+from ..reuse.align import AlignSettings, Side
+from ..reuse.overlaps import Aligner
 from ..search.highlight import QueryTerms, find_hits
-from ..search.narrow import NarrowedSource
-from ..search.results import SearchResults, list_all
+from ..search.results import SearchResults
 from ..text.analysis import Analyzer, Term, load_stems
 from ..text.vocabulary import load_vocabulary
 from .cache import LRU
@@ -31,10 +25,12 @@ from .catalog import Summary
 from .facets import FacetFilter
 from .learning import Learning
 from .live import LiveIndex
+from .passages import SharedPassages
 from .refs import resolve_article
+from .searching import search_stores
 from .spec import IndexSpec
 from .staleness import Pending, corpus_for, pending, stored_fields
-from .userstate import UserState, split_state_terms
+from .userstate import UserState
 
 if TYPE_CHECKING:  # loaded by the methods that need them: a search never writes
     from . import sync
@@ -42,14 +38,10 @@ if TYPE_CHECKING:  # loaded by the methods that need them: a search never writes
     from .stats import CorpusStats
 
 
-@dataclass(frozen=True)
-class Comparison:
-    a: Article
-    b: Article
-    alignment: Alignment
+class Library(SharedPassages):
+    """A corpus and its index (see the module's docstring); the shared-passage methods come
+    from `SharedPassages`."""
 
-
-class Library:
     def __init__(self, spec: IndexSpec) -> None:
         self.spec = spec
         self._live = LiveIndex(spec)
@@ -177,39 +169,17 @@ class Library:
         """Ranked hits for a query (`sort="date"`: newest first); an empty query lists every
         article, newest first. `is:unread`-style terms narrow it by the reader's state, and
         `facets` to some outlets and dates."""
-        text = printable(text)  # as the indexed text is: a control character never reaches out
-        rest, wanted = split_state_terms(text)
         with self._live.reading() as stores:
-            include, exclude = wanted.allowed(self.user_state()) if wanted else (None, set())
-            if facets:
-                allowed = facets.ids(stores.catalog)
-                include = allowed if include is None else include & allowed
-            narrowed = bool(wanted or facets)
-            if not rest.strip():
-                source = stores.catalog
-                if narrowed:
-                    source = NarrowedSource(source, include, exclude)
-                return dataclasses.replace(list_all(source, max(1, limit)), query=text.strip())
-            from ..search.execute import run_search  # the engine loads with the first real query
-
-            # No stems cache for a query: stemming its few words costs less than reading
-            # the cache, which only pays for analysing whole articles (`_terms_of`).
-            searcher = stores.searcher()
-            if narrowed or sort == "date":
-                searcher = searcher.narrowed(include, exclude, by_date=sort == "date")
-            found = run_search(
-                rest,
-                searcher,
-                stores.catalog,
+            return search_stores(
+                stores,
+                text,
                 self.analyzer,
-                limit,
-                self._terms_of,
-                stores.speller(),
+                limit=limit,
+                sort=sort,
+                facets=facets,
+                user_state=self.user_state,
+                terms_of=self._terms_of,
             )
-        if not wanted:
-            return found
-        suggestion = f"{found.suggestion} {wanted.terms()}" if found.suggestion else None
-        return dataclasses.replace(found, query=text.strip(), suggestion=suggestion)
 
     def _load_stems(self) -> None:
         # The stems the last update worked out: stemming a new word costs far more than
@@ -244,88 +214,8 @@ class Library:
         with self._live.reading() as stores:
             return stores.catalog.summaries(limit=limit)
 
-    # -- shared passages ------------------------------------------------------------------
-    def _side(self, article: Article) -> Side:
-        return self._sides.get(
-            (article.id, article.content_hash),
-            lambda: prepare(article, self.analyzer, self._terms_of(article)),
-        )
-
-    def compare(
-        self, ref_a: str, ref_b: str, settings: AlignSettings = DEFAULT_SETTINGS
-    ) -> Comparison:
-        """The passages two articles share, with offsets into both original texts."""
-        a = self.article(ref_a)
-        b = self.article(ref_b)
-        if a.id == b.id:
-            raise AlignmentError(
-                f"both names refer to the same article ({a.id}); give two different articles"
-            )
-        for article in (a, b):
-            if not self._side(article).counted:
-                raise AlignmentError(f"article {article.id} has no text to compare")
-        return Comparison(
-            a,
-            b,
-            align(
-                self._side(a), self._side(b), self.analyzer, settings, self.learning.equivalents()
-            ),
-        )
-
-    def aligner(self, settings: AlignSettings = DEFAULT_SETTINGS) -> Aligner:
-        """Aligns two articles given by their catalog numbers."""
-        catalog = self._live.open().catalog
-        same = self.learning.equivalents()
-
-        def run(x: int, y: int) -> Alignment | None:
-            a, b = catalog.article_by_doc(x), catalog.article_by_doc(y)
-            if a is None or b is None:
-                return None
-            return align(self._side(a), self._side(b), self.analyzer, settings, same)
-
-        return run
-
-    def related(
-        self,
-        ref: str,
-        settings: AlignSettings = DEFAULT_SETTINGS,
-        reuse: ReuseSettings = DEFAULT_REUSE,
-    ) -> tuple[Article, list[Related]]:
-        """Other articles sharing at least one passage with this one, by coverage."""
-        with self._live.reading() as stores:
-            catalog = stores.catalog
-            article = resolve_article(catalog, self.corpus, ref)
-            doc = catalog.doc_of(article.id)
-            if doc is None:  # pragma: no cover - article() read it from the catalog
-                raise ArticleNotFoundError(f'no article "{ref}"')
-            found = related_articles(catalog, doc, self.aligner(settings), catalog.id_of, reuse)
-        self.learning.learn((article.id, r.id, r.alignment) for r in found)
-        return article, found
-
-    def overlaps(
-        self,
-        min_coverage: float = 0.0,
-        settings: AlignSettings = DEFAULT_SETTINGS,
-        reuse: ReuseSettings = DEFAULT_REUSE,
-        progress: Callable[[int, int], None] | None = None,
-        workers: int | None = None,
-    ) -> list[Overlap]:
-        """Every pair of articles in the corpus that shares passages. Candidate pairs are
-        aligned in `workers` processes (default: one per CPU) when there are many."""
-        from ..reuse.parallel import PARALLEL_PAIRS, align_in_processes  # multiprocessing
-
-        catalog = self._live.open().catalog
-        pairs = cache_friendly(candidate_pairs(catalog, reuse))
-        workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
-        if workers <= 1 or len(pairs) < PARALLEL_PAIRS:
-            aligned = align_pairs(pairs, self.aligner(settings), progress)
-        else:
-            aligned = align_in_processes(
-                pairs, _WorkerAligner(self.spec, settings), workers, progress
-            )
-        found = collect_overlaps(aligned, catalog.id_of, min_coverage)
-        self.learning.learn((o.a, o.b, o.alignment) for o in found)
-        return found
+    def _worker_aligner(self, settings: AlignSettings) -> _WorkerAligner:
+        return _WorkerAligner(self.spec, settings)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,132 @@
+"""The library's shared-passage methods: comparing two articles, the articles related to
+one, and every overlapping pair of the corpus (see reuse/), on the library's live index,
+caches and learned substitutions."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..errors import AlignmentError, ArticleNotFoundError
+from ..model import Article
+from ..reuse.align import DEFAULT_SETTINGS, Alignment, AlignSettings, Side, align, prepare
+from ..reuse.candidates import DEFAULT_REUSE, ReuseSettings, cache_friendly, candidate_pairs
+from ..reuse.overlaps import Aligner, Overlap, Related, align_pairs, collect_overlaps
+from ..reuse.overlaps import related as related_articles
+from .refs import resolve_article
+from .spec import IndexSpec
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ..text.analysis import Analyzer, Term
+    from .cache import LRU
+    from .learning import Learning
+    from .live import LiveIndex
+
+
+@dataclass(frozen=True)
+class Comparison:
+    a: Article
+    b: Article
+    alignment: Alignment
+
+
+class SharedPassages:
+    """Mixed into `Library`, whose state it works on."""
+
+    spec: IndexSpec
+    _live: LiveIndex
+    _sides: LRU[tuple[str, str], Side]
+    learning: Learning
+    if TYPE_CHECKING:  # the library's own (declared here for the type checker only)
+        analyzer: Analyzer
+        corpus: Path
+
+        def article(self, ref: str) -> Article: ...
+
+        def _terms_of(self, article: Article) -> list[Term]: ...
+
+        def _worker_aligner(self, settings: AlignSettings) -> Callable[[], Aligner]: ...
+
+    def _side(self, article: Article) -> Side:
+        return self._sides.get(
+            (article.id, article.content_hash),
+            lambda: prepare(article, self.analyzer, self._terms_of(article)),
+        )
+
+    def compare(
+        self, ref_a: str, ref_b: str, settings: AlignSettings = DEFAULT_SETTINGS
+    ) -> Comparison:
+        """The passages two articles share, with offsets into both original texts."""
+        a = self.article(ref_a)
+        b = self.article(ref_b)
+        if a.id == b.id:
+            raise AlignmentError(
+                f"both names refer to the same article ({a.id}); give two different articles"
+            )
+        for article in (a, b):
+            if not self._side(article).counted:
+                raise AlignmentError(f"article {article.id} has no text to compare")
+        return Comparison(
+            a,
+            b,
+            align(
+                self._side(a), self._side(b), self.analyzer, settings, self.learning.equivalents()
+            ),
+        )
+
+    def aligner(self, settings: AlignSettings = DEFAULT_SETTINGS) -> Aligner:
+        """Aligns two articles given by their catalog numbers."""
+        catalog = self._live.open().catalog
+        same = self.learning.equivalents()
+
+        def run(x: int, y: int) -> Alignment | None:
+            a, b = catalog.article_by_doc(x), catalog.article_by_doc(y)
+            if a is None or b is None:
+                return None
+            return align(self._side(a), self._side(b), self.analyzer, settings, same)
+
+        return run
+
+    def related(
+        self,
+        ref: str,
+        settings: AlignSettings = DEFAULT_SETTINGS,
+        reuse: ReuseSettings = DEFAULT_REUSE,
+    ) -> tuple[Article, list[Related]]:
+        """Other articles sharing at least one passage with this one, by coverage."""
+        with self._live.reading() as stores:
+            catalog = stores.catalog
+            article = resolve_article(catalog, self.corpus, ref)
+            doc = catalog.doc_of(article.id)
+            if doc is None:  # pragma: no cover - article() read it from the catalog
+                raise ArticleNotFoundError(f'no article "{ref}"')
+            found = related_articles(catalog, doc, self.aligner(settings), catalog.id_of, reuse)
+        self.learning.learn((article.id, r.id, r.alignment) for r in found)
+        return article, found
+
+    def overlaps(
+        self,
+        min_coverage: float = 0.0,
+        settings: AlignSettings = DEFAULT_SETTINGS,
+        reuse: ReuseSettings = DEFAULT_REUSE,
+        progress: Callable[[int, int], None] | None = None,
+        workers: int | None = None,
+    ) -> list[Overlap]:
+        """Every pair of articles in the corpus that shares passages. Candidate pairs are
+        aligned in `workers` processes (default: one per CPU) when there are many."""
+        from ..reuse.parallel import PARALLEL_PAIRS, align_in_processes  # multiprocessing
+
+        catalog = self._live.open().catalog
+        pairs = cache_friendly(candidate_pairs(catalog, reuse))
+        workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
+        if workers <= 1 or len(pairs) < PARALLEL_PAIRS:
+            aligned = align_pairs(pairs, self.aligner(settings), progress)
+        else:
+            aligned = align_in_processes(pairs, self._worker_aligner(settings), workers, progress)
+        found = collect_overlaps(aligned, catalog.id_of, min_coverage)
+        self.learning.learn((o.a, o.b, o.alignment) for o in found)
+        return found

@@ -1,0 +1,56 @@
+"""A search on the live stores, as the library runs it: the reader's marks (`is:unread`)
+and facet filters narrow it, a query without words lists every article, newest first, and
+the words go to the full-text engine."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from ..controls import printable
+from ..model import Article
+from ..search.narrow import NarrowedSource
+from ..search.results import SearchResults, list_all
+from ..text.analysis import Analyzer, Term
+from .facets import FacetFilter
+from .stores import ReadStores
+from .userstate import UserState, split_state_terms
+
+
+def search_stores(
+    stores: ReadStores,
+    text: str,
+    analyzer: Analyzer,
+    *,
+    limit: int,
+    sort: str,
+    facets: FacetFilter | None,
+    user_state: Callable[[], UserState],
+    terms_of: Callable[[Article], list[Term]],
+) -> SearchResults:
+    """Call inside `stores.catalog.snapshot()`; `user_state` is only asked for when the
+    query names a mark."""
+    text = printable(text)  # as the indexed text is: a control character never reaches out
+    rest, wanted = split_state_terms(text)
+    include, exclude = wanted.allowed(user_state()) if wanted else (None, set())
+    if facets:
+        allowed = facets.ids(stores.catalog)
+        include = allowed if include is None else include & allowed
+    narrowed = bool(wanted or facets)
+    if not rest.strip():
+        source = stores.catalog
+        if narrowed:
+            source = NarrowedSource(source, include, exclude)
+        return dataclasses.replace(list_all(source, max(1, limit)), query=text.strip())
+    from ..search.execute import run_search  # the engine loads with the first real query
+
+    # No stems cache for a query: stemming its few words costs less than reading the
+    # cache, which only pays for analysing whole articles (`terms_of`).
+    searcher = stores.searcher()
+    if narrowed or sort == "date":
+        searcher = searcher.narrowed(include, exclude, by_date=sort == "date")
+    found = run_search(rest, searcher, stores.catalog, analyzer, limit, terms_of, stores.speller())
+    if not wanted:
+        return found
+    suggestion = f"{found.suggestion} {wanted.terms()}" if found.suggestion else None
+    return dataclasses.replace(found, query=text.strip(), suggestion=suggestion)
