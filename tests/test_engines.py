@@ -3,6 +3,7 @@ index folder and kept, one-line errors, and tantivy's commits under a kill."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -159,6 +160,8 @@ def test_the_cli_engine_mismatch_is_one_line(tmp_path: Path) -> None:
     assert_one_line_error(proc, "built with tantivy, not whoosh")
     proc = run("search", "Erdogan", "--corpus", str(corpus), "--index-dir", str(ix), "--json")
     assert proc.returncode == 0 and '"total": 2' in proc.stdout
+    proc = run("index", str(corpus), "--index-dir", str(ix), "--json")
+    assert json.loads(proc.stdout)["engine"] == "tantivy"
 
 
 KILLER = textwrap.dedent(

@@ -386,7 +386,7 @@ class _Run:
         self.fresh = fresh
         self.progress = progress or (lambda done, total, path: None)
         self.should_stop = should_stop or (lambda: False)
-        self.report = UpdateReport()
+        self.report = UpdateReport(engine=stores.engine)
         self.writer: Any = None
         self.batch = 0
         self.batch_size = min(FIRST_BATCH, COMMIT_EVERY_ARTICLES)
