@@ -216,3 +216,48 @@ def test_a_kill_between_tantivy_and_the_catalog_keeps_the_last_commit(tmp_path: 
     check = lib.check()
     assert check.ok and check.documents == check.articles == 35, check.problems
     lib.close()
+
+
+@pytest.mark.parametrize("how", ["truncate", "scramble"])
+def test_a_damaged_tantivy_file_is_named_and_index_repairs_it(tmp_path: Path, how: str) -> None:
+    ix = str(tmp_path / "ix")
+    run("index", "--index-dir", ix, "--engine", "tantivy")
+    text = live_build(Path(ix)) / "text"
+    biggest = max(
+        (p for p in text.iterdir() if p.name != "meta.json"), key=lambda p: p.stat().st_size
+    )
+    data = bytearray(biggest.read_bytes())
+    if how == "truncate":
+        biggest.write_bytes(data[: len(data) // 3])
+    else:
+        st = biggest.stat()
+        for i in range(16, len(data), 101):
+            data[i] ^= 0xA5
+        biggest.write_bytes(bytes(data))
+        os.utime(biggest, ns=(st.st_atime_ns, st.st_mtime_ns + 1))
+    proc = run("search", "Putin", "--index-dir", ix, "--no-update", check=False)
+    assert proc.returncode == 1
+    assert_one_line_error(proc, "is damaged (text/")
+    assert "newsreader index --rebuild" in proc.stderr
+    proc = run("index", "--check", "--index-dir", ix, "--json", check=False)
+    assert proc.returncode == 1
+    assert "text/" in json.loads(proc.stdout)["problems"][0]
+    proc = run("index", "--index-dir", ix)
+    assert "Rebuilding the index: the index is damaged" in proc.stderr
+    assert json.loads(run("search", "Erdogan", "--json", "--index-dir", ix).stdout)["total"] == 2
+    report = json.loads(run("index", "--check", "--index-dir", ix, "--json").stdout)
+    assert report["ok"] and report["articles"] == report["documents"] == 5
+    proc = run("index", "--index-dir", ix, "--json")
+    assert json.loads(proc.stdout)["engine"] == "tantivy"  # the rebuild kept the engine
+
+
+def test_a_whoosh_index_never_loads_tantivy(tmp_path: Path) -> None:
+    ix = tmp_path / "ix"
+    code = (
+        "import sys; from pathlib import Path; from newsreader.index import Library; "
+        f"lib = Library.open(None, Path({str(ix)!r})); lib.update(); "
+        "assert lib.search('Erdogan').total == 2; "
+        "assert 'tantivy' not in sys.modules, 'tantivy loaded'"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
