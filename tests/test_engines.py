@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from newsreader.index import FacetFilter, Library
-from newsreader.index.errors import EngineError, EngineMissingError
+from newsreader.index.errors import ConfigError, EngineError, EngineMissingError
 from newsreader.index.store.catalog import Catalog
 from newsreader.index.store.stores import engine_of
 
@@ -139,6 +139,14 @@ def test_config_names_the_engine_of_a_new_index(
     assert engine_of(catalog) == "tantivy"
     catalog.close()
     assert library.search("Erdogan").total == 2
+
+
+def test_an_unknown_engine_in_config_is_one_line(library: Library, isolated_dirs: Path) -> None:
+    config = isolated_dirs / "config"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "config.toml").write_text('engine = "lucene"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="engine must be one of 'whoosh', 'tantivy'"):
+        library.update()
 
 
 def test_a_missing_tantivy_is_one_line(
