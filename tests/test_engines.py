@@ -16,11 +16,12 @@ import pytest
 from newsreader.index import FacetFilter, Library
 from newsreader.index.errors import ConfigError, EngineError, EngineMissingError
 from newsreader.index.store.catalog import Catalog
+from newsreader.index.store.layout import Layout
 from newsreader.index.store.stores import engine_of
 
 from tests.conftest import SAMPLE, live_build, sample_id
 from tests.test_cli import assert_one_line_error, run
-from tests.test_durability import NO_VARIANTS, add_articles
+from tests.test_durability import NO_VARIANTS, add_articles, stop_after
 
 pytest.importorskip("tantivy")
 
@@ -269,3 +270,20 @@ def test_a_whoosh_index_never_loads_tantivy(tmp_path: Path) -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_an_interrupted_switch_to_tantivy_is_resumed(library: Library, corpus: Path) -> None:
+    add_articles(corpus, 20)
+    library.update()
+    switch = Library.open(corpus, library.index_dir, variants=NO_VARIANTS, engine="tantivy")
+    rep = switch.update(rebuild=True, should_stop=stop_after(8))
+    assert rep.interrupted and not rep.rebuilt
+    # The live index is the Whoosh one, as it was, and answers meanwhile.
+    assert library.count() == 25 and library.search("zzbanjir").total == 20
+    (staging,) = Layout(library.index_dir).incomplete()
+    rep = switch.update(rebuild=True)
+    assert rep.rebuilt and len(rep.added) == 25 - 8 and rep.engine == "tantivy"
+    assert live_build(library.index_dir) == staging
+    assert switch.count() == 25 and switch.search("zzbanjir").total == 20
+    assert switch.check().ok
+    switch.close()
