@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from newsreader.index import FacetFilter, Library
 from newsreader.index.errors import ConfigError, EngineError, EngineMissingError
+from newsreader.index.store import sync
 from newsreader.index.store.catalog import Catalog
 from newsreader.index.store.layout import Layout
 from newsreader.index.store.stores import engine_of
@@ -287,3 +288,23 @@ def test_an_interrupted_switch_to_tantivy_is_resumed(library: Library, corpus: P
     assert switch.count() == 25 and switch.search("zzbanjir").total == 20
     assert switch.check().ok
     switch.close()
+
+
+def test_tantivy_merges_between_commits_leave_the_recorded_files(
+    library: Library, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many small commits make tantivy merge segments (and delete the merged ones): the
+    files the catalog records must be those of the merged state."""
+    monkeypatch.setattr(sync, "COMMIT_EVERY_ARTICLES", 4)
+    monkeypatch.setattr(sync, "FIRST_BATCH", 4)
+    add_articles(corpus, 120)
+    lib = Library.open(corpus, library.index_dir, variants=NO_VARIANTS, engine="tantivy")
+    lib.update()
+    check = lib.check()
+    assert check.ok and check.documents == 125, check.problems
+    assert lib.search("zzbanjir", limit=200).total == 120
+    add_articles(corpus, 40, start=500)
+    lib.update()
+    assert lib.check().ok
+    assert lib.search("zzbanjir", limit=200).total == 160
+    lib.close()
