@@ -308,3 +308,22 @@ def test_tantivy_merges_between_commits_leave_the_recorded_files(
     assert lib.check().ok
     assert lib.search("zzbanjir", limit=200).total == 160
     lib.close()
+
+
+def test_tantivy_batches_prepared_in_worker_processes(
+    library: Library, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worker processes must not inherit the tantivy writer's lock: each batch gets a new
+    writer, which a forked worker holding the old lock's file would refuse."""
+    from newsreader.index.store import prepare
+
+    monkeypatch.setattr(prepare, "PARALLEL_DRAFTS", 8)
+    monkeypatch.setattr(prepare, "WORKERS", 2)
+    monkeypatch.setattr(sync, "COMMIT_EVERY_ARTICLES", 20)
+    monkeypatch.setattr(sync, "FIRST_BATCH", 20)
+    add_articles(corpus, 80)
+    lib = Library.open(corpus, library.index_dir, variants=NO_VARIANTS, engine="tantivy")
+    lib.update()
+    assert lib.check().ok
+    assert lib.search("zzbanjir", limit=200).total == 80
+    lib.close()
