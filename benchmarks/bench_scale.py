@@ -25,6 +25,10 @@ For each corpus, in one run:
            updated results, in a pseudo-terminal (bench_app.py's method) on the same corpus
            and index.
 
+With tantivy installed, ours also runs a second time as `ours (--engine tantivy)`: our
+Library built and searched with tantivy (build, queries, and `newsreader search --no-update`
+as a command), so the two engines of ours sit beside the baselines.
+
 Results: benchmarks/results/bench_scale-clickid.{json,md} and bench_scale-<N>.{json,md}.
 Ratios are ours / baseline: above 1 means ours is slower (or bigger). The tantivy columns are
 left out, with a note, when the `tantivy` package is not installed (pip install tantivy).
@@ -73,8 +77,14 @@ from common import (
 )
 
 NAME = "bench_scale"
-ENGINES = ("ours", "whoosh", "tantivy")
-ENGINE_LABEL = {"ours": "ours", "whoosh": "plain Whoosh", "tantivy": "tantivy"}
+ENGINES = ("ours", "whoosh", "tantivy", "ours_tantivy")
+ENGINE_LABEL = {
+    "ours": "ours",
+    "whoosh": "plain Whoosh",
+    "tantivy": "tantivy",
+    "ours_tantivy": "ours (--engine tantivy)",
+}
+OURS = ("ours", "ours_tantivy")  # our Library, built with Whoosh (the default) or tantivy
 CLASSES = (
     "single",
     "and2",
@@ -200,11 +210,11 @@ def _day(iso: str, end: bool = False) -> datetime:
 # -- builds (each in its own process) ----------------------------------------------------------
 
 
-def build_ours(corpus: Corpus, index: Path) -> dict:
+def build_ours(corpus: Corpus, index: Path, engine: str | None = None) -> dict:
     from newsreader.index import Library
 
     shutil.rmtree(index, ignore_errors=True)
-    lib = Library.open(corpus.path, index_dir=index, variants=NO_VARIANTS)
+    lib = Library.open(corpus.path, index_dir=index, variants=NO_VARIANTS, engine=engine)
     rss0 = current_rss_mb()
     c0, t0 = cpu_seconds(), time.perf_counter()
     report = lib.update()
@@ -396,11 +406,12 @@ class Tantivy:
         pass
 
 
-ENGINE_CLASS = {"ours": Ours, "whoosh": Whoosh, "tantivy": Tantivy}
+# Library opens an index with the engine it was built with.
+ENGINE_CLASS = {"ours": Ours, "whoosh": Whoosh, "tantivy": Tantivy, "ours_tantivy": Ours}
 
 
 def _applies(engine: str, q: dict) -> bool:
-    return engine == "ours" or q.get(engine) is not None
+    return engine in OURS or q.get(engine) is not None
 
 
 def _timed(runner, q: dict) -> dict:
@@ -490,6 +501,8 @@ def worker_main(name: str, config_path: str) -> int:
     corpus = Corpus(**cfg["corpus"])
     if name == "build-ours":
         result = build_ours(corpus, Path(cfg["index"]))
+    elif name == "build-ours_tantivy":
+        result = build_ours(corpus, Path(cfg["index"]), engine="tantivy")
     elif name == "build-whoosh":
         result = build_whoosh(corpus, Path(cfg["index"]))
     elif name == "build-tantivy":
@@ -705,6 +718,13 @@ def command_times(
             w,
         ],
     }
+    if "ours_tantivy" in indexes:
+        ours_t = [nr, "search", "--corpus", corpus.folder, "--index-dir", indexes["ours_tantivy"]]
+        commands["newsreader search --no-update (tantivy)"] = lambda w: [
+            *ours_t,
+            "--no-update",
+            w,
+        ]
     if "tantivy" in indexes:
         commands["tantivy script"] = lambda w: [
             sys.executable,
@@ -1021,10 +1041,16 @@ def run_corpus(corpus: Corpus, args: argparse.Namespace, extra: dict) -> dict:
     started = time.strftime("%Y-%m-%d %H:%M:%S")
     t_run = time.perf_counter()
     load_start = load_avg()
-    engines = ["ours", "whoosh"] + (["tantivy"] if tantivy_version() else [])
+    engines = ["ours", "whoosh"] + (["tantivy", "ours_tantivy"] if tantivy_version() else [])
     notes = []
     if "tantivy" not in engines:
         notes.append("tantivy is not installed (pip install tantivy): its columns are left out.")
+    else:
+        notes.append(
+            "ours (--engine tantivy) is our Library built and searched with tantivy: the same "
+            "analysis, query language, highlights and snippets; its ratio column is ours "
+            "(Whoosh) / ours (tantivy)."
+        )
     root = args.work / f"scale-{corpus.label}-s{args.seed}"
     root.mkdir(parents=True, exist_ok=True)
     indexes = {e: str(root / e) for e in engines}
@@ -1049,6 +1075,9 @@ def run_corpus(corpus: Corpus, args: argparse.Namespace, extra: dict) -> dict:
                 cfg
                 | {"index": indexes["tantivy"], "heap": TANTIVY_HEAP, "threads": TANTIVY_THREADS},
                 root,
+            )
+            build["ours_tantivy"] = run_worker(
+                "build-ours_tantivy", cfg | {"index": indexes["ours_tantivy"]}, root
             )
         saved.write_text(json.dumps(build), encoding="utf-8")
     phase("builds", t0)

@@ -161,6 +161,7 @@ class UpdateReport:
     interrupted: bool = False
     seconds: float = 0.0
     rebuild_reason: str | None = None  # why the index was rebuilt ("asked for", "damaged …")
+    engine: str | None = None  # the search engine the index is built with ("whoosh", "tantivy")
 
 
 def article_from_json(data: dict, text: str) -> Article:

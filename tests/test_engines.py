@@ -3,6 +3,7 @@ index folder and kept, one-line errors, and tantivy's commits under a kill."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -13,13 +14,15 @@ from pathlib import Path
 
 import pytest
 from newsreader.index import FacetFilter, Library
-from newsreader.index.errors import EngineError, EngineMissingError
+from newsreader.index.errors import ConfigError, EngineError, EngineMissingError
+from newsreader.index.store import sync
 from newsreader.index.store.catalog import Catalog
+from newsreader.index.store.layout import Layout
 from newsreader.index.store.stores import engine_of
 
 from tests.conftest import SAMPLE, live_build, sample_id
 from tests.test_cli import assert_one_line_error, run
-from tests.test_durability import NO_VARIANTS, add_articles
+from tests.test_durability import NO_VARIANTS, add_articles, stop_after
 
 pytest.importorskip("tantivy")
 
@@ -140,6 +143,14 @@ def test_config_names_the_engine_of_a_new_index(
     assert library.search("Erdogan").total == 2
 
 
+def test_an_unknown_engine_in_config_is_one_line(library: Library, isolated_dirs: Path) -> None:
+    config = isolated_dirs / "config"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "config.toml").write_text('engine = "lucene"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="engine must be one of 'whoosh', 'tantivy'"):
+        library.update()
+
+
 def test_a_missing_tantivy_is_one_line(
     library: Library, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -159,6 +170,8 @@ def test_the_cli_engine_mismatch_is_one_line(tmp_path: Path) -> None:
     assert_one_line_error(proc, "built with tantivy, not whoosh")
     proc = run("search", "Erdogan", "--corpus", str(corpus), "--index-dir", str(ix), "--json")
     assert proc.returncode == 0 and '"total": 2' in proc.stdout
+    proc = run("index", str(corpus), "--index-dir", str(ix), "--json")
+    assert json.loads(proc.stdout)["engine"] == "tantivy"
 
 
 KILLER = textwrap.dedent(
@@ -212,4 +225,105 @@ def test_a_kill_between_tantivy_and_the_catalog_keeps_the_last_commit(tmp_path: 
     assert lib.search("zzbanjir", limit=100).total == 30
     check = lib.check()
     assert check.ok and check.documents == check.articles == 35, check.problems
+    lib.close()
+
+
+@pytest.mark.parametrize("how", ["truncate", "scramble"])
+def test_a_damaged_tantivy_file_is_named_and_index_repairs_it(tmp_path: Path, how: str) -> None:
+    ix = str(tmp_path / "ix")
+    run("index", "--index-dir", ix, "--engine", "tantivy")
+    text = live_build(Path(ix)) / "text"
+    biggest = max(
+        (p for p in text.iterdir() if p.name != "meta.json"), key=lambda p: p.stat().st_size
+    )
+    data = bytearray(biggest.read_bytes())
+    if how == "truncate":
+        biggest.write_bytes(data[: len(data) // 3])
+    else:
+        st = biggest.stat()
+        for i in range(16, len(data), 101):
+            data[i] ^= 0xA5
+        biggest.write_bytes(bytes(data))
+        os.utime(biggest, ns=(st.st_atime_ns, st.st_mtime_ns + 1))
+    proc = run("search", "Putin", "--index-dir", ix, "--no-update", check=False)
+    assert proc.returncode == 1
+    assert_one_line_error(proc, "is damaged (text/")
+    assert "newsreader index --rebuild" in proc.stderr
+    proc = run("index", "--check", "--index-dir", ix, "--json", check=False)
+    assert proc.returncode == 1
+    assert "text/" in json.loads(proc.stdout)["problems"][0]
+    proc = run("index", "--index-dir", ix)
+    assert "Rebuilding the index: the index is damaged" in proc.stderr
+    assert json.loads(run("search", "Erdogan", "--json", "--index-dir", ix).stdout)["total"] == 2
+    report = json.loads(run("index", "--check", "--index-dir", ix, "--json").stdout)
+    assert report["ok"] and report["articles"] == report["documents"] == 5
+    proc = run("index", "--index-dir", ix, "--json")
+    assert json.loads(proc.stdout)["engine"] == "tantivy"  # the rebuild kept the engine
+
+
+def test_a_whoosh_index_never_loads_tantivy(tmp_path: Path) -> None:
+    ix = tmp_path / "ix"
+    code = (
+        "import sys; from pathlib import Path; from newsreader.index import Library; "
+        f"lib = Library.open(None, Path({str(ix)!r})); lib.update(); "
+        "assert lib.search('Erdogan').total == 2; "
+        "assert 'tantivy' not in sys.modules, 'tantivy loaded'"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_an_interrupted_switch_to_tantivy_is_resumed(library: Library, corpus: Path) -> None:
+    add_articles(corpus, 20)
+    library.update()
+    switch = Library.open(corpus, library.index_dir, variants=NO_VARIANTS, engine="tantivy")
+    rep = switch.update(rebuild=True, should_stop=stop_after(8))
+    assert rep.interrupted and not rep.rebuilt
+    # The live index is the Whoosh one, as it was, and answers meanwhile.
+    assert library.count() == 25 and library.search("zzbanjir").total == 20
+    (staging,) = Layout(library.index_dir).incomplete()
+    rep = switch.update(rebuild=True)
+    assert rep.rebuilt and len(rep.added) == 25 - 8 and rep.engine == "tantivy"
+    assert live_build(library.index_dir) == staging
+    assert switch.count() == 25 and switch.search("zzbanjir").total == 20
+    assert switch.check().ok
+    switch.close()
+
+
+def test_tantivy_merges_between_commits_leave_the_recorded_files(
+    library: Library, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many small commits make tantivy merge segments (and delete the merged ones): the
+    files the catalog records must be those of the merged state."""
+    monkeypatch.setattr(sync, "COMMIT_EVERY_ARTICLES", 4)
+    monkeypatch.setattr(sync, "FIRST_BATCH", 4)
+    add_articles(corpus, 120)
+    lib = Library.open(corpus, library.index_dir, variants=NO_VARIANTS, engine="tantivy")
+    lib.update()
+    check = lib.check()
+    assert check.ok and check.documents == 125, check.problems
+    assert lib.search("zzbanjir", limit=200).total == 120
+    add_articles(corpus, 40, start=500)
+    lib.update()
+    assert lib.check().ok
+    assert lib.search("zzbanjir", limit=200).total == 160
+    lib.close()
+
+
+def test_tantivy_batches_prepared_in_worker_processes(
+    library: Library, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worker processes must not inherit the tantivy writer's lock: each batch gets a new
+    writer, which a forked worker holding the old lock's file would refuse."""
+    from newsreader.index.store import prepare
+
+    monkeypatch.setattr(prepare, "PARALLEL_DRAFTS", 8)
+    monkeypatch.setattr(prepare, "WORKERS", 2)
+    monkeypatch.setattr(sync, "COMMIT_EVERY_ARTICLES", 20)
+    monkeypatch.setattr(sync, "FIRST_BATCH", 20)
+    add_articles(corpus, 80)
+    lib = Library.open(corpus, library.index_dir, variants=NO_VARIANTS, engine="tantivy")
+    lib.update()
+    assert lib.check().ok
+    assert lib.search("zzbanjir", limit=200).total == 80
     lib.close()

@@ -421,8 +421,7 @@ def _now() -> str:
 
 # -- writing ---------------------------------------------------------------------------------
 class TantivyWriter:
-    """engine.FullTextWriter over the build's one IndexWriter (tantivy allows one per index,
-    so the writer lives as long as the build is open for writing)."""
+    """engine.FullTextWriter over the build's IndexWriter (tantivy allows one at a time)."""
 
     def __init__(self, build: TantivyBuild) -> None:
         self.build = build
@@ -440,8 +439,8 @@ class TantivyWriter:
         self.writer.delete_documents_by_term("id", article_id)
 
     def commit(self, *, merge: bool = True) -> None:
-        # tantivy merges segments in the background whatever the commit.
-        self.build.opstamp = self.writer.commit()
+        # tantivy merges segments itself, whatever the commit (see `commit_writer`).
+        self.build.commit_writer()
 
     def cancel(self) -> None:
         self.writer.rollback()
@@ -457,7 +456,7 @@ class TantivyBuild:
         if fresh:
             folder.mkdir(parents=True, exist_ok=True)
             self.index = tantivy.Index(make_schema(), path=str(folder), reuse=False)
-            self.opstamp = self.index_writer().commit()
+            self.commit_writer()
             self.state = State(0, self.opstamp, _manifest(folder, 0, None))
             fulltext.make_durable(folder, list(self.state.manifest.files))
         else:
@@ -489,6 +488,16 @@ class TantivyBuild:
                     ) from None
                 raise
         return self._writer
+
+    def commit_writer(self) -> None:
+        """Commit the writer's changes and let the merges that commit starts finish before
+        anything is recorded: a merge rewrites meta.json and deletes the merged segments'
+        files, so a manifest taken earlier would name files that are gone. The writer is
+        done with then; the next batch gets a new one."""
+        writer = self.index_writer()
+        self.opstamp = writer.commit()
+        self._writer = None
+        writer.wait_merging_threads()
 
     def writer(self) -> TantivyWriter:
         return TantivyWriter(self)
@@ -534,7 +543,7 @@ class TantivyBuild:
         for term, _ in self.index.searcher().terms_with_prefix("id", ""):
             if term not in known:
                 writer.delete_documents_by_term("id", term)
-        self.opstamp = writer.commit()
+        self.commit_writer()
         self.commit()
 
     def close(self) -> None:

@@ -53,9 +53,17 @@ class Preparer:
     """Prepares drafts in order. Worker processes start with the first large batch and stop
     with `close`."""
 
-    def __init__(self, analyzer: Analyzer, stems: Path, workers: int | None = None) -> None:
+    def __init__(
+        self,
+        analyzer: Analyzer,
+        stems: Path,
+        workers: int | None = None,
+        *,
+        fork: bool = True,
+    ) -> None:
         self.analyzer = analyzer
         self.stems = stems
+        self.fork = fork
         if workers is None:
             workers = WORKERS if WORKERS is not None else min(os.cpu_count() or 1, 8)
         self.workers = workers
@@ -85,7 +93,7 @@ class Preparer:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 self.workers,
-                mp_context=multiprocessing.get_context(_start_method()),
+                mp_context=multiprocessing.get_context(_start_method(self.fork)),
                 initializer=_start_worker,
                 initargs=(self.analyzer, self.stems),
             )
@@ -97,13 +105,15 @@ class Preparer:
             self._pool = None
 
 
-def _start_method() -> str:
+def _start_method(fork: bool = True) -> str:
     """A plain fork where it is safe: it needs nothing of the caller's main module (which a
     fresh interpreter would run again, breaking any script without a __main__ guard). With
     other threads running (the app updates in a thread), a fork could copy a lock one of
-    them holds: then a fork server, whose children start clean."""
+    them holds: then a fork server, whose children start clean. `fork=False` for a caller
+    whose open files children must not share (tantivy's writer lock outlives its writer in
+    a forked child)."""
     methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
+    if fork and "fork" in methods and threading.active_count() == 1:
         return "fork"
     return "forkserver" if "forkserver" in methods else "spawn"
 

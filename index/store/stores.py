@@ -138,6 +138,10 @@ class ReadStores:
             raise fulltext.damaged(text_dir(self.build), "no full-text generation recorded")
         if state.generation != self._generation or self._searcher is None:
             self._close_searcher()
+            folder = text_dir(self.build)
+            problems = engine.damage(folder, self.catalog)
+            if problems:
+                raise fulltext.damaged(folder, problems[0])
             if self.analyzer is None:
                 raise ValueError("a tantivy build is searched with an analyzer")
             self._searcher = engine.open_fulltext(

@@ -41,7 +41,7 @@ from ..ingest.document import draft_hash
 from ..locations import default_engine, stems_file
 from ..model import Draft, Skipped, UpdateReport
 from ..search import spelling
-from ..search.engine import DEFAULT_ENGINE, META_ENGINE, check_engine, require
+from ..search.engine import DEFAULT_ENGINE, META_ENGINE, TANTIVY, check_engine, require
 from ..text.analysis import load_stems, save_stems, stems_known
 from .catalog import SCHEMA_VERSION, Catalog, FileRecord
 from .layout import Layout
@@ -386,14 +386,16 @@ class _Run:
         self.fresh = fresh
         self.progress = progress or (lambda done, total, path: None)
         self.should_stop = should_stop or (lambda: False)
-        self.report = UpdateReport()
+        self.report = UpdateReport(engine=stores.engine)
         self.writer: Any = None
         self.batch = 0
         self.batch_size = min(FIRST_BATCH, COMMIT_EVERY_ARTICLES)
         self.batch_started = time.monotonic()
         self.done = 0
         self.total = 0
-        self.preparer = Preparer(spec.analyzer, stems_file())
+        # tantivy takes a new writer (and its lock file) for each batch: a forked worker
+        # would keep the previous writer's lock held.
+        self.preparer = Preparer(spec.analyzer, stems_file(), fork=stores.engine != TANTIVY)
         # What the spelling dictionary needs when the run has finished: the generation the
         # run started from, and the words of the articles it wrote.
         self.start_generation = stores.generation

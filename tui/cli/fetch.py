@@ -11,7 +11,15 @@ from typing import Any
 import click
 
 from ...index import FetchEvent, Library, fetch_into
-from .options import emit_json, json_option, location_options, run_update, stderr, stdout
+from .options import (
+    emit_json,
+    engine_option,
+    json_option,
+    location_options,
+    run_update,
+    stderr,
+    stdout,
+)
 
 
 @click.command("fetch")
@@ -35,6 +43,7 @@ from .options import emit_json, json_option, location_options, run_update, stder
     help="Seconds between two requests to one host (default: [fetch] delay, or 1).",
 )
 @click.option("--no-index", is_flag=True, help="Only download; do not update the index.")
+@engine_option
 @json_option
 def fetch(
     corpus: Path | None,
@@ -43,6 +52,7 @@ def fetch(
     timeout: float | None,
     delay: float | None,
     no_index: bool,
+    engine: str | None,
     as_json: bool,
 ) -> None:
     """Download the new entries of every subscribed feed into the corpus folder, one file
@@ -62,7 +72,7 @@ def fetch(
     report = lib = None
     all_failed = bool(run.results) and all(r.status == "failed" for r in run.results)
     if not no_index and not all_failed:  # with every feed failed, there is nothing new
-        lib = Library.open(run.corpus, index_dir)
+        lib = Library.open(run.corpus, index_dir, engine=engine)
         report = run_update(lib, rebuild=False, quiet=as_json)
     if as_json:
         data: dict[str, Any] = {

@@ -28,6 +28,7 @@ def report(rep: UpdateReport, corpus: str, index_dir: str) -> dict:
         "interrupted": rep.interrupted,
         "seconds": round(rep.seconds, 3),
         "rebuild_reason": rep.rebuild_reason,
+        "engine": rep.engine,
     }
 
 
