@@ -695,7 +695,6 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
     from newsreader.index import Library
     from newsreader.index.reuse.align import align, prepare
     from newsreader.index.reuse.candidates import candidate_pairs
-    from newsreader.index.store.catalog import Catalog
 
     started = time.strftime("%Y-%m-%d %H:%M:%S")
     load_start = load_avg()
@@ -771,7 +770,7 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
     eprint(f"[{time.strftime('%H:%M:%S')}] Library.overlaps() ...")
     lib = Library.open(corpus, index_dir=ix, variants=NO_VARIANTS)
     t0 = time.perf_counter()
-    pairs = candidate_pairs(Catalog(lib.spec.catalog_path))
+    pairs = candidate_pairs(lib._live.open().catalog)
     cand_s = time.perf_counter() - t0
     lib.close()
     lib = Library.open(corpus, index_dir=ix, variants=NO_VARIANTS)
@@ -831,7 +830,7 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
     need_naive = args.naive_related_sample > 0 and n <= args.naive_related_max
     if need_all_pairs or need_naive:
         lib = Library.open(corpus, index_dir=ix, variants=NO_VARIANTS)
-        catalog = Catalog(lib.spec.catalog_path)
+        catalog = lib._live.open().catalog
         eprint(f"[{time.strftime('%H:%M:%S')}] preparing {n:,} sides for the naive baselines ...")
         t0 = time.perf_counter()
         sides = {i: prepare(catalog.article(i), lib.analyzer) for i in all_ids}
