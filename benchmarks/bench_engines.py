@@ -199,6 +199,10 @@ def render(data: dict) -> str:
             ],
         ),
         "",
+        "CPU s: this process and the article preparers it started and reaped; a tantivy build "
+        "starts them from a fork server (see prepare.py), whose children it does not reap, "
+        "so its figure leaves them out.",
+        "",
         "tantivy / Whoosh build time: "
         f"{ratio(b['tantivy']['seconds'], b['whoosh']['seconds']):.2f}",
         "",
