@@ -375,6 +375,16 @@ def _flat_or(node: wq.Query) -> list[wq.Query]:
     return [node]
 
 
+MAX_PARTIAL_WORDS = 16  # the rarest plain words a best-match query keeps
+
+
+def _frequency(clause: wq.Query, fulltext: FullText) -> int:
+    """How many articles a plain word's clause could match, at most (title and body)."""
+    return sum(
+        fulltext.doc_frequency(n.fieldname, n.text) for n in _walk(clause) if isinstance(n, wq.Term)
+    )
+
+
 def plan_query(text: str, fulltext: FullText, analyzer: Analyzer) -> Plan:
     q = parse_query(text, fulltext.schema, analyzer)
     q = rewrite(q, fulltext).normalize()
@@ -383,7 +393,13 @@ def plan_query(text: str, fulltext: FullText, analyzer: Analyzer) -> Plan:
     if len(plain) < 2 or has_operators(text):
         return Plan(q, None, len(plain))
     required = [c for c in clauses if not _is_plain_word(c)]
-    some = wq.Or([leaf for c in plain for leaf in _flat_or(c)])
+    ranked = plain
+    if len(plain) > MAX_PARTIAL_WORDS:
+        # A pasted paragraph ranks by its rarest words: the common ones weigh little in
+        # BM25 and cost the most (their postings are the longest), so a 25-word sentence
+        # answers about as fast as a few words.
+        ranked = sorted(plain, key=lambda c: _frequency(c, fulltext))[:MAX_PARTIAL_WORDS]
+    some = wq.Or([leaf for c in ranked for leaf in _flat_or(c)])
     # Whoosh's default for an OR is a tree of binary unions, and its coordination bonus
     # recounts the matching terms for every article: 0.7 s for a 14-word sentence on 3k
     # articles. One array union over the words' title and body terms sums the same scores
