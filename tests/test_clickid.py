@@ -11,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from newsreader.index import Library
+from newsreader.index import Library, UpdateReport
 
 ROOT = Path(__file__).resolve().parent.parent
 CANDIDATES = (
@@ -90,14 +90,22 @@ def test_slice_flat_bodies_have_paragraphs(clickid_slice: tuple[Library, list[st
     assert max(p.end - p.start for p in article.paragraphs) < 1500
 
 
-@pytest.mark.slow
-def test_full_corpus_indexes_end_to_end(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def full_corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Library, UpdateReport]:
+    """All of CLICK-ID indexed once (only the slow tests ask for it)."""
     assert CLICKID is not None
-    corpus = tmp_path / "corpus"
+    corpus = tmp_path_factory.mktemp("clickid-full") / "corpus"
     corpus.mkdir()
     (corpus / "articles.jsonl").symlink_to(CLICKID)
-    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"))
-    report = lib.update()
+    ix = tmp_path_factory.mktemp("clickid-full-index") / "ix"
+    lib = Library.open(corpus, ix, variants=Path("/nonexistent"))
+    return lib, lib.update()
+
+
+@pytest.mark.slow
+def test_full_corpus_indexes_end_to_end(full_corpus: tuple[Library, UpdateReport]) -> None:
+    lib, report = full_corpus
+    assert CLICKID is not None
     with CLICKID.open(encoding="utf-8") as fh:
         outlets, with_body = _expected(fh.readlines())
     assert len(report.added) == len(with_body)
@@ -132,13 +140,10 @@ def test_slice_pasted_headlines_rank_their_article_first(
 
 
 @pytest.mark.slow
-def test_full_corpus_pasted_headlines_rank_their_article_first(tmp_path: Path) -> None:
+def test_full_corpus_pasted_headlines_rank_their_article_first(
+    full_corpus: tuple[Library, UpdateReport],
+) -> None:
     assert CLICKID is not None
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "articles.jsonl").symlink_to(CLICKID)
-    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"))
-    lib.update()
     with CLICKID.open(encoding="utf-8") as fh:
         records = [json.loads(line) for line in fh]
-    assert _headlines_first(lib, records, 60) == []
+    assert _headlines_first(full_corpus[0], records, 60) == []

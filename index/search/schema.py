@@ -3,6 +3,7 @@ document. Whoosh is frozen upstream, so nothing outside this module and `search`
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from whoosh import fields
@@ -34,6 +35,20 @@ class Analysed(str):
 
 
 TITLE_BOOST = 2.0
+
+
+def _known_terms(
+    t: Token, pre: list[str | tuple[str, ...]], start_pos: int, positions: bool
+) -> Iterator[Token]:
+    """The tokens of an `Analysed` value: its terms, those of a tuple at one position."""
+    for pos, item in enumerate(pre, start_pos):
+        for text in (item,) if isinstance(item, str) else item:
+            t.text = text
+            t.boost = 1.0
+            t.stopped = False
+            if positions:
+                t.pos = pos
+            yield t
 
 
 class TermAnalyzer(WhooshAnalyzer):
@@ -75,14 +90,7 @@ class TermAnalyzer(WhooshAnalyzer):
             return
         pre = getattr(value, "terms", None)
         if pre is not None:
-            for pos, item in enumerate(pre, start_pos):
-                for text in (item,) if isinstance(item, str) else item:
-                    t.text = text
-                    t.boost = 1.0
-                    t.stopped = False
-                    if positions:
-                        t.pos = pos
-                    yield t
+            yield from _known_terms(t, pre, start_pos, positions)
             return
         pos = start_pos
         for term in self.analyzer.terms(value):
@@ -128,13 +136,7 @@ class SurfaceAnalyzer(WhooshAnalyzer):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pre = getattr(value, "terms", None) if tokenize else None
         if pre is not None:
-            for pos, text in enumerate(pre, start_pos):
-                t.text = text
-                t.boost = 1.0
-                t.stopped = False
-                if positions:
-                    t.pos = pos
-                yield t
+            yield from _known_terms(t, pre, start_pos, positions)
             return
         words = split_words(value) if tokenize else [None]
         for pos, w in enumerate(words, start_pos):
