@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import newsreader.index.reuse.parallel as parallel_module
-import newsreader.index.store.library as library_module
+import newsreader.index.store.passages as passages_module
 from newsreader.index import Library
 
 from tests.conftest import sample_id
@@ -36,13 +36,13 @@ def test_overlaps_lists_each_sharing_pair_once(sample_library: Library) -> None:
 
 def test_related_never_aligns_every_pair(sample_library: Library, monkeypatch) -> None:
     calls: list[int] = []
-    original = library_module.align
+    original = passages_module.align
 
     def counting(*args, **kwargs):
         calls.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(library_module, "align", counting)
+    monkeypatch.setattr(passages_module, "align", counting)
     sample_library.related(sample_id("003"))
     assert calls == []  # 003 shares no 3-gram run with anyone: nothing to align
     sample_library.related(sample_id("000"))
