@@ -293,9 +293,11 @@ class NewsreaderApp(App[None]):
             self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from .screens.compare import ComparisonScreen  # loaded with the first comparison
+
         if isinstance(screen, MainScreen):
             yield from self._main_commands(screen)
-        elif hasattr(screen, "action_toggle_diff"):
+        elif isinstance(screen, ComparisonScreen):
             yield SystemCommand(
                 "Differences only", "Show only where the passages differ", screen.action_toggle_diff
             )

@@ -105,24 +105,13 @@ class FilterScreen(ModalScreen[Filter | None]):
                 yield Static(Content("No article names its outlet.").stylize("$text-muted"))
             yield Label(Content("Dates").stylize("bold"), classes="filter-heading")
             choices = [(f"{name}  ({n:,})", name) for name, n in months]
-            with Horizontal(classes="dates"):
-                yield Label("from ")
-                yield Select(
-                    choices,
-                    value=cur.date_from or Select.NULL,
-                    id="from",
-                    prompt="any",
-                    compact=True,
-                )
-            with Horizontal(classes="dates"):
-                yield Label("to   ")
-                yield Select(
-                    choices,
-                    value=cur.date_to or Select.NULL,
-                    id="to",
-                    prompt="any",
-                    compact=True,
-                )
+            bounds = (("from ", "from", cur.date_from), ("to   ", "to", cur.date_to))
+            for label, bound, value in bounds:
+                with Horizontal(classes="dates"):
+                    yield Label(label)
+                    yield Select(
+                        choices, value=value or Select.NULL, id=bound, prompt="any", compact=True
+                    )
             with Horizontal(id="states"):
                 yield Checkbox("Unread only", cur.unread, id="unread", compact=True)
                 yield Checkbox("Flagged only", cur.flagged, id="flagged", compact=True)
