@@ -216,6 +216,8 @@ def run_session(argv: list[str], env: dict[str, str], words: list[str]) -> dict:
         term.expect("articles, newest first", since)
         listed_at = term.wait()
         listed_cpu = term.seen_cpu
+        term.send("/")  # into the search box: the app opens with the results focused
+        term.wait()
         keystrokes = []
         for word in words:
             for ch in word[:-1]:
