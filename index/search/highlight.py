@@ -3,13 +3,15 @@ snippet that shows them best. Pure functions over an article and the query's ter
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from ..model import Article, Span, merge_spans
 from ..text.analysis import Analyzer, Term
-from ..text.words import split_words
+from ..text.words import Word, split_words
 
 SNIPPET_CHARS = 220
 
@@ -138,8 +140,6 @@ class _Mark(NamedTuple):
 def _written_hits(text: str, query: QueryTerms, analyzer: Analyzer) -> list[_Mark]:
     """Where the query's terms occur, found by the forms they are written in."""
     stop = analyzer.vocabulary.stopwords
-    words = split_words(text)
-    folded = [w.folded for w in words]
     starts: dict[str, list[tuple[tuple[str, ...], bool, bool]]] = {}
     for seqs, title_only, is_form in (
         (query.forms, False, True),
@@ -152,37 +152,117 @@ def _written_hits(text: str, query: QueryTerms, analyzer: Analyzer) -> list[_Mar
                 starts.setdefault(seq[0], []).append((seq, title_only, is_form))
     for options in starts.values():
         options.sort(key=lambda o: (-len(o[0]), o[1]))  # the longest form, anywhere, first
+    longest = max((len(o[0]) for options in starts.values() for o in options), default=1)
     out: list[_Mark] = []
-    for i, f in enumerate(folded):
-        for seq, title_only, is_form in starts.get(f, ()):
+    for words in _words_from(text, starts, longest):
+        f = words[0].folded
+        for seq, title_only, is_form in starts[f]:
             n = len(seq)
-            if n > 1 and tuple(folded[i : i + n]) != seq:
+            if n > 1 and tuple(w.folded for w in words[:n]) != seq:
                 continue
-            w = words[i]
+            w = words[0]
             # A stop word is a term only as an acronym in capitals ("AS", not "as").
             if is_form and n == 1 and f in stop and not text[w.start : w.end].isupper():
                 continue
-            out.append(_Mark(w.start, words[i + n - 1].end, title_only))
+            out.append(_Mark(w.start, words[n - 1].end, title_only))
             break
     return out
 
 
 def _phrase_spans(text: str, query: QueryTerms) -> list[tuple[int, int, bool]]:
-    words = split_words(text)
-    folded = [w.folded for w in words]
     wanted = [(p, False) for p in query.phrases] + [
         (p, True) for p in query.title_phrases if p not in query.phrases
     ]
-    out: list[tuple[int, int, bool]] = []
-    for phrase, title_only in wanted:
-        n = len(phrase)
-        if not n:
+    by_first: dict[str, list[tuple[int, tuple[str, ...], bool]]] = {}
+    for rank, (phrase, title_only) in enumerate(wanted):
+        if phrase:
+            by_first.setdefault(phrase[0], []).append((rank, phrase, title_only))
+    longest = max((len(p) for p, _ in wanted), default=1)
+    found: list[tuple[int, int, int, bool]] = []
+    for words in _words_from(text, by_first, longest):
+        for rank, phrase, title_only in by_first[words[0].folded]:
+            n = len(phrase)
+            if tuple(w.folded for w in words[:n]) == phrase:
+                found.append((rank, words[0].start, words[n - 1].end, title_only))
+    found.sort(key=lambda f: f[0])  # phrase by phrase, each in text order
+    return [(start, end, title_only) for _, start, end, title_only in found]
+
+
+# A word character outside ASCII: such a text's words may fold to something its lower case
+# is not ("António" → "antonio"), so it is split whole.
+_NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")
+_SPACE = re.compile(r"\s")
+_JOINERS = "-‐‑'’"  # what joins the parts of one word (see text/words.py)
+
+
+@lru_cache(maxsize=64)
+def _finder(firsts: frozenset[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(f) for f in sorted(firsts, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
+
+
+def _words_from(
+    text: str, firsts: Collection[str], longest: int, *, split_all: bool | None = None
+) -> Iterator[list[Word]]:
+    """For each word of `text` whose folded form is one of `firsts`, in text order: that word
+    and up to `longest - 1` words after it, as `split_words(text)` gives them.
+
+    Splitting whole articles into words took most of a search's time. A C-level scan of the
+    lower-cased text finds where the wanted words are, and only a stretch from there to a
+    white space is split: a word is letters and digits with joiners between them, so it
+    starts right there unless a joiner comes before, and never spans white space.
+    `split_all`: split the whole text (True) or stretches (False) whatever the cost."""
+    if not firsts:
+        return
+    lowered = text.lower()
+    size = len(text)
+    matches: list[re.Match[str]] = []
+    if len(lowered) == size and not _NON_ASCII_WORD.search(text):
+        matches = list(_finder(frozenset(firsts)).finditer(lowered))
+        # Splitting a stretch after each of many matches costs more than one whole split.
+        whole = longest > 1 and len(matches) * 32 * (longest + 1) > size
+        if split_all is not None:
+            whole = split_all
+    else:
+        whole = True
+    if whole:
+        words = split_words(text)
+        for i, w in enumerate(words):
+            if w.folded in firsts:
+                yield words[i : i + longest]
+        return
+    for match in matches:
+        at = start = match.start()
+        after = match.end()
+        if longest == 1 and (
+            (not at or text[at - 1] not in _JOINERS)
+            and (after == size or text[after] not in _JOINERS)
+        ):  # a word on its own: no need to split anything
+            yield [Word(match.group(), at, after, text[at].isupper())]
             continue
-        first = phrase[0]
-        for i, f in enumerate(folded):
-            if f == first and tuple(folded[i : i + n]) == phrase:
-                out.append((words[i].start, words[i + n - 1].end, title_only))
-    return out
+        if start and text[start - 1] in _JOINERS:  # maybe inside a word: split all of it
+            while start and not text[start - 1].isspace():
+                start -= 1
+        reach = 32 * (longest + 1)
+        while True:
+            space = _SPACE.search(text, min(size, at + reach))
+            end = space.start() if space else size
+            words = split_words(text[start:end])
+            k = 0
+            while k < len(words) and words[k].start + start < at:
+                k += 1
+            if len(words) - k >= longest or end == size:
+                break
+            reach *= 2
+        if k == len(words) or words[k].start + start != at:
+            continue  # inside a word: the second half of "negara-negara"
+        if not start:
+            yield words[k : k + longest]
+            continue
+        yield [
+            Word(w.folded, w.start + start, w.end + start, w.capitalised)
+            for w in words[k : k + longest]
+        ]
 
 
 def make_snippet(article: Article, hits: list[Span], width: int = SNIPPET_CHARS) -> Snippet:
