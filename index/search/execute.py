@@ -15,7 +15,7 @@ from collections.abc import Callable
 from ..errors import QueryError
 from ..model import Article
 from ..text.analysis import Analyzer, Term
-from .engine import FullText
+from .engine import Found, FullText
 from .highlight import QueryTerms, find_hits, make_snippet
 from .query import plan_query, query_terms, with_forms
 from .results import ArticleSource, Hit, SearchResults
@@ -55,17 +55,28 @@ def run_search(
     limit = max(1, min(limit, MAX_LIMIT))
     text = text.strip()
     plan = plan_query(text, fulltext, analyzer)
-    strict = fulltext.search(plan.strict, limit=limit, optimize=False)
+    long_query = plan.partial is not None and plan.words >= LONG_QUERY
+    # A long query of plain words may be ranked and counted in one pass (Whoosh: its
+    # words' postings read once, instead of a search with every word required and another
+    # with any); the hits and counts are those of the two searches.
+    quick = None
+    if long_query and plan.ranked:
+        quick = fulltext.best_match(plan.ranked, plan.unranked, limit)
+    if quick is not None:
+        best, every = quick
+        strict = Found([], every)
+    else:
+        strict = fulltext.search(plan.strict, limit=limit, optimize=False)
     total = strict.total
     ranked = strict.hits
     note = None
     partial = False
     total_exact = True
-    long_query = plan.partial is not None and plan.words >= LONG_QUERY
     if plan.partial is not None and (not total or long_query):
         # A long query is ranked by best match even when some articles have every word:
         # the article a sentence was written from may lack one of its words.
-        best = fulltext.search(plan.partial, limit=limit)
+        if quick is None:
+            best = fulltext.search(plan.partial, limit=limit)
         ranked = best.hits
         if len(ranked) > total:
             partial = True

@@ -356,6 +356,10 @@ class Plan:
     strict: wq.Query
     partial: wq.Query | None
     words: int  # the plain words (a multi-word variant is one)
+    # With no clause but plain words: each ranked word's terms, in the order `partial`
+    # ORs them, and the words left out of the ranking (see engine.FullText.best_match).
+    ranked: tuple[tuple[wq.Query, ...], ...] = ()
+    unranked: tuple[tuple[wq.Query, ...], ...] = ()
 
 
 def _fields(node: wq.Query) -> set[str]:
@@ -405,8 +409,15 @@ def plan_query(text: str, fulltext: FullText, analyzer: Analyzer) -> Plan:
     # articles. One array union over the words' title and body terms sums the same scores
     # in a fraction of that.
     some.matcher_type = wq.Or.ARRAY_MATCHER
-    partial = wq.And([*required, some]) if required else some
-    return Plan(q, partial, len(plain))
+    if required:
+        return Plan(q, wq.And([*required, some]), len(plain))
+    return Plan(
+        q,
+        some,
+        len(plain),
+        tuple(tuple(_flat_or(c)) for c in ranked),
+        tuple(tuple(_flat_or(c)) for c in plain if c not in ranked),
+    )
 
 
 def query_terms(q: wq.Query) -> QueryTerms:
