@@ -153,3 +153,34 @@ def test_search_results_are_those_of_the_two_passes(library: Library, monkeypatc
         assert res.total_exact and res.total >= slow.total
         if slow.total_exact:
             assert res.total == slow.total
+
+
+def test_one_word_prefix_or_fuzzy_term_ranks_as_whoosh(library: Library) -> None:
+    queries = [*WORDS[:20], "kota*", "pe*", "ke*", "ban*", "title:banjir", "presidne~", "gurru~2"]
+    with library._live.reading() as stores:
+        ft = stores.searcher()
+        for text in queries:
+            plan = plan_query(text, ft, library.analyzer, stores.speller())
+            assert plan.alone, text
+            for limit in (1, 10, 500):
+                quick = ft.best_match((plan.alone,), (), limit)
+                assert quick is not None, text
+                whoosh = ft.search(plan.strict, limit=limit, optimize=False)
+                assert (quick[0].hits, quick[0].total) == (whoosh.hits, whoosh.total), text
+
+
+def test_a_fuzzy_term_finds_the_words_whoosh_finds(library: Library) -> None:
+    from whoosh import query as wq
+
+    with library._live.reading() as stores:
+        ft, speller = stores.searcher(), stores.speller()
+        assert speller is not None
+        for word in ("presidne", "gurru", "banjr", "stasiun", "nelayna", "pemerintha"):
+            for dist in (1, 2):
+                plan = plan_query(f"{word}~{dist}", ft, library.analyzer, speller)
+                ours = {t.text for t in plan.alone if t.fieldname == "body_exact"}
+                probe = wq.FuzzyTerm("body_exact", word, maxdist=dist, prefixlength=1)
+                theirs = {t for t in ft.expand(probe) if t.isalpha()}
+                # An adjacent swap is one edit in the spelling dictionary, two in Whoosh.
+                assert theirs <= ours, word
+                assert ours, word

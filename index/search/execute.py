@@ -54,17 +54,23 @@ def run_search(
     suggestions."""
     limit = max(1, min(limit, MAX_LIMIT))
     text = text.strip()
-    plan = plan_query(text, fulltext, analyzer)
+    plan = plan_query(text, fulltext, analyzer, speller)
     long_query = plan.partial is not None and plan.words >= LONG_QUERY
     # A long query of plain words may be ranked and counted in one pass (Whoosh: its
     # words' postings read once, instead of a search with every word required and another
     # with any); the hits and counts are those of the two searches.
-    quick = None
+    quick = alone = None
     if long_query and plan.ranked:
         quick = fulltext.best_match(plan.ranked, plan.unranked, limit)
+    elif plan.alone:
+        # One word, prefix or fuzzy term: ranked and counted the same way.
+        one = fulltext.best_match((plan.alone,), (), limit)
+        alone = one[0] if one is not None else None
     if quick is not None:
         best, every = quick
         strict = Found([], every)
+    elif alone is not None:
+        strict = alone
     else:
         strict = fulltext.search(plan.strict, limit=limit, optimize=False)
     total = strict.total
