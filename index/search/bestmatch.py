@@ -217,18 +217,24 @@ def best_match(
                 part = [a[d] + b[d] for d in ids]
                 if leaf.boost != 1.0:
                     part = [x * leaf.boost for x in part]
-            get = scores.get
-            for d, x in zip(ids, part, strict=True):
-                scores[d] = get(d, 0.0) + x
+            if not scores:
+                scores = dict(zip(ids, part, strict=True))
+            else:
+                get = scores.get
+                for d, x in zip(ids, part, strict=True):
+                    scores[d] = get(d, 0.0) + x
             docs.update(ids)
         having.append(docs)
-    # Whoosh's array union passes over a document whose scores add up to nothing.
-    matched = [(s, d) for d, s in scores.items() if s > 0]
-    top = heapq.nsmallest(limit, matched, key=lambda sd: (-sd[0], sd[1]))
+    # Whoosh's array union passes over a document whose scores add up to nothing; of
+    # equal scores, the lower document number comes first.
+    total = len(scores) - sum(1 for x in scores.values() if x <= 0)
+    best = heapq.nlargest(limit, scores.values())
+    cut = max(best[-1], 0.0) if best else 0.0
+    top = sorted((-x, d) for d, x in scores.items() if x >= cut and x > 0)[:limit]
     everyword = set.intersection(*sorted(having, key=len)) if having else set()
     if everyword and others:
         everyword = _having_all(postings.searcher, everyword, others)
-    return [(d, s) for s, d in top], len(matched), len(everyword)
+    return [(d, -x) for x, d in top], total, len(everyword)
 
 
 def _having(reader: Any, schema: Any, term: wq.Term, docs: list[int]) -> set[int]:

@@ -135,12 +135,18 @@ class _Mark(NamedTuple):
     title_only: bool
 
 
-def _written_hits(text: str, query: QueryTerms, analyzer: Analyzer) -> list[_Mark]:
-    """Where the query's terms occur, found by the forms they are written in."""
-    stop = analyzer.vocabulary.stopwords
-    words = split_words(text)
-    folded = [w.folded for w in words]
-    starts: dict[str, list[tuple[tuple[str, ...], bool, bool]]] = {}
+_Starts = dict[str, list[tuple[tuple[str, ...], bool, bool]]]
+_last_starts: tuple[QueryTerms | None, _Starts] = (None, {})
+
+
+def _form_starts(query: QueryTerms) -> _Starts:
+    """The query's forms by their first word, the longest first: worked out once per query,
+    not once per hit (a pasted sentence has a hundred forms)."""
+    global _last_starts
+    last, starts = _last_starts
+    if last is query:
+        return starts
+    starts = {}
     for seqs, title_only, is_form in (
         (query.forms, False, True),
         (query.title_forms, True, True),
@@ -152,6 +158,16 @@ def _written_hits(text: str, query: QueryTerms, analyzer: Analyzer) -> list[_Mar
                 starts.setdefault(seq[0], []).append((seq, title_only, is_form))
     for options in starts.values():
         options.sort(key=lambda o: (-len(o[0]), o[1]))  # the longest form, anywhere, first
+    _last_starts = (query, starts)
+    return starts
+
+
+def _written_hits(text: str, query: QueryTerms, analyzer: Analyzer) -> list[_Mark]:
+    """Where the query's terms occur, found by the forms they are written in."""
+    stop = analyzer.vocabulary.stopwords
+    starts = _form_starts(query)
+    words = split_words(text)
+    folded = [w.folded for w in words]
     out: list[_Mark] = []
     for i, f in enumerate(folded):
         for seq, title_only, is_form in starts.get(f, ()):
