@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import heapq
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from math import log
 from typing import Any
 
 from whoosh import query as wq
@@ -66,8 +67,9 @@ def usable(searcher: Any, words: Sequence[Word]) -> bool:
 class Postings:
     """Per-segment lengths read once for a searcher's lifetime (one committed state)."""
 
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Any, frequency: Callable[[str, str], int]) -> None:
         self.searcher = searcher
+        self.frequency = frequency  # (field, term) -> articles, as the reader counts them
         self._lengths: dict[tuple[int, str], Any] = {}
         self._norms: dict[tuple[str, float, float, float], list[float]] = {}
         self.cache: OrderedDict[tuple[str, str, float], tuple[list[int], list[float]]]
@@ -180,7 +182,9 @@ def _score(postings: Postings, term: wq.Term) -> tuple[list[int], list[float]]:
         except TermNotFound:
             continue
         if idf is None:
-            idf = searcher.idf(field, btext)
+            # BM25F's idf (Whoosh's WeightingModel.idf), from the counts already looked up.
+            n = postings.frequency(field, term.text)
+            idf = log(searcher.doc_count_all() / (n + 1)) + 1
             avgfl = searcher.avg_field_length(field) or 1
             b = weighting._field_B.get(field, weighting.B)
             norms = postings.norms(field, b, k1, avgfl)

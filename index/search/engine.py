@@ -128,7 +128,7 @@ class WhooshFullText:
         self.schema = searcher.schema
         self._reader = searcher.reader()
         self._postings: Any = None
-        self._frequencies: dict[tuple[str, str], int] = {}  # counted while expanding
+        self._frequencies: dict[tuple[str, str], int] = {}  # (field, term): articles
 
     def search(self, q: Any, limit: int, *, optimize: bool = True) -> Found:
         from .narrow import whoosh_search
@@ -158,15 +158,20 @@ class WhooshFullText:
         if not bestmatch.usable(self.searcher, [*words, *others]):
             return None
         if self._postings is None:
-            self._postings = bestmatch.Postings(self.searcher)
+            self._postings = bestmatch.Postings(self.searcher, self.doc_frequency)
         top, total, every = bestmatch.best_match(self._postings, words, others, limit)
         stored = self.searcher.stored_fields
         return Found([(stored(d)["id"], s) for d, s in top], total, True), every
 
     def doc_frequency(self, field: str, term: str) -> int:
-        found = self._frequencies.get((field, term))
+        # Kept for the open index: a long query asks for each word's count to rank its
+        # words, then again to score them, and the next query has many of the same words.
+        key = (field, term)
+        found = self._frequencies.get(key)
         if found is None:
-            found = self._reader.doc_frequency(field, term)
+            if len(self._frequencies) > 500_000:
+                self._frequencies.clear()
+            found = self._frequencies[key] = self._reader.doc_frequency(field, term)
         return found
 
     def terms_with_prefix(self, field: str, prefix: str) -> list[str]:
