@@ -15,7 +15,7 @@ from collections.abc import Callable
 from ..errors import QueryError
 from ..model import Article
 from ..text.analysis import Analyzer, Term
-from .engine import FullText
+from .engine import Found, FullText
 from .highlight import QueryTerms, find_hits, make_snippet
 from .query import plan_query, query_terms, with_forms
 from .results import ArticleSource, Hit, SearchResults
@@ -54,18 +54,35 @@ def run_search(
     suggestions."""
     limit = max(1, min(limit, MAX_LIMIT))
     text = text.strip()
-    plan = plan_query(text, fulltext, analyzer)
-    strict = fulltext.search(plan.strict, limit=limit, optimize=False)
+    plan = plan_query(text, fulltext, analyzer, speller)
+    long_query = plan.partial is not None and plan.words >= LONG_QUERY
+    # A long query of plain words may be ranked and counted in one pass (Whoosh: its
+    # words' postings read once, instead of a search with every word required and another
+    # with any); the hits and counts are those of the two searches.
+    quick = alone = None
+    if long_query and plan.ranked:
+        quick = fulltext.best_match(plan.ranked, plan.unranked, limit)
+    elif plan.alone:
+        # One word, prefix or fuzzy term: ranked and counted the same way.
+        one = fulltext.best_match((plan.alone,), (), limit)
+        alone = one[0] if one is not None else None
+    if quick is not None:
+        best, every = quick
+        strict = Found([], every)
+    elif alone is not None:
+        strict = alone
+    else:
+        strict = fulltext.search(plan.strict, limit=limit, optimize=False)
     total = strict.total
     ranked = strict.hits
     note = None
     partial = False
     total_exact = True
-    long_query = plan.partial is not None and plan.words >= LONG_QUERY
     if plan.partial is not None and (not total or long_query):
         # A long query is ranked by best match even when some articles have every word:
         # the article a sentence was written from may lack one of its words.
-        best = fulltext.search(plan.partial, limit=limit)
+        if quick is None:
+            best = fulltext.search(plan.partial, limit=limit)
         ranked = best.hits
         if len(ranked) > total:
             partial = True

@@ -137,10 +137,15 @@ class _Mark(NamedTuple):
     title_only: bool
 
 
-def _written_hits(text: str, query: QueryTerms, analyzer: Analyzer) -> list[_Mark]:
-    """Where the query's terms occur, found by the forms they are written in."""
-    stop = analyzer.vocabulary.stopwords
-    starts: dict[str, list[tuple[tuple[str, ...], bool, bool]]] = {}
+_Starts = dict[str, list[tuple[tuple[str, ...], bool, bool]]]
+
+
+@lru_cache(maxsize=8)
+def _form_starts(query: QueryTerms) -> tuple[_Starts, int]:
+    """The query's forms by their first word, the longest first, and the longest's length:
+    worked out once per query, not once per hit (a pasted sentence has a hundred forms).
+    Callers must not change what they get."""
+    starts: _Starts = {}
     for seqs, title_only, is_form in (
         (query.forms, False, True),
         (query.title_forms, True, True),
@@ -153,6 +158,13 @@ def _written_hits(text: str, query: QueryTerms, analyzer: Analyzer) -> list[_Mar
     for options in starts.values():
         options.sort(key=lambda o: (-len(o[0]), o[1]))  # the longest form, anywhere, first
     longest = max((len(o[0]) for options in starts.values() for o in options), default=1)
+    return starts, longest
+
+
+def _written_hits(text: str, query: QueryTerms, analyzer: Analyzer) -> list[_Mark]:
+    """Where the query's terms occur, found by the forms they are written in."""
+    stop = analyzer.vocabulary.stopwords
+    starts, longest = _form_starts(query)
     out: list[_Mark] = []
     for words in _words_from(text, starts, longest):
         f = words[0].folded

@@ -9,9 +9,11 @@ from (see `plan_query`, and `execute.run_search` for when each part runs)."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import re
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -31,9 +33,10 @@ from ..errors import QueryError
 from ..text.analysis import Analyzer
 from ..text.vocabulary import Vocabulary
 from ..text.words import fold, split_words
-from .engine import FullText
+from .engine import WORD_FIELDS, FullText
 from .highlight import QueryTerms
 from .schema import EXACT_FIELDS
+from .spelling import MAX_DISTANCE, Speller, spellable
 
 FIELDS = ("title", "body", "outlet", "author", "lang", "date", "id")
 ALIASES = {"lang": ["language"], "outlet": ["source", "site"], "body": ["text"]}
@@ -303,10 +306,11 @@ def _walk(q: wq.Query) -> Iterator[wq.Query]:
         yield from _walk(child)
 
 
-def rewrite(q: wq.Query, fulltext: FullText) -> wq.Query:
+def rewrite(q: wq.Query, fulltext: FullText, speller: Speller | None = None) -> wq.Query:
     """Prefix, wildcard and fuzzy terms on title/body match unstemmed words as written
     instead of stems, and expand to at most MAX_EXPANSION terms, most frequent first, so
-    that a short prefix cannot stall a search."""
+    that a short prefix cannot stall a search. With `speller` (the build's spelling
+    dictionary), a fuzzy term's neighbours are looked up there, as did-you-mean's are."""
 
     def fix(node: wq.Query) -> wq.Query:
         if isinstance(node, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)) and node.fieldname in (
@@ -314,24 +318,42 @@ def rewrite(q: wq.Query, fulltext: FullText) -> wq.Query:
             "body",
             *EXACT_FIELDS.values(),
         ):
-            return _expand(node, fulltext)
+            return _expand(node, fulltext, speller)
         return node
 
     return q.accept(fix)
 
 
-def _expand(node: wq.Query, fulltext: FullText) -> wq.Query:
+def _neighbours(speller: Speller, field: str, text: str, maxdist: int, start: int) -> list[str]:
+    """The words of the spelling dictionary within `maxdist` edits of `text` that begin
+    with its first `start` letters (and `text` itself): Whoosh's fuzzy term walks the whole
+    term list under that beginning instead (a second or more on 20k articles). An adjacent
+    swap counts as one edit here, and words with digits are not filed ("selatan4")."""
+    return [text] + [w for w, _ in speller.lookup(text, maxdist) if w[:start] == text[:start]]
+
+
+def _expand(node: wq.Query, fulltext: FullText, speller: Speller | None = None) -> wq.Query:
     field = EXACT_FIELDS.get(node.fieldname, node.fieldname)
     text = fold(node.text)
+    candidates: list[str] | None = None
     if isinstance(node, wq.FuzzyTerm):
-        probe = wq.FuzzyTerm(
-            field, text, maxdist=node.maxdist, prefixlength=max(1, node.prefixlength)
-        )
+        start = max(1, node.prefixlength)
+        if (
+            speller is not None
+            and field in WORD_FIELDS
+            and node.maxdist <= MAX_DISTANCE
+            and spellable(text)
+        ):
+            with contextlib.suppress(sqlite3.Error):  # damaged: Whoosh's own walk below
+                found = _neighbours(speller, field, text, node.maxdist, start)
+                candidates = [t for t in found if fulltext.doc_frequency(field, t)]
+        probe = wq.FuzzyTerm(field, text, maxdist=node.maxdist, prefixlength=start)
     elif isinstance(node, wq.Prefix):
         probe = wq.Prefix(field, text)
     else:
         probe = wq.Wildcard(field, text)
-    candidates = fulltext.expand(probe)
+    if candidates is None:
+        candidates = fulltext.expand(probe)
     # A very short prefix ("ke*") matches thousands of words and nearly every article:
     # keep fewer of its words, so that it answers in a fraction of a second, not seconds.
     cap = MAX_EXPANSION if len(text.rstrip("*?")) > 3 else MAX_EXPANSION // 4
@@ -356,6 +378,13 @@ class Plan:
     strict: wq.Query
     partial: wq.Query | None
     words: int  # the plain words (a multi-word variant is one)
+    # With no clause but plain words: each ranked word's terms, in the order `partial`
+    # ORs them, and the words left out of the ranking (see engine.FullText.best_match).
+    ranked: tuple[tuple[wq.Query, ...], ...] = ()
+    unranked: tuple[tuple[wq.Query, ...], ...] = ()
+    # A query that is one term, or an OR of terms whose scores add up in their order (one
+    # word: its title and body terms; a prefix or fuzzy term: its expansions): those terms.
+    alone: tuple[wq.Query, ...] = ()
 
 
 def _fields(node: wq.Query) -> set[str]:
@@ -385,13 +414,19 @@ def _frequency(clause: wq.Query, fulltext: FullText) -> int:
     )
 
 
-def plan_query(text: str, fulltext: FullText, analyzer: Analyzer) -> Plan:
+def plan_query(
+    text: str, fulltext: FullText, analyzer: Analyzer, speller: Speller | None = None
+) -> Plan:
     q = parse_query(text, fulltext.schema, analyzer)
-    q = rewrite(q, fulltext).normalize()
+    q = rewrite(q, fulltext, speller).normalize()
+    if isinstance(q, wq.Or) and len(q.subqueries) > 2 and q.boost == 1.0:
+        # normalize() merged the expansions' array unions (title and body) into one OR of
+        # the default kind: a tree of binary unions from 5,000 articles on (ke*: seconds).
+        q.matcher_type = wq.Or.ARRAY_MATCHER
     clauses = list(q.children()) if isinstance(q, wq.And) else [q]
     plain = [c for c in clauses if _is_plain_word(c)]
     if len(plain) < 2 or has_operators(text):
-        return Plan(q, None, len(plain))
+        return Plan(q, None, len(plain), alone=_alone(q))
     required = [c for c in clauses if not _is_plain_word(c)]
     ranked = plain
     if len(plain) > MAX_PARTIAL_WORDS:
@@ -405,8 +440,25 @@ def plan_query(text: str, fulltext: FullText, analyzer: Analyzer) -> Plan:
     # articles. One array union over the words' title and body terms sums the same scores
     # in a fraction of that.
     some.matcher_type = wq.Or.ARRAY_MATCHER
-    partial = wq.And([*required, some]) if required else some
-    return Plan(q, partial, len(plain))
+    if required:
+        return Plan(q, wq.And([*required, some]), len(plain))
+    return Plan(
+        q,
+        some,
+        len(plain),
+        tuple(tuple(_flat_or(c)) for c in ranked),
+        tuple(tuple(_flat_or(c)) for c in plain if c not in ranked),
+    )
+
+
+def _alone(q: wq.Query) -> tuple[wq.Query, ...]:
+    if isinstance(q, wq.Term):
+        return (q,)
+    if isinstance(q, wq.Or) and q.boost == 1.0:
+        subs = tuple(q.subqueries)
+        if len(subs) == 2 or q.matcher_type == wq.Or.ARRAY_MATCHER:  # a + b = b + a
+            return subs
+    return ()
 
 
 def query_terms(q: wq.Query) -> QueryTerms:

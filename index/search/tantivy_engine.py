@@ -278,6 +278,9 @@ class TantivyFullText:
             scores = {self._id(a): score for score, a in scored.hits}
         return Found([(i, scores.get(i, 0.0)) for i in ids], res.count, True)
 
+    def best_match(self, words: Any, others: Any, limit: int) -> tuple[Found, int] | None:
+        return None  # tantivy's own top-k search is quick: both queries run
+
     def doc_frequency(self, field: str, term: str) -> int:
         return self._searcher.doc_freq(field, term)
 

@@ -1,0 +1,282 @@
+"""A long query of plain words ranked in one pass over its words' postings, on Whoosh.
+
+Whoosh ranks a best-match query (an OR of the words' title and body terms) by building a
+matcher per term and segment and asking each posting's score of a scorer object: for a
+pasted 25-word sentence that is thousands of Python calls per query, and a second pass with
+every word required, only to count the articles that have them all, costs as much again.
+
+Here each term's postings are read a block at a time and scored with the same BM25F
+formula, the same statistics and the same order of additions as Whoosh's array union
+(`PreloadedOr`), so the scores are Whoosh's to the last bit and the top N the same, ties
+included (the lower document number first). The articles with every word come from the same
+postings: those with all the ranked words, checked for the words left out of the ranking
+(the most frequent ones) one by one, which is cheap since few articles are left by then.
+
+Used only where it gives Whoosh's answer: plain words whose clauses are terms, BM25F (the
+default weighting), no filter or date order (see `WhooshFullText.best_match`)."""
+
+from __future__ import annotations
+
+import heapq
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from math import log
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
+from whoosh.scoring import BM25F
+from whoosh.util.numeric import byte_to_length
+
+CACHED_POSTINGS = 200_000  # scored postings kept per open index (a few MB)
+Word = Sequence[wq.Query]  # the terms one plain word is searched as (title, body, variants)
+
+
+def _terms(leaf: wq.Query) -> list[wq.Term] | None:
+    """The terms of a word's clause: a term, or two that must both be there (a number or a
+    hyphenated word the analyzer splits: "16.504", "Tae-yong"); None for anything else. With
+    three or more, Whoosh adds their scores in an order of its own: not done here."""
+    if type(leaf) is wq.Term:
+        return [leaf]
+    if type(leaf) is wq.And:
+        parts = list(leaf.children())
+        if len(parts) == 2 and all(type(p) is wq.Term for p in parts):
+            return parts
+    return None
+
+
+def usable(searcher: Any, words: Sequence[Word]) -> bool:
+    """True when the words can be ranked here exactly as Whoosh would rank them."""
+    weighting = searcher.weighting
+    if type(weighting) is not BM25F:
+        return False
+    schema = searcher.schema
+    for word in words:
+        for leaf in word:
+            terms = _terms(leaf)
+            if terms is None:
+                return False
+            for t in terms:
+                if t.fieldname not in schema or not schema[t.fieldname].scorable:
+                    return False
+    return True
+
+
+class Postings:
+    """Per-segment lengths read once for a searcher's lifetime (one committed state)."""
+
+    def __init__(self, searcher: Any, frequency: Callable[[str, str], int]) -> None:
+        self.searcher = searcher
+        self.frequency = frequency  # (field, term) -> articles, as the reader counts them
+        self._lengths: dict[tuple[int, str], Any] = {}
+        self._norms: dict[tuple[str, float, float, float], list[float]] = {}
+        self.cache: OrderedDict[tuple[str, str, float], tuple[list[int], list[float]]]
+        self.cache = OrderedDict()
+        self.cached = 0  # postings held in `cache`
+
+    def lengths(self, k: int, reader: Any, field: str) -> Any:
+        """The field's length bytes of every document of segment `k` (0: no value)."""
+        key = (k, field)
+        found = self._lengths.get(key)
+        if found is None:
+            found = _length_bytes(reader, field)
+            self._lengths[key] = found
+        return found
+
+    def norms(self, field: str, b: float, k1: float, avgfl: float) -> list[float]:
+        """K1 * ((1 - B) + B * fl / avgfl) for each length byte, as bm25() computes it."""
+        key = (field, b, k1, avgfl)
+        found = self._norms.get(key)
+        if found is None:
+            found = []
+            for lb in range(256):
+                fl = byte_to_length(lb)
+                found.append(k1 * ((1 - b) + b * fl / avgfl))
+            self._norms[key] = found
+        return found
+
+
+def _length_bytes(reader: Any, field: str) -> Any:
+    doccount = reader.doc_count_all()
+    try:
+        column = reader._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
+        if column is None:
+            return bytes(doccount)
+        raw = column._dbfile.get(column._basepos, column._count)
+        return bytes(raw) + bytes(max(0, doccount - len(raw)))
+    except AttributeError:  # another codec: one document at a time
+        from whoosh.util.numeric import length_to_byte
+
+        return bytes(
+            length_to_byte(reader.doc_field_length(d, field, 0) or 0) for d in range(doccount)
+        )
+
+
+def _read(matcher: Any) -> tuple[list[int], list[float]]:
+    """A term's postings in one segment (document numbers, weights), deleted ones left out."""
+    deleted = None
+    if isinstance(matcher, FilterMatcher):
+        deleted = matcher._ids if matcher._exclude else None
+        if deleted is None:  # pragma: no cover - readers only ever exclude
+            raise TypeError("unexpected filter")
+        matcher = matcher.child
+    ids: list[int] = []
+    weights: list[float] = []
+    if type(matcher) is W3LeafMatcher:
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.extend(matcher._ids)
+            weights.extend(matcher._weights)
+            matcher._next_block()
+    else:
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    if deleted:
+        kept = [i for i, d in enumerate(ids) if d not in deleted]
+        ids = [ids[i] for i in kept]
+        weights = [weights[i] for i in kept]
+    return ids, weights
+
+
+def _scored(postings: Postings, term: wq.Term) -> tuple[list[int], list[float]]:
+    """The document numbers and scores of every posting of `term`, as Whoosh's BM25F
+    scores them (kept for the searcher's lifetime: typing a sentence asks again for the
+    same words at every pause)."""
+    key = (term.fieldname, term.text, term.boost)
+    found = postings.cache.get(key)
+    if found is not None:
+        postings.cache.move_to_end(key)
+        return found
+    found = _score(postings, term)
+    postings.cache[key] = found
+    postings.cached += len(found[0])
+    while postings.cached > CACHED_POSTINGS and len(postings.cache) > 1:
+        _, (old, _) = postings.cache.popitem(last=False)
+        postings.cached -= len(old)
+    return found
+
+
+def _score(postings: Postings, term: wq.Term) -> tuple[list[int], list[float]]:
+    searcher = postings.searcher
+    field = term.fieldname
+    docs: list[int] = []
+    scores: list[float] = []
+    try:
+        btext = searcher.schema[field].to_bytes(term.text)
+    except ValueError:
+        return docs, scores
+    weighting: BM25F = searcher.weighting
+    k1 = weighting.K1
+    k1p1 = k1 + 1
+    boost = term.boost
+    idf = norms = None
+    for k, (sub, offset) in enumerate(searcher.leaf_searchers()):
+        reader = sub.reader()
+        try:
+            matcher = reader.postings(field, btext)
+        except TermNotFound:
+            continue
+        if idf is None:
+            # BM25F's idf (Whoosh's WeightingModel.idf), from the counts already looked up.
+            n = postings.frequency(field, term.text)
+            idf = log(searcher.doc_count_all() / (n + 1)) + 1
+            avgfl = searcher.avg_field_length(field) or 1
+            b = weighting._field_B.get(field, weighting.B)
+            norms = postings.norms(field, b, k1, avgfl)
+        ids, weights = _read(matcher)
+        lengths = postings.lengths(k, reader, field)
+        pairs = zip(ids, weights, strict=True)
+        part = [idf * ((tf * k1p1) / (tf + norms[lengths[d]])) for d, tf in pairs]
+        if boost != 1.0:
+            part = [x * boost for x in part]
+        docs.extend([offset + d for d in ids] if offset else ids)
+        scores.extend(part)
+    return docs, scores
+
+
+def best_match(
+    postings: Postings, words: Sequence[Word], others: Sequence[Word], limit: int
+) -> tuple[list[tuple[int, float]], int, int]:
+    """The first `limit` (document number, score) of an OR of every clause of `words`,
+    best first, as Whoosh ranks it; how many documents match it; and how many have every
+    word of `words` and of `others` (a clause of each)."""
+    scores: dict[int, float] = {}
+    having: list[set[int]] = []  # per word, the documents with one of its clauses
+    for word in words:
+        docs: set[int] = set()
+        for leaf in word:
+            terms = _terms(leaf)
+            assert terms is not None  # see usable()
+            if len(terms) == 1:
+                ids, part = _scored(postings, terms[0])
+            else:
+                # Whoosh's intersection adds the two scores (in either order: the same sum).
+                a, b = (dict(zip(*_scored(postings, t), strict=True)) for t in terms)
+                ids = [d for d in a if d in b]
+                part = [a[d] + b[d] for d in ids]
+                if leaf.boost != 1.0:
+                    part = [x * leaf.boost for x in part]
+            if not scores:
+                scores = dict(zip(ids, part, strict=True))
+            else:
+                get = scores.get
+                for d, x in zip(ids, part, strict=True):
+                    scores[d] = get(d, 0.0) + x
+            docs.update(ids)
+        having.append(docs)
+    # Whoosh's array union passes over a document whose scores add up to nothing; of
+    # equal scores, the lower document number comes first.
+    total = len(scores) - sum(1 for x in scores.values() if x <= 0)
+    best = heapq.nlargest(limit, scores.values())
+    cut = max(best[-1], 0.0) if best else 0.0
+    top = sorted((-x, d) for d, x in scores.items() if x >= cut and x > 0)[:limit]
+    everyword = set.intersection(*sorted(having, key=len)) if having else set()
+    if everyword and others:
+        everyword = _having_all(postings.searcher, everyword, others)
+    return [(d, -x) for x, d in top], total, len(everyword)
+
+
+def _having(reader: Any, schema: Any, term: wq.Term, docs: list[int]) -> set[int]:
+    """The documents of `docs` (ascending document numbers) with `term`."""
+    try:
+        btext = schema[term.fieldname].to_bytes(term.text)
+    except ValueError:
+        return set()
+    if (term.fieldname, btext) not in reader:
+        return set()
+    m = reader.postings(term.fieldname, btext)
+    found: set[int] = set()
+    for d in docs:
+        if not m.is_active():
+            break
+        if m.id() < d:
+            m.skip_to(d)
+            if not m.is_active():
+                break
+        if m.id() == d:
+            found.add(d)
+    return found
+
+
+def _having_all(searcher: Any, docs: set[int], others: Sequence[Word]) -> set[int]:
+    """The documents of `docs` (document numbers) with a clause of every word."""
+    reader = searcher.reader()
+    schema = searcher.schema
+    for word in others:
+        found: set[int] = set()
+        for leaf in word:
+            rest = docs - found
+            if not rest:
+                break
+            for term in _terms(leaf) or ():
+                rest = _having(reader, schema, term, sorted(rest))
+            found |= rest
+        docs = found
+        if not docs:
+            break
+    return docs

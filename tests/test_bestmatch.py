@@ -1,0 +1,186 @@
+"""A long query ranked in one pass over its words' postings (search/bestmatch.py) gives
+Whoosh's own hits, scores and counts: on an index of several segments, with deleted
+documents, numbers and hyphenated words (two terms each), and with words left out of the
+ranking."""
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+from newsreader.index import Library
+from newsreader.index.search.query import MAX_PARTIAL_WORDS, plan_query
+
+from tests.conftest import SAMPLE
+
+WORDS = [
+    "pemerintah",
+    "kota",
+    "banjir",
+    "hujan",
+    "jalan",
+    "warga",
+    "sungai",
+    "pasar",
+    "harga",
+    "beras",
+    "petani",
+    "sawah",
+    "presiden",
+    "menteri",
+    "rapat",
+    "anggaran",
+    "sekolah",
+    "guru",
+    "murid",
+    "ujian",
+    "rumah",
+    "sakit",
+    "dokter",
+    "pasien",
+    "kereta",
+    "stasiun",
+    "jadwal",
+    "tiket",
+    "bandara",
+    "pesawat",
+    "cuaca",
+    "angin",
+    "gempa",
+    "laut",
+    "nelayan",
+    "ikan",
+    "listrik",
+    "mobil",
+    "motor",
+    "polisi",
+    "razia",
+    "kopi",
+    "teh",
+    "gula",
+    "garam",
+    "kebun",
+    "hutan",
+    "api",
+    "asap",
+]
+EXTRA = ["16.504", "Tae-yong", "2,19%", "Rp", "COVID-19"]
+
+
+def _article(rng: random.Random, k: int) -> str:
+    title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 7))).capitalize()
+    paragraphs = []
+    for _ in range(rng.randint(1, 4)):
+        words = [rng.choice(WORDS + EXTRA) for _ in range(rng.randint(8, 40))]
+        paragraphs.append(" ".join(words).capitalize() + ".")
+    return f"{title} {k}\n\n" + "\n\n".join(paragraphs) + "\n"
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    root = tmp_path_factory.mktemp("bestmatch")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for f in SAMPLE.iterdir():
+        (corpus / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    lib = Library.open(corpus, root / "ix", variants=Path("/nonexistent"))
+    rng = random.Random(5)
+    k = 0
+    for batch in range(4):  # an update per batch: a segment each
+        for _ in range(30 + 10 * batch):
+            (corpus / f"a{k:03d}.txt").write_text(_article(rng, k), encoding="utf-8")
+            k += 1
+        if batch:  # changed and removed articles: deleted documents in older segments
+            for j in rng.sample(range(k - 30), 6):
+                path = corpus / f"a{j:03d}.txt"
+                if path.exists():
+                    path.write_text(_article(rng, j), encoding="utf-8")
+            (corpus / f"a{rng.randrange(k - 30):03d}.txt").unlink(missing_ok=True)
+        lib.update()
+    return lib
+
+
+def _queries(lib: Library) -> list[str]:
+    rng = random.Random(7)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(lib.corpus.glob("*.txt"))]
+    out = []
+    for n in (5, 8, 12, MAX_PARTIAL_WORDS + 9):
+        for _ in range(12):
+            toks = re.findall(r"\S+", rng.choice(texts))
+            if len(toks) > n:  # words of one article: some articles have them all
+                k = rng.randrange(len(toks) - n)
+                out.append(" ".join(toks[k : k + n]))
+            out.append(" ".join(rng.choice(WORDS + EXTRA) for _ in range(n)))
+    return out
+
+
+def test_the_one_pass_ranking_is_whooshs(library: Library) -> None:
+    checked = with_all = unranked = 0
+    with library._live.reading() as stores:
+        ft = stores.searcher()
+        assert len(ft.searcher.leaf_searchers()) > 1
+        assert ft.searcher.reader().has_deletions()
+        for text in _queries(library):
+            plan = plan_query(text, ft, library.analyzer)
+            if not plan.ranked:
+                continue
+            for limit in (1, 10, 500):
+                quick = ft.best_match(plan.ranked, plan.unranked, limit)
+                if quick is None:
+                    continue
+                best, every = quick
+                whoosh = ft.search(plan.partial, limit=limit, optimize=False)
+                assert best.hits == whoosh.hits, text
+                assert best.total == whoosh.total and best.exact, text
+                assert every == ft.search(plan.strict, limit=1, optimize=False).total, text
+                checked += 1
+                with_all += every > 0
+                unranked += bool(plan.unranked)
+    assert checked > 100 and with_all > 10 and unranked > 10
+
+
+def test_search_results_are_those_of_the_two_passes(library: Library, monkeypatch) -> None:
+    from newsreader.index.search.engine import WhooshFullText
+
+    texts = [t for t in _queries(library) if len(t.split()) >= 5][::3]
+    quick = [library.search(t, limit=10) for t in texts]
+    monkeypatch.setattr(WhooshFullText, "best_match", lambda *a, **k: None)
+    for text, res in zip(texts, quick, strict=True):
+        slow = library.search(text, limit=10)
+        assert [(h.id, h.score) for h in res.hits] == [(h.id, h.score) for h in slow.hits]
+        assert (res.note, res.partial) == (slow.note, slow.partial), text
+        # The one pass counts exactly; Whoosh's best-match count may be a lower bound.
+        assert res.total_exact and res.total >= slow.total
+        if slow.total_exact:
+            assert res.total == slow.total
+
+
+def test_one_word_prefix_or_fuzzy_term_ranks_as_whoosh(library: Library) -> None:
+    queries = [*WORDS[:20], "kota*", "pe*", "ke*", "ban*", "title:banjir", "presidne~", "gurru~2"]
+    with library._live.reading() as stores:
+        ft = stores.searcher()
+        for text in queries:
+            plan = plan_query(text, ft, library.analyzer, stores.speller())
+            assert plan.alone, text
+            for limit in (1, 10, 500):
+                quick = ft.best_match((plan.alone,), (), limit)
+                assert quick is not None, text
+                whoosh = ft.search(plan.strict, limit=limit, optimize=False)
+                assert (quick[0].hits, quick[0].total) == (whoosh.hits, whoosh.total), text
+
+
+def test_a_fuzzy_term_finds_the_words_whoosh_finds(library: Library) -> None:
+    from whoosh import query as wq
+
+    with library._live.reading() as stores:
+        ft, speller = stores.searcher(), stores.speller()
+        assert speller is not None
+        for word in ("presidne", "gurru", "banjr", "stasiun", "nelayna", "pemerintha"):
+            for dist in (1, 2):
+                plan = plan_query(f"{word}~{dist}", ft, library.analyzer, speller)
+                ours = {t.text for t in plan.alone if t.fieldname == "body_exact"}
+                probe = wq.FuzzyTerm("body_exact", word, maxdist=dist, prefixlength=1)
+                theirs = {t for t in ft.expand(probe) if t.isalpha()}
+                # An adjacent swap is one edit in the spelling dictionary, two in Whoosh.
+                assert theirs <= ours, word
+                assert ours, word
