@@ -198,12 +198,15 @@ def candidate_pairs(
         stream: Iterator[tuple[int, int, int]] = store.shared_postings(most)
     else:
         stream = store.all_postings()
-    holders: dict[int, array] = {}  # shingle -> the documents holding it
+    # shingle -> the documents holding it, last first: the articles are taken in order, and
+    # each one, once done, is popped off the end of its lists, so that a list holds only
+    # the article in hand and those after it (each pair of articles is counted once).
+    holders: dict[int, array] = {}
     held: dict[int, dict[int, int]] = defaultdict(dict)  # document -> {shingle: position}
     for h, group in groupby(stream, key=lambda row: row[0]):
         rows = [(doc, pos) for _, doc, pos in group]
         if 2 <= len(rows) <= settings.max_frequency(h) + 1:
-            holders[h] = array("q", sorted(doc for doc, _ in rows))
+            holders[h] = array("q", sorted((doc for doc, _ in rows), reverse=True))
             for doc, pos in rows:
                 held[doc][h] = pos
     out: list[tuple[int, int, int]] = []
@@ -211,12 +214,20 @@ def candidate_pairs(
         mine = held[x]
         trigram_docs = Counter(chain.from_iterable(holders[h] for h in mine if not h & 1))
         pair_docs = Counter(chain.from_iterable(holders[h] for h in mine if h & 1))
-        # Fewer shared 3-grams, and fewer shared pairs, than a cluster needs: no candidate.
+        for h in mine:
+            holders[h].pop()  # x itself
+        trigram_docs.pop(x, None)
+        pair_docs.pop(x, None)
+        # Fewer shared 3-grams, and fewer shared pairs, than a cluster needs, or too few to
+        # cover enough words (a 3-gram covers 3, a pair 1): no candidate.
         others = {y for y, n in trigram_docs.items() if n >= settings.min_shared_shingles}
-        others.update(y for y, n in pair_docs.items() if n >= settings.min_shared_pairs)
+        others.update(
+            y
+            for y, n in pair_docs.items()
+            if n >= settings.min_shared_pairs
+            and n + 3 * trigram_docs.get(y, 0) >= settings.min_covered_words
+        )
         for y in sorted(others):
-            if y <= x:
-                continue
             theirs = held[y]
             trigrams: list[tuple[int, int]] = []
             pairs: list[tuple[int, int]] = []
