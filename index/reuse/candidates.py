@@ -54,10 +54,12 @@ class ReuseSettings:
     max_document_frequency: int = 100  # a 3-gram in more articles than this is a cliché
     min_shared_pairs: int = 5  # or this many shared word pairs within the window
     max_pair_frequency: int = 100  # a word pair in more articles than this says nothing
-    # ... and, either way, the shared shingles close together must cover this many words
-    # of both articles (a passage needs 8 shared words; on CLICK-ID, 4 in 5 candidates
-    # covering fewer align to nothing)
+    # ... and, either way, the shared shingles within `cover_window` words must cover this
+    # many words of both articles (a passage needs 8 shared words; on CLICK-ID, 4 in 5
+    # candidates covering fewer within 40 words align to nothing). The window is wider than
+    # a cluster's: a paraphrase keeps a shared pair every few words over a whole sentence.
     min_covered_words: int = 7
+    cover_window: int = 50
     max_candidates: int = 40  # candidates aligned per related-articles lookup
 
     def max_frequency(self, h: int) -> int:
@@ -92,11 +94,11 @@ def qualifies(
 def covers(
     trigrams: list[tuple[int, int]], pairs: list[tuple[int, int]], settings: ReuseSettings
 ) -> bool:
-    """Whether the shared shingles within `cluster_window` words of each other cover
+    """Whether the shared shingles within `cover_window` words of each other cover
     `min_covered_words` words of both articles: a 3-gram its three words, a word pair its
     first. A few stock phrases next to each other ("kata dia kepada wartawan di Jakarta")
     make a cluster of shingles, but of too few words for a passage."""
-    need, window = settings.min_covered_words, settings.cluster_window
+    need, window = settings.min_covered_words, settings.cover_window
     points = sorted({(x + k, y + k) for x, y in trigrams for k in range(3)}.union(pairs))
     if len({x for x, _ in points}) < need or len({y for _, y in points}) < need:
         return False
