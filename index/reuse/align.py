@@ -33,6 +33,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import pairwise
 from math import sqrt
 
@@ -61,6 +62,7 @@ class AlignSettings:
 
 
 DEFAULT_SETTINGS = AlignSettings()
+_NO_EQUIVALENTS: Mapping[str, str] = {}  # one object, so that a side's words are kept for it
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,25 +146,49 @@ class Side:
 
     text: str
     tokens: tuple[AlignToken, ...]
-    counted: tuple[tuple[int, int], ...]  # (start, end) of the words coverage counts
-    folded: tuple[str, ...]  # each counted word, folded
-    paragraph: tuple[int, ...]  # the paragraph each counted word sits in
+    paragraphs: tuple[tuple[int, int, int], ...]  # (start, end, index) of those counted
+
+    # The words coverage counts are split only when asked for: a corpus-wide run aligns
+    # most sides with nothing and never needs them.
+    @cached_property
+    def _counted_words(
+        self,
+    ) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...], tuple[int, ...]]:
+        counted: list[tuple[int, int]] = []
+        folded: list[str] = []
+        paragraph: list[int] = []
+        for start, end, index in self.paragraphs:
+            for w in split_words(self.text[start:end]):
+                counted.append((start + w.start, start + w.end))
+                folded.append(w.folded)
+                paragraph.append(index)
+        return tuple(counted), tuple(folded), tuple(paragraph)
+
+    @property
+    def counted(self) -> tuple[tuple[int, int], ...]:
+        """(start, end) of the words coverage counts."""
+        return self._counted_words[0]
+
+    @property
+    def folded(self) -> tuple[str, ...]:
+        """Each counted word, folded."""
+        return self._counted_words[1]
+
+    @property
+    def paragraph(self) -> tuple[int, ...]:
+        """The paragraph each counted word sits in."""
+        return self._counted_words[2]
 
 
 def prepare(article: Article, analyzer: Analyzer, terms: list[Term] | None = None) -> Side:
     """An article ready for alignment (`terms`: its analysed text, when known already)."""
     tokens = tuple(article_tokens(article, analyzer, terms))
-    counted: list[tuple[int, int]] = []
-    folded: list[str] = []
-    paragraph: list[int] = []
-    for p in article.paragraphs:
-        if p.boilerplate or p.kind == Kind.META:
-            continue
-        for w in split_words(article.text[p.start : p.end]):
-            counted.append((p.start + w.start, p.start + w.end))
-            folded.append(w.folded)
-            paragraph.append(p.index)
-    return Side(article.text, tokens, tuple(counted), tuple(folded), tuple(paragraph))
+    paragraphs = tuple(
+        (p.start, p.end, p.index)
+        for p in article.paragraphs
+        if not (p.boilerplate or p.kind == Kind.META)
+    )
+    return Side(article.text, tokens, paragraphs)
 
 
 def prepare_text(text: str, analyzer: Analyzer) -> Side:
@@ -184,7 +210,7 @@ def align(
     key_a, key_b = _canonical_key(a), _canonical_key(b)
     if key_a > key_b:
         return align(b, a, analyzer, settings, equivalents).swapped()
-    result = _align(a, b, analyzer, settings, equivalents or {})
+    result = _align(a, b, analyzer, settings, equivalents or _NO_EQUIVALENTS, key_a == key_b)
     if key_a == key_b:
         # Identical texts: every shared pair holds the other way round too.
         both = {*result.passages, *result.swapped().passages}
@@ -195,12 +221,17 @@ def align(
 
 
 def _align(
-    a: Side, b: Side, analyzer: Analyzer, settings: AlignSettings, same: Mapping[str, str]
+    a: Side,
+    b: Side,
+    analyzer: Analyzer,
+    settings: AlignSettings,
+    same: Mapping[str, str],
+    identical: bool,
 ) -> Alignment:
-    x, y = _Words.of(a.tokens, same), _Words.of(b.tokens, same)
+    x, y = _words(a, same), _words(b, same)
     chains = _contest([_Block.of([c.pairs], c.score) for c in _chains(x, y, settings)], settings)
     blocks = _cut_inserts(_merge(chains, x, y, settings), x, y, settings)
-    if _canonical_key(a) == _canonical_key(b):
+    if identical:
         # Identical texts share every segment whole, however repetitive (a text of one word
         # over and over has no usable anchors).
         blocks = _segment_blocks(x) + blocks
@@ -210,7 +241,23 @@ def _align(
 
 
 def _canonical_key(side: Side) -> tuple:
-    return (tuple(t.key for t in side.tokens), side.text)
+    # Kept on the side: a corpus-wide run aligns one article with many others.
+    key = side.__dict__.get("_canonical_key")
+    if key is None:
+        key = (tuple(t.key for t in side.tokens), side.text)
+        object.__setattr__(side, "_canonical_key", key)
+    return key
+
+
+def _words(side: Side, same: Mapping[str, str]) -> _Words:
+    """The side's words for `same` (the last one asked for is kept on the side, as an
+    aligner uses one set of substitutions throughout)."""
+    kept = side.__dict__.get("_words")
+    if kept is not None and kept[0] is same:
+        return kept[1]
+    words = _Words.of(side.tokens, same)
+    object.__setattr__(side, "_words", (same, words))
+    return words
 
 
 def _passage_order(p: Passage) -> tuple[int, int, int, int]:
@@ -368,6 +415,8 @@ def _chains(x: _Words, y: _Words, s: AlignSettings) -> list[_Chain]:
     chains: list[_Chain] = []
     used = [False] * n
     for k in sorted(range(n), key=lambda k: (-score[k], k)):
+        if score[k] < s.min_chain:
+            break  # no chain from here on can score more than its last anchor: all chance
         if used[k]:
             continue
         members = []
@@ -998,6 +1047,8 @@ def _coverage(side: Side, passages: list[Passage], which: str) -> float:
     """The share of the article's words inside passages. A paragraph the article repeats
     from itself counts once (in its first place): passages never overlap, so a repeat cannot
     be aligned again with the text its original already pairs with."""
+    if not passages:
+        return 0.0
     repeats = {t.paragraph for t in side.tokens if t.repeat}
     words = [w for w, p in zip(side.counted, side.paragraph, strict=True) if p not in repeats]
     if not words:
