@@ -173,7 +173,13 @@ def render(data: dict) -> str:
         "",
         f"Run {data['started']}, {data['minutes']:.1f} min; {data['machine'].get('cpus')} CPUs;"
         f" load average {data['load_start']} at the start, {data['load_end']} at the end."
-        f" Engine: {data['machine'].get('engine_path')} at {data['machine'].get('commit')}.",
+        f" Engine: {data['machine'].get('engine')} at {data['machine'].get('engine_commit')}"
+        + (
+            " (with uncommitted changes)"
+            if data["machine"].get("engine_uncommitted_changes")
+            else ""
+        )
+        + ".",
         "Ratio = ours / plain Whoosh (above 1: ours slower or bigger). CPU s (tree) counts the"
         " build process and its worker processes; peak RSS (tree) is the sum over the tree's"
         " processes, sampled every 50 ms. Ours starts with a cold stem cache.",
@@ -241,8 +247,17 @@ def main() -> None:
     ap.add_argument("--sizes", default="2000,5000,22136", help="slice sizes (comma-separated)")
     ap.add_argument("--engines", default="ours,whoosh", help="which builds (ours,whoosh)")
     ap.add_argument("--label", default=None, help="results file suffix (default: the sizes)")
+    ap.add_argument("--render-only", action="store_true", help="rewrite the .md from the JSON")
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.render_only:
+        from common import RESULTS
+
+        label = args.label or args.sizes.replace(",", "-")
+        data = json.loads((RESULTS / f"{NAME}-{label}.json").read_text())
+        (RESULTS / f"{NAME}-{label}.md").write_text(render(data))
+        print(render(data))
+        return
     if args.child:
         engine, corpus, index, out = args.child
         Path(out).write_text(json.dumps(child(engine, Path(corpus), Path(index))))
