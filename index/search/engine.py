@@ -226,10 +226,21 @@ class WhooshWriter:
         self.writer = writer
 
     def add(self, document: dict) -> None:
-        self.writer.add_document(**document)
+        from .schema import POSTINGS
+
+        if POSTINGS in document:
+            _add_with_postings(self.writer, document)
+        else:
+            self.writer.add_document(**document)
 
     def update(self, document: dict) -> None:
-        self.writer.update_document(**document)
+        from .schema import POSTINGS
+
+        if POSTINGS in document:
+            self.writer.delete_by_term("id", document["id"])
+            _add_with_postings(self.writer, document)
+        else:
+            self.writer.update_document(**document)
 
     def delete(self, article_id: str) -> None:
         self.writer.delete_by_term("id", article_id)
@@ -244,3 +255,52 @@ class WhooshWriter:
 
     def cancel(self) -> None:
         self.writer.cancel()
+
+
+def _add_with_postings(writer: Any, document: dict) -> None:
+    """Whoosh's `SegmentWriter.add_document` for a document whose postings were worked out
+    beforehand (`schema.with_postings`): the same postings, lengths, stored values and
+    columns, in the same order, without analysing anything here."""
+    from .schema import POSTINGS
+
+    writer._check_state()
+    postings = document[POSTINGS]
+    perdocwriter = writer.perdocwriter
+    schema = writer.schema
+    docnum = writer.docnum
+    pool = writer.pool
+    names = sorted(name for name in document if not name.startswith("_"))
+    writer._check_fields(schema, names)
+    perdocwriter.start_doc(docnum)
+    try:
+        for name in names:
+            value = document[name]
+            if value is None:
+                continue
+            field = schema[name]
+            length = 0
+            if field.indexed:
+                pre = postings.get(name)
+                if pre is None:  # a field whose postings are not worked out beforehand
+                    for tbytes, freq, weight, vbytes in field.index(value):
+                        if field.scorable:
+                            length += freq
+                        pool.add((name, tbytes, docnum, weight, vbytes))
+                    pre = ((), length, 0)
+                items, length, size = pre
+                if items:
+                    pool.fieldnames.add(name)
+                    pool.current.extend([(name, t, docnum, w, v) for t, w, v in items])
+                    pool.currentsize += size
+                    if pool.currentsize > pool.limit:
+                        pool.save()
+            perdocwriter.add_field(name, field, value if field.stored else None, length)
+            column = field.column_type
+            if column and value is not None:
+                perdocwriter.add_column_value(name, column, field.to_column_value(value))
+    except Exception:
+        perdocwriter.cancel_doc()
+        raise
+    perdocwriter.finish_doc()
+    writer._added = True
+    writer.docnum += 1

@@ -138,11 +138,17 @@ def create_index(folder: Path, analyzer: Analyzer) -> Any:
     return _index_class()(store, 0)
 
 
+# Postings a writer holds in memory before it sorts them out to a temporary run file (Whoosh's
+# own estimate, close to what they take). A batch of 2,000 articles (sync.py) makes about
+# 100 MB of them, so with 128 they were all held until the commit.
+WRITER_LIMIT_MB = 64
+
+
 def open_writer(ix: Any, index_dir: Path) -> Any:
     from whoosh.index import LockError
 
     try:
-        return ix.writer(timeout=1.0, limitmb=128)
+        return ix.writer(timeout=1.0, limitmb=WRITER_LIMIT_MB)
     except LockError:
         raise IndexLockedError(f"the index {index_dir} is locked by another writer") from None
 

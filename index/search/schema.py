@@ -246,3 +246,41 @@ def to_document(article: Article, terms: list[Term], analyzer: Analyzer) -> Inde
     if when is not None:
         doc["date"] = when
     return IndexedText(doc, words, sorted(forms))
+
+
+# -- postings worked out where an article is prepared ------------------------------------------
+# Turning a field's terms into Whoosh postings (term bytes, weight, encoded positions) is most
+# of Whoosh's work per document and needs nothing of the index being written, so it is done
+# in the worker process that prepared the article; the writing process only files the
+# postings under the document's number (`add_postings`).
+POSTINGS = "_postings"  # the key of a document's pre-computed postings (Whoosh skips "_" keys)
+_schema: tuple[Analyzer, fields.Schema] | None = None  # the last analyzer's schema
+
+
+def with_postings(doc: dict, analyzer: Analyzer) -> dict:
+    """`doc` with each indexed field's postings worked out, as Whoosh's `add_document` would
+    (its `field.index`); the values of fields neither stored nor kept in a column are then
+    not needed any more, and are left out (an empty string keeps the field's length)."""
+    global _schema
+    if _schema is None or _schema[0] is not analyzer:
+        _schema = (analyzer, make_schema(analyzer))
+    schema = _schema[1]
+    out: dict = {}
+    postings: dict[str, tuple[list[tuple[bytes, float, bytes | None]], int, int]] = {}
+    for name, value in doc.items():
+        field = schema[name]
+        if value is None or not field.indexed or field.separate_spelling() or field.vector:
+            out[name] = value
+            continue
+        items = []
+        length = size = 0
+        base = 28 + 4 * 5 + 21 + len(name) + 26 + 18 + 16 + 21  # PostingPool.add's estimate
+        for tbytes, freq, weight, vbytes in field.index(value):
+            if field.scorable:
+                length += freq
+            items.append((tbytes, weight, vbytes))
+            size += base + 2 * len(tbytes) + len(vbytes or "")
+        postings[name] = (items, length, size)
+        out[name] = value if field.stored or field.column_type else ""
+    out[POSTINGS] = postings
+    return out

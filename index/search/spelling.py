@@ -28,6 +28,7 @@ FILE = "spelling.sqlite"
 MAX_DISTANCE = 2
 PREFIX = 7  # SymSpell's default: longer words are filed by their first letters only
 _BATCH = 500
+_FILE_AT_ONCE = 5000  # words whose deletions are worked out and filed together
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -144,6 +145,14 @@ class Speller:
         new = [w for w in wanted if w not in known]
         if not new:
             return 0
+        # Filed some thousands of words at a time, each lot after the ones before (as in one
+        # go): the deletions of a whole archive's words at once took hundreds of MB.
+        with self.db:
+            for lot in _chunks(new, _FILE_AT_ONCE):
+                self._file(lot)
+        return len(new)
+
+    def _file(self, new: list[str]) -> None:
         buckets: dict[int, list[str]] = defaultdict(list)
         for w in new:
             for d in deletions(w, MAX_DISTANCE):
@@ -155,13 +164,11 @@ class Speller:
                     f"SELECT h, words FROM deletes WHERE h IN ({marks})", chunk
                 ):
                     buckets[h][:0] = filed.split()
-        with self.db:
-            self.db.executemany("INSERT OR IGNORE INTO words VALUES (?)", ((w,) for w in new))
-            self.db.executemany(
-                "INSERT OR REPLACE INTO deletes VALUES (?, ?)",
-                ((h, " ".join(ws)) for h, ws in buckets.items()),
-            )
-        return len(new)
+        self.db.executemany("INSERT OR IGNORE INTO words VALUES (?)", ((w,) for w in new))
+        self.db.executemany(
+            "INSERT OR REPLACE INTO deletes VALUES (?, ?)",
+            ((h, " ".join(ws)) for h, ws in buckets.items()),
+        )
 
     def lookup(self, word: str, max_distance: int) -> Iterator[tuple[str, int]]:
         """Filed words within `max_distance` edits of `word` (itself excluded), with their

@@ -37,16 +37,16 @@ class Prepared:
     shingles: list[tuple[int, int]]
 
 
-def prepare(d: Draft, analyzer: Analyzer) -> Prepared:
-    from ..search.schema import to_document  # Whoosh, only when writing
+def prepare(d: Draft, analyzer: Analyzer, postings: bool = False) -> Prepared:
+    """`postings`: work out the Whoosh postings too (see `schema.with_postings`)."""
+    from ..search.schema import to_document, with_postings  # Whoosh, only when writing
 
     article = parse_draft(d, analyzer.vocabulary)
     terms = analyzer.terms(article.text)
-    return Prepared(
-        article,
-        to_document(article, terms, analyzer),
-        shingles(article_tokens(article, analyzer, terms)),
-    )
+    text = to_document(article, terms, analyzer)
+    if postings:
+        text = text._replace(fields=with_postings(text.fields, analyzer))
+    return Prepared(article, text, shingles(article_tokens(article, analyzer, terms)))
 
 
 class Preparer:
@@ -60,29 +60,43 @@ class Preparer:
         workers: int | None = None,
         *,
         fork: bool = True,
+        postings: bool = False,
     ) -> None:
         self.analyzer = analyzer
         self.stems = stems
         self.fork = fork
+        self.postings = postings  # Whoosh postings worked out with the rest
         if workers is None:
             workers = WORKERS if WORKERS is not None else min(os.cpu_count() or 1, 8)
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
 
-    def map(self, drafts: Sequence[Draft]) -> Iterator[Prepared]:
+    def map(self, drafts: Sequence[Draft] | deque[Draft]) -> Iterator[Prepared]:
+        """The drafts prepared, in order. A deque is emptied as its drafts are sent to be
+        prepared, so that none is held longer than it takes."""
+        take = drafts.popleft if isinstance(drafts, deque) else iter(drafts).__next__
         if self.workers <= 1 or len(drafts) < PARALLEL_DRAFTS:
-            for d in drafts:
-                yield prepare(d, self.analyzer)
+            for _ in range(len(drafts)):
+                yield prepare(take(), self.analyzer, self.postings)
             return
         pool = self._start()
-        chunks = (drafts[i : i + CHUNK] for i in range(0, len(drafts), CHUNK))
+        left = len(drafts)
         pending: deque[Future] = deque()
-        for chunk in chunks:
-            pending.append(pool.submit(_prepare_chunk, list(chunk)))
+        while left:
+            chunk = [take() for _ in range(min(CHUNK, left))]
+            left -= len(chunk)
+            pending.append(pool.submit(_prepare_chunk, chunk))
+            del chunk
             if len(pending) >= AHEAD * self.workers:
                 yield from self._collect(pending.popleft())
         while pending:
             yield from self._collect(pending.popleft())
+
+    def start(self) -> None:
+        """Start the worker processes now (when a large update begins, before its files are
+        read: a forked worker starts with a copy of this process as it is then)."""
+        if self.workers > 1 and self._pool is None:
+            self._start().submit(int).result()
 
     def _collect(self, future: Future) -> list[Prepared]:
         prepared, stems = future.result()
@@ -95,7 +109,7 @@ class Preparer:
                 self.workers,
                 mp_context=multiprocessing.get_context(_start_method(self.fork)),
                 initializer=_start_worker,
-                initargs=(self.analyzer, self.stems),
+                initargs=(self.analyzer, self.stems, self.postings),
             )
         return self._pool
 
@@ -119,16 +133,18 @@ def _start_method(fork: bool = True) -> str:
 
 
 _analyzer: Analyzer | None = None  # the worker process's own, set once by _start_worker
+_postings = False
 
 
-def _start_worker(analyzer: Analyzer, stems: Path) -> None:
-    global _analyzer
+def _start_worker(analyzer: Analyzer, stems: Path, postings: bool = False) -> None:
+    global _analyzer, _postings
     start_worker()  # Ctrl+C is the parent's; a worker ends with its parent
     _analyzer = analyzer
+    _postings = postings
     load_stems(stems)
     track_new_stems()
 
 
 def _prepare_chunk(drafts: list[Draft]) -> tuple[list[Prepared], list[tuple[str, str]]]:
     assert _analyzer is not None
-    return [prepare(d, _analyzer) for d in drafts], take_new_stems()
+    return [prepare(d, _analyzer, _postings) for d in drafts], take_new_stems()

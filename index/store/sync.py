@@ -16,6 +16,7 @@ import json
 import shutil
 import sqlite3
 import time
+from collections import deque
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -352,6 +353,7 @@ def _device(folder: Path) -> str:
 
 
 GROUP_DRAFTS = 256  # changed articles read before they are prepared and written together
+START_WORKERS_BYTES = 1 << 20  # this much to read: the worker processes start first thing
 
 
 @dataclass
@@ -365,7 +367,8 @@ class _FilePlan:
     skips: list[Skipped]
     old: dict[str, str]  # id → content hash of the articles indexed from it
     new_ids: set[str] = field(default_factory=set)
-    changed: list[Draft] = field(default_factory=list)
+    changed: list[Draft] = field(default_factory=list)  # handed to the preparer by _write
+    count: int = 0  # how many changed
     written: int = 0
 
 
@@ -395,7 +398,12 @@ class _Run:
         self.total = 0
         # tantivy takes a new writer (and its lock file) for each batch: a forked worker
         # would keep the previous writer's lock held.
-        self.preparer = Preparer(spec.analyzer, stems_file(), fork=stores.engine != TANTIVY)
+        self.preparer = Preparer(
+            spec.analyzer,
+            stems_file(),
+            fork=stores.engine != TANTIVY,
+            postings=stores.engine != TANTIVY,
+        )
         # What the spelling dictionary needs when the run has finished: the generation the
         # run started from, and the words of the articles it wrote.
         self.start_generation = stores.generation
@@ -442,6 +450,8 @@ class _Run:
         # large dump advances record by record instead of jumping at its end.
         self.total = sum(max(src.size, 1) for src in work) + len(gone)
         self.done = 0
+        if self.total >= START_WORKERS_BYTES:
+            self.preparer.start()
         self._open_writer()
         try:
             for path in gone:
@@ -538,10 +548,16 @@ class _Run:
         """Prepare and write the changed articles of a group of files (in worker processes
         when they are many), finishing each file as its last article is written; False
         when asked to stop midway."""
-        drafts = [d for plan in group for d in plan.changed]
-        owners = [plan for plan in group for _ in plan.changed]
+        # The drafts are handed over to the preparer, which lets go of each once it is sent
+        # to be prepared: a large file's text is not held until the run ends.
+        drafts: deque[Draft] = deque()
+        owners: list[_FilePlan] = []
         for plan in group:
-            if not plan.changed:
+            drafts.extend(plan.changed)
+            owners.extend(plan for _ in plan.changed)
+            plan.count = len(plan.changed)
+            plan.changed = []
+            if not plan.count:
                 self._finish(plan)
         for k, prepared in enumerate(self.preparer.map(drafts), 1):
             plan = owners[k - 1]
@@ -550,11 +566,11 @@ class _Run:
             self._put(prepared, replace=replace)
             (self.report.updated if replace else self.report.added).append(article.id)
             plan.written += 1
-            if plan.written == len(plan.changed):
+            if plan.written == plan.count:
                 self._finish(plan)
             elif plan.written % 50 == 0:
                 size = max(plan.src.size, 1)
-                done = plan.base + size * plan.written // len(plan.changed)
+                done = plan.base + size * plan.written // plan.count
                 self.progress(done, self.total, plan.src.path)
             # Large work is committed in batches and can be stopped between articles;
             # articles already committed are found unchanged when their file is read again.
