@@ -14,6 +14,7 @@ import click
 from ...index import AlignSettings, FacetFilter, NewsreaderError, printable
 from .options import (
     ENV_CORPUS,
+    INTERRUPTED,
     F,
     emit_json,
     engine_option,
@@ -395,14 +396,18 @@ def overlaps(
         print_out(render.overlaps(found, {k: v.display_title for k, v in refs.items()}))
 
 
-def _terminate(signum: int, frame: object) -> None:
+def interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C and SIGTERM: stop now, and remember it (see options.INTERRUPTED)."""
+    INTERRUPTED.set()
     raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point. Errors inside a command are handled by `user_errors`; these are the
     ones Click raises while reading the command line."""
-    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGTERM, interrupt)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, interrupt)
     try:
         cli.main(args=argv, prog_name="newsreader", standalone_mode=False)
     except click.exceptions.Exit as exc:

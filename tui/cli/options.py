@@ -10,6 +10,7 @@ import json
 import os
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +24,12 @@ from ...index import Library, Limits, NewsreaderError, UpdateReport, printable
 
 ENV_CORPUS = "NEWSREADER_CORPUS"
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Set when Ctrl-C or SIGTERM arrives (see main.interrupt). Python drops an exception raised
+# while a finaliser runs, so an interrupt landing there would be lost and an index run would
+# carry on to the end: the progress callback raises it again, and a command that finished
+# anyway still exits as interrupted.
+INTERRUPTED = threading.Event()
 
 
 class SafeConsole(Console):
@@ -217,6 +224,8 @@ def progress_bar(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, 
         task = progress.add_task(label, total=None, path="")
 
         def tick(done: int, total: int, path: str) -> None:
+            if INTERRUPTED.is_set():
+                raise KeyboardInterrupt
             progress.update(task, completed=done, total=total, path=path[-40:])
 
         yield tick
@@ -254,6 +263,8 @@ def user_errors() -> Iterator[None]:
     debug = bool(os.environ.get("NEWSREADER_DEBUG"))
     try:
         yield
+        if INTERRUPTED.is_set():
+            raise KeyboardInterrupt
     except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
         raise  # Click reports its own
     except NewsreaderError as exc:
