@@ -695,6 +695,7 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
     from newsreader.index import Library
     from newsreader.index.reuse.align import align, prepare
     from newsreader.index.reuse.candidates import candidate_pairs
+    from newsreader.index.store.layout import Layout
 
     started = time.strftime("%Y-%m-%d %H:%M:%S")
     load_start = load_avg()
@@ -744,6 +745,8 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
         + parts.get("shingles: n-gram hashing", 0)
         + parts.get("sqlite: shingle postings insert", 0)
     )
+    # The index folder holds builds; the live one has the catalog and the full text.
+    live = Layout(ix).live() or ix
     data["build"] = {
         "seconds": build_s,
         "cpu_seconds": build_cpu,
@@ -753,8 +756,8 @@ def run_size(n: int, args: argparse.Namespace, vocab: Vocab) -> dict:
         "shingle_part_s": shingle_part,
         "not_instrumented": timers.missing,
         "index_mb": mib(dir_size(ix)),
-        "catalog_mb": mib(sum(p.stat().st_size for p in ix.glob("catalog.sqlite*"))),
-        "whoosh_mb": mib(dir_size(ix / "text")),
+        "catalog_mb": mib(sum(p.stat().st_size for p in live.glob("catalog.sqlite*"))),
+        "whoosh_mb": mib(dir_size(live / "text")),
     }
     eprint(f"  {build_s:.1f}s ({len(report.added) / build_s:.1f} articles/s)")
     if not args.no_build_baseline:
