@@ -502,6 +502,7 @@ class _Run:
                 stores.generation,
                 since=self.start_generation,
                 words=self.words,
+                fresh=self.fresh,
             )
         return report
 
