@@ -48,6 +48,7 @@ class Library(SharedPassages):
         self._terms: LRU[tuple[str, str], list[Term]] = LRU(256)
         self._sides: LRU[tuple[str, str], Side] = LRU(512)
         self._stems_loaded = False
+        self._searches = 0
         self._state: UserState | None = None
         self.learning = Learning(spec.index_dir, spec.analyzer)
 
@@ -169,6 +170,15 @@ class Library(SharedPassages):
         """Ranked hits for a query (`sort="date"`: newest first); an empty query lists every
         article, newest first. `is:unread`-style terms narrow it by the reader's state, and
         `facets` to some outlets and dates."""
+        from ..search.execute import LONG_QUERY  # the engine loads with the first search
+
+        self._searches += 1
+        if self._searches > 1 and len(text.split()) >= LONG_QUERY:
+            # A pasted sentence brings a dozen words the process has not stemmed (about
+            # half a millisecond each). One search (the command) stems its few words
+            # itself, as reading the saved stems costs more; a library that searches again
+            # (the app, as one types) reads them once, at its first long query.
+            self._load_stems()
         with self._live.reading() as stores:
             return search_stores(
                 stores,

@@ -8,34 +8,13 @@ import dataclasses
 from collections.abc import Callable
 
 from ..controls import printable
-from ..locations import stems_file
 from ..model import Article
 from ..search.narrow import NarrowedSource
 from ..search.results import SearchResults, list_all
-from ..text.analysis import Analyzer, Term, load_stems
+from ..text.analysis import Analyzer, Term
 from .facets import FacetFilter
 from .stores import ReadStores
 from .userstate import UserState, split_state_terms
-
-_searches = 0
-_stems_loaded = False
-
-
-def _warm_stems(text: str) -> None:
-    """Stemming a word the process has not seen costs about half a millisecond, and a
-    pasted sentence brings a dozen; the last update saved every stem it worked out. One
-    search (the command) stems its few words itself, as reading the saved stems costs
-    more; a process that searches again (the app, as one types) reads them once, at its
-    first query of LONG_QUERY words or more."""
-    global _searches, _stems_loaded
-    _searches += 1
-    if _stems_loaded or _searches < 2:
-        return
-    from ..search.execute import LONG_QUERY
-
-    if len(text.split()) >= LONG_QUERY:
-        _stems_loaded = True
-        load_stems(stems_file())
 
 
 def search_stores(
@@ -64,8 +43,6 @@ def search_stores(
             source = NarrowedSource(source, include, exclude)
         return dataclasses.replace(list_all(source, max(1, limit)), query=text.strip())
     from ..search.execute import run_search  # the engine loads with the first real query
-
-    _warm_stems(rest)
 
     # No stems cache for a query: stemming its few words costs less than reading the
     # cache, which only pays for analysing whole articles (`terms_of`).
