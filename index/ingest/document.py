@@ -12,6 +12,7 @@ from ..text.vocabulary import Vocabulary
 from ..text.words import WORD, fold_text
 from . import metadata as md
 from .boilerplate import boilerplate_flags, repeats
+from .mojibake import repair, repair_or_none
 from .segment import paragraph_spans
 
 _HEAD = 4  # metadata lines are looked for among this many first paragraphs
@@ -27,13 +28,14 @@ def content_hash(text: str, given: Metadata | None = None) -> str:
 
 
 def draft(article_id: str, path: str, text: str, given: Metadata | None = None) -> Draft:
-    """What a reader found, with control characters made visible already (see `controls`),
-    so that its id and content hash are those of the article it becomes."""
+    """What a reader found, with mojibake repaired and control characters made visible
+    already (see `mojibake`, `controls`), so that its id and content hash are those of the
+    article it becomes. The id is kept as written: it names the record."""
     return Draft(
         printable(article_id),
         path,
-        printable(text),
-        _printable_meta(given) if given is not None else None,
+        printable(repair(text)),
+        _printable_meta(_repaired_meta(given)) if given is not None else None,
     )
 
 
@@ -128,6 +130,15 @@ def parse_article(
     )
     meta = _merge(given, guessed) if given is not None else guessed
     return Article(article_id, path, text, meta, paragraphs, content_hash(text, given))
+
+
+def _repaired_meta(meta: Metadata) -> Metadata:
+    return replace(
+        meta,
+        title=repair_or_none(meta.title),
+        outlet=repair_or_none(meta.outlet),
+        author=repair_or_none(meta.author),
+    )
 
 
 def _printable_meta(meta: Metadata) -> Metadata:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...model import Draft, Metadata, Skipped
 from ..document import draft
+from ..mojibake import repair
 from .dates import normalize_date
 from .encoding import clean
 from .fields import RecordConfig
@@ -153,11 +154,12 @@ def _lookup(fields: dict[str, Any], name: str) -> Any:
 
 def _text(value: Any, *, paragraphs: bool = False) -> str | None:
     """A field as text: strings as they are, numbers written out, lists of strings joined
-    (a body's list items are its paragraphs); anything else is not text."""
+    (a body's list items are its paragraphs); anything else is not text. Mojibake is
+    repaired first: a title's "Â\xa0" must not be split into "Â" and a space."""
     if value is None:
         return None
     if isinstance(value, str):
-        return value
+        return repair(value)
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
