@@ -150,3 +150,20 @@ def test_ordinary_sentences_are_not_boilerplate(analyzer: Analyzer, line: str) -
     art = parse_article("x", "x", text, analyzer.vocabulary)
     assert not art.paragraphs[-1].boilerplate
     assert line in art.body_text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'Tonton juga video "Derasnya Banjir di Depok, Angkot Nyaris Hanyut" di sini:',
+        'Tonton juga "Bank Indonesia Umumkan BI-Rate Tetap 5,75%" di sini:',
+        "Tonton juga Video: Serba-serbi Uang Kertas Baru 2022 yang Dikeluarkan Bank Indonesia",
+        "Lihat Video 'Viral Oknum TNI AL Pukul Driver Ojol di Jakbar':",
+        "Saksikan Live DetikPagi :",
+    ],
+)
+def test_video_promotions_are_boilerplate(analyzer: Analyzer, line: str) -> None:
+    text = "Judul Berita Tentang Banjir\nParagraf pertama berita ini.\n" + line + "\nPenutup.\n"
+    art = parse_article("x", "x", text, analyzer.vocabulary)
+    assert [p.boilerplate for p in art.paragraphs][-2:] == [True, False]
+    assert line not in art.body_text
