@@ -29,10 +29,6 @@ def printable(text: str) -> str:
     return text.translate(_TABLE)
 
 
-def printable_or_none(text: str | None) -> str | None:
-    return None if text is None else printable(text)
-
-
 def has_controls(text: str) -> bool:
     """Whether `printable` would change `text`."""
     return _UNSAFE.search(text) is not None

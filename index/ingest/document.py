@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
 
-from ..controls import printable, printable_or_none
+from ..controls import printable
 from ..model import Article, Draft, Kind, Metadata, Paragraph
 from ..text.analysis import detect_language
 from ..text.vocabulary import Vocabulary
 from ..text.words import WORD, fold_text
 from . import metadata as md
 from .boilerplate import boilerplate_flags, repeats
-from .mojibake import repair, repair_or_none
+from .mojibake import repair
 from .segment import paragraph_spans
 
 _HEAD = 4  # metadata lines are looked for among this many first paragraphs
@@ -132,25 +133,20 @@ def parse_article(
     return Article(article_id, path, text, meta, paragraphs, content_hash(text, given))
 
 
+_WORDS = ("title", "outlet", "author")  # the fields a scraper's mojibake reaches
+_STRINGS = (*_WORDS, "date", "language", "url")
+
+
+def _meta_with(meta: Metadata, fix: Callable[[str], str], names: tuple[str, ...]) -> Metadata:
+    return replace(meta, **{n: None if (v := getattr(meta, n)) is None else fix(v) for n in names})
+
+
 def _repaired_meta(meta: Metadata) -> Metadata:
-    return replace(
-        meta,
-        title=repair_or_none(meta.title),
-        outlet=repair_or_none(meta.outlet),
-        author=repair_or_none(meta.author),
-    )
+    return _meta_with(meta, repair, _WORDS)
 
 
 def _printable_meta(meta: Metadata) -> Metadata:
-    return replace(
-        meta,
-        title=printable_or_none(meta.title),
-        outlet=printable_or_none(meta.outlet),
-        author=printable_or_none(meta.author),
-        date=printable_or_none(meta.date),
-        language=printable_or_none(meta.language),
-        url=printable_or_none(meta.url),
-    )
+    return _meta_with(meta, printable, _STRINGS)
 
 
 def _is_heading(line: str, i: int, lines: list[str]) -> bool:

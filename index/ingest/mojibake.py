@@ -33,7 +33,3 @@ def repair(text: str) -> str:
     from ftfy import fix_encoding  # only the few texts that need it pay for the import
 
     return fix_encoding(text)
-
-
-def repair_or_none(text: str | None) -> str | None:
-    return None if text is None else repair(text)
