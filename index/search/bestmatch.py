@@ -12,12 +12,16 @@ included (the lower document number first). The articles with every word come fr
 postings: those with all the ranked words, checked for the words left out of the ranking
 (the most frequent ones) one by one, which is cheap since few articles are left by then.
 
+A word the analyzer splits into several terms ("20/5/2026") is an And of them; Whoosh adds
+their scores in a tree of its own per segment (`_sum_order`), which is rebuilt here.
+
 Used only where it gives Whoosh's answer: plain words whose clauses are terms, BM25F (the
 default weighting), no filter or date order (see `WhooshFullText.best_match`)."""
 
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from math import log
@@ -35,14 +39,14 @@ Word = Sequence[wq.Query]  # the terms one plain word is searched as (title, bod
 
 
 def _terms(leaf: wq.Query) -> list[wq.Term] | None:
-    """The terms of a word's clause: a term, or two that must both be there (a number or a
-    hyphenated word the analyzer splits: "16.504", "Tae-yong"); None for anything else. With
-    three or more, Whoosh adds their scores in an order of its own: not done here."""
+    """The terms of a word's clause: a term, or several that must all be there (a number,
+    a date or a hyphenated word the analyzer splits: "16.504", "20/5/2026", "Tae-yong");
+    None for anything else."""
     if type(leaf) is wq.Term:
         return [leaf]
     if type(leaf) is wq.And:
         parts = list(leaf.children())
-        if len(parts) == 2 and all(type(p) is wq.Term for p in parts):
+        if len(parts) >= 2 and all(type(p) is wq.Term for p in parts):
             return parts
     return None
 
@@ -215,12 +219,7 @@ def best_match(
             if len(terms) == 1:
                 ids, part = _scored(postings, terms[0])
             else:
-                # Whoosh's intersection adds the two scores (in either order: the same sum).
-                a, b = (dict(zip(*_scored(postings, t), strict=True)) for t in terms)
-                ids = [d for d in a if d in b]
-                part = [a[d] + b[d] for d in ids]
-                if leaf.boost != 1.0:
-                    part = [x * leaf.boost for x in part]
+                ids, part = _intersection(postings, terms, leaf.boost)
             if not scores:
                 scores = dict(zip(ids, part, strict=True))
             else:
@@ -239,6 +238,84 @@ def best_match(
     if everyword and others:
         everyword = _having_all(postings.searcher, everyword, others)
     return [(d, -x) for x, d in top], total, len(everyword)
+
+
+class _Node:
+    """A matcher in Whoosh's weighted tree (see `_sum_order`). Whoosh's matchers compare
+    neither less nor greater than one another, so clauses of equal weight keep their order
+    when sorted; so do these."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: int | tuple[_Node, _Node]) -> None:
+        self.parts = parts
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    def __lt__(self, other: object) -> bool:
+        return False
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _sum_order(sizes: Sequence[int]) -> _Node:
+    """The tree in which Whoosh's And adds its terms' scores in one segment: its
+    intersection matchers are paired like a Huffman tree, by minus each term's article
+    count in that segment (`And._matcher`, `make_weighted_tree`); each pair's score is the
+    sum of its two sides', and float sums depend on that order."""
+    from whoosh.util import make_weighted_tree
+
+    return make_weighted_tree(_join, [(-n, _Node(i)) for i, n in enumerate(sizes)])
+
+
+def _join(a: _Node, b: _Node) -> _Node:
+    return _Node((a, b))
+
+
+def _add(node: _Node, scores: Sequence[float]) -> float:
+    parts = node.parts
+    if isinstance(parts, int):
+        return scores[parts]
+    return _add(parts[0], scores) + _add(parts[1], scores)
+
+
+def _intersection(
+    postings: Postings, terms: Sequence[wq.Term], boost: float
+) -> tuple[list[int], list[float]]:
+    """The documents with every one of `terms` and their score as Whoosh's And of them
+    gives it: the terms' scores added in the order of each segment's tree, times `boost`."""
+    scored = [dict(zip(*_scored(postings, t), strict=True)) for t in terms]
+    first, *rest = sorted(scored, key=len)
+    ids = sorted(d for d in first if all(d in other for other in rest))
+    if not ids:
+        return [], []
+    searcher = postings.searcher
+    schema = searcher.schema
+    leaves = searcher.leaf_searchers()
+    starts = [offset for _, offset in leaves]
+    trees: dict[int, _Node] = {}
+    part: list[float] = []
+    for d in ids:
+        k = bisect_right(starts, d) - 1
+        tree = trees.get(k)
+        if tree is None:
+            reader = leaves[k][0].reader()
+            sizes = [_segment_frequency(reader, schema, t) for t in terms]
+            tree = trees[k] = _sum_order(sizes)
+        x = _add(tree, [s[d] for s in scored])
+        part.append(x * boost if boost != 1.0 else x)
+    return ids, part
+
+
+def _segment_frequency(reader: Any, schema: Any, term: wq.Term) -> int:
+    """Term.estimate_size on a segment's reader: its article count there, deleted ones
+    included."""
+    try:
+        btext = schema[term.fieldname].to_bytes(term.text)
+    except ValueError:
+        return 0
+    return reader.doc_frequency(term.fieldname, btext)
 
 
 def _having(reader: Any, schema: Any, term: wq.Term, docs: list[int]) -> set[int]:
