@@ -174,24 +174,19 @@ def _score(postings: Postings, term: wq.Term) -> tuple[list[int], list[float]]:
         btext = searcher.schema[field].to_bytes(term.text)
     except ValueError:
         return docs, scores
-    weighting: BM25F = searcher.weighting
-    k1 = weighting.K1
-    k1p1 = k1 + 1
     boost = term.boost
-    idf = norms = None
+    stats = None
     for k, (sub, offset) in enumerate(searcher.leaf_searchers()):
         reader = sub.reader()
         try:
             matcher = reader.postings(field, btext)
         except TermNotFound:
             continue
-        if idf is None:
-            # BM25F's idf (Whoosh's WeightingModel.idf), from the counts already looked up.
-            n = postings.frequency(field, term.text)
-            idf = log(searcher.doc_count_all() / (n + 1)) + 1
-            avgfl = searcher.avg_field_length(field) or 1
-            b = weighting._field_B.get(field, weighting.B)
-            norms = postings.norms(field, b, k1, avgfl)
+        if stats is None:
+            stats = _stats(postings, term)
+            if stats is None:
+                break
+        idf, norms, k1p1 = stats
         ids, weights = _read(matcher)
         lengths = postings.lengths(k, reader, field)
         pairs = zip(ids, weights, strict=True)
@@ -203,41 +198,198 @@ def _score(postings: Postings, term: wq.Term) -> tuple[list[int], list[float]]:
     return docs, scores
 
 
+def _stats(postings: Postings, term: wq.Term) -> tuple[float, list[float], float] | None:
+    """BM25F's idf of `term` (Whoosh's WeightingModel.idf, from the counts already looked
+    up), its field's length norms and K1 + 1; None for a term no article has."""
+    searcher = postings.searcher
+    field = term.fieldname
+    n = postings.frequency(field, term.text)
+    if not n:
+        return None
+    weighting: BM25F = searcher.weighting
+    k1 = weighting.K1
+    idf = log(searcher.doc_count_all() / (n + 1)) + 1
+    avgfl = searcher.avg_field_length(field) or 1
+    b = weighting._field_B.get(field, weighting.B)
+    return idf, postings.norms(field, b, k1, avgfl), k1 + 1
+
+
+# Room for the rounding of sums added in another order than the bounds'.
+SLACK = 1 + 1e-9
+
+
 def best_match(
     postings: Postings, words: Sequence[Word], others: Sequence[Word], limit: int
-) -> tuple[list[tuple[int, float]], int, int]:
+) -> tuple[list[tuple[int, float]], int, bool, int]:
     """The first `limit` (document number, score) of an OR of every clause of `words`,
-    best first, as Whoosh ranks it; how many documents match it; and how many have every
-    word of `words` and of `others` (a clause of each)."""
-    scores: dict[int, float] = {}
-    having: list[set[int]] = []  # per word, the documents with one of its clauses
-    for word in words:
-        docs: set[int] = set()
+    best first, as Whoosh ranks it; how many documents match it and whether that count is
+    exact (else a lower bound); and how many have every word of `words` and of `others` (a
+    clause of each).
+
+    The clauses are read in order of the most a posting of theirs can score (BM25's
+    saturation: idf x (K1 + 1)), highest first (MaxScore). Once the clauses left could not
+    lift an article that none of the clauses read so far has into the first `limit`, their
+    postings are not read through: they are only looked up for the articles that might still
+    make it. The first `limit` are then those of the full ranking, with Whoosh's scores
+    (every clause's score added in Whoosh's order), and the count a lower bound."""
+    clauses: list[tuple[int, wq.Query, list[wq.Term]]] = []
+    for w, word in enumerate(words):
         for leaf in word:
             terms = _terms(leaf)
             assert terms is not None  # see usable()
-            if len(terms) == 1:
-                ids, part = _scored(postings, terms[0])
-            else:
-                ids, part = _intersection(postings, terms, leaf.boost)
-            if not scores:
-                scores = dict(zip(ids, part, strict=True))
-            else:
-                get = scores.get
-                for d, x in zip(ids, part, strict=True):
-                    scores[d] = get(d, 0.0) + x
-            docs.update(ids)
-        having.append(docs)
-    # Whoosh's array union passes over a document whose scores add up to nothing; of
-    # equal scores, the lower document number comes first.
-    total = len(scores) - sum(1 for x in scores.values() if x <= 0)
-    best = heapq.nlargest(limit, scores.values())
-    cut = max(best[-1], 0.0) if best else 0.0
-    top = sorted((-x, d) for d, x in scores.items() if x >= cut and x > 0)[:limit]
-    everyword = set.intersection(*sorted(having, key=len)) if having else set()
-    if everyword and others:
-        everyword = _having_all(postings.searcher, everyword, others)
-    return [(d, -x) for x, d in top], total, len(everyword)
+            clauses.append((w, leaf, terms))
+    if not clauses:
+        return [], 0, True, 0
+    k1p1 = postings.searcher.weighting.K1 + 1
+    bounds = [_bound(postings, leaf, terms, k1p1) for _, leaf, terms in clauses]
+    frequency = postings.frequency
+    size = [0] * len(words)
+    for w, _, terms in clauses:
+        size[w] += sum(frequency(t.fieldname, t.text) for t in terms)
+    rarest = min(range(len(words)), key=size.__getitem__)
+    # The rarest word's clauses and the intersections are read through whatever their
+    # bounds: the articles with every word are looked for among the rarest word's.
+    forced = [i for i, (w, _, terms) in enumerate(clauses) if w == rarest or len(terms) > 1]
+    order = forced + sorted(
+        (i for i in range(len(clauses)) if i not in forced), key=lambda i: -bounds[i]
+    )
+    got: list[dict[int, float]] = [{} for _ in clauses]  # each clause's scores, where known
+    acc: dict[int, float] = {}  # each article's score so far (the clauses read)
+    rest = sum(bounds)
+    theta = 0.0  # the limit-th best score so far: the first `limit` score at least that
+    pos = 0
+    for pos, i in enumerate(order):  # `pos`: where the reading stopped
+        if pos >= len(forced) and len(acc) >= limit:
+            theta = heapq.nlargest(limit, acc.values())[-1]
+            if rest * SLACK < theta:
+                break
+        _, leaf, terms = clauses[i]
+        if len(terms) == 1:
+            ids, part = _scored(postings, terms[0])
+        else:
+            ids, part = _intersection(postings, terms, leaf.boost)
+        got[i] = found = dict(zip(ids, part, strict=True))
+        get = acc.get
+        for d, x in found.items():
+            acc[d] = get(d, 0.0) + x
+        rest -= bounds[i]
+    else:
+        pos = len(order)
+    left = order[pos:]
+    if left:
+        cands = sorted(d for d, x in acc.items() if x + rest * SLACK >= theta)
+        for i in left:
+            got[i] = found = _scores_of(postings, clauses[i][2][0], cands)
+            for d, x in found.items():
+                acc[d] += x
+            rest = max(rest - bounds[i], 0.0)
+            theta = heapq.nlargest(limit, acc.values())[-1]
+            cands = [d for d in cands if acc[d] + rest * SLACK >= theta]
+    else:
+        best = heapq.nlargest(limit, acc.values())
+        cut = best[-1] / SLACK if best else 0.0
+        cands = [d for d, x in acc.items() if x >= cut]
+    # Whoosh's array union adds each clause's score in the order of the clauses, passes
+    # over a document whose scores add up to nothing, and of equal scores puts the lower
+    # document number first.
+    top = []
+    for d in cands:
+        x = 0.0
+        for found in got:
+            s = found.get(d)
+            if s is not None:
+                x += s
+        if x > 0:
+            top.append((-x, d))
+    top = sorted(top)[:limit]
+    if left:
+        searcher = postings.searcher
+        deleted = searcher.doc_count_all() - searcher.doc_count()
+        most = max(frequency(clauses[i][2][0].fieldname, clauses[i][2][0].text) for i in left)
+        total, exact = max(len(acc), most - deleted), False
+    else:
+        total, exact = sum(1 for x in acc.values() if x > 0), True
+    read = set(order[:pos])
+    everyword: set[int] | None = None
+    unread: list[Word] = []
+    for w, word in enumerate(words):
+        mine = [i for i, c in enumerate(clauses) if c[0] == w]
+        if all(i in read for i in mine):
+            docs = set().union(*(got[i] for i in mine))
+            everyword = docs if everyword is None else everyword & docs
+        else:
+            unread.append(word)
+    everyword = everyword or set()
+    if everyword and (unread or others):
+        everyword = _having_all(postings, everyword, [*unread, *others])
+    return [(d, -x) for x, d in top], total, exact, len(everyword)
+
+
+def _bound(postings: Postings, leaf: wq.Query, terms: Sequence[wq.Term], k1p1: float) -> float:
+    """The most a clause can add to an article's score: BM25's term frequency part stays
+    below K1 + 1, whatever the frequency and the length."""
+    frequency = postings.frequency
+    n = postings.searcher.doc_count_all()
+    most = 0.0
+    for t in terms:
+        df = frequency(t.fieldname, t.text)
+        if df:
+            most += (log(n / (df + 1)) + 1) * k1p1 * t.boost
+    return most * leaf.boost if len(terms) > 1 else most
+
+
+def _scores_of(postings: Postings, term: wq.Term, docs: list[int]) -> dict[int, float]:
+    """`term`'s score in each of `docs` (ascending document numbers) that has it, as
+    `_scored` gives it: looked up posting by posting for a few articles, read through (and
+    kept) for many."""
+    key = (term.fieldname, term.text, term.boost)
+    if not docs:
+        return {}
+    if key in postings.cache or len(docs) * 8 >= postings.frequency(term.fieldname, term.text):
+        ids, scores = _scored(postings, term)
+        want = set(docs)
+        return {d: x for d, x in zip(ids, scores, strict=True) if d in want}
+    searcher = postings.searcher
+    field = term.fieldname
+    try:
+        btext = searcher.schema[field].to_bytes(term.text)
+    except ValueError:
+        return {}
+    stats = _stats(postings, term)
+    if stats is None:
+        return {}
+    idf, norms, k1p1 = stats
+    boost = term.boost
+    leaves = searcher.leaf_searchers()
+    starts = [offset for _, offset in leaves]
+    found: dict[int, float] = {}
+    j = 0
+    while j < len(docs):
+        k = bisect_right(starts, docs[j]) - 1
+        sub, offset = leaves[k]
+        end = starts[k + 1] if k + 1 < len(starts) else None
+        mine = []
+        while j < len(docs) and (end is None or docs[j] < end):
+            mine.append(docs[j] - offset)
+            j += 1
+        reader = sub.reader()
+        try:
+            m = reader.postings(field, btext)
+        except TermNotFound:
+            continue
+        lengths = postings.lengths(k, reader, field)
+        for d in mine:
+            if not m.is_active():
+                break
+            if m.id() < d:
+                m.skip_to(d)
+                if not m.is_active():
+                    break
+            if m.id() == d:
+                tf = m.weight()
+                x = idf * ((tf * k1p1) / (tf + norms[lengths[d]]))
+                found[offset + d] = x * boost if boost != 1.0 else x
+    return found
 
 
 class _Node:
@@ -340,8 +492,10 @@ def _having(reader: Any, schema: Any, term: wq.Term, docs: list[int]) -> set[int
     return found
 
 
-def _having_all(searcher: Any, docs: set[int], others: Sequence[Word]) -> set[int]:
-    """The documents of `docs` (document numbers) with a clause of every word."""
+def _having_all(postings: Postings, docs: set[int], others: Sequence[Word]) -> set[int]:
+    """The documents of `docs` (document numbers) with a clause of every word: a term's
+    postings looked up document by document for a few, read through (and kept) for many."""
+    searcher = postings.searcher
     reader = searcher.reader()
     schema = searcher.schema
     for word in others:
@@ -351,7 +505,13 @@ def _having_all(searcher: Any, docs: set[int], others: Sequence[Word]) -> set[in
             if not rest:
                 break
             for term in _terms(leaf) or ():
-                rest = _having(reader, schema, term, sorted(rest))
+                key = (term.fieldname, term.text, term.boost)
+                if key in postings.cache or len(rest) * 8 >= postings.frequency(
+                    term.fieldname, term.text
+                ):
+                    rest = rest.intersection(_scored(postings, term)[0])
+                else:
+                    rest = _having(reader, schema, term, sorted(rest))
             found |= rest
         docs = found
         if not docs:

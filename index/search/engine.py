@@ -52,9 +52,10 @@ class FullText(Protocol):
         self, words: Sequence[Sequence[Any]], others: Sequence[Sequence[Any]], limit: int
     ) -> tuple[Found, int] | None:
         """A quicker way to rank an OR of the terms of `words` (each word: the Term query
-        objects it is searched as) with the ranking and count `search` would give, and to
-        count the articles with every word of `words` and `others` at once; None when this
-        engine has none for these words (then both are searched)."""
+        objects it is searched as) with the ranking `search` would give, and its count (a
+        lower bound when `Found.exact` is False), and to count the articles with every word
+        of `words` and `others` exactly at once; None when this engine has none for these
+        words (then both are searched)."""
         ...
 
     def doc_frequency(self, field: str, term: str) -> int: ...
@@ -159,9 +160,9 @@ class WhooshFullText:
             return None
         if self._postings is None:
             self._postings = bestmatch.Postings(self.searcher, self.doc_frequency)
-        top, total, every = bestmatch.best_match(self._postings, words, others, limit)
+        top, total, exact, every = bestmatch.best_match(self._postings, words, others, limit)
         stored = self.searcher.stored_fields
-        return Found([(stored(d)["id"], s) for d, s in top], total, True), every
+        return Found([(stored(d)["id"], s) for d, s in top], total, exact), every
 
     def doc_frequency(self, field: str, term: str) -> int:
         # Kept for the open index: a long query asks for each word's count to rank its
