@@ -259,7 +259,8 @@ def best_match(
     theta = 0.0  # the limit-th best score so far: the first `limit` score at least that
     pos = 0
     for pos, i in enumerate(order):  # `pos`: where the reading stopped
-        if pos >= len(forced) and len(acc) >= limit:
+        # (The best score so far bounds the limit-th from above, and costs less to find.)
+        if pos >= len(forced) and len(acc) >= limit and rest * SLACK < max(acc.values()):
             theta = heapq.nlargest(limit, acc.values())[-1]
             if rest * SLACK < theta:
                 break
@@ -283,7 +284,11 @@ def best_match(
             for d, x in found.items():
                 acc[d] += x
             rest = max(rest - bounds[i], 0.0)
-            theta = heapq.nlargest(limit, acc.values())[-1]
+            # The articles left out score below theta already: the candidates hold the
+            # limit-th best score when it has risen.
+            best = heapq.nlargest(limit, [acc[d] for d in cands])
+            if len(best) == limit:
+                theta = max(theta, best[-1])
             cands = [d for d in cands if acc[d] + rest * SLACK >= theta]
     else:
         best = heapq.nlargest(limit, acc.values())
