@@ -301,11 +301,19 @@ def test_a_title_word_is_marked_in_the_title_only(sample_library: Library) -> No
         ("date:<= Putin", "needs a value"),
         ("Putin date:>=", "needs a value"),
         ("date:>2023-13", "as a date"),
+        ("ke*", 'invalid query: "ke\\*" needs at least 3 letters before the \\*'),
+        ("k*", "at least 3 letters"),
+        ("putin title:pu*", "at least 3 letters"),
+        ("k?rja", "at least 3 letters before the \\?"),
     ],
 )
 def test_bounded_queries(sample_library: Library, query: str, message: str) -> None:
     with pytest.raises(QueryError, match=message):
         sample_library.search(query)
+
+
+def test_a_prefix_of_three_letters_runs(sample_library: Library) -> None:
+    assert sample_library.search("ker*").total == 4  # kerja sama, kerjasama, kerja…
 
 
 def test_a_query_at_the_length_limit_runs(sample_library: Library) -> None:

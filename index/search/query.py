@@ -44,6 +44,7 @@ _KNOWN = set(FIELDS) | {a for names in ALIASES.values() for a in names}
 _FIELD_PREFIX = re.compile(r"(?<![\w:])([A-Za-z_]\w*):")
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 MAX_EXPANSION = 200  # prefix / wildcard / fuzzy terms kept, most frequent first
+MIN_PREFIX = 3  # letters a prefix or wildcard must begin with (issue 11)
 # Bounds that keep one query from taking the process down: Whoosh parses and matches
 # recursively, so deep nesting ends in a RecursionError, and every word costs a matcher.
 MAX_QUERY_CHARS = 1_000
@@ -348,10 +349,16 @@ def _expand(node: wq.Query, fulltext: FullText, speller: Speller | None = None) 
                 found = _neighbours(speller, field, text, node.maxdist, start)
                 candidates = [t for t in found if fulltext.doc_frequency(field, t)]
         probe = wq.FuzzyTerm(field, text, maxdist=node.maxdist, prefixlength=start)
-    elif isinstance(node, wq.Prefix):
-        probe = wq.Prefix(field, text)
     else:
-        probe = wq.Wildcard(field, text)
+        head = re.split(r"[*?]", text, maxsplit=1)[0]
+        if sum(c.isalnum() for c in head) < MIN_PREFIX:
+            # Thousands of words begin with "ke": no few of them stand for what was meant.
+            shown = text + "*" if isinstance(node, wq.Prefix) else text
+            raise QueryError(
+                f'invalid query: "{shown}" needs at least {MIN_PREFIX} letters before '
+                f"the {'*' if '*' in shown[len(head) :][:1] else '?'}"
+            )
+        probe = wq.Prefix(field, text) if isinstance(node, wq.Prefix) else wq.Wildcard(field, text)
     if candidates is None:
         candidates = fulltext.expand(probe)
     # A very short prefix ("ke*") matches thousands of words and nearly every article:
