@@ -35,6 +35,7 @@ from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
 CACHED_POSTINGS = 200_000  # scored postings kept per open index (a few MB)
+MAX_INFOS = 200_000  # terms whose segments are kept per open index
 Word = Sequence[wq.Query]  # the terms one plain word is searched as (title, body, variants)
 
 
@@ -79,6 +80,29 @@ class Postings:
         self.cache: OrderedDict[tuple[str, str, float], tuple[list[int], list[float]]]
         self.cache = OrderedDict()
         self.cached = 0  # postings held in `cache`
+        # (field, term bytes) -> the segments that have the term, with its term info there:
+        # a prefix's expansion finds them while walking each segment's terms, and a lookup
+        # in each of fifteen segments (most without the term) cost more than reading it.
+        self.infos: dict[tuple[str, bytes], list[tuple[int, Any]]] = {}
+
+    def where(self, field: str, btext: bytes) -> list[tuple[int, Any]]:
+        """The segments (numbers) that have the term, with its term info in each."""
+        key = (field, btext)
+        found = self.infos.get(key)
+        if found is None:
+            found = []
+            for k, (sub, _) in enumerate(self.searcher.leaf_searchers()):
+                try:
+                    found.append((k, sub.reader().term_info(field, btext)))
+                except TermNotFound:
+                    continue
+            self.remember(key, found)
+        return found
+
+    def remember(self, key: tuple[str, bytes], found: list[tuple[int, Any]]) -> None:
+        if len(self.infos) > MAX_INFOS:
+            self.infos.clear()
+        self.infos[key] = found
 
     def lengths(self, k: int, reader: Any, field: str) -> Any:
         """The field's length bytes of every document of segment `k` (0: no value)."""
@@ -116,6 +140,20 @@ def _length_bytes(reader: Any, field: str) -> Any:
         return bytes(
             length_to_byte(reader.doc_field_length(d, field, 0) or 0) for d in range(doccount)
         )
+
+
+def _matcher(reader: Any, field: str, btext: bytes, info: Any) -> Any:
+    """`reader.postings(field, btext)` from the term info already looked up."""
+    terms = reader._terms
+    try:
+        codec, postfile = terms._codec, terms._postfile
+    except AttributeError:  # another codec
+        return reader.postings(field, btext)
+    matcher = codec.postings_reader(
+        postfile, info, reader.schema[field].format, term=(field, btext)
+    )
+    deleted = reader.deleted_docs_set
+    return FilterMatcher(matcher, deleted, exclude=True) if deleted else matcher
 
 
 def _read(matcher: Any) -> tuple[list[int], list[float]]:
@@ -176,12 +214,11 @@ def _score(postings: Postings, term: wq.Term) -> tuple[list[int], list[float]]:
         return docs, scores
     boost = term.boost
     stats = None
-    for k, (sub, offset) in enumerate(searcher.leaf_searchers()):
+    leaves = searcher.leaf_searchers()
+    for k, info in postings.where(field, btext):
+        sub, offset = leaves[k]
         reader = sub.reader()
-        try:
-            matcher = reader.postings(field, btext)
-        except TermNotFound:
-            continue
+        matcher = _matcher(reader, field, btext, info)
         if stats is None:
             stats = _stats(postings, term)
             if stats is None:
@@ -367,6 +404,7 @@ def _scores_of(postings: Postings, term: wq.Term, docs: list[int]) -> dict[int, 
     boost = term.boost
     leaves = searcher.leaf_searchers()
     starts = [offset for _, offset in leaves]
+    segments = dict(postings.where(field, btext))
     found: dict[int, float] = {}
     j = 0
     while j < len(docs):
@@ -377,11 +415,11 @@ def _scores_of(postings: Postings, term: wq.Term, docs: list[int]) -> dict[int, 
         while j < len(docs) and (end is None or docs[j] < end):
             mine.append(docs[j] - offset)
             j += 1
-        reader = sub.reader()
-        try:
-            m = reader.postings(field, btext)
-        except TermNotFound:
+        info = segments.get(k)
+        if info is None:
             continue
+        reader = sub.reader()
+        m = _matcher(reader, field, btext, info)
         lengths = postings.lengths(k, reader, field)
         for d in mine:
             if not m.is_active():

@@ -158,11 +158,16 @@ class WhooshFullText:
             return None  # filters and date order: Whoosh's own collector
         if not bestmatch.usable(self.searcher, [*words, *others]):
             return None
-        if self._postings is None:
-            self._postings = bestmatch.Postings(self.searcher, self.doc_frequency)
-        top, total, exact, every = bestmatch.best_match(self._postings, words, others, limit)
+        top, total, exact, every = bestmatch.best_match(self._postings_of(), words, others, limit)
         stored = self.searcher.stored_fields
         return Found([(stored(d)["id"], s) for d, s in top], total, exact), every
+
+    def _postings_of(self) -> Any:
+        from . import bestmatch
+
+        if self._postings is None:
+            self._postings = bestmatch.Postings(self.searcher, self.doc_frequency)
+        return self._postings
 
     def doc_frequency(self, field: str, term: str) -> int:
         # Kept for the open index: a long query asks for each word's count to rank its
@@ -189,9 +194,18 @@ class WhooshFullText:
         # (the counts are what the expansion is cut by): ke* has over a thousand terms,
         # and looking each one up again took four times as long as the walk.
         counts: dict[bytes, int] = {}
-        for sub, _ in self.searcher.leaf_searchers():
+        # The segments that have each term, kept for ranking the expansion (bestmatch.py).
+        where: dict[bytes, list[tuple[int, Any]]] = {}
+        for k, (sub, _) in enumerate(self.searcher.leaf_searchers()):
             for btext, info in sub.reader().iter_prefix(probe.fieldname, probe.text):
                 counts[btext] = counts.get(btext, 0) + info.doc_frequency()
+                where.setdefault(btext, []).append((k, info))
+        from .narrow import NarrowedSearcher
+
+        if not isinstance(self.searcher, NarrowedSearcher):
+            postings = self._postings_of()
+            for btext, found in where.items():
+                postings.remember((probe.fieldname, btext), found)
         if len(self._frequencies) > 500_000:
             self._frequencies.clear()
         terms = []
