@@ -28,7 +28,7 @@ from math import log
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3TermInfo
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
@@ -89,6 +89,9 @@ class Postings:
         """The segments (numbers) that have the term, with its term info in each."""
         key = (field, btext)
         found = self.infos.get(key)
+        if found and isinstance(found[0][1], bytes):  # as a prefix's walk left them
+            found = [(k, W3TermInfo.from_bytes(info)) for k, info in found]
+            self.infos[key] = found
         if found is None:
             found = []
             for k, (sub, _) in enumerate(self.searcher.leaf_searchers()):

@@ -13,7 +13,8 @@ the query language)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import struct
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -197,8 +198,8 @@ class WhooshFullText:
         # The segments that have each term, kept for ranking the expansion (bestmatch.py).
         where: dict[bytes, list[tuple[int, Any]]] = {}
         for k, (sub, _) in enumerate(self.searcher.leaf_searchers()):
-            for btext, info in sub.reader().iter_prefix(probe.fieldname, probe.text):
-                counts[btext] = counts.get(btext, 0) + info.doc_frequency()
+            for btext, n, info in _prefix_items(sub.reader(), probe.fieldname, probe.text):
+                counts[btext] = counts.get(btext, 0) + n
                 where.setdefault(btext, []).append((k, info))
         from .narrow import NarrowedSearcher
 
@@ -230,6 +231,31 @@ class WhooshFullText:
 
     def close(self) -> None:
         self.searcher.close()
+
+
+_DOC_FREQUENCY = struct.Struct("!BfI")  # the start of a Whoosh 3 term info: its article count
+
+
+def _prefix_items(reader: Any, field: str, prefix: str) -> Iterator[tuple[bytes, int, Any]]:
+    """A segment's terms of `field` that begin with `prefix`: each one's bytes, article
+    count and term info (as stored: bytes, decoded only for the terms ranked; see
+    `bestmatch.Postings.where`). Decoding every term info of "meng*" (3,000 terms in each
+    of fifteen segments) took a tenth of a second per field."""
+    terms = getattr(reader, "_terms", None)
+    try:
+        tindex, keycoder = terms._tindex, terms._keycoder  # type: ignore[union-attr]
+        start = keycoder(field, reader._text_to_bytes(field, prefix))
+        skip = len(keycoder(field, b""))
+    except (AttributeError, KeyError):  # another codec, or a field this segment lacks
+        if field in reader.schema:
+            for btext, info in reader.iter_prefix(field, prefix):
+                yield btext, info.doc_frequency(), info
+        return
+    unpack = _DOC_FREQUENCY.unpack_from
+    for key, value in tindex.items_from(start):
+        if not key.startswith(start):
+            break
+        yield key[skip:], unpack(value)[2], value
 
 
 def _text(term: str | bytes) -> str:
