@@ -178,8 +178,21 @@ class WhooshFullText:
         if found is None:
             if len(self._frequencies) > 500_000:
                 self._frequencies.clear()
-            found = self._frequencies[key] = self._reader.doc_frequency(field, term)
+            found = self._frequencies[key] = self._count(field, term)
         return found
+
+    def _count(self, field: str, term: str) -> int:
+        from .narrow import NarrowedSearcher
+
+        if isinstance(self.searcher, NarrowedSearcher) or field not in self.schema:
+            return self._reader.doc_frequency(field, term)
+        # From each segment's term info, which ranking the term reads next: one lookup
+        # per segment for both.
+        try:
+            btext = self.schema[field].to_bytes(term)
+        except ValueError:
+            return 0
+        return sum(info.doc_frequency() for _, info in self._postings_of().where(field, btext))
 
     def terms_with_prefix(self, field: str, prefix: str) -> list[str]:
         if field not in self._reader.schema:
