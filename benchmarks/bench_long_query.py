@@ -293,6 +293,8 @@ def render(data: dict) -> str:
             )
             if v and v.get("skipped"):  # the p95 of the queries run before the budget
                 row[-2] = f"{_cell(row[-2])} ({v['skipped']} skipped)"
+            if v and v.get("errors"):  # answered with a one-line error (ke*: too short)
+                row[-3] = f"{_cell(row[-3])} ({v['errors']} errors)"
         rows.append(row)
     heads = ["class", "n"]
     for e in ENGINES:
@@ -309,7 +311,12 @@ def render(data: dict) -> str:
         "pass counts exactly.",
         "",
         "An engine that has spent --class-budget seconds on a class skips its remaining "
-        "queries (n skipped); its figures are those of the queries it ran.",
+        "queries (n skipped); its figures are those of the queries it ran. (n errors): "
+        "queries answered with a one-line error, counted in the figures (a prefix needs "
+        "3 letters before *, so a 2-letter prefix of the short-prefix class is one).",
+        "",
+        "ours: a long query's count is a lower bound when its ranking left postings "
+        "unread (total_exact false).",
         "",
         "p95 over 30 queries is the second-slowest query; on a shared 2-CPU machine it "
         "carries the other work's noise. Plain Whoosh answers a different question on the "

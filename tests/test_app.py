@@ -85,6 +85,20 @@ async def test_results_show_title_outlet_date_and_highlighted_snippet(make_app) 
         assert any("$warning" in str(s.style) for s in snippet_spans)
 
 
+async def test_a_short_prefix_shows_an_inline_error(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        screen.query_one(SearchBar).focus()
+        await pilot.press(*"ke*")
+        await wait_for(pilot, lambda: "at least 3 letters" in status_text(screen), what="error")
+        assert '"ke*" needs at least 3 letters before the *' in status_text(screen)
+        assert app.is_running
+        await pilot.press("left", "r")  # ker*
+        await wait_for(pilot, lambda: "results for" in status_text(screen), what="results")
+        assert len(result_ids(screen)) == 4
+
+
 async def test_malformed_query_shows_an_inline_error(make_app) -> None:
     app = make_app()
     async with app.run_test(size=APP_SIZE) as pilot:

@@ -327,3 +327,21 @@ def test_search_json_reports_suggestion_hits_and_partial_matches() -> None:
     assert some["partial"] is True and "showing the best matches" in some["note"]
     assert some["suggestion"] is None and some["suggestion_hits"] is None
     assert "No article has all 2 words" in run("search", "Erdogan", "Lavrov").stdout
+
+
+def test_a_short_prefix_is_a_one_line_error(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from newsreader.tui.cli.main import cli
+
+    args = ["--corpus", str(SAMPLE), "--index-dir", str(tmp_path / "ix")]
+    for query in ("ke*", "k*"):
+        result = CliRunner().invoke(cli, ["search", query, *args])
+        assert result.exit_code != 0
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, result.stderr
+        assert f'"{query}" needs at least 3 letters before the *' in lines[0]
+        assert "Traceback" not in result.output
+    ok = CliRunner().invoke(cli, ["search", "ker*", *args, "--json"])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)["total"] == 4

@@ -301,11 +301,19 @@ def test_a_title_word_is_marked_in_the_title_only(sample_library: Library) -> No
         ("date:<= Putin", "needs a value"),
         ("Putin date:>=", "needs a value"),
         ("date:>2023-13", "as a date"),
+        ("ke*", 'invalid query: "ke\\*" needs at least 3 letters before the \\*'),
+        ("k*", "at least 3 letters"),
+        ("putin title:pu*", "at least 3 letters"),
+        ("k?rja", "at least 3 letters before the \\?"),
     ],
 )
 def test_bounded_queries(sample_library: Library, query: str, message: str) -> None:
     with pytest.raises(QueryError, match=message):
         sample_library.search(query)
+
+
+def test_a_prefix_of_three_letters_runs(sample_library: Library) -> None:
+    assert sample_library.search("ker*").total == 4  # kerja sama, kerjasama, kerja…
 
 
 def test_a_query_at_the_length_limit_runs(sample_library: Library) -> None:
@@ -336,3 +344,18 @@ def test_the_count_is_exact_whatever_the_limit(tmp_path: Path, engine: str) -> N
     for limit in (1, 3, 10, 100):
         assert lib.search("zebra", limit=limit).total == 24
         assert lib.search("zebra satwa", limit=limit).total == 12
+
+
+def test_a_prefix_keeps_its_most_frequent_words_within_the_postings_budget() -> None:
+    from newsreader.index.search.query import MAX_PREFIX_POSTINGS, _within_budget
+
+    sizes = {"meng": 10, "mengatakan": MAX_PREFIX_POSTINGS - 100, "mengenai": 500}
+    sizes |= {f"meng{i:03d}": 30 for i in range(10)}
+    words = sorted(sizes)
+    kept = _within_budget(words, sizes.__getitem__, "meng")
+    assert kept == sorted(kept)  # the words' own order
+    assert "mengatakan" in kept and "mengenai" not in kept and "meng" in kept
+    assert sum(sizes[w] for w in kept) <= MAX_PREFIX_POSTINGS
+    assert len(kept) == 2 + 3  # the rest of the budget: three of the 30-article words
+    small = ["a", "b"]
+    assert _within_budget(small, lambda w: 5, "x") == small

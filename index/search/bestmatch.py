@@ -12,37 +12,42 @@ included (the lower document number first). The articles with every word come fr
 postings: those with all the ranked words, checked for the words left out of the ranking
 (the most frequent ones) one by one, which is cheap since few articles are left by then.
 
+A word the analyzer splits into several terms ("20/5/2026") is an And of them; Whoosh adds
+their scores in a tree of its own per segment (`_sum_order`), which is rebuilt here.
+
 Used only where it gives Whoosh's answer: plain words whose clauses are terms, BM25F (the
 default weighting), no filter or date order (see `WhooshFullText.best_match`)."""
 
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from math import log
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3TermInfo
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
 CACHED_POSTINGS = 200_000  # scored postings kept per open index (a few MB)
+MAX_INFOS = 200_000  # terms whose segments are kept per open index
 Word = Sequence[wq.Query]  # the terms one plain word is searched as (title, body, variants)
 
 
 def _terms(leaf: wq.Query) -> list[wq.Term] | None:
-    """The terms of a word's clause: a term, or two that must both be there (a number or a
-    hyphenated word the analyzer splits: "16.504", "Tae-yong"); None for anything else. With
-    three or more, Whoosh adds their scores in an order of its own: not done here."""
+    """The terms of a word's clause: a term, or several that must all be there (a number,
+    a date or a hyphenated word the analyzer splits: "16.504", "20/5/2026", "Tae-yong");
+    None for anything else."""
     if type(leaf) is wq.Term:
         return [leaf]
     if type(leaf) is wq.And:
         parts = list(leaf.children())
-        if len(parts) == 2 and all(type(p) is wq.Term for p in parts):
+        if len(parts) >= 2 and all(type(p) is wq.Term for p in parts):
             return parts
     return None
 
@@ -75,6 +80,32 @@ class Postings:
         self.cache: OrderedDict[tuple[str, str, float], tuple[list[int], list[float]]]
         self.cache = OrderedDict()
         self.cached = 0  # postings held in `cache`
+        # (field, term bytes) -> the segments that have the term, with its term info there:
+        # a prefix's expansion finds them while walking each segment's terms, and a lookup
+        # in each of fifteen segments (most without the term) cost more than reading it.
+        self.infos: dict[tuple[str, bytes], list[tuple[int, Any]]] = {}
+
+    def where(self, field: str, btext: bytes) -> list[tuple[int, Any]]:
+        """The segments (numbers) that have the term, with its term info in each."""
+        key = (field, btext)
+        found = self.infos.get(key)
+        if found and isinstance(found[0][1], bytes):  # as a prefix's walk left them
+            found = [(k, W3TermInfo.from_bytes(info)) for k, info in found]
+            self.infos[key] = found
+        if found is None:
+            found = []
+            for k, (sub, _) in enumerate(self.searcher.leaf_searchers()):
+                try:
+                    found.append((k, sub.reader().term_info(field, btext)))
+                except TermNotFound:
+                    continue
+            self.remember(key, found)
+        return found
+
+    def remember(self, key: tuple[str, bytes], found: list[tuple[int, Any]]) -> None:
+        if len(self.infos) > MAX_INFOS:
+            self.infos.clear()
+        self.infos[key] = found
 
     def lengths(self, k: int, reader: Any, field: str) -> Any:
         """The field's length bytes of every document of segment `k` (0: no value)."""
@@ -112,6 +143,20 @@ def _length_bytes(reader: Any, field: str) -> Any:
         return bytes(
             length_to_byte(reader.doc_field_length(d, field, 0) or 0) for d in range(doccount)
         )
+
+
+def _matcher(reader: Any, field: str, btext: bytes, info: Any) -> Any:
+    """`reader.postings(field, btext)` from the term info already looked up."""
+    terms = reader._terms
+    try:
+        codec, postfile = terms._codec, terms._postfile
+    except AttributeError:  # another codec
+        return reader.postings(field, btext)
+    matcher = codec.postings_reader(
+        postfile, info, reader.schema[field].format, term=(field, btext)
+    )
+    deleted = reader.deleted_docs_set
+    return FilterMatcher(matcher, deleted, exclude=True) if deleted else matcher
 
 
 def _read(matcher: Any) -> tuple[list[int], list[float]]:
@@ -170,24 +215,18 @@ def _score(postings: Postings, term: wq.Term) -> tuple[list[int], list[float]]:
         btext = searcher.schema[field].to_bytes(term.text)
     except ValueError:
         return docs, scores
-    weighting: BM25F = searcher.weighting
-    k1 = weighting.K1
-    k1p1 = k1 + 1
     boost = term.boost
-    idf = norms = None
-    for k, (sub, offset) in enumerate(searcher.leaf_searchers()):
+    stats = None
+    leaves = searcher.leaf_searchers()
+    for k, info in postings.where(field, btext):
+        sub, offset = leaves[k]
         reader = sub.reader()
-        try:
-            matcher = reader.postings(field, btext)
-        except TermNotFound:
-            continue
-        if idf is None:
-            # BM25F's idf (Whoosh's WeightingModel.idf), from the counts already looked up.
-            n = postings.frequency(field, term.text)
-            idf = log(searcher.doc_count_all() / (n + 1)) + 1
-            avgfl = searcher.avg_field_length(field) or 1
-            b = weighting._field_B.get(field, weighting.B)
-            norms = postings.norms(field, b, k1, avgfl)
+        matcher = _matcher(reader, field, btext, info)
+        if stats is None:
+            stats = _stats(postings, term)
+            if stats is None:
+                break
+        idf, norms, k1p1 = stats
         ids, weights = _read(matcher)
         lengths = postings.lengths(k, reader, field)
         pairs = zip(ids, weights, strict=True)
@@ -199,46 +238,282 @@ def _score(postings: Postings, term: wq.Term) -> tuple[list[int], list[float]]:
     return docs, scores
 
 
+def _stats(postings: Postings, term: wq.Term) -> tuple[float, list[float], float] | None:
+    """BM25F's idf of `term` (Whoosh's WeightingModel.idf, from the counts already looked
+    up), its field's length norms and K1 + 1; None for a term no article has."""
+    searcher = postings.searcher
+    field = term.fieldname
+    n = postings.frequency(field, term.text)
+    if not n:
+        return None
+    weighting: BM25F = searcher.weighting
+    k1 = weighting.K1
+    idf = log(searcher.doc_count_all() / (n + 1)) + 1
+    avgfl = searcher.avg_field_length(field) or 1
+    b = weighting._field_B.get(field, weighting.B)
+    return idf, postings.norms(field, b, k1, avgfl), k1 + 1
+
+
+# Room for the rounding of sums added in another order than the bounds'.
+SLACK = 1 + 1e-9
+
+
 def best_match(
     postings: Postings, words: Sequence[Word], others: Sequence[Word], limit: int
-) -> tuple[list[tuple[int, float]], int, int]:
+) -> tuple[list[tuple[int, float]], int, bool, int]:
     """The first `limit` (document number, score) of an OR of every clause of `words`,
-    best first, as Whoosh ranks it; how many documents match it; and how many have every
-    word of `words` and of `others` (a clause of each)."""
-    scores: dict[int, float] = {}
-    having: list[set[int]] = []  # per word, the documents with one of its clauses
-    for word in words:
-        docs: set[int] = set()
+    best first, as Whoosh ranks it; how many documents match it and whether that count is
+    exact (else a lower bound); and how many have every word of `words` and of `others` (a
+    clause of each).
+
+    The clauses are read in order of the most a posting of theirs can score (BM25's
+    saturation: idf x (K1 + 1)), highest first (MaxScore). Once the clauses left could not
+    lift an article that none of the clauses read so far has into the first `limit`, their
+    postings are not read through: they are only looked up for the articles that might still
+    make it. The first `limit` are then those of the full ranking, with Whoosh's scores
+    (every clause's score added in Whoosh's order), and the count a lower bound."""
+    clauses: list[tuple[int, wq.Query, list[wq.Term]]] = []
+    for w, word in enumerate(words):
         for leaf in word:
             terms = _terms(leaf)
             assert terms is not None  # see usable()
-            if len(terms) == 1:
-                ids, part = _scored(postings, terms[0])
-            else:
-                # Whoosh's intersection adds the two scores (in either order: the same sum).
-                a, b = (dict(zip(*_scored(postings, t), strict=True)) for t in terms)
-                ids = [d for d in a if d in b]
-                part = [a[d] + b[d] for d in ids]
-                if leaf.boost != 1.0:
-                    part = [x * leaf.boost for x in part]
-            if not scores:
-                scores = dict(zip(ids, part, strict=True))
-            else:
-                get = scores.get
-                for d, x in zip(ids, part, strict=True):
-                    scores[d] = get(d, 0.0) + x
-            docs.update(ids)
-        having.append(docs)
-    # Whoosh's array union passes over a document whose scores add up to nothing; of
-    # equal scores, the lower document number comes first.
-    total = len(scores) - sum(1 for x in scores.values() if x <= 0)
-    best = heapq.nlargest(limit, scores.values())
-    cut = max(best[-1], 0.0) if best else 0.0
-    top = sorted((-x, d) for d, x in scores.items() if x >= cut and x > 0)[:limit]
-    everyword = set.intersection(*sorted(having, key=len)) if having else set()
-    if everyword and others:
-        everyword = _having_all(postings.searcher, everyword, others)
-    return [(d, -x) for x, d in top], total, len(everyword)
+            clauses.append((w, leaf, terms))
+    if not clauses:
+        return [], 0, True, 0
+    k1p1 = postings.searcher.weighting.K1 + 1
+    bounds = [_bound(postings, leaf, terms, k1p1) for _, leaf, terms in clauses]
+    frequency = postings.frequency
+    size = [0] * len(words)
+    for w, _, terms in clauses:
+        size[w] += sum(frequency(t.fieldname, t.text) for t in terms)
+    rarest = min(range(len(words)), key=size.__getitem__)
+    # The rarest word's clauses and the intersections are read through whatever their
+    # bounds: the articles with every word are looked for among the rarest word's.
+    forced = [i for i, (w, _, terms) in enumerate(clauses) if w == rarest or len(terms) > 1]
+    order = forced + sorted(
+        (i for i in range(len(clauses)) if i not in forced), key=lambda i: -bounds[i]
+    )
+    got: list[dict[int, float]] = [{} for _ in clauses]  # each clause's scores, where known
+    acc: dict[int, float] = {}  # each article's score so far (the clauses read)
+    rest = sum(bounds)
+    theta = 0.0  # the limit-th best score so far: the first `limit` score at least that
+    pos = 0
+    for pos, i in enumerate(order):  # `pos`: where the reading stopped
+        # (The best score so far bounds the limit-th from above, and costs less to find.)
+        if pos >= len(forced) and len(acc) >= limit and rest * SLACK < max(acc.values()):
+            theta = heapq.nlargest(limit, acc.values())[-1]
+            if rest * SLACK < theta:
+                break
+        _, leaf, terms = clauses[i]
+        if len(terms) == 1:
+            ids, part = _scored(postings, terms[0])
+        else:
+            ids, part = _intersection(postings, terms, leaf.boost)
+        got[i] = found = dict(zip(ids, part, strict=True))
+        get = acc.get
+        for d, x in found.items():
+            acc[d] = get(d, 0.0) + x
+        rest -= bounds[i]
+    else:
+        pos = len(order)
+    left = order[pos:]
+    if left:
+        cands = sorted(d for d, x in acc.items() if x + rest * SLACK >= theta)
+        for i in left:
+            got[i] = found = _scores_of(postings, clauses[i][2][0], cands)
+            for d, x in found.items():
+                acc[d] += x
+            rest = max(rest - bounds[i], 0.0)
+            # The articles left out score below theta already: the candidates hold the
+            # limit-th best score when it has risen.
+            best = heapq.nlargest(limit, [acc[d] for d in cands])
+            if len(best) == limit:
+                theta = max(theta, best[-1])
+            cands = [d for d in cands if acc[d] + rest * SLACK >= theta]
+    else:
+        best = heapq.nlargest(limit, acc.values())
+        cut = best[-1] / SLACK if best else 0.0
+        cands = [d for d, x in acc.items() if x >= cut]
+    # Whoosh's array union adds each clause's score in the order of the clauses, passes
+    # over a document whose scores add up to nothing, and of equal scores puts the lower
+    # document number first.
+    top = []
+    for d in cands:
+        x = 0.0
+        for found in got:
+            s = found.get(d)
+            if s is not None:
+                x += s
+        if x > 0:
+            top.append((-x, d))
+    top = sorted(top)[:limit]
+    if left:
+        searcher = postings.searcher
+        deleted = searcher.doc_count_all() - searcher.doc_count()
+        most = max(frequency(clauses[i][2][0].fieldname, clauses[i][2][0].text) for i in left)
+        total, exact = max(len(acc), most - deleted), False
+    else:
+        total, exact = sum(1 for x in acc.values() if x > 0), True
+    read = set(order[:pos])
+    everyword: set[int] | None = None
+    unread: list[Word] = []
+    for w, word in enumerate(words):
+        mine = [i for i, c in enumerate(clauses) if c[0] == w]
+        if all(i in read for i in mine):
+            docs = set().union(*(got[i] for i in mine))
+            everyword = docs if everyword is None else everyword & docs
+        else:
+            unread.append(word)
+    everyword = everyword or set()
+    if everyword and (unread or others):
+        everyword = _having_all(postings, everyword, [*unread, *others])
+    return [(d, -x) for x, d in top], total, exact, len(everyword)
+
+
+def _bound(postings: Postings, leaf: wq.Query, terms: Sequence[wq.Term], k1p1: float) -> float:
+    """The most a clause can add to an article's score: BM25's term frequency part stays
+    below K1 + 1, whatever the frequency and the length."""
+    frequency = postings.frequency
+    n = postings.searcher.doc_count_all()
+    most = 0.0
+    for t in terms:
+        df = frequency(t.fieldname, t.text)
+        if df:
+            most += (log(n / (df + 1)) + 1) * k1p1 * t.boost
+    return most * leaf.boost if len(terms) > 1 else most
+
+
+def _scores_of(postings: Postings, term: wq.Term, docs: list[int]) -> dict[int, float]:
+    """`term`'s score in each of `docs` (ascending document numbers) that has it, as
+    `_scored` gives it: looked up posting by posting for a few articles, read through (and
+    kept) for many."""
+    key = (term.fieldname, term.text, term.boost)
+    if not docs:
+        return {}
+    if key in postings.cache or len(docs) * 8 >= postings.frequency(term.fieldname, term.text):
+        ids, scores = _scored(postings, term)
+        want = set(docs)
+        return {d: x for d, x in zip(ids, scores, strict=True) if d in want}
+    searcher = postings.searcher
+    field = term.fieldname
+    try:
+        btext = searcher.schema[field].to_bytes(term.text)
+    except ValueError:
+        return {}
+    stats = _stats(postings, term)
+    if stats is None:
+        return {}
+    idf, norms, k1p1 = stats
+    boost = term.boost
+    leaves = searcher.leaf_searchers()
+    starts = [offset for _, offset in leaves]
+    segments = dict(postings.where(field, btext))
+    found: dict[int, float] = {}
+    j = 0
+    while j < len(docs):
+        k = bisect_right(starts, docs[j]) - 1
+        sub, offset = leaves[k]
+        end = starts[k + 1] if k + 1 < len(starts) else None
+        mine = []
+        while j < len(docs) and (end is None or docs[j] < end):
+            mine.append(docs[j] - offset)
+            j += 1
+        info = segments.get(k)
+        if info is None:
+            continue
+        reader = sub.reader()
+        m = _matcher(reader, field, btext, info)
+        lengths = postings.lengths(k, reader, field)
+        for d in mine:
+            if not m.is_active():
+                break
+            if m.id() < d:
+                m.skip_to(d)
+                if not m.is_active():
+                    break
+            if m.id() == d:
+                tf = m.weight()
+                x = idf * ((tf * k1p1) / (tf + norms[lengths[d]]))
+                found[offset + d] = x * boost if boost != 1.0 else x
+    return found
+
+
+class _Node:
+    """A matcher in Whoosh's weighted tree (see `_sum_order`). Whoosh's matchers compare
+    neither less nor greater than one another, so clauses of equal weight keep their order
+    when sorted; so do these."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: int | tuple[_Node, _Node]) -> None:
+        self.parts = parts
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    def __lt__(self, other: object) -> bool:
+        return False
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _sum_order(sizes: Sequence[int]) -> _Node:
+    """The tree in which Whoosh's And adds its terms' scores in one segment: its
+    intersection matchers are paired like a Huffman tree, by minus each term's article
+    count in that segment (`And._matcher`, `make_weighted_tree`); each pair's score is the
+    sum of its two sides', and float sums depend on that order."""
+    from whoosh.util import make_weighted_tree
+
+    return make_weighted_tree(_join, [(-n, _Node(i)) for i, n in enumerate(sizes)])
+
+
+def _join(a: _Node, b: _Node) -> _Node:
+    return _Node((a, b))
+
+
+def _add(node: _Node, scores: Sequence[float]) -> float:
+    parts = node.parts
+    if isinstance(parts, int):
+        return scores[parts]
+    return _add(parts[0], scores) + _add(parts[1], scores)
+
+
+def _intersection(
+    postings: Postings, terms: Sequence[wq.Term], boost: float
+) -> tuple[list[int], list[float]]:
+    """The documents with every one of `terms` and their score as Whoosh's And of them
+    gives it: the terms' scores added in the order of each segment's tree, times `boost`."""
+    scored = [dict(zip(*_scored(postings, t), strict=True)) for t in terms]
+    first, *rest = sorted(scored, key=len)
+    ids = sorted(d for d in first if all(d in other for other in rest))
+    if not ids:
+        return [], []
+    searcher = postings.searcher
+    schema = searcher.schema
+    leaves = searcher.leaf_searchers()
+    starts = [offset for _, offset in leaves]
+    trees: dict[int, _Node] = {}
+    part: list[float] = []
+    for d in ids:
+        k = bisect_right(starts, d) - 1
+        tree = trees.get(k)
+        if tree is None:
+            reader = leaves[k][0].reader()
+            sizes = [_segment_frequency(reader, schema, t) for t in terms]
+            tree = trees[k] = _sum_order(sizes)
+        x = _add(tree, [s[d] for s in scored])
+        part.append(x * boost if boost != 1.0 else x)
+    return ids, part
+
+
+def _segment_frequency(reader: Any, schema: Any, term: wq.Term) -> int:
+    """Term.estimate_size on a segment's reader: its article count there, deleted ones
+    included."""
+    try:
+        btext = schema[term.fieldname].to_bytes(term.text)
+    except ValueError:
+        return 0
+    return reader.doc_frequency(term.fieldname, btext)
 
 
 def _having(reader: Any, schema: Any, term: wq.Term, docs: list[int]) -> set[int]:
@@ -263,8 +538,10 @@ def _having(reader: Any, schema: Any, term: wq.Term, docs: list[int]) -> set[int
     return found
 
 
-def _having_all(searcher: Any, docs: set[int], others: Sequence[Word]) -> set[int]:
-    """The documents of `docs` (document numbers) with a clause of every word."""
+def _having_all(postings: Postings, docs: set[int], others: Sequence[Word]) -> set[int]:
+    """The documents of `docs` (document numbers) with a clause of every word: a term's
+    postings looked up document by document for a few, read through (and kept) for many."""
+    searcher = postings.searcher
     reader = searcher.reader()
     schema = searcher.schema
     for word in others:
@@ -274,7 +551,13 @@ def _having_all(searcher: Any, docs: set[int], others: Sequence[Word]) -> set[in
             if not rest:
                 break
             for term in _terms(leaf) or ():
-                rest = _having(reader, schema, term, sorted(rest))
+                key = (term.fieldname, term.text, term.boost)
+                if key in postings.cache or len(rest) * 8 >= postings.frequency(
+                    term.fieldname, term.text
+                ):
+                    rest = rest.intersection(_scored(postings, term)[0])
+                else:
+                    rest = _having(reader, schema, term, sorted(rest))
             found |= rest
         docs = found
         if not docs:
