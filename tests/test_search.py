@@ -359,3 +359,25 @@ def test_a_prefix_keeps_its_most_frequent_words_within_the_postings_budget() -> 
     assert len(kept) == 2 + 3  # the rest of the budget: three of the 30-article words
     small = ["a", "b"]
     assert _within_budget(small, lambda w: 5, "x") == small
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_prefix_that_left_words_out_counts_at_least(tmp_path: Path, engine: str) -> None:
+    # 60 words begin with "zul"; a 3-letter prefix keeps the 50 most frequent, so the
+    # articles with the others are not found, and the count must not claim to be exact.
+    if engine == "tantivy":
+        pytest.importorskip("tantivy")
+    from newsreader.index.search.query import MAX_EXPANSION
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    words = [f"zul{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(MAX_EXPANSION // 4 + 10)]
+    for k, word in enumerate(words):
+        text = f"Kabar nomor {k}\n\nWarga bernama {word} datang ke balai desa hari ini.\n"
+        (corpus / f"{k:03d}.txt").write_text(text, encoding="utf-8")
+    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"), engine=engine)
+    lib.update()
+    cut = lib.search("zul*")
+    assert (cut.total, cut.total_exact) == (MAX_EXPANSION // 4, False)
+    whole = lib.search("zula*")  # 26 words: all kept
+    assert (whole.total, whole.total_exact) == (26, True)

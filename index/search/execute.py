@@ -77,7 +77,7 @@ def run_search(
     ranked = strict.hits
     note = None
     partial = False
-    total_exact = True
+    total_exact = not plan.cut
     if plan.partial is not None and (not total or long_query):
         # A long query is ranked by best match even when some articles have every word:
         # the article a sentence was written from may lack one of its words.
@@ -86,7 +86,7 @@ def run_search(
         ranked = best.hits
         if len(ranked) > total:
             partial = True
-            total_exact = best.exact
+            total_exact = best.exact and not plan.cut
             total = max(total, best.total)
             k = plan.words
             n = strict.total

@@ -362,6 +362,7 @@ def _expand(node: wq.Query, fulltext: FullText, speller: Speller | None = None) 
         probe = wq.Prefix(field, text) if isinstance(node, wq.Prefix) else wq.Wildcard(field, text)
     if candidates is None:
         candidates = fulltext.expand(probe)
+    found = len(candidates)
     # A very short prefix ("ke*") matches thousands of words and nearly every article:
     # keep fewer of its words, so that it answers in a fraction of a second, not seconds.
     cap = MAX_EXPANSION if len(text.rstrip("*?")) > 3 else MAX_EXPANSION // 4
@@ -373,11 +374,15 @@ def _expand(node: wq.Query, fulltext: FullText, speller: Speller | None = None) 
     terms = [wq.Term(field, t) for t in candidates]
     if not terms:
         return wq.NullQuery
-    expanded = wq.Or(terms, boost=node.boost)
+    expanded = (CutExpansion if len(candidates) < found else wq.Or)(terms, boost=node.boost)
     # Whoosh's default nests 200 binary union matchers, which crawls (`ke*` took 14 s on
     # 22k articles); an array matcher over the same terms takes well under a second.
     expanded.matcher_type = wq.Or.ARRAY_MATCHER
     return expanded
+
+
+class CutExpansion(wq.Or):
+    """The words a prefix or wildcard kept when it left some out (see `_expand`)."""
 
 
 def _within_budget(words: list[str], frequency: Callable[[str], int], own: str) -> list[str]:
@@ -412,6 +417,9 @@ class Plan:
     # A query that is one term, or an OR of terms whose scores add up in their order (one
     # word: its title and body terms; a prefix or fuzzy term: its expansions): those terms.
     alone: tuple[wq.Query, ...] = ()
+    # A prefix or wildcard kept only some of its words: articles with the others are not
+    # found, so the count is a lower bound.
+    cut: bool = False
 
 
 def _fields(node: wq.Query) -> set[str]:
@@ -444,8 +452,14 @@ def _frequency(clause: wq.Query, fulltext: FullText) -> int:
 def plan_query(
     text: str, fulltext: FullText, analyzer: Analyzer, speller: Speller | None = None
 ) -> Plan:
-    q = parse_query(text, fulltext.schema, analyzer)
-    q = rewrite(q, fulltext, speller).normalize()
+    q = rewrite(parse_query(text, fulltext.schema, analyzer), fulltext, speller)
+    # Looked for before normalize(), which merges the expansions into plain ORs.
+    cut = any(isinstance(n, CutExpansion) for n in _walk(q))
+    plan = _plan(text, q.normalize(), fulltext)
+    return dataclasses.replace(plan, cut=True) if cut else plan
+
+
+def _plan(text: str, q: wq.Query, fulltext: FullText) -> Plan:
     if isinstance(q, wq.Or) and len(q.subqueries) > 2 and q.boost == 1.0:
         # normalize() merged the expansions' array unions (title and body) into one OR of
         # the default kind: a tree of binary unions from 5,000 articles on (ke*: seconds).
