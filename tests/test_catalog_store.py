@@ -15,7 +15,7 @@ def _article(text: str) -> Article:
 
 
 def test_article_and_shingles_read_back_as_put(tmp_path: Path) -> None:
-    text = "Harga emas naik \u00e9\u00e8 \u4e2d\u6587 lagi.\n\nParagraf kedua {\"x\": 1}"
+    text = 'Harga emas naik \u00e9\u00e8 \u4e2d\u6587 lagi.\n\nParagraf kedua {"x": 1}'
     # Positions that go back (word pairs follow the 3-grams) and hashes of either sign.
     shingles = [(2**62 + 5, 0), (-(2**63), 1), (7, 4), (7, 0), (-1, 3)]
     cat = Catalog(tmp_path / "c.sqlite")
@@ -28,7 +28,7 @@ def test_article_and_shingles_read_back_as_put(tmp_path: Path) -> None:
         assert got == _article(text)
         assert cat.article_by_doc(doc) == got
         hashes, positions = cat.shingles_of(doc)
-        assert list(zip(hashes, positions)) == shingles
+        assert list(zip(hashes, positions, strict=True)) == shingles
         assert sorted(cat.postings([7])) == [(7, doc, 0), (7, doc, 4)]
         cat.delete_article("a.txt")
         cat.commit()
@@ -59,6 +59,6 @@ def test_shingle_positions_take_little_room(tmp_path: Path) -> None:
         assert size < 1000 * 9  # the hashes' 8 bytes each, the positions next to nothing
         doc = cat.doc_of("a.txt")
         assert doc is not None
-        assert list(zip(*cat.shingles_of(doc))) == shingles
+        assert list(zip(*cat.shingles_of(doc), strict=True)) == shingles
     finally:
         cat.close()
