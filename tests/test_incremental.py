@@ -230,6 +230,7 @@ def test_articles_prepared_in_worker_processes_index_the_same(
     monkeypatch.setattr(prepare, "PARALLEL_DRAFTS", 1)
     monkeypatch.setattr(prepare, "CHUNK", 3)
     monkeypatch.setattr(prepare, "WORKERS", 2)
+    monkeypatch.setattr(prepare, "MIN_RUN", 4)  # both workers fill a segment
 
     parent, real = os.getpid(), prepare.prepare
 
@@ -263,6 +264,7 @@ def test_stopped_while_workers_fill_segments_keeps_both_stores_alike(
     monkeypatch.setattr(prepare, "PARALLEL_DRAFTS", 1)
     monkeypatch.setattr(prepare, "CHUNK", 2)
     monkeypatch.setattr(prepare, "WORKERS", 2)
+    monkeypatch.setattr(prepare, "MIN_RUN", 4)
     monkeypatch.setattr(library_module, "FIRST_BATCH", 1000)
     records = [
         {"id": f"r{k:03d}", "title": f"Banjir nomor {k}", "body": f"Warga zzbanjir hari {k}."}

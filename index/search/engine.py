@@ -305,6 +305,18 @@ class SegmentBuilder:
         writer._tempstorage = storage.temp_storage(f"{INDEXNAME}_{random_name()}.tmp")
         writer.pool = PostingPool(writer._tempstorage, writer.newsegment, limitmb=limit_mb)
         self.writer = writer
+        # Each posting written asks for its document's field length; Whoosh reads it back
+        # from the column file it has just written (a tenth of the segment's writing time).
+        # It is kept here as it goes into the column, rounded the way the column rounds it.
+        self.lengths = _Lengths()
+        add_field = writer.perdocwriter.add_field
+
+        def add_field_keeping_length(name: str, field: Any, value: Any, length: int) -> None:
+            if length:
+                self.lengths.keep(writer.docnum, name, length)
+            add_field(name, field, value, length)
+
+        writer.perdocwriter.add_field = add_field_keeping_length
 
     def add(self, document: dict) -> None:
         self.writer.add_document(**document)
@@ -315,9 +327,31 @@ class SegmentBuilder:
         if not writer._added:
             writer.cancel()
             return None
-        segment = writer._finalize_segment()
+        # SegmentWriter._finalize_segment, with the lengths kept.
+        writer.perdocwriter.close()
+        writer.fieldwriter.add_postings(writer.schema, self.lengths, writer.pool.iter_postings())
+        writer.fieldwriter.close()
+        writer._close_segment()
+        writer._assemble_segment()
+        segment = writer.get_segment()
         writer._finish()
         return segment
+
+
+class _Lengths:
+    """Field lengths by document, as Whoosh's length columns give them back."""
+
+    def __init__(self) -> None:
+        from whoosh.util.numeric import byte_to_length, length_to_byte
+
+        self._round = lambda n: byte_to_length(length_to_byte(n))
+        self._fields: dict[str, dict[int, int]] = {}
+
+    def keep(self, docnum: int, field: str, length: int) -> None:
+        self._fields.setdefault(field, {})[docnum] = self._round(length)
+
+    def doc_field_length(self, docnum: int, field: str, default: int = 0) -> int:
+        return self._fields.get(field, {}).get(docnum, default)
 
 
 def _add_with_postings(writer: Any, document: dict) -> None:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 PARALLEL_DRAFTS = 200  # fewer drafts than this are prepared in this process
 CHUNK = 32  # drafts sent to a worker at a time
 AHEAD = 3  # chunks per worker in flight: enough to keep it busy, little held in memory
+MIN_RUN = 500  # the fewest drafts a worker filling a Whoosh segment takes (see Preparer)
 WORKERS: int | None = None  # worker processes; None: one per CPU (at most 8)
 
 
@@ -120,25 +121,38 @@ class Preparer:
             yield from self._collect(pending.popleft())
 
     def _map_in_segments(self, drafts: list[Draft]) -> Iterator[Prepared]:
-        """Each worker takes an equal run of the drafts, in order, so that its segment holds
-        them in the order of the corpus, and the segments one after the other hold the
-        articles in the order a single process would have filed them (Whoosh breaks ties
-        between equal scores by that order)."""
+        """Each worker takes a run of the drafts, in order, so that its segment holds them
+        in the order of the corpus, and the segments one after the other hold the articles
+        in the order a single process would have filed them (Whoosh breaks ties between
+        equal scores by that order). A small batch goes to fewer workers: every segment
+        repeats the term dictionary, and searches visit each one."""
         pool = self._start()
         if not drafts:
             return
-        share = -(-len(drafts) // len(pool))
-        runs = [(w, drafts[k * share : (k + 1) * share]) for k, w in enumerate(pool)]
-        runs = [(w, run) for w, run in runs if run]
-        del drafts
-        for worker, run in runs:
+        count = max(1, min(len(pool), len(drafts) // MIN_RUN))
+        share = -(-len(drafts) // count)
+        busy = []
+        for k in range(count):
+            worker = pool[k]
+            run = drafts[k * share : (k + 1) * share]
+            if not run:
+                continue
+            # The stems the other workers worked out: each word goes through the stemmer
+            # once, not once per worker.
+            if worker.stems:
+                worker.send(("stems", worker.stems))
+                worker.stems = []
             worker.send(("prepare_run", run))
-        del run
-        for worker, _ in runs:
+            busy.append(worker)
+        del drafts, run
+        for worker in busy:
             # A run ends early when `stop` is asked: each worker says where it stopped.
             while (got := worker.receive()) is not None:
                 prepared, stems = got
                 add_stems(stems)
+                for other in pool:
+                    if other is not worker:
+                        other.stems.extend(stems)
                 yield from prepared
 
     def stop(self) -> None:
@@ -192,6 +206,7 @@ class _Worker:
             target=_serve, args=(self.tasks, self.results, *args), daemon=True
         )
         self.process.start()
+        self.stems: list[tuple[str, str]] = []  # worked out by the others, not yet sent
 
     def send(self, task: tuple[str, Any]) -> None:
         self.tasks.put(task)
@@ -254,6 +269,9 @@ def _serve(
     while (task := tasks.get()) is not None:
         kind, payload = task
         try:
+            if kind == "stems":
+                add_stems(payload)
+                continue
             if kind == "prepare_run":  # results chunk by chunk, as they are ready
                 for k in range(0, len(payload), CHUNK):
                     if stop.is_set():

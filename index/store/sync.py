@@ -54,7 +54,9 @@ from .stores import WriteStores, catalog_path, check_damage, engine_of
 Progress = Callable[[int, int, str], None]  # done, total, current source path
 StopAsked = Callable[[], bool]
 Notice = Callable[[str], None]  # what the run is about to do, for the user ("Rebuilding: …")
-COMMIT_EVERY_ARTICLES = 2000
+# A batch's articles make one Whoosh segment per worker process (see prepare.py), so a
+# batch is large: fewer segments to store and search.
+COMMIT_EVERY_ARTICLES = 5000
 COMMIT_EVERY_SECONDS = 60.0
 # The first batches are smaller (100, 200, 400, … articles), so that what a run has done soon
 # shows to readers (a search, the app opened meanwhile) and survives an interruption.
