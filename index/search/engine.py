@@ -280,13 +280,19 @@ class WhooshWriter:
         self.writer.cancel()
 
 
+# Postings a worker's segment holds in memory (Whoosh's estimate, close to what they take)
+# before it sorts them out to a run file: a run of 2,500 articles fits, and writing, reading
+# back and merging runs was a sixth of a worker's time.
+SEGMENT_LIMIT_MB = 128
+
+
 class SegmentBuilder:
     """A new Whoosh segment filled in a worker process (see store/prepare.py): its files go
     in the index folder `folder` beside those of the writer that commits it, which adds it
     with `WhooshWriter.add_segments`. It takes no lock and reads no table of contents: the
     committing writer holds the index's lock, and a new segment needs only the schema."""
 
-    def __init__(self, folder: Path, analyzer: Analyzer, limit_mb: int = 32) -> None:
+    def __init__(self, folder: Path, analyzer: Analyzer, limit_mb: int = SEGMENT_LIMIT_MB) -> None:
         from types import SimpleNamespace
 
         from whoosh.filedb.filestore import FileStorage
