@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from itertools import accumulate
+from operator import sub
 from pathlib import Path
 from urllib.parse import quote
 
@@ -391,12 +392,9 @@ def _load(stored: bytes) -> Article:
 # the positions, which mostly climb by one, as compressed differences: 8 bytes a shingle
 # instead of 16.
 def _pack(shingles: list[tuple[int, int]]) -> bytes:
-    hashes = array("q", (h for h, _ in shingles))
-    steps = array("q")
-    last = 0
-    for _, p in shingles:
-        steps.append(p - last)
-        last = p
+    hashes = array("q", [h for h, _ in shingles])
+    positions = [p for _, p in shingles]
+    steps = array("q", map(sub, positions, [0, *positions[:-1]]))
     return _COUNT.pack(len(hashes)) + hashes.tobytes() + zlib.compress(steps.tobytes(), 6)
 
 
