@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 PARALLEL_DRAFTS = 200  # fewer drafts than this are prepared in this process
 CHUNK = 32  # drafts sent to a worker at a time
 AHEAD = 3  # chunks per worker in flight: enough to keep it busy, little held in memory
-MIN_RUN = 500  # the fewest drafts a worker filling a Whoosh segment takes (see Preparer)
+MIN_RUN = 250  # the fewest drafts a worker filling a Whoosh segment takes (see Preparer)
 WORKERS: int | None = None  # worker processes; None: one per CPU (at most 8)
 
 
