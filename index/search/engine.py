@@ -280,10 +280,11 @@ class WhooshWriter:
         self.writer.cancel()
 
 
-# Postings a worker's segment holds in memory (Whoosh's estimate, close to what they take)
-# before it sorts them out to a run file: a run of 2,500 articles fits, and writing, reading
-# back and merging runs was a sixth of a worker's time.
-SEGMENT_LIMIT_MB = 128
+# Postings a worker's segment holds in memory (Whoosh's estimate) before it sorts them out
+# to a run file. 128 spared most runs (writing, reading back and merging them took a sixth of
+# a worker's profiled time) but took the workers to 400 MiB at 22k; with 64 the CPU time of
+# a 22k build was the same within the noise, and a worker peaks at about 320 MiB.
+SEGMENT_LIMIT_MB = 64
 
 
 class SegmentBuilder:
