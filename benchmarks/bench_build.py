@@ -123,6 +123,9 @@ def run_build(engine: str, corpus: Path, index: Path, home: Path) -> dict:
     res["disk_mb"] = mib(dir_size(index))
     if engine == "ours":
         res["disk_parts"] = disk_parts(index)
+    # Whoosh segments (one .seg file each): every one repeats the term dictionary, and a
+    # search visits each.
+    res["segments"] = sum(1 for p in index.rglob("*.seg"))
     return res
 
 
@@ -235,6 +238,13 @@ def render(data: dict) -> str:
         parts = runs["ours"].get("disk_parts") or {}
         if not parts:
             continue
+        segments = runs["ours"].get("segments")
+        if segments is not None:
+            lines += [
+                "",
+                f"Whoosh segments at N = {int(size):,}: ours {segments},"
+                f" plain Whoosh {runs['whoosh'].get('segments')}.",
+            ]
         lines += ["", f"Ours on disk at N = {int(size):,}, MiB:", ""]
         lines.append(md_table(["part", "MiB"], [[k, v] for k, v in parts.items()]))
     return "\n".join(lines) + "\n"

@@ -78,7 +78,20 @@ def split_update(stats: pstats.Stats, total: float, n: int) -> list[list]:
             - _ct_from(stats, terms, ("index/search/schema.py", "__call__")),
         ),
         ("Whoosh commit (flush, merge)", ct("whoosh/writing.py", "commit")),
+        ("worker's Whoosh segment: add_document", ct("index/search/engine.py", "add")),
+        ("worker's Whoosh segment: finish", ct("index/search/engine.py", "finish")),
         ("  writing postings (add_postings)", ct("whoosh/codec/base.py", "add_postings")),
+        (
+            "  sorting postings through run files (pool save + merge)",
+            ct("whoosh/writing.py", "save") + ct("whoosh/externalsort.py", "_merge_runs"),
+        ),
+        ("preparing (parse, analyse, shingle: prepare)", ct("index/store/prepare.py", "prepare")),
+        ("  parse (parse_draft)", ct("index/ingest/document.py", "parse_draft")),
+        (
+            "waiting for the workers (build process)",
+            ct("index/store/prepare.py", "receive"),
+        ),
+        ("spelling dictionary (spelling.refresh)", ct("index/search/spelling.py", "refresh")),
         ("alignment tokens (article_tokens)", ct("index/text/tokens.py", "article_tokens")),
         (
             "  of which analysis (0 when given the terms)",
@@ -155,7 +168,15 @@ def main(argv: list[str] | None = None) -> int:
         help="queries per class to profile after the build (default 30; 0: none)",
     )
     ap.add_argument("--work", type=Path, default=WORK)
+    ap.add_argument(
+        "--clickid",
+        action="store_true",
+        help="profile the first N CLICK-ID records (a cold stem cache) instead of the synthetic"
+        " corpus; the worker processes are profiled too",
+    )
     args = ap.parse_args(argv)
+    if args.clickid:
+        return profile_clickid(args)
 
     from bench_index import CLASSES, make_queries
     from gen_corpus import ensure_corpus, load_vocab
@@ -224,6 +245,100 @@ def main(argv: list[str] | None = None) -> int:
     jp, mp = write_results(NAME, n, data, text)
     print(text)
     print(f"\nwrote {jp} and {mp}; profile in {prof_path}")
+    return 0
+
+
+def profile_clickid(args: argparse.Namespace) -> int:
+    """`Library.update()` of the first N CLICK-ID records: the build process under cProfile,
+    and each worker process under a profiler of its own (its `_serve` loop), split alike."""
+    import os
+    import tempfile
+
+    from gen_corpus import CLICKID
+    from newsreader.index import Library
+    from newsreader.index.store import prepare
+
+    n = args.articles
+    tmp = Path(tempfile.mkdtemp(prefix="profile_update-"))
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    with CLICKID.open(encoding="utf-8") as src, (corpus / "articles.jsonl").open("w") as dst:
+        for k, line in enumerate(src):
+            if k >= n:
+                break
+            dst.write(line)
+    os.environ["NEWSREADER_HOME"] = str(tmp / "home")  # a cold stem cache
+    worker_dir = args.work / f"profile-update-workers-{n}"
+    shutil.rmtree(worker_dir, ignore_errors=True)
+    worker_dir.mkdir(parents=True)
+    serve = prepare._serve
+
+    def profiled_serve(*a, **kw):  # runs in the worker process (forked: sees this patch)
+        prof = cProfile.Profile()
+        try:
+            prof.runcall(serve, *a, **kw)
+        finally:
+            prof.dump_stats(worker_dir / f"worker-{os.getpid()}.prof")
+
+    prepare._serve = profiled_serve
+    lib = Library.open(corpus, index_dir=tmp / "index", variants=NO_VARIANTS)
+    eprint(f"profiling update() of {n:,} CLICK-ID records and its workers ...")
+    prof = cProfile.Profile()
+    c0, t0 = time.process_time(), time.perf_counter()
+    prof.runcall(lib.update)
+    total, cpu = time.perf_counter() - t0, time.process_time() - c0
+    lib.close()
+    prepare._serve = serve
+    prof_path = args.work / f"profile-update-clickid-{n}.prof"
+    prof.dump_stats(prof_path)
+    parent = pstats.Stats(str(prof_path))
+    files = sorted(str(f) for f in worker_dir.glob("*.prof"))
+    workers = pstats.Stats(*files) if files else None
+    # A worker's busy time: its chunks and segments, not the time it waits for work.
+    worker_total = (
+        _ct(workers, "index/store/prepare.py", "_prepare_chunk")
+        + _ct(workers, "index/store/prepare.py", "_flush")
+        if workers
+        else 0.0
+    )
+    shutil.rmtree(tmp, ignore_errors=True)
+    rows = split_update(parent, total, n)
+    wrows = split_update(workers, worker_total, n) if workers else []
+    if wrows:
+        wrows[0][0] = "busy (chunks prepared and filed, segments finished)"
+    data = {
+        "benchmark": NAME,
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "params": {"n": n, "corpus": "clickid", "workers": len(files)},
+        "load": os.getloadavg(),
+        "update_profiled_seconds": total,
+        "update_profiled_cpu_seconds": cpu,
+        "workers_profiled_seconds": worker_total,
+        "update_split": {r[0]: {"s": r[1], "share": r[2], "ms_per_article": r[3]} for r in rows},
+        "workers_split": {r[0]: {"s": r[1], "share": r[2], "ms_per_article": r[3]} for r in wrows},
+        "update_top": top_text(parent),
+        "workers_top": top_text(workers) if workers else "",
+    }
+    md = [
+        f"## profile_update, first {n:,} CLICK-ID records (times under cProfile)",
+        "",
+        f"Load average {tuple(round(x, 2) for x in os.getloadavg())} at the end. The build"
+        f" process: {total:.1f} s wall under the profiler, {cpu:.1f} s CPU; its {len(files)}"
+        f" worker processes: {worker_total:.1f} s busy in all. Rows that are 0 do not run in that"
+        " process. Shares are of each process's own total.",
+        "",
+        "### The build process",
+        "",
+        md_table(["part of update()", "s", "share", "ms / article"], rows),
+        "",
+        "### The worker processes, together",
+        "",
+        md_table(["part of the workers' time", "s", "share", "ms / article"], wrows),
+    ]
+    text = "\n".join(md)
+    jp, mp = write_results(NAME, f"clickid-{n}", data, text)
+    print(text)
+    print(f"\nwrote {jp} and {mp}; profiles in {prof_path} and {worker_dir}")
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -119,6 +120,27 @@ def test_damaged_index_is_one_line_and_rebuild_fixes_it(tmp_path: Path) -> None:
     assert "2 results for Erdogan" in proc.stdout
     (line,) = proc.stderr.strip().splitlines()
     assert line.startswith("newsreader: Rebuilding the index: the index is damaged (text/_MAIN_")
+
+
+def test_index_of_an_older_version_is_one_line_and_rebuilt(tmp_path: Path) -> None:
+    """An index made before the catalog changed shape (schema 6 kept the text and metadata
+    uncompressed, in columns of their own)."""
+    ix = tmp_path / "ix"
+    run("index", "--index-dir", str(ix))
+    db = sqlite3.connect(live_build(ix) / "catalog.sqlite")
+    db.execute("UPDATE meta SET value = '6' WHERE key = 'schema'")
+    db.execute("ALTER TABLE articles RENAME COLUMN stored TO data")
+    db.commit()
+    db.close()
+    proc = run("search", "Putin", "--index-dir", str(ix), "--no-update", check=False)
+    assert_one_line_error(proc, "made by another version of newsreader")
+    proc = run("search", "Erdogan", "--index-dir", str(ix))
+    assert "2 results for Erdogan" in proc.stdout
+    (line,) = proc.stderr.strip().splitlines()
+    assert (
+        line
+        == "newsreader: Rebuilding the index: the index was made by another version of newsreader."
+    )
 
 
 def test_show_accepts_a_path(tmp_path: Path) -> None:

@@ -1,4 +1,6 @@
+import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -228,6 +230,7 @@ def test_articles_prepared_in_worker_processes_index_the_same(
     monkeypatch.setattr(prepare, "PARALLEL_DRAFTS", 1)
     monkeypatch.setattr(prepare, "CHUNK", 3)
     monkeypatch.setattr(prepare, "WORKERS", 2)
+    monkeypatch.setattr(prepare, "MIN_RUN", 4)  # both workers fill a segment
 
     parent, real = os.getpid(), prepare.prepare
 
@@ -248,3 +251,50 @@ def test_articles_prepared_in_worker_processes_index_the_same(
     assert [r.id for r in parallel.related(sample_id("000"))[1]] == [
         r.id for r in serial.related(sample_id("000"))[1]
     ]
+
+
+def test_stopped_while_workers_fill_segments_keeps_both_stores_alike(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopped in the middle of a batch that worker processes are filing in Whoosh segments
+    of their own: what is committed is the same articles in both stores, and the next run
+    finishes the job with each article indexed once."""
+    from newsreader.index.store import prepare
+
+    monkeypatch.setattr(prepare, "PARALLEL_DRAFTS", 1)
+    monkeypatch.setattr(prepare, "CHUNK", 2)
+    monkeypatch.setattr(prepare, "WORKERS", 2)
+    monkeypatch.setattr(prepare, "MIN_RUN", 4)
+    monkeypatch.setattr(library_module, "FIRST_BATCH", 1000)
+    records = [
+        {"id": f"r{k:03d}", "title": f"Banjir nomor {k}", "body": f"Warga zzbanjir hari {k}."}
+        for k in range(60)
+    ]
+    (corpus / "many.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in records), encoding="utf-8"
+    )
+    real = prepare.prepare
+
+    def slowly(*args, **kwargs):  # so that the stop comes while the workers are busy
+        time.sleep(0.05)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(prepare, "prepare", slowly)
+    calls: list[int] = []
+
+    def stop() -> bool:
+        calls.append(1)
+        return len(calls) > 7  # once per file read, then every 10 articles written
+
+    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"))
+    rep = lib.update(should_stop=stop)
+    assert rep.interrupted
+    check = lib.check()
+    assert check.ok, check.problems
+    done = lib.search("zzbanjir", limit=100).total
+    assert done == len([a for a in rep.added if "many.jsonl" in a]) and 0 < done < 60
+    rep = lib.update()
+    assert not rep.interrupted
+    assert lib.check().ok
+    assert lib.search("zzbanjir", limit=100).total == 60
+    lib.close()

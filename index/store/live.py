@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from ..errors import IndexDamagedError, NewsreaderError
 from ..search import fulltext
+from .catalog import SCHEMA_VERSION, Catalog
 from .spec import IndexSpec
 from .stores import ReadStores, catalog_path, text_dir
 
@@ -56,6 +57,11 @@ class LiveIndex:
         except NewsreaderError:
             raise
         except sqlite3.DatabaseError as exc:
+            if _other_version(stores.catalog):  # read as it is (--no-update): not damage
+                raise IndexDamagedError(
+                    f"the index {self.spec.index_dir} was made by another version of "
+                    "newsreader; run `newsreader index` to rebuild it"
+                ) from None
             raise IndexDamagedError(
                 f"index catalog {stores.catalog.path} is damaged ({exc}); "
                 "run `newsreader index --rebuild`"
@@ -70,3 +76,11 @@ class LiveIndex:
         if self._stores is not None:
             self._stores.close()
         self._stores = None
+
+
+def _other_version(catalog: Catalog) -> bool:
+    try:
+        schema = catalog.get_meta("schema")
+    except sqlite3.Error:
+        return False
+    return schema is not None and schema != SCHEMA_VERSION

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import queue
 import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..ingest.document import parse_draft
 from ..model import Article, Draft
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 PARALLEL_DRAFTS = 200  # fewer drafts than this are prepared in this process
 CHUNK = 32  # drafts sent to a worker at a time
 AHEAD = 3  # chunks per worker in flight: enough to keep it busy, little held in memory
+MIN_RUN = 250  # the fewest drafts a worker filling a Whoosh segment takes (see Preparer)
 WORKERS: int | None = None  # worker processes; None: one per CPU (at most 8)
 
 
@@ -35,6 +38,7 @@ class Prepared:
     article: Article
     text: IndexedText  # the full-text fields, words and written forms (see to_document)
     shingles: list[tuple[int, int]]
+    written: bool = False  # filed in a worker's Whoosh segment: no fields (see Preparer)
 
 
 def prepare(d: Draft, analyzer: Analyzer, postings: bool = False) -> Prepared:
@@ -51,7 +55,13 @@ def prepare(d: Draft, analyzer: Analyzer, postings: bool = False) -> Prepared:
 
 class Preparer:
     """Prepares drafts in order. Worker processes start with the first large batch and stop
-    with `close`."""
+    with `close`.
+
+    With `segments` (the build's Whoosh folder), each worker also files the full-text
+    documents of the articles it prepares in a Whoosh segment of its own, so that writing
+    postings, most of Whoosh's work, is done in parallel and nothing of them crosses between
+    processes; `flush` finishes those segments, for the commit that adds them to the index.
+    Such articles come back with `written` set and no fields."""
 
     def __init__(
         self,
@@ -61,62 +71,170 @@ class Preparer:
         *,
         fork: bool = True,
         postings: bool = False,
+        segments: Path | None = None,
     ) -> None:
         self.analyzer = analyzer
         self.stems = stems
         self.fork = fork
         self.postings = postings  # Whoosh postings worked out with the rest
+        self.segments = segments
         if workers is None:
             workers = WORKERS if WORKERS is not None else min(os.cpu_count() or 1, 8)
         self.workers = workers
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: list[_Worker] | None = None
+        self._next = 0  # the worker the next chunk goes to
+        self._stopping = False
+        self._stop: Any = None  # set: the workers cut their runs short
 
     def map(self, drafts: Sequence[Draft] | deque[Draft]) -> Iterator[Prepared]:
         """The drafts prepared, in order. A deque is emptied as its drafts are sent to be
-        prepared, so that none is held longer than it takes."""
+        prepared, so that none is held longer than it takes. After `stop`, no more are sent:
+        those sent are still given back (a worker may have filed them in its segment)."""
         take = drafts.popleft if isinstance(drafts, deque) else iter(drafts).__next__
+        if self.segments is not None and self.workers > 1 and self._pool is not None:
+            yield from self._map_in_segments([take() for _ in range(len(drafts))])
+            return
         if self.workers <= 1 or len(drafts) < PARALLEL_DRAFTS:
             for _ in range(len(drafts)):
+                if self._stopping:
+                    return
                 yield prepare(take(), self.analyzer, self.postings)
+            return
+        if self.segments is not None:
+            self._start()
+            yield from self._map_in_segments([take() for _ in range(len(drafts))])
             return
         pool = self._start()
         left = len(drafts)
-        pending: deque[Future] = deque()
-        while left:
+        pending: deque[_Worker] = deque()
+        while left and not self._stopping:
             chunk = [take() for _ in range(min(CHUNK, left))]
             left -= len(chunk)
-            pending.append(pool.submit(_prepare_chunk, chunk))
+            worker = pool[self._next % len(pool)]
+            self._next += 1
+            worker.send(("prepare", chunk))
+            pending.append(worker)
             del chunk
             if len(pending) >= AHEAD * self.workers:
                 yield from self._collect(pending.popleft())
         while pending:
             yield from self._collect(pending.popleft())
 
+    def _map_in_segments(self, drafts: list[Draft]) -> Iterator[Prepared]:
+        """Each worker takes a run of the drafts, in order, so that its segment holds them
+        in the order of the corpus, and the segments one after the other hold the articles
+        in the order a single process would have filed them (Whoosh breaks ties between
+        equal scores by that order). A small batch goes to fewer workers: every segment
+        repeats the term dictionary, and searches visit each one."""
+        pool = self._start()
+        if not drafts:
+            return
+        count = max(1, min(len(pool), len(drafts) // MIN_RUN))
+        share = -(-len(drafts) // count)
+        busy = []
+        for k in range(count):
+            worker = pool[k]
+            run = drafts[k * share : (k + 1) * share]
+            if not run:
+                continue
+            # The stems the other workers worked out: each word goes through the stemmer
+            # once, not once per worker.
+            if worker.stems:
+                worker.send(("stems", worker.stems))
+                worker.stems = []
+            worker.send(("prepare_run", run))
+            busy.append(worker)
+        del drafts, run
+        for worker in busy:
+            # A run ends early when `stop` is asked: each worker says where it stopped.
+            while (got := worker.receive()) is not None:
+                prepared, stems = got
+                add_stems(stems)
+                for other in pool:
+                    if other is not worker:
+                        other.stems.extend(stems)
+                yield from prepared
+
+    def stop(self) -> None:
+        """Send no more drafts to be prepared (see `map`); workers cut their runs short."""
+        self._stopping = True
+        if self._stop is not None:
+            self._stop.set()
+
+    def flush(self) -> list[Any]:
+        """The Whoosh segments the workers have filled since the last flush, finished.
+        Call when every article sent has been taken from `map`."""
+        if self._pool is None or self.segments is None:
+            return []
+        for worker in self._pool:
+            worker.send(("flush", None))
+        return [seg for worker in self._pool if (seg := worker.receive()) is not None]
+
     def start(self) -> None:
         """Start the worker processes now (when a large update begins, before its files are
         read: a forked worker starts with a copy of this process as it is then)."""
-        if self.workers > 1 and self._pool is None:
-            self._start().submit(int).result()
+        if self.workers > 1:
+            self._start()
 
-    def _collect(self, future: Future) -> list[Prepared]:
-        prepared, stems = future.result()
+    def _collect(self, worker: _Worker) -> list[Prepared]:
+        prepared, stems = worker.receive()
         add_stems(stems)  # saved with this process's own when the update ends
         return prepared
 
-    def _start(self) -> ProcessPoolExecutor:
+    def _start(self) -> list[_Worker]:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                self.workers,
-                mp_context=multiprocessing.get_context(_start_method(self.fork)),
-                initializer=_start_worker,
-                initargs=(self.analyzer, self.stems, self.postings),
-            )
+            ctx = multiprocessing.get_context(_start_method(self.fork))
+            self._stop = ctx.Event()
+            args = (self._stop, self.analyzer, self.stems, self.postings, self.segments)
+            self._pool = [_Worker(ctx, args) for _ in range(self.workers)]
         return self._pool
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        pool, self._pool = self._pool, None
+        for worker in pool or []:
+            worker.close()
+
+
+class _Worker:
+    """One worker process, fed through a queue of its own: a flush must reach each worker,
+    and each worker's results come back in the order its chunks were sent."""
+
+    def __init__(self, ctx: Any, args: tuple) -> None:
+        self.tasks = ctx.Queue()
+        self.results = ctx.Queue()
+        self.process = ctx.Process(
+            target=_serve, args=(self.tasks, self.results, *args), daemon=True
+        )
+        self.process.start()
+        self.stems: list[tuple[str, str]] = []  # worked out by the others, not yet sent
+
+    def send(self, task: tuple[str, Any]) -> None:
+        self.tasks.put(task)
+
+    def receive(self) -> Any:
+        while True:
+            try:
+                ok, value = self.results.get(timeout=1.0)
+            except queue.Empty:
+                if not self.process.is_alive():
+                    raise RuntimeError(
+                        f"a worker process ended unexpectedly (exit code {self.process.exitcode})"
+                    ) from None
+                continue
+            if not ok:
+                raise value
+            return value
+
+    def close(self) -> None:
+        with suppress(Exception):
+            self.tasks.put(None)
+        self.process.join(timeout=10)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(timeout=5)
+        for q in (self.tasks, self.results):
+            q.cancel_join_thread()
+            q.close()
 
 
 def _start_method(fork: bool = True) -> str:
@@ -134,17 +252,72 @@ def _start_method(fork: bool = True) -> str:
 
 _analyzer: Analyzer | None = None  # the worker process's own, set once by _start_worker
 _postings = False
+_segments: Path | None = None  # where the worker files its documents (see Preparer)
+_segment: Any = None  # the Whoosh segment being filled, until the next flush
 
 
-def _start_worker(analyzer: Analyzer, stems: Path, postings: bool = False) -> None:
-    global _analyzer, _postings
+def _serve(
+    tasks: Any,
+    results: Any,
+    stop: Any,
+    analyzer: Analyzer,
+    stems: Path,
+    postings: bool,
+    segments: Path | None,
+) -> None:
+    _start_worker(analyzer, stems, postings, segments)
+    while (task := tasks.get()) is not None:
+        kind, payload = task
+        try:
+            if kind == "stems":
+                add_stems(payload)
+                continue
+            if kind == "prepare_run":  # results chunk by chunk, as they are ready
+                for k in range(0, len(payload), CHUNK):
+                    if stop.is_set():
+                        break
+                    results.put((True, _prepare_chunk(payload[k : k + CHUNK])))
+                results.put((True, None))  # the end of the run
+                continue
+            value = _prepare_chunk(payload) if kind == "prepare" else _flush()
+        except BaseException as exc:  # handed to the parent, which raises it
+            try:  # the queue pickles in a thread of its own, where a failure would be lost
+                pickle.loads(pickle.dumps(exc))
+            except Exception:
+                exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+            results.put((False, exc))
+            continue
+        results.put((True, value))
+
+
+def _start_worker(
+    analyzer: Analyzer, stems: Path, postings: bool = False, segments: Path | None = None
+) -> None:
+    global _analyzer, _postings, _segments
     start_worker()  # Ctrl+C is the parent's; a worker ends with its parent
     _analyzer = analyzer
-    _postings = postings
+    _segments = segments
+    _postings = postings and segments is None
     load_stems(stems)
     track_new_stems()
 
 
 def _prepare_chunk(drafts: list[Draft]) -> tuple[list[Prepared], list[tuple[str, str]]]:
+    global _segment
     assert _analyzer is not None
-    return [prepare(d, _analyzer, _postings) for d in drafts], take_new_stems()
+    out = [prepare(d, _analyzer, _postings) for d in drafts]
+    if _segments is not None:
+        from ..search.engine import SegmentBuilder
+
+        if _segment is None:
+            _segment = SegmentBuilder(_segments, _analyzer)
+        for k, p in enumerate(out):
+            _segment.add(p.text.fields)
+            out[k] = Prepared(p.article, p.text._replace(fields={}), p.shingles, written=True)
+    return out, take_new_stems()
+
+
+def _flush() -> Any:
+    global _segment
+    segment, _segment = _segment, None
+    return segment.finish() if segment is not None else None

@@ -54,7 +54,9 @@ from .stores import WriteStores, catalog_path, check_damage, engine_of
 Progress = Callable[[int, int, str], None]  # done, total, current source path
 StopAsked = Callable[[], bool]
 Notice = Callable[[str], None]  # what the run is about to do, for the user ("Rebuilding: …")
-COMMIT_EVERY_ARTICLES = 2000
+# A batch's articles make one Whoosh segment per worker process (see prepare.py), so a
+# batch is large: fewer segments to store and search.
+COMMIT_EVERY_ARTICLES = 5000
 COMMIT_EVERY_SECONDS = 60.0
 # The first batches are smaller (100, 200, 400, … articles), so that what a run has done soon
 # shows to readers (a search, the app opened meanwhile) and survives an interruption.
@@ -398,11 +400,13 @@ class _Run:
         self.total = 0
         # tantivy takes a new writer (and its lock file) for each batch: a forked worker
         # would keep the previous writer's lock held.
+        whoosh = stores.engine != TANTIVY
         self.preparer = Preparer(
             spec.analyzer,
             stems_file(),
-            fork=stores.engine != TANTIVY,
-            postings=stores.engine != TANTIVY,
+            fork=whoosh,
+            postings=whoosh,
+            segments=stores.text_dir if whoosh else None,
         )
         # What the spelling dictionary needs when the run has finished: the generation the
         # run started from, and the words of the articles it wrote.
@@ -417,6 +421,9 @@ class _Run:
         catalog's commit then publishes (see stores.py). Segments are merged by a run's
         last commit only."""
         writer, self.writer = self.writer, None
+        segments = self.preparer.flush()
+        if segments:
+            writer.add_segments(segments)
         writer.commit(merge=last)
         self.stores.commit()
 
@@ -471,8 +478,11 @@ class _Run:
                     plan = self._plan(src, known.get(src.path))
                     if plan is not None:
                         group.append(plan)
-                    # A group ends where the batch does, so early batches stay small.
-                    room = min(GROUP_DRAFTS, max(self.batch_size - self.batch, 1))
+                    # A group ends where the batch does, so early batches stay small. When
+                    # the workers fill Whoosh segments, a batch is one group (see _write).
+                    room = max(self.batch_size - self.batch, 1)
+                    if self.preparer.segments is None:
+                        room = min(GROUP_DRAFTS, room)
                     if sum(len(p.changed) for p in group) < room:
                         continue
                 if group and not self._write(group):
@@ -560,25 +570,37 @@ class _Run:
             plan.changed = []
             if not plan.count:
                 self._finish(plan)
-        for k, prepared in enumerate(self.preparer.map(drafts), 1):
-            plan = owners[k - 1]
-            article = prepared.article
-            replace = article.id in plan.old
-            self._put(prepared, replace=replace)
-            (self.report.updated if replace else self.report.added).append(article.id)
-            plan.written += 1
-            if plan.written == plan.count:
-                self._finish(plan)
-            elif plan.written % 50 == 0:
-                size = max(plan.src.size, 1)
-                done = plan.base + size * plan.written // plan.count
-                self.progress(done, self.total, plan.src.path)
+        k = 0
+        stopped = False
+        while drafts and not stopped:
             # Large work is committed in batches and can be stopped between articles;
             # articles already committed are found unchanged when their file is read again.
-            self._maybe_commit()
-            if k % 10 == 0 and self.should_stop():
-                return False
-        return True
+            # A batch is prepared as one part: a commit comes when every article sent to
+            # the workers is back (the Whoosh segments they fill are committed with it),
+            # and each worker's segment holds a run of the batch's articles in order.
+            room = max(self.batch_size - self.batch, 1)
+            part = deque(drafts.popleft() for _ in range(min(room, len(drafts))))
+            for prepared in self.preparer.map(part):
+                plan = owners[k]
+                k += 1
+                article = prepared.article
+                replace = article.id in plan.old
+                self._put(prepared, replace=replace)
+                (self.report.updated if replace else self.report.added).append(article.id)
+                plan.written += 1
+                if plan.written == plan.count:
+                    self._finish(plan)
+                elif plan.written % 50 == 0:
+                    size = max(plan.src.size, 1)
+                    done = plan.base + size * plan.written // plan.count
+                    self.progress(done, self.total, plan.src.path)
+                if k % 10 == 0 and not stopped and self.should_stop():
+                    # What the workers have taken is still written (see Preparer.map).
+                    stopped = True
+                    self.preparer.stop()
+            if not stopped:
+                self._maybe_commit()
+        return not stopped
 
     def _finish(self, plan: _FilePlan) -> None:
         for article_id in plan.old:
@@ -593,7 +615,10 @@ class _Run:
     def _put(self, prepared: Prepared, *, replace: bool) -> None:
         text = prepared.text
         self.words.update(text.words)
-        if replace or not self.fresh:
+        if prepared.written:  # in a worker's segment: only the old version is left to delete
+            if replace or not self.fresh:
+                self.writer.delete(prepared.article.id)
+        elif replace or not self.fresh:
             self.writer.update(text.fields)
         else:
             self.writer.add(text.fields)
