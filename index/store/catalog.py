@@ -44,6 +44,8 @@ CREATE TABLE IF NOT EXISTS shingles (h INTEGER NOT NULL, doc INTEGER NOT NULL,
     pos INTEGER NOT NULL, PRIMARY KEY (h, doc, pos)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS forms (term TEXT NOT NULL, form TEXT NOT NULL,
     PRIMARY KEY (term, form)) WITHOUT ROWID;
+-- A query's words are stemmed by looking their written forms up here (see store/searching).
+CREATE INDEX IF NOT EXISTS forms_form ON forms(form);
 """
 
 
