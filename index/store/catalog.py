@@ -327,6 +327,21 @@ class Catalog:
         article is gone stays; it is then simply not found in any hit."""
         return [f for (f,) in self.db.execute("SELECT form FROM forms WHERE term = ?", (term,))]
 
+    def terms_written_as(self, forms: list[str]) -> list[tuple[str, str]]:
+        """The (term, form) pairs of these written forms: how the index analysed them, in one
+        select. Empty on a catalog without the `forms_form` index, where it would read the
+        whole table."""
+        if (
+            not forms
+            or not self.db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'forms_form'"
+            ).fetchone()
+        ):
+            return []
+        marks = ",".join("?" * len(forms))
+        sql = f"SELECT term, form FROM forms WHERE form IN ({marks})"
+        return list(self.db.execute(sql, forms))
+
     def _flush(self) -> None:
         if self._pending_forms:
             self.db.executemany(
