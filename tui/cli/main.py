@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ...index import FacetFilter, NewsreaderError, printable
+from ...index import FacetFilter, NewsreaderError, printable, read_index_lazily
 from .options import (
     ENV_CORPUS,
     INTERRUPTED,
@@ -215,6 +215,7 @@ def search(
     fuzzy~, is:unread / is:read / is:bookmarked (as marked in the app). No query lists
     every article, newest first."""
     fmt = "json" if as_json else fmt
+    read_index_lazily()  # one search: mapping the index's files whole would cost more
     lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=fmt != "text")
     facets = FacetFilter(outlets, since, until)
     results = lib.search(" ".join(query), limit=limit, sort=sort, facets=facets or None)
