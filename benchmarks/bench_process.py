@@ -95,7 +95,10 @@ def commands(
     }
     if baseline_site:
         site = str(Path(baseline_site).resolve())
-        out["newsreader search (baseline)"] = ([sys.executable, "-c", CLI, *args], {"PYTHONPATH": site})
+        out["newsreader search (baseline)"] = (
+            [sys.executable, "-c", CLI, *args],
+            {"PYTHONPATH": site},
+        )
     return out
 
 
@@ -193,9 +196,7 @@ def render(data: dict) -> str:
                     r,
                 ]
             )
-    lines.append(
-        md_table(["class", "command", "CPU ms", "wall ms", "p95 wall ms", "ratio"], rows)
-    )
+    lines.append(md_table(["class", "command", "CPU ms", "wall ms", "p95 wall ms", "ratio"], rows))
     lines += ["", "Commands (one word):", ""]
     lines += [f"- {n}: `{cmd}`" for n, cmd in res["commands"].items()]
     lines += ["", "Queries: " + "; ".join(f"{c}: {qs[:3]}" for c, qs in data["queries"].items())]
