@@ -21,7 +21,8 @@ from newsreader.tui.cli.main import main
 try:
     main(sys.argv[1:])
 finally:
-    loaded = [m for m in ("rich", "textual", "Sastrawi") if m in sys.modules]
+    loaded = [m for m in ("rich", "textual", "Sastrawi", "newsreader.index.reuse.align")
+              if m in sys.modules]
     print("LOADED " + ",".join(loaded), file=sys.stderr)
 """
 
@@ -34,7 +35,7 @@ def _loaded(*args: str) -> tuple[str, set[str]]:
     return proc.stdout, set(filter(None, line[len("LOADED ") :].split(",")))
 
 
-def test_search_json_loads_neither_rich_nor_the_stemmer(tmp_path: Path) -> None:
+def test_search_json_loads_no_rich_no_stemmer_no_alignment(tmp_path: Path) -> None:
     index = str(tmp_path / "ix")
     _loaded("index", str(SAMPLE), "--index-dir", index)
     out, loaded = _loaded(
