@@ -62,3 +62,22 @@ def test_reading_lazily_gives_the_same_answers(
     found = lazy.search("kerja sama", limit=10)
     assert found.total == mapped.total > 0
     assert [(h.id, h.score) for h in found.hits] == [(h.id, h.score) for h in mapped.hits]
+
+
+def test_newest_first_lists_walk_the_date_index_in_the_same_order(
+    sample_library: Library,
+) -> None:
+    every = sample_library.summaries()
+    dated = [s for s in every if s.date is not None]
+    assert dated and len(dated) < len(every)  # the sample has both kinds
+    # Dated ones first, newest first (ties by id), then the undated ones by id.
+    assert every[: len(dated)] == sorted(dated, key=lambda s: (_neg(s.date), s.id))
+    assert all(s.date is None for s in every[len(dated) :])
+    undated = every[len(dated) :]
+    assert [s.id for s in undated] == sorted(s.id for s in undated)
+    for n in range(1, len(every) + 2):
+        assert sample_library.summaries(limit=n) == every[:n]
+
+
+def _neg(date: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in date)

@@ -250,11 +250,27 @@ class Catalog:
     ) -> list[Summary]:
         cols = "doc, id, path, title, display, outlet, date, lang, words"
         if ids is None:
-            order = "date IS NULL, date DESC, id" if newest_first else "id"
-            sql = f"SELECT {cols} FROM articles ORDER BY {order}"
-            if limit is not None:
-                sql += f" LIMIT {int(limit)}"
-            return [Summary(*r) for r in self.db.execute(sql)]
+            cap = "" if limit is None else f" LIMIT {int(limit)}"
+            if not newest_first:
+                return [
+                    Summary(*r)
+                    for r in self.db.execute(f"SELECT {cols} FROM articles ORDER BY id{cap}")
+                ]
+            # Dated articles newest first, then the undated ones: two selects, so that the
+            # first walks the date index (one ORDER BY over both read the whole table: a
+            # third of a second at 100,000 articles for the app's first screen).
+            out = [
+                Summary(*r)
+                for r in self.db.execute(
+                    f"SELECT {cols} FROM articles WHERE date IS NOT NULL "
+                    f"ORDER BY date DESC, id{cap}"
+                )
+            ]
+            if limit is None or len(out) < limit:
+                rest = "" if limit is None else f" LIMIT {int(limit) - len(out)}"
+                sql = f"SELECT {cols} FROM articles WHERE date IS NULL ORDER BY id{rest}"
+                out += [Summary(*r) for r in self.db.execute(sql)]
+            return out
         wanted = list(ids)
         found: dict[str, Summary] = {}
         for chunk in _chunks(wanted, 500):

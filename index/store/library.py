@@ -170,10 +170,11 @@ class Library(SharedPassages):
         """Ranked hits for a query (`sort="date"`: newest first); an empty query lists every
         article, newest first. `is:unread`-style terms narrow it by the reader's state, and
         `facets` to some outlets and dates."""
-        from ..search.execute import LONG_QUERY  # the engine loads with the first search
-
         self._searches += 1
-        if self._searches > 1 and len(text.split()) >= LONG_QUERY:
+        words = len(text.split())
+        if words:  # the engine loads with the first query (an empty one lists, newest first)
+            from ..search.execute import LONG_QUERY
+        if words and self._searches > 1 and words >= LONG_QUERY:
             # A pasted sentence brings a dozen words the process has not stemmed (about
             # half a millisecond each). One search (the command) stems its few words
             # itself, as reading the saved stems costs more; a library that searches again
