@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .reuse.align import Alignment, AlignSettings, Passage
     from .reuse.learned import LearnedVariant, promote_variant
     from .reuse.overlaps import Overlap, Related
+    from .search.fulltext import read_index_lazily
     from .search.highlight import QueryTerms
     from .search.results import Hit, SearchResults
     from .store.facets import FacetFilter
@@ -62,6 +63,7 @@ _WHERE = {
     "promote_variant": ".reuse.learned",
     "QueryError": ".errors",
     "QueryTerms": ".search.highlight",
+    "read_index_lazily": ".search.fulltext",
     "Related": ".reuse.overlaps",
     "SearchResults": ".search.results",
     "Span": ".model",
@@ -113,5 +115,6 @@ __all__ = [
     "merge_spans",
     "printable",
     "promote_variant",
+    "read_index_lazily",
     "variants_file",
 ]

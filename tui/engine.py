@@ -70,6 +70,10 @@ class Engine:
         self._align_lock = threading.Lock()
         self._writer = library.copy()
         self._write_lock = threading.Lock()
+        # The start-up's long reads (a stat of every file, every title) on a library of their
+        # own: at 100,000 articles they take seconds, and the first search must not wait.
+        self._background = library.copy()
+        self._background_lock = threading.Lock()
         self._state: UserState | None = None
         self._state_lock = threading.Lock()
 
@@ -78,8 +82,8 @@ class Engine:
         return printable(self.library.corpus.name or str(self.library.corpus))
 
     def pending(self) -> Pending:
-        with self._lock:
-            return self.library.pending()
+        with self._background_lock:
+            return self._background.pending()
 
     def exists(self) -> bool:
         with self._lock:
@@ -113,6 +117,8 @@ class Engine:
             self.library.close()
         with self._align_lock:
             self._aligner.close()
+        with self._background_lock:
+            self._background.close()
 
     def search(
         self,
@@ -158,8 +164,8 @@ class Engine:
 
     def titles(self) -> list[tuple[str, str]]:
         """(id, title or stand-in title) of every article, newest first, for picking one."""
-        with self._lock:
-            return [(s.id, s.display_title) for s in self.library.summaries()]
+        with self._background_lock:
+            return [(s.id, s.display_title) for s in self._background.summaries()]
 
     def facets(self) -> CorpusStats:
         """Articles by outlet and month (for the filter)."""
@@ -181,6 +187,7 @@ class Engine:
             (self._lock, self.library),
             (self._align_lock, self._aligner),
             (self._write_lock, self._writer),
+            (self._background_lock, self._background),
         ):
             if lock.acquire(timeout=1.0):
                 try:

@@ -9,7 +9,6 @@ from pathlib import Path
 from ..errors import CorpusError
 from ..model import Article, Draft, Skipped
 from ..text.vocabulary import Vocabulary
-from .document import parse_draft
 from .limits import Limits
 from .readers import SUFFIXES, reader_for
 from .readers.fields import CONFIG_NAME, record_config
@@ -106,4 +105,6 @@ def read_source(
 ) -> tuple[list[Article], list[Skipped]]:
     """The articles one source file holds, parsed."""
     drafts, skipped = read_drafts(root, source, limits)
+    from .document import parse_draft  # parsing loads with the first article read, not a listing
+
     return [parse_draft(d, vocabulary) for d in drafts], skipped

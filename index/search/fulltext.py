@@ -73,6 +73,18 @@ class Manifest:
             raise ValueError("not a manifest") from None
 
 
+# Whoosh maps each segment file and, on opening a searcher, copies the parts it reads into
+# memory: faster queries after (about 30% on detik), but tens of milliseconds before the first
+# one, more on a larger index. A process that runs one search reads them as it goes instead.
+_MAP_FILES = [True]
+
+
+def read_index_lazily() -> None:
+    """From now on, open full-text indexes without mapping their files (for a process that
+    runs one search)."""
+    _MAP_FILES[0] = False
+
+
 def _storage_class() -> type:
     from whoosh.filedb.filestore import FileStorage
 
@@ -81,7 +93,7 @@ def _storage_class() -> type:
         only when the catalog has moved past them (see the module's docstring)."""
 
         def __init__(self, path: str, readonly: bool = False) -> None:
-            super().__init__(path, supports_mmap=True, readonly=readonly)
+            super().__init__(path, supports_mmap=_MAP_FILES[0] or not readonly, readonly=readonly)
             self.keep: frozenset[str] = frozenset()
 
         def delete_file(self, name: str) -> None:

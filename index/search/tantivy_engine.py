@@ -211,6 +211,9 @@ def _levenshtein(a: str, b: str, limit: int) -> int:
 
 
 # -- reading ---------------------------------------------------------------------------------
+_FREQ_MEMO = 200_000  # (field, term) frequencies a searcher remembers
+
+
 class TantivyFullText:
     """A tantivy index behind the engine protocol (engine.FullText)."""
 
@@ -235,6 +238,9 @@ class TantivyFullText:
         self.schema = whoosh_schema(analyzer)  # what the query language parses against
         self._tschema = index.schema
         self._searcher = index.searcher()
+        # Document frequencies that came with a prefix's terms: a short prefix ("ke*") has
+        # thousands, which the query then ranks by frequency, one lookup each.
+        self._freq: dict[tuple[str, str], int] = {}
         if only is not None:
             include = only if include is None else include & only
         self._include = include
@@ -282,10 +288,16 @@ class TantivyFullText:
         return None  # tantivy's own top-k search is quick: both queries run
 
     def doc_frequency(self, field: str, term: str) -> int:
-        return self._searcher.doc_freq(field, term)
+        known = self._freq.get((field, term))
+        return self._searcher.doc_freq(field, term) if known is None else known
 
     def terms_with_prefix(self, field: str, prefix: str) -> list[str]:
-        return [t for t, _ in self._searcher.terms_with_prefix(field, prefix)]
+        found = self._searcher.terms_with_prefix(field, prefix)
+        if prefix:  # not the whole lexicon (the spelling dictionary's walk)
+            if len(self._freq) > _FREQ_MEMO:
+                self._freq.clear()
+            self._freq.update(((field, t), n) for t, n in found)
+        return [t for t, _ in found]
 
     def expand(self, probe: Any) -> list[str]:
         field, text = probe.fieldname, probe.text

@@ -49,6 +49,8 @@ CREATE TABLE IF NOT EXISTS shingles (h INTEGER NOT NULL, doc INTEGER NOT NULL,
     pos INTEGER NOT NULL, PRIMARY KEY (h, doc, pos)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS forms (term TEXT NOT NULL, form TEXT NOT NULL,
     PRIMARY KEY (term, form)) WITHOUT ROWID;
+-- A query's words are stemmed by looking their written forms up here (see store/searching).
+CREATE INDEX IF NOT EXISTS forms_form ON forms(form);
 """
 
 
@@ -248,11 +250,27 @@ class Catalog:
     ) -> list[Summary]:
         cols = "doc, id, path, title, display, outlet, date, lang, words"
         if ids is None:
-            order = "date IS NULL, date DESC, id" if newest_first else "id"
-            sql = f"SELECT {cols} FROM articles ORDER BY {order}"
-            if limit is not None:
-                sql += f" LIMIT {int(limit)}"
-            return [Summary(*r) for r in self.db.execute(sql)]
+            cap = "" if limit is None else f" LIMIT {int(limit)}"
+            if not newest_first:
+                return [
+                    Summary(*r)
+                    for r in self.db.execute(f"SELECT {cols} FROM articles ORDER BY id{cap}")
+                ]
+            # Dated articles newest first, then the undated ones: two selects, so that the
+            # first walks the date index (one ORDER BY over both read the whole table: a
+            # third of a second at 100,000 articles for the app's first screen).
+            out = [
+                Summary(*r)
+                for r in self.db.execute(
+                    f"SELECT {cols} FROM articles WHERE date IS NOT NULL "
+                    f"ORDER BY date DESC, id{cap}"
+                )
+            ]
+            if limit is None or len(out) < limit:
+                rest = "" if limit is None else f" LIMIT {int(limit) - len(out)}"
+                sql = f"SELECT {cols} FROM articles WHERE date IS NULL ORDER BY id{rest}"
+                out += [Summary(*r) for r in self.db.execute(sql)]
+            return out
         wanted = list(ids)
         found: dict[str, Summary] = {}
         for chunk in _chunks(wanted, 500):
@@ -324,6 +342,21 @@ class Catalog:
         a search marks its hits by these instead of analysing each hit. A form whose last
         article is gone stays; it is then simply not found in any hit."""
         return [f for (f,) in self.db.execute("SELECT form FROM forms WHERE term = ?", (term,))]
+
+    def terms_written_as(self, forms: list[str]) -> list[tuple[str, str]]:
+        """The (term, form) pairs of these written forms: how the index analysed them, in one
+        select. Empty on a catalog without the `forms_form` index, where it would read the
+        whole table."""
+        if (
+            not forms
+            or not self.db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'forms_form'"
+            ).fetchone()
+        ):
+            return []
+        marks = ",".join("?" * len(forms))
+        sql = f"SELECT term, form FROM forms WHERE form IN ({marks})"
+        return list(self.db.execute(sql, forms))
 
     def _flush(self) -> None:
         if self._pending_forms:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..reuse.align import Alignment
-from ..reuse.learned import LearnedVariant, LearnedVariants, learned_path
 from ..text.analysis import Analyzer
+
+if TYPE_CHECKING:  # loaded when first needed: a library that only searches never aligns
+    from ..reuse.align import Alignment
+    from ..reuse.learned import LearnedVariant, LearnedVariants
 
 
 class Learning:
@@ -20,6 +23,8 @@ class Learning:
 
     def variants(self) -> LearnedVariants:
         if self._learned is None:
+            from ..reuse.learned import LearnedVariants, learned_path
+
             self._learned = LearnedVariants.load(
                 learned_path(self.index_dir), self.analyzer.vocabulary.fingerprint()
             )
@@ -46,4 +51,6 @@ class Learning:
         for id_a, id_b, alignment in aligned:
             learned.record(id_a, id_b, alignment, self.analyzer)
         if self.index_dir.is_dir():
+            from ..reuse.learned import learned_path
+
             learned.save(learned_path(self.index_dir))

@@ -14,8 +14,6 @@ from ..ingest.corpus import check_root, list_sources
 from ..ingest.limits import Limits
 from ..locations import index_dir_for, stems_file, variants_file
 from ..model import Article, Span, UpdateReport
-from ..reuse.align import AlignSettings, Side
-from ..reuse.overlaps import Aligner
 from ..search.highlight import QueryTerms, find_hits
 from ..search.results import SearchResults
 from ..text.analysis import Analyzer, Term, load_stems
@@ -32,7 +30,9 @@ from .spec import IndexSpec
 from .staleness import Pending, corpus_for, pending, stored_fields
 from .userstate import UserState
 
-if TYPE_CHECKING:  # loaded by the methods that need them: a search never writes
+if TYPE_CHECKING:  # loaded by the methods that need them: a search never writes or aligns
+    from ..reuse.align import AlignSettings, Side
+    from ..reuse.overlaps import Aligner
     from . import sync
     from .check import IndexCheck
     from .stats import CorpusStats
@@ -170,10 +170,11 @@ class Library(SharedPassages):
         """Ranked hits for a query (`sort="date"`: newest first); an empty query lists every
         article, newest first. `is:unread`-style terms narrow it by the reader's state, and
         `facets` to some outlets and dates."""
-        from ..search.execute import LONG_QUERY  # the engine loads with the first search
-
         self._searches += 1
-        if self._searches > 1 and len(text.split()) >= LONG_QUERY:
+        words = len(text.split())
+        if words:  # the engine loads with the first query (an empty one lists, newest first)
+            from ..search.execute import LONG_QUERY
+        if words and self._searches > 1 and words >= LONG_QUERY:
             # A pasted sentence brings a dozen words the process has not stemmed (about
             # half a millisecond each). One search (the command) stems its few words
             # itself, as reading the saved stems costs more; a library that searches again
@@ -224,7 +225,7 @@ class Library(SharedPassages):
         with self._live.reading() as stores:
             return stores.catalog.summaries(limit=limit)
 
-    def _worker_aligner(self, settings: AlignSettings) -> _WorkerAligner:
+    def _worker_aligner(self, settings: AlignSettings | None) -> _WorkerAligner:
         return _WorkerAligner(self.spec, settings)
 
 
@@ -233,7 +234,7 @@ class _WorkerAligner:
     """Builds, in a worker process, an aligner on its own library (picklable)."""
 
     spec: IndexSpec
-    settings: AlignSettings
+    settings: AlignSettings | None
 
     def __call__(self) -> Aligner:
         return Library(self.spec).aligner(self.settings)

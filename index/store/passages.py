@@ -11,16 +11,17 @@ from typing import TYPE_CHECKING
 
 from ..errors import AlignmentError, ArticleNotFoundError
 from ..model import Article
-from ..reuse.align import DEFAULT_SETTINGS, Alignment, AlignSettings, Side, align, prepare
-from ..reuse.candidates import DEFAULT_REUSE, ReuseSettings, cache_friendly, candidate_pairs
-from ..reuse.overlaps import Aligner, Overlap, Related, align_pairs, collect_overlaps
-from ..reuse.overlaps import related as related_articles
 from .refs import resolve_article
 from .spec import IndexSpec
 
+# Alignment loads with the first method that aligns: a library that only searches (the
+# `search` command) never imports it.
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from ..reuse.align import Alignment, AlignSettings, Side
+    from ..reuse.candidates import ReuseSettings
+    from ..reuse.overlaps import Aligner, Overlap, Related
     from ..text.analysis import Analyzer, Term
     from .cache import LRU
     from .learning import Learning
@@ -49,18 +50,22 @@ class SharedPassages:
 
         def _terms_of(self, article: Article) -> list[Term]: ...
 
-        def _worker_aligner(self, settings: AlignSettings) -> Callable[[], Aligner]: ...
+        def _worker_aligner(self, settings: AlignSettings | None) -> Callable[[], Aligner]: ...
 
     def _side(self, article: Article) -> Side:
+        from ..reuse.align import prepare
+
         return self._sides.get(
             (article.id, article.content_hash),
             lambda: prepare(article, self.analyzer, self._terms_of(article)),
         )
 
-    def compare(
-        self, ref_a: str, ref_b: str, settings: AlignSettings = DEFAULT_SETTINGS
-    ) -> Comparison:
-        """The passages two articles share, with offsets into both original texts."""
+    def compare(self, ref_a: str, ref_b: str, settings: AlignSettings | None = None) -> Comparison:
+        """The passages two articles share, with offsets into both original texts (default
+        settings: `AlignSettings()`)."""
+        from ..reuse.align import DEFAULT_SETTINGS, align
+
+        settings = DEFAULT_SETTINGS if settings is None else settings
         a = self.article(ref_a)
         b = self.article(ref_b)
         if a.id == b.id:
@@ -78,8 +83,11 @@ class SharedPassages:
             ),
         )
 
-    def aligner(self, settings: AlignSettings = DEFAULT_SETTINGS) -> Aligner:
+    def aligner(self, settings: AlignSettings | None = None) -> Aligner:
         """Aligns two articles given by their catalog numbers."""
+        from ..reuse.align import DEFAULT_SETTINGS, align
+
+        settings = DEFAULT_SETTINGS if settings is None else settings
         catalog = self._live.open().catalog
         same = self.learning.equivalents()
 
@@ -94,10 +102,14 @@ class SharedPassages:
     def related(
         self,
         ref: str,
-        settings: AlignSettings = DEFAULT_SETTINGS,
-        reuse: ReuseSettings = DEFAULT_REUSE,
+        settings: AlignSettings | None = None,
+        reuse: ReuseSettings | None = None,
     ) -> tuple[Article, list[Related]]:
         """Other articles sharing at least one passage with this one, by coverage."""
+        from ..reuse.candidates import DEFAULT_REUSE
+        from ..reuse.overlaps import related as related_articles
+
+        reuse = DEFAULT_REUSE if reuse is None else reuse
         with self._live.reading() as stores:
             catalog = stores.catalog
             article = resolve_article(catalog, self.corpus, ref)
@@ -111,14 +123,18 @@ class SharedPassages:
     def overlaps(
         self,
         min_coverage: float = 0.0,
-        settings: AlignSettings = DEFAULT_SETTINGS,
-        reuse: ReuseSettings = DEFAULT_REUSE,
+        settings: AlignSettings | None = None,
+        reuse: ReuseSettings | None = None,
         progress: Callable[[int, int], None] | None = None,
         workers: int | None = None,
     ) -> list[Overlap]:
         """Every pair of articles in the corpus that shares passages. Candidate pairs are
         aligned in `workers` processes (default: one per CPU) when there are many."""
+        from ..reuse.candidates import DEFAULT_REUSE, cache_friendly, candidate_pairs
+        from ..reuse.overlaps import align_pairs, collect_overlaps
         from ..reuse.parallel import PARALLEL_PAIRS, align_in_processes  # multiprocessing
+
+        reuse = DEFAULT_REUSE if reuse is None else reuse
 
         catalog = self._live.open().catalog
         pairs = cache_friendly(candidate_pairs(catalog, reuse))

@@ -11,7 +11,8 @@ from ..controls import printable
 from ..model import Article
 from ..search.narrow import NarrowedSource
 from ..search.results import SearchResults, list_all
-from ..text.analysis import Analyzer, Term
+from ..text.analysis import Analyzer, Term, add_stems, stems_from_forms
+from .catalog import Catalog
 from .facets import FacetFilter
 from .stores import ReadStores
 from .userstate import UserState, split_state_terms
@@ -44,8 +45,10 @@ def search_stores(
         return dataclasses.replace(list_all(source, max(1, limit)), query=text.strip())
     from ..search.execute import run_search  # the engine loads with the first real query
 
-    # No stems cache for a query: stemming its few words costs less than reading the
-    # cache, which only pays for analysing whole articles (`terms_of`).
+    # No stems cache for a query: its words' stems are looked up in the catalog's written
+    # forms (one select), and only the words it has never seen wait for the dictionary
+    # stemmer, whose construction alone costs a process more than the lookup.
+    learn_query_stems(stores.catalog, analyzer, rest)
     searcher = stores.searcher()
     if narrowed or sort == "date":
         searcher = searcher.narrowed(include, exclude, by_date=sort == "date")
@@ -54,3 +57,13 @@ def search_stores(
         return found
     suggestion = f"{found.suggestion} {wanted.terms()}" if found.suggestion else None
     return dataclasses.replace(found, query=text.strip(), suggestion=suggestion)
+
+
+def learn_query_stems(catalog: Catalog, analyzer: Analyzer, text: str) -> None:
+    """Stems for the words of `text` from the index's written forms (see `stems_from_forms`),
+    remembered as if the stemmer had worked them out."""
+    words = analyzer.words_to_stem(text)
+    if not words:
+        return
+    acronyms = set(analyzer.vocabulary.acronyms.values())
+    add_stems(stems_from_forms(words, catalog.terms_written_as(words), acronyms).items())

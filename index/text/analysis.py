@@ -166,6 +166,22 @@ def save_stems(path: Path) -> None:
             tmp.unlink()
 
 
+def stems_from_forms(
+    words: Iterable[str], pairs: Iterable[tuple[str, str]], acronym_terms: set[str]
+) -> dict[str, str]:
+    """The stems of `words` that an index's (term, written form) pairs give without doubt.
+    A plain word is filed under its stem, and the index was made with these stems, so they
+    are the ones its queries must use; a word also filed under an acronym's term (`SCO`
+    written in capitals) is left out unless one other term remains, and a word filed under
+    several terms is left to the stemmer."""
+    wanted = set(words)
+    found: dict[str, set[str]] = {}
+    for term, form in pairs:
+        if form in wanted and term not in acronym_terms:
+            found.setdefault(form, set()).add(term)
+    return {form: next(iter(terms)) for form, terms in found.items() if len(terms) == 1}
+
+
 @dataclass(frozen=True)
 class Analyzer:
     """The analysis settings. Plain data, so it can be pickled into a Whoosh index and
@@ -265,6 +281,24 @@ class Analyzer:
         if folded in self.vocabulary.stopwords:
             return folded, True
         return stem(folded), False
+
+    def words_to_stem(self, text: str) -> list[str]:
+        """The folded words of `text`, once each, that analysing it would hand to the
+        dictionary stemmer: not a variant or a stop word, long enough, letters only, and not
+        stemmed yet in this process."""
+        vocab = self.vocabulary
+        out: dict[str, None] = {}
+        for w in split_words(text):
+            f = w.folded
+            if (
+                len(f) > 3
+                and f not in _STEMS
+                and f.isalpha()
+                and f not in vocab.words
+                and f not in vocab.stopwords
+            ):
+                out[f] = None
+        return list(out)
 
     def query_terms(self, text: str) -> list[str]:
         return [t.text for t in self.content_terms(text)]

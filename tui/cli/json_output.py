@@ -3,9 +3,10 @@ never rename or remove one."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ...index import Article, Comparison, Overlap, Related, SearchResults, UpdateReport
+if TYPE_CHECKING:  # annotations only: `search --json` never loads alignment
+    from ...index import Article, Comparison, Overlap, Related, SearchResults, UpdateReport
 
 SCHEMA_VERSION = 1
 

@@ -8,10 +8,11 @@ import io
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ...index import AlignSettings, FacetFilter, NewsreaderError, printable
+from ...index import FacetFilter, NewsreaderError, printable, read_index_lazily
 from .options import (
     ENV_CORPUS,
     INTERRUPTED,
@@ -30,6 +31,9 @@ from .options import (
     stderr,
     user_errors,
 )
+
+if TYPE_CHECKING:
+    from ...index import AlignSettings
 
 # Commands kept in their own modules, imported only when used: starting the app should not
 # pay for the HTTP and feed libraries behind `fetch`.
@@ -210,16 +214,19 @@ def search(
     (title:, outlet:, author:, lang:), date:2024 or date:[2023-01 to 2024-06], prefix*,
     fuzzy~, is:unread / is:read / is:bookmarked (as marked in the app). No query lists
     every article, newest first."""
-    from . import json_output, render
-
     fmt = "json" if as_json else fmt
+    read_index_lazily()  # one search: mapping the index's files whole would cost more
     lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=fmt != "text")
     facets = FacetFilter(outlets, since, until)
     results = lib.search(" ".join(query), limit=limit, sort=sort, facets=facets or None)
     if fmt == "json":
-        emit_json(json_output.search(results))
+        from .json_output import search as search_json
+
+        emit_json(search_json(results))
     elif fmt == "text":
-        print_out(render.hits(results))
+        from .hits import hits
+
+        print_out(hits(results))
     else:
         from .. import export
 
@@ -265,6 +272,8 @@ def min_words_option(f: F) -> F:
 
 
 def align_settings(min_words: int | None) -> AlignSettings:
+    from ...index import AlignSettings  # alignment loads only for the commands that align
+
     settings = AlignSettings()
     if min_words is not None:
         settings = AlignSettings(

@@ -14,13 +14,14 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console, ConsoleOptions, RenderableType
-from rich.segment import Segment
 
 from ...index import Library, Limits, NewsreaderError, UpdateReport, printable
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 ENV_CORPUS = "NEWSREADER_CORPUS"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,23 +33,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 INTERRUPTED = threading.Event()
 
 
-class SafeConsole(Console):
-    """A console that never writes a control character it was given as text: whatever a
-    renderable holds (an article, a file name, a query), its text segments are made printable
-    on the way out (see `printable`); the console's own styling and cursor codes are kept."""
-
-    def render(
-        self, renderable: RenderableType, options: ConsoleOptions | None = None
-    ) -> Iterator[Segment]:
-        for segment in super().render(renderable, options):
-            if segment.control is None:
-                safe = printable(segment.text)
-                if safe is not segment.text:
-                    segment = Segment(safe, segment.style)
-            yield segment
-
-
 def stdout() -> Console:
+    from .console import SafeConsole  # Rich loads only for output that needs it
+
     return SafeConsole(highlight=False, soft_wrap=False)
 
 
@@ -60,6 +47,8 @@ def print_out(renderable: Any, plain: str | None = None) -> None:
         stdout().print(renderable)
         return
     if plain is None:
+        from .console import SafeConsole
+
         buffer = io.StringIO()
         console = SafeConsole(file=buffer, highlight=False, soft_wrap=False, color_system=None)
         console.print(renderable)
@@ -68,6 +57,8 @@ def print_out(renderable: Any, plain: str | None = None) -> None:
 
 
 def stderr() -> Console:
+    from .console import SafeConsole
+
     return SafeConsole(stderr=True, highlight=False)
 
 

@@ -19,7 +19,6 @@ from ...index import (
     Kind,
     Overlap,
     Related,
-    SearchResults,
     UpdateReport,
     human_size,
 )
@@ -28,8 +27,6 @@ from ..layout import passage_colour, passage_label, rows, side_text
 
 if TYPE_CHECKING:
     from ...index import FeedResult
-
-HIGHLIGHT = Style(bold=True, color="black", bgcolor="yellow")
 
 
 def report(rep: UpdateReport, corpus: str) -> RenderableType:
@@ -70,37 +67,6 @@ def report(rep: UpdateReport, corpus: str) -> RenderableType:
             "the next run goes on from there."
         )
     parts.append(Text(note, style="dim"))
-    return Group(*parts)
-
-
-def hits(results: SearchResults) -> RenderableType:
-    parts: list[RenderableType] = []
-    if results.query:
-        head = (
-            f"{'' if results.total_exact else 'at least '}{results.total} "
-            f"result{'s' if results.total != 1 else ''} for "
-        )
-        parts.append(Text(head) + Text(results.query, style="bold"))
-    else:
-        parts.append(Text(f"{results.total} articles, newest first"))
-    if results.note:
-        parts.append(Text(results.note[:1].upper() + results.note[1:] + ".", style="italic"))
-    if results.suggestion:
-        found = results.suggestion_hits
-        parts.append(
-            Text("Did you mean: ")
-            + Text(results.suggestion, style="bold green")
-            + Text("?" if found is None else f"? ({found} result{'s' if found != 1 else ''})")
-        )
-    for rank, hit in enumerate(results.hits, 1):
-        title = Text(f"{rank}. ", style="bold") + Text(hit.display_title, style="bold")
-        bits = [hit.outlet, hit.date, f"score {hit.score:.2f}" if results.query else None, hit.id]
-        meta = Text(" · ".join(b for b in bits if b), style="dim")
-        shown, marks = labels.snippet(hit)
-        text = Text(shown)
-        for start, end in marks:
-            text.stylize(HIGHLIGHT, start, end)
-        parts.append(Padding(Group(title, meta, text), (1, 0, 0, 0)))
     return Group(*parts)
 
 
