@@ -36,7 +36,7 @@ def test_prefix_frequencies_are_tantivys(tantivy_library: Library) -> None:
         assert fulltext.doc_frequency("body", "zzzz-not-a-word") == 0
 
 
-@pytest.mark.parametrize("query", ["ke*", "pe*", "ber*", "pres*"])
+@pytest.mark.parametrize("query", ["ber*", "per*", "pres*", "ker*"])
 def test_prefix_hits_are_those_of_asking_tantivy_each_time(
     tantivy_library: Library, query: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
