@@ -23,7 +23,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from math import log
 from typing import Any
 
@@ -424,17 +424,10 @@ def _scores_of(postings: Postings, term: wq.Term, docs: list[int]) -> dict[int, 
         reader = sub.reader()
         m = _matcher(reader, field, btext, info)
         lengths = postings.lengths(k, reader, field)
-        for d in mine:
-            if not m.is_active():
-                break
-            if m.id() < d:
-                m.skip_to(d)
-                if not m.is_active():
-                    break
-            if m.id() == d:
-                tf = m.weight()
-                x = idf * ((tf * k1p1) / (tf + norms[lengths[d]]))
-                found[offset + d] = x * boost if boost != 1.0 else x
+        for d in _meet(m, mine):
+            tf = m.weight()
+            x = idf * ((tf * k1p1) / (tf + norms[lengths[d]]))
+            found[offset + d] = x * boost if boost != 1.0 else x
     return found
 
 
@@ -524,18 +517,21 @@ def _having(reader: Any, schema: Any, term: wq.Term, docs: list[int]) -> set[int
         return set()
     if (term.fieldname, btext) not in reader:
         return set()
-    m = reader.postings(term.fieldname, btext)
-    found: set[int] = set()
+    return set(_meet(reader.postings(term.fieldname, btext), docs))
+
+
+def _meet(m: Any, docs: Iterable[int]) -> Iterator[int]:
+    """Those of `docs` (ascending) that matcher `m` has, with `m` standing on each as it is
+    yielded; `m` skips ahead over the rest."""
     for d in docs:
         if not m.is_active():
-            break
+            return
         if m.id() < d:
             m.skip_to(d)
             if not m.is_active():
-                break
+                return
         if m.id() == d:
-            found.add(d)
-    return found
+            yield d
 
 
 def _having_all(postings: Postings, docs: set[int], others: Sequence[Word]) -> set[int]:
