@@ -154,12 +154,11 @@ def _lookup(fields: dict[str, Any], name: str) -> Any:
 
 def _text(value: Any, *, paragraphs: bool = False) -> str | None:
     """A field as text: strings as they are, numbers written out, lists of strings joined
-    (a body's list items are its paragraphs); anything else is not text. Mojibake is
-    repaired first: a title's "Â\xa0" must not be split into "Â" and a space."""
+    (a body's list items are its paragraphs); anything else is not text."""
     if value is None:
         return None
     if isinstance(value, str):
-        return repair(value)
+        return value
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -170,10 +169,12 @@ def _text(value: Any, *, paragraphs: bool = False) -> str | None:
 
 
 def _one_line(value: Any) -> str | None:
+    """A metadata field on one line, its mojibake repaired first: a title's "Â\xa0" must not
+    be split into "Â" and a space (the body is repaired with the text, in `draft`)."""
     text = _text(value)
     if text is None:
         return None
-    return " ".join(text.split()) or None
+    return " ".join(repair(text).split()) or None
 
 
 def language_code(value: Any) -> str | None:
