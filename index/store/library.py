@@ -172,14 +172,16 @@ class Library(SharedPassages):
         `facets` to some outlets and dates."""
         self._searches += 1
         words = len(text.split())
-        if words:  # the engine loads with the first query (an empty one lists, newest first)
+        if words and self._searches > 1:
+            # The engine loads with the first query (an empty one lists, newest first).
             from ..search.execute import LONG_QUERY
-        if words and self._searches > 1 and words >= LONG_QUERY:
-            # A pasted sentence brings a dozen words the process has not stemmed (about
-            # half a millisecond each). One search (the command) stems its few words
-            # itself, as reading the saved stems costs more; a library that searches again
-            # (the app, as one types) reads them once, at its first long query.
-            self._load_stems()
+
+            if words >= LONG_QUERY:
+                # A pasted sentence brings a dozen words the process has not stemmed (about
+                # half a millisecond each). One search (the command) stems its few words
+                # itself, as reading the saved stems costs more; a library that searches
+                # again (the app, as one types) reads them once, at its first long query.
+                self._load_stems()
         with self._live.reading() as stores:
             return search_stores(
                 stores,
