@@ -58,3 +58,22 @@ def test_the_sample_articles_sentences_parse_as_the_full_parser_does(path: Path)
     assert len(plain) > 5
     for sentence in plain:
         assert q.parse_query(sentence, SCHEMA, ANALYZER) == full(sentence), sentence
+
+
+SYNTAX = [
+    '"kerja sama"', "title:xi", "putin OR xi", "NOT china", "(putin OR xi) bertemu",
+    "presiden^2", "date:>2024", "date:<=2024-05-01", "outlet:detik", "kerja~", "-china",
+    "putin AND NOT xi", '"tanpa batas" title:"harga emas"', "ANDNOT", "(", ")",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS + SYNTAX), min_size=1, max_size=20))
+def test_a_parsed_query_is_already_normalized(words: list[str]) -> None:
+    # plan_query skips normalize() for a query with nothing to expand.
+    text = " ".join(words)
+    try:
+        parsed = q.parse_query(text, SCHEMA, ANALYZER)
+    except q.QueryError:
+        return
+    assert parsed.normalize() == parsed

@@ -25,6 +25,7 @@ from whoosh.qparser import (
     GtLtPlugin,
     MultifieldParser,
     PhrasePlugin,
+    QueryParser,
     SingleQuotePlugin,
 )
 from whoosh.qparser.dateparse import DateParserPlugin
@@ -302,7 +303,7 @@ def parse_query(text: str, schema, analyzer: Analyzer) -> wq.Query:
             parser.add_plugin(DateParserPlugin(callback=lambda msg: errors.append(str(msg))))
         parser.add_plugin(FieldAliasPlugin(ALIASES))
     try:
-        q = parser.parse(text)
+        q = _words_query(text, parser) if plain else parser.parse(text)
     except RecursionError:
         raise QueryError("invalid query: too complex") from None
     except Exception as exc:  # Whoosh raises assorted types for odd syntax
@@ -313,6 +314,23 @@ def parse_query(text: str, schema, analyzer: Analyzer) -> wq.Query:
     if errors:
         raise QueryError(f'invalid query: cannot read "{errors[0]}" as a date')
     return q
+
+
+_WHITESPACE = re.compile(r"\s+")  # what Whoosh's whitespace plugin tags
+
+
+def _words_query(text: str, parser: QueryParser) -> wq.Query:
+    """What `parser.parse(text)` makes of words only, without its tagging and filtering
+    passes: each word an OR of its title and body queries (None, a stop word's, left out
+    as the parser's groups leave it), all of them ANDed, normalized. Half of a pasted
+    sentence's parse went on those passes."""
+    clauses = []
+    for word in _WHITESPACE.split(text):
+        if word:
+            fields = (parser.term_query(f, word, parser.termclass) for f in ("title", "body"))
+            clauses.append(wq.Or([sub for sub in fields if sub is not None]))
+    q = wq.And(clauses)
+    return q.normalize() if q else wq.NullQuery
 
 
 def _walk(q: wq.Query) -> Iterator[wq.Query]:
@@ -327,16 +345,19 @@ def rewrite(q: wq.Query, fulltext: FullText, speller: Speller | None = None) -> 
     that a short prefix cannot stall a search. With `speller` (the build's spelling
     dictionary), a fuzzy term's neighbours are looked up there, as did-you-mean's are."""
 
-    def fix(node: wq.Query) -> wq.Query:
-        if isinstance(node, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)) and node.fieldname in (
+    def expands(node: wq.Query) -> bool:
+        return isinstance(node, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)) and node.fieldname in (
             "title",
             "body",
             *EXACT_FIELDS.values(),
-        ):
-            return _expand(node, fulltext, speller)
-        return node
+        )
 
-    return q.accept(fix)
+    def fix(node: wq.Query) -> wq.Query:
+        return _expand(node, fulltext, speller) if expands(node) else node
+
+    # A query with nothing to expand is returned as it is (copying it is a pasted
+    # sentence's hundred nodes), which tells plan_query it is still normalized.
+    return q.accept(fix) if any(expands(n) for n in _walk(q)) else q
 
 
 def _neighbours(speller: Speller, field: str, text: str, maxdist: int, start: int) -> list[str]:
@@ -465,10 +486,11 @@ def _frequency(clause: wq.Query, fulltext: FullText) -> int:
 def plan_query(
     text: str, fulltext: FullText, analyzer: Analyzer, speller: Speller | None = None
 ) -> Plan:
-    q = rewrite(parse_query(text, fulltext.schema, analyzer), fulltext, speller)
+    parsed = parse_query(text, fulltext.schema, analyzer)
+    q = rewrite(parsed, fulltext, speller)
     # Looked for before normalize(), which merges the expansions into plain ORs.
     cut = any(isinstance(n, CutExpansion) for n in _walk(q))
-    plan = _plan(text, q.normalize(), fulltext)
+    plan = _plan(text, q if q is parsed else q.normalize(), fulltext)
     return dataclasses.replace(plan, cut=True) if cut else plan
 
 
