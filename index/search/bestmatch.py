@@ -509,17 +509,6 @@ def _segment_frequency(reader: Any, schema: Any, term: wq.Term) -> int:
     return reader.doc_frequency(term.fieldname, btext)
 
 
-def _having(reader: Any, schema: Any, term: wq.Term, docs: list[int]) -> set[int]:
-    """The documents of `docs` (ascending document numbers) with `term`."""
-    try:
-        btext = schema[term.fieldname].to_bytes(term.text)
-    except ValueError:
-        return set()
-    if (term.fieldname, btext) not in reader:
-        return set()
-    return set(_meet(reader.postings(term.fieldname, btext), docs))
-
-
 def _meet(m: Any, docs: Iterable[int]) -> Iterator[int]:
     """Those of `docs` (ascending) that matcher `m` has, with `m` standing on each as it is
     yielded; `m` skips ahead over the rest."""
@@ -535,25 +524,22 @@ def _meet(m: Any, docs: Iterable[int]) -> Iterator[int]:
 
 
 def _having_all(postings: Postings, docs: set[int], others: Sequence[Word]) -> set[int]:
-    """The documents of `docs` (document numbers) with a clause of every word: a term's
-    postings looked up document by document for a few, read through (and kept) for many."""
-    searcher = postings.searcher
-    reader = searcher.reader()
-    schema = searcher.schema
-    for word in others:
+    """The documents of `docs` (document numbers) with a clause of every word. The rarest
+    words first, as they leave the fewest documents to look for in the next; each term
+    looked up in the segments that hold the documents (see `_scores_of`)."""
+    frequency = postings.frequency
+
+    def size(word: Word) -> int:
+        return sum(frequency(t.fieldname, t.text) for leaf in word for t in _terms(leaf) or ())
+
+    for word in sorted(others, key=size):
         found: set[int] = set()
         for leaf in word:
             rest = docs - found
-            if not rest:
-                break
             for term in _terms(leaf) or ():
-                key = (term.fieldname, term.text, term.boost)
-                if key in postings.cache or len(rest) * 8 >= postings.frequency(
-                    term.fieldname, term.text
-                ):
-                    rest = rest.intersection(_scored(postings, term)[0])
-                else:
-                    rest = _having(reader, schema, term, sorted(rest))
+                if not rest:
+                    break
+                rest = set(_scores_of(postings, term, sorted(rest)))
             found |= rest
         docs = found
         if not docs:
