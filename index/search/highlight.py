@@ -4,7 +4,8 @@ snippet that shows them best. Pure functions over an article and the query's ter
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -105,7 +106,14 @@ def find_hits(
     shown = [(p.start, p.end) for p in article.paragraphs if not p.hidden]
     if title:
         shown.append((title.start, title.end))
-    return [h for h in spans if any(a <= h.start < b for a, b in shown)]
+    shown = merge_spans(shown)
+    starts = [a for a, _ in shown]
+    kept = []
+    for h in spans:
+        i = bisect_right(starts, h.start) - 1
+        if i >= 0 and h.start < shown[i][1]:
+            kept.append(h)
+    return kept
 
 
 def _analysed_hits(
@@ -141,8 +149,9 @@ _Starts = dict[str, list[tuple[tuple[str, ...], bool, bool]]]
 
 
 @lru_cache(maxsize=8)
-def _form_starts(query: QueryTerms) -> tuple[_Starts, int]:
-    """The query's forms by their first word, the longest first, and the longest's length:
+def _form_starts(query: QueryTerms) -> tuple[_Starts, dict[str, int]]:
+    """The query's forms by their first word, the longest first, and each first word's
+    longest form's length:
     worked out once per query, not once per hit (a pasted sentence has a hundred forms).
     Callers must not change what they get."""
     starts: _Starts = {}
@@ -157,7 +166,7 @@ def _form_starts(query: QueryTerms) -> tuple[_Starts, int]:
                 starts.setdefault(seq[0], []).append((seq, title_only, is_form))
     for options in starts.values():
         options.sort(key=lambda o: (-len(o[0]), o[1]))  # the longest form, anywhere, first
-    longest = max((len(o[0]) for options in starts.values() for o in options), default=1)
+    longest = {first: len(options[0][0]) for first, options in starts.items()}
     return starts, longest
 
 
@@ -189,7 +198,7 @@ def _phrase_spans(text: str, query: QueryTerms) -> list[tuple[int, int, bool]]:
     for rank, (phrase, title_only) in enumerate(wanted):
         if phrase:
             by_first.setdefault(phrase[0], []).append((rank, phrase, title_only))
-    longest = max((len(p) for p, _ in wanted), default=1)
+    longest = {first: max(len(p) for _, p, _ in options) for first, options in by_first.items()}
     found: list[tuple[int, int, int, bool]] = []
     for words in _words_from(text, by_first, longest):
         for rank, phrase, title_only in by_first[words[0].folded]:
@@ -215,13 +224,29 @@ def _plain(firsts: frozenset[str]) -> bool:
     return all(_RUN.fullmatch(f) for f in firsts)
 
 
-def _find(lowered: str, firsts: frozenset[str]) -> list[re.Match[str]]:
-    """Where a word of `firsts` stands on its own in `lowered`. Words of letters and digits
-    only are looked up among the text's runs of them: compiling an alternation of a pasted
-    sentence's hundred forms took longer than finding them in ten articles this way."""
-    if _plain(firsts):
-        return [m for m in _RUN.finditer(lowered) if m.group() in firsts]
-    return list(_finder(firsts).finditer(lowered))
+def _find(lowered: str, firsts: frozenset[str]) -> list[tuple[int, int, str]]:
+    """Where a word of `firsts` stands on its own in `lowered`, in text order: (start, end,
+    word). Words of letters and digits only are looked up among the words the text has
+    (one C-level split), then with str.find: compiling an alternation of a pasted
+    sentence's hundred forms took longer than finding them in ten articles, and testing
+    each of an article's words took longer than finding the few it shares with the query."""
+    if not _plain(firsts):
+        return [(m.start(), m.end(), m.group()) for m in _finder(firsts).finditer(lowered)]
+    size = len(lowered)
+    found = []
+    for word in firsts.intersection(_RUN.findall(lowered)):
+        n = len(word)
+        at = lowered.find(word)
+        while at >= 0:
+            end = at + n
+            # A whole run of letters and digits, as _RUN would have found it.
+            if (not at or not lowered[at - 1].isalnum()) and (
+                end == size or not lowered[end].isalnum()
+            ):
+                found.append((at, end, word))
+            at = lowered.find(word, end)
+    found.sort()
+    return found
 
 
 @lru_cache(maxsize=64)
@@ -231,25 +256,39 @@ def _finder(firsts: frozenset[str]) -> re.Pattern[str]:
 
 
 def _words_from(
-    text: str, firsts: Collection[str], longest: int, *, split_all: bool | None = None
+    text: str,
+    firsts: Collection[str],
+    longest: int | Mapping[str, int],
+    *,
+    split_all: bool | None = None,
 ) -> Iterator[list[Word]]:
     """For each word of `text` whose folded form is one of `firsts`, in text order: that word
-    and up to `longest - 1` words after it, as `split_words(text)` gives them.
+    and up to `longest - 1` words after it, as `split_words(text)` gives them. `longest`:
+    one number for every first word, or each first word's own.
 
     Splitting whole articles into words took most of a search's time. A C-level scan of the
     lower-cased text finds where the wanted words are, and only a stretch from there to a
     white space is split: a word is letters and digits with joiners between them, so it
-    starts right there unless a joiner comes before, and never spans white space.
+    starts right there unless a joiner comes before, and never spans white space. A word
+    wanted alone needs no split at all, so a pasted sentence with one two-word form ("kerja
+    sama") splits stretches after that form's first word only.
     `split_all`: split the whole text (True) or stretches (False) whatever the cost."""
     if not firsts:
         return
+    lengths = None if isinstance(longest, int) else longest
+    most = max(lengths.values(), default=1) if lengths is not None else longest
+
+    def wanted(word: str) -> int:
+        return most if lengths is None else lengths[word]
+
     lowered = text.lower()
     size = len(text)
-    matches: list[re.Match[str]] = []
+    matches: list[tuple[int, int, str]] = []
     if len(lowered) == size and not _NON_ASCII_WORD.search(text):
         matches = _find(lowered, frozenset(firsts))
         # Splitting a stretch after each of many matches costs more than one whole split.
-        whole = longest > 1 and len(matches) * 32 * (longest + 1) > size
+        stretches = sum(1 for _, _, w in matches if wanted(w) > 1) if most > 1 else 0
+        whole = stretches * 32 * (most + 1) > size
         if split_all is not None:
             whole = split_all
     else:
@@ -258,21 +297,21 @@ def _words_from(
         words = split_words(text)
         for i, w in enumerate(words):
             if w.folded in firsts:
-                yield words[i : i + longest]
+                yield words[i : i + wanted(w.folded)]
         return
-    for match in matches:
-        at = start = match.start()
-        after = match.end()
-        if longest == 1 and (
+    for at, after, word in matches:
+        start = at
+        n = wanted(word)
+        if n == 1 and (
             (not at or text[at - 1] not in _JOINERS)
             and (after == size or text[after] not in _JOINERS)
         ):  # a word on its own: no need to split anything
-            yield [Word(match.group(), at, after, text[at].isupper())]
+            yield [Word(word, at, after, text[at].isupper())]
             continue
         if start and text[start - 1] in _JOINERS:  # maybe inside a word: split all of it
             while start and not text[start - 1].isspace():
                 start -= 1
-        reach = 32 * (longest + 1)
+        reach = 32 * (n + 1)
         while True:
             space = _SPACE.search(text, min(size, at + reach))
             end = space.start() if space else size
@@ -280,17 +319,16 @@ def _words_from(
             k = 0
             while k < len(words) and words[k].start + start < at:
                 k += 1
-            if len(words) - k >= longest or end == size:
+            if len(words) - k >= n or end == size:
                 break
             reach *= 2
         if k == len(words) or words[k].start + start != at:
             continue  # inside a word: the second half of "negara-negara"
         if not start:
-            yield words[k : k + longest]
+            yield words[k : k + n]
             continue
         yield [
-            Word(w.folded, w.start + start, w.end + start, w.capitalised)
-            for w in words[k : k + longest]
+            Word(w.folded, w.start + start, w.end + start, w.capitalised) for w in words[k : k + n]
         ]
 
 
@@ -300,20 +338,27 @@ def make_snippet(article: Article, hits: list[Span], width: int = SNIPPET_CHARS)
     paragraphs = article.visible or article.paragraphs
     if not paragraphs:
         return Snippet(0, 0, "", ())
+    hits = sorted(hits, key=lambda h: h.start)
+    at = [h.start for h in hits]
+
+    def count(a: int, b: int) -> int:  # hits starting in [a, b)
+        return bisect_left(at, b) - bisect_left(at, a)
+
     best = paragraphs[0]
     best_hits: list[Span] = []
     for p in paragraphs:
-        inside = [h for h in hits if p.start <= h.start < p.end]
-        if len(inside) > len(best_hits):
-            best, best_hits = p, inside
+        if count(p.start, p.end) > len(best_hits):
+            best, best_hits = p, hits[bisect_left(at, p.start) : bisect_left(at, p.end)]
     start, end = best.start, best.end
     if end - start > width:
         centre = best_hits[0].start if best_hits else start
+
         # The densest window: the one starting near the hit with most hits in reach.
+        def reach(a: int) -> int:  # the paragraph's hits starting in [a, a + width)
+            return count(a, min(a + width, best.end))
+
         for h in best_hits:
-            if sum(1 for x in best_hits if h.start <= x.start < h.start + width) > sum(
-                1 for x in best_hits if centre <= x.start < centre + width
-            ):
+            if reach(h.start) > reach(centre):
                 centre = h.start
         start = max(best.start, centre - width // 4)
         end = min(best.end, start + width)
