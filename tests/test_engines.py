@@ -88,6 +88,20 @@ def test_the_best_hit_is_the_same_where_scores_do_not_tie(
         assert t[0].id == w[0].id
 
 
+def test_tantivy_counts_a_long_query_as_a_lower_bound(both: dict[str, Library]) -> None:
+    # Counting every match of an OR of many words would keep tantivy from skipping blocks:
+    # the count is that of the most frequent word's articles, at least, and says so.
+    lib = both["tantivy"]
+    sentence = QUERIES[-1]
+    res = lib.search(sentence, limit=10)
+    assert res.partial and not res.total_exact
+    assert lib.search("Putin").total <= res.total <= lib.search(sentence.replace(" ", " OR ")).total
+    # Narrowed to some articles, the bound counts only those.
+    facets = FacetFilter(date_from="2024")
+    narrowed = lib.search(sentence, limit=50, facets=facets)
+    assert len(narrowed.hits) <= narrowed.total <= len(lib.search("date:>=2024", limit=50).hits)
+
+
 def test_sorting_by_date_and_narrowing(both: dict[str, Library]) -> None:
     w, t = (both[e].search("Putin", limit=50, sort="date") for e in ("whoosh", "tantivy"))
     # Newest first; the undated ones after, in an order neither engine promises.

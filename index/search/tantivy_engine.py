@@ -266,8 +266,15 @@ class TantivyFullText:
     def search(self, q: Any, limit: int, *, optimize: bool = True) -> Found:
         tq = self._narrow(translate(q, self._tschema))
         if not self._by_date:
-            res = self._searcher.search(tq, limit)
-            return Found([(self._id(a), score) for score, a in res.hits], res.count, True)
+            # Counting every match keeps tantivy from skipping the blocks that cannot reach
+            # the first page: an OR of a pasted sentence's words matches most articles.
+            # Without an exact count asked for, the count is a lower bound (Whoosh's
+            # optimized search gives one too).
+            res = self._searcher.search(tq, limit, count=not optimize)
+            hits = [(self._id(a), score) for score, a in res.hits]
+            if not optimize:
+                return Found(hits, res.count, True)
+            return Found(hits, max(len(hits), self._at_least(q)), False)
         # Newest first (tantivy puts undated documents last); the hits carry the date where
         # the score was, so their scores come from a second search kept to them.
         res = self._searcher.search(tq, limit, order_by_field="date", order=tantivy.Order.Desc)
@@ -283,6 +290,17 @@ class TantivyFullText:
             scored = self._searcher.search(both, len(ids))
             scores = {self._id(a): score for score, a in scored.hits}
         return Found([(i, scores.get(i, 0.0)) for i in ids], res.count, True)
+
+    def _at_least(self, q: Any) -> int:
+        """How many articles an OR of terms matches at least: those of its most frequent
+        term, counted (its document frequency would count deleted articles too); 0 for
+        other queries."""
+        if not isinstance(q, wq.Or) or not all(isinstance(t, wq.Term) for t in q.subqueries):
+            return 0
+        if not q.subqueries:
+            return 0
+        most = max(q.subqueries, key=lambda t: self.doc_frequency(t.fieldname, t.text))
+        return self._searcher.search(self._narrow(translate(most, self._tschema)), 1).count
 
     def best_match(self, words: Any, others: Any, limit: int) -> tuple[Found, int] | None:
         return None  # tantivy's own top-k search is quick: both queries run
