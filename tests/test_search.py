@@ -118,7 +118,7 @@ def test_empty_query_lists_newest_first(sample_library: Library) -> None:
     [
         ('"unclosed phrase', "quotation mark"),
         ("(Putin AND Xi", "parenthesis"),
-        ("Putin)", "parenthesis"),
+        ("Putin) OR Xi", "parenthesis"),
         ("foo:bar", 'unknown field "foo:"'),
         ("title: Putin", "needs a value"),
         ("Putin AND", "needs something after"),
@@ -128,6 +128,14 @@ def test_empty_query_lists_newest_first(sample_library: Library) -> None:
 def test_malformed_queries(sample_library: Library, query: str, message: str) -> None:
     with pytest.raises(QueryError, match=message):
         sample_library.search(query)
+
+
+def test_a_sentence_pasted_from_inside_a_parenthesis_is_searched(
+    sample_library: Library,
+) -> None:
+    # Without operators, parentheses group nothing: one left unmatched is no error.
+    for query in ("Putin) bertemu Xi", "(Putin bertemu Xi", "Putin ((bertemu) Xi"):
+        assert sample_library.search(query).total == sample_library.search("Putin bertemu Xi").total
 
 
 def test_times_and_colons_in_words_are_not_fields(sample_library: Library) -> None:

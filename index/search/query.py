@@ -68,7 +68,9 @@ def check_syntax(text: str) -> None:
         raise QueryError('invalid query: a quotation mark (") is not closed')
     bare = _strip_quoted(text)
     depth = 0
-    for ch in bare:
+    # Without operators, parentheses group nothing and are dropped (_plain_text): a
+    # sentence pasted from inside a parenthesis is searched, not refused.
+    for ch in bare if has_operators(text) else ():
         depth += {"(": 1, ")": -1}.get(ch, 0)
         if depth < 0:
             raise QueryError("invalid query: a closing parenthesis has no opening one")
