@@ -150,10 +150,9 @@ _Starts = dict[str, list[tuple[tuple[str, ...], bool, bool]]]
 
 @lru_cache(maxsize=8)
 def _form_starts(query: QueryTerms) -> tuple[_Starts, dict[str, int]]:
-    """The query's forms by their first word, the longest first, and each first word's
-    longest form's length:
-    worked out once per query, not once per hit (a pasted sentence has a hundred forms).
-    Callers must not change what they get."""
+    """The query's forms by their first word, the longest first, and the length of each
+    first word's longest form: worked out once per query, not once per hit (a pasted
+    sentence has a hundred forms). Callers must not change what they get."""
     starts: _Starts = {}
     for seqs, title_only, is_form in (
         (query.forms, False, True),
