@@ -105,3 +105,34 @@ def test_file_becoming_bad_drops_its_article(corpus: Path, tmp_path: Path) -> No
     rep = lib.update()
     assert rep.removed == [target.name]
     assert lib.search("Lukashenko").total == 1  # only 002 now
+
+
+def test_the_corpus_listing_matches_a_path_by_path_walk(tmp_path: Path) -> None:
+    # The listing runs on strings for speed; it must say what a Path per file would.
+    from newsreader.index.ingest.corpus import list_sources
+    from newsreader.index.ingest.readers import SUFFIXES
+
+    root = tmp_path / "c"
+    names = [
+        "a.txt", "B.TXT", "notes.pdf", "noext", "dots.", ".hidden.txt", "x.tar.gz",
+        "sub/c.md", "sub/deeper/d.jsonl", "sub/.hid/e.txt", ".git/f.txt", "z/y.HTML",
+        "newsreader.toml", "sub/newsreader.toml",
+    ]  # fmt: skip
+    for name in names:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("isi", encoding="utf-8")
+    expected = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if path.is_dir() or any(part.startswith(".") for part in rel.parts):
+            continue
+        if rel.as_posix() != "newsreader.toml" and path.suffix.lower() in SUFFIXES:
+            expected.append(rel.as_posix())
+    sources, skipped = list_sources(root)
+    assert sorted(s.path for s in sources) == expected
+    assert all(s.size == 3 for s in sources)
+    got = {s.path: s.reason for s in skipped}
+    assert got["notes.pdf"] == "unsupported file type (.pdf)"
+    assert got["noext"] == got["dots."] == "unsupported file type (no suffix)"
+    assert got["x.tar.gz"] == "unsupported file type (.gz)"
+    assert got["sub/newsreader.toml"] == "unsupported file type (.toml)"
