@@ -22,7 +22,8 @@ try:
     main(sys.argv[1:])
 finally:
     loaded = [m for m in ("rich", "textual", "Sastrawi", "newsreader.index.reuse.align",
-                          "asyncio") if m in sys.modules]
+                          "asyncio", "urllib.request", "whoosh.lang.morph_en")
+              if m in sys.modules]
     print("LOADED " + ",".join(loaded), file=sys.stderr)
 """
 
@@ -35,7 +36,7 @@ def _loaded(*args: str) -> tuple[str, set[str]]:
     return proc.stdout, set(filter(None, line[len("LOADED ") :].split(",")))
 
 
-def test_search_json_loads_no_rich_no_stemmer_no_alignment_no_asyncio(tmp_path: Path) -> None:
+def test_search_json_loads_only_what_it_needs(tmp_path: Path) -> None:
     index = str(tmp_path / "ix")
     _loaded("index", str(SAMPLE), "--index-dir", index)
     out, loaded = _loaded(
@@ -43,8 +44,8 @@ def test_search_json_loads_no_rich_no_stemmer_no_alignment_no_asyncio(tmp_path: 
     )
     assert json.loads(out)["total"] > 0
     assert loaded == set()
-    # Text output needs Rich; a word the index has never seen needs the stemmer. Whoosh's
-    # readers cache with the standard library's cached_property, not asyncio's importer.
+    # Text output needs Rich; a word the index has never seen needs the stemmer. Neither
+    # needs what Whoosh imports for features a search does not use (whoosh_deps.py).
     out, loaded = _loaded("search", "--corpus", str(SAMPLE), "--index-dir", index, "zzqwerty")
     assert "0 results" in out
     assert loaded == {"rich", "Sastrawi"}
@@ -82,3 +83,30 @@ def test_newest_first_lists_walk_the_date_index_in_the_same_order(
 
 def _neg(date: str) -> tuple[int, ...]:
     return tuple(-ord(c) for c in date)
+
+
+WHOOSH_FEATURES = """
+import sys
+import newsreader.index.search.engine  # Whoosh imported the way a search imports it
+import urllib
+import whoosh.compat, whoosh.query.terms
+assert "urllib.request" not in sys.modules and "whoosh.lang.morph_en" not in sys.modules
+assert not hasattr(urllib, "request")
+# The names Whoosh took still work, importing the real modules when called.
+assert "rendering" in set(whoosh.query.terms.variations("render"))
+assert "whoosh.lang.morph_en" in sys.modules
+import urllib.request
+assert urllib.request.urlopen and urllib.request.__spec__ is not None
+assert whoosh.compat.urlretrieve.__name__ == "urlretrieve"
+from whoosh.reading import SegmentReader
+import functools
+assert isinstance(SegmentReader.__dict__["deleted_docs_set"], functools.cached_property)
+print("ok")
+"""
+
+
+def test_whoosh_loads_its_unused_modules_only_when_they_are_used() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", WHOOSH_FEATURES], capture_output=True, text=True, check=False
+    )
+    assert proc.stdout.strip() == "ok", proc.stderr

@@ -1,6 +1,6 @@
 """Full-text search with Whoosh: the schema, the query language, running a query, snippets
 and highlights, and did-you-mean."""
 
-from .whoosh_deps import use_standard_cached_property
+from .whoosh_deps import prepare_whoosh_imports
 
-use_standard_cached_property()
+prepare_whoosh_imports()
