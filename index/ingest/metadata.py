@@ -133,14 +133,6 @@ def _parse_date(raw: str, iso: bool) -> str | None:
     return parsed.replace(tzinfo=None).isoformat(timespec="minutes")
 
 
-def parse_iso(value: str) -> datetime | None:
-    """A naive datetime for indexing (the article's own local time)."""
-    try:
-        return datetime.fromisoformat(value).replace(tzinfo=None)
-    except ValueError:
-        return None
-
-
 def is_date_line(line: str) -> bool:
     """A line that holds a date and hardly anything else (a dateline of its own)."""
     m = find_date(line)

@@ -4,13 +4,13 @@ document. Whoosh is frozen upstream, so nothing outside this module and `search`
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import NamedTuple
 
 from whoosh import fields
 from whoosh.analysis import Analyzer as WhooshAnalyzer
 from whoosh.analysis import Token
 
-from ..ingest.metadata import parse_iso
 from ..model import Article
 from ..text.analysis import Analyzer, Term
 from ..text.words import fold, split_words
@@ -242,7 +242,7 @@ def to_document(article: Article, terms: list[Term], analyzer: Analyzer) -> Inde
         "author": meta.author or "",
         "lang": meta.language or "unknown",
     }
-    when = parse_iso(meta.date) if meta.date else None
+    when = _naive_date(meta.date) if meta.date else None
     if when is not None:
         doc["date"] = when
     return IndexedText(doc, words, sorted(forms))
@@ -284,3 +284,12 @@ def with_postings(doc: dict, analyzer: Analyzer) -> dict:
         out[name] = value if field.stored or field.column_type else ""
     out[POSTINGS] = postings
     return out
+
+
+def _naive_date(value: str) -> datetime | None:
+    """A naive datetime for indexing (the article's own local time). Here rather than with
+    the metadata parsing, whose patterns a search process need not compile."""
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=None)
+    except ValueError:
+        return None
