@@ -571,3 +571,32 @@ async def test_going_back_before_the_comparison_arrives(make_app) -> None:
         await wait_idle(pilot)
         assert app.screen is screen
         assert app.is_running
+
+
+async def test_a_count_that_is_a_lower_bound_says_so(make_app, tmp_path) -> None:
+    # 60 words begin with "zul": a 3-letter prefix keeps the 50 most frequent, so the count
+    # is at least 50, in the status line, the results' title and the pane tabs alike.
+    from pathlib import Path
+
+    from newsreader.index import Library
+    from newsreader.index.search.query import MAX_EXPANSION
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for k in range(MAX_EXPANSION // 4 + 10):
+        word = f"zul{chr(97 + k // 26)}{chr(97 + k % 26)}"
+        text = f"Kabar nomor {k}\n\nWarga bernama {word} datang ke balai desa hari ini.\n"
+        (corpus / f"{k:03d}.txt").write_text(text, encoding="utf-8")
+    library = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"))
+    library.update()
+    app = make_app(library)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        screen.query_one(SearchBar).focus()
+        await pilot.press(*"zul*")
+        await wait_for(pilot, lambda: "results for" in status_text(screen), what="results")
+        assert "at least 50 results for" in status_text(screen)
+        assert screen.query_one(ResultsList).border_title == "Results (50+)"
+        await pilot.press("backspace", "a", "*")  # zula*: all 26 words kept, counted
+        await wait_for(pilot, lambda: "26 results" in status_text(screen), what="exact count")
+        assert screen.query_one(ResultsList).border_title == "Results (26)"

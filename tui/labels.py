@@ -3,9 +3,14 @@ app (Textual), so both say the same thing."""
 
 from __future__ import annotations
 
-from ..index import Article, Hit, Kind, Paragraph
+from ..index import Article, Hit, Kind, Paragraph, SearchResults
 
 LANGUAGES = {"id": "Indonesian", "en": "English"}
+
+
+def count_label(results: SearchResults) -> str:
+    """ "1,709", or "1,709+" when the count is a lower bound (see SearchResults.total_exact)."""
+    return f"{results.total:,}" + ("" if results.total_exact else "+")
 
 
 def meta_line(article: Article) -> str:

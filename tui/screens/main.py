@@ -34,6 +34,7 @@ from ...index import NewsreaderError, QueryError, QueryTerms, SearchResults
 from .. import export, keymap
 from ..config import Settings
 from ..engine import Engine, Reading, RelatedArticle
+from ..labels import count_label
 from ..widgets import styles
 from ..widgets.article_view import ArticleView
 from ..widgets.footer import KeyFooter
@@ -110,7 +111,7 @@ class PaneIndicator(Static):
     }
     """
 
-    def draw(self, focused: str | None, visible: list[str], counts: dict[str, int], short: bool):
+    def draw(self, focused: str | None, visible: list[str], counts: dict[str, str], short: bool):
         if short:
             pane = visible[0] if visible else "results"
             n = PANES.index(pane) + 1
@@ -119,7 +120,7 @@ class PaneIndicator(Static):
             return
         parts = []
         for pane in PANES:
-            name = PANE_NAMES[pane] + (f" {counts[pane]:,}" if counts.get(pane) else "")
+            name = PANE_NAMES[pane] + (f" {counts[pane]}" if counts.get(pane) else "")
             if pane == focused:
                 parts.append(Content(f" {name} ").stylize(styles.PANE_FOCUSED))
             elif pane in visible:
@@ -337,7 +338,7 @@ class MainScreen(actions.ArticleActions, Screen[None]):
             self.query_one("#status", Static).update(self._summary(results))
         results_list = self.query_one(ResultsList)
         results_list.show(results, keep=event.keep)
-        results_list.border_title = f"Results ({results.total:,})"
+        results_list.border_title = f"Results ({count_label(results)})"
         if not results.hits:
             self.query_one(ArticleView).show_message(
                 "Nothing searchable yet: articles appear as the index commits them, in "
@@ -540,9 +541,12 @@ class MainScreen(actions.ArticleActions, Screen[None]):
         focused = self.focused.id if self.focused else None
         results = self.query_one(ResultsList)
         related = self.query_one(RelatedList)
+        # A pane's count, when it has any: the tab strip leaves the number out for none.
         counts = {
-            "results": results.results.total if results.results else 0,
-            "related": len(related.items),
+            "results": count_label(results.results)
+            if results.results and results.results.total
+            else "",
+            "related": f"{len(related.items):,}" if related.items else "",
         }
         self.query_one(PaneIndicator).draw(
             focused if focused in PANES else None,
