@@ -155,3 +155,26 @@ def test_an_update_leaves_the_postings_a_fresh_build_makes(
     finally:
         fresh.close()
         library.close()
+
+
+def test_related_lookups_take_an_articles_shingles_from_its_tokens(
+    sample_library: Library,
+) -> None:
+    """The shingles `related` starts from (worked out from the tokens its alignment
+    prepares) are the postings the build filed for the article."""
+    from newsreader.index.store.passages import ShingledCatalog
+
+    path = live_build(sample_library.index_dir) / "catalog.sqlite"
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    cat = Catalog(path, readonly=True)
+    try:
+        for (doc,) in db.execute("SELECT doc FROM articles"):
+            article = cat.article_by_doc(doc)
+            assert article is not None
+            store = ShingledCatalog(cat, lambda _, a=article: sample_library._side(a).tokens)
+            hashes, positions = store.shingles_of(doc)
+            filed = db.execute("SELECT h, pos FROM shingles WHERE doc=?", (doc,)).fetchall()
+            assert sorted(zip(hashes, positions, strict=True)) == sorted(filed)
+    finally:
+        cat.close()
+        db.close()
