@@ -1,38 +1,91 @@
-"""How the catalog stores an article: compressed, and read back exactly as it was put."""
+"""How the catalog stores an article: compressed, and read back exactly as it was put; its
+shingles kept as postings only, and removed with the article."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
+import pytest
+from newsreader.index import Library
 from newsreader.index.model import Article, Kind, Metadata, Paragraph
 from newsreader.index.store.catalog import Catalog
+from newsreader.index.text.analysis import Analyzer
+from newsreader.index.text.tokens import article_shingles
+
+from tests.conftest import live_build
+
+# Positions that go back (word pairs follow the 3-grams) and hashes of either sign.
+SHINGLES = [(2**62 + 5, 0), (-(2**63), 1), (7, 4), (7, 0), (-1, 3)]
 
 
-def _article(text: str) -> Article:
+def _article(text: str, article_id: str = "a.txt") -> Article:
     meta = Metadata(title="Judul", outlet="Kompas", date="2024-07-03", language="id")
     paragraphs = (Paragraph(0, 0, len(text), Kind.TEXT, False, None),)
-    return Article("a.txt", "a.txt", text, meta, paragraphs, "h1")
+    return Article(article_id, article_id, text, meta, paragraphs, "h1")
 
 
-def test_article_and_shingles_read_back_as_put(tmp_path: Path) -> None:
+def _postings_of(cat: Catalog, doc: int) -> list[tuple[int, int]]:
+    rows = cat.db.execute("SELECT h, pos FROM shingles WHERE doc=? ORDER BY h, pos", (doc,))
+    return rows.fetchall()
+
+
+def test_article_read_back_as_put_and_its_postings(tmp_path: Path) -> None:
     text = 'Harga emas naik \u00e9\u00e8 \u4e2d\u6587 lagi.\n\nParagraf kedua {"x": 1}'
-    # Positions that go back (word pairs follow the 3-grams) and hashes of either sign.
-    shingles = [(2**62 + 5, 0), (-(2**63), 1), (7, 4), (7, 0), (-1, 3)]
     cat = Catalog(tmp_path / "c.sqlite")
     try:
-        cat.put_article(_article(text), shingles)
+        cat.put_article(_article(text), SHINGLES)
         cat.commit()
         doc = cat.doc_of("a.txt")
         assert doc is not None
         got = cat.article("a.txt")
         assert got == _article(text)
         assert cat.article_by_doc(doc) == got
-        hashes, positions = cat.shingles_of(doc)
-        assert list(zip(hashes, positions, strict=True)) == shingles
         assert sorted(cat.postings([7])) == [(7, doc, 0), (7, doc, 4)]
+        assert _postings_of(cat, doc) == sorted(SHINGLES)
+        # Nothing of the shingles is kept beside the article.
+        columns = [r[1] for r in cat.db.execute("PRAGMA table_info(articles)")]
+        assert "shingles" not in columns
+    finally:
+        cat.close()
+
+
+@pytest.mark.parametrize("committed", [True, False])
+def test_removal_finds_the_postings_from_the_text(tmp_path: Path, committed: bool) -> None:
+    """With a shingler, the hashes to remove are worked out from the stored article (it is
+    handed the article as put); an article of the same batch only has pending postings."""
+    seen: list[Article] = []
+
+    def shingler(article: Article) -> list[tuple[int, int]]:
+        seen.append(article)
+        return SHINGLES
+
+    cat = Catalog(tmp_path / "c.sqlite", shingler=shingler)
+    try:
+        cat.put_article(_article("satu dua tiga"), SHINGLES)
+        cat.put_article(_article("lain", "b.txt"), [(7, 2), (9, 0)])
+        if committed:
+            cat.commit()
         cat.delete_article("a.txt")
         cat.commit()
-        assert cat.article("a.txt") is None and list(cat.postings([7])) == []
+        assert seen == ([_article("satu dua tiga")] if committed else [])
+        b = cat.doc_of("b.txt")
+        assert sorted(cat.postings([7, 9, -1])) == [(7, b, 2), (9, b, 0)]
+        assert cat.db.execute("SELECT count(*) FROM shingles").fetchone() == (2,)
+    finally:
+        cat.close()
+
+
+def test_removal_without_a_shingler_reads_the_postings(tmp_path: Path) -> None:
+    cat = Catalog(tmp_path / "c.sqlite")
+    try:
+        cat.put_article(_article("satu"), SHINGLES)
+        cat.put_article(_article("lain", "b.txt"), [(7, 2)])
+        cat.commit()
+        cat.delete_article("a.txt")
+        cat.commit()
+        assert cat.article("a.txt") is None
+        assert list(cat.postings([h for h, _ in SHINGLES])) == [(7, cat.doc_of("b.txt"), 2)]
     finally:
         cat.close()
 
@@ -41,24 +94,87 @@ def test_an_article_without_shingles(tmp_path: Path) -> None:
     cat = Catalog(tmp_path / "c.sqlite")
     try:
         cat.put_article(_article(""), [])
-        doc = cat.doc_of("a.txt")
-        assert doc is not None
-        hashes, positions = cat.shingles_of(doc)
-        assert list(hashes) == [] and list(positions) == []
+        cat.commit()
         assert cat.article("a.txt") == _article("")
+        assert cat.db.execute("SELECT count(*) FROM shingles").fetchone() == (0,)
     finally:
         cat.close()
 
 
-def test_shingle_positions_take_little_room(tmp_path: Path) -> None:
-    shingles = [(h * 7919, h) for h in range(1000)]
-    cat = Catalog(tmp_path / "c.sqlite")
+def test_stored_articles_give_back_the_shingles_filed(
+    sample_library: Library, analyzer: Analyzer
+) -> None:
+    """What removal and related-article lookups rely on: the shingles worked out again from
+    each stored article are exactly the postings the build filed for it."""
+    path = live_build(sample_library.index_dir) / "catalog.sqlite"
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    cat = Catalog(path, readonly=True)
     try:
-        cat.put_article(_article("x"), shingles)
-        (size,) = cat.db.execute("SELECT length(shingles) FROM articles").fetchone()
-        assert size < 1000 * 9  # the hashes' 8 bytes each, the positions next to nothing
-        doc = cat.doc_of("a.txt")
-        assert doc is not None
-        assert list(zip(*cat.shingles_of(doc), strict=True)) == shingles
+        filed: dict[int, list[tuple[int, int]]] = {}
+        for h, doc, pos in db.execute("SELECT h, doc, pos FROM shingles"):
+            filed.setdefault(doc, []).append((h, pos))
+        docs = [d for (d,) in db.execute("SELECT doc FROM articles")]
+        assert docs and filed
+        for doc in docs:
+            article = cat.article_by_doc(doc)
+            assert article is not None
+            again = sorted(article_shingles(article, analyzer))
+            assert again == sorted(filed.get(doc, [])), article.id
     finally:
         cat.close()
+        db.close()
+
+
+def _postings_by_id(index_dir: Path) -> set[tuple[int, str, int]]:
+    path = live_build(index_dir) / "catalog.sqlite"
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = db.execute("SELECT h, id, pos FROM shingles JOIN articles USING (doc)")
+        orphans = db.execute(
+            "SELECT count(*) FROM shingles WHERE doc NOT IN (SELECT doc FROM articles)"
+        ).fetchone()[0]
+        assert orphans == 0
+        return set(rows)
+    finally:
+        db.close()
+
+
+def test_an_update_leaves_the_postings_a_fresh_build_makes(
+    library: Library, corpus: Path, tmp_path: Path
+) -> None:
+    library.update()
+    files = sorted(corpus.glob("*.txt"))
+    files[0].unlink()
+    files[1].write_text(files[1].read_text(encoding="utf-8") + "\n\nKalimat tambahan baru.\n")
+    report = library.update()
+    assert report.removed and report.updated and not report.rebuilt
+    fresh = Library.open(corpus, tmp_path / "fresh", variants=Path("/nonexistent"))
+    fresh.update()
+    try:
+        assert _postings_by_id(library.index_dir) == _postings_by_id(fresh.index_dir)
+    finally:
+        fresh.close()
+        library.close()
+
+
+def test_related_lookups_take_an_articles_shingles_from_its_tokens(
+    sample_library: Library,
+) -> None:
+    """The shingles `related` starts from (worked out from the tokens its alignment
+    prepares) are the postings the build filed for the article."""
+    from newsreader.index.store.passages import ShingledCatalog
+
+    path = live_build(sample_library.index_dir) / "catalog.sqlite"
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    cat = Catalog(path, readonly=True)
+    try:
+        for (doc,) in db.execute("SELECT doc FROM articles"):
+            article = cat.article_by_doc(doc)
+            assert article is not None
+            store = ShingledCatalog(cat, lambda _, a=article: sample_library._side(a).tokens)
+            hashes, positions = store.shingles_of(doc)
+            filed = db.execute("SELECT h, pos FROM shingles WHERE doc=?", (doc,)).fetchall()
+            assert sorted(zip(hashes, positions, strict=True)) == sorted(filed)
+    finally:
+        cat.close()
+        db.close()

@@ -252,6 +252,58 @@ def test_the_spelling_dictionary(tmp_path) -> None:
     speller.close()
 
 
+def test_the_spelling_dictionary_files_word_numbers(tmp_path) -> None:
+    """Candidates come in the order filed, across lots, and a deletion row lists word
+    numbers (a few bytes each), not the words."""
+
+    from newsreader.index.search import spelling
+
+    speller = spelling.Speller(tmp_path / "spelling.sqlite", readonly=False)
+    try:
+        speller.add(["kerjas", "kerjam"])  # filed sorted: kerjam 1, kerjas 2
+        speller.add(["kerjab", "kerjaa"])  # a second lot, numbered after the first
+        assert [w for w, _ in speller.lookup("kerja", 1)] == [
+            "kerjam",
+            "kerjas",
+            "kerjaa",
+            "kerjab",
+        ]
+        (row,) = speller.db.execute(
+            "SELECT ids FROM deletes WHERE h = ?", (spelling._key("kerja"),)
+        ).fetchall()
+        assert row[0] == bytes([1, 2, 3, 4])  # kerjam, kerjas; kerjaa, kerjab
+    finally:
+        speller.close()
+    numbers = [0, 1, 127, 128, 300, 2**14, 2**21 + 5]
+    assert spelling._unpack_ids(spelling._pack_ids(numbers)) == numbers
+
+
+def test_a_spelling_dictionary_of_the_earlier_format_is_made_again(tmp_path) -> None:
+    import sqlite3
+
+    from newsreader.index.search import spelling
+
+    db = sqlite3.connect(tmp_path / spelling.FILE)
+    db.executescript(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        "CREATE TABLE words (word TEXT PRIMARY KEY) WITHOUT ROWID;"
+        "CREATE TABLE deletes (h INTEGER PRIMARY KEY, words TEXT NOT NULL);"
+        "INSERT INTO meta VALUES ('generation', '3'); INSERT INTO words VALUES ('lama');"
+    )
+    db.commit()
+    db.close()
+    assert spelling.Speller.open(tmp_path) is None  # suggestions off until made again
+    spelling.refresh(tmp_path, lambda: ["erdogan"], 4, since=3, words=["baru"])
+    speller = spelling.Speller.open(tmp_path)
+    assert speller is not None
+    try:
+        assert speller.generation() == 4
+        assert dict(speller.lookup("erdgan", 2)) == {"erdogan": 1}
+        assert dict(speller.lookup("lamaa", 1)) == {}
+    finally:
+        speller.close()
+
+
 # -- dates and fields ------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("query", "expected"),

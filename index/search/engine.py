@@ -336,9 +336,11 @@ class WhooshWriter:
 
 # Postings a worker's segment holds in memory (Whoosh's estimate) before it sorts them out
 # to a run file. 128 spared most runs (writing, reading back and merging them took a sixth of
-# a worker's profiled time) but took the workers to 400 MiB at 22k; with 64 the CPU time of
-# a 22k build was the same within the noise, and a worker peaks at about 320 MiB.
-SEGMENT_LIMIT_MB = 64
+# a worker's profiled time) but took the workers to 400 MiB at 22k. At 22k a worker's segment
+# (2,500 articles a commit) outgrows 64 too, so every posting goes through a run file either
+# way and the limit mostly sets how many runs are merged; 24 took a worker's peak from 318 to
+# 264 MiB (the whole build's from 729 to 624).
+SEGMENT_LIMIT_MB = 24
 
 
 class SegmentBuilder:

@@ -12,14 +12,10 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import struct
 import zlib
-from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from itertools import accumulate
-from operator import sub
 from pathlib import Path
 from urllib.parse import quote
 
@@ -31,8 +27,9 @@ from ..model import Article, article_from_json
 # filed under their words, title and body without positions, the spelling dictionary;
 # 5: word-pair shingles beside 3-grams; 6: the written forms of terms in the catalog, not
 # in the full text (and no `words` field there either); 7: each article's metadata and text
-# stored together compressed, its shingle positions compressed (see `_pack`).
-SCHEMA_VERSION = "7"
+# stored together compressed, its shingle positions compressed; 8: no shingles kept per
+# article (worked out again from its text when needed, see `Catalog.shingler`).
+SCHEMA_VERSION = "8"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -42,7 +39,7 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS articles (
     doc INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, path TEXT NOT NULL,
     hash TEXT NOT NULL, date TEXT, outlet TEXT, lang TEXT, title TEXT, display TEXT,
-    words INTEGER, stored BLOB NOT NULL, shingles BLOB NOT NULL);
+    words INTEGER, stored BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
 CREATE INDEX IF NOT EXISTS articles_date ON articles(date);
 CREATE TABLE IF NOT EXISTS shingles (h INTEGER NOT NULL, doc INTEGER NOT NULL,
@@ -66,6 +63,9 @@ CREATE TEMP TABLE IF NOT EXISTS pending (h INTEGER NOT NULL, doc INTEGER NOT NUL
 # page once, so a large cache only grew with the catalog (256 MiB at 22,000 articles).
 READ_CACHE_KIB = -262144
 WRITE_CACHE_KIB = -32768
+
+# An article's shingles, (hash, position) each, as the build worked them out from it.
+Shingler = Callable[[Article], list[tuple[int, int]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +94,21 @@ class Summary:
 class Catalog:
     """The catalog of one build. A writer's connection commits durably (synchronous=FULL:
     the full-text manifest recorded in a commit is on disk when `commit` returns); a
-    reader's connection writes nothing, and opens a catalog on read-only storage too."""
+    reader's connection writes nothing, and opens a catalog on read-only storage too.
 
-    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+    An article's shingles are kept only as postings (hash, article, position), ordered by
+    hash. Removing an article needs its hashes: `shingler` works them out again from the
+    stored article, as the build did (the analysis settings are part of the build's
+    fingerprint, so they are the same). Kept per article they took as much room as the
+    postings themselves (8 bytes a shingle, 80 MB at 22,000 articles). Without a
+    `shingler`, a removal reads the whole posting table instead."""
+
+    def __init__(
+        self, path: Path, *, readonly: bool = False, shingler: Shingler | None = None
+    ) -> None:
         self.path = path
         self.readonly = readonly
+        self.shingler = shingler
         self._pending = 0  # postings waiting in temp.pending (see put_article)
         self._pending_docs: set[int] = set()
         self._pending_forms: set[tuple[str, str]] = set()
@@ -180,7 +190,7 @@ class Catalog:
         m = article.meta
         cur = self.db.execute(
             "INSERT INTO articles (id, path, hash, date, outlet, lang, title, display, words,"
-            " stored, shingles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " stored) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article.id,
                 article.path,
@@ -192,7 +202,6 @@ class Catalog:
                 article.display_title,
                 article.word_count,
                 _store(article),
-                _pack(shingles),
             ),
         )
         doc = cur.lastrowid
@@ -207,16 +216,21 @@ class Catalog:
 
     def delete_article(self, article_id: str) -> None:
         row = self.db.execute(
-            "SELECT doc, shingles FROM articles WHERE id=?", (article_id,)
+            "SELECT doc, stored FROM articles WHERE id=?", (article_id,)
         ).fetchone()
         if row is None:
             return
-        doc, blob = row
+        doc, stored = row
         if doc in self._pending_docs:  # added in this batch: its postings are not in yet
             self.db.execute("DELETE FROM temp.pending WHERE doc=?", (doc,))
             self._pending_docs.discard(doc)
-        hashes, _ = _unpack(blob)
-        self.db.executemany("DELETE FROM shingles WHERE h=? AND doc=?", ((h, doc) for h in hashes))
+        elif self.shingler is not None:
+            hashes = sorted({h for h, _ in self.shingler(_load(stored))})
+            self.db.executemany(
+                "DELETE FROM shingles WHERE h=? AND doc=?", ((h, doc) for h in hashes)
+            )
+        else:
+            self.db.execute("DELETE FROM shingles WHERE doc=?", (doc,))
         self.db.execute("DELETE FROM articles WHERE doc=?", (doc,))
 
     def article(self, article_id: str) -> Article | None:
@@ -295,10 +309,6 @@ class Catalog:
         return [r[0] for r in rows]
 
     # -- shingles -----------------------------------------------------------------------
-    def shingles_of(self, doc: int) -> tuple[array, array]:
-        row = self.db.execute("SELECT shingles FROM articles WHERE doc=?", (doc,)).fetchone()
-        return _unpack(row[0]) if row else (array("q"), array("q"))
-
     def postings(self, hashes: Iterable[int]) -> Iterator[tuple[int, int, int]]:
         """(hash, doc, position) for every article holding one of `hashes`."""
         self._flush()
@@ -419,29 +429,6 @@ def _store(article: Article) -> bytes:
 def _load(stored: bytes) -> Article:
     meta, _, text = zlib.decompress(stored).partition(b"\x00")
     return article_from_json(json.loads(meta), text.decode())
-
-
-# An article's shingles: the hashes as they are (random 64-bit numbers do not compress), then
-# the positions, which mostly climb by one, as compressed differences: 8 bytes a shingle
-# instead of 16.
-def _pack(shingles: list[tuple[int, int]]) -> bytes:
-    hashes = array("q", [h for h, _ in shingles])
-    positions = [p for _, p in shingles]
-    steps = array("q", map(sub, positions, [0, *positions[:-1]]))
-    return _COUNT.pack(len(hashes)) + hashes.tobytes() + zlib.compress(steps.tobytes(), 6)
-
-
-def _unpack(blob: bytes) -> tuple[array, array]:
-    (n,) = _COUNT.unpack_from(blob)
-    end = _COUNT.size + 8 * n
-    hashes = array("q")
-    hashes.frombytes(blob[_COUNT.size : end])
-    steps = array("q")
-    steps.frombytes(zlib.decompress(blob[end:]))
-    return hashes, array("q", accumulate(steps))
-
-
-_COUNT = struct.Struct("<I")
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

@@ -5,7 +5,7 @@ caches and learned substitutions."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from ..reuse.candidates import ReuseSettings
     from ..reuse.overlaps import Aligner, Overlap, Related
     from ..text.analysis import Analyzer, Term
+    from ..text.tokens import AlignToken
     from .cache import LRU
+    from .catalog import Catalog
     from .learning import Learning
     from .live import LiveIndex
 
@@ -33,6 +35,34 @@ class Comparison:
     a: Article
     b: Article
     alignment: Alignment
+
+
+@dataclass(frozen=True)
+class ShingledCatalog:
+    """The catalog's shingle postings, with an article's own shingles worked out from its
+    tokens (the catalog keeps none per article): from those its alignment prepares anyway,
+    so that asking for related articles analyses the article once."""
+
+    catalog: Catalog
+    tokens_of: Callable[[int], tuple[AlignToken, ...]]
+
+    def shingles_of(self, doc: int) -> tuple[list[int], list[int]]:
+        from ..text.tokens import shingles
+
+        found = shingles(list(self.tokens_of(doc)))
+        return [h for h, _ in found], [p for _, p in found]
+
+    def postings(self, hashes: Iterable[int]) -> Iterator[tuple[int, int, int]]:
+        return self.catalog.postings(hashes)
+
+    def all_postings(self) -> Iterator[tuple[int, int, int]]:
+        return self.catalog.all_postings()
+
+    def shared_postings(self, max_docs: int) -> Iterator[tuple[int, int, int]]:
+        return self.catalog.shared_postings(max_docs)
+
+    def posting_counts(self, hashes: Iterable[int]) -> dict[int, int]:
+        return self.catalog.posting_counts(hashes)
 
 
 class SharedPassages:
@@ -116,7 +146,13 @@ class SharedPassages:
             doc = catalog.doc_of(article.id)
             if doc is None:  # pragma: no cover - article() read it from the catalog
                 raise ArticleNotFoundError(f'no article "{ref}"')
-            found = related_articles(catalog, doc, self.aligner(settings), catalog.id_of, reuse)
+
+            def tokens_of(doc: int) -> tuple[AlignToken, ...]:
+                found = catalog.article_by_doc(doc)
+                return self._side(found).tokens if found is not None else ()
+
+            store = ShingledCatalog(catalog, tokens_of)
+            found = related_articles(store, doc, self.aligner(settings), catalog.id_of, reuse)
         self.learning.learn((article.id, r.id, r.alignment) for r in found)
         return article, found
 

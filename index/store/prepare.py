@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ..ingest.document import parse_draft
 from ..model import Article, Draft
 from ..text.analysis import Analyzer, add_stems, load_stems, take_new_stems, track_new_stems
-from ..text.tokens import article_tokens, shingles
+from ..text.tokens import article_shingles
 from ..workers import start_worker
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def prepare(d: Draft, analyzer: Analyzer, postings: bool = False) -> Prepared:
     text = to_document(article, terms, analyzer)
     if postings:
         text = text._replace(fields=with_postings(text.fields, analyzer))
-    return Prepared(article, text, shingles(article_tokens(article, analyzer, terms)))
+    return Prepared(article, text, article_shingles(article, analyzer, terms))
 
 
 class Preparer:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from ..search.engine import (
 from ..search.fulltext import Manifest
 from ..search.spelling import Speller
 from ..text.analysis import Analyzer
+from ..text.tokens import article_shingles
 from .catalog import Catalog
 from .layout import CATALOG, FULLTEXT
 
@@ -181,7 +183,9 @@ class WriteStores:
     def __init__(self, build: Path, analyzer: Analyzer, meta: dict[str, str], *, fresh: bool):
         self.build = build
         self.text_dir = text_dir(build)
-        self.catalog = Catalog(catalog_path(build))
+        self.catalog = Catalog(
+            catalog_path(build), shingler=partial(article_shingles, analyzer=analyzer)
+        )
         try:
             if fresh:
                 self.engine = meta.get(META_ENGINE, WHOOSH)

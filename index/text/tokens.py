@@ -51,6 +51,13 @@ def article_tokens(
     return out
 
 
+def article_shingles(
+    article: Article, analyzer: Analyzer, terms: list[Term] | None = None
+) -> list[tuple[int, int]]:
+    """The shingles the index files an article under (see `shingles`)."""
+    return shingles(article_tokens(article, analyzer, terms))
+
+
 def shingle_hash(keys: tuple[str, ...]) -> int:
     """A 3-gram's posting key: always even (word pairs are odd, see `pair_hash`)."""
     digest = hashlib.blake2b("\x1f".join(keys).encode("utf-8"), digest_size=8).digest()
