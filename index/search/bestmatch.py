@@ -84,6 +84,15 @@ class Postings:
         # a prefix's expansion finds them while walking each segment's terms, and a lookup
         # in each of fifteen segments (most without the term) cost more than reading it.
         self.infos: dict[tuple[str, bytes], list[tuple[int, Any]]] = {}
+        # (field, term bytes) -> the segments that have the term (bit k: segment k), as the
+        # prefix table knows them: only those are asked for its term info.
+        self.segments: dict[tuple[str, bytes], int] = {}
+
+    def hint(self, key: tuple[str, bytes], segments: int) -> None:
+        """The term `key` is in the segments of the bits of `segments`, and no other."""
+        if len(self.segments) > MAX_INFOS:
+            self.segments.clear()
+        self.segments[key] = segments
 
     def where(self, field: str, btext: bytes) -> list[tuple[int, Any]]:
         """The segments (numbers) that have the term, with its term info in each."""
@@ -94,7 +103,10 @@ class Postings:
             self.infos[key] = found
         if found is None:
             found = []
+            mask = self.segments.get(key, -1)
             for k, (sub, _) in enumerate(self.searcher.leaf_searchers()):
+                if not mask >> k & 1:
+                    continue  # a lookup that fails costs most: an exception
                 try:
                     found.append((k, sub.reader().term_info(field, btext)))
                 except TermNotFound:
