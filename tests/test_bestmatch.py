@@ -239,3 +239,47 @@ def test_a_fuzzy_term_finds_the_words_whoosh_finds(library: Library) -> None:
                 # An adjacent swap is one edit in the spelling dictionary, two in Whoosh.
                 assert theirs <= ours, word
                 assert ours, word
+
+
+def _phrases(lib: Library) -> list[str]:
+    """Quoted runs of 2 to 4 words of the articles (found), of random words (mostly not
+    found), with a word twice, and in the title only."""
+    rng = random.Random(11)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(lib.corpus.glob("a*.txt"))]
+    out = []
+    for n in (2, 3, 4):
+        for _ in range(15):
+            toks = re.findall(r"[^\W\d_]+", rng.choice(texts))
+            k = rng.randrange(len(toks) - n)
+            out.append('"' + " ".join(toks[k : k + n]) + '"')
+            out.append('"' + " ".join(rng.choice(WORDS) for _ in range(n)) + '"')
+    out += ['"kota kota"', '"banjir banjir banjir"', '"16.504 kota"', '"tidak ada di"']
+    out += [f"title:{p}" for p in out[:12:2]]
+    return out
+
+
+def test_a_phrase_ranks_and_counts_as_whooshs(library: Library) -> None:
+    found = 0
+    with library._live.reading() as stores:
+        ft = stores.searcher()
+        assert ft.searcher.reader().has_deletions()
+        for text in _phrases(library):
+            plan = plan_query(text, ft, library.analyzer)
+            assert plan.alone, text
+            for limit in (1, 10, 500):
+                quick = ft.best_match((plan.alone,), (), limit)
+                assert quick is not None, text
+                whoosh = ft.search(plan.strict, limit=limit, optimize=False)
+                assert (quick[0].hits, quick[0].total) == (whoosh.hits, whoosh.total), text
+                assert quick[0].exact
+            found += whoosh.total > 0
+    assert found > 40
+
+
+def test_a_phrase_with_slop_is_left_to_whoosh(library: Library) -> None:
+    with library._live.reading() as stores:
+        ft = stores.searcher()
+        plan = plan_query('"kota banjir"~3', ft, library.analyzer)
+        assert ft.best_match((plan.alone,), (), 10) is None
+    res = library.search('"kota banjir"~3')
+    assert res.total >= library.search('"kota banjir"').total

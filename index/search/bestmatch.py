@@ -24,14 +24,18 @@ import heapq
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import accumulate
 from math import log
+from pickle import loads
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3TermInfo
+from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
+from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
 CACHED_POSTINGS = 200_000  # scored postings kept per open index (a few MB)
@@ -41,14 +45,17 @@ Word = Sequence[wq.Query]  # the terms one plain word is searched as (title, bod
 
 def _terms(leaf: wq.Query) -> list[wq.Term] | None:
     """The terms of a word's clause: a term, or several that must all be there (a number,
-    a date or a hyphenated word the analyzer splits: "16.504", "20/5/2026", "Tae-yong");
-    None for anything else."""
+    a date or a hyphenated word the analyzer splits: "16.504", "20/5/2026", "Tae-yong"),
+    or the words of a phrase; None for anything else."""
     if type(leaf) is wq.Term:
         return [leaf]
     if type(leaf) is wq.And:
         parts = list(leaf.children())
         if len(parts) >= 2 and all(type(p) is wq.Term for p in parts):
             return parts
+    if type(leaf) is wq.Phrase and leaf.slop == 1 and len(leaf.words) >= 2:
+        # Words next to one another (slop 1): a wider slop is left to Whoosh's spans.
+        return [wq.Term(leaf.fieldname, w) for w in leaf.words]
     return None
 
 
@@ -65,6 +72,10 @@ def usable(searcher: Any, words: Sequence[Word]) -> bool:
                 return False
             for t in terms:
                 if t.fieldname not in schema or not schema[t.fieldname].scorable:
+                    return False
+            if type(leaf) is wq.Phrase:
+                fmt = schema[leaf.fieldname].format
+                if not fmt or not fmt.supports("positions"):
                     return False
     return True
 
@@ -317,7 +328,9 @@ def best_match(
             if rest * SLACK < theta:
                 break
         _, leaf, terms = clauses[i]
-        if len(terms) == 1:
+        if type(leaf) is wq.Phrase:
+            ids, part = _phrase(postings, leaf, terms)
+        elif len(terms) == 1:
             ids, part = _scored(postings, terms[0])
         else:
             ids, part = _intersection(postings, terms, leaf.boost)
@@ -558,6 +571,9 @@ def _having_all(postings: Postings, docs: set[int], others: Sequence[Word]) -> s
             rest = docs - found
             if not rest:
                 break
+            if type(leaf) is wq.Phrase:
+                found |= rest.intersection(_phrase(postings, leaf, _terms(leaf) or [])[0])
+                continue
             for term in _terms(leaf) or ():
                 key = (term.fieldname, term.text, term.boost)
                 if key in postings.cache or len(rest) * 8 >= postings.frequency(
@@ -571,3 +587,154 @@ def _having_all(postings: Postings, docs: set[int], others: Sequence[Word]) -> s
         if not docs:
             break
     return docs
+
+
+def _phrase(
+    postings: Postings, phrase: wq.Phrase, terms: Sequence[wq.Term]
+) -> tuple[list[int], list[float]]:
+    """The documents (ascending) where `terms` (a phrase's words) stand next to one another
+    in this order, and their scores as Whoosh's phrase matcher gives them: the words' BM25F
+    scores added in the order of its intersection tree (`make_binary_tree`), times the
+    phrase's boost.
+
+    Whoosh intersects the words' postings and then reads every word's positions in every
+    article that has them all ("yang ada di": 13,000 articles at 22k, a second). Here the
+    rarest word's articles come first, the other words are looked up in those only (a block
+    of postings none of them is in is skipped unread), and positions are read, rarest word
+    first, until the phrase cannot be there."""
+    searcher = postings.searcher
+    field = phrase.fieldname
+    fmt = searcher.schema[field].format
+    try:
+        btexts = [searcher.schema[field].to_bytes(t.text) for t in terms]
+    except ValueError:
+        return [], []
+    stats = []
+    for t in terms:
+        found = _stats(postings, t)
+        if found is None:
+            return [], []  # a word no article has
+        stats.append(found)
+    positions = _decode_positions if type(fmt) is Positions else fmt.decoder("positions")
+    tree = _pairs(len(terms))
+    boost = phrase.boost
+    docs: list[int] = []
+    scores: list[float] = []
+    leaves = searcher.leaf_searchers()
+    where = [dict(postings.where(field, b)) for b in btexts]
+    for k, (sub, offset) in enumerate(leaves):
+        infos = [w.get(k) for w in where]
+        if any(info is None for info in infos):
+            continue
+        reader = sub.reader()
+        by_size = sorted(range(len(terms)), key=lambda j: infos[j].doc_frequency())
+        first = by_size[0]
+        found: list[dict[int, tuple[float, bytes]]] = [{} for _ in terms]
+        found[first] = _with_values(_matcher(reader, field, btexts[first], infos[first]), None)
+        cands = sorted(found[first])
+        for j in by_size[1:]:
+            if not cands:
+                break
+            found[j] = _with_values(_matcher(reader, field, btexts[j], infos[j]), cands)
+            cands = [d for d in cands if d in found[j]]
+        if not cands:
+            continue
+        lengths = postings.lengths(k, reader, field)
+        for d in cands:
+            if not _adjacent(len(terms), lambda j: positions(found[j][d][1])):  # noqa: B023
+                continue
+            part = []
+            for j, (idf, norms, k1p1) in enumerate(stats):
+                tf = found[j][d][0]
+                part.append(idf * ((tf * k1p1) / (tf + norms[lengths[d]])))
+            x = _add_pairs(tree, part)
+            docs.append(offset + d)
+            scores.append(x * boost if boost != 1.0 else x)
+    return docs, scores
+
+
+def _with_values(matcher: Any, docs: list[int] | None) -> dict[int, tuple[float, bytes]]:
+    """The postings of a matcher in `docs` (ascending; None: all of them): each one's
+    weight and value (the encoded positions). A block is read in one go, and a block with
+    none of `docs` is passed over unread."""
+    deleted: Any = ()
+    if isinstance(matcher, FilterMatcher):
+        deleted = matcher._ids if matcher._exclude else None
+        if deleted is None:  # pragma: no cover - readers only ever exclude
+            raise TypeError("unexpected filter")
+        matcher = matcher.child
+    out: dict[int, tuple[float, bytes]] = {}
+    if type(matcher) is not W3LeafMatcher:
+        want = _meet(matcher, docs) if docs is not None else matcher.all_ids()
+        for d in want:
+            out[d] = (matcher.weight(), matcher.value())
+    elif docs is None:
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            matcher._read_values()
+            pairs = zip(matcher._weights, matcher._values, strict=True)
+            out.update(zip(matcher._ids, pairs, strict=True))
+            matcher._next_block()
+    else:
+        j, n = 0, len(docs)
+        while j < n and matcher.is_active():
+            if matcher._maxid < docs[j]:
+                matcher._next_block()
+                continue
+            matcher._read_ids()
+            ids = matcher._ids
+            top = matcher._maxid
+            where = {d: i for i, d in enumerate(ids)}
+            weights = values = None
+            while j < n and docs[j] <= top:
+                i = where.get(docs[j])
+                if i is not None:
+                    if weights is None:
+                        matcher._read_weights()
+                        matcher._read_values()
+                        weights, values = matcher._weights, matcher._values
+                    out[docs[j]] = (weights[i], values[i])
+                j += 1
+            matcher._next_block()
+    for d in deleted:
+        out.pop(d, None)
+    return out
+
+
+def _decode_positions(value: bytes) -> list[int]:
+    """`Positions.decode_positions` without its per-call overhead: the value holds the
+    word count (4 bytes), then the pickled gaps between positions, its stop byte cut."""
+    if not value.endswith(b"."):
+        value += b"."
+    return list(accumulate(loads(value[_INT_SIZE:])))
+
+
+def _adjacent(n: int, positions: Callable[[int], Sequence[int]]) -> bool:
+    """True when some position of each of n words (`positions(j)`: the j-th word's) follows
+    one of the word before (Whoosh's SpanNear2 with slop 1: the next word starts one after
+    the span so far ends). Positions are decoded only as far as the phrase may be there."""
+    ends = set(positions(0))
+    for j in range(1, n):
+        ends = {p for p in positions(j) if p - 1 in ends}
+        if not ends:
+            return False
+    return True
+
+
+Pairs = int | tuple["Pairs", "Pairs"]
+
+
+def _pairs(n: int, start: int = 0) -> Pairs:
+    """Whoosh's `make_binary_tree` over n matchers, as indexes: halves, the first half
+    smaller when n is odd."""
+    if n == 1:
+        return start
+    half = n // 2
+    return (_pairs(half, start), _pairs(n - half, start + half))
+
+
+def _add_pairs(tree: Pairs, scores: Sequence[float]) -> float:
+    if isinstance(tree, int):
+        return scores[tree]
+    return _add_pairs(tree[0], scores) + _add_pairs(tree[1], scores)

@@ -518,7 +518,7 @@ def _plan(text: str, q: wq.Query, fulltext: FullText) -> Plan:
 
 
 def _alone(q: wq.Query) -> tuple[wq.Query, ...]:
-    if isinstance(q, wq.Term):
+    if isinstance(q, (wq.Term, wq.Phrase)):
         return (q,)
     if isinstance(q, wq.Or) and q.boost == 1.0:
         subs = tuple(q.subqueries)
