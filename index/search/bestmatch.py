@@ -21,6 +21,8 @@ default weighting), no filter or date order (see `WhooshFullText.best_match`).""
 from __future__ import annotations
 
 import heapq
+import zlib
+from array import array
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -30,13 +32,19 @@ from pickle import loads
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3TermInfo
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
+    WHOOSH3_HEADER_MAGIC,
+    W3LeafMatcher,
+    W3TermInfo,
+)
 from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
+from whoosh.util.numlists import delta_decode
 
 CACHED_POSTINGS = 200_000  # scored postings kept per open index (a few MB)
 MAX_INFOS = 200_000  # terms whose segments are kept per open index
@@ -118,10 +126,9 @@ class Postings:
             for k, (sub, _) in enumerate(self.searcher.leaf_searchers()):
                 if not mask >> k & 1:
                     continue  # a lookup that fails costs most: an exception
-                try:
-                    found.append((k, sub.reader().term_info(field, btext)))
-                except TermNotFound:
-                    continue
+                info = _term_info(sub.reader(), field, btext)
+                if info is not None:
+                    found.append((k, info))
             self.remember(key, found)
         return found
 
@@ -180,6 +187,68 @@ def _matcher(reader: Any, field: str, btext: bytes, info: Any) -> Any:
     )
     deleted = reader.deleted_docs_set
     return FilterMatcher(matcher, deleted, exclude=True) if deleted else matcher
+
+
+def _term_info(reader: Any, field: str, btext: bytes) -> Any:
+    """`reader.term_info(field, btext)`, None when the segment lacks the term: straight
+    from a Whoosh 3 segment's term table (the reader's checks and the exception a missing
+    term raises cost more than the lookup, hundreds of times for a prefix)."""
+    terms = getattr(reader, "_terms", None)
+    try:
+        tindex, keycoder = terms._tindex, terms._keycoder  # type: ignore[union-attr]
+    except AttributeError:  # another codec
+        try:
+            return reader.term_info(field, btext)
+        except TermNotFound:
+            return None
+    try:
+        value = tindex.get(keycoder(field, btext))
+    except KeyError:  # a field this segment has no terms of
+        return None
+    return None if value is None else W3TermInfo.from_bytes(value)
+
+
+def _postings(reader: Any, field: str, btext: bytes, info: Any) -> tuple[list[int], list[float]]:
+    """A term's postings in one segment (document numbers, weights), deleted ones left out:
+    read block by block from the postings file as W3LeafMatcher reads them, without making a
+    matcher (for a prefix, the matchers of a few thousand term and segment pairs cost more
+    than their postings)."""
+    terms = getattr(reader, "_terms", None)
+    postfile = getattr(terms, "_postfile", None)
+    if postfile is None or type(info) is not W3TermInfo:  # another codec
+        return _read(_matcher(reader, field, btext, info))
+    if info.is_inlined():
+        inlined_ids, inlined_weights, _ = info.inlined_postings()
+        ids, weights = list(inlined_ids), list(inlined_weights)
+    else:
+        ids, weights = [], []
+        if postfile.get(info._offset, _INT_SIZE) != WHOOSH3_HEADER_MAGIC:
+            raise ValueError(f"postings of {field}:{btext!r}: no block header")
+        position = info._offset + _INT_SIZE
+        while True:
+            length = postfile.get_int(position)
+            last = length < 0
+            end = position + _INT_SIZE + abs(length)
+            postfile.seek(position + _INT_SIZE)
+            count, _, _, compression, _, _ = postfile.read_pickle()
+            data = postfile.get(postfile.tell(), end - postfile.tell())
+            block = loads(zlib.decompress(data) if compression else data)
+            ids.extend(delta_decode(block[0]))
+            w = block[1]
+            if w is None or isinstance(w, float):
+                # One weight for the block; Whoosh hands it out of a float32 array.
+                weights.extend(array("f", [1.0 if w is None else w]) * count)
+            else:
+                weights.extend(w)
+            if last:
+                break
+            position = end
+    deleted = reader.deleted_docs_set
+    if deleted:
+        kept = [i for i, d in enumerate(ids) if d not in deleted]
+        ids = [ids[i] for i in kept]
+        weights = [weights[i] for i in kept]
+    return ids, weights
 
 
 def _read(matcher: Any) -> tuple[list[int], list[float]]:
@@ -244,13 +313,12 @@ def _score(postings: Postings, term: wq.Term) -> tuple[list[int], list[float]]:
     for k, info in postings.where(field, btext):
         sub, offset = leaves[k]
         reader = sub.reader()
-        matcher = _matcher(reader, field, btext, info)
         if stats is None:
             stats = _stats(postings, term)
             if stats is None:
                 break
         idf, norms, k1p1 = stats
-        ids, weights = _read(matcher)
+        ids, weights = _postings(reader, field, btext, info)
         lengths = postings.lengths(k, reader, field)
         pairs = zip(ids, weights, strict=True)
         part = [idf * ((tf * k1p1) / (tf + norms[lengths[d]])) for d, tf in pairs]
