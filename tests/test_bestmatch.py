@@ -283,3 +283,64 @@ def test_a_phrase_with_slop_is_left_to_whoosh(library: Library) -> None:
         assert ft.best_match((plan.alone,), (), 10) is None
     res = library.search('"kota banjir"~3')
     assert res.total >= library.search('"kota banjir"').total
+
+
+@pytest.fixture(scope="module")
+def dated(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    """Dated records (some without a date) in one JSON Lines file, written in three updates
+    that change and remove records: several segments, deleted documents."""
+    import json
+    from datetime import date, timedelta
+
+    root = tmp_path_factory.mktemp("dated")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    rng = random.Random(3)
+    records: dict[str, dict] = {}
+
+    def record(k: int) -> dict:
+        day = date(2019, 8, 1) + timedelta(days=rng.randrange(90))
+        rec = {"id": f"r{k:03d}", "title": f"Kabar {k}", "body": _article(rng, k)}
+        return rec if k % 9 == 0 else rec | {"date": day.isoformat()}
+
+    lib = Library.open(corpus, root / "ix", variants=Path("/nonexistent"))
+    for batch in range(3):
+        for k in range(len(records), len(records) + 40):
+            records[f"r{k:03d}"] = record(k)
+        if batch:
+            for key in rng.sample(sorted(records)[:40], 5):
+                records[key] = record(int(key[1:]))
+            del records[rng.choice(sorted(records)[:40])]
+        lines = [json.dumps(r) for r in records.values()]
+        (corpus / "articles.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        lib.update()
+    return lib
+
+
+def test_a_date_range_ranks_and_counts_as_whooshs(dated: Library) -> None:
+    from newsreader.index.search.bestmatch import constant_range
+    from newsreader.index.search.narrow import whoosh_search
+
+    queries = [
+        "date:[2019-09-01 to 2019-09-30]",
+        "date:[2019-08-15 to 2019-10-02]",
+        "date:2019-09-10",
+        "date:2019-09",
+        "date:>2019-09-20",
+        "date:<=2019-08-05",
+        "date:2019",
+        "date:2018",
+    ]
+    with dated._live.reading() as stores:
+        ft = stores.searcher()
+        assert len(ft.searcher.leaf_searchers()) > 1
+        assert ft.searcher.reader().has_deletions()
+        for text in queries:
+            q = plan_query(text, ft, dated.analyzer).strict
+            assert constant_range(q), text
+            for limit in (1, 10, 500):
+                ours = ft.search(q, limit=limit, optimize=False)
+                res = whoosh_search(ft.searcher, q, exact=True, limit=limit)
+                theirs = [(r["id"], r.score) for r in res]
+                assert (ours.hits, ours.total, ours.exact) == (theirs, len(res), True), text
+    assert dated.search("date:2019-09").total > 20

@@ -144,8 +144,14 @@ class WhooshFullText:
         self.prefixes = prefixes  # of this state of the index only (see prefixes.token)
 
     def search(self, q: Any, limit: int, *, optimize: bool = True) -> Found:
-        from .narrow import whoosh_search
+        from . import bestmatch
+        from .narrow import NarrowedSearcher, whoosh_search
 
+        if bestmatch.constant_range(q) and not isinstance(self.searcher, NarrowedSearcher):
+            # A date range alone: its articles counted from the postings (exact either way).
+            top, total = bestmatch.range_match(self._postings_of(), q, limit)
+            stored = self.searcher.stored_fields
+            return Found([(stored(d)["id"], s) for d, s in top], total, True)
         res = whoosh_search(self.searcher, q, exact=not optimize, limit=limit, optimize=optimize)
         hits = [(r["id"], r.score) for r in res]
         if not optimize:
