@@ -287,6 +287,9 @@ def word_counts(reader: Any, fields: Iterable[str]) -> dict[str, dict[str, tuple
     """Every word of each of `fields` with its article count (deleted ones included, as a
     prefix's walk counts them), summed over the segments of `reader`, and the segments that
     have it (bit k: the k-th leaf reader): what the prefix table (prefixes.py) is made of."""
+    from .prefixes import LENGTHS
+
+    shortest = min(LENGTHS)
     out: dict[str, dict[str, tuple[int, int]]] = {}
     for field in fields:
         counts: dict[str, tuple[int, int]] = {}
@@ -295,6 +298,8 @@ def word_counts(reader: Any, fields: Iterable[str]) -> dict[str, dict[str, tuple
             bit = 1 << k
             for btext, n, _ in _prefix_items(leaf, field, ""):
                 word = _text(btext)
+                if len(word) < shortest:
+                    continue  # under no prefix of the table
                 had, mask = get(word, (0, 0))
                 counts[word] = (had + n, mask | bit)
         out[field] = counts

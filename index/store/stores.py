@@ -277,7 +277,7 @@ class _WhooshBuild:
         from ..search.engine import word_counts
         from ..search.query import expansion_cap
 
-        def counts() -> dict[str, dict[str, int]]:
+        def counts() -> dict[str, prefixes.Counts]:
             with self.ix.reader() as reader:
                 return word_counts(reader, WORD_FIELDS)
 
