@@ -239,3 +239,108 @@ def test_a_fuzzy_term_finds_the_words_whoosh_finds(library: Library) -> None:
                 # An adjacent swap is one edit in the spelling dictionary, two in Whoosh.
                 assert theirs <= ours, word
                 assert ours, word
+
+
+def _phrases(lib: Library) -> list[str]:
+    """Quoted runs of 2 to 4 words of the articles (found), of random words (mostly not
+    found), with a word twice, and in the title only."""
+    rng = random.Random(11)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(lib.corpus.glob("a*.txt"))]
+    out = []
+    for n in (2, 3, 4):
+        for _ in range(15):
+            toks = re.findall(r"[^\W\d_]+", rng.choice(texts))
+            k = rng.randrange(len(toks) - n)
+            out.append('"' + " ".join(toks[k : k + n]) + '"')
+            out.append('"' + " ".join(rng.choice(WORDS) for _ in range(n)) + '"')
+    out += ['"kota kota"', '"banjir banjir banjir"', '"16.504 kota"', '"tidak ada di"']
+    out += [f"title:{p}" for p in out[:12:2]]
+    return out
+
+
+def test_a_phrase_ranks_and_counts_as_whooshs(library: Library) -> None:
+    found = 0
+    with library._live.reading() as stores:
+        ft = stores.searcher()
+        assert ft.searcher.reader().has_deletions()
+        for text in _phrases(library):
+            plan = plan_query(text, ft, library.analyzer)
+            assert plan.alone, text
+            for limit in (1, 10, 500):
+                quick = ft.best_match((plan.alone,), (), limit)
+                assert quick is not None, text
+                whoosh = ft.search(plan.strict, limit=limit, optimize=False)
+                assert (quick[0].hits, quick[0].total) == (whoosh.hits, whoosh.total), text
+                assert quick[0].exact
+            found += whoosh.total > 0
+    assert found > 40
+
+
+def test_a_phrase_with_slop_is_left_to_whoosh(library: Library) -> None:
+    with library._live.reading() as stores:
+        ft = stores.searcher()
+        plan = plan_query('"kota banjir"~3', ft, library.analyzer)
+        assert ft.best_match((plan.alone,), (), 10) is None
+    res = library.search('"kota banjir"~3')
+    assert res.total >= library.search('"kota banjir"').total
+
+
+@pytest.fixture(scope="module")
+def dated(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    """Dated records (some without a date) in one JSON Lines file, written in three updates
+    that change and remove records: several segments, deleted documents."""
+    import json
+    from datetime import date, timedelta
+
+    root = tmp_path_factory.mktemp("dated")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    rng = random.Random(3)
+    records: dict[str, dict] = {}
+
+    def record(k: int) -> dict:
+        day = date(2019, 8, 1) + timedelta(days=rng.randrange(90))
+        rec = {"id": f"r{k:03d}", "title": f"Kabar {k}", "body": _article(rng, k)}
+        return rec if k % 9 == 0 else rec | {"date": day.isoformat()}
+
+    lib = Library.open(corpus, root / "ix", variants=Path("/nonexistent"))
+    for batch in range(3):
+        for k in range(len(records), len(records) + 40):
+            records[f"r{k:03d}"] = record(k)
+        if batch:
+            for key in rng.sample(sorted(records)[:40], 5):
+                records[key] = record(int(key[1:]))
+            del records[rng.choice(sorted(records)[:40])]
+        lines = [json.dumps(r) for r in records.values()]
+        (corpus / "articles.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        lib.update()
+    return lib
+
+
+def test_a_date_range_ranks_and_counts_as_whooshs(dated: Library) -> None:
+    from newsreader.index.search.bestmatch import constant_range
+    from newsreader.index.search.narrow import whoosh_search
+
+    queries = [
+        "date:[2019-09-01 to 2019-09-30]",
+        "date:[2019-08-15 to 2019-10-02]",
+        "date:2019-09-10",
+        "date:2019-09",
+        "date:>2019-09-20",
+        "date:<=2019-08-05",
+        "date:2019",
+        "date:2018",
+    ]
+    with dated._live.reading() as stores:
+        ft = stores.searcher()
+        assert len(ft.searcher.leaf_searchers()) > 1
+        assert ft.searcher.reader().has_deletions()
+        for text in queries:
+            q = plan_query(text, ft, dated.analyzer).strict
+            assert constant_range(q), text
+            for limit in (1, 10, 500):
+                ours = ft.search(q, limit=limit, optimize=False)
+                res = whoosh_search(ft.searcher, q, exact=True, limit=limit)
+                theirs = [(r["id"], r.score) for r in res]
+                assert (ours.hits, ours.total, ours.exact) == (theirs, len(res), True), text
+    assert dated.search("date:2019-09").total > 20

@@ -23,6 +23,7 @@ from ..errors import ConfigError, EngineMissingError
 
 if TYPE_CHECKING:
     from ..text.analysis import Analyzer
+    from .prefixes import Expansion, PrefixTable
 
 WHOOSH = "whoosh"
 TANTIVY = "tantivy"
@@ -69,6 +70,11 @@ class FullText(Protocol):
 
     def expand(self, probe: Any) -> list[str]:
         """The terms a Prefix, Wildcard or FuzzyTerm query object matches."""
+        ...
+
+    def top_expansions(self, field: str, prefix: str) -> Expansion | None:
+        """The words a query keeps of `prefix`, as the build's prefix table has them
+        (prefixes.py); None when the table does not hold them (then `expand` finds them)."""
         ...
 
     def field_terms(self, field: str) -> Iterable[str]: ...
@@ -129,16 +135,23 @@ class WhooshFullText:
 
     engine = WHOOSH
 
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Any, prefixes: PrefixTable | None = None) -> None:
         self.searcher = searcher
         self.schema = searcher.schema
         self._reader = searcher.reader()
         self._postings: Any = None
         self._frequencies: dict[tuple[str, str], int] = {}  # (field, term): articles
+        self.prefixes = prefixes  # of this state of the index only (see prefixes.token)
 
     def search(self, q: Any, limit: int, *, optimize: bool = True) -> Found:
-        from .narrow import whoosh_search
+        from . import bestmatch
+        from .narrow import NarrowedSearcher, whoosh_search
 
+        if bestmatch.constant_range(q) and not isinstance(self.searcher, NarrowedSearcher):
+            # A date range alone: its articles counted from the postings (exact either way).
+            top, total = bestmatch.range_match(self._postings_of(), q, limit)
+            stored = self.searcher.stored_fields
+            return Found([(stored(d)["id"], s) for d, s in top], total, True)
         res = whoosh_search(self.searcher, q, exact=not optimize, limit=limit, optimize=optimize)
         hits = [(r["id"], r.score) for r in res]
         if not optimize:
@@ -233,6 +246,22 @@ class WhooshFullText:
             terms.append(term)
         return terms
 
+    def top_expansions(self, field: str, prefix: str) -> Expansion | None:
+        if self.prefixes is None:
+            return None
+        found = self.prefixes.get(field, prefix)
+        if found is not None:
+            if len(self._frequencies) > 500_000:
+                self._frequencies.clear()
+            from .narrow import NarrowedSearcher
+
+            postings = None if isinstance(self.searcher, NarrowedSearcher) else self._postings_of()
+            for word, n, segments in found.words:
+                self._frequencies[field, word] = n
+                if postings is not None:
+                    postings.hint((field, word.encode("utf-8")), segments)
+        return found
+
     def field_terms(self, field: str) -> Iterable[str]:
         return (_text(t) for t in self._reader.field_terms(field))
 
@@ -241,13 +270,40 @@ class WhooshFullText:
     ) -> WhooshFullText:
         from .narrow import NarrowedSearcher
 
-        return WhooshFullText(NarrowedSearcher(self.searcher, include, exclude, by_date=by_date))
+        # The words under a prefix are the index's, whatever the filter: the same table.
+        searcher = NarrowedSearcher(self.searcher, include, exclude, by_date=by_date)
+        return WhooshFullText(searcher, self.prefixes)
 
     def ids(self) -> set[str]:
         return {fields["id"] for _, fields in self._reader.iter_docs()}
 
     def close(self) -> None:
         self.searcher.close()
+        if self.prefixes is not None:
+            self.prefixes.close()
+
+
+def word_counts(reader: Any, fields: Iterable[str]) -> dict[str, dict[str, tuple[int, int]]]:
+    """Every word of each of `fields` with its article count (deleted ones included, as a
+    prefix's walk counts them), summed over the segments of `reader`, and the segments that
+    have it (bit k: the k-th leaf reader): what the prefix table (prefixes.py) is made of."""
+    from .prefixes import LENGTHS
+
+    shortest = min(LENGTHS)
+    out: dict[str, dict[str, tuple[int, int]]] = {}
+    for field in fields:
+        counts: dict[str, tuple[int, int]] = {}
+        get = counts.get
+        for k, (leaf, _) in enumerate(reader.leaf_readers()):
+            bit = 1 << k
+            for btext, n, _ in _prefix_items(leaf, field, ""):
+                word = _text(btext)
+                if len(word) < shortest:
+                    continue  # under no prefix of the table
+                had, mask = get(word, (0, 0))
+                counts[word] = (had + n, mask | bit)
+        out[field] = counts
+    return out
 
 
 _DOC_FREQUENCY = struct.Struct("!BfI")  # the start of a Whoosh 3 term info: its article count

@@ -36,6 +36,7 @@ from ..text.vocabulary import Vocabulary
 from ..text.words import fold, split_words
 from .engine import WORD_FIELDS, FullText
 from .highlight import QueryTerms
+from .prefixes import most_frequent
 from .schema import EXACT_FIELDS
 from .spelling import MAX_DISTANCE, Speller, spellable
 
@@ -396,15 +397,19 @@ def _expand(node: wq.Query, fulltext: FullText, speller: Speller | None = None) 
                 f"the {'*' if '*' in shown[len(head) :][:1] else '?'}"
             )
         probe = wq.Prefix(field, text) if isinstance(node, wq.Prefix) else wq.Wildcard(field, text)
-    if candidates is None:
-        candidates = fulltext.expand(probe)
-    found = len(candidates)
-    # A very short prefix ("ke*") matches thousands of words and nearly every article:
-    # keep fewer of its words, so that it answers in a fraction of a second, not seconds.
-    cap = MAX_EXPANSION if len(text.rstrip("*?")) > 3 else MAX_EXPANSION // 4
-    if len(candidates) > cap:
-        candidates.sort(key=lambda t: -fulltext.doc_frequency(field, t))
-        candidates = candidates[:cap]
+    top = fulltext.top_expansions(field, text) if type(probe) is wq.Prefix else None
+    if top is not None:
+        # Kept already, from the build's table (prefixes.py): no walk of the terms.
+        candidates, found = [w for w, *_ in top.words], top.found
+    else:
+        if candidates is None:
+            candidates = fulltext.expand(probe)
+        found = len(candidates)
+        candidates = most_frequent(
+            candidates,
+            lambda t: fulltext.doc_frequency(field, t),
+            expansion_cap(text.rstrip("*?")),
+        )
     if not isinstance(node, wq.FuzzyTerm):
         candidates = _within_budget(candidates, lambda t: fulltext.doc_frequency(field, t), text)
     terms = [wq.Term(field, t) for t in candidates]
@@ -415,6 +420,13 @@ def _expand(node: wq.Query, fulltext: FullText, speller: Speller | None = None) 
     # 22k articles); an array matcher over the same terms takes well under a second.
     expanded.matcher_type = wq.Or.ARRAY_MATCHER
     return expanded
+
+
+def expansion_cap(prefix: str) -> int:
+    """How many words a prefix keeps at most. A very short prefix ("ke*") matches
+    thousands of words and nearly every article: it keeps fewer, so that it answers in a
+    fraction of a second, not seconds."""
+    return MAX_EXPANSION if len(prefix) > 3 else MAX_EXPANSION // 4
 
 
 class CutExpansion(wq.Or):
@@ -530,7 +542,7 @@ def _plan(text: str, q: wq.Query, fulltext: FullText) -> Plan:
 
 
 def _alone(q: wq.Query) -> tuple[wq.Query, ...]:
-    if isinstance(q, wq.Term):
+    if isinstance(q, (wq.Term, wq.Phrase)):
         return (q,)
     if isinstance(q, wq.Or) and q.boost == 1.0:
         subs = tuple(q.subqueries)

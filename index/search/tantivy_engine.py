@@ -332,6 +332,11 @@ class TantivyFullText:
             return [t for t in self.terms_with_prefix(field, literal) if pattern.fullmatch(t)]
         return self.terms_with_prefix(field, text)
 
+    def top_expansions(self, field: str, prefix: str) -> None:
+        # tantivy lists a prefix's terms with their counts in one call of its own: no
+        # table is kept for it.
+        return None
+
     def field_terms(self, field: str) -> Iterable[str]:
         return self.terms_with_prefix(field, "")
 

@@ -3,8 +3,9 @@
     <index folder>/
       lock            writers hold it (flock) for a whole update; never moved or deleted
       current         the name of the live build, replaced atomically (write, fsync, rename)
-      build-<n>/      a build: catalog.sqlite (SQLite), text/ (Whoosh) and spelling.sqlite
-                      (did-you-mean's dictionary, made when an update finishes)
+      build-<n>/      a build: catalog.sqlite (SQLite), text/ (Whoosh), spelling.sqlite
+                      (did-you-mean's dictionary) and prefixes.sqlite (a prefix's most
+                      frequent words, search/prefixes.py), both made when an update finishes
       build-<m>/      a rebuild under way, marked by an `incomplete` file until it is done
 
 A first build is published at once (empty, then filled batch by batch, each batch visible

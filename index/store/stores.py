@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import IndexDamagedError
-from ..search import fulltext, spelling
+from ..search import fulltext, prefixes, spelling
 from ..search.engine import (
     META_ENGINE,
     TANTIVY,
@@ -36,6 +36,7 @@ from ..search.engine import (
     require,
 )
 from ..search.fulltext import Manifest
+from ..search.prefixes import PrefixTable
 from ..search.spelling import Speller
 from ..text.analysis import Analyzer
 from ..text.tokens import article_shingles
@@ -129,7 +130,8 @@ class ReadStores:
                 problems = fulltext.verify(folder, man, full=True)
                 why = problems[0] if problems else type(exc).__name__
                 raise fulltext.damaged(folder, why) from None
-            self._searcher = WhooshFullText(searcher)
+            stamp = prefixes.token(man.generation, man.files)
+            self._searcher = WhooshFullText(searcher, PrefixTable.open(self.build, stamp))
             self._generation = man.generation
         return self._searcher
 
@@ -218,6 +220,12 @@ class WriteStores:
         for the spelling dictionary."""
         return self._side.words()
 
+    def refresh_prefixes(self) -> None:
+        """Make the build's prefix table (search/prefixes.py) of the committed full text,
+        unless it has it already. tantivy lists a prefix's words itself: none is made."""
+        if isinstance(self._side, _WhooshBuild):
+            self._side.refresh_prefixes(self.build)
+
     def commit(self) -> None:
         """Publish what the full-text writer has just committed together with the
         catalog's pending batch: one commit point for both."""
@@ -268,6 +276,17 @@ class _WhooshBuild:
     def words(self) -> Iterable[str]:
         with self.ix.reader() as reader:
             return sorted({t for f in WORD_FIELDS for t in reader.field_terms(f)})
+
+    def refresh_prefixes(self, build: Path) -> None:
+        from ..search.engine import word_counts
+        from ..search.query import expansion_cap
+
+        def counts() -> dict[str, prefixes.Counts]:
+            with self.ix.reader() as reader:
+                return word_counts(reader, WORD_FIELDS)
+
+        stamp = prefixes.token(self.manifest.generation, self.manifest.files)
+        prefixes.refresh(build, stamp, counts, expansion_cap)
 
     def _keep(self) -> set[str]:
         return set(self.manifest.files) | self.previous

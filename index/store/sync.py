@@ -514,6 +514,7 @@ class _Run:
                 words=self.words,
                 fresh=self.fresh,
             )
+            stores.refresh_prefixes()
         return report
 
     def _abandon(self) -> None:
