@@ -48,7 +48,6 @@ class Library(SharedPassages):
         self._terms: LRU[tuple[str, str], list[Term]] = LRU(256)
         self._sides: LRU[tuple[str, str], Side] = LRU(512)
         self._stems_loaded = False
-        self._searches = 0
         self._state: UserState | None = None
         self.learning = Learning(spec.index_dir, spec.analyzer)
 
@@ -170,18 +169,9 @@ class Library(SharedPassages):
         """Ranked hits for a query (`sort="date"`: newest first); an empty query lists every
         article, newest first. `is:unread`-style terms narrow it by the reader's state, and
         `facets` to some outlets and dates."""
-        self._searches += 1
-        words = len(text.split())
-        if words and self._searches > 1:
-            # The engine loads with the first query (an empty one lists, newest first).
-            from ..search.execute import LONG_QUERY
-
-            if words >= LONG_QUERY:
-                # A pasted sentence brings a dozen words the process has not stemmed (about
-                # half a millisecond each). One search (the command) stems its few words
-                # itself, as reading the saved stems costs more; a library that searches
-                # again (the app, as one types) reads them once, at its first long query.
-                self._load_stems()
+        # A query's words take their stems from the index's written forms (see
+        # searching.learn_query_stems); the saved stems of every word the builds have seen
+        # (a fifth of a second to read) are not needed for it.
         with self._live.reading() as stores:
             return search_stores(
                 stores,
