@@ -487,7 +487,7 @@ def _flat_or(node: wq.Query) -> list[wq.Query]:
     return [node]
 
 
-MAX_PARTIAL_WORDS = 16  # the rarest plain words a best-match query keeps
+MAX_PARTIAL_WORDS = 14  # the rarest plain words a best-match query keeps
 
 
 def _frequency(clause: wq.Query, fulltext: FullText) -> int:
