@@ -93,8 +93,11 @@ def write(path: Path, stamp: str, fields: dict[str, Counts], cap: Callable[[str]
     """Make the table of `fields` (each field's words and article counts) for the state
     `stamp`, replacing the one at `path` at once: a reader sees the old table or the new."""
     temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with suppress(FileNotFoundError):
-        temp.unlink()
+    # A table being written when its process died is left over; updates hold the index's
+    # lock, so no other process is writing one now.
+    for stale in path.parent.glob(f"{path.name}.*.tmp"):
+        with suppress(FileNotFoundError):
+            stale.unlink()
     db = sqlite3.connect(temp)
     try:
         db.executescript(_SCHEMA)
