@@ -1082,10 +1082,12 @@ def run_corpus(corpus: Corpus, args: argparse.Namespace, extra: dict) -> dict:
         saved.write_text(json.dumps(build), encoding="utf-8")
     phase("builds", t0)
     ours_ix = Path(indexes["ours"])
+    # The index folder holds builds; `current` names the live one.
+    live = ours_ix / (ours_ix / "current").read_text(encoding="utf-8").strip()
     size = {
         "ours_mb": mib(dir_size(ours_ix)),
-        "ours_text_mb": mib(dir_size(ours_ix / "text")),
-        "ours_catalog_mb": mib(sum(p.stat().st_size for p in ours_ix.glob("catalog.sqlite*"))),
+        "ours_text_mb": mib(dir_size(live / "text")),
+        "ours_catalog_mb": mib(sum(p.stat().st_size for p in live.glob("catalog.sqlite*"))),
         "corpus_mb": mib(
             (corpus.path / "articles.jsonl").stat().st_size
             if corpus.kind == "clickid"
