@@ -14,7 +14,7 @@ the query language)."""
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -135,13 +135,25 @@ class WhooshFullText:
 
     engine = WHOOSH
 
-    def __init__(self, searcher: Any, prefixes: PrefixTable | None = None) -> None:
+    def __init__(
+        self,
+        searcher: Any,
+        prefixes: PrefixTable | Callable[[], PrefixTable | None] | None = None,
+    ) -> None:
         self.searcher = searcher
         self.schema = searcher.schema
         self._reader = searcher.reader()
         self._postings: Any = None
         self._frequencies: dict[tuple[str, str], int] = {}  # (field, term): articles
-        self.prefixes = prefixes  # of this state of the index only (see prefixes.token)
+        # The prefix table of this state of the index only (see prefixes.token), or what
+        # opens it: most searches have no prefix, and a command runs one search.
+        self._prefixes = prefixes
+
+    @property
+    def prefixes(self) -> PrefixTable | None:
+        if callable(self._prefixes):
+            self._prefixes = self._prefixes()
+        return self._prefixes
 
     def search(self, q: Any, limit: int, *, optimize: bool = True) -> Found:
         from . import bestmatch
@@ -272,15 +284,15 @@ class WhooshFullText:
 
         # The words under a prefix are the index's, whatever the filter: the same table.
         searcher = NarrowedSearcher(self.searcher, include, exclude, by_date=by_date)
-        return WhooshFullText(searcher, self.prefixes)
+        return WhooshFullText(searcher, lambda: self.prefixes)
 
     def ids(self) -> set[str]:
         return {fields["id"] for _, fields in self._reader.iter_docs()}
 
     def close(self) -> None:
         self.searcher.close()
-        if self.prefixes is not None:
-            self.prefixes.close()
+        if self._prefixes is not None and not callable(self._prefixes):
+            self._prefixes.close()
 
 
 def word_counts(reader: Any, fields: Iterable[str]) -> dict[str, dict[str, tuple[int, int]]]:

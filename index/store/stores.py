@@ -131,7 +131,8 @@ class ReadStores:
                 why = problems[0] if problems else type(exc).__name__
                 raise fulltext.damaged(folder, why) from None
             stamp = prefixes.token(man.generation, man.files)
-            self._searcher = WhooshFullText(searcher, PrefixTable.open(self.build, stamp))
+            build = self.build
+            self._searcher = WhooshFullText(searcher, lambda: PrefixTable.open(build, stamp))
             self._generation = man.generation
         return self._searcher
 
