@@ -48,6 +48,10 @@ PANES = ("results", "article", "related")
 PANE_NAMES = {"results": "Results", "article": "Article", "related": "Related"}
 ARTICLE_DELAY = 0.05  # lets a held-down j skip articles instead of loading each one
 RELATED_DELAY = 0.15
+# The top result's article while the reader types: drawing an article and aligning its
+# related ones took the event loop and the interpreter away from the next keystrokes, so
+# the article waits for a pause in the typing.
+TYPING_DELAY = 0.35
 
 
 def _waited(delay: float) -> bool:
@@ -302,6 +306,9 @@ class MainScreen(actions.ArticleActions, Screen[None]):
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:
         self.limit = self.settings.result_limit
+        # The article and related ones of the results now out of date: not worth loading.
+        self.workers.cancel_group(self, "article")
+        self.workers.cancel_group(self, "related")
         if self.ready:
             self.run_search(event.value, delay=self.settings.debounce)
 
@@ -441,7 +448,8 @@ class MainScreen(actions.ArticleActions, Screen[None]):
     # -- reading ------------------------------------------------------------------------------
     @on(ResultsList.Highlighted)
     def _highlighted(self, event: ResultsList.Highlighted) -> None:
-        self.load_article(event.article_id, ARTICLE_DELAY)
+        typing = isinstance(self.focused, SearchBar)
+        self.load_article(event.article_id, TYPING_DELAY if typing else ARTICLE_DELAY)
 
     @on(ResultsList.Opened)
     def _opened(self, event: ResultsList.Opened) -> None:

@@ -30,9 +30,19 @@ class Card(Visual):
         self.gap = gap
         self.right = right
         self.indent = indent  # cells before every line but the first
+        # The lines last drawn, and their width: a list asks each card for its height and
+        # then for its strips, at one width, and wrapping the snippet was most of it.
+        self._drawn: tuple[int, list[Content]] | None = None
 
     def lines(self, width: int) -> list[Content]:
         width = max(width, 2)
+        if self._drawn is not None and self._drawn[0] == width:
+            return self._drawn[1]
+        lines = self._lines(width)
+        self._drawn = (width, lines)
+        return lines
+
+    def _lines(self, width: int) -> list[Content]:
         indent = self.indent if width - self.indent >= 12 else 0
         pad = Content(" " * indent)
         inner = width - indent
@@ -71,4 +81,6 @@ class Card(Visual):
         return container_width
 
     def get_height(self, rules: RulesMap, width: int) -> int:
-        return len(self.lines(width)) + self.gap
+        # A body always takes its lines (cut or padded to them), a heading one line each.
+        body = self.body_lines if self.body is not None else 0
+        return len(self.heads) + body + self.gap
