@@ -120,7 +120,7 @@ class PaneIndicator(Static):
             pane = visible[0] if visible else "results"
             n = PANES.index(pane) + 1
             text = Content(f" {PANE_NAMES[pane]} ").stylize(styles.PANE_FOCUSED)
-            self.update(text + Content(f" {n}/{len(PANES)} ⇥").stylize(styles.MUTED))
+            self._show(text + Content(f" {n}/{len(PANES)} ⇥").stylize(styles.MUTED))
             return
         parts = []
         for pane in PANES:
@@ -131,7 +131,16 @@ class PaneIndicator(Static):
                 parts.append(Content(f" {name} ").stylize(styles.PANE_VISIBLE))
             else:
                 parts.append(Content(f" {name} ").stylize(styles.PANE_HIDDEN))
-        self.update(Content("│").join(parts))
+        self._show(Content("│").join(parts))
+
+    def _show(self, text: Content) -> None:
+        # Drawn after every search and focus change, mostly the same: a new width needs a
+        # layout pass (the indicator is as wide as its text), anything else a redraw.
+        old = self.visual
+        if isinstance(old, Content) and old.plain == text.plain and old.spans == text.spans:
+            return
+        same_width = isinstance(old, Content) and old.cell_length == text.cell_length
+        self.update(text, layout=not same_width)
 
 
 class MainScreen(actions.ArticleActions, Screen[None]):
@@ -290,14 +299,18 @@ class MainScreen(actions.ArticleActions, Screen[None]):
     def _flash(self, text: str) -> None:
         """A passing word about what a key did, in the status line (no toast over panes);
         the results' summary comes back after two seconds."""
-        status = self.query_one("#status", Static)
-        status.update(Content(text).stylize(styles.FLASH))
+        self._status(Content(text).stylize(styles.FLASH))
         self._flash_until = time.monotonic() + 2.0
         self.set_timer(2.0, self._restore_status)
 
     def _restore_status(self) -> None:
         if self.results is not None and time.monotonic() >= self._flash_until:
-            self.query_one("#status", Static).update(self._summary(self.results))
+            self._status(self._summary(self.results))
+
+    def _status(self, text: Content) -> None:
+        # One line of a set width whatever it says (cut with an ellipsis): no layout pass,
+        # which would redraw every pane.
+        self.query_one("#status", Static).update(text, layout=False)
 
     # -- searching --------------------------------------------------------------------------
     def full_query(self, text: str | None = None) -> str:
@@ -335,14 +348,14 @@ class MainScreen(actions.ArticleActions, Screen[None]):
 
     @on(SearchFailed)
     def _search_failed(self, event: SearchFailed) -> None:
-        self.query_one("#status", Static).update(Content(event.message).stylize(styles.ERROR))
+        self._status(Content(event.message).stylize(styles.ERROR))
 
     @on(SearchDone)
     def _search_done(self, event: SearchDone) -> None:
         results = event.results
         self.results = results
         if time.monotonic() >= self._flash_until:
-            self.query_one("#status", Static).update(self._summary(results))
+            self._status(self._summary(results))
         results_list = self.query_one(ResultsList)
         results_list.show(results, keep=event.keep)
         results_list.border_title = f"Results ({count_label(results)})"

@@ -33,6 +33,9 @@ class Card(Visual):
         # The lines last drawn, and their width: a list asks each card for its height and
         # then for its strips, at one width, and wrapping the snippet was most of it.
         self._drawn: tuple[int, list[Content]] | None = None
+        # The strips last drawn, by how they were asked for: a list throws its whole render
+        # cache away when any one entry changes, and the other cards are drawn the same.
+        self._strips: tuple[tuple, list[Strip]] | None = None
 
     def lines(self, width: int) -> list[Content]:
         width = max(width, 2)
@@ -68,6 +71,16 @@ class Card(Visual):
         return heads + body
 
     def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        key = (width, height, style, options.selection, options.post_style)
+        if self._strips is not None and self._strips[0] == key:
+            return self._strips[1]
+        strips = self._render_strips(width, height, style, options)
+        self._strips = (key, strips)
+        return strips
+
+    def _render_strips(
         self, width: int, height: int | None, style: Style, options: RenderOptions
     ) -> list[Strip]:
         strips: list[Strip] = []

@@ -104,6 +104,9 @@ class ResultsList(OptionList):
         self.read_ids: set[str] = set()
         self.flagged_ids: set[str] = set()
         self.on_show: str | None = None  # the article the reader has on show
+        # Each card's marks as drawn (on show, read, flagged), so that a change redraws
+        # only the cards it touches.
+        self._marks: dict[str, tuple[bool, bool, bool]] = {}
 
     @property
     def highlighted_id(self) -> str | None:
@@ -113,18 +116,17 @@ class ResultsList(OptionList):
             return None
         return option.id
 
+    def _marks_of(self, hit: Hit) -> tuple[bool, bool, bool]:
+        return (hit.id == self.on_show, hit.id in self.read_ids, hit.id in self.flagged_ids)
+
     def _card(self, hit: Hit) -> Card:
-        return result_card(
-            hit,
-            compact=self.compact,
-            on_show=hit.id == self.on_show,
-            read=hit.id in self.read_ids,
-            flagged=hit.id in self.flagged_ids,
-        )
+        on_show, read, flagged = self._marks[hit.id] = self._marks_of(hit)
+        return result_card(hit, compact=self.compact, on_show=on_show, read=read, flagged=flagged)
 
     def show(self, results: SearchResults, *, keep: str | None = None) -> None:
         """Replace the list. `keep`: an article id to stay on (after "show more")."""
         self.results = results
+        self._marks = {}
         options: list[Option] = [Option(self._card(hit), id=hit.id) for hit in results.hits]
         if results.suggestion:
             prompt = (
@@ -151,10 +153,12 @@ class ResultsList(OptionList):
         self.highlighted = index
 
     def refresh_marks(self) -> None:
-        """Redraw every card (after marks or the article on show changed)."""
+        """Redraw the cards whose marks changed (the article on show, read, flagged)."""
         if self.results is None:
             return
         for hit in self.results.hits:
+            if self._marks.get(hit.id) == self._marks_of(hit):
+                continue
             with suppress(OptionDoesNotExist):
                 self.replace_option_prompt(hit.id, self._card(hit))
 
