@@ -312,3 +312,44 @@ async def test_footer_at_40_columns_draws_whole_keys(make_app) -> None:
         regions = sorted((k.region for k in keys), key=lambda r: r.x)
         assert all(r.right <= 40 for r in regions)
         assert all(a.right <= b.x for a, b in itertools.pairwise(regions))
+
+
+async def test_typing_holds_back_the_top_article_and_a_keystroke_cancels_it(
+    make_app, monkeypatch
+) -> None:
+    # While the reader types, the top result's article waits for a pause (here a long one),
+    # and the next keystroke drops it: drawing it would only slow the typing down.
+    from newsreader.tui.screens import main as main_screen
+
+    monkeypatch.setattr(main_screen, "TYPING_DELAY", 5.0)
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        read: list[str] = []
+        real = app.engine.reading
+
+        def spy(article_id, terms):
+            read.append(article_id)
+            return real(article_id, terms)
+
+        app.engine.reading = spy
+        screen.query_one(SearchBar).focus()
+        await pilot.press(*"putin")
+        await wait_for(pilot, lambda: screen.results.query == "putin", what="the results")
+
+        def pending():
+            return [w for w in app.workers if w.group == "article" and w.is_running]
+
+        await wait_for(pilot, pending, what="the top article's load, waiting")
+        waiting = pending()
+        assert read == []
+        await pilot.press("space")  # "putin ": the same results, searched again
+        assert all(w.is_cancelled for w in waiting)
+        await wait_for(pilot, lambda: not any(w.is_running for w in waiting), what="cancel")
+        assert read == []
+        # Away from the search box, moving through the results loads at once.
+        await wait_for(pilot, lambda: screen.results.query == "putin", what="the results")
+        await pilot.press("escape")
+        await pilot.press("j")
+        await wait_for(pilot, lambda: read, what="the article under the cursor")
+        assert read[-1] == screen.query_one(ResultsList).highlighted_id

@@ -56,10 +56,13 @@ TYPING_DELAY = 0.35
 
 def _waited(delay: float) -> bool:
     """Wait `delay` seconds in a worker thread; False when the worker was cancelled (by a
-    newer one of its group) meanwhile."""
-    if delay:
-        time.sleep(delay)
-    return not get_current_worker().is_cancelled
+    newer one of its group, or a keystroke) meanwhile. A cancelled worker stops waiting
+    within a few hundredths of a second, so none lingers after the app has quit."""
+    worker = get_current_worker()
+    end = time.monotonic() + delay
+    while (left := end - time.monotonic()) > 0 and not worker.is_cancelled:
+        time.sleep(min(left, 0.02))
+    return not worker.is_cancelled
 
 
 # What the workers report. Each is handled by the screen on its own thread; a message for a
