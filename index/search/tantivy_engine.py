@@ -32,6 +32,8 @@ import time
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass
+from heapq import nlargest
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,7 @@ from ..text.analysis import Analyzer
 from ..text.words import split_words
 from . import fulltext
 from .engine import WORD_FIELDS, Found
+from .prefixes import Expansion
 from .schema import TITLE_BOOST
 
 META_TANTIVY = "tantivy"  # catalog meta key: the committed state (see the module's docstring)
@@ -212,6 +215,7 @@ def _levenshtein(a: str, b: str, limit: int) -> int:
 
 # -- reading ---------------------------------------------------------------------------------
 _FREQ_MEMO = 200_000  # (field, term) frequencies a searcher remembers
+_EXPANSIONS_MEMO = 256  # prefixes whose kept words a searcher remembers
 
 
 class TantivyFullText:
@@ -241,6 +245,7 @@ class TantivyFullText:
         # Document frequencies that came with a prefix's terms: a short prefix ("ke*") has
         # thousands, which the query then ranks by frequency, one lookup each.
         self._freq: dict[tuple[str, str], int] = {}
+        self._expansions: dict[tuple[str, str], Expansion] = {}
         if only is not None:
             include = only if include is None else include & only
         self._include = include
@@ -332,10 +337,29 @@ class TantivyFullText:
             return [t for t in self.terms_with_prefix(field, literal) if pattern.fullmatch(t)]
         return self.terms_with_prefix(field, text)
 
-    def top_expansions(self, field: str, prefix: str) -> None:
-        # tantivy lists a prefix's terms with their counts in one call of its own: no
-        # table is kept for it.
-        return None
+    def top_expansions(self, field: str, prefix: str) -> Expansion:
+        """The words a query keeps of `prefix`, from tantivy's own list of its terms with
+        their counts: no table is kept for it. Taken straight from that list (and kept for
+        the searcher's next queries) rather than ranked by looking each term's count up:
+        "men*" has some ten thousand words at 100,000 articles, and looking them up and
+        sorting took as long as the search."""
+        key = (field, prefix)
+        known = self._expansions.get(key)
+        if known is None:
+            from .query import expansion_cap  # the query module imports this one's protocol
+
+            found = self._searcher.terms_with_prefix(field, prefix)
+            cap = expansion_cap(prefix)
+            # Most frequent first, equal counts in term order (nlargest is a stable sort).
+            kept = found if len(found) <= cap else nlargest(cap, found, key=itemgetter(1))
+            known = Expansion(tuple((t, n, 0) for t, n in kept), len(found))
+            if len(self._expansions) >= _EXPANSIONS_MEMO:
+                self._expansions.clear()
+            self._expansions[key] = known
+        if len(self._freq) > _FREQ_MEMO:
+            self._freq.clear()
+        self._freq.update(((field, t), n) for t, n, _ in known.words)
+        return known
 
     def field_terms(self, field: str) -> Iterable[str]:
         return self.terms_with_prefix(field, "")
