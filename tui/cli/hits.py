@@ -11,8 +11,7 @@ import sys
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from ...index import Hit, SearchResults
-from ...index.controls import has_controls
+from ...index import Hit, SearchResults, printable
 from .. import labels
 
 if TYPE_CHECKING:
@@ -121,7 +120,7 @@ def plain_hits(results: SearchResults, width: int | None = None) -> str | None:
         shown, _ = labels.snippet(hit)
         blocks.append(["", f"{rank}. " + hit.display_title, _meta(results, hit), shown])
     texts = [t for block in blocks for t in block]
-    if any(has_controls(t) or any(c in t for c in _SPECIAL) for t in texts):
+    if any(printable(t) != t or any(c in t for c in _SPECIAL) for t in texts):
         return None
     from rich._wrap import divide_line  # Rich's own word wrapping, without its console
     from rich.cells import cell_len, set_cell_size
