@@ -21,8 +21,9 @@ from newsreader.tui.cli.main import main
 try:
     main(sys.argv[1:])
 finally:
-    loaded = [m for m in ("rich", "textual", "Sastrawi", "newsreader.index.reuse.align",
-                          "asyncio", "urllib.request", "whoosh.lang.morph_en")
+    loaded = [m for m in ("rich", "rich.console", "textual", "Sastrawi",
+                          "newsreader.index.reuse.align", "asyncio", "urllib.request",
+                          "whoosh.lang.morph_en")
               if m in sys.modules]
     print("LOADED " + ",".join(loaded), file=sys.stderr)
 """
@@ -44,11 +45,15 @@ def test_search_json_loads_only_what_it_needs(tmp_path: Path) -> None:
     )
     assert json.loads(out)["total"] > 0
     assert loaded == set()
-    # Text output needs Rich; a word the index has never seen needs the stemmer. Neither
-    # needs what Whoosh imports for features a search does not use (whoosh_deps.py).
+    # Text output to a pipe needs Rich's word wrapping, not its console; a word the index
+    # has never seen needs the stemmer. Neither needs what Whoosh imports for features a
+    # search does not use (whoosh_deps.py).
     out, loaded = _loaded("search", "--corpus", str(SAMPLE), "--index-dir", index, "zzqwerty")
     assert "0 results" in out
     assert loaded == {"rich", "Sastrawi"}
+    out, loaded = _loaded("search", "--corpus", str(SAMPLE), "--index-dir", index, "hari")
+    assert "results for hari" in out and "\n1. " in out
+    assert "rich.console" not in loaded
 
 
 def test_reading_lazily_gives_the_same_answers(

@@ -64,6 +64,11 @@ class FullText(Protocol):
         words (then both are searched)."""
         ...
 
+    def match_all(self, q: Any, limit: int) -> Found | None:
+        """`search(q, limit, optimize=False)` (the same hits and exact count) by a quicker
+        way, for an AND of a few plain words; None when this engine has none for `q`."""
+        ...
+
     def doc_frequency(self, field: str, term: str) -> int: ...
 
     def terms_with_prefix(self, field: str, prefix: str) -> list[str]: ...
@@ -191,6 +196,19 @@ class WhooshFullText:
         top, total, exact, every = bestmatch.best_match(self._postings_of(), words, others, limit)
         stored = self.searcher.stored_fields
         return Found([(stored(d)["id"], s) for d, s in top], total, exact), every
+
+    def match_all(self, q: Any, limit: int) -> Found | None:
+        from . import conjunction
+        from .narrow import NarrowedSearcher
+
+        if isinstance(self.searcher, NarrowedSearcher):
+            return None  # filters and date order: Whoosh's own collector
+        parts = conjunction.clauses(q)
+        if parts is None or not conjunction.usable_for(self.searcher, parts):
+            return None
+        top, total = conjunction.every_word(self._postings_of(), parts, limit)
+        stored = self.searcher.stored_fields
+        return Found([(stored(d)["id"], s) for d, s in top], total, True)
 
     def _postings_of(self) -> Any:
         from . import bestmatch

@@ -28,7 +28,6 @@ from whoosh.qparser import (
     QueryParser,
     SingleQuotePlugin,
 )
-from whoosh.qparser.dateparse import DateParserPlugin
 
 from ..errors import QueryError
 from ..text.analysis import Analyzer
@@ -303,6 +302,9 @@ def parse_query(text: str, schema, analyzer: Analyzer) -> wq.Query:
         parser.add_plugin(FuzzyTermPlugin())
         parser.add_plugin(GtLtPlugin())
         if "date:" in text.lower():  # its date grammar costs a process ~15 ms to build
+            # Imported here too: the module (and relativedelta) only for a date query.
+            from whoosh.qparser.dateparse import DateParserPlugin
+
             parser.add_plugin(DateParserPlugin(callback=lambda msg: errors.append(str(msg))))
         parser.add_plugin(FieldAliasPlugin(ALIASES))
     try:

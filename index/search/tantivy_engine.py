@@ -310,6 +310,9 @@ class TantivyFullText:
     def best_match(self, words: Any, others: Any, limit: int) -> tuple[Found, int] | None:
         return None  # tantivy's own top-k search is quick: both queries run
 
+    def match_all(self, q: Any, limit: int) -> Found | None:
+        return None  # tantivy's own search counts and ranks in one go
+
     def doc_frequency(self, field: str, term: str) -> int:
         known = self._freq.get((field, term))
         return self._searcher.doc_freq(field, term) if known is None else known

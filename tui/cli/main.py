@@ -224,9 +224,14 @@ def search(
 
         emit_json(search_json(results))
     elif fmt == "text":
-        from .hits import hits
+        from .hits import hits, plain_hits
 
-        print_out(hits(results))
+        # Piped, the same lines come without Rich (see plain_hits).
+        plain = None if sys.stdout.isatty() else plain_hits(results)
+        if plain is None:
+            print_out(hits(results))
+        else:
+            print_out(None, plain)
     else:
         from .. import export
 
