@@ -344,3 +344,58 @@ def test_a_date_range_ranks_and_counts_as_whooshs(dated: Library) -> None:
                 theirs = [(r["id"], r.score) for r in res]
                 assert (ours.hits, ours.total, ours.exact) == (theirs, len(res), True), text
     assert dated.search("date:2019-09").total > 20
+
+
+def test_postings_blocks_read_without_their_values_are_whooshs(monkeypatch) -> None:
+    import pickle
+
+    from newsreader.index.search import bestmatch
+    from newsreader.index.search.bestmatch import _ids_and_weights
+
+    unpickled: list[int] = []
+    monkeypatch.setattr(bestmatch, "loads", lambda b: unpickled.append(len(b)) or pickle.loads(b))
+
+    rng = random.Random(2)
+    for count in (1, 2, 3, 4, 5, 127, 128):
+        ids = tuple(rng.randrange(1, 300) for _ in range(count))
+        positions = tuple(
+            pickle.dumps([rng.randrange(1, 99) for _ in range(rng.randint(1, 4))], 2)
+            for _ in range(count)
+        )
+        empty_first = (b"", *positions[1:])
+        tfs = tuple(float(rng.randint(1, 9)) for _ in range(count))
+        for weights in (None, 2.0, tfs):
+            for values in (positions, empty_first, None, b"".join(positions)):
+                block = (ids, weights, values)
+                data = pickle.dumps(block, 2)
+                unpickled.clear()
+                got = _ids_and_weights(data, count)
+                assert got[:2] == block[:2], (count, weights, values)
+                if values is positions:  # positions, as Whoosh writes them: cut off
+                    assert len(unpickled) == 1 and unpickled[0] < len(data)
+
+
+def test_postings_and_term_infos_read_from_the_files_are_whooshs(library: Library) -> None:
+    from newsreader.index.search.bestmatch import _hash_get, _postings, _read, _term_info
+
+    with library._live.reading() as stores:
+        ft = stores.searcher()
+        leaves = ft.searcher.leaf_searchers()
+        assert len(leaves) > 1
+        read = 0
+        for sub, _ in leaves:
+            reader = sub.reader()
+            tindex = reader._terms._tindex
+            assert getattr(tindex.dbfile, "_buf", None) is not None  # the mapped files' path
+            for key, value in tindex.items():
+                assert _hash_get(tindex, key) == value
+                assert _hash_get(tindex, key + b"\x00") is None
+            for field in ("title_exact", "body_exact", "title", "body"):
+                for btext in reader.lexicon(field):
+                    info = _term_info(reader, field, btext)
+                    assert info is not None
+                    got = _postings(reader, field, btext, info)
+                    assert got == _read(reader.postings(field, btext)), (field, btext)
+                    read += 1
+                assert _term_info(reader, field, b"\xff-none") is None
+        assert read > 1000
