@@ -399,3 +399,42 @@ def test_postings_and_term_infos_read_from_the_files_are_whooshs(library: Librar
                     read += 1
                 assert _term_info(reader, field, b"\xff-none") is None
         assert read > 1000
+
+
+@pytest.mark.parametrize("compression", [0, 3])
+def test_postings_of_many_blocks_are_whooshs(tmp_path: Path, compression: int) -> None:
+    """Blocks of three postings, mapped or read as they go, with and without deletions."""
+    from newsreader.index.search.bestmatch import _postings, _read, _term_info
+    from whoosh import fields
+    from whoosh import index as windex
+    from whoosh.codec.whoosh3 import W3Codec
+    from whoosh.filedb.filestore import FileStorage
+
+    schema = fields.Schema(id=fields.ID(stored=True), body=fields.TEXT(phrase=True))
+    ix = windex.create_in(str(tmp_path), schema)
+    rng = random.Random(4)
+    writer = ix.writer(codec=W3Codec(blocklimit=3, compression=compression))
+    for k in range(60):
+        body = " ".join(rng.choice(WORDS[:12]) for _ in range(rng.randint(1, 12)))
+        writer.add_document(id=str(k), body=body)
+    writer.commit()
+    with ix.writer() as writer:
+        writer.delete_by_term("id", "7")
+    for mapped in (True, False):
+        ix = (
+            windex.open_dir(str(tmp_path))
+            if mapped
+            else FileStorage(str(tmp_path), supports_mmap=False).open_index()
+        )
+        with ix.reader() as reader:
+            assert reader.has_deletions()
+            assert (getattr(reader._terms._postfile, "_buf", None) is not None) == mapped
+            many = 0
+            for btext in reader.lexicon("body"):
+                info = _term_info(reader, "body", btext)
+                assert info is not None
+                assert _postings(reader, "body", btext, info) == _read(
+                    reader.postings("body", btext)
+                )
+                many += info.doc_frequency() > 6
+            assert many > 5

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from hashlib import md5
 from itertools import accumulate
 from math import log
-from pickle import loads
+from pickle import dumps, loads
 from typing import Any
 
 from whoosh import query as wq
@@ -259,6 +259,8 @@ def _postings(reader: Any, field: str, btext: bytes, info: Any) -> tuple[list[in
     if info.is_inlined():
         inlined_ids, inlined_weights, _ = info.inlined_postings()
         ids, weights = list(inlined_ids), list(inlined_weights)
+    elif getattr(postfile, "_buf", None) is not None:
+        ids, weights = _mapped_postings(postfile._buf, info._offset, f"{field}:{btext!r}")
     else:
         ids, weights = [], []
         if postfile.get(info._offset, _INT_SIZE) != WHOOSH3_HEADER_MAGIC:
@@ -288,6 +290,48 @@ def _postings(reader: Any, field: str, btext: bytes, info: Any) -> tuple[list[in
         ids = [ids[i] for i in kept]
         weights = [weights[i] for i in kept]
     return ids, weights
+
+
+_BLOCK_LENGTH = struct.Struct("!i")  # before each block: its length (negative: the last)
+
+
+def _mapped_postings(buf: Any, offset: int, name: str) -> tuple[list[int], list[float]]:
+    """The postings (document numbers, weights) of the blocks at `offset` of a mapped
+    postings file, as the loop of `_postings` reads them through the file's methods: a
+    prefix reads a few thousand term and segment pairs of one block each, and those
+    methods (seek, read, tell, a pickle read from a file object) were half of each read."""
+    if buf[offset : offset + _INT_SIZE] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError(f"postings of {name}: no block header")
+    ids: list[int] = []
+    weights: list[float] = []
+    position = offset + _INT_SIZE
+    unpack_length = _BLOCK_LENGTH.unpack_from
+    while True:
+        (length,) = unpack_length(buf, position)
+        start = position + _INT_SIZE
+        end = start + abs(length)
+        # The block's info (count, last id, max weight, compression, lengths), then its
+        # data: the info's pickle is as long as the same tuple pickled again.
+        info = loads(buf[start:end])
+        count, compression = info[0], info[3]
+        at = start + len(dumps(info, 2))
+        if buf[at - 1] != _STOP:
+            raise ValueError(f"postings of {name}: a block info of another form")
+        data = buf[at:end]
+        block = _ids_and_weights(zlib.decompress(data) if compression else bytes(data), count)
+        ids.extend(accumulate(block[0]))  # the gaps between document numbers
+        w = block[1]
+        if w is None or type(w) is float:
+            # One weight for the block; Whoosh hands it out of a float32 array.
+            weights.extend(array("f", [1.0 if w is None else w]) * count)
+        else:
+            weights.extend(w)
+        if length < 0:
+            return ids, weights
+        position = end
+
+
+_STOP = ord(".")  # a pickle's last byte
 
 
 # How protocol 2 pickles a bytes object (a posting's value: its positions): a call of
