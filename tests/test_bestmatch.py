@@ -401,6 +401,9 @@ def test_postings_and_term_infos_read_from_the_files_are_whooshs(library: Librar
                     assert info is not None
                     got = _postings(reader, field, btext, info)
                     assert got == _read(reader.postings(field, btext)), (field, btext)
+                    stored = _term_info(reader, field, btext, {})  # as the table has it
+                    assert isinstance(stored, bytes)
+                    assert _postings(reader, field, btext, stored) == got
                     read += 1
                 assert _term_info(reader, field, b"\xff-none") is None
         assert read > 1000
@@ -438,8 +441,9 @@ def test_postings_of_many_blocks_are_whooshs(tmp_path: Path, compression: int) -
             for btext in reader.lexicon("body"):
                 info = _term_info(reader, "body", btext)
                 assert info is not None
-                assert _postings(reader, "body", btext, info) == _read(
-                    reader.postings("body", btext)
-                )
+                whooshs = _read(reader.postings("body", btext))
+                assert _postings(reader, "body", btext, info) == whooshs
+                stored = _term_info(reader, "body", btext, {})
+                assert _postings(reader, "body", btext, stored) == whooshs
                 many += info.doc_frequency() > 6
             assert many > 5

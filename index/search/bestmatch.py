@@ -98,6 +98,7 @@ class Postings:
         self.frequency = frequency  # (field, term) -> articles, as the reader counts them
         self._lengths: dict[tuple[int, str], Any] = {}
         self._norms: dict[tuple[str, float, float, float], list[float]] = {}
+        self._avg: dict[str, float] = {}
         self.cache: OrderedDict[tuple[str, str, float], tuple[list[int], list[float]]]
         self.cache = OrderedDict()
         self.cached = 0  # postings held in `cache`
@@ -118,17 +119,27 @@ class Postings:
     def where(self, field: str, btext: bytes) -> list[tuple[int, Any]]:
         """The segments (numbers) that have the term, with its term info in each."""
         key = (field, btext)
-        found = self.infos.get(key)
+        found = self.where_stored(field, btext)
         if found and isinstance(found[0][1], bytes):  # as a prefix's walk left them
             found = [(k, W3TermInfo.from_bytes(info)) for k, info in found]
             self.infos[key] = found
+        return found
+
+    def where_stored(self, field: str, btext: bytes) -> list[tuple[int, Any]]:
+        """`where`, each term info as the segment's term table stores it (bytes) when it
+        has not been decoded yet: reading a term's postings needs no more than where they
+        begin, and decoding a term info (W3TermInfo.from_bytes) cost a fifth of a
+        prefix's thousands of term and segment pairs."""
+        key = (field, btext)
+        found = self.infos.get(key)
         if found is None:
             found = []
             mask = self.segments.get(key, -1)
+            hashes: dict[bytes, int] = {}  # the segments' term tables hash the same keys
             for k, (sub, _) in enumerate(self.searcher.leaf_searchers()):
                 if not mask >> k & 1:
                     continue  # a lookup that fails costs most: an exception
-                info = _term_info(sub.reader(), field, btext)
+                info = _term_info(sub.reader(), field, btext, hashes)
                 if info is not None:
                     found.append((k, info))
             self.remember(key, found)
@@ -138,6 +149,14 @@ class Postings:
         if len(self.infos) > MAX_INFOS:
             self.infos.clear()
         self.infos[key] = found
+
+    def avg_length(self, field: str) -> float:
+        """The searcher's average length of `field` (or 1), as BM25F takes it: worked out
+        once, not for each of a prefix's hundreds of terms (a sum over the segments)."""
+        found = self._avg.get(field)
+        if found is None:
+            found = self._avg[field] = self.searcher.avg_field_length(field) or 1
+        return found
 
     def lengths(self, k: int, reader: Any, field: str) -> Any:
         """The field's length bytes of every document of segment `k` (0: no value)."""
@@ -191,10 +210,14 @@ def _matcher(reader: Any, field: str, btext: bytes, info: Any) -> Any:
     return FilterMatcher(matcher, deleted, exclude=True) if deleted else matcher
 
 
-def _term_info(reader: Any, field: str, btext: bytes) -> Any:
+def _term_info(
+    reader: Any, field: str, btext: bytes, hashes: dict[bytes, int] | None = None
+) -> Any:
     """`reader.term_info(field, btext)`, None when the segment lacks the term: straight
     from a Whoosh 3 segment's term table (the reader's checks and the exception a missing
-    term raises cost more than the lookup, hundreds of times for a prefix)."""
+    term raises cost more than the lookup, hundreds of times for a prefix). With `hashes`
+    (the keys' hashes, kept from one segment's lookup to the next), a Whoosh 3 term info
+    is left as the table stores it (bytes: see `Postings.where_stored`)."""
     terms = getattr(reader, "_terms", None)
     try:
         tindex, keycoder = terms._tindex, terms._keycoder  # type: ignore[union-attr]
@@ -204,17 +227,19 @@ def _term_info(reader: Any, field: str, btext: bytes) -> Any:
         except TermNotFound:
             return None
     try:
-        value = _hash_get(tindex, keycoder(field, btext))
+        value = _hash_get(tindex, keycoder(field, btext), hashes)
     except KeyError:  # a field this segment has no terms of
         return None
-    return None if value is None else W3TermInfo.from_bytes(value)
+    if value is None or hashes is not None:
+        return value
+    return W3TermInfo.from_bytes(value)
 
 
 _POINTER = struct.Struct("!Iq")  # a hash table slot: the key's hash, where the key is
 _LENGTHS = struct.Struct("!ii")  # before a key: its length and its value's
 
 
-def _hash_get(tindex: Any, key: bytes) -> bytes | None:
+def _hash_get(tindex: Any, key: bytes, hashes: dict[bytes, int] | None = None) -> bytes | None:
     """`tindex.get(key)`: a Whoosh hash file's lookup (filetables.HashReader, MD5 hashes),
     read straight from its mapped bytes. Whoosh's own goes through a generator, a method
     call per read and an MD5 hex digest: a prefix looks up a thousand terms or more (each
@@ -222,8 +247,13 @@ def _hash_get(tindex: Any, key: bytes) -> bytes | None:
     buf = getattr(tindex.dbfile, "_buf", None)
     if buf is None or tindex.hashtype != 0 or not isinstance(key, bytes):
         return tindex.get(key)  # a file read as it goes, or another hash
-    # The low 32 bits of the MD5 digest as a big-endian number, as md5_hash() takes them.
-    keyhash = int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")
+    keyhash = hashes.get(key) if hashes is not None else None
+    if keyhash is None:
+        # The low 32 bits of the MD5 digest as a big-endian number, as md5_hash() takes
+        # them.
+        keyhash = int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")
+        if hashes is not None:
+            hashes[key] = keyhash
     start, slots = tindex.tables[keyhash & 255]
     if not slots:
         return None
@@ -254,6 +284,12 @@ def _postings(reader: Any, field: str, btext: bytes, info: Any) -> tuple[list[in
     than their postings)."""
     terms = getattr(reader, "_terms", None)
     postfile = getattr(terms, "_postfile", None)
+    if type(info) is bytes:  # a Whoosh 3 term info as stored (see Postings.where_stored)
+        if not info[0] and getattr(postfile, "_buf", None) is not None:  # not inlined
+            (offset,) = _OFFSET.unpack_from(info, W3TermInfo._struct.size)
+            ids, weights = _mapped_postings(postfile._buf, offset, f"{field}:{btext!r}")
+            return _without_deleted(reader, ids, weights)
+        info = W3TermInfo.from_bytes(info)
     if postfile is None or type(info) is not W3TermInfo:  # another codec
         return _read(_matcher(reader, field, btext, info))
     if info.is_inlined():
@@ -284,6 +320,15 @@ def _postings(reader: Any, field: str, btext: bytes, info: Any) -> tuple[list[in
             if last:
                 break
             position = end
+    return _without_deleted(reader, ids, weights)
+
+
+_OFFSET = struct.Struct("!q")  # after a Whoosh 3 term info's fields: where its postings are
+
+
+def _without_deleted(
+    reader: Any, ids: list[int], weights: list[float]
+) -> tuple[list[int], list[float]]:
     deleted = reader.deleted_docs_set
     if deleted:
         kept = [i for i, d in enumerate(ids) if d not in deleted]
@@ -422,7 +467,7 @@ def _score(postings: Postings, term: wq.Term) -> tuple[list[int], list[float]]:
     boost = term.boost
     stats = None
     leaves = searcher.leaf_searchers()
-    for k, info in postings.where(field, btext):
+    for k, info in postings.where_stored(field, btext):
         sub, offset = leaves[k]
         reader = sub.reader()
         if stats is None:
@@ -452,7 +497,7 @@ def _stats(postings: Postings, term: wq.Term) -> tuple[float, list[float], float
     weighting: BM25F = searcher.weighting
     k1 = weighting.K1
     idf = log(searcher.doc_count_all() / (n + 1)) + 1
-    avgfl = searcher.avg_field_length(field) or 1
+    avgfl = postings.avg_length(field)
     b = weighting._field_B.get(field, weighting.B)
     return idf, postings.norms(field, b, k1, avgfl), k1 + 1
 
