@@ -409,9 +409,10 @@ def test_postings_and_term_infos_read_from_the_files_are_whooshs(library: Librar
         assert read > 1000
 
 
-@pytest.mark.parametrize("compression", [0, 3])
-def test_postings_of_many_blocks_are_whooshs(tmp_path: Path, compression: int) -> None:
-    """Blocks of three postings, mapped or read as they go, with and without deletions."""
+@pytest.mark.parametrize(("compression", "inline"), [(0, 1), (3, 0)])
+def test_postings_of_many_blocks_are_whooshs(tmp_path: Path, compression: int, inline: int) -> None:
+    """Blocks of three postings, mapped or read as they go, with a deletion; postings of
+    one article inlined in the term info, or not (as ours are written)."""
     from newsreader.index.search.bestmatch import _postings, _read, _term_info
     from whoosh import fields
     from whoosh import index as windex
@@ -421,10 +422,14 @@ def test_postings_of_many_blocks_are_whooshs(tmp_path: Path, compression: int) -
     schema = fields.Schema(id=fields.ID(stored=True), body=fields.TEXT(phrase=True))
     ix = windex.create_in(str(tmp_path), schema)
     rng = random.Random(4)
-    writer = ix.writer(codec=W3Codec(blocklimit=3, compression=compression))
+    codec = W3Codec(blocklimit=3, compression=compression, inlinelimit=inline)
+    writer = ix.writer(codec=codec)
     for k in range(60):
         body = " ".join(rng.choice(WORDS[:12]) for _ in range(rng.randint(1, 12)))
-        writer.add_document(id=str(k), body=body)
+        # Words of one article and of two (once or twice in each): their postings are
+        # those their term infos tell.
+        rare = f"satu{k} dua{k // 2} " + " ".join([f"kali{k // 2}"] * (1 + k % 3 // 2))
+        writer.add_document(id=str(k), body=f"{body} {rare}")
     writer.commit()
     with ix.writer() as writer:
         writer.delete_by_term("id", "7")

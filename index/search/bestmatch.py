@@ -285,10 +285,18 @@ def _postings(reader: Any, field: str, btext: bytes, info: Any) -> tuple[list[in
     terms = getattr(reader, "_terms", None)
     postfile = getattr(terms, "_postfile", None)
     if type(info) is bytes:  # a Whoosh 3 term info as stored (see Postings.where_stored)
-        if not info[0] and getattr(postfile, "_buf", None) is not None:  # not inlined
-            (offset,) = _OFFSET.unpack_from(info, W3TermInfo._struct.size)
-            ids, weights = _mapped_postings(postfile._buf, offset, f"{field}:{btext!r}")
-            return _without_deleted(reader, ids, weights)
+        flags, weight, df, _, _, most, first, last = _TERM_INFO.unpack_from(info)
+        if not flags:  # not inlined
+            if df == 1 or (df == 2 and weight == 2 * most and most.is_integer()):
+                # Its postings are in the term info: the first and last document, and
+                # the weight of each (the total; for two, twice the largest: the same
+                # weight twice, which a block holds as one float32, as the info does).
+                ids, weights = ([first], [weight]) if df == 1 else ([first, last], [most] * 2)
+                return _without_deleted(reader, ids, weights)
+            if getattr(postfile, "_buf", None) is not None:
+                (offset,) = _OFFSET.unpack_from(info, _TERM_INFO.size)
+                ids, weights = _mapped_postings(postfile._buf, offset, f"{field}:{btext!r}")
+                return _without_deleted(reader, ids, weights)
         info = W3TermInfo.from_bytes(info)
     if postfile is None or type(info) is not W3TermInfo:  # another codec
         return _read(_matcher(reader, field, btext, info))
@@ -323,7 +331,11 @@ def _postings(reader: Any, field: str, btext: bytes, info: Any) -> tuple[list[in
     return _without_deleted(reader, ids, weights)
 
 
-_OFFSET = struct.Struct("!q")  # after a Whoosh 3 term info's fields: where its postings are
+# A Whoosh 3 term info (W3TermInfo._struct): inlined or not, total weight, article count,
+# shortest and longest field (length bytes), largest weight, first and last document;
+# then (not inlined) where its postings begin.
+_TERM_INFO = struct.Struct("!BfIBBfII")
+_OFFSET = struct.Struct("!q")
 
 
 def _without_deleted(
