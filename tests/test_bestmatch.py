@@ -452,3 +452,29 @@ def test_postings_of_many_blocks_are_whooshs(tmp_path: Path, compression: int, i
                 assert _postings(reader, "body", btext, stored) == whooshs
                 many += info.doc_frequency() > 6
             assert many > 5
+
+
+def test_a_prefix_is_flattened_as_whoosh_normalizes_it(library: Library, monkeypatch) -> None:
+    from newsreader.index.search.query import _normalize, parse_query, rewrite
+    from whoosh import query as wq
+
+    flat = ["pem*", "kota*", "ban*", "pasa*", "presidne~", "ban* OR kota*", "ban* OR banj*"]
+    others = ["title:ban*", "ban*^2", "kota* banjir", "banjir", "zzz*"]
+    normalized: list[str] = []
+    whooshs = wq.Or.normalize
+
+    def counted(self: wq.Or) -> wq.Query:
+        normalized.append(repr(self))
+        return whooshs(self)
+
+    with library._live.reading() as stores:
+        ft = stores.searcher()
+        for text in flat + others:
+            q = rewrite(parse_query(text, ft.schema, library.analyzer), ft)
+            expected = q.normalize()
+            normalized.clear()
+            with monkeypatch.context() as m:
+                m.setattr(wq.Or, "normalize", counted)
+                got = _normalize(q)
+            assert got == expected, text
+            assert (not normalized) == (text in flat), text
