@@ -478,3 +478,21 @@ def test_a_prefix_is_flattened_as_whoosh_normalizes_it(library: Library, monkeyp
                 got = _normalize(q)
             assert got == expected, text
             assert (not normalized) == (text in flat), text
+
+
+def test_a_prefixs_words_scored_into_the_sums_score_as_kept(library: Library) -> None:
+    from newsreader.index.search.bestmatch import _add_scores, _scored
+    from whoosh import query as wq
+
+    with library._live.reading() as stores:
+        ft = stores.searcher()
+        for text in ("pem*", "pasa*", "title:ban*"):
+            plan = plan_query(text, ft, library.analyzer)
+            assert len(plan.alone) > 1, text
+            boosted = [wq.Term(t.fieldname, t.text, boost=2.0) for t in plan.alone]
+            for term in [*plan.alone, *boosted]:
+                summed: dict[int, float] = {7: 1.5}  # an article summed before
+                _add_scores(ft._postings_of(), term, summed)
+                kept = dict(zip(*_scored(ft._postings_of(), term), strict=True))
+                expected = kept | {7: 1.5 + kept[7] if 7 in kept else 1.5}
+                assert summed == expected, (text, term)
