@@ -208,7 +208,11 @@ def test_one_word_prefix_or_fuzzy_term_ranks_as_whoosh(library: Library) -> None
         "pem*",
         "ker*",
         "ban*",
+        "pas*",
+        "pasa*",
+        "ment*",
         "title:banjir",
+        "title:ban*",
         "presidne~",
         "gurru~2",
     ]
@@ -271,6 +275,7 @@ def test_a_phrase_ranks_and_counts_as_whooshs(library: Library) -> None:
                 assert quick is not None, text
                 whoosh = ft.search(plan.strict, limit=limit, optimize=False)
                 assert (quick[0].hits, quick[0].total) == (whoosh.hits, whoosh.total), text
+                assert quick[0].exact and quick[1] == whoosh.total, text
                 assert quick[0].exact
             found += whoosh.total > 0
     assert found > 40
@@ -344,3 +349,150 @@ def test_a_date_range_ranks_and_counts_as_whooshs(dated: Library) -> None:
                 theirs = [(r["id"], r.score) for r in res]
                 assert (ours.hits, ours.total, ours.exact) == (theirs, len(res), True), text
     assert dated.search("date:2019-09").total > 20
+
+
+def test_postings_blocks_read_without_their_values_are_whooshs(monkeypatch) -> None:
+    import pickle
+
+    from newsreader.index.search import bestmatch
+    from newsreader.index.search.bestmatch import _ids_and_weights
+
+    unpickled: list[int] = []
+    monkeypatch.setattr(bestmatch, "loads", lambda b: unpickled.append(len(b)) or pickle.loads(b))
+
+    rng = random.Random(2)
+    for count in (1, 2, 3, 4, 5, 127, 128):
+        ids = tuple(rng.randrange(1, 300) for _ in range(count))
+        positions = tuple(
+            pickle.dumps([rng.randrange(1, 99) for _ in range(rng.randint(1, 4))], 2)
+            for _ in range(count)
+        )
+        empty_first = (b"", *positions[1:])
+        tfs = tuple(float(rng.randint(1, 9)) for _ in range(count))
+        for weights in (None, 2.0, tfs):
+            for values in (positions, empty_first, None, b"".join(positions)):
+                block = (ids, weights, values)
+                data = pickle.dumps(block, 2)
+                unpickled.clear()
+                got = _ids_and_weights(data, count)
+                assert got[:2] == block[:2], (count, weights, values)
+                if values is positions:  # positions, as Whoosh writes them: cut off
+                    assert len(unpickled) == 1 and unpickled[0] < len(data)
+
+
+def test_postings_and_term_infos_read_from_the_files_are_whooshs(library: Library) -> None:
+    from newsreader.index.search.bestmatch import _hash_get, _postings, _read, _term_info
+
+    with library._live.reading() as stores:
+        ft = stores.searcher()
+        leaves = ft.searcher.leaf_searchers()
+        assert len(leaves) > 1
+        read = 0
+        for sub, _ in leaves:
+            reader = sub.reader()
+            tindex = reader._terms._tindex
+            assert getattr(tindex.dbfile, "_buf", None) is not None  # the mapped files' path
+            for key, value in tindex.items():
+                assert _hash_get(tindex, key) == value
+                assert _hash_get(tindex, key + b"\x00") is None
+            for field in ("title_exact", "body_exact", "title", "body"):
+                for btext in reader.lexicon(field):
+                    info = _term_info(reader, field, btext)
+                    assert info is not None
+                    got = _postings(reader, field, btext, info)
+                    assert got == _read(reader.postings(field, btext)), (field, btext)
+                    stored = _term_info(reader, field, btext, {})  # as the table has it
+                    assert isinstance(stored, bytes)
+                    assert _postings(reader, field, btext, stored) == got
+                    read += 1
+                assert _term_info(reader, field, b"\xff-none") is None
+        assert read > 1000
+
+
+@pytest.mark.parametrize(("compression", "inline"), [(0, 1), (3, 0)])
+def test_postings_of_many_blocks_are_whooshs(tmp_path: Path, compression: int, inline: int) -> None:
+    """Blocks of three postings, mapped or read as they go, with a deletion; postings of
+    one article inlined in the term info, or not (as ours are written)."""
+    from newsreader.index.search.bestmatch import _postings, _read, _term_info
+    from whoosh import fields
+    from whoosh import index as windex
+    from whoosh.codec.whoosh3 import W3Codec
+    from whoosh.filedb.filestore import FileStorage
+
+    schema = fields.Schema(id=fields.ID(stored=True), body=fields.TEXT(phrase=True))
+    ix = windex.create_in(str(tmp_path), schema)
+    rng = random.Random(4)
+    codec = W3Codec(blocklimit=3, compression=compression, inlinelimit=inline)
+    writer = ix.writer(codec=codec)
+    for k in range(60):
+        body = " ".join(rng.choice(WORDS[:12]) for _ in range(rng.randint(1, 12)))
+        # Words of one article and of two (once or twice in each): their postings are
+        # those their term infos tell.
+        rare = f"satu{k} dua{k // 2} " + " ".join([f"kali{k // 2}"] * (1 + k % 3 // 2))
+        writer.add_document(id=str(k), body=f"{body} {rare}")
+    writer.commit()
+    with ix.writer() as writer:
+        writer.delete_by_term("id", "7")
+    for mapped in (True, False):
+        ix = (
+            windex.open_dir(str(tmp_path))
+            if mapped
+            else FileStorage(str(tmp_path), supports_mmap=False).open_index()
+        )
+        with ix.reader() as reader:
+            assert reader.has_deletions()
+            assert (getattr(reader._terms._postfile, "_buf", None) is not None) == mapped
+            many = 0
+            for btext in reader.lexicon("body"):
+                info = _term_info(reader, "body", btext)
+                assert info is not None
+                whooshs = _read(reader.postings("body", btext))
+                assert _postings(reader, "body", btext, info) == whooshs
+                stored = _term_info(reader, "body", btext, {})
+                assert _postings(reader, "body", btext, stored) == whooshs
+                many += info.doc_frequency() > 6
+            assert many > 5
+
+
+def test_a_prefix_is_flattened_as_whoosh_normalizes_it(library: Library, monkeypatch) -> None:
+    from newsreader.index.search.query import _normalize, parse_query, rewrite
+    from whoosh import query as wq
+
+    flat = ["pem*", "kota*", "ban*", "pasa*", "presidne~", "ban* OR kota*", "ban* OR banj*"]
+    others = ["title:ban*", "ban*^2", "kota* banjir", "banjir", "zzz*"]
+    normalized: list[str] = []
+    whooshs = wq.Or.normalize
+
+    def counted(self: wq.Or) -> wq.Query:
+        normalized.append(repr(self))
+        return whooshs(self)
+
+    with library._live.reading() as stores:
+        ft = stores.searcher()
+        for text in flat + others:
+            q = rewrite(parse_query(text, ft.schema, library.analyzer), ft)
+            expected = q.normalize()
+            normalized.clear()
+            with monkeypatch.context() as m:
+                m.setattr(wq.Or, "normalize", counted)
+                got = _normalize(q)
+            assert got == expected, text
+            assert (not normalized) == (text in flat), text
+
+
+def test_a_prefixs_words_scored_into_the_sums_score_as_kept(library: Library) -> None:
+    from newsreader.index.search.bestmatch import _add_scores, _scored
+    from whoosh import query as wq
+
+    with library._live.reading() as stores:
+        ft = stores.searcher()
+        for text in ("pem*", "pasa*", "title:ban*"):
+            plan = plan_query(text, ft, library.analyzer)
+            assert len(plan.alone) > 1, text
+            boosted = [wq.Term(t.fieldname, t.text, boost=2.0) for t in plan.alone]
+            for term in [*plan.alone, *boosted]:
+                summed: dict[int, float] = {7: 1.5}  # an article summed before
+                _add_scores(ft._postings_of(), term, summed)
+                kept = dict(zip(*_scored(ft._postings_of(), term), strict=True))
+                expected = kept | {7: 1.5 + kept[7] if 7 in kept else 1.5}
+                assert summed == expected, (text, term)

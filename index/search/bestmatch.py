@@ -21,14 +21,16 @@ default weighting), no filter or date order (see `WhooshFullText.best_match`).""
 from __future__ import annotations
 
 import heapq
+import struct
 import zlib
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from hashlib import md5
 from itertools import accumulate
 from math import log
-from pickle import loads
+from pickle import dumps, loads
 from typing import Any
 
 from whoosh import query as wq
@@ -96,6 +98,7 @@ class Postings:
         self.frequency = frequency  # (field, term) -> articles, as the reader counts them
         self._lengths: dict[tuple[int, str], Any] = {}
         self._norms: dict[tuple[str, float, float, float], list[float]] = {}
+        self._avg: dict[str, float] = {}
         self.cache: OrderedDict[tuple[str, str, float], tuple[list[int], list[float]]]
         self.cache = OrderedDict()
         self.cached = 0  # postings held in `cache`
@@ -116,17 +119,27 @@ class Postings:
     def where(self, field: str, btext: bytes) -> list[tuple[int, Any]]:
         """The segments (numbers) that have the term, with its term info in each."""
         key = (field, btext)
-        found = self.infos.get(key)
+        found = self.where_stored(field, btext)
         if found and isinstance(found[0][1], bytes):  # as a prefix's walk left them
             found = [(k, W3TermInfo.from_bytes(info)) for k, info in found]
             self.infos[key] = found
+        return found
+
+    def where_stored(self, field: str, btext: bytes) -> list[tuple[int, Any]]:
+        """`where`, each term info as the segment's term table stores it (bytes) when it
+        has not been decoded yet: reading a term's postings needs no more than where they
+        begin, and decoding a term info (W3TermInfo.from_bytes) cost a fifth of a
+        prefix's thousands of term and segment pairs."""
+        key = (field, btext)
+        found = self.infos.get(key)
         if found is None:
             found = []
             mask = self.segments.get(key, -1)
+            hashes: dict[bytes, int] = {}  # the segments' term tables hash the same keys
             for k, (sub, _) in enumerate(self.searcher.leaf_searchers()):
                 if not mask >> k & 1:
                     continue  # a lookup that fails costs most: an exception
-                info = _term_info(sub.reader(), field, btext)
+                info = _term_info(sub.reader(), field, btext, hashes)
                 if info is not None:
                     found.append((k, info))
             self.remember(key, found)
@@ -136,6 +149,14 @@ class Postings:
         if len(self.infos) > MAX_INFOS:
             self.infos.clear()
         self.infos[key] = found
+
+    def avg_length(self, field: str) -> float:
+        """The searcher's average length of `field` (or 1), as BM25F takes it: worked out
+        once, not for each of a prefix's hundreds of terms (a sum over the segments)."""
+        found = self._avg.get(field)
+        if found is None:
+            found = self._avg[field] = self.searcher.avg_field_length(field) or 1
+        return found
 
     def lengths(self, k: int, reader: Any, field: str) -> Any:
         """The field's length bytes of every document of segment `k` (0: no value)."""
@@ -189,10 +210,14 @@ def _matcher(reader: Any, field: str, btext: bytes, info: Any) -> Any:
     return FilterMatcher(matcher, deleted, exclude=True) if deleted else matcher
 
 
-def _term_info(reader: Any, field: str, btext: bytes) -> Any:
+def _term_info(
+    reader: Any, field: str, btext: bytes, hashes: dict[bytes, int] | None = None
+) -> Any:
     """`reader.term_info(field, btext)`, None when the segment lacks the term: straight
     from a Whoosh 3 segment's term table (the reader's checks and the exception a missing
-    term raises cost more than the lookup, hundreds of times for a prefix)."""
+    term raises cost more than the lookup, hundreds of times for a prefix). With `hashes`
+    (the keys' hashes, kept from one segment's lookup to the next), a Whoosh 3 term info
+    is left as the table stores it (bytes: see `Postings.where_stored`)."""
     terms = getattr(reader, "_terms", None)
     try:
         tindex, keycoder = terms._tindex, terms._keycoder  # type: ignore[union-attr]
@@ -202,10 +227,54 @@ def _term_info(reader: Any, field: str, btext: bytes) -> Any:
         except TermNotFound:
             return None
     try:
-        value = tindex.get(keycoder(field, btext))
+        value = _hash_get(tindex, keycoder(field, btext), hashes)
     except KeyError:  # a field this segment has no terms of
         return None
-    return None if value is None else W3TermInfo.from_bytes(value)
+    if value is None or hashes is not None:
+        return value
+    return W3TermInfo.from_bytes(value)
+
+
+_POINTER = struct.Struct("!Iq")  # a hash table slot: the key's hash, where the key is
+_LENGTHS = struct.Struct("!ii")  # before a key: its length and its value's
+
+
+def _hash_get(tindex: Any, key: bytes, hashes: dict[bytes, int] | None = None) -> bytes | None:
+    """`tindex.get(key)`: a Whoosh hash file's lookup (filetables.HashReader, MD5 hashes),
+    read straight from its mapped bytes. Whoosh's own goes through a generator, a method
+    call per read and an MD5 hex digest: a prefix looks up a thousand terms or more (each
+    word kept, in each segment that has it), and that was a fifth of its time."""
+    buf = getattr(tindex.dbfile, "_buf", None)
+    if buf is None or tindex.hashtype != 0 or not isinstance(key, bytes):
+        return tindex.get(key)  # a file read as it goes, or another hash
+    keyhash = hashes.get(key) if hashes is not None else None
+    if keyhash is None:
+        # The low 32 bits of the MD5 digest as a big-endian number, as md5_hash() takes
+        # them.
+        keyhash = int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")
+        if hashes is not None:
+            hashes[key] = keyhash
+    start, slots = tindex.tables[keyhash & 255]
+    if not slots:
+        return None
+    size = _POINTER.size
+    end = start + slots * size
+    pos = start + ((keyhash >> 8) % slots) * size
+    unpack_pointer, unpack_lengths = _POINTER.unpack_from, _LENGTHS.unpack_from
+    n = len(key)
+    for _ in range(slots):
+        slothash, item = unpack_pointer(buf, pos)
+        if not item:
+            return None
+        if slothash == keyhash:
+            keylen, datalen = unpack_lengths(buf, item)
+            at = item + _LENGTHS.size
+            if keylen == n and buf[at : at + n] == key:
+                return bytes(buf[at + n : at + n + datalen])
+        pos += size
+        if pos == end:
+            pos = start
+    return None
 
 
 def _postings(reader: Any, field: str, btext: bytes, info: Any) -> tuple[list[int], list[float]]:
@@ -215,11 +284,27 @@ def _postings(reader: Any, field: str, btext: bytes, info: Any) -> tuple[list[in
     than their postings)."""
     terms = getattr(reader, "_terms", None)
     postfile = getattr(terms, "_postfile", None)
+    if type(info) is bytes:  # a Whoosh 3 term info as stored (see Postings.where_stored)
+        flags, weight, df, _, _, most, first, last = _TERM_INFO.unpack_from(info)
+        if not flags:  # not inlined
+            if df == 1 or (df == 2 and weight == 2 * most and most.is_integer()):
+                # Its postings are in the term info: the first and last document, and
+                # the weight of each (the total; for two, twice the largest: the same
+                # weight twice, which a block holds as one float32, as the info does).
+                ids, weights = ([first], [weight]) if df == 1 else ([first, last], [most] * 2)
+                return _without_deleted(reader, ids, weights)
+            if getattr(postfile, "_buf", None) is not None:
+                (offset,) = _OFFSET.unpack_from(info, _TERM_INFO.size)
+                ids, weights = _mapped_postings(postfile._buf, offset, f"{field}:{btext!r}")
+                return _without_deleted(reader, ids, weights)
+        info = W3TermInfo.from_bytes(info)
     if postfile is None or type(info) is not W3TermInfo:  # another codec
         return _read(_matcher(reader, field, btext, info))
     if info.is_inlined():
         inlined_ids, inlined_weights, _ = info.inlined_postings()
         ids, weights = list(inlined_ids), list(inlined_weights)
+    elif getattr(postfile, "_buf", None) is not None:
+        ids, weights = _mapped_postings(postfile._buf, info._offset, f"{field}:{btext!r}")
     else:
         ids, weights = [], []
         if postfile.get(info._offset, _INT_SIZE) != WHOOSH3_HEADER_MAGIC:
@@ -232,7 +317,7 @@ def _postings(reader: Any, field: str, btext: bytes, info: Any) -> tuple[list[in
             postfile.seek(position + _INT_SIZE)
             count, _, _, compression, _, _ = postfile.read_pickle()
             data = postfile.get(postfile.tell(), end - postfile.tell())
-            block = loads(zlib.decompress(data) if compression else data)
+            block = _ids_and_weights(zlib.decompress(data) if compression else data, count)
             ids.extend(delta_decode(block[0]))
             w = block[1]
             if w is None or isinstance(w, float):
@@ -243,12 +328,96 @@ def _postings(reader: Any, field: str, btext: bytes, info: Any) -> tuple[list[in
             if last:
                 break
             position = end
+    return _without_deleted(reader, ids, weights)
+
+
+# A Whoosh 3 term info (W3TermInfo._struct): inlined or not, total weight, article count,
+# shortest and longest field (length bytes), largest weight, first and last document;
+# then (not inlined) where its postings begin.
+_TERM_INFO = struct.Struct("!BfIBBfII")
+_OFFSET = struct.Struct("!q")
+
+
+def _without_deleted(
+    reader: Any, ids: list[int], weights: list[float]
+) -> tuple[list[int], list[float]]:
     deleted = reader.deleted_docs_set
     if deleted:
         kept = [i for i, d in enumerate(ids) if d not in deleted]
         ids = [ids[i] for i in kept]
         weights = [weights[i] for i in kept]
     return ids, weights
+
+
+_BLOCK_LENGTH = struct.Struct("!i")  # before each block: its length (negative: the last)
+
+
+def _mapped_postings(buf: Any, offset: int, name: str) -> tuple[list[int], list[float]]:
+    """The postings (document numbers, weights) of the blocks at `offset` of a mapped
+    postings file, as the loop of `_postings` reads them through the file's methods: a
+    prefix reads a few thousand term and segment pairs of one block each, and those
+    methods (seek, read, tell, a pickle read from a file object) were half of each read."""
+    if buf[offset : offset + _INT_SIZE] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError(f"postings of {name}: no block header")
+    ids: list[int] = []
+    weights: list[float] = []
+    position = offset + _INT_SIZE
+    unpack_length = _BLOCK_LENGTH.unpack_from
+    while True:
+        (length,) = unpack_length(buf, position)
+        start = position + _INT_SIZE
+        end = start + abs(length)
+        # The block's info (count, last id, max weight, compression, lengths), then its
+        # data: the info's pickle is as long as the same tuple pickled again.
+        info = loads(buf[start:end])
+        count, compression = info[0], info[3]
+        at = start + len(dumps(info, 2))
+        if buf[at - 1] != _STOP:
+            raise ValueError(f"postings of {name}: a block info of another form")
+        data = buf[at:end]
+        block = _ids_and_weights(zlib.decompress(data) if compression else bytes(data), count)
+        ids.extend(accumulate(block[0]))  # the gaps between document numbers
+        w = block[1]
+        if w is None or type(w) is float:
+            # One weight for the block; Whoosh hands it out of a float32 array.
+            weights.extend(array("f", [1.0 if w is None else w]) * count)
+        else:
+            weights.extend(w)
+        if length < 0:
+            return ids, weights
+        position = end
+
+
+_STOP = ord(".")  # a pickle's last byte
+
+
+# How protocol 2 pickles a bytes object (a posting's value: its positions): a call of
+# _codecs.encode, the first of a block's values naming the function in full.
+_BYTES_CALL = b"c_codecs\nencode\n"
+
+
+def _ids_and_weights(data: bytes, count: int) -> tuple[Any, Any, None]:
+    """A postings block's pickled (ids, weights, values) without its values: unpickling
+    the positions (a function call per posting) took a third of reading a prefix's
+    postings, and ranking needs none. The values are the tuple's last item, so the pickle
+    is cut where they begin and ends with None instead; a block the cut does not fit is
+    unpickled whole."""
+    at = data.find(_BYTES_CALL)
+    if at > 0:
+        # Over three values the tuple begins with a MARK; up to three, it has none.
+        cut = at - 1 if count > 3 else at
+        try:
+            block = loads(data[:cut] + b"N\x87.")  # None, a 3-tuple, stop
+        except Exception:  # a cut in the wrong place: read it whole
+            block = None
+        if (
+            type(block) is tuple
+            and type(block[0]) is tuple
+            and len(block[0]) == count
+            and (block[1] is None or type(block[1]) is float or len(block[1]) == count)
+        ):
+            return block
+    return loads(data)
 
 
 def _read(matcher: Any) -> tuple[list[int], list[float]]:
@@ -310,7 +479,7 @@ def _score(postings: Postings, term: wq.Term) -> tuple[list[int], list[float]]:
     boost = term.boost
     stats = None
     leaves = searcher.leaf_searchers()
-    for k, info in postings.where(field, btext):
+    for k, info in postings.where_stored(field, btext):
         sub, offset = leaves[k]
         reader = sub.reader()
         if stats is None:
@@ -340,7 +509,7 @@ def _stats(postings: Postings, term: wq.Term) -> tuple[float, list[float], float
     weighting: BM25F = searcher.weighting
     k1 = weighting.K1
     idf = log(searcher.doc_count_all() / (n + 1)) + 1
-    avgfl = searcher.avg_field_length(field) or 1
+    avgfl = postings.avg_length(field)
     b = weighting._field_B.get(field, weighting.B)
     return idf, postings.norms(field, b, k1, avgfl), k1 + 1
 
@@ -363,6 +532,8 @@ def best_match(
     postings are not read through: they are only looked up for the articles that might still
     make it. The first `limit` are then those of the full ranking, with Whoosh's scores
     (every clause's score added in Whoosh's order), and the count a lower bound."""
+    if len(words) == 1 and not others and all(type(leaf) is wq.Term for leaf in words[0]):
+        return _one_word(postings, words[0], limit)
     clauses: list[tuple[int, wq.Query, list[wq.Term]]] = []
     for w, word in enumerate(words):
         for leaf in word:
@@ -461,6 +632,74 @@ def best_match(
     if everyword and (unread or others):
         everyword = _having_all(postings, everyword, [*unread, *others])
     return [(d, -x) for x, d in top], total, exact, len(everyword)
+
+
+def _one_word(
+    postings: Postings, terms: Sequence[wq.Term], limit: int
+) -> tuple[list[tuple[int, float]], int, bool, int]:
+    """`best_match` of one word searched as terms (a prefix's or a fuzzy term's words, a
+    word's title and body terms) with no other word to count: its terms are its one word's
+    clauses, all read through in their order (a word's articles are counted from them
+    all), so each article's sum as it is added up is Whoosh's score, and the count and
+    the articles with the word are the articles summed. Without the general case's
+    bookkeeping (a dict of scores per term, their union, the clauses put in order), which
+    was a fifth of a prefix's 200 or 300 terms' ranking."""
+    acc: dict[int, float] = {}
+    get = acc.get
+    for term in terms:
+        key = (term.fieldname, term.text, term.boost)
+        if len(terms) > MANY_TERMS and key not in postings.cache:
+            _add_scores(postings, term, acc)
+            continue
+        ids, part = _scored(postings, term)
+        for d, x in zip(ids, part, strict=True):
+            acc[d] = get(d, 0.0) + x
+    best = heapq.nlargest(limit, acc.values())
+    cut = best[-1] if best else 0.0
+    # Whoosh passes over an article whose scores add up to nothing, and of equal scores
+    # puts the lower document number first.
+    top = sorted((-x, d) for d, x in acc.items() if x >= cut and x > 0)[:limit]
+    total = len(acc) if not acc or min(acc.values()) > 0 else sum(x > 0 for x in acc.values())
+    return [(d, -x) for x, d in top], total, True, len(acc)
+
+
+# From this many terms on, a word's terms are a prefix's or a fuzzy term's many words: they
+# are scored straight into the sums, not kept (see `_add_scores`).
+MANY_TERMS = 4
+
+
+def _add_scores(postings: Postings, term: wq.Term, acc: dict[int, float]) -> None:
+    """Add `term`'s score to each article's sum in `acc`, as `_scored` scores it, without
+    making and keeping its lists: a prefix's words are rarely asked for again (a plain
+    word's two terms are kept, for the queries typed after it), and making the lists and
+    adding them up after was a third of a 3-letter prefix's time."""
+    searcher = postings.searcher
+    field = term.fieldname
+    try:
+        btext = searcher.schema[field].to_bytes(term.text)
+    except ValueError:
+        return
+    boost = term.boost
+    stats = None
+    get = acc.get
+    leaves = searcher.leaf_searchers()
+    for k, info in postings.where_stored(field, btext):
+        sub, offset = leaves[k]
+        reader = sub.reader()
+        if stats is None:
+            stats = _stats(postings, term)
+            if stats is None:
+                return
+        idf, norms, k1p1 = stats
+        ids, weights = _postings(reader, field, btext, info)
+        lengths = postings.lengths(k, reader, field)
+        # The same expression as `_score`'s, so the same score to the last bit.
+        for d, tf in zip(ids, weights, strict=True):
+            x = idf * ((tf * k1p1) / (tf + norms[lengths[d]]))
+            if boost != 1.0:
+                x = x * boost
+            d += offset
+            acc[d] = get(d, 0.0) + x
 
 
 def _bound(postings: Postings, leaf: wq.Query, terms: Sequence[wq.Term], k1p1: float) -> float:
