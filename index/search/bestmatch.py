@@ -468,15 +468,31 @@ def _scored(postings: Postings, term: wq.Term) -> tuple[list[int], list[float]]:
 
 
 def _score(postings: Postings, term: wq.Term) -> tuple[list[int], list[float]]:
-    searcher = postings.searcher
-    field = term.fieldname
     docs: list[int] = []
     scores: list[float] = []
+    boost = term.boost
+    for offset, ids, weights, lengths, (idf, norms, k1p1) in _term_segments(postings, term):
+        pairs = zip(ids, weights, strict=True)
+        part = [idf * ((tf * k1p1) / (tf + norms[lengths[d]])) for d, tf in pairs]
+        if boost != 1.0:
+            part = [x * boost for x in part]
+        docs.extend([offset + d for d in ids] if offset else ids)
+        scores.extend(part)
+    return docs, scores
+
+
+def _term_segments(
+    postings: Postings, term: wq.Term
+) -> Iterator[tuple[int, list[int], list[float], Any, tuple[float, list[float], float]]]:
+    """`term`'s postings segment by segment: the segment's first document number, the
+    postings' documents and weights, the segment's field lengths and the term's BM25F
+    statistics (see `_stats`)."""
+    searcher = postings.searcher
+    field = term.fieldname
     try:
         btext = searcher.schema[field].to_bytes(term.text)
     except ValueError:
-        return docs, scores
-    boost = term.boost
+        return
     stats = None
     leaves = searcher.leaf_searchers()
     for k, info in postings.where_stored(field, btext):
@@ -485,17 +501,9 @@ def _score(postings: Postings, term: wq.Term) -> tuple[list[int], list[float]]:
         if stats is None:
             stats = _stats(postings, term)
             if stats is None:
-                break
-        idf, norms, k1p1 = stats
+                return
         ids, weights = _postings(reader, field, btext, info)
-        lengths = postings.lengths(k, reader, field)
-        pairs = zip(ids, weights, strict=True)
-        part = [idf * ((tf * k1p1) / (tf + norms[lengths[d]])) for d, tf in pairs]
-        if boost != 1.0:
-            part = [x * boost for x in part]
-        docs.extend([offset + d for d in ids] if offset else ids)
-        scores.extend(part)
-    return docs, scores
+        yield offset, ids, weights, postings.lengths(k, reader, field), stats
 
 
 def _stats(postings: Postings, term: wq.Term) -> tuple[float, list[float], float] | None:
@@ -673,26 +681,9 @@ def _add_scores(postings: Postings, term: wq.Term, acc: dict[int, float]) -> Non
     making and keeping its lists: a prefix's words are rarely asked for again (a plain
     word's two terms are kept, for the queries typed after it), and making the lists and
     adding them up after was a third of a 3-letter prefix's time."""
-    searcher = postings.searcher
-    field = term.fieldname
-    try:
-        btext = searcher.schema[field].to_bytes(term.text)
-    except ValueError:
-        return
     boost = term.boost
-    stats = None
     get = acc.get
-    leaves = searcher.leaf_searchers()
-    for k, info in postings.where_stored(field, btext):
-        sub, offset = leaves[k]
-        reader = sub.reader()
-        if stats is None:
-            stats = _stats(postings, term)
-            if stats is None:
-                return
-        idf, norms, k1p1 = stats
-        ids, weights = _postings(reader, field, btext, info)
-        lengths = postings.lengths(k, reader, field)
+    for offset, ids, weights, lengths, (idf, norms, k1p1) in _term_segments(postings, term):
         # The same expression as `_score`'s, so the same score to the last bit.
         for d, tf in zip(ids, weights, strict=True):
             x = idf * ((tf * k1p1) / (tf + norms[lengths[d]]))
