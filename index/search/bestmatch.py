@@ -46,7 +46,6 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
-from whoosh.util.numlists import delta_decode
 
 CACHED_POSTINGS = 200_000  # scored postings kept per open index (a few MB)
 MAX_INFOS = 200_000  # terms whose segments are kept per open index
@@ -317,14 +316,7 @@ def _postings(reader: Any, field: str, btext: bytes, info: Any) -> tuple[list[in
             postfile.seek(position + _INT_SIZE)
             count, _, _, compression, _, _ = postfile.read_pickle()
             data = postfile.get(postfile.tell(), end - postfile.tell())
-            block = _ids_and_weights(zlib.decompress(data) if compression else data, count)
-            ids.extend(delta_decode(block[0]))
-            w = block[1]
-            if w is None or isinstance(w, float):
-                # One weight for the block; Whoosh hands it out of a float32 array.
-                weights.extend(array("f", [1.0 if w is None else w]) * count)
-            else:
-                weights.extend(w)
+            _add_block(data, compression, count, ids, weights)
             if last:
                 break
             position = end
@@ -374,18 +366,25 @@ def _mapped_postings(buf: Any, offset: int, name: str) -> tuple[list[int], list[
         at = start + len(dumps(info, 2))
         if buf[at - 1] != _STOP:
             raise ValueError(f"postings of {name}: a block info of another form")
-        data = buf[at:end]
-        block = _ids_and_weights(zlib.decompress(data) if compression else bytes(data), count)
-        ids.extend(accumulate(block[0]))  # the gaps between document numbers
-        w = block[1]
-        if w is None or type(w) is float:
-            # One weight for the block; Whoosh hands it out of a float32 array.
-            weights.extend(array("f", [1.0 if w is None else w]) * count)
-        else:
-            weights.extend(w)
+        _add_block(buf[at:end], compression, count, ids, weights)
         if length < 0:
             return ids, weights
         position = end
+
+
+def _add_block(
+    data: Any, compressed: bool, count: int, ids: list[int], weights: list[float]
+) -> None:
+    """Add a postings block's documents and weights (`data`: its pickle, compressed or not)
+    to `ids` and `weights`."""
+    block = _ids_and_weights(zlib.decompress(data) if compressed else bytes(data), count)
+    ids.extend(accumulate(block[0]))  # the gaps between document numbers
+    w = block[1]
+    if w is None or type(w) is float:
+        # One weight for the block; Whoosh hands it out of a float32 array.
+        weights.extend(array("f", [1.0 if w is None else w]) * count)
+    else:
+        weights.extend(w)
 
 
 _STOP = ord(".")  # a pickle's last byte
