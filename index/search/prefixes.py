@@ -21,8 +21,12 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
+from heapq import nlargest
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import quote
+
+W = TypeVar("W")  # a word, or a word with its counts
 
 FILE = "prefixes.sqlite"
 LENGTHS = (3, 4)  # the prefix lengths kept (a query's prefix has at least 3 letters)
@@ -60,12 +64,13 @@ def token(generation: int, files: Iterable[str]) -> str:
     return f"{generation}:{zlib.crc32(names.encode('utf-8')):08x}"
 
 
-def most_frequent(words: list[str], frequency: Callable[[str], int], cap: int) -> list[str]:
-    """`words` (in term order) as a prefix keeps them: all of them, or the `cap` most
-    frequent, most frequent first (equal counts in term order)."""
+def most_frequent(words: list[W], frequency: Callable[[W], int], cap: int) -> list[W]:
+    """`words` (in term order; words, or words with their counts) as a prefix keeps them:
+    all of them, or the `cap` most frequent, most frequent first (equal counts in term
+    order: nlargest sorts stably, and picks `cap` of thousands without sorting them all)."""
     if len(words) <= cap:
         return words
-    return sorted(words, key=lambda t: -frequency(t))[:cap]
+    return nlargest(cap, words, key=frequency)
 
 
 def expansions(

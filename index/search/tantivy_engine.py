@@ -32,7 +32,6 @@ import time
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass
-from heapq import nlargest
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -45,7 +44,7 @@ from ..text.analysis import Analyzer
 from ..text.words import split_words
 from . import fulltext
 from .engine import WORD_FIELDS, Found
-from .prefixes import Expansion
+from .prefixes import Expansion, most_frequent
 from .schema import TITLE_BOOST
 
 META_TANTIVY = "tantivy"  # catalog meta key: the committed state (see the module's docstring)
@@ -351,10 +350,8 @@ class TantivyFullText:
         if known is None:
             from .query import expansion_cap  # the query module imports this one's protocol
 
-            found = self._searcher.terms_with_prefix(field, prefix)
-            cap = expansion_cap(prefix)
-            # Most frequent first, equal counts in term order (nlargest is a stable sort).
-            kept = found if len(found) <= cap else nlargest(cap, found, key=itemgetter(1))
+            found = self._searcher.terms_with_prefix(field, prefix)  # (term, count)s
+            kept = most_frequent(found, itemgetter(1), expansion_cap(prefix))
             known = Expansion(tuple((t, n, 0) for t, n in kept), len(found))
             if len(self._expansions) >= _EXPANSIONS_MEMO:
                 self._expansions.clear()
