@@ -86,6 +86,8 @@ def _time_v(path: Path) -> dict:
             out["sys_s"] = float(value)
         elif key == "Maximum resident set size (kbytes)":
             out["peak_rss_mb"] = int(value) / 1024
+        elif key == "File system outputs":  # 512-byte blocks written
+            out["written_gb"] = int(value) * 512 / 1e9
     out["cpu_seconds"] = out.get("user_s", 0) + out.get("sys_s", 0)
     return out
 
@@ -187,9 +189,11 @@ def render(data: dict) -> str:
                     f"{data['n'] / x['seconds']:.0f}",
                     f"{x.get('peak_rss_mb', 0):.0f}",
                     f"{x.get('size_mb', 0):.0f}",
+                    f"{x['written_gb']:.1f}" if "written_gb" in x else "",
                 ]
             )
-    lines.append(md_table(["engine", "wall s", "CPU s", "articles/s", "peak RSS MiB", "MB"], rows))
+    head = ["engine", "wall s", "CPU s", "articles/s", "peak RSS MiB", "MB", "GB written"]
+    lines.append(md_table(head, rows))
     if b.get("ours", {}).get("note"):
         lines += ["", b["ours"]["note"]]
     lines += [

@@ -648,6 +648,36 @@ def test_the_first_batches_are_small(corpus: Path, tmp_path: Path, monkeypatch) 
     assert lib.count() == 100 and lib.check().ok
 
 
+def test_batches_double_then_grow_with_the_archive_unless_sent_whole(monkeypatch) -> None:
+    monkeypatch.setattr(sync, "COMMIT_EVERY_ARTICLES", 5000)
+
+    def sizes(whole: bool, upto: int) -> list[int]:
+        size, committed, out = sync.FIRST_BATCH, 0, []
+        while committed < upto:
+            out.append(size)
+            committed += size
+            size = sync.next_batch_size(size, committed, whole=whole)
+        return out
+
+    whoosh, tantivy = sizes(True, 100_000), sizes(False, 100_000)
+    assert whoosh[:7] == [100, 200, 400, 800, 1600, 3200, 5000] == tantivy[:7]
+    assert set(whoosh[6:]) == {5000}  # a batch's size bounds a Whoosh build's memory
+    # A tantivy batch grows to half the archive: the commits (each rewriting the shingle
+    # table) grow in number with the archive's logarithm.
+    pairs = zip(_sums(tantivy)[:-1], tantivy[1:], strict=True)
+    assert all(b <= max(5000, a * sync.BATCH_GROWTH) for a, b in pairs)
+    assert len(tantivy) < 15 < len(whoosh)
+    assert len(sizes(False, 1_000_000)) < len(tantivy) + 7
+
+
+def _sums(sizes: list[int]) -> list[int]:
+    total, out = 0, []
+    for s in sizes:
+        total += s
+        out.append(total)
+    return out
+
+
 # -- the spelling dictionary: part of each build, derived, made again -------------------------
 def test_the_spelling_dictionary_is_part_of_each_build(library: Library, corpus: Path) -> None:
     library.update()

@@ -324,6 +324,33 @@ def test_tantivy_merges_between_commits_leave_the_recorded_files(
     lib.close()
 
 
+@pytest.mark.parametrize(("engine", "commits"), [("whoosh", 32), ("tantivy", 9)])
+def test_tantivy_batches_grow_with_the_archive(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: str, commits: int
+) -> None:
+    """125 articles in batches of at most 4: Whoosh commits every 4, tantivy's batches grow
+    to half of what is committed (4, 4, 4, 6, 9, 13, 20, 30, 35)."""
+    from newsreader.index.store.stores import WriteStores
+
+    monkeypatch.setattr(sync, "COMMIT_EVERY_ARTICLES", 4)
+    monkeypatch.setattr(sync, "FIRST_BATCH", 4)
+    made = [0]
+    real = WriteStores.commit
+
+    def counted(self: WriteStores) -> None:
+        made[0] += 1
+        real(self)
+
+    monkeypatch.setattr(WriteStores, "commit", counted)
+    add_articles(corpus, 120)
+    lib = Library.open(corpus, tmp_path / "ix", variants=NO_VARIANTS, engine=engine)
+    lib.update()
+    assert lib.count() == 125 and lib.check().ok
+    assert lib.search("zzbanjir", limit=200).total == 120
+    assert made[0] == commits
+    lib.close()
+
+
 def test_tantivy_batches_prepared_in_worker_processes(
     library: Library, corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
