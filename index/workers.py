@@ -14,6 +14,10 @@ POLL_SECONDS = 1.0
 
 def start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker inherits its parent's handlers: a parent that stops a worker with
+    # SIGTERM (one stuck on a full queue, after an interruption) must end it quietly, not
+    # raise the parent's "interrupted" in it, with a traceback on the user's screen.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     parent = os.getppid()
     threading.Thread(target=_watch, args=(parent,), daemon=True, name="parent-watch").start()
 

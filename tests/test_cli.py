@@ -211,13 +211,8 @@ def test_killed_index_run_keeps_the_last_commit(tmp_path: Path, sig: str) -> Non
     shutil.copytree(SAMPLE, corpus)
     ix = tmp_path / "ix"
     run("index", str(corpus), "--index-dir", str(ix))
-    sentence = "Banjir besar melanda kawasan pesisir utara dan ribuan warga mengungsi. "
     extra = 1500
-    for k in range(extra):
-        (corpus / f"extra_{k:04d}.txt").write_text(
-            f"Berita Banjir Nomor {k} Di Pesisir\n" + sentence * 40 + f"\nKode{k}.\n",
-            encoding="utf-8",
-        )
+    _many_files(corpus, extra)
     proc = _spawn_index(corpus, ix)
     # Interrupted once its first batch is committed (the first batches are small), long
     # before the rest is done: that is the state a crash must keep.
@@ -262,6 +257,62 @@ def test_killed_index_run_keeps_the_last_commit(tmp_path: Path, sig: str) -> Non
         ).stdout
     )
     assert final["total"] == 1
+
+
+def _many_files(corpus: Path, n: int) -> None:
+    sentence = "Banjir besar melanda kawasan pesisir utara dan ribuan warga mengungsi. "
+    for k in range(n):
+        (corpus / f"extra_{k:04d}.txt").write_text(
+            f"Berita Banjir Nomor {k} Di Pesisir\n" + sentence * 40 + f"\nKode{k}.\n",
+            encoding="utf-8",
+        )
+
+
+@pytest.mark.parametrize("presses", [1, 2])
+def test_ctrl_c_stops_index_committing_what_it_did_and_twice_at_once(
+    tmp_path: Path, presses: int
+) -> None:
+    """The first Ctrl-C stops `newsreader index` between articles with everything it did
+    committed (its report lists them all); a second stops it at once, keeping the last
+    commit."""
+    import signal
+    import time
+
+    corpus = tmp_path / "c"
+    shutil.copytree(SAMPLE, corpus)
+    ix = tmp_path / "ix"
+    run("index", str(corpus), "--index-dir", str(ix))
+    _many_files(corpus, 1500)
+    env = {**os.environ, "NO_COLOR": "1"}
+    proc = subprocess.Popen(
+        [newsreader_bin(), "index", str(corpus), "--index-dir", str(ix), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    deadline = time.monotonic() + 120
+    while _committed(ix) <= 5:
+        assert proc.poll() is None, "the run ended before it could be interrupted"
+        assert time.monotonic() < deadline, "no batch was committed"
+        time.sleep(0.05)
+    for _ in range(presses):
+        assert proc.poll() is None, "the run ended before it could be interrupted"
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.01)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and "Traceback" not in err
+    committed = _committed(ix)
+    assert 5 < committed < 1505
+    if presses == 1:
+        report = json.loads(out)
+        assert report["interrupted"] and len(report["added"]) + 5 == committed
+        assert "stopping: committing what is indexed so far" in err
+        assert "keeps its last committed state" not in err
+    else:
+        assert not out and "interrupted; the index keeps its last committed state" in err
+    report = json.loads(run("index", str(corpus), "--index-dir", str(ix), "--json").stdout)
+    assert len(report["added"]) + report["unchanged"] == 1505
 
 
 def test_output_to_a_pipe_is_plain_text() -> None:

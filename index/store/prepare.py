@@ -191,6 +191,8 @@ class Preparer:
 
     def close(self) -> None:
         pool, self._pool = self._pool, None
+        if pool and self._stop is not None:
+            self._stop.set()  # an interrupted batch: the workers cut their runs short
         for worker in pool or []:
             worker.close()
 
@@ -266,6 +268,9 @@ def _serve(
     segments: Path | None,
 ) -> None:
     _start_worker(analyzer, stems, postings, segments)
+    # The parent reads every result before it says the end, except when it stops midway
+    # (an interruption): then results nobody reads must not keep this process from ending.
+    results.cancel_join_thread()
     while (task := tasks.get()) is not None:
         kind, payload = task
         try:

@@ -16,6 +16,8 @@ from ...index import FacetFilter, NewsreaderError, printable, read_index_lazily
 from .options import (
     ENV_CORPUS,
     INTERRUPTED,
+    STOP_ASKED,
+    STOP_GENTLY,
     F,
     emit_json,
     engine_option,
@@ -148,7 +150,7 @@ def index_cmd(
             )
             sys.exit(1)
         return
-    rep = run_update(lib, rebuild=rebuild, quiet=as_json)
+    rep = run_update(lib, rebuild=rebuild, quiet=as_json, gently=True)
     if as_json:
         emit_json(json_output.report(rep, str(lib.corpus), str(lib.index_dir)))
     else:
@@ -411,7 +413,11 @@ def overlaps(
 
 
 def interrupt(signum: int, frame: object) -> None:
-    """Ctrl-C and SIGTERM: stop now, and remember it (see options.INTERRUPTED)."""
+    """Ctrl-C and SIGTERM: stop now, and remember it (see options.INTERRUPTED); the first
+    Ctrl-C of `newsreader index` asks it to stop gently (see options.STOP_GENTLY)."""
+    if signum == signal.SIGINT and STOP_GENTLY.is_set() and not STOP_ASKED.is_set():
+        STOP_ASKED.set()
+        return
     INTERRUPTED.set()
     raise KeyboardInterrupt
 

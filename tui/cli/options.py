@@ -31,6 +31,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 # carry on to the end: the progress callback raises it again, and a command that finished
 # anyway still exits as interrupted.
 INTERRUPTED = threading.Event()
+# `newsreader index` stops gently: the first Ctrl-C (while STOP_GENTLY is set) only sets
+# STOP_ASKED, and the update then stops between articles and commits what it has done, as
+# the app's "Stop indexing" does; a tantivy batch can be tens of thousands of articles. A
+# second Ctrl-C stops at once, keeping the last commit.
+STOP_GENTLY = threading.Event()
+STOP_ASKED = threading.Event()
 
 
 def stdout() -> Console:
@@ -222,11 +228,36 @@ def progress_bar(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, 
         yield tick
 
 
-def run_update(lib: Library, *, rebuild: bool, quiet: bool = False) -> UpdateReport:
+def run_update(
+    lib: Library, *, rebuild: bool, quiet: bool = False, gently: bool = False
+) -> UpdateReport:
     """Update with a progress bar; what the update says it is doing (a rebuild and why) is
-    a note on stderr."""
+    a note on stderr. `gently`: a first Ctrl-C stops the update with what it has done
+    committed (see STOP_GENTLY)."""
+    said = False
+
+    def should_stop() -> bool:
+        nonlocal said
+        if STOP_ASKED.is_set() and not said:
+            said = True  # said here, between articles: the progress bar is not mid-draw
+            note(
+                "stopping: committing what is indexed so far "
+                "(Ctrl-C again to stop at once, keeping only the last commit)"
+            )
+        return STOP_ASKED.is_set()
+
     with progress_bar("Indexing", quiet=quiet) as tick:
-        return lib.update(rebuild=rebuild, progress=tick, notice=None if quiet else note)
+        if gently:
+            STOP_GENTLY.set()
+        try:
+            return lib.update(
+                rebuild=rebuild,
+                progress=tick,
+                should_stop=should_stop if gently else None,
+                notice=None if quiet else note,
+            )
+        finally:
+            STOP_GENTLY.clear()
 
 
 # -- output -------------------------------------------------------------------------------
