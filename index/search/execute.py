@@ -83,7 +83,8 @@ def run_search(
     elif alone is not None:
         strict = alone
     else:
-        strict = strict_search(fulltext, plan.strict, limit)
+        # A long query shows its best matches whatever this finds: only its count is used.
+        strict = strict_search(fulltext, plan.strict, 1 if long_query else limit)
     total = strict.total
     ranked = strict.hits
     note = None
