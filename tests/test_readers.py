@@ -650,3 +650,16 @@ def test_binary_is_still_binary(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_bytes(bytes(range(256)) * 8)
     articles, skipped = read(tmp_path, "a.txt")
     assert articles == [] and skipped[0].reason == "binary file, not text"
+
+
+def test_the_control_character_sniff_counts_unicode_controls_but_breaks_and_tabs() -> None:
+    import sys
+    import unicodedata
+
+    from newsreader.index.ingest import decoding
+
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        control = unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f"
+        assert (decoding._CONTROL.match(ch) is not None) == control, hex(code)
+    assert decoding._control_ratio("ab\x00\x85\n\t") == 2 / 6

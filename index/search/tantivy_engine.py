@@ -80,6 +80,11 @@ def _tokens(value: str) -> list[tantivy.Token]:
     pre = getattr(value, "terms", None)
     out: list[tantivy.Token] = []
     if pre is not None:
+        if not any(type(item) is tuple for item in pre):  # one term a position: most fields
+            # In one comprehension: the process writing the index makes a token per word of
+            # every article, and a loop's appends were a quarter of it.
+            token = tantivy.Token
+            return [token(text, pos, 0, 0) for pos, text in enumerate(pre)]
         for pos, item in enumerate(pre):
             for text in (item,) if isinstance(item, str) else item:
                 out.append(tantivy.Token(text, pos, 0, 0))
