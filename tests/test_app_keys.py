@@ -353,3 +353,31 @@ async def test_typing_holds_back_the_top_article_and_a_keystroke_cancels_it(
         await pilot.press("j")
         await wait_for(pilot, lambda: read, what="the article under the cursor")
         assert read[-1] == screen.query_one(ResultsList).highlighted_id
+
+
+async def test_a_search_of_words_is_run_once_in_the_background_at_start(
+    make_app, monkeypatch
+) -> None:
+    # What the first search of words loads (the query parser and its patterns) is loaded
+    # while the reader looks at the first list, by a search nobody sees.
+    from newsreader.tui.engine import Engine
+
+    warmed: list[str] = []
+    real = Engine.warm_up
+
+    def spy(self, word: str) -> None:
+        warmed.append(word)
+        real(self, word)
+
+    monkeypatch.setattr(Engine, "warm_up", spy)
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await wait_for(pilot, lambda: warmed, what="the warm-up search")
+        await wait_idle(pilot)
+        assert len(warmed) == 1 and warmed[0] in screen.results.hits[0].title
+        assert screen.results.query == "" and "newest first" in status_text(screen)
+        screen.query_one(SearchBar).focus()
+        await pilot.press(*"putin")
+        await wait_for(pilot, lambda: screen.results.query == "putin", what="the results")
+        assert len(warmed) == 1

@@ -130,6 +130,12 @@ class Engine:
         with self._lock:
             return self.library.search(query, limit=limit, sort=sort, facets=facets)
 
+    def warm_up(self, word: str) -> None:
+        """Search for `word` and forget the results: see MainScreen.warm_up. Not through
+        `search`, which stands for the reader's own searches."""
+        with self._lock:
+            self.library.search(word, limit=1)
+
     def count(self) -> int:
         """Articles searchable now."""
         with self._lock:

@@ -12,7 +12,9 @@ box, so `q`, `j`, `g` never end up typed into a query by accident."""
 
 from __future__ import annotations
 
+import re
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -52,6 +54,7 @@ RELATED_DELAY = 0.15
 # related ones took the event loop and the interpreter away from the next keystrokes, so
 # the article waits for a pause in the typing.
 TYPING_DELAY = 0.35
+_WORD = re.compile(r"[^\W\d_]{3,}")  # a word of a title, for the warm-up search
 
 
 def _waited(delay: float) -> bool:
@@ -173,6 +176,7 @@ class MainScreen(actions.ArticleActions, Screen[None]):
         self.flagged_ids: set[str] = set()
         self.indexing = False  # the index is being updated in the background
         self._flash_until = 0.0
+        self._warmed = False  # a first search of words has been run in the background
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -349,6 +353,15 @@ class MainScreen(actions.ArticleActions, Screen[None]):
         if not get_current_worker().is_cancelled:
             self.post_message(SearchDone(results, keep))
 
+    @work(exclusive=True, group="warm", thread=True)
+    def warm_up(self, word: str) -> None:
+        """A search of words run once and thrown away, while the reader looks at the first
+        list: what the first one loads (the query parser's modules, its patterns) would
+        otherwise come on top of the reader's first search (60 ms at 100,000 articles)."""
+        # Only a head start: whatever goes wrong, the reader's own search reports it.
+        with suppress(Exception):
+            self.engine.warm_up(word)
+
     @on(SearchFailed)
     def _search_failed(self, event: SearchFailed) -> None:
         self._status(Content(event.message).stylize(styles.ERROR))
@@ -357,6 +370,11 @@ class MainScreen(actions.ArticleActions, Screen[None]):
     def _search_done(self, event: SearchDone) -> None:
         results = event.results
         self.results = results
+        if not self._warmed and results.hits:
+            self._warmed = True
+            word = _WORD.search(results.hits[0].title or "")
+            if word:
+                self.warm_up(word.group())
         if time.monotonic() >= self._flash_until:
             self._status(self._summary(results))
         results_list = self.query_one(ResultsList)
