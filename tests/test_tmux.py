@@ -95,6 +95,7 @@ def test_search_read_compare_and_quit_in_tmux(tmux: Tmux, isolated_dirs: Path) -
     tmux.wait_for("Open")  # the footer now offers the results' keys
     tmux.keys("Enter")  # open the first
     tmux.wait_for("Next hit")  # the footer offers the article's keys
+    tmux.wait_for("· n/N")  # the article is there with its hits, as the reader sees
     tmux.type("n")
     shown = tmux.wait_for("hit 1 of", colours=True)
     assert HIGHLIGHTED_HIT.search(shown), "the hit is highlighted"
