@@ -436,6 +436,10 @@ class _Run:
         last commit only."""
         writer, self.writer = self.writer, None
         segments = self.preparer.flush()
+        if last:
+            # The workers have nothing left to do, and idle they still hold what they grew
+            # to: gone before the merge, the run's largest moment in this process.
+            self.preparer.close()
         if segments:
             writer.add_segments(segments)
         writer.commit(merge=last)
