@@ -288,6 +288,19 @@ def test_a_workers_run_comes_back_pickled_chunk_by_chunk(
     assert got_back == [prepare.prepare(d, Analyzer()) for d in drafts]
 
 
+def test_memory_is_given_back_to_the_system() -> None:
+    """Where glibc is the C library (Linux), its free heap pages can be handed back."""
+    import platform
+
+    from newsreader.index.workers import give_back_memory
+
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        pytest.skip("malloc_trim is glibc's")
+    blocks = [bytes(4096) for _ in range(20000)]  # 80 MB in the C heap, then freed
+    del blocks
+    assert give_back_memory() is True
+
+
 def test_the_workers_are_gone_before_the_last_merge(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -21,7 +21,7 @@ from ..ingest.document import parse_draft
 from ..model import Article, Draft
 from ..text.analysis import Analyzer, add_stems, load_stems, take_new_stems, track_new_stems
 from ..text.tokens import article_shingles
-from ..workers import start_worker
+from ..workers import give_back_memory, start_worker
 
 if TYPE_CHECKING:
     from ..search.schema import IndexedText
@@ -286,7 +286,13 @@ def _serve(
                     del chunk
                 results.put((True, None))  # the end of the run
                 continue
-            value = _prepare_chunk(payload) if kind == "prepare" else _flush()
+            if kind == "prepare":
+                value = _prepare_chunk(payload)
+            else:
+                value = _flush()
+                # The segment's postings and the run's pickles are freed by now; an idle
+                # worker would hold their pages until the next run.
+                give_back_memory()
         except BaseException as exc:  # handed to the parent, which raises it
             try:  # the queue pickles in a thread of its own, where a failure would be lost
                 pickle.loads(pickle.dumps(exc))
