@@ -13,7 +13,8 @@ from scratch in a process of its own, the engines taking turns:
 Figures per build: wall seconds; CPU seconds of the whole process tree (the build process
 and its worker processes, from the kernel's accounting of waited-for children) and of the
 build process alone; peak RSS of the build process, of its largest worker, and of the whole
-tree (the sum over the tree's processes, sampled every 50 ms); index size on disk, ours split
+tree (the sum over the tree's processes, sampled every 50 ms), and beside it the tree's peak
+PSS (proportional: a page shared since the fork counts once); index size on disk, ours split
 per Whoosh file kind and per SQLite table and index (SQLite's dbstat).
 
 Ratios are ours / plain Whoosh: above 1 means ours is slower or bigger.
@@ -101,6 +102,21 @@ def _rss(pid: int) -> int:
         return 0
 
 
+def _pss(pid: int) -> int:
+    """The process's proportional set size: its own pages, and each page it shares (a
+    forked worker shares its parent's pages until either writes them) divided among the
+    processes sharing it. Summed over a tree, it counts every page once, where the sum of
+    RSS counts a shared page in each process."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
 def run_build(engine: str, corpus: Path, index: Path, home: Path) -> dict:
     env = dict(os.environ, NEWSREADER_HOME=str(home))
     out = index.with_suffix(".json")
@@ -109,9 +125,11 @@ def run_build(engine: str, corpus: Path, index: Path, home: Path) -> dict:
     proc = subprocess.Popen(
         [sys.executable, __file__, "--child", engine, str(corpus), str(index), str(out)], env=env
     )
-    peak_tree = 0
+    peak_tree = peak_pss = 0
     while proc.poll() is None:
-        peak_tree = max(peak_tree, sum(_rss(p) for p in _tree(proc.pid)))
+        tree = _tree(proc.pid)
+        peak_tree = max(peak_tree, sum(_rss(p) for p in tree))
+        peak_pss = max(peak_pss, sum(_pss(p) for p in tree))
         time.sleep(0.05)
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
@@ -120,6 +138,7 @@ def run_build(engine: str, corpus: Path, index: Path, home: Path) -> dict:
     res["wall_process"] = wall
     res["cpu_tree"] = _cpu(resource.RUSAGE_CHILDREN) - before
     res["peak_rss_tree_mb"] = mib(peak_tree)
+    res["peak_pss_tree_mb"] = mib(peak_pss)
     res["disk_mb"] = mib(dir_size(index))
     if engine == "ours":
         res["disk_parts"] = disk_parts(index)
@@ -185,7 +204,9 @@ def render(data: dict) -> str:
         + ".",
         "Ratio = ours / plain Whoosh (above 1: ours slower or bigger). CPU s (tree) counts the"
         " build process and its worker processes; peak RSS (tree) is the sum over the tree's"
-        " processes, sampled every 50 ms. Ours starts with a cold stem cache.",
+        " processes, sampled every 50 ms. Peak PSS (tree) is sampled alongside it: the sum of"
+        " proportional set sizes, in which a page the forked workers share with the build"
+        " process counts once, not once per process. Ours starts with a cold stem cache.",
         "",
     ]
     rows = []
@@ -205,6 +226,7 @@ def render(data: dict) -> str:
                 o["peak_rss_self_mb"],
                 o["peak_rss_worker_mb"],
                 o["peak_rss_tree_mb"],
+                o.get("peak_pss_tree_mb", float("nan")),
                 w["peak_rss_tree_mb"],
                 o["disk_mb"],
                 w["disk_mb"],
@@ -226,6 +248,7 @@ def render(data: dict) -> str:
                 "ours peak RSS MiB (build process)",
                 "(largest worker)",
                 "(tree)",
+                "ours peak PSS MiB (tree)",
                 "Whoosh peak RSS MiB",
                 "ours disk MiB",
                 "Whoosh disk MiB",

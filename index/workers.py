@@ -8,6 +8,7 @@ import os
 import signal
 import threading
 import time
+from typing import Any
 
 POLL_SECONDS = 1.0
 
@@ -27,3 +28,25 @@ def _watch(parent: int) -> None:
         time.sleep(POLL_SECONDS)
         if os.getppid() != parent:  # re-parented: the parent has died
             os._exit(1)
+
+
+def give_back_memory() -> bool:
+    """Hand the C heap's free pages back to the system (glibc's malloc_trim): Python frees
+    a batch's texts and pickles into the heap, where they stay counted in the process's RSS
+    until reused. False where there is no glibc to ask."""
+    trim = _malloc_trim()
+    return bool(trim(0)) if trim is not None else False
+
+
+def _malloc_trim() -> Any:
+    if not _TRIM:
+        try:
+            import ctypes
+
+            _TRIM.append(ctypes.CDLL("libc.so.6").malloc_trim)
+        except (OSError, AttributeError):
+            _TRIM.append(None)
+    return _TRIM[0]
+
+
+_TRIM: list[Any] = []  # glibc's malloc_trim once looked up, or None

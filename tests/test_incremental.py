@@ -253,6 +253,88 @@ def test_articles_prepared_in_worker_processes_index_the_same(
     ]
 
 
+def test_a_workers_run_comes_back_pickled_chunk_by_chunk(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run's results wait in the worker's queue until the runs before it are written: they
+    wait there pickled (a fraction of the room the objects take), one chunk a message, and
+    are the articles this process would have prepared."""
+    import pickle
+    import queue
+    import threading
+
+    from newsreader.index.ingest.corpus import list_sources, read_drafts
+    from newsreader.index.store import prepare
+    from newsreader.index.text import analysis
+    from newsreader.index.text.analysis import Analyzer
+
+    monkeypatch.setattr(prepare, "CHUNK", 2)
+    monkeypatch.setattr(prepare, "start_worker", lambda: None)  # no parent to watch here
+    monkeypatch.setattr(analysis, "_NEW_STEMS", None)  # restored after the worker's tracking
+    drafts = [d for src in list_sources(corpus)[0] for d in read_drafts(corpus, src)[0]]
+    assert len(drafts) == 5
+    tasks: queue.Queue = queue.Queue()
+    results: queue.Queue = queue.Queue()
+    tasks.put(("prepare_run", drafts))
+    tasks.put(None)
+    prepare._serve(tasks, results, threading.Event(), Analyzer(), Path("/nonexistent"), False, None)
+    messages = []
+    while (got := results.get_nowait()) != (True, None):
+        ok, value = got
+        assert ok and isinstance(value, bytes)
+        messages.append(pickle.loads(value))
+    assert [len(prepared) for prepared, _ in messages] == [2, 2, 1]
+    got_back = [p for prepared, _ in messages for p in prepared]
+    assert got_back == [prepare.prepare(d, Analyzer()) for d in drafts]
+
+
+def test_memory_is_given_back_to_the_system() -> None:
+    """Where glibc is the C library (Linux), its free heap pages can be handed back."""
+    import platform
+
+    from newsreader.index.workers import give_back_memory
+
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        pytest.skip("malloc_trim is glibc's")
+    blocks = [bytes(4096) for _ in range(20000)]  # 80 MB in the C heap, then freed
+    del blocks
+    assert give_back_memory() is True
+
+
+def test_the_workers_are_gone_before_the_last_merge(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Idle workers still hold the memory they grew to: the run's last commit, which merges
+    the segments (the build process's largest moment), comes after they have ended."""
+    from newsreader.index.search.engine import WhooshWriter
+    from newsreader.index.store import prepare
+
+    monkeypatch.setattr(prepare, "PARALLEL_DRAFTS", 1)
+    monkeypatch.setattr(prepare, "WORKERS", 2)
+    monkeypatch.setattr(prepare, "MIN_RUN", 2)
+    workers: list = []
+    start = prepare._Worker.__init__
+
+    def keep(self, *args) -> None:
+        start(self, *args)
+        workers.append(self.process)
+
+    monkeypatch.setattr(prepare._Worker, "__init__", keep)
+    merges: list[list[bool]] = []
+    commit = WhooshWriter.commit
+
+    def spy(self, *, merge: bool = True) -> None:
+        if merge:
+            merges.append([p.is_alive() for p in workers])
+        commit(self, merge=merge)
+
+    monkeypatch.setattr(WhooshWriter, "commit", spy)
+    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"))
+    assert len(lib.update().added) == 5
+    assert len(workers) == 2 and merges == [[False, False]]
+    lib.close()
+
+
 def test_stopped_while_workers_fill_segments_keeps_both_stores_alike(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -112,6 +112,40 @@ def test_a_search_finds_the_same_with_the_table_or_without(tmp_path: Path, engin
     lib.close()
 
 
+def test_making_the_table_copies_no_segment_into_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whoosh copies a mapped segment's files into memory as it opens them (the whole index,
+    at the end of a build): the walk over every term that makes the table reads them as it
+    goes instead, and finds the same words."""
+    from whoosh.filedb import structfile
+
+    copies: list[str] = []
+    making: list[bool] = []
+    copy, refresh = structfile.BufferFile.__init__, prefixes.refresh
+
+    def counted(self, buf, name=None, onclose=None) -> None:
+        if making:
+            copies.append(name)
+        copy(self, buf, name=name, onclose=onclose)
+
+    def made(*args, **kwargs) -> bool:
+        making.append(True)
+        try:
+            return refresh(*args, **kwargs)
+        finally:
+            making.clear()
+
+    monkeypatch.setattr(structfile.BufferFile, "__init__", counted)
+    monkeypatch.setattr(prefixes, "refresh", made)
+    lib = _library(tmp_path, "whoosh")
+    with lib._live.reading() as stores:
+        table = stores.searcher().prefixes
+        assert table is not None and table.get("body_exact", "zul") is not None
+    assert copies == []
+    lib.close()
+
+
 def test_an_update_makes_the_table_again_when_missing_or_stale(tmp_path: Path) -> None:
     lib = _library(tmp_path, "whoosh", range(ARTICLES - 4))
     with lib._live.reading() as stores:

@@ -92,8 +92,10 @@ def _storage_class() -> type:
         """Whoosh's file storage, except that files of committed generations are deleted
         only when the catalog has moved past them (see the module's docstring)."""
 
-        def __init__(self, path: str, readonly: bool = False) -> None:
-            super().__init__(path, supports_mmap=_MAP_FILES[0] or not readonly, readonly=readonly)
+        def __init__(self, path: str, readonly: bool = False, mapped: bool | None = None) -> None:
+            if mapped is None:
+                mapped = _MAP_FILES[0] or not readonly
+            super().__init__(path, supports_mmap=mapped, readonly=readonly)
             self.keep: frozenset[str] = frozenset()
 
         def delete_file(self, name: str) -> None:
@@ -126,14 +128,18 @@ def _index_class() -> type:
     return PinnedIndex
 
 
-def storage(folder: Path, *, readonly: bool) -> Any:
-    return _storage_class()(str(folder), readonly=readonly)
+def storage(folder: Path, *, readonly: bool, mapped: bool | None = None) -> Any:
+    return _storage_class()(str(folder), readonly=readonly, mapped=mapped)
 
 
-def open_index(folder: Path, generation: int, *, readonly: bool = True) -> Any:
-    """The index in `folder` at `generation` (as the catalog records it)."""
+def open_index(
+    folder: Path, generation: int, *, readonly: bool = True, mapped: bool | None = None
+) -> Any:
+    """The index in `folder` at `generation` (as the catalog records it). `mapped=False`
+    reads its files as it goes (see `_MAP_FILES`), whatever this process otherwise does:
+    for one walk over every term, where the copies would only add memory."""
     try:
-        return _index_class()(storage(folder, readonly=readonly), generation)
+        return _index_class()(storage(folder, readonly=readonly, mapped=mapped), generation)
     except Exception as exc:  # Whoosh surfaces damage as many exception types
         raise damaged(folder, f"{type(exc).__name__} reading generation {generation}") from None
 

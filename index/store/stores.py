@@ -275,7 +275,7 @@ class _WhooshBuild:
         return WhooshWriter(fulltext.open_writer(self.ix, self.text_dir.parent.parent))
 
     def words(self) -> Iterable[str]:
-        with self.ix.reader() as reader:
+        with self._walk() as reader:
             return sorted({t for f in WORD_FIELDS for t in reader.field_terms(f)})
 
     def refresh_prefixes(self, build: Path) -> None:
@@ -283,11 +283,21 @@ class _WhooshBuild:
         from ..search.query import expansion_cap
 
         def counts() -> dict[str, prefixes.Counts]:
-            with self.ix.reader() as reader:
+            with self._walk() as reader:
                 return word_counts(reader, WORD_FIELDS)
 
         stamp = prefixes.token(self.manifest.generation, self.manifest.files)
         prefixes.refresh(build, stamp, counts, expansion_cap)
+
+    def _walk(self) -> Any:
+        """A reader of the committed full text for walking every term once. Whoosh copies
+        each mapped segment's term and posting files into memory when it opens them: the
+        whole index twice over (once copied, once mapped), 340 MiB at 22,000 articles, the
+        build's largest moment. Read as it goes, the walk takes a few tenths of a second
+        more (0.4 s at 5,000 articles)."""
+        return fulltext.open_index(
+            self.text_dir, self.manifest.generation, readonly=True, mapped=False
+        ).reader()
 
     def _keep(self) -> set[str]:
         return set(self.manifest.files) | self.previous

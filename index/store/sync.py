@@ -44,6 +44,7 @@ from ..model import Draft, Skipped, UpdateReport
 from ..search import spelling
 from ..search.engine import DEFAULT_ENGINE, META_ENGINE, TANTIVY, check_engine, require
 from ..text.analysis import load_stems, save_stems, stems_known
+from ..workers import give_back_memory
 from .catalog import SCHEMA_VERSION, Catalog, FileRecord
 from .layout import Layout
 from .prepare import Prepared, Preparer
@@ -436,10 +437,17 @@ class _Run:
         last commit only."""
         writer, self.writer = self.writer, None
         segments = self.preparer.flush()
+        if last:
+            # The workers have nothing left to do, and idle they still hold what they grew
+            # to: gone before the merge, the run's largest moment in this process.
+            self.preparer.close()
         if segments:
             writer.add_segments(segments)
         writer.commit(merge=last)
         self.stores.commit()
+        # The batch's drafts and articles are freed by now, into the C heap, which would
+        # keep their pages while the next batch is read and the workers grow.
+        give_back_memory()
 
     def _maybe_commit(self) -> None:
         wait = max(COMMIT_EVERY_SECONDS, COMMIT_SPACING * self.commit_took)
