@@ -289,16 +289,18 @@ def test_a_workers_run_comes_back_pickled_chunk_by_chunk(
 
 
 def test_memory_is_given_back_to_the_system() -> None:
-    """Where glibc is the C library (Linux), its free heap pages can be handed back."""
+    """Where glibc is the C library (Linux), its malloc_trim is found and called; elsewhere
+    nothing is asked. (Whether pages come back depends on the heap's state: glibc already
+    trims the top of the heap on its own, so the answer itself is not checked.)"""
     import platform
 
-    from newsreader.index.workers import give_back_memory
+    from newsreader.index import workers
 
-    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
-        pytest.skip("malloc_trim is glibc's")
+    glibc = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
+    assert (workers._malloc_trim() is not None) == glibc
     blocks = [bytes(4096) for _ in range(20000)]  # 80 MB in the C heap, then freed
     del blocks
-    assert give_back_memory() is True
+    assert isinstance(workers.give_back_memory(), bool)
 
 
 def test_the_workers_are_gone_before_the_last_merge(
