@@ -70,6 +70,37 @@ async def test_search_as_you_type_is_debounced_and_off_the_event_loop(make_app) 
         assert hit.snippet.highlights, "the snippet marks the matched word"
 
 
+async def test_hit_keys_pressed_before_the_opened_article_arrives_apply_to_it(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await search(pilot, "putin")
+        await pilot.press("tab")  # to the results, the top one's article loaded
+        await wait_idle(pilot)
+        real = app.engine.reading
+        gate = threading.Event()
+
+        def slow(article_id: str, terms):
+            gate.wait(5)
+            return real(article_id, terms)
+
+        app.engine.reading = slow
+        # The second result, opened and stepped through before it can be on show.
+        await pilot.press("j", "enter", "n", "n", "n", "N")
+        view = screen.query_one(ArticleView)
+        second = screen.results.hits[1].id
+        assert view.article is None or view.article.id != second  # still on its way
+        gate.set()
+        await wait_for(pilot, lambda: view.article is not None and view.article.id == second)
+        await wait_idle(pilot)
+        total = len(view.hits)
+        assert total >= 2
+        assert view.border_subtitle.startswith(f"hit {min(2, total)} of {total}")
+        # Once shown, the keys step as ever: nothing is held back any more.
+        await pilot.press("n")
+        assert view.border_subtitle.startswith(f"hit {3 if total >= 3 else 1} of {total}")
+
+
 async def test_results_show_title_outlet_date_and_highlighted_snippet(make_app) -> None:
     app = make_app()
     async with app.run_test(size=APP_SIZE) as pilot:

@@ -273,6 +273,7 @@ def test_a_workers_run_comes_back_pickled_chunk_by_chunk(
     monkeypatch.setattr(analysis, "_NEW_STEMS", None)  # restored after the worker's tracking
     drafts = [d for src in list_sources(corpus)[0] for d in read_drafts(corpus, src)[0]]
     assert len(drafts) == 5
+
     class Results(queue.Queue):  # what _serve asks of a multiprocessing queue
         def cancel_join_thread(self) -> None:
             pass

@@ -329,6 +329,7 @@ class MainScreen(actions.ArticleActions, Screen[None]):
         # The article and related ones of the results now out of date: not worth loading.
         self.workers.cancel_group(self, "article")
         self.workers.cancel_group(self, "related")
+        self.query_one(ArticleView).await_article(None)
         if self.ready:
             self.run_search(event.value, delay=self.settings.debounce)
 
@@ -489,12 +490,14 @@ class MainScreen(actions.ArticleActions, Screen[None]):
     def _opened(self, event: ResultsList.Opened) -> None:
         if self.article_id != event.article_id:
             self.load_article(event.article_id, 0.0)
+        self.query_one(ArticleView).await_article(event.article_id)
         self.mark_read(event.article_id)
         self._focus_pane("article")
 
     def open_article(self, article_id: str) -> None:
         """Show an article chosen elsewhere (the command palette)."""
         self.load_article(article_id, 0.0)
+        self.query_one(ArticleView).await_article(article_id)
         self.mark_read(article_id)
         self._focus_pane("article")
 

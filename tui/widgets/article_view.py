@@ -60,6 +60,10 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.hits: list[Span] = []  # the hits in the text on show, in text order
         self.hidden_hits = 0  # hits inside paragraphs the toggle would reveal
         self._blocks: list[Block] = []
+        # The article the reader opened that is still on its way, and the n/N presses made
+        # meanwhile: they step through its hits once it is shown, instead of being lost.
+        self._awaited: str | None = None
+        self._early_steps = 0
 
     @property
     def article(self) -> Article | None:
@@ -80,7 +84,15 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._draw_title()
 
     # -- content --------------------------------------------------------------------------
+    def await_article(self, article_id: str | None) -> None:
+        """The reader opened `article_id` (None: nothing is on its way any more); hit keys
+        pressed before it is shown apply to it."""
+        shown = self.reading is not None and self.reading.article.id == article_id
+        self._awaited = None if shown else article_id
+        self._early_steps = 0
+
     def show_message(self, text: str) -> None:
+        self.await_article(None)
         self.reading = None
         self.hits = []
         self._blocks = []
@@ -94,6 +106,11 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._rebuild(keep_place=same)
         if not same:
             self.scroll_home(animate=False, immediate=True)
+        # Whatever was awaited has come, or another article came in its place.
+        steps = self._early_steps if self._awaited == reading.article.id else 0
+        self.await_article(None)
+        if steps:
+            self._step(1 if steps > 0 else -1, abs(steps))
 
     def watch_show_hidden(self) -> None:
         if self.reading is not None:
@@ -215,14 +232,18 @@ class ArticleView(VerticalScroll, can_focus=True):
     def action_previous_hit(self) -> None:
         self._step(-1)
 
-    def _step(self, direction: int) -> None:
+    def _step(self, direction: int, times: int = 1) -> None:
+        if self._awaited is not None:
+            self._early_steps += direction
+            return
         if not self.hits:
             self.app.bell()
             return
         if self.current is None:
-            self.current = 0 if direction > 0 else len(self.hits) - 1
+            start = -1 if direction > 0 else len(self.hits)
+            self.current = (start + direction * times) % len(self.hits)
         else:
-            self.current = (self.current + direction) % len(self.hits)
+            self.current = (self.current + direction * times) % len(self.hits)
 
     def watch_current(self, old: int | None, new: int | None) -> None:
         for index in (old, new):
