@@ -278,6 +278,31 @@ def test_the_spelling_dictionary_files_word_numbers(tmp_path) -> None:
     assert spelling._unpack_ids(spelling._pack_ids(numbers)) == numbers
 
 
+def test_the_spelling_dictionary_is_the_same_filed_in_lots(tmp_path, monkeypatch) -> None:
+    """Filed in lots (later numbers appended to the lists already filed) or all at once,
+    the dictionary holds the same rows, numbers past one byte included."""
+    import itertools
+
+    from newsreader.index.search import spelling
+
+    letters = "aeikmnrst"
+    words = ["".join(p) for p in itertools.islice(itertools.permutations(letters, 5), 400)]
+
+    def rows(name: str) -> list[tuple]:
+        speller = spelling.Speller(tmp_path / name, readonly=False)
+        try:
+            speller.add(words[:150])
+            speller.add(words[150:])
+            return speller.db.execute("SELECT h, ids FROM deletes ORDER BY h").fetchall()
+        finally:
+            speller.close()
+
+    whole = rows("whole.sqlite")
+    monkeypatch.setattr(spelling, "_FILE_AT_ONCE", 37)
+    assert rows("lots.sqlite") == whole
+    assert max(max(spelling._unpack_ids(ids)) for _, ids in whole) == 400
+
+
 def test_a_spelling_dictionary_of_the_earlier_format_is_made_again(tmp_path) -> None:
     import sqlite3
 

@@ -168,23 +168,29 @@ class Speller:
     def _file(self, new: list[str]) -> None:
         # Numbered in the order filed, as rows are given numbers: one after the highest.
         (top,) = self.db.execute("SELECT coalesce(max(id), 0) FROM words").fetchone()
-        ids = {w: top + k for k, w in enumerate(new, 1)}
+        first = top + 1
+        crc = zlib.crc32  # _key, inline: a few million deletions at archive scale
         buckets: dict[int, list[int]] = defaultdict(list)
-        for w in new:
+        for number, w in enumerate(new, first):
             for d in deletions(w, MAX_DISTANCE):
-                buckets[_key(d)].append(ids[w])
+                buckets[crc(d.encode("utf-8"))].append(number)
+        # A deletion's list only grows at its end (numbers are given in filing order), so
+        # the new numbers' bytes follow the filed ones as they are: nothing is unpacked.
+        code = [_pack_ids([n]) for n in range(first, first + len(new))]
+        lists = {h: b"".join([code[n - first] for n in filed]) for h, filed in buckets.items()}
+        del buckets
         if top:
-            for chunk in _chunks(list(buckets)):
+            for chunk in _chunks(list(lists)):
                 marks = ",".join("?" * len(chunk))
                 for h, filed in self.db.execute(
                     f"SELECT h, ids FROM deletes WHERE h IN ({marks})", chunk
                 ):
-                    buckets[h][:0] = _unpack_ids(filed)
-        self.db.executemany("INSERT INTO words VALUES (?, ?)", ((i, w) for w, i in ids.items()))
+                    lists[h] = filed + lists[h]
         self.db.executemany(
-            "INSERT OR REPLACE INTO deletes VALUES (?, ?)",
-            ((h, _pack_ids(filed)) for h, filed in buckets.items()),
+            "INSERT INTO words VALUES (?, ?)", ((n, w) for n, w in enumerate(new, first))
         )
+        # In key order, the table's pages are written one after the other, not at random.
+        self.db.executemany("INSERT OR REPLACE INTO deletes VALUES (?, ?)", sorted(lists.items()))
 
     def lookup(self, word: str, max_distance: int) -> Iterator[tuple[str, int]]:
         """Filed words within `max_distance` edits of `word` (itself excluded), with their
