@@ -112,6 +112,52 @@ def test_flat_text_is_split_into_paragraphs() -> None:
     assert text[spans[1].start :].startswith("Paragraf kedua")
 
 
+def _paragraphs(text: str) -> list[str]:
+    return [text[s.start : s.end] for s in paragraph_spans(text)]
+
+
+def test_scraper_separators_are_left_between_paragraphs() -> None:
+    # As CLICK-ID's scraped bodies come: a dateline cut away before ", - ", empty paragraphs
+    # joined in as ",,,", the page's "loading..." after the last one.
+    text = (
+        ", - Pemerintah menaikkan harga BBM bersubsidi mulai Sabtu.,,,"
+        "Kenaikan itu diumumkan Presiden di Istana Merdeka. (inews),loading..."
+    )
+    assert _paragraphs(text) == [
+        "Pemerintah menaikkan harga BBM bersubsidi mulai Sabtu.",
+        "Kenaikan itu diumumkan Presiden di Istana Merdeka. (inews)",
+        "loading...",
+    ]
+    lines = ",,,Organisasi itu dibentuk tahun lalu.,\n, -  , terjebak di kanal PLTU Paiton."
+    assert _paragraphs(lines) == [
+        "Organisasi itu dibentuk tahun lalu.",
+        "terjebak di kanal PLTU Paiton.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A hyperlink's words dropped mid-sentence leave commas that are not a paragraph break.
+        "Indeks saham di Amerika Serikat (AS),,berakhir datar pada perdagangan Jumat.",
+        "Dear John,\nthe meeting is moved to Monday.",
+        "- 5 derajat di puncak gunung malam itu.",
+    ],
+)
+def test_commas_inside_a_paragraph_stay(text: str) -> None:
+    assert " ".join(_paragraphs(text)) == " ".join(text.split("\n"))
+
+
+def test_scraped_loading_line_is_boilerplate(analyzer: Analyzer) -> None:
+    text = (
+        "Gubernur meresmikan jembatan baru di kota itu pada hari Senin pagi.,,"
+        "Warga menyambut jembatan itu dengan gembira. (inews),loading..."
+    )
+    art = parse_article("x", "x", text, analyzer.vocabulary)
+    assert texts(art, lambda p: p.boilerplate) == ["loading..."]
+    assert "loading" not in art.body_text and "(inews)" in art.body_text
+
+
 def test_hard_wrapped_text_is_joined() -> None:
     text = (
         "This paragraph was wrapped\nat a fixed width and goes\non over lines until it\n"

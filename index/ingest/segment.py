@@ -11,7 +11,24 @@ _LINE = re.compile(r"[^\n]+")
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]\s*$")
 # Scrapers that flatten a page join its paragraphs with ".," or similar; split there, and in
 # long flat text also between sentences, so that a reader never faces a wall of text.
-_FLAT_BREAK = re.compile(r"(?<=[.!?”\"])[ \t]*,+(?=[ \t]*[\"“A-Z0-9])")
+_FLAT_BREAK = re.compile(
+    "|".join(
+        (
+            r"(?<=[.!?”\"])[ \t]*,+(?=[ \t]*[\"“A-Z0-9])",
+            # An empty paragraph joined in too (",,," right after a sentence), but not where
+            # a link's words were dropped mid-sentence ("(AS),,berakhir datar").
+            r"(?<=[.!?”\"\])]),{2,}(?![ \t]*[a-z])",
+            # The page's "loading..." left after the last paragraph ("(inews),loading...").
+            r"(?<=[.!?”\"\])]),+(?=loading\b)",
+        )
+    )
+)
+# Such joins mark a scraped line whatever its length.
+_SURE_BREAK = re.compile(r"(?<=[.!?”\"\])]),(?:,+(?![ \t]*[a-z])|(?=loading\b))")
+# A scraper's separators left at a paragraph's edges: commas before it (and the dash of a
+# dateline cut away, ", - Pemerintah…"), commas after its last sentence ("besar.,").
+_LEADING_JOIN = re.compile(r",(?:[,\s]|[-–—]\s)*")
+_TRAILING_JOIN = re.compile(r"(?<=[.!?”\"\])])[,\s]*,[,\s]*$")
 _SENTENCE = re.compile(r"(?<=[.!?])([\"”’]?)\s+(?=[\"“A-Z0-9])")
 _FLAT_TARGET = 600  # characters per paragraph when a flat text has to be cut at sentences
 
@@ -24,7 +41,7 @@ def paragraph_spans(text: str) -> list[Span]:
     line breaks at all is split at scraped paragraph joins (".,") and then at sentences."""
     lines = [(m.start(), m.end()) for m in _LINE.finditer(text) if m.group().strip()]
     if len(lines) == 1:
-        return _flat_spans(text, *lines[0])
+        return _without_joins(text, _flat_spans(text, *lines[0]))
     spans: list[Span] = []
     stripped = [_strip(text, a, b) for a, b in lines]
     wrapped = _looks_hard_wrapped(text, stripped)
@@ -36,10 +53,30 @@ def paragraph_spans(text: str) -> list[Span]:
     # A long line can still hold several scraped paragraphs joined with ".,".
     out: list[Span] = []
     for span in spans:
-        if span.end - span.start > _FLAT_TARGET and _FLAT_BREAK.search(text, span.start, span.end):
+        long = span.end - span.start > _FLAT_TARGET
+        if (long and _FLAT_BREAK.search(text, span.start, span.end)) or _SURE_BREAK.search(
+            text, span.start, span.end
+        ):
             out.extend(_flat_spans(text, span.start, span.end))
         else:
             out.append(span)
+    return _without_joins(text, out)
+
+
+def _without_joins(text: str, spans: list[Span]) -> list[Span]:
+    """The spans without the separators a scraper left at their edges; a span of nothing
+    else (",,,") is dropped. The characters stay in the text, between paragraphs."""
+    out: list[Span] = []
+    for span in spans:
+        start, end = span.start, span.end
+        lead = _LEADING_JOIN.match(text, start, end)
+        if lead:
+            start = lead.end()
+        trail = _TRAILING_JOIN.search(text, start, end)
+        if trail:
+            end = trail.start()
+        if end > start:
+            out.append(span if (start, end) == (span.start, span.end) else Span(start, end))
     return out
 
 
