@@ -135,13 +135,24 @@ def test_scraper_separators_are_left_between_paragraphs() -> None:
     ]
 
 
+def test_a_dateline_cut_away_leaves_no_dash() -> None:
+    text = "- , Pemerintah menaikkan harga BBM.\nKenaikan itu diumumkan di Istana."
+    assert _paragraphs(text)[0] == "Pemerintah menaikkan harga BBM."
+    assert _paragraphs("– Pembalap Tim Mercedes tampil impresif.") == [
+        "Pembalap Tim Mercedes tampil impresif."
+    ]
+    # The items of a list keep their dashes.
+    items = "- beras naik 5 persen\n- gula naik 3 persen\n- minyak turun"
+    assert _paragraphs(items) == items.split("\n")
+
+
 @pytest.mark.parametrize(
     "text",
     [
         # A hyperlink's words dropped mid-sentence leave commas that are not a paragraph break.
         "Indeks saham di Amerika Serikat (AS),,berakhir datar pada perdagangan Jumat.",
         "Dear John,\nthe meeting is moved to Monday.",
-        "- 5 derajat di puncak gunung malam itu.",
+        "-5 derajat di puncak gunung malam itu.",
     ],
 )
 def test_commas_inside_a_paragraph_stay(text: str) -> None:

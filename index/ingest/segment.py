@@ -28,6 +28,10 @@ _SURE_BREAK = re.compile(r"(?<=[.!?”\"\])]),(?:,+(?![ \t]*[a-z])|(?=loading\b)
 # A scraper's separators left at a paragraph's edges: commas before it (and the dash of a
 # dateline cut away, ", - Pemerintah…"), commas after its last sentence ("besar.,").
 _LEADING_JOIN = re.compile(r",(?:[,\s]|[-–—]\s)*")
+# A text that opens with a dash had its dateline cut away ("- Pemerintah menaikkan…", most of
+# CLICK-ID's bodies); the dash (and any commas after it) is left out of the first paragraph
+# unless the next one opens with a dash too, as the items of a list do.
+_OPENING_DASH = re.compile(r"[-–—](?=[\s,])[\s,]*")
 _TRAILING_JOIN = re.compile(r"(?<=[.!?”\"\])])[,\s]*,[,\s]*$")
 _SENTENCE = re.compile(r"(?<=[.!?])([\"”’]?)\s+(?=[\"“A-Z0-9])")
 _FLAT_TARGET = 600  # characters per paragraph when a flat text has to be cut at sentences
@@ -67,8 +71,12 @@ def _without_joins(text: str, spans: list[Span]) -> list[Span]:
     """The spans without the separators a scraper left at their edges; a span of nothing
     else (",,,") is dropped. The characters stay in the text, between paragraphs."""
     out: list[Span] = []
-    for span in spans:
+    for n, span in enumerate(spans):
         start, end = span.start, span.end
+        if n == 0 and not (len(spans) > 1 and _OPENING_DASH.match(text, spans[1].start)):
+            dash = _OPENING_DASH.match(text, start, end)
+            if dash:
+                start = dash.end()
         lead = _LEADING_JOIN.match(text, start, end)
         if lead:
             start = lead.end()
