@@ -416,6 +416,20 @@ def test_search_json_reports_suggestion_hits_and_partial_matches() -> None:
     assert "No article has all 2 words" in run("search", "Erdogan", "Lavrov").stdout
 
 
+def test_search_filters_that_match_nothing_find_nothing() -> None:
+    run("index", "--json")
+    assert json.loads(run("search", "Putin", "--json").stdout)["total"] > 0
+    for extra in (["--outlet", "no such outlet"], ["--since", "2030"]):
+        found = json.loads(run("search", "Putin", "--json", *extra).stdout)
+        assert found["total"] == 0 and found["hits"] == []
+    padded = json.loads(run("search", "Putin", "--json", "--since", "2023-1").stdout)
+    dated = json.loads(run("search", "Putin", "date:>=2023", "--json").stdout)
+    assert padded["total"] == dated["total"]
+    for bad in ("yesterday", "2019-13", "2023-02-30"):
+        proc = run("search", "Putin", "--since", bad, check=False)
+        assert_one_line_error(proc, f'cannot read "{bad}" as a date')
+
+
 def test_a_short_prefix_is_a_one_line_error(tmp_path: Path) -> None:
     from click.testing import CliRunner
     from newsreader.tui.cli.main import cli

@@ -118,6 +118,26 @@ def test_sorting_by_date_and_narrowing(both: dict[str, Library]) -> None:
     assert {h.id[:3] for h in t.hits} == {"000", "002", "003"}
 
 
+@pytest.mark.parametrize(
+    "facets",
+    [
+        FacetFilter(outlets=("no such outlet",)),
+        FacetFilter(date_from="2030"),
+        FacetFilter(date_from="2024-06", date_to="2023-01"),  # a range the wrong way round
+    ],
+)
+def test_a_filter_no_article_passes_finds_nothing(
+    both: dict[str, Library], facets: FacetFilter
+) -> None:
+    for lib in both.values():
+        assert lib.search("Putin", limit=10).hits
+        res = lib.search("Putin", limit=10, facets=facets)
+        assert res.hits == [] and res.total == 0
+        assert lib.search("", limit=10, facets=facets).hits == []
+        # Nothing flagged yet: asking for the flagged ones finds none.
+        assert lib.search("Putin is:flagged", limit=10).hits == []
+
+
 def test_the_index_records_its_engine_and_keeps_it(library: Library, corpus: Path) -> None:
     lib = Library.open(corpus, library.index_dir, variants=NO_VARIANTS, engine="tantivy")
     lib.update()

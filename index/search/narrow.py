@@ -49,7 +49,9 @@ class NarrowedSearcher:
 
     def search(self, q: Any, *, exact: bool = False, **kwargs: Any) -> Any:
         if self._include is not None:
-            kwargs["filter"] = self._include
+            # Whoosh reads an empty filter as none at all (every article); a document
+            # number no article has lets nothing through, as a filter matching nothing must.
+            kwargs["filter"] = self._include or {-1}
         if self._exclude:
             kwargs["mask"] = self._exclude
         if self._by_date:

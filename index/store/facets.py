@@ -4,9 +4,14 @@ those 12 articles and no others)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 
+from ..errors import QueryError
 from .catalog import Catalog
+
+_ISO_PART = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
 @dataclass(frozen=True)
@@ -14,6 +19,12 @@ class FacetFilter:
     outlets: tuple[str, ...] = ()  # any of these outlets (as the articles name them)
     date_from: str | None = None  # an ISO date or its start: "2023", "2023-10", "2023-10-05"
     date_to: str | None = None  # likewise, inclusive: "2024-06" takes in all of June
+
+    def __post_init__(self) -> None:
+        # The catalog compares dates as text: a bound must be zero-padded ISO to compare
+        # right, and one that is no date at all would let nothing through, silently.
+        object.__setattr__(self, "date_from", iso_bound(self.date_from))
+        object.__setattr__(self, "date_to", iso_bound(self.date_to))
 
     def __bool__(self) -> bool:
         return bool(self.outlets or self.date_from or self.date_to)
@@ -32,3 +43,22 @@ class FacetFilter:
             args.extend([len(self.date_to), self.date_to])
         sql = "SELECT id FROM articles" + (" WHERE " + " AND ".join(where) if where else "")
         return {row[0] for row in catalog.db.execute(sql, args)}
+
+
+def iso_bound(value: str | None) -> str | None:
+    """A date bound as typed (2023, 2023-1, 2023-10-05) in the catalog's form (2023,
+    2023-01, 2023-10-05); QueryError for anything else."""
+    if value is None or not value.strip():
+        return None
+    m = _ISO_PART.fullmatch(value.strip())
+    try:
+        if m is None:
+            raise ValueError
+        year, month, day = (int(g) if g else None for g in m.groups())
+        dt.date(year, month or 1, day or 1)  # a month or day that does not exist fails here
+    except ValueError:
+        raise QueryError(
+            f'cannot read "{value}" as a date: give a year, a month or a day (2023, 2023-10,'
+            " 2023-10-05)"
+        ) from None
+    return "-".join([f"{year:04d}", *(f"{n:02d}" for n in (month, day) if n is not None)])
