@@ -128,6 +128,14 @@ def test_scraper_separators_are_left_between_paragraphs() -> None:
         "Kenaikan itu diumumkan Presiden di Istana Merdeka. (inews)",
         "loading...",
     ]
+    # A link's words dropped next to the join leave a comma with spaces around it.
+    spaced = "Suporter melempar batu., ,Dua pemain terluka. ,Harga tiket naik., , Wang pulang."
+    assert _paragraphs(spaced) == [
+        "Suporter melempar batu.",
+        "Dua pemain terluka.",
+        "Harga tiket naik.",
+        "Wang pulang.",
+    ]
     lines = ",,,Organisasi itu dibentuk tahun lalu.,\n, -  , terjebak di kanal PLTU Paiton."
     assert _paragraphs(lines) == [
         "Organisasi itu dibentuk tahun lalu.",

@@ -14,7 +14,7 @@ _SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]\s*$")
 _FLAT_BREAK = re.compile(
     "|".join(
         (
-            r"(?<=[.!?”\"])[ \t]*,+(?=[ \t]*[\"“A-Z0-9])",
+            r"(?<=[.!?”\"])(?:[ \t]*,)+(?=[ \t]*[\"“A-Z0-9])",  # also ". ,Harga", "., , Wang"
             # An empty paragraph joined in too (",,," right after a sentence), but not where
             # a link's words were dropped mid-sentence ("(AS),,berakhir datar").
             r"(?<=[.!?”\"\])]),{2,}(?![ \t]*[a-z])",
