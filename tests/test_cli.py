@@ -82,6 +82,12 @@ def test_compare_related_overlaps_json() -> None:
 
     side_by_side = run("compare", "000", "002").stdout
     assert "shared passage" in side_by_side and "①" in side_by_side
+    # Piped, where no highlight shows, the differing words come in brackets: one wire story
+    # translated with "Tiongkok" in one outlet and "China" in the other.
+    piped = run("compare", "000", "001").stdout
+    assert "Differing words are [in brackets]" in piped
+    assert "[Tiongkok]" in piped and "[China]" in piped
+    assert "Xi Jinping" in piped and "[Xi Jinping]" not in piped
 
 
 def test_bad_input_gives_one_line_errors(tmp_path: Path) -> None:

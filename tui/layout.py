@@ -170,10 +170,17 @@ def changed_spans(passage: Passage, side: str) -> list[Span]:
 
 
 def side_text(
-    text: str, row: Row, side: str, styles: Styles | None = None, *, diff_only: bool = False
+    text: str,
+    row: Row,
+    side: str,
+    styles: Styles | None = None,
+    *,
+    diff_only: bool = False,
+    bracket: bool = False,
 ) -> Text:
     """One side of a row as styled text (never parsed as markup). `diff_only`: a shared
-    passage shows only its differences, each with a few words either side."""
+    passage shows only its differences, each with a few words either side. `bracket`: the
+    differing words also come [in brackets], for output that shows no styles (a pipe)."""
     styles = styles or Styles()
     if diff_only and row.passage is not None:
         return condensed_text(text, row, side, styles)
@@ -202,12 +209,14 @@ def side_text(
         if previous is not None:
             out.append(_joint(text[previous:start]))
         previous = end
-        base = len(out.plain)
-        out.append(body)
-        for lo, hi in changed:
-            lo, hi = max(lo, start), min(hi, start + len(body))
+        cuts = [(max(lo, start) - start, min(hi, start + len(body)) - start) for lo, hi in changed]
+        at = 0
+        for lo, hi in cuts:
             if hi > lo:
-                out.stylize(marks, base + lo - start, base + hi - start)
+                out.append(body[at:lo])
+                out.append(f"[{body[lo:hi]}]" if bracket else body[lo:hi], style=marks)
+                at = hi
+        out.append(body[at:])
     return out
 
 

@@ -347,7 +347,7 @@ def compare(
     if as_json:
         emit_json(json_output.comparison(result))
     else:
-        print_out(render.comparison(result))
+        print_out(render.comparison(result, plain=not sys.stdout.isatty()))
 
 
 @cli.command()

@@ -110,7 +110,9 @@ def article_plain(art: Article, *, raw: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def comparison(cmp: Comparison) -> RenderableType:
+def comparison(cmp: Comparison, *, plain: bool = False) -> RenderableType:
+    """Two articles side by side. `plain` (for a pipe, where no style shows): the differing
+    words come in brackets."""
     al = cmp.alignment
     head = Table.grid(expand=True, padding=(0, 2))
     head.add_column(ratio=1)
@@ -125,7 +127,12 @@ def comparison(cmp: Comparison) -> RenderableType:
     )
     n = len(al.passages)
     summary = Text(f"{n} shared passage{'s' if n != 1 else ''}. ", style="bold")
-    summary += Text("Differing words are highlighted; text not shared is dimmed.", style="dim")
+    summary += Text(
+        "Differing words are [in brackets]; rows without a number are not shared."
+        if plain
+        else "Differing words are highlighted; text not shared is dimmed.",
+        style="dim",
+    )
     body = Table(show_header=False, expand=True, show_lines=True, box=None, padding=(0, 1))
     body.add_column(width=3, no_wrap=True)
     body.add_column(ratio=1)
@@ -136,7 +143,11 @@ def comparison(cmp: Comparison) -> RenderableType:
             label = Text(
                 passage_label(row.number), style=Style(color=passage_colour(row.number), bold=True)
             )
-        body.add_row(label, side_text(cmp.a.text, row, "a"), side_text(cmp.b.text, row, "b"))
+        body.add_row(
+            label,
+            side_text(cmp.a.text, row, "a", bracket=plain),
+            side_text(cmp.b.text, row, "b", bracket=plain),
+        )
         body.add_row("", "", "")
     return Group(head, Rule(style="dim"), summary, Text(""), body)
 
