@@ -211,7 +211,9 @@ def render(data: dict) -> str:
     ]
     rows = []
     for size, runs in data["sizes"].items():
-        o, w = runs["ours"], runs["whoosh"]
+        # A run of one engine only (--engines) leaves the other's columns empty.
+        o = defaultdict(_missing, runs.get("ours", {}))
+        w = defaultdict(_missing, runs.get("whoosh", {}))
         rows.append(
             [
                 f"{int(size):,}",
@@ -266,11 +268,15 @@ def render(data: dict) -> str:
             lines += [
                 "",
                 f"Whoosh segments at N = {int(size):,}: ours {segments},"
-                f" plain Whoosh {runs['whoosh'].get('segments')}.",
+                f" plain Whoosh {runs.get('whoosh', {}).get('segments')}.",
             ]
         lines += ["", f"Ours on disk at N = {int(size):,}, MiB:", ""]
         lines.append(md_table(["part", "MiB"], [[k, v] for k, v in parts.items()]))
     return "\n".join(lines) + "\n"
+
+
+def _missing() -> float:
+    return float("nan")
 
 
 def main() -> None:
