@@ -90,6 +90,17 @@ def test_compare_related_overlaps_json() -> None:
     assert "Xi Jinping" in piped and "[Xi Jinping]" not in piped
 
 
+def test_piped_overlaps_and_related_keep_ids_whole() -> None:
+    # A table would cut the ids to fit 80 columns; a pipe gets one tab-separated line each.
+    run("index", "--json")
+    pairs = json.loads(run("overlaps", "--json").stdout)["pairs"]
+    rows = run("overlaps").stdout.splitlines()[2:]
+    assert [r.split("\t")[3:5] for r in rows] == [[p["a"]["id"], p["b"]["id"]] for p in pairs]
+    found = json.loads(run("related", "000", "--json").stdout)["related"]
+    rows = run("related", "000").stdout.splitlines()[2:]
+    assert [r.split("\t")[3] for r in rows] == [r["id"] for r in found]
+
+
 def test_bad_input_gives_one_line_errors(tmp_path: Path) -> None:
     assert_one_line_error(
         run("index", str(tmp_path / "missing"), check=False), "corpus folder not found"

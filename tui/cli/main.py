@@ -372,7 +372,10 @@ def related(
     if as_json:
         emit_json(json_output.related(art, found, refs))
     else:
-        print_out(render.related(art, found, {k: v.display_title for k, v in refs.items()}))
+        titles = {k: v.display_title for k, v in refs.items()}
+        # Piped, one line per article with its id whole (see render.related_plain).
+        plain = None if sys.stdout.isatty() else render.related_plain(art, found, titles)
+        print_out(render.related(art, found, titles), plain)
 
 
 @cli.command()
@@ -409,7 +412,9 @@ def overlaps(
     if as_json:
         emit_json(json_output.overlaps(found, refs, min_coverage))
     else:
-        print_out(render.overlaps(found, {k: v.display_title for k, v in refs.items()}))
+        titles = {k: v.display_title for k, v in refs.items()}
+        plain = None if sys.stdout.isatty() else render.overlaps_plain(found, titles)
+        print_out(render.overlaps(found, titles), plain)
 
 
 def interrupt(signum: int, frame: object) -> None:

@@ -197,6 +197,43 @@ def overlaps(found: list[Overlap], titles: dict[str, str]) -> RenderableType:
     return table
 
 
+def related_plain(art: Article, found: list[Related], titles: dict[str, str]) -> str:
+    """`related` for a pipe: one line per article, its id whole (a table would cut it to
+    fit 80 columns), tab-separated: shared of this, of that, passages, id, title."""
+    lines = [f"Articles sharing passages with {art.display_title}"]
+    if not found:
+        return lines[0] + "\nNo other article shares a passage with this one.\n"
+    lines.append("shared of this\tof that\tpassages\tid\ttitle")
+    for r in found:
+        al = r.alignment
+        lines.append(
+            f"{al.coverage_a:.0%}\t{al.coverage_b:.0%}\t{len(al.passages)}\t{r.id}"
+            f"\t{_one_line(titles.get(r.id, r.id))}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def overlaps_plain(found: list[Overlap], titles: dict[str, str]) -> str:
+    """`overlaps` for a pipe: one line per pair, ids whole, tab-separated."""
+    if not found:
+        return "No two articles share a passage.\n"
+    lines = [
+        f"{len(found)} pairs of articles sharing passages",
+        "A shared\tB shared\tpassages\tA\tB\tA title\tB title",
+    ]
+    for o in found:
+        al = o.alignment
+        lines.append(
+            f"{al.coverage_a:.0%}\t{al.coverage_b:.0%}\t{len(al.passages)}\t{o.a}\t{o.b}"
+            f"\t{_one_line(titles.get(o.a, o.a))}\t{_one_line(titles.get(o.b, o.b))}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 _STATUS_STYLE = {"new": "green", "unchanged": "dim", "failed": "red"}
 
 
