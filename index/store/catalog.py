@@ -53,7 +53,7 @@ CREATE INDEX IF NOT EXISTS forms_form ON forms(form);
 
 # A batch's shingle postings wait here, in SQLite's temporary database (on disk, not in this
 # process's memory), until the batch is committed; they are then inserted sorted by hash (see
-# `flush`). Part of the connection's transaction: a rollback forgets them too.
+# `_flush`). Part of the connection's transaction: a rollback forgets them too.
 _PENDING = """
 CREATE TEMP TABLE IF NOT EXISTS pending (h INTEGER NOT NULL, doc INTEGER NOT NULL,
     pos INTEGER NOT NULL);
@@ -311,7 +311,7 @@ class Catalog:
     # -- shingles -----------------------------------------------------------------------
     def postings(self, hashes: Iterable[int]) -> Iterator[tuple[int, int, int]]:
         """(hash, doc, position) for every article holding one of `hashes`."""
-        self.flush()
+        self._flush()
         for chunk in _chunks(list(hashes), 900):
             marks = ",".join("?" * len(chunk))
             yield from self.db.execute(
@@ -320,13 +320,13 @@ class Catalog:
 
     def all_postings(self) -> Iterator[tuple[int, int, int]]:
         """Every posting, ordered by hash: one pass over the shingle table."""
-        self.flush()
+        self._flush()
         yield from self.db.execute("SELECT h, doc, pos FROM shingles ORDER BY h")
 
     def shared_postings(self, max_docs: int) -> Iterator[tuple[int, int, int]]:
         """The postings of every hash that 2 to `max_docs` articles hold, ordered by hash:
         a corpus-wide candidate search without the many that one article alone holds."""
-        self.flush()
+        self._flush()
         yield from self.db.execute(
             "SELECT h, doc, pos FROM shingles WHERE h IN (SELECT h FROM shingles GROUP BY h"
             " HAVING count(*) BETWEEN 2 AND ?) ORDER BY h",
@@ -335,7 +335,7 @@ class Catalog:
 
     def posting_counts(self, hashes: Iterable[int]) -> dict[int, int]:
         """How many articles hold each of `hashes` (counted by SQLite, no rows fetched)."""
-        self.flush()
+        self._flush()
         out: dict[int, int] = {}
         for chunk in _chunks(list(hashes), 900):
             marks = ",".join("?" * len(chunk))
@@ -368,8 +368,7 @@ class Catalog:
         sql = f"SELECT term, form FROM forms WHERE form IN ({marks})"
         return list(self.db.execute(sql, forms))
 
-    def flush(self) -> None:
-        """Write the batch's pending postings and forms into their tables, uncommitted."""
+    def _flush(self) -> None:
         if self._pending_forms:
             self.db.executemany(
                 "INSERT OR IGNORE INTO forms VALUES (?, ?)", sorted(self._pending_forms)
@@ -385,7 +384,7 @@ class Catalog:
             self._pending_docs.clear()
 
     def commit(self) -> None:
-        self.flush()
+        self._flush()
         self.db.commit()
 
     def rollback(self) -> None:

@@ -11,7 +11,7 @@ import pickle
 import queue
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,18 +161,13 @@ class Preparer:
         if self._stop is not None:
             self._stop.set()
 
-    def flush(self, meanwhile: Callable[[], object] | None = None) -> list[Any]:
+    def flush(self) -> list[Any]:
         """The Whoosh segments the workers have filled since the last flush, finished.
-        Call when every article sent has been taken from `map`. `meanwhile` is called while
-        the workers finish their segments (this process would only wait for them)."""
+        Call when every article sent has been taken from `map`."""
         if self._pool is None or self.segments is None:
-            if meanwhile is not None:
-                meanwhile()
             return []
         for worker in self._pool:
             worker.send(("flush", None))
-        if meanwhile is not None:
-            meanwhile()
         return [seg for worker in self._pool if (seg := worker.receive()) is not None]
 
     def start(self) -> None:

@@ -436,9 +436,7 @@ class _Run:
         catalog's commit then publishes (see stores.py). Segments are merged by a run's
         last commit only."""
         writer, self.writer = self.writer, None
-        # The catalog files the batch's shingle postings (most of its commit) while the
-        # workers finish their segments.
-        segments = self.preparer.flush(meanwhile=self.catalog.flush)
+        segments = self.preparer.flush()
         if last:
             # The workers have nothing left to do, and idle they still hold what they grew
             # to: gone before the merge, the run's largest moment in this process.
