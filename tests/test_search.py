@@ -123,6 +123,9 @@ def test_empty_query_lists_newest_first(sample_library: Library) -> None:
         ("title: Putin", "needs a value"),
         ("Putin AND", "needs something after"),
         ("date:notadate", "as a date"),
+        # The date as typed, not the compact form Whoosh is handed.
+        ("date:2019-13", 'cannot read "2019-13" as a date'),
+        ("Putin is:foo", r'"is:foo" is not a mark \(is:read, is:unread, is:bookmarked\)'),
     ],
 )
 def test_malformed_queries(sample_library: Library, query: str, message: str) -> None:

@@ -83,6 +83,11 @@ def check_syntax(text: str) -> None:
         if m.group(1).lower() not in _KNOWN:
             if not rest or rest[0].isspace():
                 continue  # "Prabowo: ..." in a pasted headline: punctuation, not a field
+            if m.group(1).lower() == "is":  # the known ones are taken out before this
+                raise QueryError(
+                    f'invalid query: "is:{rest.split()[0]}" is not a mark'
+                    " (is:read, is:unread, is:bookmarked)"
+                )
             raise QueryError(
                 f'invalid query: unknown field "{m.group(1)}:" (fields: {", ".join(FIELDS)})'
             )
@@ -317,8 +322,14 @@ def parse_query(text: str, schema, analyzer: Analyzer) -> wq.Query:
         if getattr(sub, "error", None):
             errors.append(str(sub.error))
     if errors:
-        raise QueryError(f'invalid query: cannot read "{errors[0]}" as a date')
+        # Whoosh saw the compact form iso_dates_for_whoosh made ("201913"): show it as typed.
+        typed = re.sub(r"^(\d{4})(\d{2})(\d{2})?$", _dashed, errors[0])
+        raise QueryError(f'invalid query: cannot read "{typed}" as a date')
     return q
+
+
+def _dashed(m: re.Match[str]) -> str:
+    return "-".join(g for g in m.groups() if g)
 
 
 _WHITESPACE = re.compile(r"\s+")  # what Whoosh's whitespace plugin tags

@@ -82,7 +82,8 @@ def check_corpus(spec: IndexSpec, catalog: Catalog) -> None:
     if corpus and corpus != str(spec.corpus):
         raise CorpusError(
             f"the index folder {spec.index_dir} holds the index of another corpus "
-            f"({corpus}); give --rebuild to replace it, or choose another --index-dir"
+            f"({corpus}); replace it with `newsreader index --rebuild`,"
+            " or choose another --index-dir"
         )
 
 

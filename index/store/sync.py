@@ -196,6 +196,7 @@ def _resolve_engine(spec: IndexSpec, live: Path | None, rebuild: bool) -> IndexS
         raise EngineError(
             f"the index {spec.index_dir} was built with {recorded}, not {asked}; "
             f"give --rebuild to rebuild it with {asked}"
+            f" (newsreader index --rebuild --engine {asked})"
         )
     engine = check_engine(asked or recorded or default_engine() or DEFAULT_ENGINE)
     require(engine)
