@@ -469,3 +469,11 @@ def test_a_prefix_that_left_words_out_counts_at_least(tmp_path: Path, engine: st
     assert (cut.total, cut.total_exact) == (MAX_EXPANSION // 4, False)
     whole = lib.search("zula*")  # 26 words: all kept
     assert (whole.total, whole.total_exact) == (26, True)
+
+
+def test_a_query_of_stop_words_says_why_it_finds_nothing(sample_library: Library) -> None:
+    res = sample_library.search("dan yang di")
+    assert res.total == 0 and res.hits == []
+    assert res.note is not None and "only stop words (dan, yang, di)" in res.note
+    assert sample_library.search("zzzqqq").note is None  # nothing found, but not stop words
+    assert sample_library.search("Putin dan").note is None

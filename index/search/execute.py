@@ -123,6 +123,8 @@ def run_search(
             suggestion_hits = count_strict(suggestion, fulltext, analyzer)
             if suggestion_hits <= strict.total:
                 suggestion = suggestion_hits = None
+    if not total and note is None and suggestion is None:
+        note = _only_stop_words(text, analyzer)
     hits = _hits(
         ranked,
         catalog,
@@ -141,6 +143,16 @@ def run_search(
         partial=partial,
         total_exact=total_exact,
     )
+
+
+def _only_stop_words(text: str, analyzer: Analyzer) -> str | None:
+    """Why a query of nothing but stop words ("dan yang di") finds nothing: they are too
+    common to be indexed."""
+    terms = analyzer.terms(text)
+    if not terms or not all(t.stop for t in terms):
+        return None
+    words = ", ".join(dict.fromkeys(t.surface.lower() for t in terms))
+    return f"only stop words ({words}), which are too common to search: add another word"
 
 
 def _hits(
