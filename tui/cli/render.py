@@ -31,12 +31,13 @@ if TYPE_CHECKING:
 
 def report(rep: UpdateReport, corpus: str) -> RenderableType:
     table = Table(title=Text(f"Index of {corpus}"), title_justify="left", show_header=True)
-    # Articles throughout (as in the JSON); only skipped counts files.
+    # Articles throughout (as in the JSON); skipped counts files and the records of a file
+    # that could not be read (a truncated JSON line: "articles.jsonl:21").
     table.add_column("articles added", justify="right")
     table.add_column("updated", justify="right")
     table.add_column("removed", justify="right")
     table.add_column("unchanged", justify="right")
-    table.add_column("files skipped", justify="right")
+    table.add_column("skipped", justify="right")
     table.add_row(
         *(
             str(x)
@@ -52,7 +53,7 @@ def report(rep: UpdateReport, corpus: str) -> RenderableType:
     parts: list[RenderableType] = [table]
     if rep.skipped:
         skipped = Table(title="Skipped", title_justify="left")
-        skipped.add_column("file")
+        skipped.add_column("file or record")
         skipped.add_column("reason")
         for s in rep.skipped:
             skipped.add_row(Text(s.path), Text(s.reason))
