@@ -477,3 +477,17 @@ def test_a_query_of_stop_words_says_why_it_finds_nothing(sample_library: Library
     assert res.note is not None and "only stop words (dan, yang, di)" in res.note
     assert sample_library.search("zzzqqq").note is None  # nothing found, but not stop words
     assert sample_library.search("Putin dan").note is None
+
+
+def test_a_pasted_passage_with_a_quotation_mark_left_open_is_searched(
+    sample_library: Library,
+) -> None:
+    # Copied from the middle of a quote: its closing mark comes along, its opening one not.
+    passage = "kerja sama ini tidak ditujukan terhadap siapa pun, kami"
+    plain = sample_library.search(passage)
+    assert plain.hits
+    pasted = sample_library.search(passage + '"')
+    assert [h.id for h in pasted.hits] == [h.id for h in plain.hits]
+    # A short query with a quotation mark left open is still a phrase being typed: refused.
+    with pytest.raises(QueryError, match="quotation mark"):
+        sample_library.search('"kerja sama ini')

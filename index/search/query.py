@@ -52,6 +52,10 @@ MAX_PREFIX_POSTINGS = 25_000  # postings of a prefix's words kept, per field (se
 MAX_QUERY_CHARS = 1_000
 MAX_DEPTH = 20
 MAX_PHRASE_SPELLINGS = 8
+# A query of this many words or more, without operators, with a quotation mark left open is
+# a passage pasted from an article ('…mungkin Oktober lah," ujar Jokowi.'): searched as its
+# words, not refused.
+PASTED_WORDS = 5
 
 
 def _strip_quoted(text: str) -> str:
@@ -64,7 +68,7 @@ def check_syntax(text: str) -> None:
         raise QueryError(
             f"invalid query: too long ({len(text):,} characters; at most {MAX_QUERY_CHARS:,})"
         )
-    if text.count('"') % 2:
+    if text.count('"') % 2 and not _pasted(text):
         raise QueryError('invalid query: a quotation mark (") is not closed')
     bare = _strip_quoted(text)
     depth = 0
@@ -103,6 +107,11 @@ def check_syntax(text: str) -> None:
         raise QueryError(f"invalid query: {words[0]} needs something before it")
 
 
+def _pasted(text: str) -> bool:
+    words = text.replace('"', " ").split()
+    return len(words) >= PASTED_WORDS and not any(w in OPERATORS for w in words)
+
+
 def has_operators(text: str) -> bool:
     """True when the query says how to combine its words (AND, OR, NOT...): then it is
     taken as written, with no partial matches."""
@@ -113,7 +122,10 @@ def _plain_text(text: str) -> str:
     """Punctuation of pasted prose that the query language would read as syntax: a colon
     after a word that is no field ("Prabowo: ..."), a question mark ending a word (not a
     one-letter wildcard), single quotes, and parentheses in a query without operators (where
-    they group nothing)."""
+    they group nothing). In a pasted passage with a quotation mark left open, no quotation
+    mark can be told to open or close a phrase: all are dropped."""
+    if text.count('"') % 2:
+        text = text.replace('"', " ")
     bare = _strip_quoted(text)
     drop: set[int] = set()
     for m in _FIELD_PREFIX.finditer(bare):
