@@ -90,6 +90,17 @@ def test_compare_related_overlaps_json() -> None:
     assert "Xi Jinping" in piped and "[Xi Jinping]" not in piped
 
 
+def test_a_pasted_sentence_opening_with_a_dash_is_a_query() -> None:
+    run("index", "--json")
+    found = json.loads(
+        run("search", "- Presiden Rusia Vladimir Putin tiba di Beijing", "--json").stdout
+    )
+    assert found["hits"][0]["id"] == sample_id("004")
+    # Options still are options, and a mistyped one is still refused.
+    assert json.loads(run("search", "Putin", "-n", "1", "--json").stdout)["hits"][0]
+    assert "No such option" in run("search", "Putin", "--limt", "1", check=False).stderr
+
+
 def test_piped_overlaps_and_related_keep_ids_whole() -> None:
     # A table would cut the ids to fit 80 columns; a pipe gets one tab-separated line each.
     run("index", "--json")

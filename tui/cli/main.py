@@ -159,7 +159,17 @@ def index_cmd(
         sys.exit(130)
 
 
-@cli.command()
+class _QueryCommand(click.Command):
+    """A sentence pasted from an article may open with a dash ("- Pemerintah menaikkan…", a
+    dateline cut away), which Click would read as a cluster of short options. An argument
+    with a space in it is no option: it is kept as query words."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        args = [f" {a}" if a.startswith("-") and " " in a.strip() else a for a in args]
+        return super().parse_args(ctx, args)
+
+
+@cli.command(cls=_QueryCommand)
 @click.argument("query", nargs=-1)
 @library_options
 @click.option(
