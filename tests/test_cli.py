@@ -90,6 +90,14 @@ def test_compare_related_overlaps_json() -> None:
     assert "Xi Jinping" in piped and "[Xi Jinping]" not in piped
 
 
+def test_a_refused_first_index_leaves_no_folder(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    ix = tmp_path / "ix"
+    proc = run("index", str(tmp_path / "empty"), "--index-dir", str(ix), check=False)
+    assert_one_line_error(proc, "corpus folder is empty")
+    assert not ix.exists()
+
+
 def test_a_pasted_sentence_opening_with_a_dash_is_a_query() -> None:
     run("index", "--json")
     found = json.loads(

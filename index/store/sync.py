@@ -97,9 +97,15 @@ def update(
         f"the index {spec.index_dir} is being updated by another "
         "newsreader process; try again when it has finished"
     )
+    new_folder = not spec.index_dir.exists()
     try:
         with layout.locked(busy):
-            report = _update(spec, layout, rebuild, progress, should_stop, notice or _quiet)
+            try:
+                report = _update(spec, layout, rebuild, progress, should_stop, notice or _quiet)
+            except BaseException:
+                if new_folder:  # a first run refused (an empty corpus): no folder left behind
+                    _remove_if_only_lock(layout)
+                raise
     except (OSError, sqlite3.OperationalError) as exc:
         if _disk_full(exc):
             raise DiskFullError(_disk_full_message(spec)) from None
@@ -118,6 +124,13 @@ def update(
 
 def _quiet(message: str) -> None:
     pass
+
+
+def _remove_if_only_lock(layout: Layout) -> None:
+    with suppress(OSError):
+        if [p.name for p in layout.folder.iterdir()] == [layout.lock_path.name]:
+            layout.lock_path.unlink()
+            layout.folder.rmdir()
 
 
 def _update(

@@ -79,7 +79,10 @@ def article(art: Article, *, raw: bool = False) -> RenderableType:
     if not art.meta.title:
         parts[0] = Text(art.display_title, style="bold italic")
     if art.meta.url:
-        parts.append(Text("Source: ", style="dim") + Text(art.meta.url, style="underline"))
+        # A link too: wrapped over two lines, the address still opens whole where the
+        # terminal knows links.
+        url = Text(art.meta.url, style=Style(underline=True, link=art.meta.url))
+        parts.append(Text("Source: ", style="dim") + url)
     parts.append(Rule(style="dim"))
     for p in art.paragraphs:
         if p.hidden and not raw:
