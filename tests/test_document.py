@@ -208,6 +208,8 @@ def test_json_round_trip(analyzer: Analyzer, tmp_path: Path) -> None:
         "yang gugur demi kemerdekaan bangsa ini dan tidak melupakan jasa mereka.",
         "Hak cipta karya musik itu kini dipegang oleh sebuah label besar dari Jakarta.",
         "Tags ini dipakai untuk mengelompokkan berita menurut topiknya masing-masing.",
+        "Simak hasil selengkapnya wakil Indonesia di turnamen Vietnam Open 2019 berikut ini.",
+        "Saksikan pertandingan itu secara langsung di stadion bersama keluarga Anda.",
     ],
 )
 def test_ordinary_sentences_are_not_boilerplate(analyzer: Analyzer, line: str) -> None:
@@ -225,6 +227,12 @@ def test_ordinary_sentences_are_not_boilerplate(analyzer: Analyzer, line: str) -
         "Tonton juga Video: Serba-serbi Uang Kertas Baru 2022 yang Dikeluarkan Bank Indonesia",
         "Lihat Video 'Viral Oknum TNI AL Pukul Driver Ojol di Jakbar':",
         "Saksikan Live DetikPagi :",
+        # detik's, longer than the short-line rules take (found in detik-recent-id).
+        "Simak juga Video: Sri Mulyani soal Inflasi RI Rendah: Tak Terkait dengan Daya Beli",
+        "Simak juga Video Purbaya Laporkan APBN Defisit Rp 321,6 T Sampai Agustus 2025 di DPR",
+        "Simak Video 'Jadi Tersangka Korupsi PLTU Mempawah, Adik JK Dicekal ke Luar Negeri':",
+        "Simak selengkapnya di sini .",
+        "Saksikan juga Sosok: Kisah Dokter Penyelamat di Balik Tragedi Stasiun Bekasi Timur",
     ],
 )
 def test_video_promotions_are_boilerplate(analyzer: Analyzer, line: str) -> None:
