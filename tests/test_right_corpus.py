@@ -1,6 +1,6 @@
 """An index folder knows its corpus: it is used when no corpus is given, and never replaced
 by another corpus's index unless asked. A user can set a default corpus once, and name an
-article of a record file by its bare record id."""
+article of a record file by its bare record id, or a unique prefix of it."""
 
 from __future__ import annotations
 
@@ -71,8 +71,16 @@ def test_a_bare_record_id_names_an_article(tmp_path: Path) -> None:
     corpus = records_corpus(tmp_path / "news")
     shown = json.loads(run("show", "kompas-00347", "--corpus", str(corpus), "--json").stdout)
     assert shown["id"] == "articles.jsonl#kompas-00347"
+    # A unique prefix of a record id names its article too.
+    shown = json.loads(run("show", "tempo-000", "--corpus", str(corpus), "--json").stdout)
+    assert shown["id"] == "articles.jsonl#tempo-00012"
+    # A whole record id wins over a longer one it begins; a prefix of both names neither.
+    with (corpus / "articles.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": "kompas-003471", "body": "Harga perak turun tajam."}) + "\n")
+    shown = json.loads(run("show", "kompas-00347", "--corpus", str(corpus), "--json").stdout)
+    assert shown["id"] == "articles.jsonl#kompas-00347"
     assert_one_line_error(
-        run("show", "kompas-0034", "--corpus", str(corpus), check=False), "no article"
+        run("show", "kompas-0034", "--corpus", str(corpus), check=False), "matches 2 articles"
     )
 
 

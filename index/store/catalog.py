@@ -294,8 +294,8 @@ class Catalog:
         return [found[i] for i in wanted if i in found]
 
     def find_ids(self, pattern: str) -> list[str]:
-        """Ids equal to, or starting with, `pattern`, or whose file name starts with it, or
-        whose record id (after "#") is `pattern`."""
+        """Ids equal to, or starting with, `pattern`, or whose file name or record id (after
+        "#") starts with it."""
         rows = self.db.execute(
             "SELECT id FROM articles WHERE id = ?1 OR id LIKE ?2 ESCAPE '\\' "
             "OR id LIKE ?3 ESCAPE '\\' OR id LIKE ?4 ESCAPE '\\' ORDER BY id",
@@ -303,7 +303,7 @@ class Catalog:
                 pattern,
                 _like_prefix(pattern),
                 "%/" + _like_prefix(pattern),
-                "%#" + _like_prefix(pattern)[:-1],
+                "%#" + _like_prefix(pattern),
             ),
         )
         return [r[0] for r in rows]

@@ -25,6 +25,10 @@ def resolve_article(catalog: Catalog, corpus: Path, ref: str) -> Article:
         if article is not None:
             return article
     matches = catalog.find_ids(ref)
+    if len(matches) > 1:
+        # A whole record id or file name wins over the longer ones it is a prefix of.
+        whole = [m for m in matches if m.endswith(("#" + ref, "/" + ref))]
+        matches = whole if len(whole) == 1 else matches
     if len(matches) == 1:
         found = catalog.article(matches[0])
         if found is not None:
