@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .ingest.decoding import human_size
     from .ingest.limits import Limits
     from .locations import bundled_corpus, config_home, variants_file
-    from .model import Article, Kind, Paragraph, Span, UpdateReport, merge_spans
+    from .model import Article, Kind, Paragraph, Span, UpdateReport, link_gaps_marked, merge_spans
     from .reuse.align import Alignment, AlignSettings, Passage
     from .reuse.learned import LearnedVariant, promote_variant
     from .reuse.overlaps import Overlap, Related
@@ -51,6 +51,7 @@ _WHERE = {
     "human_size": ".ingest.decoding",
     "Kind": ".model",
     "LearnedVariant": ".reuse.learned",
+    "link_gaps_marked": ".model",
     "Library": ".store.library",
     "Limits": ".ingest.limits",
     "merge_spans": ".model",
@@ -112,6 +113,7 @@ __all__ = [
     "config_home",
     "fetch_into",
     "human_size",
+    "link_gaps_marked",
     "merge_spans",
     "printable",
     "promote_variant",

@@ -3,7 +3,7 @@ app (Textual), so both say the same thing."""
 
 from __future__ import annotations
 
-from ..index import Article, Hit, Kind, Paragraph, SearchResults
+from ..index import Article, Hit, Kind, Paragraph, SearchResults, link_gaps_marked
 
 LANGUAGES = {"id": "Indonesian", "en": "English"}
 
@@ -42,6 +42,6 @@ def snippet(hit: Hit) -> tuple[str, list[tuple[int, int]]]:
     """A hit's snippet as shown ("…" where it is cut) and its highlights as offsets into
     that string."""
     snip = hit.snippet
-    shown = snip.prefix + snip.text + snip.suffix
+    shown = snip.prefix + link_gaps_marked(snip.text) + snip.suffix
     lead = len(snip.prefix) - snip.start
     return shown, [(h.start + lead, h.end + lead) for h in snip.highlights]

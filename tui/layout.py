@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from rich.style import Style
 from rich.text import Text
 
-from ..index import Alignment, Article, Kind, Passage, merge_spans
+from ..index import Alignment, Article, Kind, Passage, link_gaps_marked, merge_spans
 
 # Passage colours cycle through this palette; chosen to read on dark and light themes.
 PALETTE = ("#2f7ed8", "#d9822b", "#3aa655", "#c0392b", "#8e44ad", "#16a085", "#b7950b", "#d35400")
@@ -198,7 +198,7 @@ def side_text(
     changed = changed_spans(row.passage, side) if row.passage else []
     previous: int | None = None
     for start, end in pieces:
-        chunk = text[start:end]
+        chunk = link_gaps_marked(text[start:end])
         if row.passage is None:
             body = _tidy(chunk)
         else:  # offsets must hold for the highlights: trim the edges only
@@ -231,6 +231,7 @@ def condensed_text(text: str, row: Row, side: str, styles: Styles) -> Text:
     span = row.a if side == "a" else row.b
     assert span is not None
     start, end = span
+    text = text[:start] + link_gaps_marked(text[start:end])  # the same length
     colour = Style(color=passage_colour(row.number or 1))
     words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
     changed = changed_spans(row.passage, side)
