@@ -246,12 +246,12 @@ def test_a_dropped_link_shows_as_an_ellipsis_and_the_text_stays(analyzer: Analyz
     # CLICK-ID's scraper dropped each link's words and kept a comma in their place.
     text = (
         "Judul Berita Sepak Bola Inggris\n"
-        "Menanggapi hal itu, pelatih  ,, Gareth Southgate, menyebut Kosovo tim tersulit.\n"
+        "Menanggapi hal itu, pelatih  ,, Gareth Southgate, menyebut Kosovo tangguh.\n"
     )
     art = parse_article("x", "x", text, analyzer.vocabulary)
     body = art.paragraphs[-1]
     shown = art.paragraph_text(body)
-    assert shown == "Menanggapi hal itu, pelatih  …, Gareth Southgate, menyebut Kosovo tim tersulit."
+    assert shown == "Menanggapi hal itu, pelatih  …, Gareth Southgate, menyebut Kosovo tangguh."
     # The same length, so offsets into the text still point at the same words.
     assert len(shown) == body.end - body.start
     assert art.text == text and "pelatih  ,, Gareth" in art.text

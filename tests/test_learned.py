@@ -179,6 +179,7 @@ def test_overlaps_learn_and_later_alignments_use(tmp_path: Path) -> None:
     )
     lib.overlaps(workers=1)
     assert learned_path(lib.index_dir).exists()
+    assert lib.learning.newly_in_use == 1  # the CLI says so: the next run may find more
     (v,) = lib.learning.learned()
     assert v.pairs >= 3 and {"tandingan", "penyeimbang"} <= {*v.spellings[0], *v.spellings[1]}
     again = Library.open(lib.corpus, lib.index_dir, variants=Path("/none"))
@@ -216,7 +217,14 @@ def test_promote_writes_the_user_variants_file(tmp_path: Path) -> None:
 def test_cli_lists_and_promotes(tmp_path: Path, isolated_dirs: Path) -> None:
     lib = Library.open(_corpus(tmp_path / "c", 3), tmp_path / "ix")
     lib.update()
-    lib.overlaps(workers=1)
+    where = ["--corpus", str(lib.corpus), "--index-dir", str(lib.index_dir)]
+    overlaps = [newsreader_bin(), "overlaps", *where]
+    # A run that brings a substitution into use says the next one may find more.
+    first = subprocess.run(overlaps, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    assert "Learned 1 word substitution from these passages" in first.stderr
+    again = subprocess.run(overlaps, capture_output=True, text=True)
+    assert again.returncode == 0 and "Learned" not in again.stderr  # nothing new this time
     base = [newsreader_bin(), "variants", "--corpus", str(lib.corpus)]
     base += ["--index-dir", str(lib.index_dir)]
     out = subprocess.run([*base, "--learned", "--json"], capture_output=True, text=True)

@@ -20,6 +20,9 @@ class Learning:
         self.analyzer = analyzer
         self._learned: LearnedVariants | None = None
         self._equivalents: dict[str, str] | None = None
+        # Substitutions the last `learn` brought into use (seen in enough article pairs):
+        # a later run aligns with them, and may find passages this one did not.
+        self.newly_in_use = 0
 
     def variants(self) -> LearnedVariants:
         if self._learned is None:
@@ -48,8 +51,10 @@ class Learning:
         """Record the substitutions of confident passages beside the index (a read-only
         folder only costs the learning: `save` reports, never raises)."""
         learned = self.variants()
+        before = len(learned.learned())
         for id_a, id_b, alignment in aligned:
             learned.record(id_a, id_b, alignment, self.analyzer)
+        self.newly_in_use = len(learned.learned()) - before
         if self.index_dir.is_dir():
             from ..reuse.learned import learned_path
 

@@ -386,6 +386,7 @@ def related(
         # Piped, one line per article with its id whole (see render.related_plain).
         plain = None if sys.stdout.isatty() else render.related_plain(art, found, titles)
         print_out(render.related(art, found, titles), plain)
+        _note_learned(lib.learning.newly_in_use)
 
 
 @cli.command()
@@ -425,6 +426,19 @@ def overlaps(
         titles = {k: v.display_title for k, v in refs.items()}
         plain = None if sys.stdout.isatty() else render.overlaps_plain(found, titles)
         print_out(render.overlaps(found, titles), plain)
+        _note_learned(lib.learning.newly_in_use)
+
+
+def _note_learned(n: int) -> None:
+    """Why the same command may find more next time (learned word substitutions)."""
+    if n:
+        stderr().print(
+            f"Learned {n} word substitution{'s' if n != 1 else ''} from these passages; the"
+            " next run aligns with them and may find more (see newsreader variants).",
+            style="dim",
+            markup=False,
+            highlight=False,
+        )
 
 
 def interrupt(signum: int, frame: object) -> None:
