@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ...index import (
+    Alignment,
     Article,
     Comparison,
     CorpusStats,
@@ -209,11 +210,7 @@ def related_plain(art: Article, found: list[Related], titles: dict[str, str]) ->
         return lines[0] + "\nNo other article shares a passage with this one.\n"
     lines.append("shared of this\tof that\tpassages\tid\ttitle")
     for r in found:
-        al = r.alignment
-        lines.append(
-            f"{al.coverage_a:.0%}\t{al.coverage_b:.0%}\t{len(al.passages)}\t{r.id}"
-            f"\t{_one_line(titles.get(r.id, r.id))}"
-        )
+        lines.append(_tabbed(r.alignment, r.id, _one_line(titles.get(r.id, r.id))))
     return "\n".join(lines) + "\n"
 
 
@@ -226,12 +223,15 @@ def overlaps_plain(found: list[Overlap], titles: dict[str, str]) -> str:
         "A shared\tB shared\tpassages\tA\tB\tA title\tB title",
     ]
     for o in found:
-        al = o.alignment
-        lines.append(
-            f"{al.coverage_a:.0%}\t{al.coverage_b:.0%}\t{len(al.passages)}\t{o.a}\t{o.b}"
-            f"\t{_one_line(titles.get(o.a, o.a))}\t{_one_line(titles.get(o.b, o.b))}"
-        )
+        a, b = (_one_line(titles.get(i, i)) for i in (o.a, o.b))
+        lines.append(_tabbed(o.alignment, o.a, o.b, a, b))
     return "\n".join(lines) + "\n"
+
+
+def _tabbed(al: Alignment, *rest: str) -> str:
+    """Shared of one, of the other, passages, then `rest`: one tab-separated line."""
+    figures = (f"{al.coverage_a:.0%}", f"{al.coverage_b:.0%}", str(len(al.passages)))
+    return "\t".join((*figures, *rest))
 
 
 def _one_line(text: str) -> str:
