@@ -420,6 +420,26 @@ async def test_tab_cycles_and_escape_goes_back(make_app) -> None:
         assert screen.query_one(SearchBar).value == "/"
 
 
+async def test_a_date_typed_fast_into_the_search_box_keeps_its_slashes(make_app) -> None:
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await pilot.press("slash")
+        box = screen.query_one(SearchBar)
+        assert app.focused is box
+        # As a fast typist or a paste without bracketed paste sends them: all queued at once,
+        # none waiting for the one before to be handled.
+        for ch in "Minggu (15/9/2019)":
+            key = {"/": "slash", " ": "space", "(": "left_parenthesis"}.get(ch, ch)
+            key = {")": "right_parenthesis"}.get(ch, key)
+            app.post_message(events.Key(key, ch))
+        await pilot.pause()
+        await pilot.pause()
+        assert box.value == "Minggu (15/9/2019)"
+
+
 async def test_vim_keys_move_through_results(make_app) -> None:
     app = make_app()
     async with app.run_test(size=APP_SIZE) as pilot:

@@ -20,7 +20,8 @@ APP = [
 
 MAIN = [
     # Priority: handled before the keys typed after it are passed on, so "/putin" typed fast
-    # (or pasted) lands in the box whole. In the box itself it types a "/".
+    # (or pasted) lands in the box whole. In the box itself it is no binding (see
+    # MainScreen.check_action): the box types it in order with the keys before it.
     Binding("slash", "focus_search", "Search", key_display="/", priority=True, id="main.search"),
     Binding("tab", "cycle_panes(1)", "Next pane", show=False, id="main.next_pane"),
     Binding("shift+tab", "cycle_panes(-1)", "Previous pane", show=False, id="main.previous_pane"),

@@ -619,11 +619,16 @@ class MainScreen(actions.ArticleActions, Screen[None]):
             # A pane hidden a moment ago cannot take focus until the layout has caught up.
             self.call_after_refresh(widget.focus)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In the search box "/" is a character like any other: the priority binding would
+        # take it before the keys typed just ahead of it are in ("15/9" typed fast became
+        # "/159"), so it is left to the box, in order.
+        if action == "focus_search" and isinstance(self.focused, SearchBar):
+            return False
+        return super().check_action(action, parameters)
+
     def action_focus_search(self) -> None:
         box = self.query_one(SearchBar)
-        if self.focused is box:
-            box.insert_text_at_cursor("/")
-            return
         if self.full_screen:
             self.full_screen = False
             self.call_after_refresh(box.focus)
