@@ -255,3 +255,14 @@ def test_a_dropped_link_shows_as_an_ellipsis_and_the_text_stays(analyzer: Analyz
     # The same length, so offsets into the text still point at the same words.
     assert len(shown) == body.end - body.start
     assert art.text == text and "pelatih  ,, Gareth" in art.text
+
+
+def test_links_joined_to_a_paragraph_are_flagged_without_it(analyzer: Analyzer) -> None:
+    # CLICK-ID: the "Baca Juga" links joined to the article's last paragraph with ",,".
+    text = (
+        "Pimpinan KPK menyerahkan mandat kepada Presiden di Jakarta.\n"
+        "Baca Juga :,,Baca Juga :,,Pengembalian mandat ini menjadikan pimpinan KPK kosong."
+    )
+    art = parse_article("x", "x", text, analyzer.vocabulary)
+    assert texts(art, lambda p: p.boilerplate) == ["Baca Juga :", "Baca Juga :"]
+    assert "Pengembalian mandat ini menjadikan pimpinan KPK kosong." in art.body_text

@@ -15,16 +15,17 @@ _FLAT_BREAK = re.compile(
     "|".join(
         (
             r"(?<=[.!?”\"])(?:[ \t]*,)+(?=[ \t]*[\"“A-Z0-9])",  # also ". ,Harga", "., , Wang"
-            # An empty paragraph joined in too (",,," right after a sentence), but not where
-            # a link's words were dropped mid-sentence ("(AS),,berakhir datar").
-            r"(?<=[.!?”\"\])]),{2,}(?![ \t]*[a-z])",
+            # An empty paragraph joined in too (",,," right after a sentence or a line ending
+            # in a colon: "Baca Juga :,,Pengembalian"), but not where a link's words were
+            # dropped mid-sentence ("(AS),,berakhir datar").
+            r"(?<=[.!?:”\"\])]),{2,}(?![ \t]*[a-z])",
             # The page's "loading..." left after the last paragraph ("(inews),loading...").
             r"(?<=[.!?”\"\])]),+(?=loading\b)",
         )
     )
 )
 # Such joins mark a scraped line whatever its length.
-_SURE_BREAK = re.compile(r"(?<=[.!?”\"\])]),(?:,+(?![ \t]*[a-z])|(?=loading\b))")
+_SURE_BREAK = re.compile(r"(?<=[.!?:”\"\])]),(?:,+(?![ \t]*[a-z])|(?=loading\b))")
 # A scraper's separators left at a paragraph's edges: commas before it (and the dash of a
 # dateline cut away, ", - Pemerintah…"), commas after its last sentence ("besar.,").
 _LEADING_JOIN = re.compile(r",(?:[,\s]|[-–—]\s)*")
