@@ -130,3 +130,17 @@ async def test_the_theme_chosen_in_the_app_is_kept(make_app, tmp_path) -> None:
     async with again.run_test(size=APP_SIZE) as pilot:
         await started(pilot)
         assert again.theme == "nord"
+
+
+async def test_a_settings_problem_is_shown_as_written_in_the_app(make_app, tmp_path) -> None:
+    path = tmp_path / "tui.toml"
+    path.write_text('[keys]\n"bogus.id" = "x"\n', encoding="utf-8")
+    settings = load_settings(path)
+    assert any("[keys]" in p for p in settings.problems)
+    app = make_app(path=path, problems=settings.problems)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        await started(pilot)
+        shown = [n.message for n in app._notifications]
+        assert any("[keys]" in m and "bogus.id" in m for m in shown), shown
+        # Markup is off for every notice, wherever it comes from: brackets show as written.
+        assert all(not n.markup for n in app._notifications)

@@ -23,6 +23,7 @@ from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.content import Content
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -101,6 +102,19 @@ class NewsreaderApp(App[None]):
         self._searchable: int | None = None
         if self.settings.keys:
             self.set_keymap(self.settings.keys)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Never markup: a notice quotes paths, URLs, titles and settings ("in [keys]"),
+        whose brackets must show as written, wherever it is raised from."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
