@@ -144,6 +144,15 @@ async def test_malformed_query_shows_an_inline_error(make_app) -> None:
         await wait_for(pilot, lambda: "results for" in status_text(screen), what="results")
 
 
+async def test_a_query_of_stop_words_says_why_nothing_is_found(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await search(pilot, "yang dan di")
+        assert screen.results.total == 0
+        assert "only stop words (yang, dan, di)" in status_text(screen)
+
+
 async def test_zero_hits_offers_a_selectable_suggestion(make_app) -> None:
     app = make_app()
     async with app.run_test(size=APP_SIZE) as pilot:

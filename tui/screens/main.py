@@ -413,6 +413,8 @@ class MainScreen(actions.ArticleActions, Screen[None]):
                     + Content(results.suggestion).stylize(styles.SUGGESTION)
                     + Content("? (select it below)")
                 )
+            elif results.note:  # why nothing was found (a query of stop words)
+                out += Content(f": {results.note}")
         if self.filter:
             out += Content(" · filter: ").stylize(styles.MUTED) + Content(
                 self.filter.label()
