@@ -145,3 +145,6 @@ async def test_copy_a_passage_and_export_the_comparison(make_app, tmp_path) -> N
         page = (tmp_path / "cmp.html").read_text(encoding="utf-8")
         assert page.startswith("<!DOCTYPE html>") and "<mark>" in page
         assert (tmp_path / "cmp.md").read_text(encoding="utf-8").startswith("# Comparison")
+        # The notice names what was saved and where, not the dialog's hint again.
+        saved = [n.message for n in app._notifications if n.message.startswith("Saved")]
+        assert saved[-1] == f"Saved the comparison to {tmp_path / 'cmp.md'}"

@@ -133,4 +133,6 @@ class ArticleActions:
         except OSError as exc:
             self.notify(f"Cannot write {path}: {exc.strerror or exc}", severity="error")  # type: ignore[attr-defined]
             return
-        self.notify(f"Saved {self._export_description} to {path}", timeout=6)  # type: ignore[attr-defined]
+        # The dialog's hint in brackets ("(a web page; .md for Markdown)") is not repeated.
+        what = self._export_description.split(" (")[0]
+        self.notify(f"Saved {what} to {path}", timeout=6)  # type: ignore[attr-defined]
