@@ -236,6 +236,27 @@ async def test_sort_by_date_with_S(make_app) -> None:
         assert [h.id for h in screen.results.hits] == by_relevance
 
 
+async def test_sorting_while_reading_keeps_the_article_on_show(make_app) -> None:
+    # One result a page: sorted anew, the article being read is no longer in the list.
+    app = make_app(result_limit=1)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await search(pilot, "Beijing")
+        await pilot.press("enter")  # to the results
+        await pilot.press("enter")  # open the first: the article pane has the keys
+        await wait_idle(pilot)
+        assert isinstance(app.focused, ArticleView)
+        reading = screen.article_id
+        assert reading == screen.results.hits[0].id and reading in screen.read_ids
+        await pilot.press("S")
+        await wait_for(pilot, lambda: screen.sort == "date", what="the sort")
+        await wait_idle(pilot)
+        top = screen.results.hits[0].id
+        assert top != reading  # the sample's newest article on Beijing is another one
+        assert screen.article_id == reading and isinstance(app.focused, ArticleView)
+        assert top not in screen.read_ids  # nobody opened it
+
+
 async def test_filter_by_outlet_from_the_keyboard(make_app, tmp_path) -> None:
     corpus = url_corpus(tmp_path / "corpus")
     lib = Library.open(corpus, tmp_path / "index", variants=Path("/none"))

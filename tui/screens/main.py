@@ -485,6 +485,11 @@ class MainScreen(actions.ArticleActions, Screen[None]):
     # -- reading ------------------------------------------------------------------------------
     @on(ResultsList.Highlighted)
     def _highlighted(self, event: ResultsList.Highlighted) -> None:
+        reading = self.full_screen or isinstance(self.focused, (ArticleView, RelatedList))
+        if reading and self.article_id is not None:
+            # New results under a reader (a sort, a filter) leave the article being read on
+            # show: replacing it would also mark an article read that nobody opened.
+            return
         typing = isinstance(self.focused, SearchBar)
         self.load_article(event.article_id, TYPING_DELAY if typing else ARTICLE_DELAY)
 
