@@ -11,12 +11,19 @@ from enum import StrEnum
 # A comma after a space marks where a scraper dropped a link's words ("pelatih  ,, Gareth
 # Southgate", "kabut asap akibat  , dan lahan"; half of CLICK-ID's bodies have one).
 _LINK_GAP = re.compile(r"(?<=\s),")
+# The commas a scraper joined two paragraphs with ("KUHP.,Selama ini"), where a passage or a
+# short line still spans them.
+_JOIN = re.compile(r"(?<=[.!?:]),+(?=[^\s,\d])")
 
 
 def link_gaps_marked(text: str) -> str:
     """`text` as shown: each comma a dropped link left is an ellipsis ("pelatih  …, Gareth"),
-    so the gap reads as one. The same length, so every offset into the text still holds."""
-    return _LINK_GAP.sub("…", text) if " ," in text or "\n," in text else text
+    so the gap reads as one, and paragraph joins are spaces ("KUHP. Selama ini"). The same
+    length, so every offset into the text still holds."""
+    if "," not in text:
+        return text
+    text = _LINK_GAP.sub("…", text)
+    return _JOIN.sub(lambda m: " " * len(m.group()), text)
 
 
 class Kind(StrEnum):

@@ -266,3 +266,11 @@ def test_links_joined_to_a_paragraph_are_flagged_without_it(analyzer: Analyzer) 
     art = parse_article("x", "x", text, analyzer.vocabulary)
     assert texts(art, lambda p: p.boilerplate) == ["Baca Juga :", "Baca Juga :"]
     assert "Pengembalian mandat ini menjadikan pimpinan KPK kosong." in art.body_text
+
+
+def test_a_paragraph_join_inside_shown_text_is_a_space() -> None:
+    from newsreader.index import link_gaps_marked
+
+    # A passage (or a short line) can span the ".," a scraper joined two paragraphs with.
+    assert link_gaps_marked("isi KUHP.,Selama ini KPK") == "isi KUHP. Selama ini KPK"
+    assert link_gaps_marked("Rp 1.,5 juta") == "Rp 1.,5 juta"  # digits: left alone

@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterator
 
-from ..index import Article, Comparison, Kind, SearchResults
+from ..index import Article, Comparison, Kind, SearchResults, link_gaps_marked
 from . import labels
 from .layout import PALETTE, Row, changed_spans, passage_colour, passage_label, rows
 
@@ -182,6 +182,7 @@ def comparison_html(cmp: Comparison) -> str:
     shared in grey, and a list of passages linking to each."""
     al = cmp.alignment
     a, b = cmp.a, cmp.b
+    sa, sb = link_gaps_marked(a.text), link_gaps_marked(b.text)  # as shown: the same lengths
     layout = rows(al, a, b)
     n = len(al.passages)
     head = []
@@ -195,7 +196,7 @@ def comparison_html(cmp: Comparison) -> str:
     items = []
     for number, p in enumerate(al.passages, 1):
         colour = passage_colour(number)
-        words = " ".join(a.text[p.a_start : p.a_end].split()[:10])
+        words = " ".join(link_gaps_marked(a.text[p.a_start : p.a_end]).split()[:10])
         items.append(
             f'<li style="--c:{colour}"><a href="#p{number}"><span class="num">'
             f"{passage_label(number)}</span>{_h(words)}…</a> ({p.shared_words} words)</li>"
@@ -210,8 +211,8 @@ def comparison_html(cmp: Comparison) -> str:
             label, attrs = "", ' class="unshared"'
         body.append(
             f"<tr{attrs}>"
-            f'<td class="side-a"><div class="text">{label}{_cell_html(a.text, row, "a")}</div></td>'
-            f'<td class="side-b"><div class="text">{label}{_cell_html(b.text, row, "b")}</div></td>'
+            f'<td class="side-a"><div class="text">{label}{_cell_html(sa, row, "a")}</div></td>'
+            f'<td class="side-b"><div class="text">{label}{_cell_html(sb, row, "b")}</div></td>'
             "</tr>"
             '<tr class="gap"><td></td><td></td></tr>'
         )

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ...index import Comparison
+from ...index import Comparison, link_gaps_marked
 from .. import keymap
 from ..layout import changed_spans, passage_colour, passage_label
 from . import styles
@@ -48,7 +48,7 @@ class PassageList(OptionList):
                 f"{p.shared_words} words · {p.score:.0%}"
                 + (" · same wording" if not differs else "")
             ).stylize(styles.MUTED)
-            first = " ".join(comparison.a.text[p.a_start : p.a_end].split()[:14])
+            first = " ".join(link_gaps_marked(comparison.a.text[p.a_start : p.a_end]).split()[:14])
             options.append(Option(Card([head], Content(first), body_lines=2, gap=True)))
         if not options:
             options.append(
