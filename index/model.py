@@ -110,7 +110,7 @@ class Article:
     @property
     def body_text(self) -> str:
         """The text that is indexed: visible paragraphs, without title or boilerplate."""
-        return "\n\n".join(self.paragraph_text(p) for p in self.visible)
+        return "\n\n".join(self.text[p.start : p.end] for p in self.visible)
 
     @property
     def display_title(self) -> str:
@@ -126,7 +126,7 @@ class Article:
 
     @property
     def word_count(self) -> int:
-        return sum(len(self.paragraph_text(p).split()) for p in self.visible)
+        return sum(len(self.text[p.start : p.end].split()) for p in self.visible)
 
     def to_json(self, *, with_text: bool = False) -> dict:
         m = self.meta

@@ -115,6 +115,7 @@ class LearnedVariants:
         self.fingerprint = fingerprint
         self._entries: dict[tuple[str, str], _Entry] = {}
         self.changed = False
+        self.came_into_use = 0  # substitutions that reached MIN_PAIRS since loaded
 
     # -- learning ---------------------------------------------------------------------------
     def record(self, id_a: str, id_b: str, alignment: Alignment, analyzer: Analyzer) -> int:
@@ -137,6 +138,8 @@ class LearnedVariants:
         if pair not in entry.pairs and len(entry.pairs) < MAX_PAIRS_KEPT:
             entry.pairs.append(pair)
             self.changed = True
+            if len(entry.pairs) == MIN_PAIRS:
+                self.came_into_use += 1
 
     # -- reading ----------------------------------------------------------------------------
     def learned(self, min_pairs: int = MIN_PAIRS) -> list[LearnedVariant]:

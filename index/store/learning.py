@@ -51,10 +51,10 @@ class Learning:
         """Record the substitutions of confident passages beside the index (a read-only
         folder only costs the learning: `save` reports, never raises)."""
         learned = self.variants()
-        before = len(learned.learned())
+        before = learned.came_into_use
         for id_a, id_b, alignment in aligned:
             learned.record(id_a, id_b, alignment, self.analyzer)
-        self.newly_in_use = len(learned.learned()) - before
+        self.newly_in_use = learned.came_into_use - before
         if self.index_dir.is_dir():
             from ..reuse.learned import learned_path
 
