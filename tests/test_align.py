@@ -169,6 +169,45 @@ def test_unrelated_text_between_passages_is_not_swallowed(analyzer: Analyzer) ->
         assert "sepak bola" not in p.a_text
 
 
+def test_longer_passages_do_not_swallow_an_inserted_paragraph(analyzer: Analyzer) -> None:
+    # Asking for longer passages (--min-words 12) once joined two passages across a short
+    # paragraph only A has, so A's shared share rose when it should only ever fall.
+    p1 = (
+        "Gubernur Jawa Barat meresmikan jembatan gantung yang menghubungkan dua desa "
+        "terpencil di kabupaten Garut setelah pembangunan selama tiga tahun."
+    )
+    p2 = (
+        "Warga setempat menyambut gembira karena waktu tempuh ke pasar kecamatan kini "
+        "berkurang dari dua jam menjadi lima belas menit saja."
+    )
+    inserted = "Tim sepak bola daerah memenangkan pertandingan final di stadion utama kemarin."
+    a = prepare_text(f"{p1}\n{inserted}\n{p2}", analyzer)
+    b = prepare_text(f"{p1}\n{p2}", analyzer)
+    for min_words in (8, 12):
+        al = align(a, b, analyzer, AlignSettings(min_words=min_words))
+        assert len(al.passages) == 2
+        assert not any("sepak bola" in p.a_text for p in al.passages)
+
+
+def test_a_stray_word_pair_does_not_stretch_a_passage(analyzer: Analyzer) -> None:
+    # A's closing words are B's opening ones: a jumbled merge took them in, and A's passage
+    # ran on over the unrelated sentence between.
+    shared = (
+        "Gubernur Jawa Barat meresmikan jembatan gantung yang menghubungkan dua desa "
+        "terpencil di kabupaten Garut setelah pembangunan selama tiga tahun, dan warga "
+        "menyambut gembira karena waktu tempuh ke pasar kecamatan kini jauh berkurang."
+    )
+    unrelated = (
+        "Sementara itu tim sepak bola daerah memenangkan pertandingan final melawan tamu "
+        "dari Sulawesi dengan skor telak."
+    )
+    a = prepare_text(f"{shared} {unrelated} Upacara peresmian gubernur.", analyzer)
+    b = prepare_text(f"Upacara peresmian. {shared}", analyzer)
+    (passage,) = align(a, b, analyzer).passages
+    assert passage.a_text.startswith("Gubernur") and passage.a_text.endswith("berkurang.")
+    assert passage.b_text.startswith("Gubernur")
+
+
 def test_paraphrased_copy_planted_in_unrelated_article_is_found(analyzer: Analyzer) -> None:
     source = (
         "Badan Meteorologi memperingatkan bahwa hujan lebat disertai angin kencang "

@@ -12,7 +12,8 @@ agree):
   3. merging: where two chains claim the same words, the one with more anchors there keeps
      them; then chains close together in both articles join into one passage, across
      paragraph breaks and in whatever order when the pieces are short (words shuffled about),
-     but never across boilerplate nor across a whole paragraph only one article has;
+     but never across boilerplate nor across a whole paragraph only one article has (and a
+     few words a jumbled join took in past unshared text at a passage's edge are let go);
   4. selection: the strongest passages are taken first and a weaker one gives up what it shares
      with them, so no text is in two passages of one pair, and every passage has min_words
      shared words;
@@ -230,7 +231,8 @@ def _align(
 ) -> Alignment:
     x, y = _words(a, same), _words(b, same)
     chains = _contest([_Block.of([c.pairs], c.score) for c in _chains(x, y, settings)], settings)
-    blocks = _cut_inserts(_merge(chains, x, y, settings), x, y, settings)
+    blocks = _trim_strays(_merge(chains, x, y, settings), settings)
+    blocks = _cut_inserts(blocks, x, y, settings)
     if identical:
         # Identical texts share every segment whole, however repetitive (a text of one word
         # over and over has no usable anchors).
@@ -504,6 +506,44 @@ def _merge(blocks: list[_Block], x: _Words, y: _Words, s: AlignSettings) -> list
         ]
 
 
+def _trim_strays(blocks: list[_Block], s: AlignSettings) -> list[_Block]:
+    """Blocks without the few words a jumbled merge took in past a stretch of unshared
+    text at one end, in the wrong order for the rest (a word of A's last line that is also
+    B's first): they are chance, and kept they would stretch the passage over that text,
+    and take from a passage beside it the words the stretch covers."""
+    out = []
+    for block in blocks:
+        while len(block.chains) > 1:
+            stray = _stray(block.pairs, s)
+            if not stray:
+                break
+            total = len(block.pairs)
+            kept = [[p for p in c if p not in stray] for c in block.chains]
+            kept = [c for c in kept if c]
+            block = _Block.of(kept, block.score * sum(map(len, kept)) / total)
+        out.append(block)
+    return out
+
+
+def _stray(pairs: list[tuple[int, int]], s: AlignSettings) -> set[tuple[int, int]]:
+    for side in (0, 1):
+        ordered = sorted(pairs, key=lambda p: (p[side], p[1 - side]))
+        for head in (True, False):
+            run = ordered if head else ordered[::-1]
+            for m in range(1, min(len(run), s.min_words)):
+                gap = abs(run[m][side] - run[m - 1][side]) - 1
+                if gap <= _CONTEST_GAP:
+                    continue
+                group, rest = run[:m], run[m:]
+                other = [p[1 - side] for p in rest]
+                if head and all(p[1 - side] > max(other) for p in group):
+                    return set(group)
+                if not head and all(p[1 - side] < min(other) for p in group):
+                    return set(group)
+                break
+    return set()
+
+
 def _cut_inserts(blocks: list[_Block], x: _Words, y: _Words, s: AlignSettings) -> list[_Block]:
     """Blocks split where one article has a whole paragraph the other lacks: at most a stray
     word of it matches, and the other article goes straight on across it."""
@@ -538,7 +578,7 @@ def _insert(
     here = [p[0] for p in pairs]
     for para in range(first + 1, last):
         span = w.paragraphs.get(para)
-        if span is None or span[1] - span[0] < s.min_words:
+        if span is None or span[1] - span[0] < _INSERT_WORDS:
             continue  # a heading or a line of dialogue dropped does not end a passage
         k0, k1 = bisect_left(here, span[0]), bisect_left(here, span[1])
         if k0 == 0 or k1 == len(pairs) or k1 - k0 >= s.min_density * (span[1] - span[0]):
@@ -550,6 +590,9 @@ def _insert(
 
 
 _INSERT_SLACK = 4  # most words the other article may have where one inserts a paragraph
+# Fewest words of a paragraph one article inserts that ends a passage. Not min_words: asking
+# for longer passages must not join two across a paragraph only one article has.
+_INSERT_WORDS = 8
 
 
 def _find(parent: list[int], k: int) -> int:
