@@ -60,9 +60,11 @@ CREATE TEMP TABLE IF NOT EXISTS pending (h INTEGER NOT NULL, doc INTEGER NOT NUL
 """
 # Page caches, as negative KiB. A reader's stays large (its queries go all over the shingle
 # table); a writer's is kept small: inserting a batch's postings in hash order touches each
-# page once, so a large cache only grew with the catalog (256 MiB at 22,000 articles).
+# page once, so a large cache only grew with the catalog. At 22,000 articles 4 MiB against
+# 32 took the build process's peak from 233 to 154 MiB, and the catalog's commits from 16.4
+# to 15.0 s in all.
 READ_CACHE_KIB = -262144
-WRITE_CACHE_KIB = -32768
+WRITE_CACHE_KIB = -4096
 
 # An article's shingles, (hash, position) each, as the build worked them out from it.
 Shingler = Callable[[Article], list[tuple[int, int]]]
