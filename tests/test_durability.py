@@ -455,13 +455,13 @@ async def test_stopping_indexing_in_the_app_keeps_what_was_indexed(
     corpus = tmp_path / "c"
     corpus.mkdir()
     add_articles(corpus, 60)
-    real = sync.read_drafts
+    real = sync.stream_drafts
 
     def slow(*args, **kwargs):
         time.sleep(0.02)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(sync, "read_drafts", slow)
+    monkeypatch.setattr(sync, "stream_drafts", slow)
     lib = Library.open(corpus, tmp_path / "ix", variants=NO_VARIANTS)
     app = make_app(lib)
     async with app.run_test(size=APP_SIZE) as pilot:
@@ -476,7 +476,7 @@ async def test_stopping_indexing_in_the_app_keeps_what_was_indexed(
         await wait_for(pilot, lambda: not any(w.is_running for w in app.workers), what="idle")
         kept = screen.results.total
     assert 0 < kept < 60
-    monkeypatch.setattr(sync, "read_drafts", real)
+    monkeypatch.setattr(sync, "stream_drafts", real)
     # Opened again: the work left is what is new, for its true reason.
     lib = Library.open(corpus, tmp_path / "ix", variants=NO_VARIANTS)
     pending = lib.pending()
@@ -632,7 +632,7 @@ def test_the_first_batches_are_small(corpus: Path, tmp_path: Path, monkeypatch) 
     """A crash 120 files into a first build keeps the first 100: early batches are small,
     so what a run has done soon shows to readers and survives."""
     add_articles(corpus, 150)
-    real = sync.read_drafts
+    real = sync.stream_drafts
     calls = [0]
 
     def crash_after_120(*args, **kwargs):
@@ -641,7 +641,7 @@ def test_the_first_batches_are_small(corpus: Path, tmp_path: Path, monkeypatch) 
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(sync, "read_drafts", crash_after_120)
+    monkeypatch.setattr(sync, "stream_drafts", crash_after_120)
     lib = Library.open(corpus, tmp_path / "ix", variants=NO_VARIANTS)
     with pytest.raises(KeyboardInterrupt):
         lib.update()

@@ -28,13 +28,13 @@ def test_first_run_adds_everything_second_run_reads_nothing(library: Library, mo
     first = library.update()
     assert len(first.added) == 5 and not first.updated and not first.removed
     reads: list[str] = []
-    original = library_module.read_drafts
+    original = library_module.stream_drafts
 
     def spy(root, source, *args, **kwargs):
         reads.append(source.path)
         return original(root, source, *args, **kwargs)
 
-    monkeypatch.setattr(library_module, "read_drafts", spy)
+    monkeypatch.setattr(library_module, "stream_drafts", spy)
     second = library.update()
     assert second.unchanged == 5 and not second.added and not second.updated
     assert reads == []
@@ -70,10 +70,10 @@ def test_touched_but_unchanged_is_not_reanalysed(
     library.update()
     touch_later(corpus / sample_id("000"))
     calls: list[str] = []
-    original = library_module.read_drafts
+    original = library_module.stream_drafts
     monkeypatch.setattr(
         library_module,
-        "read_drafts",
+        "stream_drafts",
         lambda root, src, *a, **k: calls.append(src.path) or original(root, src, *a, **k),
     )
     rep = library.update()
@@ -136,7 +136,7 @@ def test_crash_during_update_keeps_last_commit(library: Library, corpus: Path, m
         "Artikel tentang gunung Merapi yang meletus.\n", encoding="utf-8"
     )
     (corpus / "crash2.txt").write_text("Artikel kedua tentang Merapi.\n", encoding="utf-8")
-    original = library_module.read_drafts
+    original = library_module.stream_drafts
     count = {"n": 0}
 
     def explode(root, src, *args, **kwargs):
@@ -145,10 +145,10 @@ def test_crash_during_update_keeps_last_commit(library: Library, corpus: Path, m
             raise KeyboardInterrupt
         return original(root, src, *args, **kwargs)
 
-    monkeypatch.setattr(library_module, "read_drafts", explode)
+    monkeypatch.setattr(library_module, "stream_drafts", explode)
     with pytest.raises(KeyboardInterrupt):
         library.update()
-    monkeypatch.setattr(library_module, "read_drafts", original)
+    monkeypatch.setattr(library_module, "stream_drafts", original)
     library.close()
     assert library.search("Merapi").total == 0
     assert library.search("Erdogan").total == 2
@@ -386,4 +386,75 @@ def test_stopped_while_workers_fill_segments_keeps_both_stores_alike(
     assert not rep.interrupted
     assert lib.check().ok
     assert lib.search("zzbanjir", limit=100).total == 60
+    lib.close()
+
+
+def _jsonl(path: Path, count: int, word: str = "zzbanjir") -> None:
+    path.write_text(
+        "".join(
+            json.dumps({"id": f"r{k:04d}", "title": f"Banjir {k}", "body": f"Warga {word} {k}."})
+            + "\n"
+            for k in range(count)
+        ),
+        encoding="utf-8",
+    )
+
+
+def test_a_large_record_file_is_written_while_it_is_read(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dump is read as it is written, batch by batch: the first batch is written when a
+    small part of the file has been read, so memory does not grow with the file."""
+    _jsonl(corpus / "dump.jsonl", 1000)
+    size = (corpus / "dump.jsonl").stat().st_size
+    reach: list[int] = []  # how far into the dump each part of the run had read
+    write = library_module._Run._write
+
+    def spy(self, part):
+        reach.append(
+            max((end for plan, _, end in part if plan.src.path == "dump.jsonl"), default=0)
+        )
+        return write(self, part)
+
+    monkeypatch.setattr(library_module._Run, "_write", spy)
+    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"))
+    rep = lib.update()
+    assert len(rep.added) == 1005 and lib.search("zzbanjir", limit=1).total == 1000
+    assert 0 < reach[0] < size // 5 and max(reach) == size
+    lib.close()
+
+
+def test_a_record_file_that_cannot_be_read_to_its_end_loses_nothing(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read error midway through a changed dump: the records read are written, those after
+    the error stay as they were indexed, the error is reported, and the next run reads the
+    file again."""
+    from newsreader.index.ingest.readers import jsonfiles
+
+    path = corpus / "dump.jsonl"
+    _jsonl(path, 30)
+    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"))
+    lib.update()
+    _jsonl(path, 30, word="zzbanjir zzlagi")
+    touch_later(path)
+    real = jsonfiles.lines
+
+    def breaks(*args, **kwargs):
+        for n, line in enumerate(real(*args, **kwargs)):
+            if n == 10:
+                raise OSError(5, "Input/output error")
+            yield line
+
+    monkeypatch.setattr(jsonfiles, "lines", breaks)
+    rep = lib.update()
+    assert [s.reason for s in rep.skipped] == ["unreadable: Input/output error"]
+    assert len(rep.updated) == 10 and not rep.removed
+    assert lib.search("zzbanjir", limit=1).total == 30
+    assert lib.search("zzlagi", limit=1).total == 10
+    assert lib.pending().stale
+    monkeypatch.setattr(jsonfiles, "lines", real)
+    rep = lib.update()
+    assert len(rep.updated) == 20 and not rep.skipped
+    assert lib.search("zzlagi", limit=1).total == 30
     lib.close()

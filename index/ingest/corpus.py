@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import CorpusError
 from ..model import Article, Draft, Skipped
 from ..text.vocabulary import Vocabulary
 from .limits import Limits
-from .readers import SUFFIXES, reader_for
+from .readers import SUFFIXES, reader_for, stream_reader_for
 from .readers.fields import CONFIG_NAME, record_config
+
+if TYPE_CHECKING:
+    from .readers.records import DraftStream
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +114,19 @@ def read_drafts(
     """The articles one source file holds, as read (not parsed yet)."""
     read = reader_for(Path(source.path).suffix.lower())
     return read(root / source.path, source.path, limits or Limits())
+
+
+def stream_drafts(root: Path, source: SourceFile, limits: Limits | None = None) -> DraftStream:
+    """The articles one source file holds, as read (not parsed yet), as they are taken: a
+    record file of any size is read record by record."""
+    suffix = Path(source.path).suffix.lower()
+    stream = stream_reader_for(suffix)
+    if stream is not None:
+        return stream(root / source.path, source.path, limits or Limits())
+    from .readers.records import DraftStream  # with the first file read, not a listing
+
+    drafts, skipped = reader_for(suffix)(root / source.path, source.path, limits or Limits())
+    return DraftStream.of(drafts, skipped, source.size)
 
 
 def read_source(

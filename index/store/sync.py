@@ -17,11 +17,12 @@ import shutil
 import sqlite3
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import (
     CorpusError,
@@ -34,8 +35,8 @@ from ..errors import (
 from ..ingest.corpus import (
     SourceFile,
     list_sources,
-    read_drafts,
     readers_fingerprint,
+    stream_drafts,
     supported_suffixes,
 )
 from ..ingest.document import draft_hash
@@ -51,6 +52,9 @@ from .prepare import Prepared, Preparer
 from .spec import IndexSpec
 from .staleness import check_corpus, rebuild_reason
 from .stores import WriteStores, catalog_path, check_damage, engine_of
+
+if TYPE_CHECKING:
+    from ..ingest.readers.records import DraftStream
 
 Progress = Callable[[int, int, str], None]  # done, total, current source path
 StopAsked = Callable[[], bool]
@@ -387,17 +391,18 @@ START_WORKERS_BYTES = 1 << 20  # this much to read: the worker processes start f
 
 @dataclass
 class _FilePlan:
-    """One source file's part in a run: what it holds and which of it changed."""
+    """One source file's part in a run: what it holds and which of it changed. Its drafts
+    are read as the run takes them (see _changed), so a large file is never held whole."""
 
     src: SourceFile
     base: int  # progress before this file
     digest: str | None
-    read_any: bool  # the reader found at least one article
-    skips: list[Skipped]
+    stream: DraftStream
     old: dict[str, str]  # id → content hash of the articles indexed from it
     new_ids: set[str] = field(default_factory=set)
-    changed: list[Draft] = field(default_factory=list)  # handed to the preparer by _write
-    count: int = 0  # how many changed
+    read_any: bool = False  # the reader found at least one article
+    read: bool = False  # every draft has been read
+    count: int = 0  # how many changed, of those read so far
     written: int = 0
 
 
@@ -509,28 +514,19 @@ class _Run:
                 self.catalog.delete_file(path)
                 self.done += 1
                 self.progress(self.done, self.total, path)
-            group: list[_FilePlan] = []
-            for src in [*work, None]:
-                # Files are written in groups, so that many small files are prepared in
-                # parallel like the records of one large file. Asked to stop, the run writes
-                # the files it has read and reads no more.
-                stop = src is not None and self.should_stop()
-                if src is not None and not stop:
-                    plan = self._plan(src, known.get(src.path))
-                    if plan is not None:
-                        group.append(plan)
-                    # A group ends where the batch does, so early batches stay small. When
-                    # the workers fill Whoosh segments, a batch is one group (see _write).
-                    room = max(self.batch_size - self.batch, 1)
-                    if self.preparer.segments is None:
-                        room = min(GROUP_DRAFTS, room)
-                    if sum(len(p.changed) for p in group) < room:
-                        continue
-                if group and not self._write(group):
-                    report.interrupted = True
+            changed = self._changed(work, known)
+            while True:
+                # The changed articles of many small files, or a stretch of a large one, are
+                # written together, so that they are prepared in parallel alike. A part ends
+                # where the batch does, so early batches stay small; when the workers fill
+                # Whoosh segments, a batch is one part (see Preparer.map).
+                room = max(self.batch_size - self.batch, 1)
+                if self.preparer.segments is None:
+                    room = min(GROUP_DRAFTS, room)
+                part = list(islice(changed, room))
+                if not part:
                     break
-                group = []
-                if stop:
+                if not self._write(part):
                     report.interrupted = True
                     break
                 self._maybe_commit()
@@ -569,8 +565,8 @@ class _Run:
             self.stores.rollback()
 
     def _plan(self, src: SourceFile, rec: FileRecord | None) -> _FilePlan | None:
-        """Read one source file and decide what of it changed (nothing is parsed yet);
-        None when the file was only touched."""
+        """Open one source file for reading (nothing is read yet); None when the file was
+        only touched."""
         report = self.report
         base = self.done
         self.done += max(src.size, 1)
@@ -582,75 +578,82 @@ class _Run:
             self.progress(self.done, self.total, src.path)
             return None
         self.progress(base, self.total, src.path)
-        drafts, skips = read_drafts(self.spec.corpus, src, self.spec.limits)
-        report.skipped.extend(skips)
-        old = self.catalog.ids_for_path(src.path)
-        plan = _FilePlan(src, base, digest, bool(drafts), skips, old)
-        for d in drafts:
-            if d.id in plan.new_ids:
-                report.skipped.append(Skipped(d.id, "duplicate record id in this file"))
-                continue
-            plan.new_ids.add(d.id)
-            if plan.old.get(d.id) == draft_hash(d):
-                report.unchanged += 1  # the same text and metadata: not parsed again
-                continue
-            plan.changed.append(d)
-        return plan
+        stream = stream_drafts(self.spec.corpus, src, self.spec.limits)
+        return _FilePlan(src, base, digest, stream, self.catalog.ids_for_path(src.path))
 
-    def _write(self, group: list[_FilePlan]) -> bool:
-        """Prepare and write the changed articles of a group of files (in worker processes
-        when they are many), finishing each file as its last article is written; False
-        when asked to stop midway."""
-        # The drafts are handed over to the preparer, which lets go of each once it is sent
-        # to be prepared: a large file's text is not held until the run ends.
-        drafts: deque[Draft] = deque()
-        owners: list[_FilePlan] = []
-        for plan in group:
-            drafts.extend(plan.changed)
-            owners.extend(plan for _ in plan.changed)
-            plan.count = len(plan.changed)
-            plan.changed = []
-            if not plan.count:
+    def _changed(
+        self, work: list[SourceFile], known: dict[str, FileRecord]
+    ) -> Iterator[tuple[_FilePlan, Draft, int]]:
+        """The changed drafts of the files to read, in order, each with its file and how far
+        into the file it was read (nothing is parsed yet). A file whose every draft is read
+        and written is finished here. Asked to stop, the run reads no further file."""
+        report = self.report
+        for src in work:
+            if self.should_stop():
+                report.interrupted = True
+                return
+            plan = self._plan(src, known.get(src.path))
+            if plan is None:
+                continue
+            for n, (d, end) in enumerate(plan.stream.drafts, 1):
+                plan.read_any = True
+                if d.id in plan.new_ids:
+                    report.skipped.append(Skipped(d.id, "duplicate record id in this file"))
+                    continue
+                plan.new_ids.add(d.id)
+                if plan.old.get(d.id) == draft_hash(d):
+                    report.unchanged += 1  # the same text and metadata: not parsed again
+                    if n % 500 == 0:
+                        self.progress(plan.base + min(end, src.size), self.total, src.path)
+                    continue
+                plan.count += 1
+                yield plan, d, end
+            report.skipped.extend(plan.stream.skipped)
+            plan.read = True
+            if plan.written == plan.count:
                 self._finish(plan)
-        k = 0
+
+    def _write(self, part: list[tuple[_FilePlan, Draft, int]]) -> bool:
+        """Prepare and write changed articles (in worker processes when they are many),
+        finishing each file as its last article is written; False when asked to stop
+        midway. Articles already committed are found unchanged when their file is read
+        again."""
+        owners = [(plan, end) for plan, _, end in part]
+        # The drafts are handed over to the preparer, which lets go of each once it is sent
+        # to be prepared. A commit comes when every article sent to the workers is back
+        # (the Whoosh segments they fill are committed with it).
+        drafts = deque(d for _, d, _ in part)
+        part.clear()
         stopped = False
-        while drafts and not stopped:
-            # Large work is committed in batches and can be stopped between articles;
-            # articles already committed are found unchanged when their file is read again.
-            # A batch is prepared as one part: a commit comes when every article sent to
-            # the workers is back (the Whoosh segments they fill are committed with it),
-            # and each worker's segment holds a run of the batch's articles in order.
-            room = max(self.batch_size - self.batch, 1)
-            part = deque(drafts.popleft() for _ in range(min(room, len(drafts))))
-            for prepared in self.preparer.map(part):
-                plan = owners[k]
-                k += 1
-                article = prepared.article
-                replace = article.id in plan.old
-                self._put(prepared, replace=replace)
-                (self.report.updated if replace else self.report.added).append(article.id)
-                plan.written += 1
-                if plan.written == plan.count:
-                    self._finish(plan)
-                elif plan.written % 50 == 0:
-                    size = max(plan.src.size, 1)
-                    done = plan.base + size * plan.written // plan.count
-                    self.progress(done, self.total, plan.src.path)
-                if k % 10 == 0 and not stopped and self.should_stop():
-                    # What the workers have taken is still written (see Preparer.map).
-                    stopped = True
-                    self.preparer.stop()
-            if not stopped:
-                self._maybe_commit()
+        for k, prepared in enumerate(self.preparer.map(drafts), 1):
+            plan, end = owners[k - 1]
+            article = prepared.article
+            replace = article.id in plan.old
+            self._put(prepared, replace=replace)
+            (self.report.updated if replace else self.report.added).append(article.id)
+            plan.written += 1
+            if plan.read and plan.written == plan.count:
+                self._finish(plan)
+            elif plan.written % 50 == 0:
+                self.progress(plan.base + min(end, plan.src.size), self.total, plan.src.path)
+            if k % 10 == 0 and not stopped and self.should_stop():
+                # What the workers have taken is still written (see Preparer.map).
+                stopped = True
+                self.preparer.stop()
         return not stopped
 
     def _finish(self, plan: _FilePlan) -> None:
+        if plan.stream.failed:
+            # Reading broke off (the skip says why): the articles not read are kept, and
+            # the file is read again next time.
+            return
         for article_id in plan.old:
             if article_id not in plan.new_ids:
                 self._delete(article_id)
                 self.report.removed.append(article_id)
         src = plan.src
-        reason = plan.skips[0].reason if plan.skips and not plan.read_any else None
+        skips = plan.stream.skipped
+        reason = skips[0].reason if skips and not plan.read_any else None
         self.catalog.put_file(src.path, FileRecord(src.size, src.mtime_ns, plan.digest, reason))
         self.progress(plan.base + max(src.size, 1), self.total, src.path)
 

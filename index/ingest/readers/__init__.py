@@ -17,8 +17,10 @@ from ...model import Draft, Skipped
 
 if TYPE_CHECKING:
     from ..limits import Limits
+    from .records import DraftStream
 
 Reader = Callable[[Path, str, "Limits"], tuple[list[Draft], list[Skipped]]]
+StreamReader = Callable[[Path, str, "Limits"], "DraftStream"]
 
 # Which module reads which suffix. A module is imported only when a file of its kind is
 # read: listing a corpus (as opening the app does) must not pay for HTML and feed parsing.
@@ -38,6 +40,13 @@ _MODULES = {
     ".atom": ("feed", "read_feed"),
 }
 SUFFIXES = frozenset(_MODULES)
+# Record files, which may hold a whole archive, are also read as a stream (see DraftStream).
+_STREAMING = {
+    ".jsonl": ("jsonfiles", "stream_jsonl"),
+    ".ndjson": ("jsonfiles", "stream_jsonl"),
+    ".csv": ("csvfile", "stream_csv"),
+    ".tsv": ("csvfile", "stream_csv"),
+}
 
 
 def reader_for(suffix: str) -> Reader:
@@ -46,4 +55,12 @@ def reader_for(suffix: str) -> Reader:
     return getattr(import_module(f".{module}", __name__), name)
 
 
-__all__ = ["SUFFIXES", "Reader", "reader_for"]
+def stream_reader_for(suffix: str) -> StreamReader | None:
+    """The streaming reader for a suffix, if its files are read as a stream."""
+    found = _STREAMING.get(suffix)
+    if found is None:
+        return None
+    return getattr(import_module(f".{found[0]}", __name__), found[1])
+
+
+__all__ = ["SUFFIXES", "Reader", "StreamReader", "reader_for", "stream_reader_for"]

@@ -18,7 +18,7 @@ from ...model import Draft, Skipped
 from ..decoding import human_size
 from .encoding import lines, sniff
 from .fields import corpus_root, record_config
-from .records import Records
+from .records import DraftStream, Records
 
 if TYPE_CHECKING:
     from ..limits import Limits
@@ -27,27 +27,31 @@ _CANDIDATES = (",", ";", "\t", "|")
 
 
 def read_csv(abspath: Path, rel: str, limits: Limits) -> tuple[list[Draft], list[Skipped]]:
+    return stream_csv(abspath, rel, limits).read_all()
+
+
+def stream_csv(abspath: Path, rel: str, limits: Limits) -> DraftStream:
+    """The rows of a CSV or TSV file with a header, read as the drafts are taken."""
     try:
         size = abspath.stat().st_size
         if size > limits.max_records_bytes:
-            return [], [
-                Skipped(
-                    rel,
-                    f"too large ({human_size(size)}; the limit is "
-                    f"{human_size(limits.max_records_bytes)})",
-                )
-            ]
+            reason = (
+                f"too large ({human_size(size)}; the limit is "
+                f"{human_size(limits.max_records_bytes)})"
+            )
+            return DraftStream(iter(()), [Skipped(rel, reason)])
         with abspath.open("rb") as fh:
             encoding = sniff(fh.read(1 << 16))
         config = record_config(corpus_root(abspath, rel), limits.fields)
         records = Records(rel, limits, config)
         default = "\t" if abspath.suffix.lower() == ".tsv" else None
-        _read_rows(abspath, encoding, config.delimiter or default, records)
+        rows = _read_rows(abspath, encoding, config.delimiter or default, records)
+        next(rows)  # the header, checked here: a file without records is one skip
     except OSError as exc:
-        return [], [Skipped(rel, f"unreadable: {exc.strerror or exc}")]
+        return DraftStream(iter(()), [Skipped(rel, f"unreadable: {exc.strerror or exc}")])
     except _NoRecords as exc:
-        return [], [Skipped(rel, str(exc))]
-    return records.result()
+        return DraftStream(iter(()), [Skipped(rel, str(exc))])
+    return records.stream(rows)
 
 
 class _NoRecords(Exception):
@@ -61,11 +65,13 @@ class _Source:
     def __init__(self, abspath: Path, encoding: str) -> None:
         self._lines = lines(abspath, encoding)
         self.last = 0
+        self.end = 0  # bytes read
         self.bad: dict[int, str] = {}
 
     def __iter__(self) -> Iterator[str]:
         for line in self._lines:
             self.last = line.number
+            self.end = line.end
             if line.bad:
                 self.bad[line.number] = line.bad
             yield line.text + "\n"
@@ -77,7 +83,11 @@ class _Source:
         return None
 
 
-def _read_rows(abspath: Path, encoding: str, delimiter: str | None, records: Records) -> None:
+def _read_rows(
+    abspath: Path, encoding: str, delimiter: str | None, records: Records
+) -> Iterator[int]:
+    """Reads the rows into `records`, giving the bytes read after the header and after
+    each row."""
     # The csv module refuses fields over 128 KB by default; an article body can be longer.
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     source = _Source(abspath, encoding)
@@ -98,6 +108,7 @@ def _read_rows(abspath: Path, encoding: str, delimiter: str | None, records: Rec
         raise _NoRecords(
             f'no body column (columns: {shown}); name it in newsreader.toml: [fields] body = "..."'
         )
+    yield source.end
     end = header_at
     while True:
         start = end + 1
@@ -110,21 +121,27 @@ def _read_rows(abspath: Path, encoding: str, delimiter: str | None, records: Rec
             records.skip(start, f"malformed CSV: {exc}")
             continue
         end = source.last
-        damaged = source.damage(start, end)
-        if not row or not any(cell.strip() for cell in row):
-            continue
-        if damaged:
-            records.skip(start, damaged)
-        elif len(row) < len(header):
-            records.skip(start, f"the row has {len(row)} of the header's {len(header)} columns")
-        elif len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
-            records.skip(start, f"the row has {len(row)} columns, the header {len(header)}")
-        else:
-            record = {}
-            for name, cell in zip(header, row, strict=False):
-                if name and name not in record:
-                    record[name] = cell
-            records.add(record, start)
+        _read_row(header, row, start, source.damage(start, end), records)
+        yield source.end
+
+
+def _read_row(
+    header: list[str], row: list[str], start: int, damaged: str | None, records: Records
+) -> None:
+    if not row or not any(cell.strip() for cell in row):
+        return
+    if damaged:
+        records.skip(start, damaged)
+    elif len(row) < len(header):
+        records.skip(start, f"the row has {len(row)} of the header's {len(header)} columns")
+    elif len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
+        records.skip(start, f"the row has {len(row)} columns, the header {len(header)}")
+    else:
+        record = {}
+        for name, cell in zip(header, row, strict=False):
+            if name and name not in record:
+                record[name] = cell
+        records.add(record, start)
 
 
 def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:

@@ -36,6 +36,7 @@ class Line:
     number: int  # 1-based
     text: str  # without the line end; undecodable bytes as lone surrogates
     bad: str | None  # why the line cannot be trusted, or None
+    end: int = 0  # how many of the file's bytes lie before the next line (for progress)
 
 
 def sniff(sample: bytes) -> str:
@@ -93,17 +94,21 @@ def lines(path: Path, encoding: str) -> Iterator[Line]:
     with bytes the encoding cannot read come with the reason; the rest of the file goes on."""
     if encoding.startswith("utf-16"):  # lines cannot be split as bytes; such files are small
         text = path.read_bytes().decode(encoding, "surrogateescape")
+        end = 0
         for n, line in enumerate(text.splitlines(), 1):
-            yield Line(n, line, _why(line, encoding))
+            end += 2 * len(line) + 2
+            yield Line(n, line, _why(line, encoding), end)
         return
     codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    end = 0
     with path.open("rb") as fh:
         for n, raw in enumerate(fh, 1):
+            end += len(raw)
             if n == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[3:]
             raw = raw.rstrip(b"\r\n")
             try:
-                yield Line(n, raw.decode(codec), None)
+                yield Line(n, raw.decode(codec), None, end)
             except UnicodeDecodeError as exc:
                 text = raw.decode(codec, "surrogateescape")
                 yield Line(
@@ -111,6 +116,7 @@ def lines(path: Path, encoding: str) -> Iterator[Line]:
                     text,
                     f"bytes that are not {label(encoding)} (0x{raw[exc.start]:02x}"
                     f" at column {exc.start + 1}); the file mixes encodings",
+                    end,
                 )
 
 

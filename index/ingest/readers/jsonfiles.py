@@ -10,14 +10,15 @@ A `.json` file that is really JSON Lines is read as such.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...model import Draft, Skipped
 from ..decoding import Unreadable, human_size, read_bytes
-from .encoding import bad_bytes, label, lines, sniff
+from .encoding import Line, bad_bytes, label, lines, sniff
 from .fields import corpus_root, record_config
-from .records import Records
+from .records import DraftStream, Records
 
 if TYPE_CHECKING:
     from ..limits import Limits
@@ -39,37 +40,45 @@ def _too_large(abspath: Path, limit: int) -> str | None:
 
 def read_jsonl(abspath: Path, rel: str, limits: Limits) -> tuple[list[Draft], list[Skipped]]:
     """One JSON object per line."""
+    return stream_jsonl(abspath, rel, limits).read_all()
+
+
+def stream_jsonl(abspath: Path, rel: str, limits: Limits) -> DraftStream:
+    """One JSON object per line, read as the drafts are taken."""
     try:
         reason = _too_large(abspath, limits.max_records_bytes)
         if reason:
-            return [], [Skipped(rel, reason)]
+            return DraftStream(iter(()), [Skipped(rel, reason)])
         with abspath.open("rb") as fh:
             encoding = sniff(fh.read(1 << 16))
         records = _start(abspath, rel, limits)
-        _read_lines(abspath, encoding, records)
     except OSError as exc:
-        return [], [Skipped(rel, f"unreadable: {exc.strerror or exc}")]
-    if not records.articles and not records.skipped:
-        return [], [Skipped(rel, "empty file")]
-    return records.result()
+        return DraftStream(iter(()), [Skipped(rel, f"unreadable: {exc.strerror or exc}")])
+    return records.stream(_read_lines(abspath, encoding, records), empty="empty file")
 
 
-def _read_lines(abspath: Path, encoding: str, records: Records) -> None:
+def _read_lines(abspath: Path, encoding: str, records: Records) -> Iterator[int]:
+    """Reads the records line by line into `records`, giving the bytes read after each."""
     for line in lines(abspath, encoding):
-        if line.bad:
-            records.skip(line.number, line.bad)
-            continue
-        if not line.text.strip():
-            continue
-        try:
-            record = json.loads(line.text)
-        except json.JSONDecodeError as exc:
-            records.skip(line.number, f"malformed JSON: {exc.msg} (column {exc.colno})")
-            continue
-        if not isinstance(record, dict):
-            records.skip(line.number, f"not a JSON object but {_kind(record)}")
-            continue
-        records.add(record, line.number)
+        _read_line(line, records)
+        yield line.end
+
+
+def _read_line(line: Line, records: Records) -> None:
+    if line.bad:
+        records.skip(line.number, line.bad)
+        return
+    if not line.text.strip():
+        return
+    try:
+        record = json.loads(line.text)
+    except json.JSONDecodeError as exc:
+        records.skip(line.number, f"malformed JSON: {exc.msg} (column {exc.colno})")
+        return
+    if not isinstance(record, dict):
+        records.skip(line.number, f"not a JSON object but {_kind(record)}")
+        return
+    records.add(record, line.number)
 
 
 def read_json(abspath: Path, rel: str, limits: Limits) -> tuple[list[Draft], list[Skipped]]:
@@ -95,7 +104,8 @@ def read_json(abspath: Path, rel: str, limits: Limits) -> tuple[list[Draft], lis
             Skipped(f"{rel}:{exc.lineno}", f"malformed JSON: {exc.msg} (column {exc.colno})")
         ]
     if text[end:].strip():  # more values follow: JSON Lines in a .json file
-        _read_lines(abspath, encoding, records)
+        for _ in _read_lines(abspath, encoding, records):
+            pass
         return records.result()
     if not isinstance(value, dict):
         return [], [Skipped(rel, f"neither a JSON object nor an array of them: {_kind(value)}")]

@@ -7,7 +7,7 @@ which wins over what the text heuristics guess; the heuristics fill the gaps.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -36,14 +36,37 @@ _NO_BODY = "no body field"
 
 
 @dataclass
+class DraftStream:
+    """One source file's drafts, read as they are taken, each with how many of the file's
+    bytes were read by then (for progress): a dump of any size is never held whole.
+    `skipped` is complete once every draft has been taken; `failed` says reading broke off
+    at an error, so the drafts taken are not all the file holds."""
+
+    drafts: Iterator[tuple[Draft, int]]
+    skipped: list[Skipped]
+    failed: bool = False
+
+    @classmethod
+    def of(cls, drafts: list[Draft], skipped: list[Skipped], size: int) -> DraftStream:
+        """Drafts a reader has read all at once (a file of one or a few articles)."""
+        n = len(drafts)
+        return cls(((d, size * (k + 1) // n) for k, d in enumerate(drafts)), skipped)
+
+    def read_all(self) -> tuple[list[Draft], list[Skipped]]:
+        drafts = [d for d, _ in self.drafts]
+        return drafts, self.skipped
+
+
+@dataclass
 class Records:
     """Collects the articles and skips of one record file."""
 
     rel: str
     limits: Limits
     config: RecordConfig
-    articles: list[Draft] = field(default_factory=list)
+    articles: list[Draft] = field(default_factory=list)  # added, not yet taken (see `stream`)
     skipped: list[Skipped] = field(default_factory=list)
+    found: int = 0  # articles added in all
     keys_seen: dict[str, None] = field(default_factory=dict)  # field names, for hints
     _ids: dict[str, int] = field(default_factory=dict)  # record id → line it was first on
 
@@ -99,20 +122,50 @@ class Records:
             language=language_code(_first(fields, names["lang"])[0]),
         )
         self.articles.append(draft(article_id, self.rel, body, given))
+        self.found += 1
 
     def result(self) -> tuple[list[Draft], list[Skipped]]:
-        """The articles and skips; a file none of whose records has a body field is one
-        skip with a hint, not one per record."""
-        if not self.articles and self.skipped and all(s.reason == _NO_BODY for s in self.skipped):
+        """The articles and skips, once every record is read."""
+        self.finish()
+        return self.articles, self.skipped
+
+    def finish(self, empty: str | None = None) -> None:
+        """Once every record is read: a file none of whose records has a body field is
+        one skip with a hint, not one per record; a file with nothing in it is one skip
+        for `empty`, if given."""
+        if not self.found and self.skipped and all(s.reason == _NO_BODY for s in self.skipped):
             shown = ", ".join(list(self.keys_seen)[:12]) or "none"
-            return [], [
+            self.skipped[:] = [
                 Skipped(
                     self.rel,
                     f"no body field in any record (fields: {shown}); "
                     f'name it in newsreader.toml: [fields] body = "..."',
                 )
             ]
-        return self.articles, self.skipped
+        elif empty and not self.found and not self.skipped:
+            self.skipped.append(Skipped(self.rel, empty))
+
+    def stream(self, steps: Iterator[int], empty: str | None = None) -> DraftStream:
+        """The drafts added while `steps` reads the file on (each step a line or row,
+        giving the bytes read by then), as they come."""
+        out = DraftStream(iter(()), self.skipped)
+
+        def drafts() -> Iterator[tuple[Draft, int]]:
+            try:
+                for end in steps:
+                    if self.articles:
+                        yield from ((d, end) for d in self.articles)
+                        self.articles.clear()
+            except OSError as exc:
+                out.failed = True
+                self.skip_file(f"unreadable: {exc.strerror or exc}")
+            self.finish(empty)
+
+        out.drafts = drafts()
+        return out
+
+    def skip_file(self, reason: str) -> None:
+        self.skipped.append(Skipped(self.rel, reason))
 
 
 def _lowered(record: Mapping[str, Any]) -> dict[str, Any]:
