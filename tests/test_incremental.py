@@ -254,11 +254,11 @@ def test_articles_prepared_in_worker_processes_index_the_same(
 
 
 def test_a_workers_run_comes_back_pickled_chunk_by_chunk(
-    corpus: Path, monkeypatch: pytest.MonkeyPatch
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A run's results wait in the worker's queue until the runs before it are written: they
-    wait there pickled (a fraction of the room the objects take), one chunk a message, and
-    are the articles this process would have prepared."""
+    """A run's results come back pickled (a fraction of the room the objects take), one
+    chunk a message, and are the articles this process would have prepared. A run the parent
+    takes after another worker's waits in a file, each message the length of a pickle."""
     import pickle
     import queue
     import threading
@@ -280,17 +280,28 @@ def test_a_workers_run_comes_back_pickled_chunk_by_chunk(
 
     tasks: queue.Queue = queue.Queue()
     results: queue.Queue = Results()
-    tasks.put(("prepare_run", drafts))
+    spill = tmp_path / "spilled"
+    tasks.put(("prepare_run", (drafts, None)))
+    tasks.put(("prepare_run", (drafts, spill)))  # a later worker's run waits in a file
     tasks.put(None)
     prepare._serve(tasks, results, threading.Event(), Analyzer(), Path("/nonexistent"), False, None)
+    expected = [prepare.prepare(d, Analyzer()) for d in drafts]
     messages = []
     while (got := results.get_nowait()) != (True, None):
         ok, value = got
         assert ok and isinstance(value, bytes)
         messages.append(pickle.loads(value))
     assert [len(prepared) for prepared, _ in messages] == [2, 2, 1]
-    got_back = [p for prepared, _ in messages for p in prepared]
-    assert got_back == [prepare.prepare(d, Analyzer()) for d in drafts]
+    assert [p for prepared, _ in messages for p in prepared] == expected
+    lengths = []
+    while (got := results.get_nowait()) != (True, None):
+        ok, value = got
+        assert ok and isinstance(value, int)
+        lengths.append(value)
+    assert len(lengths) == 3 and spill.stat().st_size == sum(lengths)
+    with spill.open("rb") as fh:
+        spilled = [pickle.loads(fh.read(n)) for n in lengths]
+    assert [p for prepared, _ in spilled for p in prepared] == expected
 
 
 def test_memory_is_given_back_to_the_system() -> None:
@@ -386,6 +397,7 @@ def test_stopped_while_workers_fill_segments_keeps_both_stores_alike(
     assert not rep.interrupted
     assert lib.check().ok
     assert lib.search("zzbanjir", limit=100).total == 60
+    assert not list((tmp_path / "ix").rglob("results_*"))  # the spilled runs' files are gone
     lib.close()
 
 
@@ -457,4 +469,34 @@ def test_a_record_file_that_cannot_be_read_to_its_end_loses_nothing(
     rep = lib.update()
     assert len(rep.updated) == 20 and not rep.skipped
     assert lib.search("zzlagi", limit=1).total == 30
+    lib.close()
+
+
+def test_workers_runs_wait_in_files_across_batches(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second worker's run waits in a scratch file while the first worker's is written;
+    the commits between batches (which clean away scratch folders a crash left) do not take
+    it from under a later batch, and none is left behind."""
+    from newsreader.index.store import prepare
+
+    monkeypatch.setattr(prepare, "PARALLEL_DRAFTS", 1)
+    monkeypatch.setattr(prepare, "WORKERS", 2)
+    monkeypatch.setattr(prepare, "MIN_RUN", 4)
+    monkeypatch.setattr(library_module, "FIRST_BATCH", 10)
+    spilled: list[Path] = []
+    real = prepare.Preparer._spill_file
+
+    def spy(self, k):
+        spilled.append(real(self, k))
+        return spilled[-1]
+
+    monkeypatch.setattr(prepare.Preparer, "_spill_file", spy)
+    _jsonl(corpus / "dump.jsonl", 80)
+    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"))
+    rep = lib.update()
+    assert len(rep.added) == 85 and lib.check().ok
+    assert lib.search("zzbanjir", limit=1).total == 80
+    assert len({p.parent for p in spilled}) >= 3  # one scratch folder per batch
+    assert not any(p.parent.exists() for p in spilled)
     lib.close()

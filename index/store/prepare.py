@@ -9,6 +9,8 @@ import multiprocessing
 import os
 import pickle
 import queue
+import shutil
+import tempfile
 import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -82,6 +84,9 @@ class Preparer:
             workers = WORKERS if WORKERS is not None else min(os.cpu_count() or 1, 8)
         self.workers = workers
         self._pool: list[_Worker] | None = None
+        # Where a worker's results wait while the parent writes an earlier worker's run
+        # (see _map_in_segments): a batch's scratch folder beside the segments.
+        self._spill: Path | None = None
         self._next = 0  # the worker the next chunk goes to
         self._stopping = False
         self._stop: Any = None  # set: the workers cut their runs short
@@ -142,18 +147,39 @@ class Preparer:
             if worker.stems:
                 worker.send(("stems", worker.stems))
                 worker.stems = []
-            worker.send(("prepare_run", run))
-            busy.append(worker)
+            # The first run is written as it comes; a later one waits until the runs before
+            # it are written, in a file rather than in its worker's memory (22 MB of
+            # pickles for a run of 2,500 articles).
+            spill = self._spill_file(k) if k else None
+            worker.send(("prepare_run", (run, spill)))
+            busy.append((worker, spill))
         del drafts, run
-        for worker in busy:
-            # A run ends early when `stop` is asked: each worker says where it stopped.
-            while (got := worker.receive()) is not None:
-                prepared, stems = pickle.loads(got)
-                add_stems(stems)
-                for other in pool:
-                    if other is not worker:
-                        other.stems.extend(stems)
-                yield from prepared
+        try:
+            for worker, spill in busy:
+                # A run ends early when `stop` is asked: each worker says where it stopped.
+                with _Spilled(spill) as spilled:
+                    while (got := worker.receive()) is not None:
+                        yield from self._unpickled(spilled.read(got), worker, pool)
+        finally:
+            self._drop_spill()
+
+    def _unpickled(self, got: bytes, worker: _Worker, pool: list[_Worker]) -> list[Prepared]:
+        prepared, stems = pickle.loads(got)
+        add_stems(stems)
+        for other in pool:
+            if other is not worker:
+                other.stems.extend(stems)
+        return prepared
+
+    def _spill_file(self, k: int) -> Path:
+        # A folder for the batch, gone before its commit (which cleans away a scratch
+        # folder a crash left).
+        if self._spill is None:
+            assert self.segments is not None
+            self._spill = Path(
+                tempfile.mkdtemp(prefix="results_", suffix=".tmp", dir=self.segments)
+            )
+        return self._spill / f"worker-{k}"
 
     def stop(self) -> None:
         """Send no more drafts to be prepared (see `map`); workers cut their runs short."""
@@ -195,6 +221,12 @@ class Preparer:
             self._stop.set()  # an interrupted batch: the workers cut their runs short
         for worker in pool or []:
             worker.close()
+        self._drop_spill()
+
+    def _drop_spill(self) -> None:
+        if self._spill is not None:
+            shutil.rmtree(self._spill, ignore_errors=True)
+            self._spill = None
 
 
 class _Worker:
@@ -239,6 +271,30 @@ class _Worker:
             q.close()
 
 
+class _Spilled:
+    """Reads a worker's run back: a message is the pickle itself, or, when the run is
+    spilled, the length of the next pickle in its file."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.fh: Any = None
+
+    def __enter__(self) -> _Spilled:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fh is not None:
+            self.fh.close()
+
+    def read(self, got: bytes | int) -> bytes:
+        if isinstance(got, bytes):
+            return got
+        if self.fh is None:  # opened once the worker has begun the file
+            assert self.path is not None
+            self.fh = self.path.open("rb")
+        return self.fh.read(got)
+
+
 def _start_method(fork: bool = True) -> str:
     """A plain fork where it is safe: it needs nothing of the caller's main module (which a
     fresh interpreter would run again, breaking any script without a __main__ guard). With
@@ -278,19 +334,7 @@ def _serve(
                 add_stems(payload)
                 continue
             if kind == "prepare_run":  # results chunk by chunk, as they are ready
-                for k in range(0, len(payload), CHUNK):
-                    if stop.is_set():
-                        break
-                    # Pickled here, not by the queue's feeder thread: the parent takes the
-                    # runs one worker after the other, so a later worker's results wait in
-                    # its queue's buffer until the earlier runs are written, and as objects
-                    # they take 5 to 6 times the room of their pickles (about 50 KB an
-                    # article, mostly the shingles, against 9 KB: 130 MB for a run of 2,500
-                    # against 22 MB).
-                    chunk = _prepare_chunk(payload[k : k + CHUNK])
-                    results.put((True, pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL)))
-                    del chunk
-                results.put((True, None))  # the end of the run
+                _prepare_run(*payload, results, stop)
                 continue
             if kind == "prepare":
                 value = _prepare_chunk(payload)
@@ -307,6 +351,31 @@ def _serve(
             results.put((False, exc))
             continue
         results.put((True, value))
+
+
+def _prepare_run(drafts: list[Draft], spill: Path | None, results: Any, stop: Any) -> None:
+    """Prepares a run of drafts, putting each chunk's results on the queue as a pickle, or
+    with `spill`, appending the pickle to that file and putting its length."""
+    out = spill.open("wb") if spill is not None else None
+    try:
+        for k in range(0, len(drafts), CHUNK):
+            if stop.is_set():
+                break
+            # Pickled here, not by the queue's feeder thread: as objects the results take
+            # 5 to 6 times the room of their pickles (about 50 KB an article, mostly the
+            # shingles, against 9 KB).
+            data = pickle.dumps(_prepare_chunk(drafts[k : k + CHUNK]), pickle.HIGHEST_PROTOCOL)
+            if out is None:
+                results.put((True, data))
+            else:
+                out.write(data)
+                out.flush()  # before the parent hears of it
+                results.put((True, len(data)))
+            del data
+    finally:
+        if out is not None:
+            out.close()
+    results.put((True, None))  # the end of the run
 
 
 def _start_worker(
