@@ -216,6 +216,29 @@ async def test_export_results_and_article_with_e(make_app, tmp_path) -> None:
         assert text.startswith("# " + screen.results.hits[0].display_title[:20])
 
 
+async def test_export_saves_every_result_not_only_those_listed(make_app, tmp_path) -> None:
+    # One result a page: the list holds 1 of the 5, the export all 5, searched again.
+    app = make_app(result_limit=1)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await search(pilot, "putin")
+        assert len(screen.results.hits) == 1 and screen.results.total == 5
+        await pilot.press("enter", "e")
+        assert isinstance(app.screen, PathScreen)
+        assert "Save all 5 results for “putin” to:" in app.screen.what
+        target = tmp_path / "new" / "folder" / "results.md"
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await wait_for(pilot, target.exists, what="the export")
+        text = target.read_text(encoding="utf-8")
+        assert "5 results; 5 listed." in text
+        assert sum(line[:3] in {f"{k}. " for k in range(1, 10)} for line in text.splitlines()) == 5
+        saved = [n.message for n in app._notifications if n.message.startswith("Saved")]
+        assert saved == [
+            f"Saved all 5 results for “putin” to {target} (a new folder: {tmp_path / 'new'})"
+        ]
+
+
 async def test_sort_by_date_with_S(make_app) -> None:
     app = make_app()
     async with app.run_test(size=APP_SIZE) as pilot:

@@ -8,11 +8,13 @@ import os
 import re
 import sys
 import webbrowser
+from collections.abc import Callable
 from pathlib import Path
 
 from textual import work
 from textual.app import SuspendNotSupported
 
+from ...index import NewsreaderError
 from .dialogs import Choice, ChoiceScreen, PathScreen
 
 
@@ -104,7 +106,11 @@ class ArticleActions:
         self.notify(f"Copied: {choice.label}{size}", timeout=3)  # type: ignore[attr-defined]
 
     # -- e ----------------------------------------------------------------------------------
-    def export_what(self) -> tuple[str, str, str] | None:  # pragma: no cover - overridden
+    def export_what(
+        self,
+    ) -> tuple[str, str, str | Callable[[], str]] | None:  # pragma: no cover - overridden
+        """(description, file name, text): the text, or what makes it once a path is
+        chosen (in a worker: it may search again)."""
         raise NotImplementedError
 
     def export_dir(self) -> Path:  # pragma: no cover - overridden
@@ -126,13 +132,43 @@ class ArticleActions:
     def _write_export(self, path: Path | None) -> None:
         if path is None:
             return
+        text = self._export_text
+        if callable(text):
+            self._make_and_write(path, text, self._export_description)
+        else:
+            self._saved(*_write(path, text), self._export_description)
+
+    @work(thread=True, exclusive=True, group="export")
+    def _make_and_write(self, path: Path, make: Callable[[], str], description: str) -> None:
         try:
-            path = path.resolve()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(self._export_text, encoding="utf-8")
-        except OSError as exc:
-            self.notify(f"Cannot write {path}: {exc.strerror or exc}", severity="error")  # type: ignore[attr-defined]
+            text = make()
+        except NewsreaderError as exc:
+            self.app.call_from_thread(self.notify, f"Cannot export: {exc}", severity="error")  # type: ignore[attr-defined]
+            return
+        self.app.call_from_thread(self._saved, *_write(path, text), description)  # type: ignore[attr-defined]
+
+    def _saved(self, path: Path, made: Path | None, error: str | None, description: str) -> None:
+        if error is not None:
+            self.notify(f"Cannot write {path}: {error}", severity="error")  # type: ignore[attr-defined]
             return
         # The dialog's hint in brackets ("(a web page; .md for Markdown)") is not repeated.
-        what = self._export_description.split(" (")[0]
-        self.notify(f"Saved {what} to {path}", timeout=6)  # type: ignore[attr-defined]
+        what = description.split(" (")[0]
+        made_note = f" (a new folder: {made})" if made is not None else ""
+        self.notify(f"Saved {what} to {path}{made_note}", timeout=6)  # type: ignore[attr-defined]
+
+
+def _write(path: Path, text: str) -> tuple[Path, Path | None, str | None]:
+    """Writes `text` to `path`: (the path resolved, the first folder made for it if any,
+    why it could not be written if so)."""
+    made: Path | None = None
+    try:
+        path = path.resolve()
+        if not path.parent.exists():
+            made = path.parent
+            while not made.parent.exists() and made.parent != made:
+                made = made.parent
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        return path, None, str(exc.strerror or exc)
+    return path, made, None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,8 @@ RELATED_DELAY = 0.15
 # related ones took the event loop and the interpreter away from the next keystrokes, so
 # the article waits for a pause in the typing.
 TYPING_DELAY = 0.35
+# Most results an export holds: the engine's own cap on one search's hits.
+MAX_EXPORTED = 10_000
 _WORD = re.compile(r"[^\W\d_]{3,}")  # a word of a title, for the warm-up search
 
 
@@ -687,9 +690,10 @@ class MainScreen(actions.ArticleActions, Screen[None]):
         )
 
     # -- export ------------------------------------------------------------------------------
-    def export_what(self) -> tuple[str, str, str] | None:
+    def export_what(self) -> tuple[str, str, str | Callable[[], str]] | None:
         """(description, file name, text) of what is on screen: the article when it has
-        the keys (or is full screen), else the results."""
+        the keys (or is full screen), else every result (searched again when only some are
+        listed)."""
         focused = self.focused.id if self.focused else None
         article = self.query_one(ArticleView).article
         if article is not None and (self.full_screen or focused in ("article", "related")):
@@ -702,12 +706,23 @@ class MainScreen(actions.ArticleActions, Screen[None]):
             return None
         typed = self.query_text.strip()
         shown = f"{typed} ({self.filter.label()})" if self.filter else typed
-        n = len(self.results.hits)
-        return (
-            f"{n} result{'s' if n != 1 else ''}" + (f" for “{typed}”" if typed else ""),
-            actions.file_name("results " + (typed or "all"), "md"),
-            export.results_markdown(self.results, title=shown),
-        )
+        results = self.results
+        n = len(results.hits)
+        name = actions.file_name("results " + (typed or "all"), "md")
+        about = f" for “{typed}”" if typed else ""
+        if results.total <= n:
+            text: str | Callable[[], str] = export.results_markdown(results, title=shown)
+            return (f"{n} result{'s' if n != 1 else ''}{about}", name, text)
+        limit = min(results.total, MAX_EXPORTED)
+        query, facets = self.full_query(self.query_text), self.filter.facets()
+        sort = self.sort if typed else "date"
+
+        def every_result() -> str:
+            found = self.engine.search(query, limit, sort, facets)
+            return export.results_markdown(found, title=shown)
+
+        many = f"all {limit:,}" if limit == results.total else f"the first {limit:,}"
+        return (f"{many} results{about}", name, every_result)
 
     def export_dir(self) -> Path:
         return self.settings.export_dir or Path.cwd()

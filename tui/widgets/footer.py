@@ -1,6 +1,6 @@
 """A footer that never draws half a key: when the keys on offer do not fit the width, the
-last ones are left out whole (help stays, since it lists them all), and on a narrow
-terminal the command-palette key gives up its place to them."""
+last ones are left out whole (the way back stays, and help, since it lists them all), and
+on a narrow terminal the command-palette key gives up its place to them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-KEEP = ("help", "quit")  # actions whose key is always shown
+# Actions whose key is always shown: the way back (a comparison's footer dropped it for the
+# keys before it), help, which lists the rest, and quit.
+KEEP = ("back", "help", "quit")
 PALETTE_MIN_WIDTH = 60
 
 
