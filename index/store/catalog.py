@@ -28,8 +28,9 @@ from ..model import Article, article_from_json
 # 5: word-pair shingles beside 3-grams; 6: the written forms of terms in the catalog, not
 # in the full text (and no `words` field there either); 7: each article's metadata and text
 # stored together compressed, its shingle positions compressed; 8: no shingles kept per
-# article (worked out again from its text when needed, see `Catalog.shingler`).
-SCHEMA_VERSION = "8"
+# article (worked out again from its text when needed, see `Catalog.shingler`); 9: 4-byte
+# shingle keys (see text/tokens.py).
+SCHEMA_VERSION = "9"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -58,16 +58,22 @@ def article_shingles(
     return shingles(article_tokens(article, analyzer, terms))
 
 
+# A posting key's bytes. Four: SQLite stores the key in 4 bytes instead of 8, a fifth of the
+# shingle table. Two shingles sharing a key by chance cost nothing but a look: a candidate
+# needs several shared shingles close together, and alignment checks the words themselves.
+HASH_BYTES = 4
+
+
 def shingle_hash(keys: tuple[str, ...]) -> int:
     """A 3-gram's posting key: always even (word pairs are odd, see `pair_hash`)."""
-    digest = hashlib.blake2b("\x1f".join(keys).encode("utf-8"), digest_size=8).digest()
+    digest = hashlib.blake2b("\x1f".join(keys).encode("utf-8"), digest_size=HASH_BYTES).digest()
     return int.from_bytes(digest, "little", signed=True) & ~1
 
 
 def pair_hash(first: str, second: str) -> int:
     """A word pair's posting key (the two terms in either order): always odd."""
     lo, hi = (first, second) if first <= second else (second, first)
-    digest = hashlib.blake2b(f"{lo}\x1e{hi}".encode(), digest_size=8).digest()
+    digest = hashlib.blake2b(f"{lo}\x1e{hi}".encode(), digest_size=HASH_BYTES).digest()
     return int.from_bytes(digest, "little", signed=True) | 1
 
 
