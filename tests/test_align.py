@@ -189,6 +189,34 @@ def test_longer_passages_do_not_swallow_an_inserted_paragraph(analyzer: Analyzer
         assert not any("sepak bola" in p.a_text for p in al.passages)
 
 
+def test_longer_passages_never_share_more(analyzer: Analyzer) -> None:
+    # Two sentences of ten words in the opposite order, far apart: with --min-words 12 they
+    # were joined into one jumbled passage over the text between them.
+    s1 = (
+        "Gubernur Jawa Barat meresmikan jembatan gantung penghubung dua desa terpencil "
+        "Kabupaten Garut."
+    )
+    s2 = "Warga setempat menyambut gembira waktu tempuh menuju pasar kecamatan berkurang drastis."
+    a_filler = "Tim sepak bola daerah memenangkan pertandingan final di stadion utama kemarin."
+    b_filler = "Harga cabai merah di pasar induk naik tajam menjelang musim hujan tahun ini."
+    a = prepare_text(f"{s1} {a_filler} {s2}", analyzer)
+    b = prepare_text(f"{s2} {b_filler} {s1}", analyzer)
+    short = align(a, b, analyzer, AlignSettings(min_words=8))
+    long = align(a, b, analyzer, AlignSettings(min_words=12))
+    assert len(short.passages) == 2
+    assert long.coverage_a <= short.coverage_a and long.coverage_b <= short.coverage_b
+    assert not any("sepak bola" in p.a_text for p in long.passages)
+
+
+def test_the_stray_let_go_is_the_lone_pair_not_the_run_beside_it() -> None:
+    from newsreader.index.reuse.align import _stray
+
+    run = [(43 + k, 34 + k) for k in range(5)]  # five words in a row in both articles
+    lone = (68, 12)  # 20 words on in A, 22 words before in B
+    assert _stray([*run, lone]) == {lone}
+    assert _stray(run) == set()
+
+
 def test_a_stray_word_pair_does_not_stretch_a_passage(analyzer: Analyzer) -> None:
     # A's closing words are B's opening ones: a jumbled merge took them in, and A's passage
     # ran on over the unrelated sentence between.

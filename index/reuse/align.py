@@ -231,7 +231,7 @@ def _align(
 ) -> Alignment:
     x, y = _words(a, same), _words(b, same)
     chains = _contest([_Block.of([c.pairs], c.score) for c in _chains(x, y, settings)], settings)
-    blocks = _trim_strays(_merge(chains, x, y, settings), settings)
+    blocks = _trim_strays(_merge(chains, x, y, settings))
     blocks = _cut_inserts(blocks, x, y, settings)
     if identical:
         # Identical texts share every segment whole, however repetitive (a text of one word
@@ -474,7 +474,7 @@ def _mergeable(p: _Block, q: _Block, x: _Words, y: _Words, s: AlignSettings) -> 
     if first.a1 <= second.a0 and second.b1 <= first.b0:
         # Two stretches in the opposite order: one jumbled block when the pieces are short
         # (words shuffled about), two passages when each reads on its own.
-        return min(len(first.pairs), len(second.pairs)) < s.min_words
+        return min(len(first.pairs), len(second.pairs)) < _SHUFFLED_PIECE
     if first.a1 <= second.a0 and first.b1 <= second.b0:
         # A paragraph one article inserts between two shared stretches is part of neither.
         if gap_b <= 2 and x.skips_paragraph(first.a1 - 1, second.a0):
@@ -506,7 +506,7 @@ def _merge(blocks: list[_Block], x: _Words, y: _Words, s: AlignSettings) -> list
         ]
 
 
-def _trim_strays(blocks: list[_Block], s: AlignSettings) -> list[_Block]:
+def _trim_strays(blocks: list[_Block]) -> list[_Block]:
     """Blocks without the few words a jumbled merge took in past a stretch of unshared
     text at one end, in the wrong order for the rest (a word of A's last line that is also
     B's first): they are chance, and kept they would stretch the passage over that text,
@@ -514,7 +514,7 @@ def _trim_strays(blocks: list[_Block], s: AlignSettings) -> list[_Block]:
     out = []
     for block in blocks:
         while len(block.chains) > 1:
-            stray = _stray(block.pairs, s)
+            stray = _stray(block.pairs)
             if not stray:
                 break
             total = len(block.pairs)
@@ -525,23 +525,29 @@ def _trim_strays(blocks: list[_Block], s: AlignSettings) -> list[_Block]:
     return out
 
 
-def _stray(pairs: list[tuple[int, int]], s: AlignSettings) -> set[tuple[int, int]]:
+def _stray(pairs: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The fewest pairs at one end of either article that lie past a stretch of unshared
+    words and in the wrong order for the rest, if fewer than the rest."""
+    best: list[tuple[int, int]] = []
     for side in (0, 1):
         ordered = sorted(pairs, key=lambda p: (p[side], p[1 - side]))
         for head in (True, False):
             run = ordered if head else ordered[::-1]
-            for m in range(1, min(len(run), s.min_words)):
+            for m in range(1, min(len(run), _SHUFFLED_PIECE)):
                 gap = abs(run[m][side] - run[m - 1][side]) - 1
                 if gap <= _CONTEST_GAP:
                     continue
                 group, rest = run[:m], run[m:]
                 other = [p[1 - side] for p in rest]
-                if head and all(p[1 - side] > max(other) for p in group):
-                    return set(group)
-                if not head and all(p[1 - side] < min(other) for p in group):
-                    return set(group)
+                wrong = (
+                    all(p[1 - side] > max(other) for p in group)
+                    if head
+                    else all(p[1 - side] < min(other) for p in group)
+                )
+                if wrong and len(group) < len(rest) and (not best or len(group) < len(best)):
+                    best = group
                 break
-    return set()
+    return set(best)
 
 
 def _cut_inserts(blocks: list[_Block], x: _Words, y: _Words, s: AlignSettings) -> list[_Block]:
@@ -590,6 +596,10 @@ def _insert(
 
 
 _INSERT_SLACK = 4  # most words the other article may have where one inserts a paragraph
+# Two stretches in the opposite order, the shorter one of fewer pairs than this, are one
+# jumbled block. Not min_words: asking for longer passages must not join more pieces (and
+# so find more shared text).
+_SHUFFLED_PIECE = 8
 # Fewest words of a paragraph one article inserts that ends a passage. Not min_words: asking
 # for longer passages must not join two across a paragraph only one article has.
 _INSERT_WORDS = 8
