@@ -464,6 +464,11 @@ def test_search_filters_that_match_nothing_find_nothing() -> None:
     for bad in ("yesterday", "2019-13", "2023-02-30"):
         proc = run("search", "Putin", "--since", bad, check=False)
         assert_one_line_error(proc, f'cannot read "{bad}" as a date')
+    # A span the wrong way round is a mistake to point out, not an empty result.
+    proc = run("search", "Putin", "--since", "2019-10", "--until", "2019-09", check=False)
+    assert_one_line_error(proc, "the dates are the wrong way round: 2019-10 is after 2019-09")
+    for since, until in (("2019-09-30", "2019-09"), ("2019", "2019-05"), ("2019-05", "2019")):
+        assert run("search", "Putin", "--json", "--since", since, "--until", until).returncode == 0
 
 
 def test_a_short_prefix_is_a_one_line_error(tmp_path: Path) -> None:

@@ -23,8 +23,15 @@ class FacetFilter:
     def __post_init__(self) -> None:
         # The catalog compares dates as text: a bound must be zero-padded ISO to compare
         # right, and one that is no date at all would let nothing through, silently.
-        object.__setattr__(self, "date_from", iso_bound(self.date_from))
-        object.__setattr__(self, "date_to", iso_bound(self.date_to))
+        low, high = iso_bound(self.date_from), iso_bound(self.date_to)
+        object.__setattr__(self, "date_from", low)
+        object.__setattr__(self, "date_to", high)
+        # The upper bound takes in its whole span: 2019-10 is after 2019-09, not 2019.
+        if low and high and low[: len(high)] > high:
+            raise QueryError(
+                f"the dates are the wrong way round: {low} is after {high} (give the"
+                " earlier one first)"
+            )
 
     def __bool__(self) -> bool:
         return bool(self.outlets or self.date_from or self.date_to)
