@@ -175,3 +175,15 @@ async def test_article_text_is_never_read_as_markup(make_app, tmp_path) -> None:
         assert any("[cabai]" in line for line in lines)
         assert any("[link=https://x.id]dinas[/link]" in line for line in lines)
         assert app.is_running  # "[@click=app.quit]" did nothing
+
+
+async def test_the_banner_names_the_last_steps_of_an_update(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=APP_SIZE):
+        app._record(50, 100, "berita.txt")  # a file being read: no step named
+        assert "Indexing 50%" in str(app.indexing_text())
+        assert "berita" not in str(app.indexing_text())
+        app._record(100, 100, "finishing: the spelling dictionary")
+        text = str(app.indexing_text())
+        assert "Indexing 100%" in text and "finishing: the spelling dictionary" in text
+        assert "left" not in text

@@ -500,3 +500,13 @@ def test_workers_runs_wait_in_files_across_batches(
     assert len({p.parent for p in spilled}) >= 3  # one scratch folder per batch
     assert not any(p.parent.exists() for p in spilled)
     lib.close()
+
+
+def test_the_last_steps_of_a_run_say_what_they_are(library: Library) -> None:
+    """Once every file is read, the progress names the last steps instead of a file: the
+    bar stood at 100% for 12 s of a 22,000-article build with nothing said."""
+    calls: list[tuple[int, int, str]] = []
+    library.update(progress=lambda done, total, path: calls.append((done, total, path)))
+    last = [path for done, total, path in calls if done == total and path.startswith("finish")]
+    assert last == [library_module.FINISHING_COMMIT, library_module.FINISHING_WORDS]
+    assert calls[-1][2] == library_module.FINISHING_WORDS

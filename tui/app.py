@@ -98,6 +98,7 @@ class NewsreaderApp(App[None]):
         self.indexing = False
         self._stop = threading.Event()
         self._progress: tuple[int, int] = (0, 0)
+        self._phase = ""  # the last steps of an update, once every file is read
         self._started = 0.0
         self._searchable: int | None = None
         if self.settings.keys:
@@ -186,6 +187,7 @@ class NewsreaderApp(App[None]):
         self.indexing = True
         self._stop.clear()
         self._progress = (0, 0)
+        self._phase = ""
         self._started = time.monotonic()
         if pending.rebuild_reason and self.main_screen.ready:
             self.notify(
@@ -200,6 +202,9 @@ class NewsreaderApp(App[None]):
 
     def _record(self, done: int, total: int, path: str) -> None:
         self._progress = (done, total)  # called from the worker thread
+        # Once every file is read, the path says which last step runs (the spelling
+        # dictionary took 10 s of a 22,000-article build, the bar at 100% meanwhile).
+        self._phase = path if total and done >= total else ""
 
     @work(exclusive=True, group="index", thread=True)
     def run_update(self) -> None:
@@ -234,7 +239,9 @@ class NewsreaderApp(App[None]):
             share = done / total
             bits[0] += f" {share:.0%}"
             elapsed = time.monotonic() - self._started
-            if done and elapsed > 2:
+            if self._phase:
+                bits.append(self._phase)
+            elif done and elapsed > 2:
                 bits.append(f"about {duration(elapsed * (total - done) / done)} left")
         if self._searchable is not None:
             bits.append(f"{self._searchable:,} articles searchable")

@@ -78,6 +78,10 @@ COMMIT_SPACING = 10.0
 # The first batches are smaller (100, 200, 400, … articles), so that what a run has done soon
 # shows to readers (a search, the app opened meanwhile) and survives an interruption.
 FIRST_BATCH = 100
+# What the last steps of a run report in place of a file, once every file is read: on
+# CLICK-ID they take 12 s of the 146 (the spelling dictionary most of it).
+FINISHING_COMMIT = "finishing: the last commit"
+FINISHING_WORDS = "finishing: the spelling dictionary"
 
 
 def update(
@@ -533,6 +537,7 @@ class _Run:
             # Asked to stop, the run keeps what it has done: every file before the stop is
             # complete, and a large file stopped midway is read again next time (its
             # records committed now are then found unchanged).
+            self.progress(self.total, self.total, FINISHING_COMMIT)
             self._commit()
         except BaseException:
             self._abandon()
@@ -543,6 +548,7 @@ class _Run:
             # After the commit, inside the build (a rebuild's is published with it), so that
             # it reads the committed words.
             stores = self.stores
+            self.progress(self.total, self.total, FINISHING_WORDS)
             spelling.refresh(
                 stores.build,
                 stores.words,
