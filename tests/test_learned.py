@@ -96,6 +96,28 @@ def test_counted_over_distinct_article_pairs(analyzer: Analyzer) -> None:
     assert learned.equivalents() == {"tanding": "imbang"}
 
 
+def test_words_of_one_closed_class_are_never_variants(analyzer: Analyzer, tmp_path: Path) -> None:
+    # Templated reports swap a weekday or a market's direction in otherwise equal
+    # sentences; made equal, a forecast of a rise matched one of a fall.
+    from newsreader.index.store.learning import Learning
+
+    learning = Learning(tmp_path, analyzer)
+    learned = learning.variants()
+    swaps = [
+        (("jumat", "rabu"), ("jumat", "rabu")),
+        (("koreksi", "kuat"), ("terkoreksi", "menguat")),
+        (("naik", "turun"), ("naik", "turun")),
+        (("imbang", "tanding"), ("penyeimbang", "tandingan")),  # a real variant
+    ]
+    for terms, spellings in swaps:
+        for p in range(3):
+            learned.add(terms, spellings, f"{terms[0]}-{p}")
+    assert [v.terms for v in learned.learned()] == [("imbang", "tanding")]
+    assert learning.equivalents() == {"tanding": "imbang"}
+    # Not even counted: they never come into use.
+    assert learned.came_into_use == 1
+
+
 def test_chained_substitutions_make_small_groups_only() -> None:
     learned = LearnedVariants("fp")
     words = [f"kata{chr(97 + k)}" for k in range(MAX_GROUP + 3)]

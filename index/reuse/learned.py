@@ -36,6 +36,45 @@ MAX_PAIRS_KEPT = 20  # article pairs remembered per substitution (enough to coun
 MAX_SPELLINGS = 5  # spellings remembered per side
 MAX_ENTRIES = 50_000  # substitutions kept in the file (the best supported first)
 MAX_GROUP = 4  # terms made equal through chained substitutions, at most
+# Words of one closed class are never variants of each other, however often one stands where
+# the other did: templated news swaps them in otherwise equal sentences (a weekday, a month,
+# a market's direction: "IHSG diprediksi menguat" / "... terkoreksi"), and made equal they
+# called two different reports the same (a QA pass saw 24% shared become 97%).
+CONTRASTS: tuple[tuple[str, ...], ...] = (
+    (  # when: a weekday, a time of day, a day relative to today
+        "senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "ahad", "hari",
+        "pagi", "siang", "sore", "malam", "dini", "kemarin", "besok", "lusa", "monday",
+        "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    ),
+    (
+        "januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus",
+        "september", "oktober", "november", "desember", "january", "february", "march",
+        "june", "july", "august", "october", "december",
+    ),
+    (  # which way a figure went
+        "naik", "turun", "menguat", "melemah", "terkoreksi", "koreksi", "meningkat",
+        "menurun", "bertambah", "berkurang", "anjlok", "merosot", "melonjak", "membaik",
+        "memburuk", "terpuruk", "bangkit", "positif", "negatif", "surplus", "defisit",
+        "untung", "rugi", "tinggi", "rendah", "menang", "kalah", "banyak", "sedikit",
+        "besar", "kecil", "support", "resistance", "rise", "fall", "gain", "loss", "high",
+        "low",
+    ),
+    ("merah", "hijau", "kuning", "biru", "putih", "hitam", "ungu", "oranye", "cokelat"),
+    ("utara", "selatan", "timur", "barat", "kiri", "kanan", "atas", "bawah", "tengah"),
+    ("awal", "akhir", "pertama", "kedua", "ketiga", "keempat", "kelima", "terakhir"),
+    ("pria", "wanita", "laki", "perempuan", "putra", "putri"),
+)  # fmt: skip
+
+
+def contrast_classes(analyzer: Analyzer) -> dict[str, int]:
+    """term → its closed class in CONTRASTS, as `analyzer` analyses the words."""
+    out: dict[str, int] = {}
+    for k, words in enumerate(CONTRASTS):
+        for word in words:
+            for term in analyzer.terms(word):
+                if not term.stop:
+                    out.setdefault(term.text, k)
+    return out
 
 
 @dataclass(frozen=True)
@@ -116,6 +155,7 @@ class LearnedVariants:
         self._entries: dict[tuple[str, str], _Entry] = {}
         self.changed = False
         self.came_into_use = 0  # substitutions that reached MIN_PAIRS since loaded
+        self.contrasts: dict[str, int] = {}  # term → closed class (see contrast_classes)
 
     # -- learning ---------------------------------------------------------------------------
     def record(self, id_a: str, id_b: str, alignment: Alignment, analyzer: Analyzer) -> int:
@@ -127,6 +167,8 @@ class LearnedVariants:
         return len(found)
 
     def add(self, terms: tuple[str, str], spellings: tuple[str, str], pair: str) -> None:
+        if self._contrasting(terms):
+            return
         if terms[0] > terms[1]:
             terms, spellings = (terms[1], terms[0]), (spellings[1], spellings[0])
         entry = self._entries.setdefault(terms, _Entry())
@@ -141,13 +183,17 @@ class LearnedVariants:
             if len(entry.pairs) == MIN_PAIRS:
                 self.came_into_use += 1
 
+    def _contrasting(self, terms: tuple[str, str]) -> bool:
+        k = self.contrasts.get(terms[0])
+        return k is not None and self.contrasts.get(terms[1]) == k
+
     # -- reading ----------------------------------------------------------------------------
     def learned(self, min_pairs: int = MIN_PAIRS) -> list[LearnedVariant]:
         """Substitutions seen in at least `min_pairs` article pairs, best supported first."""
         out = [
             LearnedVariant(terms, (tuple(e.spellings[0]), tuple(e.spellings[1])), len(e.pairs))
             for terms, e in self._entries.items()
-            if len(e.pairs) >= min_pairs
+            if len(e.pairs) >= min_pairs and not self._contrasting(terms)
         ]
         out.sort(key=lambda v: (-v.pairs, v.terms))
         return out

@@ -26,11 +26,12 @@ class Learning:
 
     def variants(self) -> LearnedVariants:
         if self._learned is None:
-            from ..reuse.learned import LearnedVariants, learned_path
+            from ..reuse.learned import LearnedVariants, contrast_classes, learned_path
 
             self._learned = LearnedVariants.load(
                 learned_path(self.index_dir), self.analyzer.vocabulary.fingerprint()
             )
+            self._learned.contrasts = contrast_classes(self.analyzer)
         return self._learned
 
     def equivalents(self) -> dict[str, str]:
