@@ -22,45 +22,38 @@ if TYPE_CHECKING:
 Reader = Callable[[Path, str, "Limits"], tuple[list[Draft], list[Skipped]]]
 StreamReader = Callable[[Path, str, "Limits"], "DraftStream"]
 
-# Which module reads which suffix. A module is imported only when a file of its kind is
-# read: listing a corpus (as opening the app does) must not pay for HTML and feed parsing.
-_MODULES = {
-    ".txt": ("text", "read_text_file"),
-    ".md": ("text", "read_text_file"),
-    ".markdown": ("text", "read_text_file"),
-    ".jsonl": ("jsonfiles", "read_jsonl"),
-    ".ndjson": ("jsonfiles", "read_jsonl"),
-    ".json": ("jsonfiles", "read_json"),
-    ".csv": ("csvfile", "read_csv"),
-    ".tsv": ("csvfile", "read_csv"),
-    ".html": ("html", "read_html"),
-    ".htm": ("html", "read_html"),
-    ".xml": ("feed", "read_feed"),
-    ".rss": ("feed", "read_feed"),
-    ".atom": ("feed", "read_feed"),
+# Which module reads which suffix, and with which function: a list reader, and for record
+# files, which may hold a whole archive, also a streaming one (see DraftStream). A module is
+# imported only when a file of its kind is read: listing a corpus (as opening the app does)
+# must not pay for HTML and feed parsing.
+_MODULES: dict[str, tuple[str, str, str | None]] = {
+    ".txt": ("text", "read_text_file", None),
+    ".md": ("text", "read_text_file", None),
+    ".markdown": ("text", "read_text_file", None),
+    ".jsonl": ("jsonfiles", "read_jsonl", "stream_jsonl"),
+    ".ndjson": ("jsonfiles", "read_jsonl", "stream_jsonl"),
+    ".json": ("jsonfiles", "read_json", None),
+    ".csv": ("csvfile", "read_csv", "stream_csv"),
+    ".tsv": ("csvfile", "read_csv", "stream_csv"),
+    ".html": ("html", "read_html", None),
+    ".htm": ("html", "read_html", None),
+    ".xml": ("feed", "read_feed", None),
+    ".rss": ("feed", "read_feed", None),
+    ".atom": ("feed", "read_feed", None),
 }
 SUFFIXES = frozenset(_MODULES)
-# Record files, which may hold a whole archive, are also read as a stream (see DraftStream).
-_STREAMING = {
-    ".jsonl": ("jsonfiles", "stream_jsonl"),
-    ".ndjson": ("jsonfiles", "stream_jsonl"),
-    ".csv": ("csvfile", "stream_csv"),
-    ".tsv": ("csvfile", "stream_csv"),
-}
 
 
 def reader_for(suffix: str) -> Reader:
     """The reader for a suffix in SUFFIXES."""
-    module, name = _MODULES[suffix]
+    module, name, _ = _MODULES[suffix]
     return getattr(import_module(f".{module}", __name__), name)
 
 
 def stream_reader_for(suffix: str) -> StreamReader | None:
-    """The streaming reader for a suffix, if its files are read as a stream."""
-    found = _STREAMING.get(suffix)
-    if found is None:
-        return None
-    return getattr(import_module(f".{found[0]}", __name__), found[1])
+    """The streaming reader for a suffix in SUFFIXES, if its files are read as a stream."""
+    module, _, name = _MODULES[suffix]
+    return None if name is None else getattr(import_module(f".{module}", __name__), name)
 
 
 __all__ = ["SUFFIXES", "Reader", "StreamReader", "reader_for", "stream_reader_for"]
