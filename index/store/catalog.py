@@ -29,8 +29,8 @@ from ..model import Article, article_from_json
 # in the full text (and no `words` field there either); 7: each article's metadata and text
 # stored together compressed, its shingle positions compressed; 8: no shingles kept per
 # article (worked out again from its text when needed, see `Catalog.shingler`); 9: 4-byte
-# shingle keys (see text/tokens.py).
-SCHEMA_VERSION = "9"
+# shingle keys (see text/tokens.py); 10: shingle keys worked out from each term's value.
+SCHEMA_VERSION = "10"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

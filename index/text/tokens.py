@@ -58,23 +58,55 @@ def article_shingles(
     return shingles(article_tokens(article, analyzer, terms))
 
 
-# A posting key's bytes. Four: SQLite stores the key in 4 bytes instead of 8, a fifth of the
-# shingle table. Two shingles sharing a key by chance cost nothing but a look: a candidate
-# needs several shared shingles close together, and alignment checks the words themselves.
+# A posting key is 4 bytes: SQLite stores it in 4 bytes instead of 8, a fifth of the shingle
+# table. Two shingles sharing a key by chance cost nothing but a look: a candidate needs
+# several shared shingles close together, and alignment checks the words themselves.
 HASH_BYTES = 4
+_MASK = (1 << 64) - 1
+_SHIFT = 64 - 8 * HASH_BYTES
+# Odd 64-bit multipliers, one per place: a key is the top bits of the sum of its terms'
+# values times their place's multiplier (multiply-shift hashing). Each term's value is
+# worked out once (hashing every 3-gram's and pair's text anew was a third of shingling).
+_PLACES = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)
+_PAIR_PLACES = (0xD6E8FEB86659FD93, 0xA0761D6478BD642F)
 
 
-def shingle_hash(keys: tuple[str, ...]) -> int:
-    """A 3-gram's posting key: always even (word pairs are odd, see `pair_hash`)."""
-    digest = hashlib.blake2b("\x1f".join(keys).encode("utf-8"), digest_size=HASH_BYTES).digest()
-    return int.from_bytes(digest, "little", signed=True) & ~1
+def term_value(term: str, memo: dict[str, int]) -> int:
+    """A term's stable 64-bit value (Python's own `hash` is salted per process)."""
+    value = memo.get(term)
+    if value is None:
+        digest = hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest()
+        value = memo[term] = int.from_bytes(digest, "little")
+    return value
+
+
+def _key(total: int) -> int:
+    """A signed 4-byte key: the top bits of a 64-bit sum."""
+    key = (total & _MASK) >> _SHIFT
+    return key - (1 << 32) if key >= 1 << 31 else key
+
+
+def _gram_key(a: int, b: int, c: int) -> int:
+    """A 3-gram's posting key, from its terms' values: always even (pairs are odd)."""
+    return _key(a * _PLACES[0] + b * _PLACES[1] + c * _PLACES[2]) & ~1
+
+
+def _pair_key(a: int, b: int) -> int:
+    """A word pair's posting key (the two terms in either order): always odd."""
+    lo, hi = (a, b) if a <= b else (b, a)
+    return _key(lo * _PAIR_PLACES[0] + hi * _PAIR_PLACES[1]) | 1
+
+
+def shingle_hash(keys: tuple[str, str, str]) -> int:
+    """A 3-gram's posting key."""
+    memo: dict[str, int] = {}
+    return _gram_key(*(term_value(k, memo) for k in keys))
 
 
 def pair_hash(first: str, second: str) -> int:
-    """A word pair's posting key (the two terms in either order): always odd."""
-    lo, hi = (first, second) if first <= second else (second, first)
-    digest = hashlib.blake2b(f"{lo}\x1e{hi}".encode(), digest_size=HASH_BYTES).digest()
-    return int.from_bytes(digest, "little", signed=True) | 1
+    """A word pair's posting key."""
+    memo: dict[str, int] = {}
+    return _pair_key(term_value(first, memo), term_value(second, memo))
 
 
 def is_pair(h: int) -> bool:
@@ -85,45 +117,52 @@ def is_pair(h: int) -> bool:
 PAIR_REACH = 2  # a word pairs with the next words up to this far on (skipping one)
 
 
-def shingles(tokens: list[AlignToken], size: int = SHINGLE_SIZE) -> list[tuple[int, int]]:
-    """(hash, token position) of every n-gram inside one segment, outside repeated
+def shingles(tokens: list[AlignToken]) -> list[tuple[int, int]]:
+    """(hash, token position) of every 3-gram inside one segment, outside repeated
     paragraphs, that is not made of names only ("rusia vladimir putin" says nothing), and of
     every word pair (`word_pairs`)."""
+    memo: dict[str, int] = {}
+    values = [term_value(t.key, memo) for t in tokens]
     out: list[tuple[int, int]] = []
     seen: set[int] = set()
-    for i in range(len(tokens) - size + 1):
-        window = tokens[i : i + size]
-        first = window[0]
-        if first.repeat or window[-1].segment != first.segment or window[-1].repeat:
+    for i in range(len(tokens) - SHINGLE_SIZE + 1):
+        first, last = tokens[i], tokens[i + 2]
+        if first.repeat or last.segment != first.segment or last.repeat:
             continue
-        if all(t.name for t in window):
+        if first.name and tokens[i + 1].name and last.name:
             continue
-        h = shingle_hash(tuple(t.key for t in window))
-        if h in seen:
-            continue
-        seen.add(h)
-        out.append((h, i))
-    return out + word_pairs(tokens)
+        h = _gram_key(values[i], values[i + 1], values[i + 2])
+        if h not in seen:
+            seen.add(h)
+            out.append((h, i))
+    return out + word_pairs(tokens, values=values)
 
 
-def word_pairs(tokens: list[AlignToken], reach: int = PAIR_REACH) -> list[tuple[int, int]]:
+def word_pairs(
+    tokens: list[AlignToken], reach: int = PAIR_REACH, values: list[int] | None = None
+) -> list[tuple[int, int]]:
     """(hash, position of the first) of each pair of different words at most `reach` apart,
     in either order, in one segment outside repeated paragraphs, not both names. A reworded
     passage keeps few 3-grams (a synonym every third word breaks all of them) but many such
-    pairs: a word swapped, dropped or moved by one leaves the pairs around it whole."""
+    pairs: a word swapped, dropped or moved by one leaves the pairs around it whole.
+    `values`: the tokens' `term_value`s, when the caller has them."""
+    if values is None:
+        memo: dict[str, int] = {}
+        values = [term_value(t.key, memo) for t in tokens]
     out: list[tuple[int, int]] = []
     seen: set[int] = set()
     n = len(tokens)
     for i, t in enumerate(tokens):
         if t.repeat:
             continue
+        a = values[i]
         for j in range(i + 1, min(n, i + reach + 1)):
             u = tokens[j]
             if u.segment != t.segment or u.repeat:
                 break
             if u.key == t.key or (t.name and u.name):
                 continue
-            h = pair_hash(t.key, u.key)
+            h = _pair_key(a, values[j])
             if h not in seen:
                 seen.add(h)
                 out.append((h, i))
