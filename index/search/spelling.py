@@ -47,11 +47,8 @@ def deletions(word: str, distance: int) -> set[str]:
     out = {key}
     frontier = {key}
     for _ in range(distance):
-        step: set[str] = set()
-        for w in frontier:
-            if len(w) > 1:
-                step.update(w[:i] + w[i + 1 :] for i in range(len(w)))
-        frontier = step - out
+        frontier = {w[:i] + w[i + 1 :] for w in frontier if len(w) > 1 for i in range(len(w))}
+        frontier -= out
         out |= frontier
     return out
 
@@ -172,8 +169,8 @@ class Speller:
         crc = zlib.crc32  # _key, inline: a few million deletions at archive scale
         buckets: dict[int, list[int]] = defaultdict(list)
         for number, w in enumerate(new, first):
-            for d in deletions(w, MAX_DISTANCE):
-                buckets[crc(d.encode("utf-8"))].append(number)
+            for h in map(crc, map(str.encode, deletions(w, MAX_DISTANCE))):
+                buckets[h].append(number)
         # A deletion's list only grows at its end (numbers are given in filing order), so
         # the new numbers' bytes follow the filed ones as they are: nothing is unpacked.
         code = [_pack_ids([n]) for n in range(first, first + len(new))]
