@@ -8,8 +8,6 @@ from typing import NamedTuple
 from ..model import Article, Kind
 from .analysis import Analyzer, Term
 
-SHINGLE_SIZE = 3
-
 
 class AlignToken(NamedTuple):  # a tuple: made 3 times faster than a frozen dataclass
     key: str  # the analysed term
@@ -122,7 +120,7 @@ def shingles(tokens: list[AlignToken]) -> list[tuple[int, int]]:
     values = [term_value(t.key, memo) for t in tokens]
     out: list[tuple[int, int]] = []
     seen: set[int] = set()
-    for i in range(len(tokens) - SHINGLE_SIZE + 1):
+    for i in range(len(tokens) - 2):  # each 3-gram's first token
         first, last = tokens[i], tokens[i + 2]
         if first.repeat or last.segment != first.segment or last.repeat:
             continue
