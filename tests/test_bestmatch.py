@@ -409,11 +409,12 @@ def test_postings_and_term_infos_read_from_the_files_are_whooshs(library: Librar
         assert read > 1000
 
 
-@pytest.mark.parametrize(("compression", "inline"), [(0, 1), (3, 0)])
+@pytest.mark.parametrize(("compression", "inline"), [(0, 1), (3, 0), (3, 5)])
 def test_postings_of_many_blocks_are_whooshs(tmp_path: Path, compression: int, inline: int) -> None:
-    """Blocks of three postings, mapped or read as they go, with a deletion; postings of
-    one article inlined in the term info, or not (as ours are written)."""
+    """Blocks of three postings, mapped or read as they go, with a deletion; postings
+    lists in the term info (up to four postings, as our codec writes them) or none there."""
     from newsreader.index.search.bestmatch import _postings, _read, _term_info
+    from newsreader.index.search.codec import _codec_class
     from whoosh import fields
     from whoosh import index as windex
     from whoosh.codec.whoosh3 import W3Codec
@@ -422,7 +423,8 @@ def test_postings_of_many_blocks_are_whooshs(tmp_path: Path, compression: int, i
     schema = fields.Schema(id=fields.ID(stored=True), body=fields.TEXT(phrase=True))
     ix = windex.create_in(str(tmp_path), schema)
     rng = random.Random(4)
-    codec = W3Codec(blocklimit=3, compression=compression, inlinelimit=inline)
+    kind = _codec_class() if inline > 1 else W3Codec
+    codec = kind(blocklimit=3, compression=compression, inlinelimit=inline)
     writer = ix.writer(codec=codec)
     for k in range(60):
         body = " ".join(rng.choice(WORDS[:12]) for _ in range(rng.randint(1, 12)))
@@ -442,7 +444,7 @@ def test_postings_of_many_blocks_are_whooshs(tmp_path: Path, compression: int, i
         with ix.reader() as reader:
             assert reader.has_deletions()
             assert (getattr(reader._terms._postfile, "_buf", None) is not None) == mapped
-            many = 0
+            many = inlined = 0
             for btext in reader.lexicon("body"):
                 info = _term_info(reader, "body", btext)
                 assert info is not None
@@ -451,7 +453,10 @@ def test_postings_of_many_blocks_are_whooshs(tmp_path: Path, compression: int, i
                 stored = _term_info(reader, "body", btext, {})
                 assert _postings(reader, "body", btext, stored) == whooshs
                 many += info.doc_frequency() > 6
+                inlined += info.is_inlined()
+                assert info.is_inlined() == (info.doc_frequency() < inline)
             assert many > 5
+            assert inlined > 20 or inline <= 1
 
 
 def test_a_prefix_is_flattened_as_whoosh_normalizes_it(library: Library, monkeypatch) -> None:

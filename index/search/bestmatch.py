@@ -285,17 +285,17 @@ def _postings(reader: Any, field: str, btext: bytes, info: Any) -> tuple[list[in
     postfile = getattr(terms, "_postfile", None)
     if type(info) is bytes:  # a Whoosh 3 term info as stored (see Postings.where_stored)
         flags, weight, df, _, _, most, first, last = _TERM_INFO.unpack_from(info)
-        if not flags:  # not inlined
-            if df == 1 or (df == 2 and weight == 2 * most and most.is_integer()):
-                # Its postings are in the term info: the first and last document, and
-                # the weight of each (the total; for two, twice the largest: the same
-                # weight twice, which a block holds as one float32, as the info does).
-                ids, weights = ([first], [weight]) if df == 1 else ([first, last], [most] * 2)
-                return _without_deleted(reader, ids, weights)
-            if getattr(postfile, "_buf", None) is not None:
-                (offset,) = _OFFSET.unpack_from(info, _TERM_INFO.size)
-                ids, weights = _mapped_postings(postfile._buf, offset, f"{field}:{btext!r}")
-                return _without_deleted(reader, ids, weights)
+        if df == 1 or (df == 2 and weight == 2 * most and most.is_integer()):
+            # Its postings are in the term info's statistics, inlined or not: the first and
+            # last document, and the weight of each (the total; for two, twice the
+            # largest: the same weight twice, which a block holds as one float32, as the
+            # info does).
+            ids, weights = ([first], [weight]) if df == 1 else ([first, last], [most] * 2)
+            return _without_deleted(reader, ids, weights)
+        if not flags and getattr(postfile, "_buf", None) is not None:  # not inlined
+            (offset,) = _OFFSET.unpack_from(info, _TERM_INFO.size)
+            ids, weights = _mapped_postings(postfile._buf, offset, f"{field}:{btext!r}")
+            return _without_deleted(reader, ids, weights)
         info = W3TermInfo.from_bytes(info)
     if postfile is None or type(info) is not W3TermInfo:  # another codec
         return _read(_matcher(reader, field, btext, info))
@@ -949,10 +949,14 @@ def _with_values(matcher: Any, docs: list[int] | None) -> dict[int, tuple[float,
             raise TypeError("unexpected filter")
         matcher = matcher.child
     out: dict[int, tuple[float, bytes]] = {}
-    if type(matcher) is not W3LeafMatcher:
-        want = _meet(matcher, docs) if docs is not None else matcher.all_ids()
-        for d in want:
-            out[d] = (matcher.weight(), matcher.value())
+    if type(matcher) is not W3LeafMatcher:  # postings inlined in the term info, or another codec
+        if docs is None:
+            while matcher.is_active():
+                out[matcher.id()] = (matcher.weight(), matcher.value())
+                matcher.next()
+        else:
+            for d in _meet(matcher, docs):
+                out[d] = (matcher.weight(), matcher.value())
     elif docs is None:
         while matcher.is_active():
             matcher._read_ids()

@@ -488,13 +488,14 @@ class SegmentBuilder:
         from whoosh.util import random_name
         from whoosh.writing import SegmentWriter
 
+        from .codec import writing_codec
         from .fulltext import INDEXNAME
         from .schema import make_schema
 
         storage = FileStorage(str(folder))
         toc = SimpleNamespace(generation=0, schema=make_schema(analyzer), segments=[])
         ix = SimpleNamespace(storage=storage, indexname=INDEXNAME, _read_toc=lambda: toc)
-        writer = SegmentWriter(ix, _lk=False, limitmb=limit_mb)
+        writer = SegmentWriter(ix, _lk=False, limitmb=limit_mb, codec=writing_codec())
         # Whoosh names every writer's scratch folder alike, and a writer removes its own when
         # it ends: this one's must not be another's.
         writer._tempstorage = storage.temp_storage(f"{INDEXNAME}_{random_name()}.tmp")

@@ -165,8 +165,10 @@ WRITER_LIMIT_MB = 64
 def open_writer(ix: Any, index_dir: Path) -> Any:
     from whoosh.index import LockError
 
+    from .codec import writing_codec
+
     try:
-        return ix.writer(timeout=1.0, limitmb=WRITER_LIMIT_MB)
+        return ix.writer(timeout=1.0, limitmb=WRITER_LIMIT_MB, codec=writing_codec())
     except LockError:
         raise IndexLockedError(f"the index {index_dir} is locked by another writer") from None
 
