@@ -554,3 +554,46 @@ def test_postings_sorted_through_run_files_index_the_same(
         assert [(h.id, h.score) for h in got.hits] == [(h.id, h.score) for h in want.hits]
     parallel.close()
     serial.close()
+
+
+def test_postings_from_known_terms_write_whooshs_own_segment(tmp_path: Path, analyzer) -> None:
+    """A worker files an article's postings from the terms its analysis found
+    (`schema._known_postings`), not through Whoosh's `add_document` and a token per word:
+    the segment's files are byte for byte those Whoosh writes itself."""
+    from newsreader.index.ingest.corpus import list_sources, read_drafts
+    from newsreader.index.ingest.document import parse_draft
+    from newsreader.index.search.engine import SegmentBuilder
+    from newsreader.index.search.schema import to_document
+    from whoosh.filedb.compound import CompoundStorage
+    from whoosh.filedb.filestore import FileStorage
+
+    from tests.conftest import SAMPLE
+
+    docs = []
+    for src in list_sources(SAMPLE)[0]:
+        for draft in read_drafts(SAMPLE, src)[0]:
+            article = parse_draft(draft, analyzer.vocabulary)
+            docs.append(to_document(article, analyzer.terms(article.text), analyzer).fields)
+    # A variant filed with its own words at one position ("kerja sama"), a word many times.
+    assert any(isinstance(item, tuple) for doc in docs for item in doc["body"].terms)
+    assert any(doc["body_exact"].terms.count("putin") > 3 for doc in docs)
+    written = {}
+    for how in ("ours", "whoosh"):
+        folder = tmp_path / how
+        folder.mkdir()
+        builder = SegmentBuilder(folder, analyzer)
+        for doc in docs:
+            if how == "ours":
+                builder.add(doc)
+            else:
+                builder.writer.add_document(**doc)
+        segment = builder.finish()
+        seg = FileStorage(str(folder)).open_file(segment.make_filename(".seg"))
+        compound = CompoundStorage(seg, use_mmap=False)
+        written[how] = {
+            name.replace(segment.segid, ""): compound.open_file(name).read()
+            for name in compound.list()
+        }
+        compound.close()
+    assert {name.rsplit(".", 1)[1] for name in written["ours"]} == {"trm", "pst", "col"}
+    assert written["ours"] == written["whoosh"]

@@ -501,6 +501,7 @@ class SegmentBuilder:
         writer._tempstorage = storage.temp_storage(f"{INDEXNAME}_{random_name()}.tmp")
         writer.pool = _posting_pool(writer._tempstorage, writer.newsegment, limit_mb)
         self.writer = writer
+        self.analyzer = analyzer
         # Each posting written asks for its document's field length; Whoosh reads it back
         # from the column file it has just written (a tenth of the segment's writing time).
         # It is kept here as it goes into the column, rounded the way the column rounds it.
@@ -515,7 +516,9 @@ class SegmentBuilder:
         writer.perdocwriter.add_field = add_field_keeping_length
 
     def add(self, document: dict) -> None:
-        self.writer.add_document(**document)
+        from .schema import with_postings
+
+        _add_with_postings(self.writer, with_postings(document, self.analyzer))
 
     def finish(self) -> Any:
         """The segment, its files written (none when nothing was added)."""
