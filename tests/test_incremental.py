@@ -556,10 +556,14 @@ def test_postings_sorted_through_run_files_index_the_same(
     serial.close()
 
 
-def test_postings_from_known_terms_write_whooshs_own_segment(tmp_path: Path, analyzer) -> None:
+def test_a_workers_segment_is_the_one_whoosh_writes(tmp_path: Path, analyzer) -> None:
     """A worker files an article's postings from the terms its analysis found
     (`schema._known_postings`), not through Whoosh's `add_document` and a token per word:
-    the segment's files are byte for byte those Whoosh writes itself."""
+    the segment's files are byte for byte those Whoosh writes itself. 256 copies of the
+    sample articles' words (posting lists of two full blocks and more) and a few rare words
+    (lists kept in the term info)."""
+    import shutil
+
     from newsreader.index.ingest.corpus import list_sources, read_drafts
     from newsreader.index.ingest.document import parse_draft
     from newsreader.index.search.engine import SegmentBuilder
@@ -569,14 +573,23 @@ def test_postings_from_known_terms_write_whooshs_own_segment(tmp_path: Path, ana
 
     from tests.conftest import SAMPLE
 
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SAMPLE, corpus)
+    for k in range(3):
+        words = " ".join(f"zzjarang{j}" for j in range(k + 1))
+        (corpus / f"rare{k}.txt").write_text(f"Kabar {k}\n\nHari ini {words} di kota.\n")
     docs = []
-    for src in list_sources(SAMPLE)[0]:
-        for draft in read_drafts(SAMPLE, src)[0]:
+    for src in list_sources(corpus)[0]:
+        for draft in read_drafts(corpus, src)[0]:
             article = parse_draft(draft, analyzer.vocabulary)
             docs.append(to_document(article, analyzer.terms(article.text), analyzer).fields)
     # A variant filed with its own words at one position ("kerja sama"), a word many times.
     assert any(isinstance(item, tuple) for doc in docs for item in doc["body"].terms)
     assert any(doc["body_exact"].terms.count("putin") > 3 for doc in docs)
+    rare = [doc for doc in docs if "zzjarang0" in doc["body_exact"].terms]
+    assert len(rare) == 3
+    common = [doc for doc in docs if doc not in rare]
+    docs = common * 51 + common[:1] + rare  # "putin": 256 postings or so, two full blocks
     written = {}
     for how in ("ours", "whoosh"):
         folder = tmp_path / how
