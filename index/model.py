@@ -181,6 +181,7 @@ class UpdateReport:
     seconds: float = 0.0
     rebuild_reason: str | None = None  # why the index was rebuilt ("asked for", "damaged …")
     engine: str | None = None  # the search engine the index is built with ("whoosh", "tantivy")
+    compacted: bool = False  # the full text was merged into one segment (`update(compact=)`)
 
 
 def article_from_json(data: dict, text: str) -> Article:

@@ -487,3 +487,14 @@ def test_a_short_prefix_is_a_one_line_error(tmp_path: Path) -> None:
     ok = CliRunner().invoke(cli, ["search", "ker*", *args, "--json"])
     assert ok.exit_code == 0, ok.output
     assert json.loads(ok.stdout)["total"] == 4
+
+
+def test_index_compact_says_so(tmp_path: Path) -> None:
+    ix = str(tmp_path / "ix")
+    first = json.loads(run("index", "--index-dir", ix, "--json").stdout)
+    assert first["compacted"] is False
+    again = json.loads(run("index", "--compact", "--index-dir", ix, "--json").stdout)
+    assert again["compacted"] is True and again["unchanged"] == 5
+    assert "the full text is one segment now" in run("index", "--compact", "--index-dir", ix).stdout
+    both = run("index", "--check", "--compact", "--index-dir", ix, check=False)
+    assert both.returncode == 2 and "--check and --compact do not go together" in both.stderr

@@ -341,10 +341,10 @@ def test_the_workers_are_gone_before_the_last_merge(
     merges: list[list[bool]] = []
     commit = WhooshWriter.commit
 
-    def spy(self, *, merge: bool = True) -> None:
+    def spy(self, *, merge: bool = True, compact: bool = False) -> None:
         if merge:
             merges.append([p.is_alive() for p in workers])
-        commit(self, merge=merge)
+        commit(self, merge=merge, compact=compact)
 
     monkeypatch.setattr(WhooshWriter, "commit", spy)
     lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"))
@@ -610,3 +610,53 @@ def test_a_workers_segment_is_the_one_whoosh_writes(tmp_path: Path, analyzer) ->
         compound.close()
     assert {name.rsplit(".", 1)[1] for name in written["ours"]} == {"trm", "pst", "col"}
     assert written["ours"] == written["whoosh"]
+
+
+def _segments(lib: Library) -> tuple[int, bool]:
+    """How many segments the live full text has, and whether it holds deleted articles."""
+    with lib._live.reading() as stores:
+        reader = stores.searcher().searcher.reader()
+        return len(reader.leaf_readers()), reader.has_deletions()
+
+
+def test_compact_merges_the_full_text_into_one_segment(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`update(compact=True)`: the segments of every batch, those the workers filled too,
+    become one, with the same hits; an article removed on the way is gone from it, not only
+    marked deleted. Scores move a little: Whoosh's merge sums the field lengths as its
+    length columns round them (a byte each), as every merge of segments does."""
+    from newsreader.index.store import prepare
+
+    from tests.test_durability import add_articles
+
+    monkeypatch.setattr(library_module, "COMMIT_EVERY_ARTICLES", 6)
+    monkeypatch.setattr(library_module, "FIRST_BATCH", 6)
+    monkeypatch.setattr(prepare, "PARALLEL_DRAFTS", 1)
+    monkeypatch.setattr(prepare, "WORKERS", 2)
+    monkeypatch.setattr(prepare, "MIN_RUN", 2)
+    add_articles(corpus, 25)
+    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"))
+    assert not lib.update().compacted
+    assert _segments(lib)[0] > 3
+    queries = ("banjir", "Erdogan", '"kerja sama"', "putin xi", "warga mengungsi", "ban*")
+    before = {q: {h.id: h.score for h in lib.search(q, limit=50).hits} for q in queries}
+    assert all(before.values())
+    rep = lib.update(compact=True)
+    assert rep.compacted and not rep.added and rep.unchanged == 30
+    assert _segments(lib) == (1, False)
+    # The merged segments' files are gone too (not kept for readers until the next run).
+    assert len(list((live_build(tmp_path / "ix") / "text").glob("*.seg"))) == 1
+    for q in queries:
+        after = {h.id: h.score for h in lib.search(q, limit=50).hits}
+        assert after == pytest.approx(before[q], rel=0.01), q
+    assert lib.check().ok
+
+    (corpus / "extra_0003.txt").unlink()
+    assert _segments(lib)[0] == 1
+    rep = lib.update()  # a removal marks the article deleted in its segment
+    assert rep.removed == ["extra_0003.txt"] and _segments(lib) == (1, True)
+    rep = lib.update(compact=True)
+    assert rep.compacted and _segments(lib) == (1, False)
+    assert lib.search("banjir", limit=50).total == 24 and lib.check().ok
+    lib.close()

@@ -108,10 +108,11 @@ class FullTextWriter(Protocol):
 
     def delete(self, article_id: str) -> None: ...
 
-    def commit(self, *, merge: bool = True) -> None:
+    def commit(self, *, merge: bool = True, compact: bool = False) -> None:
         """`merge=False`: an intermediate commit of a run, which leaves merging segments
         to the run's last commit (merging after every batch rewrites the same postings
-        again and again)."""
+        again and again). `compact`: merge every segment into one (Whoosh; tantivy
+        merges its segments itself)."""
         ...
 
     def cancel(self) -> None: ...
@@ -395,21 +396,26 @@ class WhooshWriter:
         """Segments filled elsewhere (`SegmentBuilder`), part of the index from `commit` on."""
         self._segments.extend(segments)
 
-    def commit(self, *, merge: bool = True) -> None:
-        from whoosh.writing import MERGE_SMALL, NO_MERGE
+    def commit(self, *, merge: bool = True, compact: bool = False) -> None:
+        from whoosh.writing import MERGE_SMALL, NO_MERGE, OPTIMIZE
 
         policy = MERGE_SMALL if merge else NO_MERGE
         extra, self._segments = self._segments, []
-        if not extra:
+        if not extra and not compact:
             self.writer.commit(mergetype=policy)
             return
 
         # Whoosh's commit, except that the segments filled elsewhere join as they are
         # (merging them would write their postings again, here, in one process), after
-        # this writer's own: documents stay in the order they were given.
+        # this writer's own: documents stay in the order they were given. Compacting,
+        # every segment is merged into the writer's, those filled elsewhere too.
         w = self.writer
         w._check_state()
-        final = policy(w, w.segments)
+        if compact:
+            final = OPTIMIZE(w, [*w.segments, *extra])
+            extra = []
+        else:
+            final = policy(w, w.segments)
         if w._added:
             final.append(w._finalize_segment())
         else:

@@ -505,7 +505,7 @@ class TantivyWriter:
     def delete(self, article_id: str) -> None:
         self.writer.delete_documents_by_term("id", article_id)
 
-    def commit(self, *, merge: bool = True) -> None:
+    def commit(self, *, merge: bool = True, compact: bool = False) -> None:
         # tantivy merges segments itself, whatever the commit (see `commit_writer`).
         self.build.commit_writer()
 

@@ -130,15 +130,22 @@ class Library(SharedPassages):
         progress: sync.Progress | None = None,
         should_stop: sync.StopAsked | None = None,
         notice: sync.Notice | None = None,
+        compact: bool = False,
     ) -> UpdateReport:
         """Bring the index in line with the corpus folder (see `sync`). `notice` hears what
         the update is about to do when that is more than adding files (a rebuild, and why).
-        The report's `unchanged` counts articles (in the index and left as they were)."""
+        The report's `unchanged` counts articles (in the index and left as they were).
+        `compact`: the run's last commit merges the full text into one segment (Whoosh)."""
         self.close()
         from . import sync
 
         report = sync.update(
-            self.spec, rebuild=rebuild, progress=progress, should_stop=should_stop, notice=notice
+            self.spec,
+            rebuild=rebuild,
+            progress=progress,
+            should_stop=should_stop,
+            notice=notice,
+            compact=compact,
         )
         if not report.interrupted and self.exists():
             kept = self.count() - len(report.added) - len(report.updated)

@@ -82,6 +82,7 @@ FIRST_BATCH = 100
 # CLICK-ID they take 12 s of the 146 (the spelling dictionary most of it).
 FINISHING_COMMIT = "finishing: the last commit"
 FINISHING_WORDS = "finishing: the spelling dictionary"
+FINISHING_COMPACT = "finishing: one segment of the full text"  # `compact`: a minute at 22k
 
 
 def update(
@@ -91,8 +92,10 @@ def update(
     progress: Progress | None = None,
     should_stop: StopAsked | None = None,
     notice: Notice | None = None,
+    compact: bool = False,
 ) -> UpdateReport:
-    """Bring the index in line with the corpus folder (see the module's docstring)."""
+    """Bring the index in line with the corpus folder (see the module's docstring).
+    `compact`: the run's last commit merges the full text into one segment."""
     start = time.perf_counter()
     load_stems(stems_file())
     known = stems_known()
@@ -109,7 +112,9 @@ def update(
     try:
         with layout.locked(busy):
             try:
-                report = _update(spec, layout, rebuild, progress, should_stop, notice or _quiet)
+                report = _update(
+                    spec, layout, rebuild, progress, should_stop, notice or _quiet, compact
+                )
             except BaseException:
                 if new_folder:  # a first run refused (an empty corpus): no folder left behind
                     _remove_if_only_lock(layout)
@@ -148,6 +153,7 @@ def _update(
     progress: Progress | None,
     should_stop: StopAsked | None,
     notice: Notice,
+    compact: bool = False,
 ) -> UpdateReport:
     sources, unsupported = _sources(spec)
     live = layout.live()
@@ -162,14 +168,17 @@ def _update(
             progress,
             should_stop,
             notice,
+            compact,
         )
     if rebuild:
-        return _rebuild(spec, layout, None, sources, unsupported, progress, should_stop, notice)
+        return _rebuild(
+            spec, layout, None, sources, unsupported, progress, should_stop, notice, compact
+        )
     if live is None:
         if layout.legacy():
             reason = "the index was made by another version of newsreader"
             return _rebuild(
-                spec, layout, reason, sources, unsupported, progress, should_stop, notice
+                spec, layout, reason, sources, unsupported, progress, should_stop, notice, compact
             )
         # The first build: published empty at once, then filled batch by batch, so that
         # what is committed can be searched, and kept when the run is cut off.
@@ -185,13 +194,19 @@ def _update(
             if layout.live() != build:
                 shutil.rmtree(build, ignore_errors=True)
             raise
-        return _sync(spec, stores, sources, unsupported, progress, should_stop, fresh=True)
+        return _sync(
+            spec, stores, sources, unsupported, progress, should_stop, fresh=True, compact=compact
+        )
     reason = _reason(spec, live)
     if reason:
-        return _rebuild(spec, layout, reason, sources, unsupported, progress, should_stop, notice)
+        return _rebuild(
+            spec, layout, reason, sources, unsupported, progress, should_stop, notice, compact
+        )
     layout.remove_retired()  # a build replaced by a rebuild cut off before it removed it
     stores = WriteStores(live, spec.analyzer, _meta(spec), fresh=False)
-    return _sync(spec, stores, sources, unsupported, progress, should_stop, fresh=False)
+    return _sync(
+        spec, stores, sources, unsupported, progress, should_stop, fresh=False, compact=compact
+    )
 
 
 def _sources(spec: IndexSpec) -> tuple[list[SourceFile], list[Skipped]]:
@@ -270,6 +285,7 @@ def _rebuild(
     progress: Progress | None,
     should_stop: StopAsked | None,
     notice: Notice,
+    compact: bool = False,
 ) -> UpdateReport:
     """Fill a new build (or go on with an interrupted rebuild) and publish it when done."""
     staging = _resumable(spec, layout)
@@ -289,7 +305,9 @@ def _rebuild(
         staging = layout.new_build(incomplete=True)
     try:
         stores = WriteStores(staging, spec.analyzer, _meta(spec), fresh=fresh)
-        report = _sync(spec, stores, sources, unsupported, progress, should_stop, fresh=fresh)
+        report = _sync(
+            spec, stores, sources, unsupported, progress, should_stop, fresh=fresh, compact=compact
+        )
     except (OSError, sqlite3.OperationalError, IndexDamagedError) as exc:
         if isinstance(exc, IndexDamagedError) or _disk_full(exc):
             # Damage in the new build, or a full disk: the space is given back, and the live
@@ -331,9 +349,11 @@ def _sync(
     should_stop: StopAsked | None,
     *,
     fresh: bool,
+    compact: bool = False,
 ) -> UpdateReport:
     try:
-        return _Run(spec, stores, fresh, progress, should_stop).run(sources, unsupported)
+        run = _Run(spec, stores, fresh, progress, should_stop, compact=compact)
+        return run.run(sources, unsupported)
     finally:
         stores.close()
 
@@ -420,9 +440,12 @@ class _Run:
         fresh: bool,
         progress: Progress | None,
         should_stop: StopAsked | None,
+        *,
+        compact: bool = False,
     ) -> None:
         self.spec = spec
         self.stores = stores
+        self.compact = compact
         self.catalog = stores.catalog
         self.fresh = fresh
         self.progress = progress or (lambda done, total, path: None)
@@ -454,7 +477,7 @@ class _Run:
     def _open_writer(self) -> None:
         self.writer = self.stores.writer()
 
-    def _commit(self, *, last: bool = True) -> None:
+    def _commit(self, *, last: bool = True, compact: bool = False) -> None:
         """Both stores at once: the full text writes its next generation, which the
         catalog's commit then publishes (see stores.py). Segments are merged by a run's
         last commit only."""
@@ -466,7 +489,7 @@ class _Run:
             self.preparer.close()
         if segments:
             writer.add_segments(segments)
-        writer.commit(merge=last)
+        writer.commit(merge=last, compact=compact)
         self.stores.commit()
         # The batch's drafts and articles are freed by now, into the C heap, which would
         # keep their pages while the next batch is read and the workers grow.
@@ -537,8 +560,18 @@ class _Run:
             # Asked to stop, the run keeps what it has done: every file before the stop is
             # complete, and a large file stopped midway is read again next time (its
             # records committed now are then found unchanged).
-            self.progress(self.total, self.total, FINISHING_COMMIT)
-            self._commit()
+            if self.compact and not report.interrupted and self.stores.engine != TANTIVY:
+                self.progress(self.total, self.total, FINISHING_COMPACT)
+                self._commit(compact=True)
+                # The merged segments' files stay for readers of the generation before
+                # (stores.py keeps it); one more commit, of nothing, lets them go now rather
+                # than with the next run, which is what compacting is asked for.
+                self._open_writer()
+                self._commit()
+                report.compacted = True
+            else:
+                self.progress(self.total, self.total, FINISHING_COMMIT)
+                self._commit()
         except BaseException:
             self._abandon()
             raise

@@ -30,6 +30,7 @@ def report(rep: UpdateReport, corpus: str, index_dir: str) -> dict:
         "seconds": round(rep.seconds, 3),
         "rebuild_reason": rep.rebuild_reason,
         "engine": rep.engine,
+        "compacted": rep.compacted,
     }
 
 

@@ -229,7 +229,12 @@ def progress_bar(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, 
 
 
 def run_update(
-    lib: Library, *, rebuild: bool, quiet: bool = False, gently: bool = False
+    lib: Library,
+    *,
+    rebuild: bool,
+    quiet: bool = False,
+    gently: bool = False,
+    compact: bool = False,
 ) -> UpdateReport:
     """Update with a progress bar; what the update says it is doing (a rebuild and why) is
     a note on stderr. `gently`: a first Ctrl-C stops the update with what it has done
@@ -255,6 +260,7 @@ def run_update(
                 progress=tick,
                 should_stop=should_stop if gently else None,
                 notice=None if quiet else note,
+                compact=compact,
             )
         finally:
             STOP_GENTLY.clear()

@@ -63,6 +63,8 @@ def report(rep: UpdateReport, corpus: str) -> RenderableType:
     if rep.rebuilt:
         why = f": {rep.rebuild_reason}" if rep.rebuild_reason not in (None, "asked for") else ""
         note = f"Rebuilt in {rep.seconds:.2f} s{why}."
+    if rep.compacted:
+        note = note[:-1] + "; the full text is one segment now."
     if rep.interrupted:
         note = (
             "Interrupted: everything done before the interruption is kept; "
