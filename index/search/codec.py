@@ -6,8 +6,8 @@ Whoosh 3 has this option (`inlinelimit`) but its writer calls a method the term 
 list is short enough) writing fails. Whoosh's readers read inlined postings as they are, so
 an index written here is read by plain Whoosh too. Most terms of a news archive are rare:
 at 2,500 CLICK-ID articles a segment, inlining lists of up to seven postings took the CPU
-time of writing a segment from 5.6 to 3.65 s and its size by 4% (each block has a header
-and a compressed pickle of its own)."""
+time of writing a segment from 5.6 to 3.65 s and its size down by 4% (each block has a
+header and a compressed pickle of its own)."""
 
 from __future__ import annotations
 

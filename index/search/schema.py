@@ -316,7 +316,6 @@ def _known_postings(
         counts = Counter(flat)
         freqs = list(counts.values())
         values = list(map(_COUNT, freqs))
-        weights = [n * boost for n in freqs]
     else:
         where: defaultdict[str, list[int]] = defaultdict(list)
         for pos, item in enumerate(terms):
@@ -332,7 +331,7 @@ def _known_postings(
             _COUNT(len(ps)) + dumps([ps[0]] if len(ps) == 1 else _gaps(ps), 2)
             for ps in where.values()
         ]
-        weights = [n * boost for n in freqs]
+    weights = [n * boost for n in freqs]
     words = [w.encode("utf-8") for w in counts]
     size = len(words) * base + 2 * sum(map(len, words)) + sum(map(len, values))
     return list(zip(words, weights, values, strict=True)), len(flat), size
