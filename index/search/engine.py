@@ -16,7 +16,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -408,7 +408,8 @@ class WhooshWriter:
         # Whoosh's commit, except that the segments filled elsewhere join as they are
         # (merging them would write their postings again, here, in one process), after
         # this writer's own: documents stay in the order they were given. Compacting,
-        # every segment is merged into the writer's, those filled elsewhere too.
+        # every segment is merged into the writer's, those filled elsewhere too, after the
+        # documents the writer holds itself (as Whoosh's own merges place them).
         w = self.writer
         w._check_state()
         if compact:
@@ -496,7 +497,7 @@ class SegmentBuilder:
 
         from .codec import writing_codec
         from .fulltext import INDEXNAME
-        from .schema import make_schema
+        from .schema import make_schema, with_postings
 
         storage = FileStorage(str(folder))
         toc = SimpleNamespace(generation=0, schema=make_schema(analyzer), segments=[])
@@ -507,7 +508,7 @@ class SegmentBuilder:
         writer._tempstorage = storage.temp_storage(f"{INDEXNAME}_{random_name()}.tmp")
         writer.pool = _posting_pool(writer._tempstorage, writer.newsegment, limit_mb)
         self.writer = writer
-        self.analyzer = analyzer
+        self._with_postings = partial(with_postings, analyzer=analyzer)
         # Each posting written asks for its document's field length; Whoosh reads it back
         # from the column file it has just written (a tenth of the segment's writing time).
         # It is kept here as it goes into the column, rounded the way the column rounds it.
@@ -522,9 +523,7 @@ class SegmentBuilder:
         writer.perdocwriter.add_field = add_field_keeping_length
 
     def add(self, document: dict) -> None:
-        from .schema import with_postings
-
-        _add_with_postings(self.writer, with_postings(document, self.analyzer))
+        _add_with_postings(self.writer, self._with_postings(document))
 
     def finish(self) -> Any:
         """The segment, its files written (none when nothing was added)."""
