@@ -7,23 +7,97 @@ list is short enough) writing fails. Whoosh's readers read inlined postings as t
 an index written here is read by plain Whoosh too. Most terms of a news archive are rare:
 at 2,500 CLICK-ID articles a segment, inlining lists of up to seven postings took the CPU
 time of writing a segment from 5.6 to 3.65 s and its size down by 4% (each block has a
-header and a compressed pickle of its own)."""
+header and a compressed pickle of its own).
+
+Whoosh pickles an inlined list with protocol 2: a float of 9 bytes per weight, a bytes
+value as a call to `codecs.encode` with a latin-1 string, and a memo entry after each.
+`inlined_pickle` writes the same tuples as a plain protocol 3 pickle (whole weights as
+integers, no memo), which any Whoosh reads back with `pickle.loads` as before. At 22,000
+CLICK-ID articles the inlined lists took 66 MiB in 17 segments; written so, 20 MiB."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
+from struct import Struct
 from typing import Any
 
 # Postings lists shorter than this are kept in their term's info.
 INLINE_LIMIT = 8
 
+# Pickle opcodes (see the `pickletools` module), protocol 3.
+_PROTO_3, _STOP, _MARK, _TUPLE = b"\x80\x03", b".", b"(", b"t"
+_TUPLE_OF = {0: b")", 1: b"\x85", 2: b"\x86", 3: b"\x87"}  # EMPTY_TUPLE, TUPLE1..3
+_UINT1, _UINT2, _INT4, _FLOAT8 = b"K", b"M", b"J", b"G"  # BININT1, BININT2, BININT, BINFLOAT
+_SHORT_BYTES, _BYTES = b"C", b"B"  # SHORT_BINBYTES, BINBYTES
+_U2, _I4, _U4, _F8 = Struct("<H").pack, Struct("<i").pack, Struct("<I").pack, Struct(">d").pack
+
+
+def _number(x: float, out: bytearray) -> None:
+    if type(x) is float:
+        if not x.is_integer():
+            out += _FLOAT8 + _F8(x)
+            return
+        x = int(x)  # read back equal (2 == 2.0), in 2 bytes instead of 9
+    if 0 <= x < 256:
+        out += _UINT1 + bytes((x,))
+    elif 0 <= x < 65536:
+        out += _UINT2 + _U2(x)
+    elif -(2**31) <= x < 2**31:
+        out += _INT4 + _I4(x)
+    else:  # not a document number or a weight Whoosh writes; exact all the same
+        out += _FLOAT8 + _F8(x)
+
+
+def _tuple_end(n: int) -> bytes:
+    return _TUPLE_OF.get(n, _TUPLE)
+
+
+def inlined_pickle(ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes]) -> bytes:
+    """(ids, weights, values) as tuples, pickled: `pickle.loads` gives them back equal."""
+    out = bytearray(_PROTO_3)
+    for numbers in (ids, weights):
+        if len(numbers) > 3:
+            out += _MARK
+        for x in numbers:
+            _number(x, out)
+        out += _tuple_end(len(numbers))
+    if len(values) > 3:
+        out += _MARK
+    for v in values:
+        n = len(v)
+        out += (_SHORT_BYTES + bytes((n,)) if n < 256 else _BYTES + _U4(n)) + v
+    out += _tuple_end(len(values)) + _tuple_end(3) + _STOP
+    return bytes(out)
+
 
 @lru_cache(maxsize=1)
 def _codec_class() -> type:
     """Made on first use: Whoosh's writing code is imported only where an index is written."""
-    from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
+    from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter, W3TermInfo
+    from whoosh.util.numeric import length_to_byte
+
+    class CompactTermInfo(W3TermInfo):
+        def to_bytes(self) -> bytes:
+            """W3TermInfo's, with inlined postings as `inlined_pickle` writes them."""
+            if not self.is_inlined():
+                return super().to_bytes()
+            head = W3TermInfo._struct.pack(
+                1,
+                self._weight,
+                self._df,
+                0 if self._minlength is None else length_to_byte(self._minlength),
+                length_to_byte(self._maxlength),
+                self._maxweight,
+                0xFFFFFFFF if self._minid is None else self._minid,
+                0xFFFFFFFF if self._maxid is None else self._maxid,
+            )
+            return head + inlined_pickle(*self._inlined)
 
     class InliningPostingsWriter(W3PostingsWriter):
+        def start_postings(self, format_: Any, terminfo: Any) -> None:
+            super().start_postings(format_, CompactTermInfo())
+
         def finish_postings(self) -> Any:
             """W3PostingsWriter's, with the term info's method it means to call."""
             terminfo = self._terminfo
