@@ -628,9 +628,20 @@ def test_a_build_left_behind_by_a_cut_off_swap_is_removed(library: Library) -> N
     assert library.search("Erdogan").total == 2
 
 
-def test_the_first_batches_are_small(corpus: Path, tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("workers", [False, True])
+def test_the_first_batches_are_small(
+    corpus: Path, tmp_path: Path, monkeypatch, workers: bool
+) -> None:
     """A crash 120 files into a first build keeps the first 100: early batches are small,
-    so what a run has done soon shows to readers and survives."""
+    so what a run has done soon shows to readers and survives. With worker processes, the
+    crash comes while the second batch is read ahead of the first one's commit."""
+    if workers:
+        from newsreader.index.store import prepare
+
+        monkeypatch.setattr(sync, "START_WORKERS_BYTES", 0)
+        monkeypatch.setattr(prepare, "WORKERS", 2)
+        monkeypatch.setattr(prepare, "PARALLEL_DRAFTS", 1)
+        monkeypatch.setattr(prepare, "MIN_RUN", 4)
     add_articles(corpus, 150)
     real = sync.stream_drafts
     calls = [0]

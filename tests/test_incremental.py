@@ -424,7 +424,7 @@ def test_a_large_record_file_is_written_while_it_is_read(
 
     def spy(self, part):
         reach.append(
-            max((end for plan, _, end in part if plan.src.path == "dump.jsonl"), default=0)
+            max((end for plan, end in part.owners if plan.src.path == "dump.jsonl"), default=0)
         )
         return write(self, part)
 
@@ -492,6 +492,21 @@ def test_workers_runs_wait_in_files_across_batches(
         return spilled[-1]
 
     monkeypatch.setattr(prepare.Preparer, "_spill_file", spy)
+    # The order of events: each batch but the last is sent to the workers before the
+    # batch before it is committed.
+    events: list[str] = []
+    submit, commit = prepare.Preparer.submit, library_module._Run._batch_commit
+
+    def submitted(self, drafts):
+        events.append("send")
+        return submit(self, drafts)
+
+    def committed(self):
+        events.append("commit")
+        return commit(self)
+
+    monkeypatch.setattr(prepare.Preparer, "submit", submitted)
+    monkeypatch.setattr(library_module._Run, "_batch_commit", committed)
     _jsonl(corpus / "dump.jsonl", 80)
     lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"))
     rep = lib.update()
@@ -499,6 +514,9 @@ def test_workers_runs_wait_in_files_across_batches(
     assert lib.search("zzbanjir", limit=1).total == 80
     assert len({p.parent for p in spilled}) >= 3  # one scratch folder per batch
     assert not any(p.parent.exists() for p in spilled)
+    assert not list((tmp_path / "ix").rglob(prepare.SCRATCH))
+    assert events.count("commit") >= 3
+    assert "".join(e[0] for e in events).startswith("sscsc")
     lib.close()
 
 

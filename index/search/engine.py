@@ -13,6 +13,7 @@ the query language)."""
 
 from __future__ import annotations
 
+import os
 import struct
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -486,7 +487,8 @@ class SegmentBuilder:
     """A new Whoosh segment filled in a worker process (see store/prepare.py): its files go
     in the index folder `folder` beside those of the writer that commits it, which adds it
     with `WhooshWriter.add_segments`. It takes no lock and reads no table of contents: the
-    committing writer holds the index's lock, and a new segment needs only the schema."""
+    committing writer holds the index's lock, and a new segment needs only the schema.
+    Written in a folder of its own, it joins the index's with `move_segment`."""
 
     def __init__(self, folder: Path, analyzer: Analyzer, limit_mb: int = SEGMENT_LIMIT_MB) -> None:
         from types import SimpleNamespace
@@ -540,6 +542,15 @@ class SegmentBuilder:
         segment = writer.get_segment()
         writer._finish()
         return segment
+
+
+def move_segment(segment: Any, source: Path, target: Path) -> None:
+    """Move the files of a segment `SegmentBuilder` wrote in `source` to the index folder
+    `target` (on the same file system), to be committed there."""
+    prefix = f"{segment.segment_id()}."
+    for name in os.listdir(source):
+        if name.startswith(prefix):
+            os.replace(source / name, target / name)
 
 
 class _Lengths:

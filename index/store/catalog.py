@@ -371,6 +371,11 @@ class Catalog:
         sql = f"SELECT term, form FROM forms WHERE form IN ({marks})"
         return list(self.db.execute(sql, forms))
 
+    def write_pending(self) -> None:
+        """Insert the batch's pending shingle postings and forms into their tables (in the
+        transaction, not committed): the largest part of a commit, done ahead of it."""
+        self._flush()
+
     def _flush(self) -> None:
         if self._pending_forms:
             self.db.executemany(

@@ -32,6 +32,10 @@ PARALLEL_DRAFTS = 200  # fewer drafts than this are prepared in this process
 CHUNK = 32  # drafts sent to a worker at a time
 AHEAD = 3  # chunks per worker in flight: enough to keep it busy, little held in memory
 MIN_RUN = 250  # the fewest drafts a worker filling a Whoosh segment takes (see Preparer)
+# Where the workers write their segments and results, inside the full-text folder, so that
+# a commit made meanwhile (of the batch before) leaves them be: it removes the files in the
+# full-text folder it does not know. A segment moves out of it when its batch is committed.
+SCRATCH = "incoming"
 WORKERS: int | None = None  # worker processes; None: one per CPU (at most 8)
 
 
@@ -85,29 +89,26 @@ class Preparer:
         self.workers = workers
         self._pool: list[_Worker] | None = None
         # Where a worker's results wait while the parent writes an earlier worker's run
-        # (see _map_in_segments): a batch's scratch folder beside the segments.
+        # (see _send_runs): a batch's scratch folder, in SCRATCH.
         self._spill: Path | None = None
         self._next = 0  # the worker the next chunk goes to
         self._stopping = False
         self._stop: Any = None  # set: the workers cut their runs short
+        self._finished: list[Any] = []  # segments finished, not yet taken by `flush`
 
     def map(self, drafts: Sequence[Draft] | deque[Draft]) -> Iterator[Prepared]:
         """The drafts prepared, in order. A deque is emptied as its drafts are sent to be
         prepared, so that none is held longer than it takes. After `stop`, no more are sent:
         those sent are still given back (a worker may have filed them in its segment)."""
         take = drafts.popleft if isinstance(drafts, deque) else iter(drafts).__next__
-        if self.segments is not None and self.workers > 1 and self._pool is not None:
-            yield from self._map_in_segments([take() for _ in range(len(drafts))])
+        if self._fills_segments(len(drafts)):
+            yield from self._receive_runs(self._send_runs([take() for _ in range(len(drafts))]))
             return
         if self.workers <= 1 or len(drafts) < PARALLEL_DRAFTS:
             for _ in range(len(drafts)):
                 if self._stopping:
                     return
                 yield prepare(take(), self.analyzer, self.postings)
-            return
-        if self.segments is not None:
-            self._start()
-            yield from self._map_in_segments([take() for _ in range(len(drafts))])
             return
         pool = self._start()
         left = len(drafts)
@@ -125,7 +126,29 @@ class Preparer:
         while pending:
             yield from self._collect(pending.popleft())
 
-    def _map_in_segments(self, drafts: list[Draft]) -> Iterator[Prepared]:
+    def submit(self, drafts: deque[Draft]) -> Iterator[Prepared]:
+        """`map`, except that when the workers fill segments the drafts are sent to them
+        now, not when the first result is asked for: they prepare a batch while this
+        process commits the one before."""
+        if self._fills_segments(len(drafts)):
+            return self._receive_runs(
+                self._send_runs([drafts.popleft() for _ in range(len(drafts))])
+            )
+        return self.map(drafts)
+
+    @property
+    def fills_segments(self) -> bool:
+        """Whether the workers are started and fill Whoosh segments (see `submit`)."""
+        return self.segments is not None and self.workers > 1 and self._pool is not None
+
+    def _fills_segments(self, count: int) -> bool:
+        return (
+            self.segments is not None
+            and self.workers > 1
+            and (self._pool is not None or count >= PARALLEL_DRAFTS)
+        )
+
+    def _send_runs(self, drafts: list[Draft]) -> list[tuple[_Worker, Path | None]]:
         """Each worker takes a run of the drafts, in order, so that its segment holds them
         in the order of the corpus, and the segments one after the other hold the articles
         in the order a single process would have filed them (Whoosh breaks ties between
@@ -133,7 +156,7 @@ class Preparer:
         repeats the term dictionary, and searches visit each one."""
         pool = self._start()
         if not drafts:
-            return
+            return []
         count = max(1, min(len(pool), len(drafts) // MIN_RUN))
         share = -(-len(drafts) // count)
         busy = []
@@ -152,16 +175,30 @@ class Preparer:
             # pickles for a run of 2,500 articles).
             spill = self._spill_file(k) if k else None
             worker.send(("prepare_run", (run, spill)))
+            # Its segment is finished as soon as its run is: while this process still reads
+            # the results of the runs after it, and writes the batch into the catalog.
+            worker.send(("flush", None))
             busy.append((worker, spill))
-        del drafts, run
+        return busy
+
+    def _receive_runs(self, busy: list[tuple[_Worker, Path | None]]) -> Iterator[Prepared]:
+        pool = self._pool or []
         try:
             for worker, spill in busy:
+                self._take_flushes(worker)  # an earlier run's, ahead of this one's results
                 # A run ends early when `stop` is asked: each worker says where it stopped.
                 with _Spilled(spill) as spilled:
                     while (got := worker.receive()) is not None:
                         yield from self._unpickled(spilled.read(got), worker, pool)
+                worker.unread_flushes += 1
         finally:
             self._drop_spill()
+
+    def _take_flushes(self, worker: _Worker) -> None:
+        while worker.unread_flushes:
+            worker.unread_flushes -= 1
+            if (segment := worker.receive()) is not None:
+                self._finished.append(segment)
 
     def _unpickled(self, got: bytes, worker: _Worker, pool: list[_Worker]) -> list[Prepared]:
         prepared, stems = pickle.loads(got)
@@ -177,7 +214,7 @@ class Preparer:
         if self._spill is None:
             assert self.segments is not None
             self._spill = Path(
-                tempfile.mkdtemp(prefix="results_", suffix=".tmp", dir=self.segments)
+                tempfile.mkdtemp(prefix="results_", suffix=".tmp", dir=self.segments / SCRATCH)
             )
         return self._spill / f"worker-{k}"
 
@@ -188,13 +225,20 @@ class Preparer:
             self._stop.set()
 
     def flush(self) -> list[Any]:
-        """The Whoosh segments the workers have filled since the last flush, finished.
-        Call when every article sent has been taken from `map`."""
-        if self._pool is None or self.segments is None:
-            return []
-        for worker in self._pool:
-            worker.send(("flush", None))
-        return [seg for worker in self._pool if (seg := worker.receive()) is not None]
+        """The Whoosh segments the workers have filled since the last flush, finished, in
+        the order of their articles. Call when every article sent has been taken from
+        `map`."""
+        from ..search.engine import move_segment
+
+        for worker in self._pool or []:
+            self._take_flushes(worker)
+        finished, self._finished = self._finished, []
+        assert not finished or self.segments is not None
+        for segment in finished:
+            # Out of the scratch folder only now: a commit meanwhile, of the batch before,
+            # would have taken it for a file nobody wrote.
+            move_segment(segment, self.segments / SCRATCH, self.segments)
+        return finished
 
     def start(self) -> None:
         """Start the worker processes now (when a large update begins, before its files are
@@ -209,6 +253,9 @@ class Preparer:
 
     def _start(self) -> list[_Worker]:
         if self._pool is None:
+            if self.segments is not None:  # what a run cut off left, then a clean one
+                shutil.rmtree(self.segments / SCRATCH, ignore_errors=True)
+                (self.segments / SCRATCH).mkdir()
             ctx = multiprocessing.get_context(_start_method(self.fork))
             self._stop = ctx.Event()
             args = (self._stop, self.analyzer, self.stems, self.postings, self.segments)
@@ -222,6 +269,8 @@ class Preparer:
         for worker in pool or []:
             worker.close()
         self._drop_spill()
+        if pool and self.segments is not None:
+            shutil.rmtree(self.segments / SCRATCH, ignore_errors=True)
 
     def _drop_spill(self) -> None:
         if self._spill is not None:
@@ -241,6 +290,8 @@ class _Worker:
         )
         self.process.start()
         self.stems: list[tuple[str, str]] = []  # worked out by the others, not yet sent
+        # Replies to "flush" at the head of `results`, each after a run read to its end.
+        self.unread_flushes = 0
 
     def send(self, task: tuple[str, Any]) -> None:
         self.tasks.put(task)
@@ -398,7 +449,7 @@ def _prepare_chunk(drafts: list[Draft]) -> tuple[list[Prepared], list[tuple[str,
         from ..search.engine import SegmentBuilder
 
         if _segment is None:
-            _segment = SegmentBuilder(_segments, _analyzer)
+            _segment = SegmentBuilder(_segments / SCRATCH, _analyzer)
         for k, p in enumerate(out):
             _segment.add(p.text.fields)
             out[k] = Prepared(p.article, p.text._replace(fields={}), p.shingles, written=True)

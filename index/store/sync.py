@@ -430,6 +430,15 @@ class _FilePlan:
     written: int = 0
 
 
+@dataclass
+class _Part:
+    """Changed articles sent to be prepared: the file and reading offset of each, and the
+    articles as they come back prepared, in the same order."""
+
+    owners: list[tuple[_FilePlan, int]]
+    prepared: Iterator[Prepared]
+
+
 class _Run:
     """One update run: decides per file, writes both stores, commits in batches."""
 
@@ -482,6 +491,9 @@ class _Run:
         catalog's commit then publishes (see stores.py). Segments are merged by a run's
         last commit only."""
         writer, self.writer = self.writer, None
+        # The batch's shingles go into the catalog's table while the workers may still be
+        # finishing their segments.
+        self.catalog.write_pending()
         segments = self.preparer.flush()
         if last:
             # The workers have nothing left to do, and idle they still hold what they grew
@@ -495,18 +507,32 @@ class _Run:
         # keep their pages while the next batch is read and the workers grow.
         give_back_memory()
 
-    def _maybe_commit(self) -> None:
+    def _commit_due(self) -> bool:
         wait = max(COMMIT_EVERY_SECONDS, COMMIT_SPACING * self.commit_took)
-        if self.batch < self.batch_size and time.monotonic() - self.batch_started <= wait:
-            return
+        return self.batch >= self.batch_size or time.monotonic() - self.batch_started > wait
+
+    def _next_room(self, after_commit: bool = False) -> int:
+        """How many changed articles the next part may hold: up to the batch's end (the
+        next batch's, `after_commit`)."""
+        room = self._next_batch_size() if after_commit else max(self.batch_size - self.batch, 1)
+        if self.preparer.segments is None:
+            room = min(GROUP_DRAFTS, room)
+        return room
+
+    def _next_batch_size(self) -> int:
+        return next_batch_size(
+            self.batch_size,
+            self.committed + self.batch,
+            whole=self.preparer.segments is not None,
+        )
+
+    def _batch_commit(self) -> None:
         started = time.monotonic()
         self._commit(last=False)
         self._open_writer()
         self.commit_took = time.monotonic() - started
+        self.batch_size = self._next_batch_size()
         self.committed += self.batch
-        self.batch_size = next_batch_size(
-            self.batch_size, self.committed, whole=self.preparer.segments is not None
-        )
         self.batch = 0
         self.batch_started = time.monotonic()
 
@@ -542,21 +568,31 @@ class _Run:
                 self.done += 1
                 self.progress(self.done, self.total, path)
             changed = self._changed(work, known)
+            ahead: _Part | None = None
             while True:
                 # The changed articles of many small files, or a stretch of a large one, are
                 # written together, so that they are prepared in parallel alike. A part ends
                 # where the batch does, so early batches stay small; when the workers fill
                 # Whoosh segments, a batch is one part (see Preparer.map).
-                room = max(self.batch_size - self.batch, 1)
-                if self.preparer.segments is None:
-                    room = min(GROUP_DRAFTS, room)
-                part = list(islice(changed, room))
-                if not part:
+                part, ahead = ahead or self._submit(list(islice(changed, self._next_room()))), None
+                if part is None:
                     break
                 if not self._write(part):
                     report.interrupted = True
                     break
-                self._maybe_commit()
+                if not self._commit_due():
+                    continue
+                if self.preparer.fills_segments:
+                    # The next batch goes to the workers before this one is committed: they
+                    # prepare it meanwhile. Files read to their end by then are finished in
+                    # this commit, which is where their every article is. Reading it may
+                    # fail: what was done before is committed all the same.
+                    try:
+                        ahead = self._submit(list(islice(changed, self._next_room(True))))
+                    except BaseException:
+                        self._batch_commit()
+                        raise
+                self._batch_commit()
             # Asked to stop, the run keeps what it has done: every file before the stop is
             # complete, and a large file stopped midway is read again next time (its
             # records committed now are then found unchanged).
@@ -652,19 +688,24 @@ class _Run:
             if plan.written == plan.count:
                 self._finish(plan)
 
-    def _write(self, part: list[tuple[_FilePlan, Draft, int]]) -> bool:
-        """Prepare and write changed articles (in worker processes when they are many),
-        finishing each file as its last article is written; False when asked to stop
-        midway. Articles already committed are found unchanged when their file is read
-        again."""
-        owners = [(plan, end) for plan, _, end in part]
-        # The drafts are handed over to the preparer, which lets go of each once it is sent
-        # to be prepared. A commit comes when every article sent to the workers is back
-        # (the Whoosh segments they fill are committed with it).
-        drafts = deque(d for _, d, _ in part)
-        part.clear()
+    def _submit(self, drafts: list[tuple[_FilePlan, Draft, int]]) -> _Part | None:
+        """Hand changed articles to the preparer (see `Preparer.submit`); None for none."""
+        if not drafts:
+            return None
+        owners = [(plan, end) for plan, _, end in drafts]
+        # The preparer lets go of each draft once it is sent to be prepared.
+        queue = deque(d for _, d, _ in drafts)
+        drafts.clear()
+        return _Part(owners, self.preparer.submit(queue))
+
+    def _write(self, part: _Part) -> bool:
+        """Write the prepared articles of a part, finishing each file as its last article
+        is written; False when asked to stop midway. Articles already committed are found
+        unchanged when their file is read again. A commit comes when every article sent to
+        the workers is back (the Whoosh segments they fill are committed with it)."""
+        owners = part.owners
         stopped = False
-        for k, prepared in enumerate(self.preparer.map(drafts), 1):
+        for k, prepared in enumerate(part.prepared, 1):
             plan, end = owners[k - 1]
             article = prepared.article
             replace = article.id in plan.old
