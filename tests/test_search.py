@@ -332,6 +332,23 @@ def test_a_spelling_dictionary_of_the_earlier_format_is_made_again(tmp_path) -> 
         speller.close()
 
 
+def test_words_are_added_only_to_the_dictionary_of_the_generation_before(tmp_path) -> None:
+    from newsreader.index.search import spelling
+
+    spelling.refresh(tmp_path, lambda: [], 1, since=0, words=["erdogan"], fresh=True)
+    assert spelling.add_words(tmp_path, 2, since=1, words=["tiongkok"])
+    # Not the generation it holds: nothing is done, for `refresh` to see to.
+    assert not spelling.add_words(tmp_path, 4, since=3, words=["moskow"])
+    speller = spelling.Speller.open(tmp_path)
+    assert speller is not None
+    try:
+        assert speller.generation() == 2
+        assert dict(speller.lookup("tiongkk", 1)) == {"tiongkok": 1}
+        assert dict(speller.lookup("moskw", 1)) == {}
+    finally:
+        speller.close()
+
+
 # -- dates and fields ------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("query", "expected"),

@@ -273,24 +273,42 @@ def refresh(
         _refresh(path, every_word, generation, None, (), False)
 
 
+def add_words(
+    folder: Path, generation: int, *, since: int, words: Iterable[str], fresh: bool = False
+) -> bool:
+    """What `refresh` does when `words` are all there is to add, and only then: an update
+    files each batch's words as it commits it, so that little is left for its end. False,
+    with nothing done, when the dictionary does not hold `since` or cannot be read (the
+    update's `refresh` then sees to it)."""
+    try:
+        return _refresh(folder / FILE, None, generation, since, words, fresh)
+    except sqlite3.OperationalError:
+        raise
+    except sqlite3.DatabaseError:
+        return False
+
+
 def _refresh(
     path: Path,
-    every_word: Callable[[], Iterable[str]],
+    every_word: Callable[[], Iterable[str]] | None,
     generation: int,
     since: int | None,
     words: Iterable[str],
     fresh: bool,
-) -> None:
+) -> bool:
     speller = Speller(path, readonly=False)
     try:
         held = speller.generation()
         if since is not None and (held == since or (fresh and held is None and speller.empty())):
             speller.add(words)
+        elif every_word is None:
+            return False
         else:
             speller.add(every_word())
         speller.set_generation(generation)
     finally:
         speller.close()
+    return True
 
 
 def problems(folder: Path) -> list[str]:

@@ -478,9 +478,11 @@ class _Run:
             postings=whoosh,
             segments=stores.text_dir if whoosh else None,
         )
-        # What the spelling dictionary needs when the run has finished: the generation the
-        # run started from, and the words of the articles it wrote.
+        # What the spelling dictionary needs when the run has finished: the generation it
+        # holds (None: unknown, see `_spell_ahead`), and the words of the articles written
+        # since.
         self.start_generation = stores.generation
+        self.spelled: int | None = stores.generation
         self.words: set[str] = set()
 
     def _open_writer(self) -> None:
@@ -593,6 +595,7 @@ class _Run:
                         self._batch_commit()
                         raise
                 self._batch_commit()
+                self._spell_ahead()
             # Asked to stop, the run keeps what it has done: every file before the stop is
             # complete, and a large file stopped midway is read again next time (its
             # records committed now are then found unchanged).
@@ -622,12 +625,28 @@ class _Run:
                 stores.build,
                 stores.words,
                 stores.generation,
-                since=self.start_generation,
+                since=self.start_generation if self.spelled is None else self.spelled,
                 words=self.words,
                 fresh=self.fresh,
             )
             stores.refresh_prefixes()
         return report
+
+    def _spell_ahead(self) -> None:
+        """File the words of the batch just committed in the spelling dictionary, while the
+        workers prepare the next one: at 22,000 articles, filing them all at the end took
+        9 s with nothing else to do. Only where that is all there is to do (the dictionary
+        holds the generation before); otherwise every word waits for the end."""
+        if self.spelled is None:
+            return
+        stores = self.stores
+        if spelling.add_words(
+            stores.build, stores.generation, since=self.spelled, words=self.words, fresh=self.fresh
+        ):
+            self.spelled = stores.generation
+            self.words.clear()
+        else:
+            self.spelled = None
 
     def _abandon(self) -> None:
         """Forget the uncommitted batch (an error, Ctrl+C, a full disk): both stores stay at
