@@ -281,8 +281,11 @@ def test_a_workers_run_comes_back_pickled_chunk_by_chunk(
     tasks: queue.Queue = queue.Queue()
     results: queue.Queue = Results()
     spill = tmp_path / "spilled"
-    tasks.put(("prepare_run", (drafts, None)))
-    tasks.put(("prepare_run", (drafts, spill)))  # a later worker's run waits in a file
+    for k in (1, 2):  # each run is handed over in a file, which the worker removes
+        with (tmp_path / f"run-{k}").open("wb") as fh:
+            pickle.dump(drafts, fh)
+    tasks.put(("prepare_run", (tmp_path / "run-1", None)))
+    tasks.put(("prepare_run", (tmp_path / "run-2", spill)))  # a later worker's run waits in a file
     tasks.put(None)
     prepare._serve(tasks, results, threading.Event(), Analyzer(), Path("/nonexistent"), False, None)
     expected = [prepare.prepare(d, Analyzer()) for d in drafts]
@@ -302,6 +305,7 @@ def test_a_workers_run_comes_back_pickled_chunk_by_chunk(
     with spill.open("rb") as fh:
         spilled = [pickle.loads(fh.read(n)) for n in lengths]
     assert [p for prepared, _ in spilled for p in prepared] == expected
+    assert not list(tmp_path.glob("run-*"))
 
 
 def test_memory_is_given_back_to_the_system() -> None:
@@ -487,8 +491,8 @@ def test_workers_runs_wait_in_files_across_batches(
     spilled: list[Path] = []
     real = prepare.Preparer._spill_file
 
-    def spy(self, k):
-        spilled.append(real(self, k))
+    def spy(self, k, *kind):
+        spilled.append(real(self, k, *kind))
         return spilled[-1]
 
     monkeypatch.setattr(prepare.Preparer, "_spill_file", spy)
