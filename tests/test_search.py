@@ -300,9 +300,16 @@ def test_the_spelling_dictionary_is_the_same_filed_in_lots(tmp_path, monkeypatch
         finally:
             speller.close()
 
+    # Appended by SQLite (an upsert) or read back and written whole: the same bytes.
+    monkeypatch.setattr(spelling, "_UPSERT", False)
     whole = rows("whole.sqlite")
+    monkeypatch.setattr(spelling, "_UPSERT", True)
+    assert rows("upsert.sqlite") == whole
     monkeypatch.setattr(spelling, "_FILE_AT_ONCE", 37)
     assert rows("lots.sqlite") == whole
+    monkeypatch.setattr(spelling, "_UPSERT", False)
+    assert rows("lots-replaced.sqlite") == whole
+    assert all(type(ids) is bytes for _, ids in whole)
     assert max(max(spelling._unpack_ids(ids)) for _, ids in whole) == 400
 
 

@@ -29,6 +29,7 @@ MAX_DISTANCE = 2
 PREFIX = 7  # SymSpell's default: longer words are filed by their first letters only
 _BATCH = 500
 _FILE_AT_ONCE = 5000  # words whose deletions are worked out and filed together
+_UPSERT = True  # on SQLite 3.24 and later (see Speller._file)
 
 # Each deletion lists the words filed under it by their numbers (varints, in filing order):
 # two or three bytes a word instead of the word and a space (at 22,000 articles the lists
@@ -176,7 +177,8 @@ class Speller:
         code = [_pack_ids([n]) for n in range(first, first + len(new))]
         lists = {h: b"".join([code[n - first] for n in filed]) for h, filed in buckets.items()}
         del buckets
-        if top:
+        upsert = _UPSERT and sqlite3.sqlite_version_info >= (3, 24)
+        if top and not upsert:
             for chunk in _chunks(list(lists)):
                 marks = ",".join("?" * len(chunk))
                 for h, filed in self.db.execute(
@@ -187,7 +189,16 @@ class Speller:
             "INSERT INTO words VALUES (?, ?)", ((n, w) for n, w in enumerate(new, first))
         )
         # In key order, the table's pages are written one after the other, not at random.
-        self.db.executemany("INSERT OR REPLACE INTO deletes VALUES (?, ?)", sorted(lists.items()))
+        # SQLite appends to a filed list itself (an upsert, from 3.24 on): a fifth less time
+        # than reading the lists back here (a 22,000-article build's 90,000 words filed in
+        # seven lots, 10.9 -> 8.6 CPU s). `||` makes text of blobs: cast back, byte for byte.
+        self.db.executemany(
+            "INSERT INTO deletes VALUES (?, ?) ON CONFLICT(h) DO UPDATE"
+            " SET ids = CAST(ids || excluded.ids AS BLOB)"
+            if upsert
+            else "INSERT OR REPLACE INTO deletes VALUES (?, ?)",
+            sorted(lists.items()),
+        )
 
     def lookup(self, word: str, max_distance: int) -> Iterator[tuple[str, int]]:
         """Filed words within `max_distance` edits of `word` (itself excluded), with their
