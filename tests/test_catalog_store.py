@@ -50,6 +50,29 @@ def test_article_read_back_as_put_and_its_postings(tmp_path: Path) -> None:
         cat.close()
 
 
+def test_shingles_as_arrays_are_filed_as_the_pairs_they_hold(tmp_path: Path) -> None:
+    """A worker hands an article's shingles over as two arrays (`Shingles`): pickled and
+    back, they give the same pairs, and the catalog files the same postings."""
+    import pickle
+
+    from newsreader.index.text.tokens import Shingles, shingle_hash
+
+    pairs = [(shingle_hash(("a", "b", "c")), 0), (-(2**31), 7), (2**31 - 1, 3), (7, 0)]
+    packed = pickle.loads(pickle.dumps(Shingles(pairs), pickle.HIGHEST_PROTOCOL))
+    assert list(packed) == pairs and len(packed) == 4 and packed == Shingles(pairs)
+    assert list(Shingles([])) == [] and packed != Shingles(pairs[:3])
+    cat = Catalog(tmp_path / "c.sqlite")
+    try:
+        cat.put_article(_article("satu dua"), packed)
+        cat.put_article(_article("lain", "b.txt"), pairs)
+        cat.commit()
+        a, b = cat.doc_of("a.txt"), cat.doc_of("b.txt")
+        assert a is not None and b is not None
+        assert _postings_of(cat, a) == _postings_of(cat, b) == sorted(pairs)
+    finally:
+        cat.close()
+
+
 @pytest.mark.parametrize("committed", [True, False])
 def test_removal_finds_the_postings_from_the_text(tmp_path: Path, committed: bool) -> None:
     """With a shingler, the hashes to remove are worked out from the stored article (it is

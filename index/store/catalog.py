@@ -13,14 +13,16 @@ import json
 import os
 import sqlite3
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from urllib.parse import quote
 
 from ..errors import IndexDamagedError
 from ..model import Article, article_from_json
+from ..text.tokens import Shingles
 
 # Bumped whenever the index (full text or catalog) changes shape: older indexes are rebuilt.
 # 3: control characters made visible at ingest; 4: exact-phrase and forms fields, variants
@@ -68,7 +70,7 @@ READ_CACHE_KIB = -262144
 WRITE_CACHE_KIB = -4096
 
 # An article's shingles, (hash, position) each, as the build worked them out from it.
-Shingler = Callable[[Article], list[tuple[int, int]]]
+Shingler = Callable[[Article], Iterable[tuple[int, int]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +185,7 @@ class Catalog:
     def put_article(
         self,
         article: Article,
-        shingles: list[tuple[int, int]],
+        shingles: Shingles | Sequence[tuple[int, int]],
         forms: Iterable[tuple[str, str]] = (),
     ) -> None:
         """Store an article with its shingles and the (term, written form) pairs of its
@@ -211,9 +213,12 @@ class Catalog:
         # Postings are inserted at commit, sorted by hash: in hash order the B-tree takes
         # them page by page instead of at random, which keeps large builds linear. Until
         # then they wait in temp.pending, so that a batch holds no posting in memory.
-        self.db.executemany(
-            "INSERT INTO temp.pending VALUES (?, ?, ?)", ((h, doc, p) for h, p in shingles)
+        rows = (
+            zip(shingles.hashes, repeat(doc), shingles.positions, strict=False)
+            if isinstance(shingles, Shingles)
+            else ((h, doc, p) for h, p in shingles)
         )
+        self.db.executemany("INSERT INTO temp.pending VALUES (?, ?, ?)", rows)
         self._pending += len(shingles)
         self._pending_docs.add(doc)
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..ingest.document import parse_draft
 from ..model import Article, Draft
 from ..text.analysis import Analyzer, add_stems, load_stems, take_new_stems, track_new_stems
-from ..text.tokens import article_shingles
+from ..text.tokens import Shingles, article_shingles
 from ..workers import give_back_memory, start_worker
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ WORKERS: int | None = None  # worker processes; None: one per CPU (at most 8)
 class Prepared:
     article: Article
     text: IndexedText  # the full-text fields, words and written forms (see to_document)
-    shingles: list[tuple[int, int]]
+    shingles: Shingles
     written: bool = False  # filed in a worker's Whoosh segment: no fields (see Preparer)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from array import array
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from ..model import Article, Kind
@@ -48,17 +50,53 @@ def article_tokens(
     return out
 
 
+class Shingles:
+    """An article's shingles, (hash, position) each as `shingles` gives them, kept as two
+    arrays of 4-byte integers. A worker process hands them over as two byte strings rather
+    than as a tuple per shingle: pickling and unpickling 400 tuples an article took about
+    a quarter of a millisecond, the arrays a hundredth of that."""
+
+    __slots__ = ("hashes", "positions")
+
+    def __init__(self, pairs: list[tuple[int, int]]) -> None:
+        hashes, positions = zip(*pairs, strict=True) if pairs else ((), ())
+        self.hashes = array(_KEY_TYPE, hashes)
+        self.positions = array("i", positions)
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return zip(self.hashes, self.positions, strict=True)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Shingles)
+            and self.hashes == other.hashes
+            and self.positions == other.positions
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __getstate__(self) -> tuple[array, array]:
+        return self.hashes, self.positions
+
+    def __setstate__(self, state: tuple[array, array]) -> None:
+        self.hashes, self.positions = state
+
+
 def article_shingles(
     article: Article, analyzer: Analyzer, terms: list[Term] | None = None
-) -> list[tuple[int, int]]:
+) -> Shingles:
     """The shingles the index files an article under (see `shingles`)."""
-    return shingles(article_tokens(article, analyzer, terms))
+    return Shingles(shingles(article_tokens(article, analyzer, terms)))
 
 
 # A posting key is 4 bytes: SQLite stores it in 4 bytes instead of 8, a fifth of the shingle
 # table. Two shingles sharing a key by chance cost nothing but a look: a candidate needs
 # several shared shingles close together, and alignment checks the words themselves.
 HASH_BYTES = 4
+_KEY_TYPE = "i" if HASH_BYTES == 4 else "q"  # the array type a key fits in
 _MASK = (1 << 64) - 1
 _SHIFT = 64 - 8 * HASH_BYTES
 _WRAP, _HALF = 1 << 8 * HASH_BYTES, 1 << (8 * HASH_BYTES - 1)
