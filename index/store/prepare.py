@@ -216,8 +216,8 @@ class Preparer:
         return prepared
 
     def _spill_file(self, k: int, kind: str = "results") -> Path:
-        # A folder for the batch, gone before its commit (which cleans away a scratch
-        # folder a crash left).
+        # A folder for the batch in SCRATCH, gone once its results are read (what a crash
+        # left goes when the next run's workers start).
         if self._spill is None:
             assert self.segments is not None
             self._spill = Path(
