@@ -11,7 +11,8 @@ already takes half a second.
 The dictionary only grows: a word whose last article is gone stays filed, and callers
 check a candidate's article count in the index before offering it. It is derived from the
 full text's `words` field alone, so it is refreshed after an update has committed (see
-`refresh`), and a damaged one is simply made again.
+`refresh`; an update files each batch's words as it commits the batch, `add_words`), and a
+damaged one is simply made again.
 """
 
 from __future__ import annotations
