@@ -182,6 +182,7 @@ class UpdateReport:
     rebuild_reason: str | None = None  # why the index was rebuilt ("asked for", "damaged …")
     engine: str | None = None  # the search engine the index is built with ("whoosh", "tantivy")
     compacted: bool = False  # the full text was merged into one segment (`update(compact=)`)
+    created: bool = False  # the first build: there was no index before this run
 
 
 def article_from_json(data: dict, text: str) -> Article:

@@ -489,12 +489,23 @@ def test_a_short_prefix_is_a_one_line_error(tmp_path: Path) -> None:
     assert json.loads(ok.stdout)["total"] == 4
 
 
+def test_the_first_build_says_built(tmp_path: Path) -> None:
+    out = run("index", "--index-dir", str(tmp_path / "ix")).stdout
+    assert "Built in" in out and "Updated in" not in out
+
+
 def test_index_compact_says_so(tmp_path: Path) -> None:
     ix = str(tmp_path / "ix")
     first = json.loads(run("index", "--index-dir", ix, "--json").stdout)
     assert first["compacted"] is False
+    # A run with nothing to do says "Updated"; the first one said "Built" (see below).
+    assert "Updated in" in run("index", "--index-dir", ix).stdout
     again = json.loads(run("index", "--compact", "--index-dir", ix, "--json").stdout)
     assert again["compacted"] is True and again["unchanged"] == 5
     assert "the full text is one segment now" in run("index", "--compact", "--index-dir", ix).stdout
     both = run("index", "--check", "--compact", "--index-dir", ix, check=False)
     assert both.returncode == 2 and "--check and --compact do not go together" in both.stderr
+    # tantivy merges its own segments: compacting is nothing to do, and says so.
+    other = str(tmp_path / "tantivy")
+    out = run("index", "--engine", "tantivy", "--compact", "--index-dir", other).stdout
+    assert "Nothing to compact" in out and "one segment now" not in out

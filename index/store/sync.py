@@ -194,9 +194,11 @@ def _update(
             if layout.live() != build:
                 shutil.rmtree(build, ignore_errors=True)
             raise
-        return _sync(
+        report = _sync(
             spec, stores, sources, unsupported, progress, should_stop, fresh=True, compact=compact
         )
+        report.created = True
+        return report
     reason = _reason(spec, live)
     if reason:
         return _rebuild(

@@ -163,6 +163,10 @@ def index_cmd(
         emit_json(json_output.report(rep, str(lib.corpus), str(lib.index_dir)))
     else:
         print_out(render.report(rep, str(lib.corpus)))
+        if compact and not rep.compacted and not rep.interrupted:
+            from rich.text import Text
+
+            print_out(Text(render.NOTHING_TO_COMPACT, style="dim"))
     if rep.interrupted:
         sys.exit(130)
 

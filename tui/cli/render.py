@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from ...index import FeedResult
 
 
+# `index --compact` on an engine that merges its own segments (tantivy).
+NOTHING_TO_COMPACT = "Nothing to compact: this engine merges its own segments as it goes."
+
+
 def report(rep: UpdateReport, corpus: str) -> RenderableType:
     table = Table(title=Text(f"Index of {corpus}"), title_justify="left", show_header=True)
     # Articles throughout (as in the JSON); skipped counts files and the records of a file
@@ -59,7 +63,7 @@ def report(rep: UpdateReport, corpus: str) -> RenderableType:
         for s in rep.skipped:
             skipped.add_row(Text(s.path), Text(s.reason))
         parts.append(skipped)
-    note = f"Updated in {rep.seconds:.2f} s."
+    note = f"{'Built' if rep.created else 'Updated'} in {rep.seconds:.2f} s."
     if rep.rebuilt:
         why = f": {rep.rebuild_reason}" if rep.rebuild_reason not in (None, "asked for") else ""
         note = f"Rebuilt in {rep.seconds:.2f} s{why}."
