@@ -376,6 +376,15 @@ class Catalog:
         sql = f"SELECT term, form FROM forms WHERE form IN ({marks})"
         return list(self.db.execute(sql, forms))
 
+    def vacuum(self) -> None:
+        """Write the catalog again without the room deleted rows and half-filled pages left
+        (a few seconds at 22,000 articles, 177 -> 167 MiB). Called with nothing pending; a
+        failure (a reader's lock, a full disk) leaves it as it was."""
+        self._flush()
+        self.db.commit()
+        with suppress(sqlite3.OperationalError):
+            self.db.execute("VACUUM")
+
     def write_pending(self) -> None:
         """Insert the batch's pending shingle postings and forms into their tables (in the
         transaction, not committed): the largest part of a commit, done ahead of it."""

@@ -609,6 +609,7 @@ class _Run:
                 # than with the next run, which is what compacting is asked for.
                 self._open_writer()
                 self._commit()
+                self.catalog.vacuum()
                 report.compacted = True
             else:
                 self.progress(self.total, self.total, FINISHING_COMMIT)
