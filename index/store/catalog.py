@@ -380,8 +380,7 @@ class Catalog:
         """Write the catalog again without the room deleted rows and half-filled pages left
         (a few seconds at 22,000 articles, 177 -> 167 MiB). Called with nothing pending; a
         failure (a reader's lock, a full disk) leaves it as it was."""
-        self._flush()
-        self.db.commit()
+        self.commit()
         with suppress(sqlite3.OperationalError):
             self.db.execute("VACUUM")
 

@@ -13,7 +13,7 @@ import shutil
 import tempfile
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,14 +96,33 @@ class Preparer:
         self._stop: Any = None  # set: the workers cut their runs short
         self._finished: list[Any] = []  # segments finished, not yet taken by `flush`
 
-    def map(self, drafts: Sequence[Draft] | deque[Draft]) -> Iterator[Prepared]:
-        """The drafts prepared, in order. A deque is emptied as its drafts are sent to be
+    def submit(self, drafts: deque[Draft]) -> Iterator[Prepared]:
+        """The drafts prepared, in order. The deque is emptied as its drafts are sent to be
         prepared, so that none is held longer than it takes. After `stop`, no more are sent:
-        those sent are still given back (a worker may have filed them in its segment)."""
-        take = drafts.popleft if isinstance(drafts, deque) else iter(drafts).__next__
+        those sent are still given back (a worker may have filed them in its segment).
+        When the workers fill segments, the drafts are sent to them now, not when the first
+        result is asked for: they prepare a batch while this process commits the one
+        before."""
         if self._fills_segments(len(drafts)):
-            yield from self._receive_runs(self._send_runs([take() for _ in range(len(drafts))]))
-            return
+            runs = self._send_runs([drafts.popleft() for _ in range(len(drafts))])
+            return self._receive_runs(runs)
+        return self._prepare_lazily(drafts)
+
+    @property
+    def fills_segments(self) -> bool:
+        """Whether the workers are started and fill Whoosh segments (see `submit`)."""
+        return self._pool is not None and self._fills_segments(0)
+
+    def _fills_segments(self, count: int) -> bool:
+        return (
+            self.segments is not None
+            and self.workers > 1
+            and (self._pool is not None or count >= PARALLEL_DRAFTS)
+        )
+
+    def _prepare_lazily(self, drafts: deque[Draft]) -> Iterator[Prepared]:
+        """Here, or in chunks by the workers (those not filling segments), as asked for."""
+        take = drafts.popleft
         if self.workers <= 1 or len(drafts) < PARALLEL_DRAFTS:
             for _ in range(len(drafts)):
                 if self._stopping:
@@ -125,28 +144,6 @@ class Preparer:
                 yield from self._collect(pending.popleft())
         while pending:
             yield from self._collect(pending.popleft())
-
-    def submit(self, drafts: deque[Draft]) -> Iterator[Prepared]:
-        """`map`, except that when the workers fill segments the drafts are sent to them
-        now, not when the first result is asked for: they prepare a batch while this
-        process commits the one before."""
-        if self._fills_segments(len(drafts)):
-            return self._receive_runs(
-                self._send_runs([drafts.popleft() for _ in range(len(drafts))])
-            )
-        return self.map(drafts)
-
-    @property
-    def fills_segments(self) -> bool:
-        """Whether the workers are started and fill Whoosh segments (see `submit`)."""
-        return self.segments is not None and self.workers > 1 and self._pool is not None
-
-    def _fills_segments(self, count: int) -> bool:
-        return (
-            self.segments is not None
-            and self.workers > 1
-            and (self._pool is not None or count >= PARALLEL_DRAFTS)
-        )
 
     def _send_runs(self, drafts: list[Draft]) -> list[tuple[_Worker, Path | None]]:
         """Each worker takes a run of the drafts, in order, so that its segment holds them
@@ -226,7 +223,7 @@ class Preparer:
         return self._spill / f"{kind}-{k}"
 
     def stop(self) -> None:
-        """Send no more drafts to be prepared (see `map`); workers cut their runs short."""
+        """Send no more drafts to be prepared (see `submit`); workers cut their runs short."""
         self._stopping = True
         if self._stop is not None:
             self._stop.set()
@@ -234,7 +231,7 @@ class Preparer:
     def flush(self) -> list[Any]:
         """The Whoosh segments the workers have filled since the last flush, finished, in
         the order of their articles. Call when every article sent has been taken from
-        `map`."""
+        `submit`."""
         from ..search.engine import move_segment
 
         for worker in self._pool or []:

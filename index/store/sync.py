@@ -577,7 +577,7 @@ class _Run:
                 # The changed articles of many small files, or a stretch of a large one, are
                 # written together, so that they are prepared in parallel alike. A part ends
                 # where the batch does, so early batches stay small; when the workers fill
-                # Whoosh segments, a batch is one part (see Preparer.map).
+                # Whoosh segments, a batch is one part (see Preparer.submit).
                 part, ahead = ahead or self._submit(list(islice(changed, self._next_room()))), None
                 if part is None:
                     break
@@ -739,7 +739,7 @@ class _Run:
             elif plan.written % 50 == 0:
                 self.progress(plan.base + min(end, plan.src.size), self.total, plan.src.path)
             if k % 10 == 0 and not stopped and self.should_stop():
-                # What the workers have taken is still written (see Preparer.map).
+                # What the workers have taken is still written (see Preparer.submit).
                 stopped = True
                 self.preparer.stop()
         return not stopped
