@@ -128,13 +128,12 @@ class _CountingMemory(_Memory):
             df[h] += 1
         return iter([r for r in self.rows if 2 <= df[r[0]] <= max_docs])
 
-    def posting_counts(self, hashes):
+    def rare_postings(self, hashes, most):
         wanted = set(hashes)
         df = defaultdict(int)
         for h, _, _ in self.rows:
-            if h in wanted:
-                df[h] += 1
-        return dict(df)
+            df[h] += 1
+        return iter([r for r in self.rows if r[0] in wanted and df[r[0]] <= most(r[0])])
 
 
 def test_a_reworded_passage_is_a_candidate(analyzer: Analyzer) -> None:

@@ -26,8 +26,7 @@ def _article(text: str, article_id: str = "a.txt") -> Article:
 
 
 def _postings_of(cat: Catalog, doc: int) -> list[tuple[int, int]]:
-    rows = cat.db.execute("SELECT h, pos FROM shingles WHERE doc=? ORDER BY h, pos", (doc,))
-    return rows.fetchall()
+    return sorted((h, pos) for h, d, pos in cat.all_postings() if d == doc)
 
 
 def test_article_read_back_as_put_and_its_postings(tmp_path: Path) -> None:
@@ -94,7 +93,7 @@ def test_removal_finds_the_postings_from_the_text(tmp_path: Path, committed: boo
         assert seen == ([_article("satu dua tiga")] if committed else [])
         b = cat.doc_of("b.txt")
         assert sorted(cat.postings([7, 9, -1])) == [(7, b, 2), (9, b, 0)]
-        assert cat.db.execute("SELECT count(*) FROM shingles").fetchone() == (2,)
+        assert list(cat.all_postings()) == [(7, b, 2), (9, b, 0)]
     finally:
         cat.close()
 
@@ -119,7 +118,7 @@ def test_an_article_without_shingles(tmp_path: Path) -> None:
         cat.put_article(_article(""), [])
         cat.commit()
         assert cat.article("a.txt") == _article("")
-        assert cat.db.execute("SELECT count(*) FROM shingles").fetchone() == (0,)
+        assert list(cat.all_postings()) == []
     finally:
         cat.close()
 
@@ -134,7 +133,7 @@ def test_stored_articles_give_back_the_shingles_filed(
     cat = Catalog(path, readonly=True)
     try:
         filed: dict[int, list[tuple[int, int]]] = {}
-        for h, doc, pos in db.execute("SELECT h, doc, pos FROM shingles"):
+        for h, doc, pos in cat.all_postings():
             filed.setdefault(doc, []).append((h, pos))
         docs = [d for (d,) in db.execute("SELECT doc FROM articles")]
         assert docs and filed
@@ -149,17 +148,16 @@ def test_stored_articles_give_back_the_shingles_filed(
 
 
 def _postings_by_id(index_dir: Path) -> set[tuple[int, str, int]]:
-    path = live_build(index_dir) / "catalog.sqlite"
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    cat = Catalog(live_build(index_dir) / "catalog.sqlite", readonly=True)
     try:
-        rows = db.execute("SELECT h, id, pos FROM shingles JOIN articles USING (doc)")
-        orphans = db.execute(
-            "SELECT count(*) FROM shingles WHERE doc NOT IN (SELECT doc FROM articles)"
-        ).fetchone()[0]
-        assert orphans == 0
-        return set(rows)
+        found = set()
+        for h, doc, pos in cat.all_postings():
+            article_id = cat.id_of(doc)
+            assert article_id is not None  # no posting of a removed article is left
+            found.add((h, article_id, pos))
+        return found
     finally:
-        db.close()
+        cat.close()
 
 
 def test_an_update_leaves_the_postings_a_fresh_build_makes(
@@ -196,8 +194,8 @@ def test_related_lookups_take_an_articles_shingles_from_its_tokens(
             assert article is not None
             store = ShingledCatalog(cat, lambda _, a=article: sample_library._side(a).tokens)
             hashes, positions = store.shingles_of(doc)
-            filed = db.execute("SELECT h, pos FROM shingles WHERE doc=?", (doc,)).fetchall()
-            assert sorted(zip(hashes, positions, strict=True)) == sorted(filed)
+            filed = _postings_of(cat, doc)
+            assert sorted(zip(hashes, positions, strict=True)) == filed
     finally:
         cat.close()
         db.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, groupby
 from typing import Protocol, runtime_checkable
@@ -42,8 +42,11 @@ class CountedPostings(Postings, Protocol):
         """The postings of every hash that 2 to `max_docs` documents hold, ordered by hash."""
         ...
 
-    def posting_counts(self, hashes: Iterable[int]) -> dict[int, int]:
-        """How many documents hold each of `hashes`."""
+    def rare_postings(
+        self, hashes: Iterable[int], most: Callable[[int], int]
+    ) -> Iterator[tuple[int, int, int]]:
+        """The postings of those of `hashes` that no more than `most(hash)` documents
+        hold."""
         ...
 
 
@@ -158,12 +161,12 @@ def candidates(
     mine = dict(zip(hashes, positions, strict=True))
     if not mine:
         return []
-    wanted = list(mine)
-    if isinstance(store, CountedPostings):  # too common shingles: never fetched
-        counts = store.posting_counts(wanted)
-        wanted = [h for h in wanted if counts.get(h, 0) <= settings.max_frequency(h) + 1]
+    if isinstance(store, CountedPostings):  # too common shingles: never handed over
+        found = store.rare_postings(mine, lambda h: settings.max_frequency(h) + 1)
+    else:
+        found = store.postings(mine)
     by_hash: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for h, other, pos in store.postings(wanted):
+    for h, other, pos in found:
         if other != doc:
             by_hash[h].append((other, pos))
     trigrams: dict[int, list[tuple[int, int]]] = defaultdict(list)

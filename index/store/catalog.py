@@ -13,16 +13,19 @@ import json
 import os
 import sqlite3
 import zlib
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import groupby, repeat
+from operator import itemgetter
 from pathlib import Path
 from urllib.parse import quote
 
 from ..errors import IndexDamagedError
 from ..model import Article, article_from_json
 from ..text.tokens import Shingles
+from . import postings
 
 # Bumped whenever the index (full text or catalog) changes shape: older indexes are rebuilt.
 # 3: control characters made visible at ingest; 4: exact-phrase and forms fields, variants
@@ -31,8 +34,9 @@ from ..text.tokens import Shingles
 # in the full text (and no `words` field there either); 7: each article's metadata and text
 # stored together compressed, its shingle positions compressed; 8: no shingles kept per
 # article (worked out again from its text when needed, see `Catalog.shingler`); 9: 4-byte
-# shingle keys (see text/tokens.py); 10: shingle keys worked out from each term's value.
-SCHEMA_VERSION = "10"
+# shingle keys (see text/tokens.py); 10: shingle keys worked out from each term's value;
+# 11: shingle postings grouped by hash range (see postings.py).
+SCHEMA_VERSION = "11"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -45,8 +49,8 @@ CREATE TABLE IF NOT EXISTS articles (
     words INTEGER, stored BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
 CREATE INDEX IF NOT EXISTS articles_date ON articles(date);
-CREATE TABLE IF NOT EXISTS shingles (h INTEGER NOT NULL, doc INTEGER NOT NULL,
-    pos INTEGER NOT NULL, PRIMARY KEY (h, doc, pos)) WITHOUT ROWID;
+-- Shingle postings grouped by hash range, packed (see postings.py).
+CREATE TABLE IF NOT EXISTS shingles (b INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS forms (term TEXT NOT NULL, form TEXT NOT NULL,
     PRIMARY KEY (term, form)) WITHOUT ROWID;
 -- A query's words are stemmed by looking their written forms up here (see store/searching).
@@ -55,14 +59,14 @@ CREATE INDEX IF NOT EXISTS forms_form ON forms(form);
 
 
 # A batch's shingle postings wait here, in SQLite's temporary database (on disk, not in this
-# process's memory), until the batch is committed; they are then inserted sorted by hash (see
-# `_flush`). Part of the connection's transaction: a rollback forgets them too.
+# process's memory), until the batch is committed; they are then appended to their rows,
+# sorted by hash (see `_flush`). Part of the connection's transaction: a rollback forgets them too.
 _PENDING = """
 CREATE TEMP TABLE IF NOT EXISTS pending (h INTEGER NOT NULL, doc INTEGER NOT NULL,
     pos INTEGER NOT NULL);
 """
 # Page caches, as negative KiB. A reader's stays large (its queries go all over the shingle
-# table); a writer's is kept small: inserting a batch's postings in hash order touches each
+# table); a writer's is kept small: appending a batch's postings in hash order touches each
 # page once, so a large cache only grew with the catalog. At 22,000 articles 4 MiB against
 # 32 took the build process's peak from 233 to 154 MiB, and the catalog's commits from 16.4
 # to 15.0 s in all.
@@ -101,12 +105,12 @@ class Catalog:
     the full-text manifest recorded in a commit is on disk when `commit` returns); a
     reader's connection writes nothing, and opens a catalog on read-only storage too.
 
-    An article's shingles are kept only as postings (hash, article, position), ordered by
-    hash. Removing an article needs its hashes: `shingler` works them out again from the
-    stored article, as the build did (the analysis settings are part of the build's
-    fingerprint, so they are the same). Kept per article they took as much room as the
-    postings themselves (8 bytes a shingle, 80 MB at 22,000 articles). Without a
-    `shingler`, a removal reads the whole posting table instead."""
+    An article's shingles are kept only as postings (hash, article, position), grouped by
+    hash range (see postings.py). Removing an article needs its hashes: `shingler` works
+    them out again from the stored article, as the build did (the analysis settings are
+    part of the build's fingerprint, so they are the same). Kept per article they took as
+    much room as the postings themselves (8 bytes a shingle, 80 MB at 22,000 articles).
+    Without a `shingler`, a removal reads the whole posting table instead."""
 
     def __init__(
         self, path: Path, *, readonly: bool = False, shingler: Shingler | None = None
@@ -232,14 +236,24 @@ class Catalog:
         if doc in self._pending_docs:  # added in this batch: its postings are not in yet
             self.db.execute("DELETE FROM temp.pending WHERE doc=?", (doc,))
             self._pending_docs.discard(doc)
-        elif self.shingler is not None:
-            hashes = sorted({h for h, _ in self.shingler(_load(stored))})
-            self.db.executemany(
-                "DELETE FROM shingles WHERE h=? AND doc=?", ((h, doc) for h in hashes)
-            )
         else:
-            self.db.execute("DELETE FROM shingles WHERE doc=?", (doc,))
+            self._remove_postings(doc, stored)
         self.db.execute("DELETE FROM articles WHERE doc=?", (doc,))
+
+    def _remove_postings(self, doc: int, stored: bytes) -> None:
+        if self.shingler is not None:
+            rows = sorted({postings.row_of(h) for h, _ in self.shingler(_load(stored))})
+        else:  # every row, read a chunk at a time
+            rows = [b for (b,) in self.db.execute("SELECT b FROM shingles")]
+        for chunk in _chunks(rows, 900):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT b, data FROM shingles WHERE b IN ({marks})"
+            for b, data in self.db.execute(sql, chunk).fetchall():
+                kept = postings.without(data, doc)
+                if kept == b"":
+                    self.db.execute("DELETE FROM shingles WHERE b=?", (b,))
+                elif kept is not None:
+                    self.db.execute("UPDATE shingles SET data=? WHERE b=?", (kept, b))
 
     def article(self, article_id: str) -> Article | None:
         row = self.db.execute("SELECT stored FROM articles WHERE id=?", (article_id,)).fetchone()
@@ -317,42 +331,32 @@ class Catalog:
         return [r[0] for r in rows]
 
     # -- shingles -----------------------------------------------------------------------
-    def postings(self, hashes: Iterable[int]) -> Iterator[tuple[int, int, int]]:
-        """(hash, doc, position) for every article holding one of `hashes`."""
+    def postings(
+        self, hashes: Iterable[int], most: Callable[[int], int] | None = None
+    ) -> Iterator[tuple[int, int, int]]:
+        """(hash, doc, position) for every article holding one of `hashes`; with `most`,
+        only for the hashes no more than `most(hash)` articles hold."""
         self._flush()
-        for chunk in _chunks(list(hashes), 900):
+        want = postings.wanted(hashes)
+        for chunk in _chunks(list(want), 900):
             marks = ",".join("?" * len(chunk))
-            yield from self.db.execute(
-                f"SELECT h, doc, pos FROM shingles WHERE h IN ({marks})", chunk
-            )
+            for b, data in self.db.execute(
+                f"SELECT b, data FROM shingles WHERE b IN ({marks})", chunk
+            ).fetchall():
+                yield from postings.matching(b, data, want[b], most)
 
     def all_postings(self) -> Iterator[tuple[int, int, int]]:
         """Every posting, ordered by hash: one pass over the shingle table."""
         self._flush()
-        yield from self.db.execute("SELECT h, doc, pos FROM shingles ORDER BY h")
+        for b, data in self.db.execute("SELECT b, data FROM shingles ORDER BY b"):
+            yield from sorted(postings.decode(b, data))
 
     def shared_postings(self, max_docs: int) -> Iterator[tuple[int, int, int]]:
         """The postings of every hash that 2 to `max_docs` articles hold, ordered by hash:
         a corpus-wide candidate search without the many that one article alone holds."""
         self._flush()
-        yield from self.db.execute(
-            "SELECT h, doc, pos FROM shingles WHERE h IN (SELECT h FROM shingles GROUP BY h"
-            " HAVING count(*) BETWEEN 2 AND ?) ORDER BY h",
-            (max_docs,),
-        )
-
-    def posting_counts(self, hashes: Iterable[int]) -> dict[int, int]:
-        """How many articles hold each of `hashes` (counted by SQLite, no rows fetched)."""
-        self._flush()
-        out: dict[int, int] = {}
-        for chunk in _chunks(list(hashes), 900):
-            marks = ",".join("?" * len(chunk))
-            out.update(
-                self.db.execute(
-                    f"SELECT h, count(*) FROM shingles WHERE h IN ({marks}) GROUP BY h", chunk
-                )
-            )
-        return out
+        for b, data in self.db.execute("SELECT b, data FROM shingles ORDER BY b"):
+            yield from postings.shared(b, data, max_docs)
 
     # -- transactions -------------------------------------------------------------------
     def forms_of(self, term: str) -> list[str]:
@@ -396,9 +400,16 @@ class Catalog:
             )
             self._pending_forms.clear()
         if self._pending:
-            self.db.execute(
-                "INSERT OR IGNORE INTO shingles SELECT h, doc, pos FROM temp.pending"
-                " ORDER BY h, doc, pos"
+            # Each row's new postings are appended to it in one statement; SQLite's `||`
+            # makes text of blobs, so the result is cast back.
+            rows = self.db.execute(postings.PACKED_SELECT)  # streamed: 2 million a batch
+            self.db.executemany(
+                "INSERT INTO shingles VALUES (?, ?) ON CONFLICT (b) DO UPDATE"
+                " SET data = CAST(data || excluded.data AS BLOB)",
+                (
+                    (b, postings.to_bytes(array("q", map(itemgetter(1), group))))
+                    for b, group in groupby(rows, itemgetter(0))
+                ),
             )
             self.db.execute("DELETE FROM temp.pending")
             self._pending = 0

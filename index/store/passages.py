@@ -61,8 +61,10 @@ class ShingledCatalog:
     def shared_postings(self, max_docs: int) -> Iterator[tuple[int, int, int]]:
         return self.catalog.shared_postings(max_docs)
 
-    def posting_counts(self, hashes: Iterable[int]) -> dict[int, int]:
-        return self.catalog.posting_counts(hashes)
+    def rare_postings(
+        self, hashes: Iterable[int], most: Callable[[int], int]
+    ) -> Iterator[tuple[int, int, int]]:
+        return self.catalog.postings(hashes, most)
 
 
 class SharedPassages:
