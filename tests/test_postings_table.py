@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from newsreader.index.model import Article, Kind, Metadata, Paragraph
@@ -125,3 +126,32 @@ def test_a_row_decodes_to_its_postings(found: list[tuple[int, int, int]]) -> Non
         rows.setdefault(postings.row_of(h), array("q")).append(word)
     back = [p for row, a in rows.items() for p in postings.decode(row, postings.to_bytes(a))]
     assert sorted(back) == sorted(found)
+
+
+def test_a_damaged_row_is_reported_not_misread(sample_library, tmp_path: Path) -> None:
+    """A row whose blob cannot hold whole postings: `index --check` names it, and looking
+    up related articles stops with the one-line error that says what to do."""
+    import shutil
+
+    from newsreader.index import Library
+    from newsreader.index.errors import IndexDamagedError
+
+    from tests.conftest import live_build
+
+    folder = tmp_path / "ix"
+    shutil.copytree(sample_library.index_dir, folder)
+    lib = Library.open(sample_library.corpus, folder)
+    assert lib.check().ok
+    cat = Catalog(live_build(folder) / "catalog.sqlite")
+    try:
+        cat.db.execute("UPDATE shingles SET data = data || x'00'")
+        cat.commit()
+    finally:
+        cat.close()
+    check = lib.check()
+    assert not check.ok
+    assert any("rows of shingle postings are damaged" in p for p in check.problems)
+    first = sorted(lib._live.open().catalog.ids())[0]
+    with pytest.raises(IndexDamagedError, match="--rebuild"):
+        lib.related(first)
+    lib.close()

@@ -345,6 +345,10 @@ class Catalog:
             ).fetchall():
                 yield from postings.matching(b, data, want[b], most)
 
+    def damaged_posting_rows(self) -> int:
+        """How many rows of the shingle postings cannot hold whole postings."""
+        return self.db.execute(postings.DAMAGED_ROWS).fetchone()[0]
+
     def all_postings(self) -> Iterator[tuple[int, int, int]]:
         """Every posting, ordered by hash: one pass over the shingle table."""
         self._flush()

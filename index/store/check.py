@@ -107,6 +107,9 @@ def _check_catalog(catalog: Catalog, result: IndexCheck) -> None:
             if schema
             else "catalog: no version recorded"
         )
+    damaged = catalog.damaged_posting_rows()
+    if damaged:
+        problems.append(f"catalog: {damaged} rows of shingle postings are damaged")
     result.articles = catalog.count()
     result.updated = catalog.get_meta("updated")
 

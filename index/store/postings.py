@@ -21,11 +21,16 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 
+from ..errors import IndexDamagedError
+
 SHIFT = 14  # a key's low bits kept in the posting; the rest name its row
 _LOW = (1 << SHIFT) - 1
 _POS_BITS = 32 - SHIFT
 MAX_POSITION = (1 << _POS_BITS) - 1
 _BIG_ENDIAN = sys.byteorder == "big"
+DAMAGED = "the catalog's shingle postings are damaged; run `newsreader index --rebuild`"
+# Rows that cannot be whole postings (`Catalog.damaged_posting_rows`).
+DAMAGED_ROWS = "SELECT count(*) FROM shingles WHERE length(data) % 8 != 0 OR length(data) = 0"
 
 # The postings of a batch as SQLite hands them over for appending, (row, posting) each,
 # ordered by key (and article, position). Computed by SQLite: it has the numbers anyway.
@@ -50,6 +55,8 @@ def to_bytes(postings: array) -> bytes:
 
 def from_bytes(data: bytes) -> array:
     """A row's packed postings."""
+    if len(data) % 8:
+        raise IndexDamagedError(DAMAGED)
     out = array("q")
     out.frombytes(data)
     if _BIG_ENDIAN:
