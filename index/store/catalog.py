@@ -73,6 +73,11 @@ CREATE TEMP TABLE IF NOT EXISTS pending (h INTEGER NOT NULL, doc INTEGER NOT NUL
 READ_CACHE_KIB = -262144
 WRITE_CACHE_KIB = -4096
 
+# Pages of 16 KiB rather than SQLite's 4: an article's row (1.5 KB on average) and the rows
+# of shingle postings leave less room unused at the end of each page. At 22,000 articles,
+# vacuumed, 122 -> 112 MiB (articles 40 -> 33, shingle postings 76 -> 73).
+PAGE_SIZE = 16384
+
 # An article's shingles, (hash, position) each, as the build worked them out from it.
 Shingler = Callable[[Article], Iterable[tuple[int, int]]]
 
@@ -127,6 +132,7 @@ class Catalog:
                 self.db.execute(f"PRAGMA cache_size={READ_CACHE_KIB}")
             else:
                 self.db = sqlite3.connect(_uri(path), uri=True, timeout=30, check_same_thread=False)
+                self.db.execute(f"PRAGMA page_size={PAGE_SIZE}")  # a new catalog's only
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=FULL")
                 self.db.execute(f"PRAGMA cache_size={WRITE_CACHE_KIB}")
