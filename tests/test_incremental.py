@@ -488,6 +488,7 @@ def test_workers_runs_wait_in_files_across_batches(
     monkeypatch.setattr(prepare, "WORKERS", 2)
     monkeypatch.setattr(prepare, "MIN_RUN", 4)
     monkeypatch.setattr(library_module, "FIRST_BATCH", 10)
+    monkeypatch.setattr(library_module, "RAMP", 2)  # four batches of 85 articles
     spilled: list[Path] = []
     real = prepare.Preparer._spill_file
 

@@ -75,9 +75,12 @@ BATCH_GROWTH = 0.5
 # Commits come at least this many times their own last duration apart: at most about a
 # tenth of a long build goes into committing.
 COMMIT_SPACING = 10.0
-# The first batches are smaller (100, 200, 400, … articles), so that what a run has done soon
-# shows to readers (a search, the app opened meanwhile) and survives an interruption.
+# The first batches are smaller (100, 400, 1,600 articles), so that what a run has done soon
+# shows to readers (a search, the app opened meanwhile) and survives an interruption. Each
+# is four times the last: doubling, CLICK-ID's 22,000 articles made 17 segments of Whoosh
+# and 268 MiB; so, 12 segments and 264 MiB, and two seconds or so less in commits.
 FIRST_BATCH = 100
+RAMP = 4
 # What the last steps of a run report in place of a file, once every file is read: on
 # CLICK-ID they take 12 s of the 146 (the spelling dictionary most of it).
 FINISHING_COMMIT = "finishing: the last commit"
@@ -779,12 +782,13 @@ class _Run:
 
 
 def next_batch_size(size: int, committed: int, *, whole: bool) -> int:
-    """The next batch's size: doubling from `FIRST_BATCH` up to `COMMIT_EVERY_ARTICLES`, then
-    (unless the batch is sent to the workers `whole`) growing with the archive."""
+    """The next batch's size: growing `RAMP`-fold from `FIRST_BATCH` up to
+    `COMMIT_EVERY_ARTICLES`, then (unless the batch is sent to the workers `whole`) growing
+    with the archive."""
     limit = COMMIT_EVERY_ARTICLES
     if not whole:
         limit = max(limit, int(committed * BATCH_GROWTH))
-    return min(2 * size, limit)
+    return min(RAMP * size, limit)
 
 
 def _file_hash(path: Path) -> str | None:
