@@ -45,7 +45,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from newsreader.index import Library
     from newsreader.index.reuse.candidates import DEFAULT_REUSE, candidates
-    from newsreader.index.store.passages import ShingledCatalog
 
     docs = [json.loads(line) for line in (args.data / "docs.jsonl").read_text("utf-8").splitlines()]
     cases = [
@@ -60,14 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     lib = Library.open(corpus, root / "index", variants=NO_VARIANTS)
     lib.update()
     catalog = lib._live.open().catalog
-
-    def tokens_of(doc: int) -> tuple:
-        found = catalog.article_by_doc(doc)
-        return lib._side(found).tokens if found is not None else ()
-
     # The catalog keeps no shingles per article: as `related` does, they are worked out
     # from the article's alignment tokens.
-    store = ShingledCatalog(catalog, tokens_of)
+    store = lib._shingled(catalog)
 
     kinds: dict[tuple[str, str], set[str]] = collections.defaultdict(set)
     for c in cases:

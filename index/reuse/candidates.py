@@ -35,8 +35,8 @@ class Postings(Protocol):
 
 @runtime_checkable
 class CountedPostings(Postings, Protocol):
-    """Postings whose store can count and filter by document frequency itself (SQLite
-    does, without handing every row to Python)."""
+    """Postings whose store can count and filter by document frequency itself (the
+    catalog does, as it reads its rows, without making a tuple of each posting)."""
 
     def shared_postings(self, max_docs: int) -> Iterator[tuple[int, int, int]]:
         """The postings of every hash that 2 to `max_docs` documents hold, ordered by hash."""

@@ -220,9 +220,9 @@ class Catalog:
             ),
         )
         doc = cur.lastrowid
-        # Postings are inserted at commit, sorted by hash: in hash order the B-tree takes
-        # them page by page instead of at random, which keeps large builds linear. Until
-        # then they wait in temp.pending, so that a batch holds no posting in memory.
+        # Postings are appended to their rows at commit, in hash order, so that the rows
+        # are written page by page instead of at random. Until then they wait in
+        # temp.pending, so that a batch holds no posting in memory.
         rows = (
             zip(shingles.hashes, repeat(doc), shingles.positions, strict=False)
             if isinstance(shingles, Shingles)
@@ -353,7 +353,8 @@ class Catalog:
 
     def damaged_posting_rows(self) -> int:
         """How many rows of the shingle postings cannot hold whole postings."""
-        return self.db.execute(postings.DAMAGED_ROWS).fetchone()[0]
+        sql = "SELECT count(*) FROM shingles WHERE length(data) % 8 != 0 OR length(data) = 0"
+        return self.db.execute(sql).fetchone()[0]
 
     def all_postings(self) -> Iterator[tuple[int, int, int]]:
         """Every posting, ordered by hash: one pass over the shingle table."""

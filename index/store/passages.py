@@ -92,6 +92,16 @@ class SharedPassages:
             lambda: prepare(article, self.analyzer, self._terms_of(article)),
         )
 
+    def _shingled(self, catalog: Catalog) -> ShingledCatalog:
+        """The catalog's postings, an article's own shingles taken from its alignment
+        tokens (prepared once, and kept for aligning it)."""
+
+        def tokens_of(doc: int) -> tuple[AlignToken, ...]:
+            found = catalog.article_by_doc(doc)
+            return self._side(found).tokens if found is not None else ()
+
+        return ShingledCatalog(catalog, tokens_of)
+
     def compare(self, ref_a: str, ref_b: str, settings: AlignSettings | None = None) -> Comparison:
         """The passages two articles share, with offsets into both original texts (default
         settings: `AlignSettings()`)."""
@@ -149,11 +159,7 @@ class SharedPassages:
             if doc is None:  # pragma: no cover - article() read it from the catalog
                 raise ArticleNotFoundError(f'no article "{ref}"')
 
-            def tokens_of(doc: int) -> tuple[AlignToken, ...]:
-                found = catalog.article_by_doc(doc)
-                return self._side(found).tokens if found is not None else ()
-
-            store = ShingledCatalog(catalog, tokens_of)
+            store = self._shingled(catalog)
             found = related_articles(store, doc, self.aligner(settings), catalog.id_of, reuse)
         self.learning.learn((article.id, r.id, r.alignment) for r in found)
         return article, found

@@ -30,8 +30,6 @@ _POS_BITS = 32 - SHIFT
 MAX_POSITION = (1 << _POS_BITS) - 1
 _BIG_ENDIAN = sys.byteorder == "big"
 DAMAGED = "the catalog's shingle postings are damaged; run `newsreader index --rebuild`"
-# Rows that cannot be whole postings (`Catalog.damaged_posting_rows`).
-DAMAGED_ROWS = "SELECT count(*) FROM shingles WHERE length(data) % 8 != 0 OR length(data) = 0"
 
 # The postings of a batch as SQLite hands them over for appending, (row, posting) each,
 # ordered by key (and article, position). Computed by SQLite: it has the numbers anyway.
