@@ -122,10 +122,46 @@ def test_a_row_decodes_to_its_postings(found: list[tuple[int, int, int]]) -> Non
     rows: dict[int, array] = {}
     for h, doc, pos in found:
         low = h & ((1 << postings.SHIFT) - 1)
-        word = (doc << 32) | (low << (32 - postings.SHIFT)) | pos
+        word = doc | (pos << 32) | (low << 48)
         rows.setdefault(postings.row_of(h), array("q")).append(word)
     back = [p for row, a in rows.items() for p in postings.decode(row, postings.to_bytes(a))]
     assert sorted(back) == sorted(found)
+
+
+# Low bits whose two bytes also make up articles' numbers and positions (0x0100 is article
+# 256's second and third bytes, 0x0001 position 1's), so that a lookup meets copies of them
+# away from where a posting keeps its key.
+CLASHING = st.sampled_from([0, 1, 2, 0x0100, 0x0101, 0x0201, 0x3FFF])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            CLASHING,
+            st.sampled_from([1, 2, 256, 257, 0x10000, 0x10001, 0x01000100, 2**32 - 1]),
+            st.sampled_from([0, 1, 2, 256, 0x0101, postings.MAX_POSITION]),
+        ),
+        unique_by=lambda p: (p[0], p[1]),
+        max_size=60,
+    ),
+    st.sets(CLASHING, min_size=1),
+    st.integers(0, 4),
+)
+def test_a_lookup_finds_a_keys_postings_only_where_a_posting_keeps_its_key(
+    filed: list[tuple[int, int, int]], lows: set[int], most: int
+) -> None:
+    from array import array
+
+    row = 9
+    words = array("q", (doc | (pos << 32) | (low << 48) for low, doc, pos in filed))
+    data = postings.to_bytes(words)
+    base = row << postings.SHIFT
+    expected = sorted((base | low, doc, pos) for low, doc, pos in filed if low in lows)
+    assert sorted(postings.matching(row, data, lows)) == expected
+    held = {low: sum(p[0] == low for p in filed) for low in lows}
+    rare = sorted(postings.matching(row, data, lows, lambda key: most))
+    assert rare == [p for p in expected if held[p[0] - base] <= most]
 
 
 def test_a_damaged_row_is_reported_not_misread(sample_library, tmp_path: Path) -> None:

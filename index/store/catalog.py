@@ -35,8 +35,9 @@ from . import postings
 # stored together compressed, its shingle positions compressed; 8: no shingles kept per
 # article (worked out again from its text when needed, see `Catalog.shingler`); 9: 4-byte
 # shingle keys (see text/tokens.py); 10: shingle keys worked out from each term's value;
-# 11: shingle postings grouped by hash range (see postings.py).
-SCHEMA_VERSION = "11"
+# 11: shingle postings grouped by hash range (see postings.py); 12: a posting's key bits
+# last, in whole bytes, so that a lookup counts and finds them in C.
+SCHEMA_VERSION = "12"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
