@@ -102,3 +102,35 @@ def test_whoosh_reads_our_segments_as_its_own(tmp_path: Path) -> None:
             assert ra == rb and ra
     size = {p.name: sum(f.stat().st_size for f in p.iterdir()) for p in (ours, whooshs)}
     assert size["ours"] < size["whoosh"]
+
+
+def test_a_segments_term_tables_are_denser_and_every_term_is_found(tmp_path: Path) -> None:
+    """The terms file's hash tables hold fewer empty slots than Whoosh's, and a term is
+    still found where it is, by Whoosh's lookup and by ours, and not where it is not."""
+    from newsreader.index.search.bestmatch import _hash_get
+    from newsreader.index.search.codec import table_slots, writing_codec
+    from whoosh import fields
+    from whoosh import index as windex
+
+    schema = fields.Schema(id=fields.ID(stored=True), body=fields.TEXT(phrase=True))
+    ix = windex.create_in(str(tmp_path), schema)
+    writer = ix.writer(codec=writing_codec())
+    for k in range(40):
+        writer.add_document(id=str(k), body=" ".join(f"kata{k}x{j}" for j in range(100)))
+    writer.commit()
+    with ix.searcher() as searcher:
+        tindex = searcher.reader()._terms._tindex
+        keys = [key for key, _ in tindex.items()]
+        assert len(keys) > 4000
+        per_table = [0] * 256
+        for key in keys:
+            per_table[tindex.hashfn(key) & 255] += 1
+        assert [slots for _, slots in tindex.tables] == [table_slots(n) for n in per_table]
+        assert sum(slots for _, slots in tindex.tables) < 1.4 * len(keys)  # Whoosh's: 2x
+        for key, value in tindex.items():
+            assert tindex.get(key) == value
+            assert _hash_get(tindex, key) == value
+        for missing in (b"\x00\x00nothing", b"\x01\x00tidak", b"\x00\x01kata3x100"):
+            assert tindex.get(missing) is None
+            assert _hash_get(tindex, missing) is None
+        assert [d["id"] for d in searcher.documents(body="kata7x42")] == ["7"]

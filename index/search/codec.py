@@ -25,6 +25,22 @@ from typing import Any
 # Postings lists shorter than this are kept in their term's info.
 INLINE_LIMIT = 8
 
+# A term's slot in the hash tables of a segment's terms file (12 bytes: its hash and where
+# it is) is one of `TABLE_LOAD` times as many slots as terms: Whoosh makes twice as many. A
+# reader looks from the term's own slot to the next empty one, whatever the table's size, so
+# plain Whoosh reads these tables as its own. At 22,000 CLICK-ID articles (12 segments, some
+# 640,000 terms), the slots took 15 MiB; so, 10. A lookup of a term a segment lacks then
+# reads about 8 slots instead of 2.5 (linear probing), each a few hundred nanoseconds.
+TABLE_LOAD = 0.75
+_POINTER = Struct("!Iq")  # a slot: the key's hash, where the key is (Whoosh's layout)
+
+
+def table_slots(terms: int) -> int:
+    """The slots of a hash table of `terms` terms: at least one empty, where a look for a
+    missing term stops."""
+    return int(terms / TABLE_LOAD) + 1 if terms else 0
+
+
 # Pickle opcodes (see the `pickletools` module), protocol 3.
 _PROTO_3, _STOP, _MARK, _TUPLE = b"\x80\x03", b".", b"(", b"t"
 _TUPLE_OF = {0: b")", 1: b"\x85", 2: b"\x86", 3: b"\x87"}  # EMPTY_TUPLE, TUPLE1..3
@@ -74,7 +90,8 @@ def inlined_pickle(ids: Sequence[int], weights: Sequence[float], values: Sequenc
 @lru_cache(maxsize=1)
 def _codec_class() -> type:
     """Made on first use: Whoosh's writing code is imported only where an index is written."""
-    from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter, W3TermInfo
+    from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter, W3TermInfo
+    from whoosh.filedb.filetables import OrderedHashWriter
     from whoosh.util.numeric import length_to_byte
 
     class CompactTermInfo(W3TermInfo):
@@ -114,7 +131,31 @@ def _codec_class() -> type:
             self._terminfo = None  # between terms, as Whoosh marks it
             return terminfo
 
+    class DenserHashWriter(OrderedHashWriter):
+        def _write_hashes(self) -> None:
+            """HashWriter's, with tables a little more than full by `TABLE_LOAD`."""
+            null = (0, 0)
+            for entries in self.buckets:
+                slots = table_slots(len(entries))
+                self.directory.append((self.dbfile.tell(), slots))
+                table = [null] * slots
+                for keyhash, position in entries:
+                    slot = (keyhash >> 8) % slots  # where a reader starts looking
+                    while table[slot] != null:
+                        slot = (slot + 1) % slots
+                    table[slot] = (keyhash, position)
+                self.dbfile.write(b"".join(_POINTER.pack(*entry) for entry in table))
+
+    class TermsWriter(W3FieldWriter):
+        def __init__(self, codec: Any, storage: Any, segment: Any) -> None:
+            super().__init__(codec, storage, segment)
+            # The same writer (its header is written), its tables made denser at the end.
+            self._tindex.__class__ = DenserHashWriter
+
     class InliningCodec(W3Codec):
+        def field_writer(self, storage: Any, segment: Any) -> Any:
+            return TermsWriter(self, storage, segment)
+
         def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:
             return InliningPostingsWriter(
                 dbfile,
