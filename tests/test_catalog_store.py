@@ -7,8 +7,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from newsreader.index import Library
-from newsreader.index.model import Article, Kind, Metadata, Paragraph
+from newsreader.index.model import Article, Kind, Metadata, Paragraph, Span
 from newsreader.index.store.catalog import Catalog
 from newsreader.index.text.analysis import Analyzer
 from newsreader.index.text.tokens import article_shingles
@@ -27,6 +29,42 @@ def _article(text: str, article_id: str = "a.txt") -> Article:
 
 def _postings_of(cat: Catalog, doc: int) -> list[tuple[int, int]]:
     return sorted((h, pos) for h, d, pos in cat.all_postings() if d == doc)
+
+
+TEXTS = st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)))
+MAYBE = st.none() | TEXTS
+SPANS = st.none() | st.builds(Span, st.integers(0, 10**6), st.integers(0, 10**6))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.builds(Metadata, MAYBE, SPANS, MAYBE, MAYBE, MAYBE, SPANS, MAYBE, MAYBE),
+    st.lists(
+        st.tuples(
+            st.integers(0, 10**6),
+            st.integers(0, 10**6),
+            st.sampled_from(list(Kind)),
+            st.booleans(),
+            st.none() | st.integers(0, 500),
+        ),
+        max_size=8,
+    ),
+    TEXTS,
+)
+def test_every_field_of_an_article_is_read_back(
+    tmp_path_factory, meta: Metadata, parts: list, text: str
+) -> None:
+    """The catalog's own compact layout of the metadata (see catalog._store) gives back
+    every field: spans, kinds, flags and repeats, absent values and any text."""
+    paragraphs = tuple(Paragraph(i, *part) for i, part in enumerate(parts))
+    article = Article("x/a.txt#1", "x/a.txt", text, meta, paragraphs, "c0ffee")
+    cat = Catalog(tmp_path_factory.mktemp("c") / "c.sqlite")
+    try:
+        cat.put_article(article, [])
+        cat.commit()
+        assert cat.article("x/a.txt#1") == article
+    finally:
+        cat.close()
 
 
 def test_article_read_back_as_put_and_its_postings(tmp_path: Path) -> None:
