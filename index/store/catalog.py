@@ -36,9 +36,9 @@ from . import postings
 # article (worked out again from its text when needed, see `Catalog.shingler`); 9: 4-byte
 # shingle keys (see text/tokens.py); 10: shingle keys worked out from each term's value;
 # 11: shingle postings grouped by hash range (see postings.py); 12: a posting's key bits
-# last, in whole bytes, so that a lookup counts and finds them in C, and an article's
+# last, in whole bytes, so that a lookup counts and finds them in C; 13: an article's
 # metadata stored as a JSON array (see `_store`).
-SCHEMA_VERSION = "12"
+SCHEMA_VERSION = "13"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
