@@ -47,6 +47,8 @@ from whoosh.scoring import BM25F
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
+from .codec import HASH_SLOT
+
 CACHED_POSTINGS = 200_000  # scored postings kept per open index (a few MB)
 MAX_INFOS = 200_000  # terms whose segments are kept per open index
 Word = Sequence[wq.Query]  # the terms one plain word is searched as (title, body, variants)
@@ -234,7 +236,6 @@ def _term_info(
     return W3TermInfo.from_bytes(value)
 
 
-_POINTER = struct.Struct("!Iq")  # a hash table slot: the key's hash, where the key is
 _LENGTHS = struct.Struct("!ii")  # before a key: its length and its value's
 
 
@@ -256,10 +257,10 @@ def _hash_get(tindex: Any, key: bytes, hashes: dict[bytes, int] | None = None) -
     start, slots = tindex.tables[keyhash & 255]
     if not slots:
         return None
-    size = _POINTER.size
+    size = HASH_SLOT.size
     end = start + slots * size
     pos = start + ((keyhash >> 8) % slots) * size
-    unpack_pointer, unpack_lengths = _POINTER.unpack_from, _LENGTHS.unpack_from
+    unpack_pointer, unpack_lengths = HASH_SLOT.unpack_from, _LENGTHS.unpack_from
     n = len(key)
     for _ in range(slots):
         slothash, item = unpack_pointer(buf, pos)

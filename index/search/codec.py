@@ -32,7 +32,7 @@ INLINE_LIMIT = 8
 # 640,000 terms), the slots took 15 MiB; so, 10. A lookup of a term a segment lacks then
 # reads about 8 slots instead of 2.5 (linear probing), each a few hundred nanoseconds.
 TABLE_LOAD = 0.75
-_POINTER = Struct("!Iq")  # a slot: the key's hash, where the key is (Whoosh's layout)
+HASH_SLOT = Struct("!Iq")  # a slot: the key's hash, where the key is (Whoosh's layout)
 
 
 def table_slots(terms: int) -> int:
@@ -144,7 +144,7 @@ def _codec_class() -> type:
                     while table[slot] != null:
                         slot = (slot + 1) % slots
                     table[slot] = (keyhash, position)
-                self.dbfile.write(b"".join(_POINTER.pack(*entry) for entry in table))
+                self.dbfile.write(b"".join(HASH_SLOT.pack(*entry) for entry in table))
 
     class TermsWriter(W3FieldWriter):
         def __init__(self, codec: Any, storage: Any, segment: Any) -> None:

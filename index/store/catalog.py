@@ -468,7 +468,7 @@ def _uri(path: Path, mode: str | None = None) -> str:
 # metadata is a JSON array, its fields in `_load`'s order and each paragraph five numbers:
 # as `Article.to_json` writes it, named fields and all, it was half an article's bytes
 # before compression and 38% after (at 22,000 CLICK-ID articles, 26.3 MiB compressed in all;
-# so, 22.6). JSON escapes a NUL, so the first NUL byte ends the metadata.
+# so, 22.8). JSON escapes a NUL, so the first NUL byte ends the metadata.
 _KINDS = (Kind.TITLE, Kind.META, Kind.HEADING, Kind.TEXT)
 _KIND_CODE = {kind: code for code, kind in enumerate(_KINDS)}
 
