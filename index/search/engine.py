@@ -398,31 +398,31 @@ class WhooshWriter:
         self._segments.extend(segments)
 
     def commit(self, *, merge: bool = True, compact: bool = False) -> None:
-        from whoosh.writing import MERGE_SMALL, NO_MERGE, OPTIMIZE
+        from whoosh.writing import MERGE_SMALL, NO_MERGE
 
         policy = MERGE_SMALL if merge else NO_MERGE
         extra, self._segments = self._segments, []
-        if not extra and not compact:
-            self.writer.commit(mergetype=policy)
-            return
-
         # Whoosh's commit, except that the segments filled elsewhere join as they are
         # (merging them would write their postings again, here, in one process), after
-        # this writer's own: documents stay in the order they were given. Compacting,
-        # every segment is merged into the writer's, those filled elsewhere too, after the
-        # documents the writer holds itself (as Whoosh's own merges place them).
+        # this writer's own, and that segments are merged by merging.py, not through the
+        # writer's posting pool: Whoosh's policy chooses them, ours merges them (in their
+        # order). Compacting, every segment is merged into one, the writer's own
+        # documents first (as Whoosh's own merges place them).
         w = self.writer
         w._check_state()
-        if compact:
-            final = OPTIMIZE(w, [*w.segments, *extra])
-            extra = []
-        else:
-            final = policy(w, w.segments)
-        if w._added:
-            final.append(w._finalize_segment())
-        else:
+        own = [w._finalize_segment()] if w._added else []
+        if not own:
             w._close_segment()
-        w._commit_toc([*final, *extra])
+        if compact:
+            chosen, kept = [*own, *w.segments, *extra], []
+            own = extra = []
+        else:
+            chosen, kept = _chosen_for_merge(policy, w)
+        if len(chosen) > 1 or any(s.has_deletions() for s in chosen):
+            kept.append(merged_segment(w.storage, w.schema, chosen))
+        else:
+            kept.extend(chosen)
+        w._commit_toc([*kept, *own, *extra])
         w._finish()
 
     def cancel(self) -> None:
@@ -491,24 +491,11 @@ class SegmentBuilder:
     Written in a folder of its own, it joins the index's with `move_segment`."""
 
     def __init__(self, folder: Path, analyzer: Analyzer, limit_mb: int = SEGMENT_LIMIT_MB) -> None:
-        from types import SimpleNamespace
-
         from whoosh.filedb.filestore import FileStorage
-        from whoosh.util import random_name
-        from whoosh.writing import SegmentWriter
 
-        from .codec import writing_codec
-        from .fulltext import INDEXNAME
         from .schema import make_schema, with_postings
 
-        storage = FileStorage(str(folder))
-        toc = SimpleNamespace(generation=0, schema=make_schema(analyzer), segments=[])
-        ix = SimpleNamespace(storage=storage, indexname=INDEXNAME, _read_toc=lambda: toc)
-        writer = SegmentWriter(ix, _lk=False, limitmb=limit_mb, codec=writing_codec())
-        # Whoosh names every writer's scratch folder alike, and a writer removes its own when
-        # it ends: this one's must not be another's.
-        writer._tempstorage = storage.temp_storage(f"{INDEXNAME}_{random_name()}.tmp")
-        writer.pool = _posting_pool(writer._tempstorage, writer.newsegment, limit_mb)
+        writer = _segment_writer(FileStorage(str(folder)), make_schema(analyzer), limit_mb)
         self.writer = writer
         self._with_postings = partial(with_postings, analyzer=analyzer)
         # Each posting written asks for its document's field length; Whoosh reads it back
@@ -542,6 +529,59 @@ class SegmentBuilder:
         segment = writer.get_segment()
         writer._finish()
         return segment
+
+
+def _chosen_for_merge(policy: Callable, writer: Any) -> tuple[list[Any], list[Any]]:
+    """(segments to merge, segments kept) as Whoosh's merge `policy` would choose them for
+    `writer`'s index, without merging anything: the merge is ours (see merging.py). The
+    segments to merge keep the index's order."""
+
+    chosen: list[Any] = []
+
+    class Chooser:
+        storage, schema = writer.storage, writer.schema
+
+        def add_reader(self, reader: Any) -> None:
+            chosen.append(reader.segment())
+
+    chooser = Chooser()
+    kept = list(policy(chooser, list(writer.segments)))
+    ids = {s.segment_id() for s in chosen}
+    return [s for s in writer.segments if s.segment_id() in ids], kept
+
+
+def _segment_writer(storage: Any, schema: Any, limit_mb: int = SEGMENT_LIMIT_MB) -> Any:
+    """A Whoosh writer of one new segment in `storage`, which takes no lock and reads no
+    table of contents (see `SegmentBuilder`)."""
+    from types import SimpleNamespace
+
+    from whoosh.util import random_name
+    from whoosh.writing import SegmentWriter
+
+    from .codec import writing_codec
+    from .fulltext import INDEXNAME
+
+    toc = SimpleNamespace(generation=0, schema=schema, segments=[])
+    ix = SimpleNamespace(storage=storage, indexname=INDEXNAME, _read_toc=lambda: toc)
+    writer = SegmentWriter(ix, _lk=False, limitmb=limit_mb, codec=writing_codec())
+    # Whoosh names every writer's scratch folder alike, and a writer removes its own when
+    # it ends: this one's must not be another's.
+    writer._tempstorage = storage.temp_storage(f"{INDEXNAME}_{random_name()}.tmp")
+    writer.pool = _posting_pool(writer._tempstorage, writer.newsegment, limit_mb)
+    return writer
+
+
+def merged_segment(storage: Any, schema: Any, segments: Sequence[Any]) -> Any:
+    """One new segment in `storage` holding the documents of `segments` (of the index
+    there), in their order (see merging.py)."""
+    from .merging import merge_into
+
+    writer = _segment_writer(storage, schema)
+    try:
+        merge_into(writer, segments)
+        return writer.get_segment()
+    finally:
+        writer._finish()
 
 
 def move_segment(segment: Any, source: Path, target: Path) -> None:

@@ -1,0 +1,163 @@
+"""Merging Whoosh segments into one, a block of postings at a time.
+
+Whoosh merges a segment by handing each of its postings, one by one, to the new segment's
+posting pool, which sorts them all again through run files (they are sorted already) and
+writes them out one by one. At 22,000 CLICK-ID articles in 12 segments that took 110 s of
+CPU; at 100,000 synthetic articles, the build's last commit merged 21 segments of 39,600
+articles in 326 s, in one process, with the workers idle.
+
+Here the segments' terms are merged in order (each segment's are sorted), and each term's
+postings are read a block at a time, renumbered as one array and written in blocks as
+Whoosh writes them: the postings, their weights, values, lengths and the term statistics
+come out as Whoosh's own merge makes them (a test compares the two). Documents keep their
+order: the first segment's first. A segment with deleted documents is merged Whoosh's way,
+which leaves them out."""
+
+from __future__ import annotations
+
+import heapq
+import zlib
+from array import array
+from collections.abc import Iterator, Sequence
+from itertools import accumulate, groupby
+from pickle import loads
+from typing import Any
+
+
+def merge_into(writer: Any, segments: Sequence[Any]) -> None:
+    """Add the documents of `segments` (of `writer`'s index) to the new segment `writer`
+    (a Whoosh `SegmentWriter` that holds no documents of its own yet), and finish writing
+    it. Its segment is then `writer.get_segment()`."""
+    from whoosh.reading import SegmentReader
+
+    if writer._added or writer.docnum:
+        raise ValueError("the writer's segment already holds documents")
+    readers = [SegmentReader(writer.storage, writer.schema, s) for s in segments]
+    try:
+        if any(r.has_deletions() for r in readers):
+            for r in readers:
+                writer.add_reader(r)
+            writer._finalize_segment()
+            return
+        names = set(writer.schema.names())
+        bases = []
+        for r in readers:
+            bases.append(writer.docnum)
+            writer.write_per_doc(names | set(r.indexed_field_names()), r)
+        writer._added = True
+        writer.perdocwriter.close()
+        _merge_postings(writer.fieldwriter, writer.schema, readers, bases)
+        writer._close_segment()
+        writer._assemble_segment()
+    finally:
+        for r in readers:
+            r.close()
+
+
+def _terms(k: int, reader: Any, schema: Any) -> Iterator[tuple[tuple[str, bytes], int, Any]]:
+    for key, info in reader._terms.items():
+        if key[0] in schema:
+            yield key, k, info
+
+
+def _merge_postings(fw: Any, schema: Any, readers: list[Any], bases: list[int]) -> None:
+    lengths: dict[tuple[int, str], list[int]] = {}
+
+    def lengths_of(k: int, field: str) -> list[int]:
+        got = lengths.get((k, field))
+        if got is None:
+            r = readers[k]
+            dfl = r.doc_field_length
+            got = lengths[k, field] = [dfl(d, field, 0) for d in range(r.doc_count_all())]
+        return got
+
+    streams = [_terms(k, r, schema) for k, r in enumerate(readers)]
+    merged = heapq.merge(*streams, key=lambda item: item[0])
+    field = None
+    fieldobj = None
+    for (name, btext), parts in groupby(merged, key=lambda item: item[0]):
+        if name != field:
+            if field is not None:
+                fw.finish_field()
+            field, fieldobj = name, schema[name]
+            fw.start_field(name, fieldobj)
+        fixed = fieldobj.format.fixed_value_size()
+        scorable = fieldobj.scorable
+        ids: array = array("I")
+        weights: array = array("f")
+        values: list[bytes] = []
+        lens: list[int] = []
+        for _, k, info in parts:
+            base = bases[k]
+            part_ids, part_weights, part_values = _postings(readers[k], name, btext, info, fixed)
+            ids.extend([base + i for i in part_ids])
+            weights.extend(part_weights)
+            values.extend(part_values)
+            if scorable:
+                of = lengths_of(k, name)
+                lens.extend([of[i] for i in part_ids])
+        fw.start_term(btext)
+        _write_postings(fw._postwriter, ids, weights, values, lens if scorable else None)
+        fw.finish_term()
+    if field is not None:
+        fw.finish_field()
+
+
+def _postings(
+    reader: Any, field: str, btext: bytes, info: Any, fixed: int | None
+) -> tuple[Sequence[int], Sequence[float], Sequence[bytes]]:
+    """A term's postings in one segment: ids, weights, values (as the writer takes them:
+    none for a format without values)."""
+    if info.is_inlined():
+        ids, weights, values = info.inlined_postings()
+        return ids, weights, [v for v in values if v] if values else ()
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    fieldobj = reader.schema[field]
+    m = W3LeafMatcher(reader._terms._postfile, info._offset, info._length, fieldobj.format)
+    ids: array = array("I")
+    weights: array = array("f")
+    values: list[bytes] = []
+    while True:
+        n = m._blocklength
+        data = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
+        if m._compression:
+            data = zlib.decompress(data)
+        block_ids, block_weights, block_values = loads(data)
+        ids.extend(accumulate(block_ids))
+        if block_weights is None:
+            weights.extend([1.0] * n)
+        elif isinstance(block_weights, float):
+            weights.extend([block_weights] * n)
+        else:
+            weights.extend(block_weights)
+        if fixed is None or fixed < 0:
+            values.extend(block_values)
+        elif fixed > 0:
+            values.extend(block_values[i : i + fixed] for i in range(0, len(block_values), fixed))
+        if m._lastblock:
+            return ids, weights, values
+        m._goto(m._nextoffset)
+
+
+def _write_postings(
+    pw: Any, ids: array, weights: array, values: list[bytes], lens: list[int] | None
+) -> None:
+    """A term's postings through Whoosh's postings writer, a block at a time, as its
+    `add_posting` would buffer and write them one by one."""
+    limit = pw._blocklimit
+    n = len(ids)
+    for start in range(0, n, limit):
+        if start:
+            pw._write_block()
+        end = min(start + limit, n)
+        pw._ids = ids[start:end]
+        block_weights = weights[start:end]
+        pw._weights = block_weights
+        pw._values = values[start:end]
+        pw._maxweight = max(0, max(block_weights))
+        if lens is not None:
+            block_lens = [x for x in lens[start:end] if x]
+            if block_lens:
+                pw._minlength = min(block_lens)
+                pw._maxlength = max(block_lens)
