@@ -84,13 +84,13 @@ def test_hits_and_order_are_the_same_with_the_stemmer(
 def test_a_query_of_known_words_never_builds_the_stemmer(
     sample_library: Library, fresh_stems: None
 ) -> None:
-    analysis._sastrawi.cache_clear()
+    analysis.word_stemmer.cache_clear()
     found = sample_library.search("pertemuan presiden", limit=5)
     assert found.total > 0
-    assert analysis._sastrawi.cache_info().currsize == 0
+    assert analysis.word_stemmer.cache_info().currsize == 0
     # A word no article has is still stemmed, by the stemmer.
     sample_library.search("pertemuanxyz", limit=5)
-    assert analysis._sastrawi.cache_info().currsize == 1
+    assert analysis.word_stemmer.cache_info().currsize == 1
 
 
 def test_words_to_stem_leaves_out_what_needs_no_stemmer(

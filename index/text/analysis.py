@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from .sastrawi import word_stemmer
 from .vocabulary import Vocabulary
 from .words import Word, split_words
 
@@ -61,16 +62,6 @@ def _name_words(words: list[Word], text: str) -> set[str]:
 
 
 @lru_cache(maxsize=1)
-def _sastrawi():  # pragma: no cover - trivial
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-
-    stemmer = StemmerFactory().create_stemmer()
-    # The cached wrapper re-normalises whole sentences; the word-level stemmer is all we need.
-    inner = stemmer.delegatedStemmer
-    return inner, inner.dictionary
-
-
-@lru_cache(maxsize=1)
 def _porter2():
     from whoosh.lang.porter2 import stem
 
@@ -102,7 +93,7 @@ def stem(word: str) -> str:
 def _stem(word: str) -> str:
     if len(word) <= 3 or not word.isalpha():
         return word
-    sastrawi, dictionary = _sastrawi()
+    sastrawi, dictionary = word_stemmer()
     if dictionary.contains(word):
         return word
     stemmed = sastrawi.stem(word)
