@@ -587,50 +587,6 @@ def test_the_last_steps_of_a_run_say_what_they_are(library: Library) -> None:
     assert calls[-1][2] == library_module.FINISHING_WORDS
 
 
-def test_postings_sorted_through_run_files_index_the_same(
-    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A worker's segment sorts its postings through run files once they outgrow memory,
-    pickled a block at a time (see engine.RUN_BLOCK): with runs of a few dozen postings and
-    blocks of seven, the index is the one built in memory."""
-    from newsreader.index.search import engine
-    from newsreader.index.store import prepare
-
-    serial = Library.open(corpus, tmp_path / "serial", variants=Path("/nonexistent"))
-    serial.update()
-    monkeypatch.setattr(prepare, "PARALLEL_DRAFTS", 1)
-    monkeypatch.setattr(prepare, "WORKERS", 2)
-    monkeypatch.setattr(prepare, "MIN_RUN", 2)
-    monkeypatch.setattr(engine, "RUN_BLOCK", 7)
-    made = engine._posting_pool
-
-    def small_runs(*args):
-        pool = made(*args)
-        pool.limit = 5000  # bytes of postings (Whoosh's estimate) held before a run is written
-        return pool
-
-    monkeypatch.setattr(engine, "_posting_pool", small_runs)
-    runs = tmp_path / "runs"
-    runs.mkdir()
-
-    def counted(self, f, items):  # each run written, counted in a file (workers are processes)
-        (runs / f"{os.getpid()}-{len(list(runs.iterdir()))}").touch()
-        return write(self, f, items)
-
-    pool_class = engine._block_pool()
-    write = pool_class._write_run
-    monkeypatch.setattr(pool_class, "_write_run", counted)
-    parallel = Library.open(corpus, tmp_path / "parallel", variants=Path("/nonexistent"))
-    assert len(parallel.update().added) == 5
-    assert len(list(runs.iterdir())) > 10
-    for query in ("banjir", "Erdogan", '"kerja sama"', "putin xi", "Tiongkok"):
-        got = parallel.search(query, limit=50)
-        want = serial.search(query, limit=50)
-        assert [(h.id, h.score) for h in got.hits] == [(h.id, h.score) for h in want.hits]
-    parallel.close()
-    serial.close()
-
-
 def test_a_workers_segment_is_the_one_whoosh_writes(tmp_path: Path, analyzer) -> None:
     """A worker files an article's postings from the terms its analysis found
     (`schema._known_postings`), not through Whoosh's `add_document` and a token per word:

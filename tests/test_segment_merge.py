@@ -179,3 +179,44 @@ def test_a_merged_index_answers_queries_as_whoosh_merged_one_does(tmp_path: Path
     assert after == answers(theirs)
     assert [[i for i, _ in a] for a in after] == [[i for i, _ in b] for b in before]
     assert all(before)
+
+
+def test_a_merge_through_run_files_writes_what_whoosh_merge_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Segments holding a deleted article are merged through the posting pool, which
+    sorts them out through run files pickled a block at a time (engine.RUN_BLOCK): with
+    runs of a few dozen postings and blocks of seven, the segment is Whoosh's."""
+    from newsreader.index.search import engine
+
+    monkeypatch.setattr(engine, "RUN_BLOCK", 7)
+    made = engine._posting_pool
+    pools = []
+
+    def small_runs(*args: Any) -> Any:
+        pool = made(*args)
+        pool.limit = 5000  # bytes of postings (Whoosh's estimate) held before a run
+        pools.append(pool)
+        return pool
+
+    monkeypatch.setattr(engine, "_posting_pool", small_runs)
+    runs = []
+    pool_class = engine._block_pool()
+    write = pool_class._write_run
+
+    def counted(self: Any, f: Any, items: Any) -> None:
+        runs.append(f)
+        write(self, f, items)
+
+    monkeypatch.setattr(pool_class, "_write_run", counted)
+    theirs, ours = tmp_path / "theirs", tmp_path / "ours"
+    theirs.mkdir()
+    _build(theirs, [30, 45, 12], 6, delete=40)
+    shutil.copytree(theirs, ours)
+    _whoosh_merge(theirs)
+    _our_merge(ours)
+    assert pools and len(runs) > 10
+    got, want = _contents(ours), _contents(theirs)
+    assert got["docs"] == 86
+    for part in want:
+        assert got[part] == want[part], part

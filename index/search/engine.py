@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import ConfigError, EngineMissingError
+from .blocks import TermPostings
 
 if TYPE_CHECKING:
     from ..text.analysis import Analyzer
@@ -429,15 +430,15 @@ class WhooshWriter:
         self.writer.cancel()
 
 
-# Postings a worker's segment holds in memory (Whoosh's estimate) before it sorts them out
-# to a run file. 128 spared most runs (writing, reading back and merging them took a sixth of
-# a worker's profiled time) but took the workers to 400 MiB at 22k. At 22k a worker's segment
-# (2,500 articles a commit) outgrows 64 too, so every posting goes through a run file either
-# way and the limit mostly sets how many runs are merged; 24 took a worker's peak from 318 to
-# 264 MiB (the whole build's from 729 to 624).
+# A worker's segment holds its postings by term (blocks.TermPostings). Whoosh's posting pool,
+# which sorts them out through run files, is left for segments that Whoosh fills itself:
+# merging segments that hold deleted articles (see merging.py), and documents added with
+# Whoosh's own `add_document`. Postings it holds in memory (Whoosh's estimate) before it
+# writes a run: with 24, a worker's segment of 2,500 CLICK-ID articles made a dozen runs.
 SEGMENT_LIMIT_MB = 24
 # Postings pickled together in a run file. Whoosh pickles each one on its own, writing and
-# reading back: a tenth of a worker's profiled time, for 360,000 postings in 1,500 articles.
+# reading back: a tenth of a worker's profiled time, when workers filled their segments
+# through the pool (360,000 postings in 1,500 articles).
 # A block is read back whole; the merge of a segment's runs holds one block of each.
 RUN_BLOCK = 2048
 
@@ -497,6 +498,7 @@ class SegmentBuilder:
 
         writer = _segment_writer(FileStorage(str(folder)), make_schema(analyzer), limit_mb)
         self.writer = writer
+        self.postings = TermPostings()
         self._with_postings = partial(with_postings, analyzer=analyzer)
         # Each posting written asks for its document's field length; Whoosh reads it back
         # from the column file it has just written (a tenth of the segment's writing time).
@@ -512,7 +514,7 @@ class SegmentBuilder:
         writer.perdocwriter.add_field = add_field_keeping_length
 
     def add(self, document: dict) -> None:
-        _add_with_postings(self.writer, self._with_postings(document))
+        _add_with_postings(self.writer, self._with_postings(document), self.postings)
 
     def finish(self) -> Any:
         """The segment, its files written (none when nothing was added)."""
@@ -520,9 +522,14 @@ class SegmentBuilder:
         if not writer._added:
             writer.cancel()
             return None
-        # SegmentWriter._finalize_segment, with the lengths kept.
+        # SegmentWriter._finalize_segment, with the lengths kept, and the postings from
+        # `self.postings` (those of documents Whoosh added itself from its pool).
         writer.perdocwriter.close()
-        writer.fieldwriter.add_postings(writer.schema, self.lengths, writer.pool.iter_postings())
+        if self.postings:
+            self.postings.write(writer.fieldwriter, writer.schema, self.lengths)
+        else:
+            items = writer.pool.iter_postings()
+            writer.fieldwriter.add_postings(writer.schema, self.lengths, items)
         writer.fieldwriter.close()
         writer._close_segment()
         writer._assemble_segment()
@@ -608,11 +615,15 @@ class _Lengths:
     def doc_field_length(self, docnum: int, field: str, default: int = 0) -> int:
         return self._fields.get(field, {}).get(docnum, default)
 
+    def of(self, field: str) -> dict[int, int]:
+        return self._fields.get(field, {})
 
-def _add_with_postings(writer: Any, document: dict) -> None:
+
+def _add_with_postings(writer: Any, document: dict, held: TermPostings | None = None) -> None:
     """Whoosh's `SegmentWriter.add_document` for a document whose postings were worked out
     beforehand (`schema.with_postings`): the same postings, lengths, stored values and
-    columns, in the same order, without analysing anything here."""
+    columns, in the same order, without analysing anything here. The postings go to `held`
+    if given, else to the writer's posting pool."""
     from .schema import POSTINGS
 
     writer._check_state()
@@ -634,13 +645,20 @@ def _add_with_postings(writer: Any, document: dict) -> None:
             if field.indexed:
                 pre = postings.get(name)
                 if pre is None:  # a field whose postings are not worked out beforehand
+                    found = []
                     for tbytes, freq, weight, vbytes in field.index(value):
                         if field.scorable:
                             length += freq
-                        pool.add((name, tbytes, docnum, weight, vbytes))
-                    pre = ((), length, 0)
+                        found.append((tbytes, weight, vbytes))
+                    if held is None:
+                        for tbytes, weight, vbytes in found:
+                            pool.add((name, tbytes, docnum, weight, vbytes))
+                        found = []
+                    pre = (found, length, 0)
                 items, length, size = pre
-                if items:
+                if held is not None:
+                    held.add(name, docnum, items)
+                elif items:
                     pool.fieldnames.add(name)
                     pool.current.extend([(name, t, docnum, w, v) for t, w, v in items])
                     pool.currentsize += size

@@ -23,6 +23,8 @@ from itertools import accumulate, groupby
 from pickle import loads
 from typing import Any
 
+from .blocks import write_postings
+
 
 def merge_into(writer: Any, segments: Sequence[Any]) -> None:
     """Add the documents of `segments` (of `writer`'s index) to the new segment `writer`
@@ -32,7 +34,17 @@ def merge_into(writer: Any, segments: Sequence[Any]) -> None:
 
     if writer._added or writer.docnum:
         raise ValueError("the writer's segment already holds documents")
-    readers = [SegmentReader(writer.storage, writer.schema, s) for s in segments]
+    # Every segment is open at once. Mapped (Whoosh's default), each reader would copy its
+    # terms and postings files whole into memory (Whoosh reads a mapped part of a file
+    # through a BytesIO of it): 476 MiB for 21 segments of 100,000 articles, which Whoosh's
+    # merge, a segment at a time, never holds together. Read from the files, the merge of
+    # CLICK-ID's 12 segments peaks at 63 MiB instead of 304, and takes a fifth longer.
+    storage = writer.storage
+    if getattr(storage, "supports_mmap", False):
+        from whoosh.filedb.filestore import FileStorage
+
+        storage = FileStorage(storage.folder, supports_mmap=False, readonly=True)
+    readers = [SegmentReader(storage, writer.schema, s) for s in segments]
     try:
         if any(r.has_deletions() for r in readers):
             for r in readers:
@@ -97,7 +109,7 @@ def _merge_postings(fw: Any, schema: Any, readers: list[Any], bases: list[int]) 
                 of = lengths_of(k, name)
                 lens.extend([of[i] for i in part_ids])
         fw.start_term(btext)
-        _write_postings(fw._postwriter, ids, weights, values, lens if scorable else None)
+        write_postings(fw._postwriter, ids, weights, values, lens if scorable else None)
         fw.finish_term()
     if field is not None:
         fw.finish_field()
@@ -138,26 +150,3 @@ def _postings(
         if m._lastblock:
             return ids, weights, values
         m._goto(m._nextoffset)
-
-
-def _write_postings(
-    pw: Any, ids: array, weights: array, values: list[bytes], lens: list[int] | None
-) -> None:
-    """A term's postings through Whoosh's postings writer, a block at a time, as its
-    `add_posting` would buffer and write them one by one."""
-    limit = pw._blocklimit
-    n = len(ids)
-    for start in range(0, n, limit):
-        if start:
-            pw._write_block()
-        end = min(start + limit, n)
-        pw._ids = ids[start:end]
-        block_weights = weights[start:end]
-        pw._weights = block_weights
-        pw._values = values[start:end]
-        pw._maxweight = max(0, max(block_weights))
-        if lens is not None:
-            block_lens = [x for x in lens[start:end] if x]
-            if block_lens:
-                pw._minlength = min(block_lens)
-                pw._maxlength = max(block_lens)

@@ -1,0 +1,92 @@
+"""A segment's postings written a block at a time: held by term in arrays while a segment is
+filled (`TermPostings`), and handed to Whoosh's postings writer a block at a time
+(`write_postings`).
+
+Whoosh's own writer puts every posting of a segment in its posting pool as a tuple, sorts
+them out through run files on disk, reads them back and hands them to its postings writer
+one by one, some five calls a posting. Profiled on 6,000 CLICK-ID articles, that was a third
+of the workers' time (30 s of 105 writing, 10 of it sorting). Here the postings of a term
+are appended to its arrays as they come (articles come in order, so the arrays are sorted),
+and the terms sorted once at the end. The segment's files are byte for byte those Whoosh
+writes (a test compares them)."""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable
+from itertools import accumulate
+from typing import Any
+
+
+def write_postings(
+    pw: Any, ids: array, weights: array, values: list[bytes], lens: list[int] | None
+) -> None:
+    """A term's postings (in article order) through Whoosh's postings writer `pw`, started
+    on the term, a block at a time: as its `add_posting` buffers and writes them one by one.
+    `values` holds the postings' non-empty values (none for a format without values);
+    `lens`, for a scored field, each article's field length."""
+    limit = pw._blocklimit
+    n = len(ids)
+    for start in range(0, n, limit):
+        if start:
+            pw._write_block()
+        end = min(start + limit, n)
+        pw._ids = ids[start:end]
+        block_weights = weights[start:end]
+        pw._weights = block_weights
+        pw._values = values[start:end]
+        pw._maxweight = max(0, max(block_weights))
+        if lens is not None:
+            block_lens = [x for x in lens[start:end] if x]
+            if block_lens:
+                pw._minlength = min(block_lens)
+                pw._maxlength = max(block_lens)
+
+
+class TermPostings:
+    """A segment's postings by field and term, in memory: for each term its articles and
+    weights in arrays and its values in one byte string (a bytes object a posting would
+    cost some 33 bytes more each)."""
+
+    def __init__(self) -> None:
+        # field -> term -> (articles, weights, values joined, each value's size)
+        self._fields: dict[str, dict[bytes, tuple[array, array, bytearray, array]]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._fields)
+
+    def add(self, field: str, doc: int, items: Iterable[tuple[bytes, float, bytes | None]]) -> None:
+        """An article's postings in one field: (term, weight, value) each."""
+        terms = self._fields.get(field)
+        if terms is None:
+            terms = self._fields[field] = {}
+        get = terms.get
+        for tbytes, weight, value in items:
+            held = get(tbytes)
+            if held is None:
+                held = terms[tbytes] = (array("I"), array("f"), bytearray(), array("I"))
+            held[0].append(doc)
+            held[1].append(weight)
+            if value:
+                held[2].extend(value)
+                held[3].append(len(value))
+
+    def write(self, fw: Any, schema: Any, lengths: Any) -> None:
+        """Every term's postings through Whoosh's field writer `fw`, in Whoosh's order
+        (fields, then terms, by name). `lengths.of(field)`: each article's field length."""
+        for name in sorted(self._fields):
+            field = schema[name]
+            fw.start_field(name, field)
+            of = lengths.of(name) if field.scorable else None
+            terms = self._fields[name]
+            for tbytes in sorted(terms):
+                ids, weights, joined, sizes = terms[tbytes]
+                data = bytes(joined)
+                ends = list(accumulate(sizes))
+                values = [data[end - size : end] for end, size in zip(ends, sizes, strict=True)]
+                lens = None if of is None else [of.get(doc, 0) for doc in ids]
+                fw.start_term(tbytes)
+                write_postings(fw._postwriter, ids, weights, values, lens)
+                fw.finish_term()
+            fw.finish_field()
+        self._fields.clear()
