@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable
-from itertools import accumulate
+from struct import Struct
 from typing import Any
 
 
@@ -43,14 +43,18 @@ def write_postings(
                 pw._maxlength = max(block_lens)
 
 
+# A posting's numbers as they are held: article, weight (a float's bits), size of the value.
+_HELD = Struct("=IfI")
+
+
 class TermPostings:
-    """A segment's postings by field and term, in memory: for each term its articles and
-    weights in arrays and its values in one byte string (a bytes object a posting would
-    cost some 33 bytes more each)."""
+    """A segment's postings by field and term, in memory: for each term, its postings'
+    numbers in one array (article, weight, size of the value: `_HELD`) and their values in
+    one byte string. Two objects a term: most terms of a segment have one posting or two,
+    and an object costs some 60 bytes before it holds anything."""
 
     def __init__(self) -> None:
-        # field -> term -> (articles, weights, values joined, each value's size)
-        self._fields: dict[str, dict[bytes, tuple[array, array, bytearray, array]]] = {}
+        self._fields: dict[str, dict[bytes, tuple[array, bytearray]]] = {}
 
     def __bool__(self) -> bool:
         return bool(self._fields)
@@ -60,33 +64,39 @@ class TermPostings:
         terms = self._fields.get(field)
         if terms is None:
             terms = self._fields[field] = {}
-        get = terms.get
+        get, pack = terms.get, _HELD.pack
         for tbytes, weight, value in items:
             held = get(tbytes)
             if held is None:
-                held = terms[tbytes] = (array("I"), array("f"), bytearray(), array("I"))
-            held[0].append(doc)
-            held[1].append(weight)
+                held = terms[tbytes] = (array("I"), bytearray())
             if value:
-                held[2].extend(value)
-                held[3].append(len(value))
+                held[0].frombytes(pack(doc, weight, len(value)))
+                held[1].extend(value)
+            else:
+                held[0].frombytes(pack(doc, weight, 0))
 
     def write(self, fw: Any, schema: Any, lengths: Any) -> None:
         """Every term's postings through Whoosh's field writer `fw`, in Whoosh's order
-        (fields, then terms, by name). `lengths.of(field)`: each article's field length."""
+        (fields, then terms, by name), letting go of them as they are written.
+        `lengths.of(field)`: each article's field length."""
         for name in sorted(self._fields):
             field = schema[name]
             fw.start_field(name, field)
             of = lengths.of(name) if field.scorable else None
-            terms = self._fields[name]
+            terms = self._fields.pop(name)
             for tbytes in sorted(terms):
-                ids, weights, joined, sizes = terms[tbytes]
+                numbers, joined = terms.pop(tbytes)
+                ids = numbers[0::3]
+                weights = array("f", numbers[1::3].tobytes())
                 data = bytes(joined)
-                ends = list(accumulate(sizes))
-                values = [data[end - size : end] for end, size in zip(ends, sizes, strict=True)]
+                values = []
+                end = 0
+                for size in numbers[2::3]:
+                    if size:
+                        values.append(data[end : end + size])
+                        end += size
                 lens = None if of is None else [of.get(doc, 0) for doc in ids]
                 fw.start_term(tbytes)
                 write_postings(fw._postwriter, ids, weights, values, lens)
                 fw.finish_term()
             fw.finish_field()
-        self._fields.clear()
