@@ -13,9 +13,12 @@ writes (a test compares them)."""
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import lru_cache
 from struct import Struct
 from typing import Any
+
+from .codec import inlined_pickle
 
 
 def write_postings(
@@ -41,6 +44,48 @@ def write_postings(
             if block_lens:
                 pw._minlength = min(block_lens)
                 pw._maxlength = max(block_lens)
+
+
+def write_term(
+    fw: Any, btext: bytes, ids: array, weights: array, values: list[bytes], lens: list[int] | None
+) -> None:
+    """A term's postings (see `write_postings`) through Whoosh's field writer `fw`, started
+    on the term's field. A list short enough to be kept in the term's info (see codec.py)
+    is written there directly, as the codec's writer writes it: three quarters of a
+    segment's terms, for which Whoosh's writer makes two term infos and a block each."""
+    pw = fw._postwriter
+    n = len(ids)
+    if n < pw._inlinelimit and values:
+        known = [x for x in lens if x] if lens else None
+        layout, length_byte = _whoosh()
+        info = layout.pack(
+            1,
+            sum(weights),
+            n,
+            length_byte(min(known)) if known else 0,
+            length_byte(max(known)) if known else 0,
+            max(0, max(weights)),
+            ids[0],
+            ids[-1],
+        )
+        pickled = inlined_pickle(tuple(ids), tuple(weights), tuple(values))
+        fw._tindex.add(_FIELD_ID(fw._fieldid) + btext, info + pickled)
+        return
+    fw.start_term(btext)
+    write_postings(pw, ids, weights, values, lens)
+    fw.finish_term()
+
+
+_FIELD_ID = Struct("!H").pack  # a term's key starts with its field's number (Whoosh's)
+
+
+@lru_cache(maxsize=1)
+def _whoosh() -> tuple[Struct, Callable[[int], int]]:
+    """Whoosh 3's term info layout, and its field lengths as a byte."""
+    from whoosh.codec.whoosh3 import W3TermInfo
+    from whoosh.util.numeric import length_to_byte
+
+    return W3TermInfo._struct, length_to_byte
 
 
 # A posting's numbers as they are held: article, weight (a float's bits), size of the value.
@@ -96,7 +141,5 @@ class TermPostings:
                         values.append(data[end : end + size])
                         end += size
                 lens = None if of is None else [of.get(doc, 0) for doc in ids]
-                fw.start_term(tbytes)
-                write_postings(fw._postwriter, ids, weights, values, lens)
-                fw.finish_term()
+                write_term(fw, tbytes, ids, weights, values, lens)
             fw.finish_field()

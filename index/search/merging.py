@@ -23,7 +23,7 @@ from itertools import accumulate, groupby
 from pickle import loads
 from typing import Any
 
-from .blocks import write_postings
+from .blocks import write_term
 
 
 def merge_into(writer: Any, segments: Sequence[Any]) -> None:
@@ -108,9 +108,7 @@ def _merge_postings(fw: Any, schema: Any, readers: list[Any], bases: list[int]) 
             if scorable:
                 of = lengths_of(k, name)
                 lens.extend([of[i] for i in part_ids])
-        fw.start_term(btext)
-        write_postings(fw._postwriter, ids, weights, values, lens if scorable else None)
-        fw.finish_term()
+        write_term(fw, btext, ids, weights, values, lens if scorable else None)
     if field is not None:
         fw.finish_field()
 
