@@ -80,9 +80,12 @@ def split_update(stats: pstats.Stats, total: float, n: int) -> list[list]:
         ("Whoosh commit (flush, merge)", ct("whoosh/writing.py", "commit")),
         ("worker's Whoosh segment: add_document", ct("index/search/engine.py", "add")),
         ("worker's Whoosh segment: finish", ct("index/search/engine.py", "finish")),
-        ("  writing postings (add_postings)", ct("whoosh/codec/base.py", "add_postings")),
         (
-            "  sorting postings through run files (pool save + merge)",
+            "  writing postings (held by term, or Whoosh's add_postings)",
+            ct("index/search/blocks.py", "write") + ct("whoosh/codec/base.py", "add_postings"),
+        ),
+        (
+            "  sorting postings through run files (Whoosh's pool: save + merge)",
             ct("whoosh/writing.py", "save") + ct("whoosh/externalsort.py", "_merge_runs"),
         ),
         ("preparing (parse, analyse, shingle: prepare)", ct("index/store/prepare.py", "prepare")),
