@@ -13,12 +13,11 @@ writes (a test compares them)."""
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable
-from functools import lru_cache
+from collections.abc import Iterable
 from struct import Struct
 from typing import Any
 
-from .codec import inlined_pickle
+from .codec import inlined_term_info
 
 
 def write_postings(
@@ -57,19 +56,17 @@ def write_term(
     n = len(ids)
     if n < pw._inlinelimit and values:
         known = [x for x in lens if x] if lens else None
-        layout, length_byte = _whoosh()
-        info = layout.pack(
-            1,
+        info = inlined_term_info(
             sum(weights),
             n,
-            length_byte(min(known)) if known else 0,
-            length_byte(max(known)) if known else 0,
+            min(known) if known else None,
+            max(known) if known else 0,
             max(0, max(weights)),
             ids[0],
             ids[-1],
+            (tuple(ids), tuple(weights), tuple(values)),
         )
-        pickled = inlined_pickle(tuple(ids), tuple(weights), tuple(values))
-        fw._tindex.add(_FIELD_ID(fw._fieldid) + btext, info + pickled)
+        fw._tindex.add(_FIELD_ID(fw._fieldid) + btext, info)
         return
     fw.start_term(btext)
     write_postings(pw, ids, weights, values, lens)
@@ -77,15 +74,6 @@ def write_term(
 
 
 _FIELD_ID = Struct("!H").pack  # a term's key starts with its field's number (Whoosh's)
-
-
-@lru_cache(maxsize=1)
-def _whoosh() -> tuple[Struct, Callable[[int], int]]:
-    """Whoosh 3's term info layout, and its field lengths as a byte."""
-    from whoosh.codec.whoosh3 import W3TermInfo
-    from whoosh.util.numeric import length_to_byte
-
-    return W3TermInfo._struct, length_to_byte
 
 
 # A posting's numbers as they are held: article, weight (a float's bits), size of the value.

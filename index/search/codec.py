@@ -88,28 +88,65 @@ def inlined_pickle(ids: Sequence[int], weights: Sequence[float], values: Sequenc
 
 
 @lru_cache(maxsize=1)
+def inlined_term_info(
+    weight: float,
+    df: int,
+    minlength: int | None,
+    maxlength: int,
+    maxweight: float,
+    minid: int | None,
+    maxid: int | None,
+    postings: tuple[Sequence[int], Sequence[float], Sequence[bytes]],
+) -> bytes:
+    """A Whoosh 3 term info holding its postings (ids, weights, values), as our codec
+    writes it: Whoosh's fields, then the postings as `inlined_pickle` writes them."""
+    layout, length_byte = _whoosh3()
+    head = layout.pack(
+        1,
+        weight,
+        df,
+        0 if minlength is None else length_byte(minlength),
+        length_byte(maxlength),
+        maxweight,
+        _NO_ID if minid is None else minid,
+        _NO_ID if maxid is None else maxid,
+    )
+    return head + inlined_pickle(*postings)
+
+
+_NO_ID = 0xFFFFFFFF  # Whoosh's mark for a missing first or last id
+
+
+@lru_cache(maxsize=1)
+def _whoosh3() -> tuple[Struct, Any]:
+    """Whoosh 3's term info layout, and its field lengths as a byte (imported on first
+    use: Whoosh's writing code is imported only where an index is written)."""
+    from whoosh.codec.whoosh3 import W3TermInfo
+    from whoosh.util.numeric import length_to_byte
+
+    return W3TermInfo._struct, length_to_byte
+
+
 def _codec_class() -> type:
     """Made on first use: Whoosh's writing code is imported only where an index is written."""
     from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter, W3TermInfo
     from whoosh.filedb.filetables import OrderedHashWriter
-    from whoosh.util.numeric import length_to_byte
 
     class CompactTermInfo(W3TermInfo):
         def to_bytes(self) -> bytes:
             """W3TermInfo's, with inlined postings as `inlined_pickle` writes them."""
             if not self.is_inlined():
                 return super().to_bytes()
-            head = W3TermInfo._struct.pack(
-                1,
+            return inlined_term_info(
                 self._weight,
                 self._df,
-                0 if self._minlength is None else length_to_byte(self._minlength),
-                length_to_byte(self._maxlength),
+                self._minlength,
+                self._maxlength,
                 self._maxweight,
-                0xFFFFFFFF if self._minid is None else self._minid,
-                0xFFFFFFFF if self._maxid is None else self._maxid,
+                self._minid,
+                self._maxid,
+                self._inlined,
             )
-            return head + inlined_pickle(*self._inlined)
 
     class InliningPostingsWriter(W3PostingsWriter):
         def start_postings(self, format_: Any, terminfo: Any) -> None:

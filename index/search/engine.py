@@ -645,19 +645,19 @@ def _add_with_postings(writer: Any, document: dict, held: TermPostings | None = 
             if field.indexed:
                 pre = postings.get(name)
                 if pre is None:  # a field whose postings are not worked out beforehand
-                    found = []
+                    items = []
                     for tbytes, freq, weight, vbytes in field.index(value):
                         if field.scorable:
                             length += freq
-                        found.append((tbytes, weight, vbytes))
-                    if held is None:
-                        for tbytes, weight, vbytes in found:
-                            pool.add((name, tbytes, docnum, weight, vbytes))
-                        found = []
-                    pre = (found, length, 0)
-                items, length, size = pre
+                        items.append((tbytes, weight, vbytes))
+                    size = None  # Whoosh's pool estimates it as it takes them
+                else:
+                    items, length, size = pre
                 if held is not None:
                     held.add(name, docnum, items)
+                elif size is None:
+                    for tbytes, weight, vbytes in items:
+                        pool.add((name, tbytes, docnum, weight, vbytes))
                 elif items:
                     pool.fieldnames.add(name)
                     pool.current.extend([(name, t, docnum, w, v) for t, w, v in items])
