@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from . import sastrawi
 from .sastrawi import word_stemmer
 from .vocabulary import Vocabulary
 from .words import Word, split_words
@@ -93,7 +94,7 @@ def stem(word: str) -> str:
 def _stem(word: str) -> str:
     if len(word) <= 3 or not word.isalpha():
         return word
-    sastrawi, dictionary = word_stemmer()
+    _, dictionary = word_stemmer()
     if dictionary.contains(word):
         return word
     stemmed = sastrawi.stem(word)

@@ -8,7 +8,12 @@ third of the stemming time went to looking patterns up and compiling them.
 
 Sastrawi's modules are given `Patterns` in place of `re`: its own patterns stay compiled, and
 a pattern that is a plain word (letters only, so it matches only itself) is replaced as
-plain text. The stems are the same (a test compares them word for word)."""
+plain text. The stems are the same (a test compares them word for word).
+
+Most of the time then goes to words Sastrawi cannot change (names, English, typos): for
+each, it tries every rule in both orders and again with each suffix put back, about 0.2 ms a
+word against 0.04 ms for a word it does stem. `stem` answers those from what the rules can
+reach (see `_unchangeable`), and asks Sastrawi only about the rest."""
 
 from __future__ import annotations
 
@@ -18,6 +23,18 @@ from functools import lru_cache
 from typing import Any
 
 _KEPT = 4096  # compiled patterns kept: Sastrawi has about 80 of its own
+
+# Every prefix rule of Sastrawi, and its plain prefixes di-, ke-, se-, needs a word that
+# begins like one of these (be-, ber-, belajar; ke-, ku-, kau-; me-…; pe-…; se-; te-…; and a
+# consonant with the infixes -el-, -em-, -er-, -in-). A wider net only costs time.
+_PREFIX_SHAPED = re.compile(r"[bkmpst]e|di|ka|ku|[bcdfghjklmnpqrstvwxyz](?:el|em|er|in)[aiueo]")
+# Sastrawi's suffix removals, in the order it tries them.
+_SUFFIXES = (
+    re.compile(r"(?:lah|kah|tah|pun)$"),
+    re.compile(r"(?:ku|mu|nya)$"),
+    re.compile(r"(?:is|isme|isasi|i|kan|an)$"),
+)
+_LOWER_ASCII = re.compile(r"[a-z]+")
 
 
 class Patterns:
@@ -58,6 +75,43 @@ def sastrawi_modules() -> list[Any]:
         if name.startswith("Sastrawi.")
         and isinstance(getattr(module, "re", None), type(re) | Patterns)
     ]
+
+
+def _suffix_cuts(word: str) -> set[int]:
+    """The lengths of what Sastrawi's suffix removals can leave of `word`: each removal made
+    or not, and a removed -kan put back as -k (ECS's "loop pengembalian akhiran")."""
+    lengths = {len(word)}
+    for suffix in _SUFFIXES:
+        for length in list(lengths):
+            found = suffix.search(word, 0, length)
+            if found:
+                lengths.add(found.start())
+                if found.group() == "kan":
+                    lengths.add(found.start() + 1)
+    return lengths
+
+
+def _unchangeable(word: str, roots: dict[str, Any]) -> bool:
+    """True when Sastrawi is sure to return `word` as it is (a lower-case a-z word the
+    dictionary does not have).
+
+    Sastrawi returns either the word or a dictionary word its rules reached. A prefix rule
+    looks only at the start of the word it is given, so if none can apply to `word` none
+    applies to what suffix removals leave of it either (those are prefixes of `word`); the
+    rules then reach only `word` cut at `_suffix_cuts`, and if no cut is in the dictionary the
+    answer is `word`."""
+    if _PREFIX_SHAPED.match(word):
+        return False
+    size = len(word)
+    return not any(word[:cut] in roots for cut in _suffix_cuts(word) if cut < size)
+
+
+def stem(word: str) -> str:
+    """Sastrawi's stem of `word`, as `word_stemmer()[0].stem(word)` gives it."""
+    stemmer, dictionary = word_stemmer()
+    if _LOWER_ASCII.fullmatch(word) and _unchangeable(word, dictionary.words):
+        return word
+    return stemmer.stem(word)
 
 
 @lru_cache(maxsize=1)
