@@ -45,35 +45,84 @@ def write_postings(
                 pw._maxlength = max(block_lens)
 
 
-def write_term(
-    fw: Any, btext: bytes, ids: array, weights: array, values: list[bytes], lens: list[int] | None
-) -> None:
-    """A term's postings (see `write_postings`) through Whoosh's field writer `fw`, started
-    on the term's field. A list short enough to be kept in the term's info (see codec.py)
-    is written there directly, as the codec's writer writes it: three quarters of a
-    segment's terms, for which Whoosh's writer makes two term infos and a block each."""
-    pw = fw._postwriter
-    n = len(ids)
-    if n < pw._inlinelimit and values:
-        known = [x for x in lens if x] if lens else None
-        info = inlined_term_info(
-            sum(weights),
-            n,
-            min(known) if known else None,
-            max(known) if known else 0,
-            max(0, max(weights)),
-            ids[0],
-            ids[-1],
-            (tuple(ids), tuple(weights), tuple(values)),
-        )
-        fw._tindex.add(_FIELD_ID(fw._fieldid) + btext, info)
-        return
-    fw.start_term(btext)
-    write_postings(pw, ids, weights, values, lens)
-    fw.finish_term()
+class TermWriter:
+    """Terms through Whoosh's field writer `fw`, in order, a field at a time.
+
+    A list short enough to be kept in the term's info (see codec.py) is packed there
+    directly, as the codec's writer packs it: three quarters of a segment's terms, for which
+    Whoosh's writer makes two term infos and a block each. Such terms are added to the term
+    index together, as one write (`_add_held`): adding them one by one, Whoosh's term index
+    asked the file for its position and wrote three times a term."""
+
+    def __init__(self, fw: Any) -> None:
+        self.fw = fw
+        self._held: list[tuple[bytes, bytes]] = []  # inlined terms not yet in the index
+
+    def start_field(self, name: str, field: Any) -> None:
+        self.fw.start_field(name, field)
+
+    def finish_field(self) -> None:
+        self._add_held()
+        self.fw.finish_field()
+
+    def term(
+        self, btext: bytes, ids: array, weights: array, values: list[bytes], lens: list[int] | None
+    ) -> None:
+        """A term's postings (see `write_postings`), after the field's terms before it."""
+        fw = self.fw
+        pw = fw._postwriter
+        n = len(ids)
+        if n < pw._inlinelimit and values:
+            known = [x for x in lens if x] if lens else None
+            info = inlined_term_info(
+                sum(weights),
+                n,
+                min(known) if known else None,
+                max(known) if known else 0,
+                max(0, max(weights)),
+                ids[0],
+                ids[-1],
+                (tuple(ids), tuple(weights), tuple(values)),
+            )
+            self._held.append((_FIELD_ID(fw._fieldid) + btext, info))
+            return
+        self._add_held()
+        fw.start_term(btext)
+        write_postings(pw, ids, weights, values, lens)
+        fw.finish_term()
+
+    def _add_held(self) -> None:
+        """The held terms into Whoosh's term index (an OrderedHashWriter), as its `add`
+        would add them one by one: each record (lengths, key, value) at its position, the
+        position in the ordered index and in the key's hash bucket."""
+        held = self._held
+        if not held:
+            return
+        index = self.fw._tindex
+        pos = index.dbfile.tell()
+        last = index.lastkey
+        positions = index.index.append
+        buckets, hashfn = index.buckets, index.hashfn
+        parts: list[bytes] = []
+        add = parts.append
+        for key, value in held:
+            if key <= last:
+                raise ValueError(f"keys must increase: {last!r}..{key!r}")
+            last = key
+            positions(pos)
+            h = hashfn(key)
+            buckets[h & 255].append((h, pos))
+            add(_LENGTHS(len(key), len(value)))
+            add(key)
+            add(value)
+            pos += 8 + len(key) + len(value)
+        index.dbfile.write(b"".join(parts))
+        index.lastkey = last
+        held.clear()
 
 
 _FIELD_ID = Struct("!H").pack  # a term's key starts with its field's number (Whoosh's)
+_LENGTHS = Struct("!ii").pack  # a term index record's key and value lengths (Whoosh's)
 
 
 # A posting's numbers as they are held: article, weight (a float's bits), size of the value.
@@ -112,9 +161,10 @@ class TermPostings:
         """Every term's postings through Whoosh's field writer `fw`, in Whoosh's order
         (fields, then terms, by name), letting go of them as they are written.
         `lengths.of(field)`: each article's field length."""
+        terms_out = TermWriter(fw)
         for name in sorted(self._fields):
             field = schema[name]
-            fw.start_field(name, field)
+            terms_out.start_field(name, field)
             of = lengths.of(name) if field.scorable else None
             terms = self._fields.pop(name)
             for tbytes in sorted(terms):
@@ -129,5 +179,5 @@ class TermPostings:
                         values.append(data[end : end + size])
                         end += size
                 lens = None if of is None else [of.get(doc, 0) for doc in ids]
-                write_term(fw, tbytes, ids, weights, values, lens)
-            fw.finish_field()
+                terms_out.term(tbytes, ids, weights, values, lens)
+            terms_out.finish_field()

@@ -23,7 +23,7 @@ from itertools import accumulate, groupby
 from pickle import loads
 from typing import Any
 
-from .blocks import write_term
+from .blocks import TermWriter
 
 
 def merge_into(writer: Any, segments: Sequence[Any]) -> None:
@@ -85,14 +85,15 @@ def _merge_postings(fw: Any, schema: Any, readers: list[Any], bases: list[int]) 
 
     streams = [_terms(k, r, schema) for k, r in enumerate(readers)]
     merged = heapq.merge(*streams, key=lambda item: item[0])
+    out = TermWriter(fw)
     field = None
     fieldobj = None
     for (name, btext), parts in groupby(merged, key=lambda item: item[0]):
         if name != field:
             if field is not None:
-                fw.finish_field()
+                out.finish_field()
             field, fieldobj = name, schema[name]
-            fw.start_field(name, fieldobj)
+            out.start_field(name, fieldobj)
         fixed = fieldobj.format.fixed_value_size()
         scorable = fieldobj.scorable
         ids: array = array("I")
@@ -108,9 +109,9 @@ def _merge_postings(fw: Any, schema: Any, readers: list[Any], bases: list[int]) 
             if scorable:
                 of = lengths_of(k, name)
                 lens.extend([of[i] for i in part_ids])
-        write_term(fw, btext, ids, weights, values, lens if scorable else None)
+        out.term(btext, ids, weights, values, lens if scorable else None)
     if field is not None:
-        fw.finish_field()
+        out.finish_field()
 
 
 def _postings(
