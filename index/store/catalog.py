@@ -17,8 +17,6 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from itertools import groupby, repeat
-from operator import itemgetter
 from pathlib import Path
 from urllib.parse import quote
 
@@ -62,10 +60,12 @@ CREATE INDEX IF NOT EXISTS forms_form ON forms(form);
 
 # A batch's shingle postings wait here, in SQLite's temporary database (on disk, not in this
 # process's memory), until the batch is committed; they are then appended to their rows,
-# sorted by hash (see `_flush`). Part of the connection's transaction: a rollback forgets them too.
+# merged by key (see `_flush`). An article's are kept in a few pieces by key range, packed
+# (see postings.pending_rows). Part of the connection's transaction: a rollback forgets
+# them too.
 _PENDING = """
-CREATE TEMP TABLE IF NOT EXISTS pending (h INTEGER NOT NULL, doc INTEGER NOT NULL,
-    pos INTEGER NOT NULL);
+CREATE TEMP TABLE IF NOT EXISTS pending (part INTEGER NOT NULL, doc INTEGER NOT NULL,
+    keys BLOB NOT NULL, postings BLOB NOT NULL);
 """
 # Page caches, as negative KiB. A reader's stays large (its queries go all over the shingle
 # table); a writer's is kept small: appending a batch's postings in hash order touches each
@@ -225,13 +225,17 @@ class Catalog:
         # Postings are appended to their rows at commit, in hash order, so that the rows
         # are written page by page instead of at random. Until then they wait in
         # temp.pending, so that a batch holds no posting in memory.
-        rows = (
-            zip(shingles.hashes, repeat(doc), shingles.positions, strict=False)
-            if isinstance(shingles, Shingles)
-            else ((h, doc, p) for h, p in shingles)
+        if isinstance(shingles, Shingles) and shingles.by_key:
+            keys, positions = shingles.hashes, shingles.positions
+        else:
+            pairs = sorted(shingles)
+            keys = array("q", [h for h, _ in pairs])
+            positions = array("i", [p for _, p in pairs])
+        self.db.executemany(
+            "INSERT INTO temp.pending VALUES (?, ?, ?, ?)",
+            postings.pending_rows(doc, keys, positions),
         )
-        self.db.executemany("INSERT INTO temp.pending VALUES (?, ?, ?)", rows)
-        self._pending += len(shingles)
+        self._pending += len(keys)
         self._pending_docs.add(doc)
 
     def delete_article(self, article_id: str) -> None:
@@ -415,14 +419,11 @@ class Catalog:
         if self._pending:
             # Each row's new postings are appended to it in one statement; SQLite's `||`
             # makes text of blobs, so the result is cast back.
-            rows = self.db.execute(postings.PACKED_SELECT)  # streamed: 2 million a batch
+            pieces = self.db.execute(postings.PENDING_SELECT)  # streamed
             self.db.executemany(
                 "INSERT INTO shingles VALUES (?, ?) ON CONFLICT (b) DO UPDATE"
                 " SET data = CAST(data || excluded.data AS BLOB)",
-                (
-                    (b, postings.to_bytes(array("q", map(itemgetter(1), group))))
-                    for b, group in groupby(rows, itemgetter(0))
-                ),
+                postings.merged_rows(pieces),
             )
             self.db.execute("DELETE FROM temp.pending")
             self._pending = 0
