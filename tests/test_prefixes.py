@@ -193,3 +193,25 @@ def test_a_table_of_another_state_or_damaged_is_not_used(tmp_path: Path) -> None
     assert prefixes.stamp_of(tmp_path / prefixes.FILE) is None
     with pytest.raises(sqlite3.DatabaseError):
         sqlite3.connect(tmp_path / prefixes.FILE).execute("SELECT 1 FROM meta").fetchall()
+
+
+@pytest.mark.parametrize("read_ahead", [16, 1 << 16])
+def test_terms_read_ahead_are_those_whoosh_reads(
+    sample_library: Library, read_ahead: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A walk over a segment's terms reads the term file a chunk at a time: the same keys
+    and values as Whoosh reading each record apart, from any start, with records longer
+    than a chunk (16 bytes) and records across chunks."""
+    from newsreader.index.search import engine
+
+    monkeypatch.setattr(engine, "_READ_AHEAD", read_ahead)
+    with sample_library._live.reading() as stores:
+        reader = stores.searcher().searcher.reader()
+        walked = 0
+        for leaf, _ in reader.leaf_readers():
+            tindex = leaf._terms._tindex
+            for start in (b"", b"\x00\x02", b"\x00\x03pre", b"\xff"):
+                ours = list(engine._records_from(tindex, start))
+                assert ours == list(tindex.items_from(start))
+                walked += len(ours)
+    assert walked > 1000

@@ -359,10 +359,39 @@ def _prefix_items(reader: Any, field: str, prefix: str) -> Iterator[tuple[bytes,
                 yield btext, info.doc_frequency(), info
         return
     unpack = _DOC_FREQUENCY.unpack_from
-    for key, value in tindex.items_from(start):
+    for key, value in _records_from(tindex, start):
         if not key.startswith(start):
             break
         yield key[skip:], unpack(value)[2], value
+
+
+_RECORD_LENGTHS = struct.Struct("!ii")  # a term index record's key and value lengths
+_READ_AHEAD = 1 << 16
+
+
+def _records_from(tindex: Any, key: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """Whoosh's `OrderedHashReader.items_from(key)`, the file read 64 KiB at a time: Whoosh
+    reads each record's lengths, key and value apart, three reads a term, which walking
+    every word of a segment read from its file (not mapped) made most of the walk."""
+    pos = tindex.closest_key_pos(key)
+    if pos is None:
+        return
+    end_of_data = tindex.endofdata
+    get = tindex.dbfile.get
+    unpack = _RECORD_LENGTHS.unpack_from
+    buf, base = b"", pos  # buf holds the file's bytes from base on
+    while pos < end_of_data:
+        at = pos - base
+        if at + 8 > len(buf):
+            buf, base, at = get(pos, min(_READ_AHEAD, end_of_data - pos)), pos, 0
+        key_length, value_length = unpack(buf, at)
+        end = at + 8 + key_length + value_length
+        if end > len(buf):
+            size = max(_READ_AHEAD, end - at)
+            buf, base, at = get(pos, min(size, end_of_data - pos)), pos, 0
+            end = 8 + key_length + value_length
+        yield buf[at + 8 : at + 8 + key_length], buf[at + 8 + key_length : end]
+        pos = base + end
 
 
 def _text(term: str | bytes) -> str:
