@@ -274,3 +274,26 @@ def test_a_paragraph_join_inside_shown_text_is_a_space() -> None:
     # A passage (or a short line) can span the ".," a scraper joined two paragraphs with.
     assert link_gaps_marked("isi KUHP.,Selama ini KPK") == "isi KUHP. Selama ini KPK"
     assert link_gaps_marked("Rp 1.,5 juta") == "Rp 1.,5 juta"  # digits: left alone
+
+
+@pytest.mark.parametrize(
+    ("line", "is_date"),
+    [
+        ("Rabu, 3 Juli 2024 pukul 14.05 WIB", True),
+        ("Jakarta - Rabu, 3 Juli 2024 14:05 GMT + 7", True),
+        ("Rabu, 3 Juli 2024 " + "- " * 30 + "|", True),  # only what is stripped around it
+        ("Rabu, 3 Juli 2024 " + "- x " * 3, False),  # words among them still count
+        ("Tim SAR menemukan korban pada 3 Juli 2024 setelah pencarian tiga hari", False),
+        ("Pada 3 Juli 2024 " + "warga kembali ke rumah mereka " * 20, False),
+        ("kata " * 14 + "3 Juli 2024", False),
+    ],
+)
+def test_a_date_line_holds_a_date_and_at_most_two_other_words(
+    line: str, is_date: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsreader.index.ingest import metadata
+
+    assert metadata.is_date_line(line) is is_date
+    # Long lines are answered without looking for the date: the same answer as looking.
+    monkeypatch.setattr(metadata, "_DATE_WORDS", 10**6)
+    assert metadata.is_date_line(line) is is_date

@@ -133,12 +133,25 @@ def _parse_date(raw: str, iso: bool) -> str | None:
     return parsed.replace(tzinfo=None).isoformat(timespec="minutes")
 
 
+# A date `_DATE` matches spans at most this many words ("Rabu, 3 Juli 2024 pukul 14.05 GMT +
+# 7": 9), counted with room to spare.
+_DATE_WORDS = 12
+_STRIPPED = " ,-–|/"  # what is taken off the ends of a date line's other words
+
+
 def is_date_line(line: str) -> bool:
     """A line that holds a date and hardly anything else (a dateline of its own)."""
+    words = line.split()
+    if len(words) > _DATE_WORDS + 3 and sum(1 for w in words if w.strip(_STRIPPED)) > (
+        _DATE_WORDS + 3
+    ):
+        # Words outside the date stay words (two may join where it is cut out): more than
+        # two are left, without looking for the date (a whole paragraph, dates parsed).
+        return False
     m = find_date(line)
     if not m:
         return False
-    rest = (line[: m.span.start] + line[m.span.end :]).strip(" ,-–|/")
+    rest = (line[: m.span.start] + line[m.span.end :]).strip(_STRIPPED)
     return len(rest.split()) <= 2
 
 
