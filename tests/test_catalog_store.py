@@ -237,3 +237,46 @@ def test_related_lookups_take_an_articles_shingles_from_its_tokens(
     finally:
         cat.close()
         db.close()
+
+
+def test_a_batchs_postings_are_appended_to_their_rows_in_key_then_article_order(
+    tmp_path: Path,
+) -> None:
+    """An article's shingles wait in pieces by key range (in key order, as a worker sorts
+    them) and are merged at commit: each row then gets the batch's postings in key order,
+    a key's in the order the articles were added, after the rows' earlier batches. Keys
+    across every range, shared by many articles, one article with a single shingle, a
+    position past the largest kept, shingles given as pairs and in arrays."""
+    import random
+
+    from newsreader.index.store import postings
+    from newsreader.index.text.tokens import Shingles
+
+    rng = random.Random(7)
+    shared = [rng.randrange(-(2**31), 2**31) for _ in range(40)]
+    cat = Catalog(tmp_path / "c.sqlite")
+    expected: dict[int, list[tuple[int, int, int]]] = {}
+    try:
+        for batch in range(2):
+            added: list[tuple[int, int, int]] = []
+            for k in range(30):
+                keys = set(rng.sample(shared, 12)) | {
+                    rng.randrange(-(2**31), 2**31) for _ in range(50)
+                }
+                pairs = [(h, rng.randrange(0, 70_000)) for h in keys]
+                if k == 3:
+                    pairs = pairs[:1]
+                given = Shingles(pairs, by_key=True) if k % 2 else pairs
+                cat.put_article(_article(f"artikel {batch} {k}", f"{batch}-{k}.txt"), given)
+                doc = cat.doc_of(f"{batch}-{k}.txt")
+                kept = postings.MAX_POSITION
+                added += [(h, doc, min(p, kept)) for h, p in pairs]
+            cat.commit()
+            for h, doc, pos in sorted(added, key=lambda p: (p[0], p[1])):
+                expected.setdefault(postings.row_of(h), []).append((h, doc, pos))
+        rows = dict(cat.db.execute("SELECT b, data FROM shingles"))
+        assert sorted(rows) == sorted(expected)
+        for row, data in rows.items():
+            assert list(postings.decode(row, data)) == expected[row]
+    finally:
+        cat.close()

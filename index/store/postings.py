@@ -127,10 +127,10 @@ def merged_rows(pieces: Iterable[tuple[int, bytes, bytes]]) -> Iterator[tuple[in
         packed = from_bytes(b"".join(g[2] for g in got))
         del got
         # A stable sort by key keeps each key's postings in their articles' order.
-        order = sorted(range(len(keys)), key=keys.__getitem__)
-        keys = array("q", map(keys.__getitem__, order))
-        packed = array("q", map(packed.__getitem__, order))
-        del order
+        if len(keys) > 1:
+            order = itemgetter(*sorted(range(len(keys)), key=keys.__getitem__))
+            keys, packed = array("q", order(keys)), array("q", order(packed))
+            del order
         start, n = 0, len(keys)
         while start < n:
             row = keys[start] >> SHIFT
