@@ -12,7 +12,11 @@ _SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]\s*$")
 # Scrapers that flatten a page join its paragraphs with ".," or similar; split there, and in
 # long flat text also between sentences, so that a reader never faces a wall of text.
 _FLAT_BREAK = re.compile(
-    "|".join(
+    # Every join follows the end of a sentence (one of the alternatives' lookbehinds) and
+    # starts with a space, tab or comma: both looked at first, which rules out nearly every
+    # place at once (cutting 3,000 CLICK-ID articles into paragraphs: 0.49 -> 0.26 s).
+    r"(?<=[.!?:”\"\])])(?=[ \t,])(?:"
+    + "|".join(
         (
             r"(?<=[.!?”\"])(?:[ \t]*,)+(?=[ \t]*[\"“A-Z0-9])",  # also ". ,Harga", "., , Wang"
             # An empty paragraph joined in too (",,," right after a sentence or a line ending
@@ -23,6 +27,7 @@ _FLAT_BREAK = re.compile(
             r"(?<=[.!?”\"\])]),+(?=loading\b)",
         )
     )
+    + ")"
 )
 # Such joins mark a scraped line whatever its length.
 _SURE_BREAK = re.compile(r"(?<=[.!?:”\"\])]),(?:,+(?![ \t]*[a-z])|(?=loading\b))")
