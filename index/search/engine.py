@@ -367,10 +367,11 @@ def _prefix_items(reader: Any, field: str, prefix: str) -> Iterator[tuple[bytes,
 
 _RECORD_LENGTHS = struct.Struct("!ii")  # a term index record's key and value lengths
 _READ_AHEAD = 1 << 16
+_FIRST_READ = 1 << 12
 
 
 def _records_from(tindex: Any, key: bytes) -> Iterator[tuple[bytes, bytes]]:
-    """Whoosh's `OrderedHashReader.items_from(key)`, the file read 64 KiB at a time: Whoosh
+    """Whoosh's `OrderedHashReader.items_from(key)`, the file read up to 64 KiB at a time: Whoosh
     reads each record's lengths, key and value apart, three reads a term, which walking
     every word of a segment read from its file (not mapped) made most of the walk."""
     pos = tindex.closest_key_pos(key)
@@ -380,15 +381,20 @@ def _records_from(tindex: Any, key: bytes) -> Iterator[tuple[bytes, bytes]]:
     get = tindex.dbfile.get
     unpack = _RECORD_LENGTHS.unpack_from
     buf, base = b"", pos  # buf holds the file's bytes from base on
+    # A query's prefix walk often stops after a few terms: the first read is small, and
+    # each next one twice as large, up to _READ_AHEAD.
+    ahead = min(_FIRST_READ, _READ_AHEAD)
     while pos < end_of_data:
         at = pos - base
         if at + 8 > len(buf):
-            buf, base, at = get(pos, min(_READ_AHEAD, end_of_data - pos)), pos, 0
+            buf, base, at = get(pos, min(ahead, end_of_data - pos)), pos, 0
+            ahead = min(2 * ahead, _READ_AHEAD)
         key_length, value_length = unpack(buf, at)
         end = at + 8 + key_length + value_length
         if end > len(buf):
-            size = max(_READ_AHEAD, end - at)
+            size = max(ahead, end - at)
             buf, base, at = get(pos, min(size, end_of_data - pos)), pos, 0
+            ahead = min(2 * ahead, _READ_AHEAD)
             end = 8 + key_length + value_length
         yield buf[at + 8 : at + 8 + key_length], buf[at + 8 + key_length : end]
         pos = base + end
