@@ -67,6 +67,40 @@ def test_every_field_of_an_article_is_read_back(
         cat.close()
 
 
+@pytest.mark.parametrize("words", [0, 40, 700, 12_000])
+def test_an_article_is_stored_as_small_as_zlib_makes_it(tmp_path: Path, words: int) -> None:
+    """Compressed with a window no larger than the article (see catalog._compressed), an
+    article of any length reads back whole and takes no more room than zlib's default."""
+    import random
+    import zlib
+
+    vocabulary = [
+        "harga",
+        "emas",
+        "naik",
+        "turun",
+        "pasar",
+        "saham",
+        "rupiah",
+        "dolar",
+        "bank",
+        "sentral",
+    ]
+    rng = random.Random(words)
+    text = " ".join(rng.choice(vocabulary) + str(rng.randrange(99)) for _ in range(words))
+    cat = Catalog(tmp_path / "c.sqlite")
+    try:
+        cat.put_article(_article(text), [])
+        cat.commit()
+        assert cat.article("a.txt") == _article(text)
+        (stored,) = cat.db.execute("SELECT stored FROM articles").fetchone()
+        raw = zlib.decompress(stored)
+        assert text.encode() in raw
+        assert len(stored) <= len(zlib.compress(raw, 6)) + 8
+    finally:
+        cat.close()
+
+
 def test_article_read_back_as_put_and_its_postings(tmp_path: Path) -> None:
     text = 'Harga emas naik \u00e9\u00e8 \u4e2d\u6587 lagi.\n\nParagraf kedua {"x": 1}'
     cat = Catalog(tmp_path / "c.sqlite")

@@ -498,7 +498,16 @@ def _store(article: Article) -> bytes:
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    return zlib.compress(f"{meta}\x00{article.text}".encode(), 6)
+    return _compressed(f"{meta}\x00{article.text}".encode())
+
+
+def _compressed(data: bytes) -> bytes:
+    """`zlib.compress(data, 6)`, with a window only as large as the data: setting up zlib's
+    default 32 KiB window took as long as compressing a 2 KiB article (0.12 ms an article
+    against 0.065, the same bytes but for a few). `zlib.decompress` reads any window size."""
+    window = max(9, min(15, (len(data) - 1).bit_length()))
+    compressor = zlib.compressobj(6, zlib.DEFLATED, window)
+    return compressor.compress(data) + compressor.flush()
 
 
 def _load(stored: bytes) -> Article:
