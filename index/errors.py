@@ -37,6 +37,10 @@ class IndexDamagedError(NewsreaderError):
     """The index on disk cannot be read."""
 
 
+class IndexFullError(NewsreaderError):
+    """The index cannot number another article (a rebuild numbers them afresh)."""
+
+
 class IndexReadOnlyError(NewsreaderError):
     """The index folder cannot be written to (it can still be searched)."""
 

@@ -69,7 +69,7 @@ def test_postings_of_one_range_share_one_row(tmp_path: Path) -> None:
         assert cat.db.execute("SELECT count(*) FROM shingles").fetchone() == (1,)
         assert len(list(cat.all_postings())) == 40
         (size,) = cat.db.execute("SELECT length(data) FROM shingles").fetchone()
-        assert size == 40 * 8
+        assert size == 40 * postings.STORED_SIZE  # 7 bytes a posting
     finally:
         cat.close()
 
@@ -114,9 +114,13 @@ def test_a_position_past_the_last_is_kept_as_the_last(tmp_path: Path) -> None:
         cat.close()
 
 
-@given(st.lists(st.tuples(KEYS, st.integers(1, 2**31 - 1), st.integers(0, postings.MAX_POSITION))))
+@given(
+    st.lists(
+        st.tuples(KEYS, st.integers(1, postings.MAX_DOC), st.integers(0, postings.MAX_POSITION))
+    )
+)
 def test_a_row_decodes_to_its_postings(found: list[tuple[int, int, int]]) -> None:
-    """The packing SQLite does at commit, done here by hand: each posting comes back."""
+    """The packing the commit does, done here by hand: each posting comes back."""
     from array import array
 
     rows: dict[int, array] = {}
@@ -126,6 +130,29 @@ def test_a_row_decodes_to_its_postings(found: list[tuple[int, int, int]]) -> Non
         rows.setdefault(postings.row_of(h), array("q")).append(word)
     back = [p for row, a in rows.items() for p in postings.decode(row, postings.to_bytes(a))]
     assert sorted(back) == sorted(found)
+
+
+def test_an_article_number_past_the_last_is_refused_before_anything_is_filed(
+    tmp_path: Path,
+) -> None:
+    """Stored in 3 bytes, an article number past `MAX_DOC` would come back as another
+    article's: the catalog refuses it with the one-line error that says what to do."""
+    from array import array
+
+    from newsreader.index.errors import IndexFullError
+
+    with pytest.raises(ValueError):
+        postings.to_bytes(array("q", [postings.MAX_DOC + 1]))
+    cat = Catalog(tmp_path / "c.sqlite")
+    try:
+        cat.put_article(_article("a.txt"), [(5, 1)])
+        cat.commit()
+        cat.db.execute("UPDATE articles SET doc = ?", (postings.MAX_DOC,))
+        cat.commit()
+        with pytest.raises(IndexFullError, match="--rebuild"):
+            cat.put_article(_article("b.txt"), [(5, 2)])
+    finally:
+        cat.close()
 
 
 # Low bits whose two bytes also make up articles' numbers and positions (0x0100 is article
@@ -139,7 +166,7 @@ CLASHING = st.sampled_from([0, 1, 2, 0x0100, 0x0101, 0x0201, 0x3FFF])
     st.lists(
         st.tuples(
             CLASHING,
-            st.sampled_from([1, 2, 256, 257, 0x10000, 0x10001, 0x01000100, 2**32 - 1]),
+            st.sampled_from([1, 2, 256, 257, 0x10000, 0x10001, 0x010001, postings.MAX_DOC]),
             st.sampled_from([0, 1, 2, 256, 0x0101, postings.MAX_POSITION]),
         ),
         unique_by=lambda p: (p[0], p[1]),

@@ -35,8 +35,8 @@ from . import postings
 # shingle keys (see text/tokens.py); 10: shingle keys worked out from each term's value;
 # 11: shingle postings grouped by hash range (see postings.py); 12: a posting's key bits
 # last, in whole bytes, so that a lookup counts and finds them in C; 13: an article's
-# metadata stored as a JSON array (see `_store`).
-SCHEMA_VERSION = "13"
+# metadata stored as a JSON array (see `_store`); 14: a shingle posting in 7 bytes.
+SCHEMA_VERSION = "14"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -116,7 +116,7 @@ class Catalog:
     hash range (see postings.py). Removing an article needs its hashes: `shingler` works
     them out again from the stored article, as the build did (the analysis settings are
     part of the build's fingerprint, so they are the same). Kept per article they took as
-    much room as the postings themselves (8 bytes a shingle, 80 MB at 22,000 articles).
+    much room as the postings themselves (8 bytes a shingle then, 80 MB at 22,000 articles).
     Without a `shingler`, a removal reads the whole posting table instead."""
 
     def __init__(
@@ -359,8 +359,8 @@ class Catalog:
 
     def damaged_posting_rows(self) -> int:
         """How many rows of the shingle postings cannot hold whole postings."""
-        sql = "SELECT count(*) FROM shingles WHERE length(data) % 8 != 0 OR length(data) = 0"
-        return self.db.execute(sql).fetchone()[0]
+        sql = "SELECT count(*) FROM shingles WHERE length(data) % ? != 0 OR length(data) = 0"
+        return self.db.execute(sql, (postings.STORED_SIZE,)).fetchone()[0]
 
     def all_postings(self) -> Iterator[tuple[int, int, int]]:
         """Every posting, ordered by hash: one pass over the shingle table."""
