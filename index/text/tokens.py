@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
+import sys
 from array import array
 from collections.abc import Iterator
 from typing import NamedTuple
+from zlib import crc32
 
 from ..model import Article, Kind
 from .analysis import Analyzer, Term
@@ -67,6 +68,23 @@ class Shingles:
         self.positions = array("i", positions)
         self.by_key = by_key
 
+    @classmethod
+    def in_key_order(cls, codes: list[int]) -> Shingles:
+        """The shingles of `codes` (`shingle_codes`), in hash order. Sorted as numbers and
+        split in two by C (a shingle's hash and position are the halves of an 8-byte
+        number), not sorted as pairs and taken apart by `zip`: 0.24 ms an article of 800
+        shingles, 0.11 with the codes made by the shingling loop itself."""
+        if _KEY_TYPE != "i":
+            return cls([_pair(c) for c in codes], by_key=True)
+        halves = memoryview(array("q", sorted(codes))).cast("B").cast("i")
+        key_half, position_half = (0, 1) if sys.byteorder == "big" else (1, 0)
+        out = cls.__new__(cls)
+        out.hashes, out.positions = array("i"), array("i")
+        out.hashes.frombytes(halves[key_half::2].tobytes())
+        out.positions.frombytes(halves[position_half::2].tobytes())
+        out.by_key = True
+        return out
+
     def __len__(self) -> int:
         return len(self.hashes)
 
@@ -94,7 +112,7 @@ def article_shingles(
 ) -> Shingles:
     """The shingles the index files an article under (see `shingles`), in hash order: a
     worker process sorts them, so that the process writing the catalog only merges."""
-    return Shingles(shingles(article_tokens(article, analyzer, terms)), by_key=True)
+    return Shingles.in_key_order(shingle_codes(article_tokens(article, analyzer, terms)))
 
 
 # A posting key is 4 bytes: SQLite stores it in 4 bytes instead of 8, a fifth of the shingle
@@ -110,15 +128,15 @@ _WRAP, _HALF = 1 << 8 * HASH_BYTES, 1 << (8 * HASH_BYTES - 1)
 # worked out once (hashing every 3-gram's and pair's text anew was a third of shingling).
 _PLACES = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)
 _PAIR_PLACES = (0xD6E8FEB86659FD93, 0xA0761D6478BD642F)
+_POSITION = (1 << 32) - 1  # a shingle's code: its hash, then its position in 32 bits
 
 
-def term_value(term: str, memo: dict[str, int]) -> int:
-    """A term's stable 64-bit value (Python's own `hash` is salted per process)."""
-    value = memo.get(term)
-    if value is None:
-        digest = hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest()
-        value = memo[term] = int.from_bytes(digest, "little")
-    return value
+def term_value(term: str) -> int:
+    """A term's stable value (Python's own `hash` is salted per process): its CRC-32. Two
+    terms of one value would only share shingle keys, as 4-byte keys do by chance anyway;
+    a 64-bit BLAKE2 digest took 0.7 µs a term against 0.1, a memo of them a dict an
+    article."""
+    return crc32(term.encode("utf-8"))
 
 
 def _gram_key(a: int, b: int, c: int) -> int:
@@ -137,14 +155,12 @@ def _pair_key(a: int, b: int) -> int:
 
 def shingle_hash(keys: tuple[str, str, str]) -> int:
     """A 3-gram's posting key."""
-    memo: dict[str, int] = {}
-    return _gram_key(*(term_value(k, memo) for k in keys))
+    return _gram_key(*map(term_value, keys))
 
 
 def pair_hash(first: str, second: str) -> int:
     """A word pair's posting key."""
-    memo: dict[str, int] = {}
-    return _pair_key(term_value(first, memo), term_value(second, memo))
+    return _pair_key(term_value(first), term_value(second))
 
 
 def is_pair(h: int) -> bool:
@@ -155,13 +171,22 @@ def is_pair(h: int) -> bool:
 PAIR_REACH = 2  # a word pairs with the next words up to this far on (skipping one)
 
 
+def _pair(code: int) -> tuple[int, int]:
+    return code >> 32, code & _POSITION
+
+
 def shingles(tokens: list[AlignToken]) -> list[tuple[int, int]]:
     """(hash, token position) of every 3-gram inside one segment, outside repeated
     paragraphs, that is not made of names only ("rusia vladimir putin" says nothing), and of
     every word pair (`word_pairs`)."""
-    memo: dict[str, int] = {}
-    values = [term_value(t.key, memo) for t in tokens]
-    out: list[tuple[int, int]] = []
+    return [_pair(c) for c in shingle_codes(tokens)]
+
+
+def shingle_codes(tokens: list[AlignToken]) -> list[int]:
+    """`shingles` as numbers, hash << 32 | position: in hash order as numbers, they are in
+    the order of their (hash, position) pairs."""
+    values = [crc32(t.key.encode("utf-8")) for t in tokens]  # term_value, inline
+    out: list[int] = []
     seen: set[int] = set()
     for i in range(len(tokens) - 2):  # each 3-gram's first token
         first, last = tokens[i], tokens[i + 2]
@@ -172,22 +197,21 @@ def shingles(tokens: list[AlignToken]) -> list[tuple[int, int]]:
         h = _gram_key(values[i], values[i + 1], values[i + 2])
         if h not in seen:
             seen.add(h)
-            out.append((h, i))
-    return out + word_pairs(tokens, values=values)
+            out.append(h << 32 | i)
+    return out + _pair_codes(tokens, PAIR_REACH, values)
 
 
-def word_pairs(
-    tokens: list[AlignToken], reach: int = PAIR_REACH, values: list[int] | None = None
-) -> list[tuple[int, int]]:
+def word_pairs(tokens: list[AlignToken], reach: int = PAIR_REACH) -> list[tuple[int, int]]:
     """(hash, position of the first) of each pair of different words at most `reach` apart,
     in either order, in one segment outside repeated paragraphs, not both names. A reworded
     passage keeps few 3-grams (a synonym every third word breaks all of them) but many such
-    pairs: a word swapped, dropped or moved by one leaves the pairs around it whole.
-    `values`: the tokens' `term_value`s, when the caller has them."""
-    if values is None:
-        memo: dict[str, int] = {}
-        values = [term_value(t.key, memo) for t in tokens]
-    out: list[tuple[int, int]] = []
+    pairs: a word swapped, dropped or moved by one leaves the pairs around it whole."""
+    values = [term_value(t.key) for t in tokens]
+    return [_pair(c) for c in _pair_codes(tokens, reach, values)]
+
+
+def _pair_codes(tokens: list[AlignToken], reach: int, values: list[int]) -> list[int]:
+    out: list[int] = []
     seen: set[int] = set()
     n = len(tokens)
     for i, t in enumerate(tokens):
@@ -203,5 +227,5 @@ def word_pairs(
             h = _pair_key(a, values[j])
             if h not in seen:
                 seen.add(h)
-                out.append((h, i))
+                out.append(h << 32 | i)
     return out
