@@ -104,6 +104,56 @@ def test_whoosh_reads_our_segments_as_its_own(tmp_path: Path) -> None:
     assert size["ours"] < size["whoosh"]
 
 
+def _blocks(searcher: object, field: str, btext: bytes) -> list[bytes]:
+    """A term's postings blocks as stored: each one's data, decompressed."""
+    import io
+    import zlib
+
+    reader = searcher.reader().leaf_readers()[0][0]  # type: ignore[attr-defined]
+    info = reader.term_info(field, btext)
+    postfile = reader._terms._postfile
+    at, end = info._offset + 4, info._offset + info._length[0]  # after the "W3Bl" header
+    out = []
+    while at < end:
+        length = postfile.get_int(at)
+        chunk = postfile.get(at + 4, abs(length))
+        stream = io.BytesIO(chunk)
+        block_info = pickle.load(stream)
+        data = chunk[stream.tell() :]
+        out.append(zlib.decompress(data) if block_info[3] else data)
+        at += 4 + abs(length)
+    return out
+
+
+def test_a_block_of_positions_is_pickled_without_a_call_per_value(tmp_path: Path) -> None:
+    """A block's postings are pickled with protocol 3: each posting's positions as bytes,
+    not as Whoosh's protocol 2 call of `_codecs.encode`, and in fewer bytes (Whoosh reads
+    the same postings back: see the test above)."""
+    from newsreader.index.search.codec import writing_codec
+    from whoosh import fields
+    from whoosh import index as windex
+    from whoosh.codec.whoosh3 import W3Codec
+
+    schema = fields.Schema(
+        id=fields.ID(stored=True), body=fields.TEXT(phrase=True), title=fields.TEXT()
+    )
+    ours, whooshs = tmp_path / "ours", tmp_path / "whoosh"
+    ours.mkdir()
+    whooshs.mkdir()
+    _build(ours, writing_codec(), schema)
+    _build(whooshs, W3Codec(), schema)
+    a, b = windex.open_dir(str(ours)), windex.open_dir(str(whooshs))
+    with a.searcher() as sa, b.searcher() as sb:
+        for btext in (b"banjir", b"kota"):
+            mine, theirs = _blocks(sa, "body", btext), _blocks(sb, "body", btext)
+            assert len(mine) == len(theirs) >= 1
+            for m, t in zip(mine, theirs, strict=True):
+                assert m.startswith(b"\x80\x03") and b"_codecs" not in m
+                assert b"_codecs" in t
+                assert pickle.loads(m) == pickle.loads(t)
+                assert len(m) < len(t)
+
+
 def test_a_segments_term_tables_are_denser_and_every_term_is_found(tmp_path: Path) -> None:
     """The terms file's hash tables hold fewer empty slots than Whoosh's, and a term is
     still found where it is, by Whoosh's lookup and by ours, and not where it is not."""
