@@ -101,6 +101,33 @@ def test_an_article_is_stored_as_small_as_zlib_makes_it(tmp_path: Path, words: i
         cat.close()
 
 
+def test_a_summary_gives_the_title_or_the_stand_in_kept_for_an_untitled_article(
+    tmp_path: Path,
+) -> None:
+    """The display title is kept only where it is not the title (an untitled article's
+    first words): a summary gives back each article's."""
+    untitled = Article(
+        "b.txt",
+        "b.txt",
+        "Hujan deras turun sejak pagi di seluruh kota dan banyak jalan tergenang air",
+        Metadata(title=None, language="id"),
+        (Paragraph(0, 0, 74, Kind.TEXT, False, None),),
+        "h2",
+    )
+    cat = Catalog(tmp_path / "c.sqlite")
+    try:
+        cat.put_article(_article("Harga emas naik."), [])
+        cat.put_article(untitled, [])
+        cat.commit()
+        got = {s.id: s.display_title for s in cat.summaries()}
+        assert got == {"a.txt": "Judul", "b.txt": untitled.display_title}
+        assert untitled.display_title.startswith("Hujan deras")
+        kept = dict(cat.db.execute("SELECT id, display FROM articles"))
+        assert kept == {"a.txt": None, "b.txt": untitled.display_title}
+    finally:
+        cat.close()
+
+
 def test_article_read_back_as_put_and_its_postings(tmp_path: Path) -> None:
     text = 'Harga emas naik \u00e9\u00e8 \u4e2d\u6587 lagi.\n\nParagraf kedua {"x": 1}'
     cat = Catalog(tmp_path / "c.sqlite")

@@ -903,7 +903,7 @@ def _phrase(
         if found is None:
             return [], []  # a word no article has
         stats.append(found)
-    positions = _decode_positions if type(fmt) is Positions else fmt.decoder("positions")
+    positions = _decode_positions if isinstance(fmt, Positions) else fmt.decoder("positions")
     tree = _pairs(len(terms))
     boost = phrase.boost
     docs: list[int] = []

@@ -53,7 +53,7 @@ def table_slots(terms: int) -> int:
 
 
 # Pickle opcodes (see the `pickletools` module), protocol 3.
-_PROTO_3, _STOP, _MARK, _TUPLE = b"\x80\x03", b".", b"(", b"t"
+_STOP, _MARK, _TUPLE = b".", b"(", b"t"
 _TUPLE_OF = {0: b")", 1: b"\x85", 2: b"\x86", 3: b"\x87"}  # EMPTY_TUPLE, TUPLE1..3
 _UINT1, _UINT2, _INT4, _FLOAT8 = b"K", b"M", b"J", b"G"  # BININT1, BININT2, BININT, BINFLOAT
 _SHORT_BYTES, _BYTES = b"C", b"B"  # SHORT_BINBYTES, BINBYTES
@@ -81,8 +81,10 @@ def _tuple_end(n: int) -> bytes:
 
 
 def inlined_pickle(ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes]) -> bytes:
-    """(ids, weights, values) as tuples, pickled: `pickle.loads` gives them back equal."""
-    out = bytearray(_PROTO_3)
+    """(ids, weights, values) as tuples, pickled: `pickle.loads` gives them back equal. No
+    protocol header: `loads` reads protocol 3's opcodes without one (1 MiB of 518,000 rare
+    terms' infos at 22,000 articles)."""
+    out = bytearray()
     for numbers in (ids, weights):
         if len(numbers) > 3:
             out += _MARK
