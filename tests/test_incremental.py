@@ -650,6 +650,42 @@ def _segments(lib: Library) -> tuple[int, bool]:
         return len(reader.leaf_readers()), reader.has_deletions()
 
 
+def test_a_run_whose_last_commit_merges_leaves_no_merged_segment_behind(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last commit of a run merges small segments; their files, kept for readers of
+    the generation before, are gone when the run ends, not at the next run."""
+    from newsreader.index.search import engine
+    from newsreader.index.store import prepare
+
+    from tests.test_durability import add_articles
+
+    monkeypatch.setattr(library_module, "COMMIT_EVERY_ARTICLES", 2)
+    monkeypatch.setattr(library_module, "FIRST_BATCH", 2)
+    monkeypatch.setattr(prepare, "PARALLEL_DRAFTS", 1)
+    monkeypatch.setattr(prepare, "WORKERS", 2)
+    monkeypatch.setattr(prepare, "MIN_RUN", 1)
+    merged = []
+    merge = engine.merged_segment
+
+    def counted(*args: object) -> object:
+        merged.append(len(args[2]))  # type: ignore[arg-type]
+        return merge(*args)
+
+    monkeypatch.setattr(engine, "merged_segment", counted)
+    add_articles(corpus, 25)
+    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"))
+    lib.update()
+    assert merged and max(merged) > 1  # segments were merged
+    with lib._live.reading() as stores:
+        reader = stores.searcher().searcher.reader()
+        live = {r.segment().make_filename(".seg") for r, _ in reader.leaf_readers()}
+    on_disk = {p.name for p in (live_build(tmp_path / "ix") / "text").glob("*.seg")}
+    assert on_disk == live
+    assert lib.search("banjir", limit=50).total > 20 and lib.check().ok
+    lib.close()
+
+
 def test_compact_merges_the_full_text_into_one_segment(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

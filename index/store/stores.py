@@ -237,6 +237,14 @@ class WriteStores:
         tantivy, is brought back to) what the catalog records."""
         self._side.rollback()
 
+    def kept_for_readers(self) -> set[str]:
+        """Segment files only the generation before holds (its commit merged them away),
+        kept for readers of that generation until the next commit."""
+        if isinstance(self._side, _WhooshBuild):
+            gone = self._side.previous - set(self._side.manifest.files)
+            return {name for name in gone if name.endswith(".seg")}
+        return set()
+
     def close(self) -> None:
         self._side.close()
         self.catalog.close()
