@@ -38,7 +38,10 @@ class IndexDamagedError(NewsreaderError):
 
 
 class IndexFullError(NewsreaderError):
-    """The index cannot number another article (a rebuild numbers them afresh)."""
+    """The index cannot number another article (a rebuild numbers them afresh); what it
+    holds can still be searched."""
+
+    index_readable = True
 
 
 class IndexReadOnlyError(NewsreaderError):

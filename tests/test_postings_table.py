@@ -218,3 +218,31 @@ def test_a_damaged_row_is_reported_not_misread(sample_library, tmp_path: Path) -
     with pytest.raises(IndexDamagedError, match="--rebuild"):
         lib.related(first)
     lib.close()
+
+
+def test_an_index_out_of_article_numbers_says_so_and_stays_searchable(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """An update that would number an article past `MAX_DOC` stops with the one-line
+    error; what the index held is kept, and searched as it is."""
+    import sqlite3
+
+    from newsreader.index import Library
+    from newsreader.index.errors import IndexFullError
+
+    from tests.conftest import live_build
+
+    lib = Library.open(corpus, tmp_path / "ix")
+    lib.update()
+    before = lib.search("putin", limit=50).total
+    db = sqlite3.connect(live_build(tmp_path / "ix") / "catalog.sqlite")
+    db.execute("UPDATE articles SET doc = doc + ?", (postings.MAX_DOC,))
+    db.commit()
+    db.close()
+    (corpus / "baru.txt").write_text("Judul baru\n\nBanjir melanda kota dan warga mengungsi.\n")
+    with pytest.raises(IndexFullError, match="--rebuild") as raised:
+        lib.update()
+    assert raised.value.index_readable
+    assert lib.search("putin", limit=50).total == before > 0
+    assert lib.search("mengungsi", limit=50).total == 0  # the new article is not half in
+    lib.close()
