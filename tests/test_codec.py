@@ -64,14 +64,11 @@ def _build(folder: Path, codec: object, schema: object) -> None:
     writer.commit()
 
 
-def test_whoosh_reads_our_segments_as_its_own(tmp_path: Path) -> None:
-    """Every term's postings (ids, weights, positions) and every search's scores are those
-    of the same documents written by Whoosh's codec without inlining, in fewer bytes."""
+def _ours_and_whooshs(tmp_path: Path) -> tuple[object, Path, Path]:
+    """The same documents indexed with our codec and with Whoosh's: (schema, folders)."""
     from newsreader.index.search.codec import writing_codec
     from whoosh import fields
-    from whoosh import index as windex
     from whoosh.codec.whoosh3 import W3Codec
-    from whoosh.qparser import QueryParser
 
     schema = fields.Schema(
         id=fields.ID(stored=True), body=fields.TEXT(phrase=True), title=fields.TEXT()
@@ -81,6 +78,16 @@ def test_whoosh_reads_our_segments_as_its_own(tmp_path: Path) -> None:
     whooshs.mkdir()
     _build(ours, writing_codec(), schema)
     _build(whooshs, W3Codec(), schema)
+    return schema, ours, whooshs
+
+
+def test_whoosh_reads_our_segments_as_its_own(tmp_path: Path) -> None:
+    """Every term's postings (ids, weights, positions) and every search's scores are those
+    of the same documents written by Whoosh's codec without inlining, in fewer bytes."""
+    from whoosh import index as windex
+    from whoosh.qparser import QueryParser
+
+    schema, ours, whooshs = _ours_and_whooshs(tmp_path)
     a, b = windex.open_dir(str(ours)), windex.open_dir(str(whooshs))
     with a.searcher() as sa, b.searcher() as sb:
         inlined = 0
@@ -129,19 +136,9 @@ def test_a_block_of_positions_is_pickled_without_a_call_per_value(tmp_path: Path
     """A block's postings are pickled with protocol 3: each posting's positions as bytes,
     not as Whoosh's protocol 2 call of `_codecs.encode`, and in fewer bytes (Whoosh reads
     the same postings back: see the test above)."""
-    from newsreader.index.search.codec import writing_codec
-    from whoosh import fields
     from whoosh import index as windex
-    from whoosh.codec.whoosh3 import W3Codec
 
-    schema = fields.Schema(
-        id=fields.ID(stored=True), body=fields.TEXT(phrase=True), title=fields.TEXT()
-    )
-    ours, whooshs = tmp_path / "ours", tmp_path / "whoosh"
-    ours.mkdir()
-    whooshs.mkdir()
-    _build(ours, writing_codec(), schema)
-    _build(whooshs, W3Codec(), schema)
+    _, ours, whooshs = _ours_and_whooshs(tmp_path)
     a, b = windex.open_dir(str(ours)), windex.open_dir(str(whooshs))
     with a.searcher() as sa, b.searcher() as sb:
         for btext in (b"banjir", b"kota"):
