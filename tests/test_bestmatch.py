@@ -378,6 +378,10 @@ def test_postings_blocks_read_without_their_values_are_whooshs(monkeypatch) -> N
                 assert got[:2] == block[:2], (count, weights, values)
                 if values is positions:  # positions, as Whoosh writes them: cut off
                     assert len(unpickled) == 1 and unpickled[0] < len(data)
+                ours = pickle.dumps(block, 3)  # as our codec writes blocks: read whole
+                unpickled.clear()
+                assert _ids_and_weights(ours, count) == block
+                assert unpickled == [len(ours)]
 
 
 def test_postings_and_term_infos_read_from_the_files_are_whooshs(library: Library) -> None:

@@ -396,6 +396,7 @@ _STOP = ord(".")  # a pickle's last byte
 # blocks are pickled with protocol 3 (codec.BLOCK_PROTOCOL), read whole faster than this
 # cut reads Whoosh's; the cut is for blocks that Whoosh's own writer pickled.
 _BYTES_CALL = b"c_codecs\nencode\n"
+_PROTOCOL_2 = b"\x80\x02"  # how a protocol 2 pickle begins
 
 
 def _ids_and_weights(data: bytes, count: int) -> tuple[Any, Any, None]:
@@ -403,7 +404,10 @@ def _ids_and_weights(data: bytes, count: int) -> tuple[Any, Any, None]:
     the positions (a function call per posting) took a third of reading a prefix's
     postings, and ranking needs none. The values are the tuple's last item, so the pickle
     is cut where they begin and ends with None instead; a block the cut does not fit is
-    unpickled whole."""
+    unpickled whole. A block pickled with protocol 3 (ours) has no such calls: it is read
+    whole, without looking for one."""
+    if not data.startswith(_PROTOCOL_2):
+        return loads(data)
     at = data.find(_BYTES_CALL)
     if at > 0:
         # Over three values the tuple begins with a MARK; up to three, it has none.

@@ -185,15 +185,7 @@ def positions_value(positions: list[int]) -> bytes:
 def make_schema(analyzer: Analyzer) -> fields.Schema:
     terms = TermAnalyzer(analyzer)
     surface = SurfaceAnalyzer()
-    schema = _whoosh_schema(terms, surface)
-    for field in schema:
-        if type(field.format) is Positions:
-            field.format = CompactPositions(field_boost=field.format.field_boost)
-    return schema
-
-
-def _whoosh_schema(terms: TermAnalyzer, surface: SurfaceAnalyzer) -> fields.Schema:
-    return fields.Schema(
+    schema = fields.Schema(
         id=fields.ID(unique=True, stored=True),
         # No positions: phrases are matched on the exact fields, so these only rank.
         title=fields.TEXT(analyzer=terms, field_boost=TITLE_BOOST, phrase=False),
@@ -205,6 +197,11 @@ def _whoosh_schema(terms: TermAnalyzer, surface: SurfaceAnalyzer) -> fields.Sche
         lang=fields.ID(),
         date=fields.DATETIME(sortable=True),
     )
+    # Whoosh's TEXT fields take no format of their own: the positional ones get ours.
+    for field in schema:
+        if type(field.format) is Positions:
+            field.format = CompactPositions(field_boost=field.format.field_boost)
+    return schema
 
 
 def _inside(terms: list[Term], spans: list[tuple[int, int]]) -> list[Term]:

@@ -239,10 +239,9 @@ class WriteStores:
 
     def kept_for_readers(self) -> set[str]:
         """Segment files only the generation before holds (its commit merged them away),
-        kept for readers of that generation until the next commit."""
+        kept for readers of that generation until the next commit. tantivy keeps none."""
         if isinstance(self._side, _WhooshBuild):
-            gone = self._side.previous - set(self._side.manifest.files)
-            return {name for name in gone if name.endswith(".seg")}
+            return self._side.kept_for_readers()
         return set()
 
     def close(self) -> None:
@@ -309,6 +308,10 @@ class _WhooshBuild:
 
     def _keep(self) -> set[str]:
         return set(self.manifest.files) | self.previous
+
+    def kept_for_readers(self) -> set[str]:
+        gone = self.previous - set(self.manifest.files)
+        return {name for name in gone if name.endswith(".seg")}
 
     def record(self) -> None:
         self._record(self.manifest, self.previous)
