@@ -183,16 +183,35 @@ def test_a_segments_term_tables_are_denser_and_every_term_is_found(tmp_path: Pat
         assert [d["id"] for d in searcher.documents(body="kata7x42")] == ["7"]
 
 
-@given(st.lists(st.integers(0, 2**31 - 1), min_size=1, max_size=1500, unique=True).map(sorted))
-def test_a_postings_positions_are_read_back_by_whoosh_in_fewer_bytes(positions: list[int]) -> None:
-    """`CompactPositions` encodes what Whoosh's `Positions` does, 4 bytes shorter (no
-    protocol header, no memo entry), and Whoosh's decoders and ours read it back."""
-    from newsreader.index.search.bestmatch import _decode_positions
+@given(st.lists(st.integers(0, 2**32 - 2), min_size=1, max_size=1500, unique=True).map(sorted))
+def test_a_postings_positions_are_read_back_from_fewer_bytes(positions: list[int]) -> None:
+    """`CompactPositions` writes a posting's gaps a byte each where it can, and its decoders
+    (Whoosh's readers call them) give back what Whoosh's `Positions` wrote."""
     from newsreader.index.search.schema import CompactPositions
     from whoosh.formats import Positions
 
-    ours, whooshs = CompactPositions(), Positions()
+    ours, whooshs = CompactPositions(field_boost=2.0), Positions(field_boost=2.0)
     value = ours.encode(positions)
-    assert len(value) == len(whooshs.encode(positions)) - 4
-    assert whooshs.decode_positions(value) == positions == _decode_positions(value)
-    assert whooshs.decode_frequency(value) == len(positions)
+    theirs = whooshs.encode(positions)
+    assert ours.decode_positions(value) == positions == whooshs.decode_positions(theirs)
+    assert ours.decode_frequency(value) == len(positions) == whooshs.decode_frequency(theirs)
+    assert ours.decode_weight(value) == whooshs.decode_weight(theirs)
+    assert ours.decode_position_boosts(value) == whooshs.decode_position_boosts(theirs)
+    gaps = [b - a for a, b in zip([-1, *positions], positions, strict=False)]
+    if max(gaps) < 255:
+        assert len(value) == len(positions)  # a byte a position
+    if max(gaps) < 65536:  # beyond, in an article of more than 65,535 words, 4 bytes a gap
+        assert len(value) < len(theirs)
+
+
+def test_a_words_positions_take_a_byte_each_when_close() -> None:
+    from newsreader.index.search.schema import decode_positions, positions_value
+
+    assert positions_value([0]) == b"\x01"
+    assert positions_value([3, 10, 12]) == b"\x04\x07\x02"
+    assert positions_value([300]) == b"\x00" + (301).to_bytes(2, "little")
+    widest = b"\xff" + (6).to_bytes(4, "little") + (69_995).to_bytes(4, "little")
+    assert positions_value([5, 70_000]) == widest
+    for value in (b"\x01", b"\x04\x07\x02", positions_value([300, 301, 900])):
+        assert positions_value(decode_positions(value)) == value
+    assert decode_positions(b"") == []

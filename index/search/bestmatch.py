@@ -40,7 +40,6 @@ from whoosh.codec.whoosh3 import (
     W3LeafMatcher,
     W3TermInfo,
 )
-from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
@@ -48,6 +47,7 @@ from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
 from .codec import HASH_SLOT
+from .schema import CompactPositions, decode_positions
 
 CACHED_POSTINGS = 200_000  # scored postings kept per open index (a few MB)
 MAX_INFOS = 200_000  # terms whose segments are kept per open index
@@ -907,7 +907,7 @@ def _phrase(
         if found is None:
             return [], []  # a word no article has
         stats.append(found)
-    positions = _decode_positions if isinstance(fmt, Positions) else fmt.decoder("positions")
+    positions = decode_positions if type(fmt) is CompactPositions else fmt.decoder("positions")
     tree = _pairs(len(terms))
     boost = phrase.boost
     docs: list[int] = []
@@ -996,14 +996,6 @@ def _with_values(matcher: Any, docs: list[int] | None) -> dict[int, tuple[float,
     for d in deleted:
         out.pop(d, None)
     return out
-
-
-def _decode_positions(value: bytes) -> list[int]:
-    """`Positions.decode_positions` without its per-call overhead: the value holds the
-    word count (4 bytes), then the pickled gaps between positions, its stop byte cut."""
-    if not value.endswith(b"."):
-        value += b"."
-    return list(accumulate(loads(value[_INT_SIZE:])))
 
 
 def _adjacent(n: int, positions: Callable[[int], Sequence[int]]) -> bool:

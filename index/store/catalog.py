@@ -36,8 +36,9 @@ from . import postings
 # 11: shingle postings grouped by hash range (see postings.py); 12: a posting's key bits
 # last, in whole bytes, so that a lookup counts and finds them in C; 13: an article's
 # metadata stored as a JSON array (see `_store`); 14: a shingle posting in 7 bytes; 15: a
-# term's value for shingle keys its CRC-32 (see text/tokens.py).
-SCHEMA_VERSION = "15"
+# term's value for shingle keys its CRC-32 (see text/tokens.py); 16: an exact word's
+# positions a byte a gap (see search/schema.py).
+SCHEMA_VERSION = "16"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -624,6 +624,11 @@ class _Run:
                     # 240 of 1,511 MiB).
                     self._open_writer()
                     self._commit(last=False)
+                if self.fresh:
+                    # Each commit appended to every row of shingle postings, leaving pages
+                    # part filled: written again, CLICK-ID's 22,000 articles' catalog took
+                    # 5.2 MiB less (0.8 s). An update leaves it be: its room fills again.
+                    self.catalog.vacuum()
         except BaseException:
             self._abandon()
             raise
