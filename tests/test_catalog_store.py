@@ -318,7 +318,8 @@ def test_a_batchs_postings_are_appended_to_their_rows_in_key_then_article_order(
     them) and are merged at commit: each row then gets the batch's postings in key order,
     a key's in the order the articles were added, after the rows' earlier batches. Keys
     across every range, shared by many articles, one article with a single shingle, a
-    position past the largest kept, shingles given as pairs and in arrays."""
+    position past the largest kept, shingles given as pairs and in arrays, article numbers
+    on both sides of 65,536 (rows of two top bytes)."""
     import random
 
     from newsreader.index.store import postings
@@ -345,10 +346,17 @@ def test_a_batchs_postings_are_appended_to_their_rows_in_key_then_article_order(
                 added += [(h, doc, min(p, kept)) for h, p in pairs]
             cat.commit()
             for h, doc, pos in sorted(added, key=lambda p: (p[0], p[1])):
-                expected.setdefault(postings.row_of(h), []).append((h, doc, pos))
+                expected.setdefault(postings.row_of(h, doc), []).append((h, doc, pos))
+            if not batch:  # the next batch's article numbers go past 65,535 (a top byte)
+                cat.db.execute("UPDATE articles SET doc = doc + 65500")
+                cat.commit()
         rows = dict(cat.db.execute("SELECT b, data FROM shingles"))
         assert sorted(rows) == sorted(expected)
         for row, data in rows.items():
             assert list(postings.decode(row, data)) == expected[row]
+        assert {row & 0xFF for row in rows} == {0, 1}
+        # A key's postings are found in every row of its range, whatever the top byte.
+        every = sorted(p for found in expected.values() for p in found)
+        assert sorted(cat.postings(shared)) == [p for p in every if p[0] in set(shared)]
     finally:
         cat.close()

@@ -69,7 +69,7 @@ def test_postings_of_one_range_share_one_row(tmp_path: Path) -> None:
         assert cat.db.execute("SELECT count(*) FROM shingles").fetchone() == (1,)
         assert len(list(cat.all_postings())) == 40
         (size,) = cat.db.execute("SELECT length(data) FROM shingles").fetchone()
-        assert size == 40 * postings.STORED_SIZE  # 7 bytes a posting
+        assert size == 40 * postings.STORED_SIZE == 40 * 6  # 6 bytes a posting
     finally:
         cat.close()
 
@@ -127,9 +127,13 @@ def test_a_row_decodes_to_its_postings(found: list[tuple[int, int, int]]) -> Non
     for h, doc, pos in found:
         low = h & ((1 << postings.SHIFT) - 1)
         word = doc | (pos << 32) | (low << 48)
-        rows.setdefault(postings.row_of(h), array("q")).append(word)
-    back = [p for row, a in rows.items() for p in postings.decode(row, postings.to_bytes(a))]
+        rows.setdefault(postings.row_of(h, doc), array("q")).append(word)
+    back = [
+        p for row, a in rows.items() for p in postings.decode(row, postings.to_bytes(a, row & 0xFF))
+    ]
     assert sorted(back) == sorted(found)
+    with pytest.raises(ValueError):  # a row holds the articles of its top byte only
+        postings.to_bytes(array("q", [0x10000]), 0)
 
 
 def test_an_article_number_past_the_last_is_refused_before_anything_is_filed(
@@ -180,14 +184,20 @@ def test_a_lookup_finds_a_keys_postings_only_where_a_posting_keeps_its_key(
 ) -> None:
     from array import array
 
-    row = 9
-    words = array("q", (doc | (pos << 32) | (low << 48) for low, doc, pos in filed))
-    data = postings.to_bytes(words)
-    base = row << postings.SHIFT
+    span = 9
+    rows: dict[int, array] = {}
+    for low, doc, pos in filed:
+        rows.setdefault(postings.row_of(span << postings.SHIFT, doc), array("q")).append(
+            doc | (pos << 32) | (low << 48)
+        )
+    stored = [(row, postings.to_bytes(words, row & 0xFF)) for row, words in sorted(rows.items())]
+    assert all(postings.span_of(row) == span for row, _ in stored)
+    base = span << postings.SHIFT
     expected = sorted((base | low, doc, pos) for low, doc, pos in filed if low in lows)
-    assert sorted(postings.matching(row, data, lows)) == expected
+    assert sorted(postings.matching(stored, lows)) == expected
+    # A key's articles are counted over all the rows of its range.
     held = {low: sum(p[0] == low for p in filed) for low in lows}
-    rare = sorted(postings.matching(row, data, lows, lambda key: most))
+    rare = sorted(postings.matching(stored, lows, lambda key: most))
     assert rare == [p for p in expected if held[p[0] - base] <= most]
 
 

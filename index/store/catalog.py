@@ -17,6 +17,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 from urllib.parse import quote
 
@@ -37,7 +38,8 @@ from . import postings
 # last, in whole bytes, so that a lookup counts and finds them in C; 13: an article's
 # metadata stored as a JSON array (see `_store`); 14: a shingle posting in 7 bytes; 15: a
 # term's value for shingle keys its CRC-32 (see text/tokens.py); 16: an exact word's
-# positions a byte a gap (see search/schema.py).
+# positions a byte a gap (see search/schema.py), a shingle posting in 6 bytes (the article
+# number's top byte in its row's).
 SCHEMA_VERSION = "16"
 
 _SCHEMA = """
@@ -257,14 +259,14 @@ class Catalog:
 
     def _remove_postings(self, doc: int, stored: bytes) -> None:
         if self.shingler is not None:
-            rows = sorted({postings.row_of(h) for h, _ in self.shingler(_load(stored))})
+            rows = sorted({postings.row_of(h, doc) for h, _ in self.shingler(_load(stored))})
         else:  # every row, read a chunk at a time
             rows = [b for (b,) in self.db.execute("SELECT b FROM shingles")]
         for chunk in _chunks(rows, 900):
             marks = ",".join("?" * len(chunk))
             sql = f"SELECT b, data FROM shingles WHERE b IN ({marks})"
             for b, data in self.db.execute(sql, chunk).fetchall():
-                kept = postings.without(data, doc)
+                kept = postings.without(b, data, doc)
                 if kept == b"":
                     self.db.execute("DELETE FROM shingles WHERE b=?", (b,))
                 elif kept is not None:
@@ -353,12 +355,17 @@ class Catalog:
         only for the hashes no more than `most(hash)` articles hold."""
         self._flush()
         want = postings.wanted(hashes)
-        for chunk in _chunks(list(want), 900):
-            marks = ",".join("?" * len(chunk))
-            for b, data in self.db.execute(
-                f"SELECT b, data FROM shingles WHERE b IN ({marks})", chunk
-            ).fetchall():
-                yield from postings.matching(b, data, want[b], most)
+        (top,) = self.db.execute("SELECT coalesce(max(doc), 0) FROM articles").fetchone()
+        # A key range has a row for each top byte of article numbers (one below 65,536).
+        each = len(postings.rows_of(0, top))
+        for chunk in _chunks(list(want), max(1, 900 // each)):
+            rows = [row for span in chunk for row in postings.rows_of(span, top)]
+            marks = ",".join("?" * len(rows))
+            found = self.db.execute(
+                f"SELECT b, data FROM shingles WHERE b IN ({marks}) ORDER BY b", rows
+            ).fetchall()
+            for span, group in groupby(found, lambda r: postings.span_of(r[0])):
+                yield from postings.matching(list(group), want[span], most)
 
     def damaged_posting_rows(self) -> int:
         """How many rows of the shingle postings cannot hold whole postings."""
@@ -368,15 +375,20 @@ class Catalog:
     def all_postings(self) -> Iterator[tuple[int, int, int]]:
         """Every posting, ordered by hash: one pass over the shingle table."""
         self._flush()
-        for b, data in self.db.execute("SELECT b, data FROM shingles ORDER BY b"):
-            yield from sorted(postings.decode(b, data))
+        for _, rows in self._ranges():
+            yield from sorted(p for b, data in rows for p in postings.decode(b, data))
 
     def shared_postings(self, max_docs: int) -> Iterator[tuple[int, int, int]]:
         """The postings of every hash that 2 to `max_docs` articles hold, ordered by hash:
         a corpus-wide candidate search without the many that one article alone holds."""
         self._flush()
-        for b, data in self.db.execute("SELECT b, data FROM shingles ORDER BY b"):
-            yield from postings.shared(b, data, max_docs)
+        for _, rows in self._ranges():
+            yield from postings.shared(rows, max_docs)
+
+    def _ranges(self) -> Iterator[tuple[int, Iterator[tuple[int, bytes]]]]:
+        """The shingle rows, grouped by key range, in order."""
+        rows = self.db.execute("SELECT b, data FROM shingles ORDER BY b")
+        return groupby(rows, lambda r: postings.span_of(r[0]))
 
     # -- transactions -------------------------------------------------------------------
     def forms_of(self, term: str) -> list[str]:

@@ -1,18 +1,20 @@
 """How the catalog keeps shingle postings: grouped by hash range, one row per range of
-2**14 consecutive keys (262,144 rows for 4-byte keys), each posting in the row's blob as
-7 little-endian bytes: the article's number (3 bytes), the position (2 bytes), then the
-key's low 14 bits (2 bytes). In this process a posting is the number those bytes make
-with a zero byte after the article's (`from_bytes`, `to_bytes`): 8 bytes, which an array
-sorts and filters in C. Stored so, the fourth byte took 8.5 MiB at 22,000 CLICK-ID articles
-(9 million postings) and was zero for any archive of fewer than 16.7 million articles.
+2**14 consecutive keys (262,144 ranges for 4-byte keys) and top byte of the article's
+number (one row a range below 65,536 articles), each posting in the row's blob as 6
+little-endian bytes: the article's number less its top byte (2 bytes), the position (2
+bytes), then the key's low 14 bits (2 bytes). A row's number is its range's, then the top
+byte (`row_of`). In this process a posting is the number those bytes make with the row's
+top byte and a zero byte after the article's (`from_bytes`, `to_bytes`): 8 bytes, which an
+array sorts and filters in C. At 22,000 CLICK-ID articles (9 million postings) the number's
+third and fourth bytes took 17 MiB, and were the same in every posting of a row.
 
 A row per posting, (key, article, position) in a table without rowid, cost SQLite about 15
 bytes a posting for its keys and record headers: 131 MiB for the 9 million postings of
 CLICK-ID's 22,000 articles. Grouped, the same postings take 81 MiB as built and 76 MiB
 vacuumed (in 4 KiB pages; 77 and 73 in the catalog's 16 KiB).
 
-A lookup reads the rows of an article's keys (about 400) and finds its keys' postings in
-them from the rows' low bits alone (two whole bytes at the end of each posting), counted and
+A lookup reads the rows of an article's keys (about 400 ranges) and finds its keys' postings
+in them from the rows' low bits alone (two whole bytes at the end of each posting), counted and
 searched in C: the postings of the other keys of a row are never taken apart, and a key too
 common to keep is dropped on its count. At 100,000 (synthetic) articles, where a row holds
 some 260 postings, a lookup takes 15 ms of CPU so, and took 39 taking every posting of its
@@ -36,7 +38,7 @@ import sys
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import groupby, repeat
 from operator import itemgetter, rshift
 from struct import Struct
@@ -48,12 +50,15 @@ _LOW = (1 << SHIFT) - 1
 _DOC_MASK = (1 << 32) - 1
 MAX_DOC = (1 << 24) - 1
 MAX_POSITION = (1 << 16) - 1
+TOP_BITS = 8  # an article number's top byte, the last bits of its row's number
+_TOP = (1 << TOP_BITS) - 1
+_TOP_AT = 16  # where the top byte is in an article's number
 _SIZE = 8  # a posting as a number (in an array, and as it waits for the commit)
-STORED_SIZE = 7  # a posting as stored: without the number's fourth byte
-_KEPT = (0, 1, 2, 4, 5, 6, 7)  # the number's bytes a stored posting keeps, in order
-_LOW_AT = 5  # the low bits' offset in a stored posting
+STORED_SIZE = 6  # a posting as stored: without the number's third and fourth bytes
+_KEPT = (0, 1, 4, 5, 6, 7)  # the number's bytes a stored posting keeps, in order
+_LOW_AT = 4  # the low bits' offset in a stored posting
 _BIG_ENDIAN = sys.byteorder == "big"
-_DOC_POS = Struct("<HBH")  # a stored posting's article number (2 bytes and 1), position
+_DOC_POS = Struct("<HH")  # a stored posting's article number (less its top byte), position
 _LOW_BYTES = Struct("<H").pack
 DAMAGED = "the catalog's shingle postings are damaged; run `newsreader index --rebuild`"
 
@@ -69,9 +74,10 @@ _LOW_TOP = bytes(b & (_LOW >> 8) for b in range(256))  # a key's second byte, to
 def pending_rows(
     doc: int, keys: array, positions: array
 ) -> Iterator[tuple[int, int, bytes, bytes]]:
-    """An article's postings as they wait for the commit: (range, article, keys as 8-byte
-    numbers, packed postings) for each range of keys it has some in. `keys` is in key order
-    and `positions` goes with it."""
+    """An article's postings as they wait for the commit: (piece, article, keys as 8-byte
+    numbers, packed postings) for each range of keys it has some in. A piece is the range,
+    after the top byte of the article's number (rows hold the articles of one top byte).
+    `keys` is in key order and `positions` goes with it."""
     packed = _packed(doc, keys, positions)
     bounds = [0]
     bounds += [bisect_left(keys, (part - PARTS // 2) << _PART_BITS) for part in range(1, PARTS)]
@@ -81,7 +87,7 @@ def pending_rows(
         start, end = bounds[part], bounds[part + 1]
         if start < end:
             yield (
-                part,
+                (doc >> _TOP_AT) * PARTS + part,
                 doc,
                 key_bytes[start * 8 : end * 8],
                 packed[start * _SIZE : end * _SIZE],
@@ -131,9 +137,10 @@ PENDING_SELECT = "SELECT part, keys, postings FROM temp.pending ORDER BY part, r
 
 def merged_rows(pieces: Iterable[tuple[int, bytes, bytes]]) -> Iterator[tuple[int, bytes]]:
     """(row, blob to append to it) for every row the pending pieces (PENDING_SELECT) have
-    postings for, in row order; in a row, postings are in key order, then in the order
-    their articles were added."""
-    for _, group in groupby(pieces, itemgetter(0)):
+    postings for, in row order within a piece; in a row, postings are in key order, then in
+    the order their articles were added."""
+    for piece, group in groupby(pieces, itemgetter(0)):
+        top = piece // PARTS
         got = list(group)
         keys = array("q", b"".join(g[1] for g in got))
         packed = _numbers(b"".join(g[2] for g in got))
@@ -146,38 +153,55 @@ def merged_rows(pieces: Iterable[tuple[int, bytes, bytes]]) -> Iterator[tuple[in
             packed = array("q", order(packed))
             del order
         sizes = Counter(map(rshift, keys, repeat(SHIFT)))
-        data = to_bytes(packed)
+        data = to_bytes(packed, top)
         del keys, packed
         end = 0
-        for row in sorted(sizes):
-            start, end = end, end + sizes[row] * STORED_SIZE
-            yield row, data[start:end]
+        for span in sorted(sizes):
+            start, end = end, end + sizes[span] * STORED_SIZE
+            yield span << TOP_BITS | top, data[start:end]
 
 
-def row_of(key: int) -> int:
-    """The row holding a key's postings."""
-    return key >> SHIFT
+def row_of(key: int, doc: int) -> int:
+    """The row holding an article's posting of a key."""
+    return (key >> SHIFT) << TOP_BITS | doc >> _TOP_AT
 
 
-def to_bytes(postings: array) -> bytes:
-    """A row's blob from its postings as numbers (an array of type "q")."""
+def rows_of(span: int, top: int) -> list[int]:
+    """The rows of a key range (`wanted`) for articles numbered up to `top` (their top
+    bytes)."""
+    return [span << TOP_BITS | t for t in range((top >> _TOP_AT) + 1)]
+
+
+def span_of(row: int) -> int:
+    """A row's key range (the rows of one range are next to each other in row order)."""
+    return row >> TOP_BITS
+
+
+def to_bytes(postings: array, top: int = 0) -> bytes:
+    """A row's blob from its postings as numbers (an array of type "q"), the articles' of
+    the row's top byte `top`."""
     wide = _little_endian(postings)
     n = len(postings)
     if wide[3::_SIZE].count(0) != n:
         raise ValueError(f"an article number past {MAX_DOC} cannot be stored")
+    if wide[2::_SIZE].count(top) != n:
+        raise ValueError(f"an article number whose top byte is not {top}, in its row")
     out = bytearray(STORED_SIZE * n)
     for at, byte in enumerate(_KEPT):
         out[at::STORED_SIZE] = wide[byte::_SIZE]
     return bytes(out)
 
 
-def from_bytes(data: bytes) -> array:
-    """A row's postings as numbers."""
+def from_bytes(data: bytes, top: int = 0) -> array:
+    """A row's postings as numbers (`top`: the row's top byte of article numbers)."""
     if len(data) % STORED_SIZE:
         raise IndexDamagedError(DAMAGED)
-    wide = bytearray(len(data) // STORED_SIZE * _SIZE)
+    n = len(data) // STORED_SIZE
+    wide = bytearray(n * _SIZE)
     for at, byte in enumerate(_KEPT):
         wide[byte::_SIZE] = data[at::STORED_SIZE]
+    if top:
+        wide[2::_SIZE] = bytes((top,)) * n
     return _numbers(wide)
 
 
@@ -199,70 +223,83 @@ def _numbers(data: bytes | bytearray) -> array:
 
 def decode(row: int, data: bytes) -> Iterator[tuple[int, int, int]]:
     """(key, article, position) of each posting in a row."""
-    base = row << SHIFT
-    for v in from_bytes(data):
+    base = span_of(row) << SHIFT
+    for v in from_bytes(data, row & _TOP):
         yield base | (v >> 48), v & _DOC_MASK, (v >> 32) & MAX_POSITION
 
 
 def matching(
-    row: int, data: bytes, lows: set[int], most: Callable[[int], int] | None = None
+    rows: Sequence[tuple[int, bytes]], lows: set[int], most: Callable[[int], int] | None = None
 ) -> list[tuple[int, int, int]]:
-    """The postings of a row whose keys end in one of `lows` (see `wanted`); with `most`,
-    only those of keys no more than `most(key)` articles hold."""
-    if len(data) % STORED_SIZE:
-        raise IndexDamagedError(DAMAGED)
-    # The row's low bits alone, two bytes a posting: a key's postings are counted and found
+    """The postings of a key range's rows (one for each top byte of article numbers)
+    whose keys end in one of `lows` (see `wanted`); with `most`, only those of keys no
+    more than `most(key)` articles hold."""
+    # The rows' low bits alone, two bytes a posting: a key's postings are counted and found
     # among them in C. A key's two bytes may also stand across two postings' (at an odd
     # offset): such a find is skipped, and a count that may hold some is made exact before
     # it drops a key as too common.
-    column = bytearray(len(data) // STORED_SIZE * 2)
-    column[0::2] = data[_LOW_AT::STORED_SIZE]
-    column[1::2] = data[_LOW_AT + 1 :: STORED_SIZE]
-    lows_bytes = bytes(column)
-    exact: array | None = None
-    base = row << SHIFT
-    count, find, unpack = lows_bytes.count, lows_bytes.find, _DOC_POS.unpack_from
+    columns: list[tuple[int, bytes, bytes]] = []
+    for row, data in rows:
+        if len(data) % STORED_SIZE:
+            raise IndexDamagedError(DAMAGED)
+        column = bytearray(len(data) // STORED_SIZE * 2)
+        column[0::2] = data[_LOW_AT::STORED_SIZE]
+        column[1::2] = data[_LOW_AT + 1 :: STORED_SIZE]
+        columns.append(((row & _TOP) << _TOP_AT, data, bytes(column)))
+    if not columns:
+        return []
+    exact: list[array] | None = None
+    base = span_of(rows[0][0]) << SHIFT
+    unpack = _DOC_POS.unpack_from
     out: list[tuple[int, int, int]] = []
     for low in lows:
         pattern = _LOW_BYTES(low)
-        held = count(pattern)
+        held = sum(column.count(pattern) for _, _, column in columns)
         if not held:
             continue
         key = base | low
         if most is not None and held > most(key):
             if exact is None:
-                exact = array("H", lows_bytes)
-                if _BIG_ENDIAN:
-                    exact.byteswap()
-            if exact.count(low) > most(key):
+                exact = [_lows(column) for _, _, column in columns]
+            if sum(a.count(low) for a in exact) > most(key):
                 continue
-        at = find(pattern)
-        while at >= 0:
-            if not at & 1:
-                doc_low, doc_high, position = unpack(data, at // 2 * STORED_SIZE)
-                out.append((key, doc_low | doc_high << 16, position))
-            at = find(pattern, at + 1)
+        for top, data, column in columns:
+            find = column.find
+            at = find(pattern)
+            while at >= 0:
+                if not at & 1:
+                    doc, position = unpack(data, at // 2 * STORED_SIZE)
+                    out.append((key, top | doc, position))
+                at = find(pattern, at + 1)
+    return out
+
+
+def _lows(column: bytes) -> array:
+    out = array("H", column)
+    if _BIG_ENDIAN:
+        out.byteswap()
     return out
 
 
 def wanted(keys: Iterable[int]) -> dict[int, set[int]]:
-    """Keys as {row: their low bits}, the rows to read for them."""
+    """Keys as {key range: their low bits}, the ranges to read for them (`rows_of`)."""
     out: defaultdict[int, set[int]] = defaultdict(set)
     for key in keys:
         out[key >> SHIFT].add(key & _LOW)
     return out
 
 
-def without(data: bytes, doc: int) -> bytes | None:
+def without(row: int, data: bytes, doc: int) -> bytes | None:
     """A row's blob without an article's postings; None when nothing of it was there."""
-    postings = from_bytes(data)
+    top = row & _TOP
+    postings = from_bytes(data, top)
     kept = array("q", (v for v in postings if v & _DOC_MASK != doc))
-    return None if len(kept) == len(postings) else to_bytes(kept)
+    return None if len(kept) == len(postings) else to_bytes(kept, top)
 
 
-def shared(row: int, data: bytes, max_docs: int) -> list[tuple[int, int, int]]:
-    """A row's postings, ordered by key, of the keys that 2 to `max_docs` articles hold (an
-    article holds a key once)."""
-    found = sorted(decode(row, data))
+def shared(rows: Iterable[tuple[int, bytes]], max_docs: int) -> list[tuple[int, int, int]]:
+    """A key range's postings (from its rows), ordered by key, of the keys that 2 to
+    `max_docs` articles hold (an article holds a key once)."""
+    found = sorted(p for row, data in rows for p in decode(row, data))
     counts = Counter(key for key, _, _ in found)
     return [p for p in found if 2 <= counts[p[0]] <= max_docs]
