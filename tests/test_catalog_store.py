@@ -360,3 +360,62 @@ def test_a_batchs_postings_are_appended_to_their_rows_in_key_then_article_order(
         assert sorted(cat.postings(shared)) == [p for p in every if p[0] in set(shared)]
     finally:
         cat.close()
+
+
+def test_articles_are_compressed_with_a_dictionary_of_the_first_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the index has enough articles, a dictionary is made from the first and every
+    article is compressed with it, those stored before too: they read back whole, in less
+    room. A reader opened before it was made reads them all the same; a catalog that has
+    lost it says to rebuild."""
+    import random
+
+    from newsreader.index.errors import IndexDamagedError
+    from newsreader.index.store import catalog as catalog_module
+    from newsreader.index.store.compression import Packer, needs_dictionary
+
+    monkeypatch.setattr(catalog_module, "TRAIN_AFTER", 30)
+    monkeypatch.setattr(catalog_module, "TRAIN_ON", 20)
+    rng = random.Random(3)
+    # What every article of an outlet says, then words of its own.
+    said = "Baca juga: Presiden Joko Widodo mengatakan pemerintah akan terus mendorong kerja"
+    said += " sama ekonomi dengan Tiongkok, kata juru bicara Istana di Jakarta, Senin."
+    words = [f"kata{i}" for i in range(300)]
+
+    def text(k: int) -> str:
+        return said + " " + " ".join(rng.choice(words) for _ in range(60)) + f" nomor {k}"
+
+    articles = [_article(text(k), f"{k}.txt") for k in range(40)]
+    path = tmp_path / "c.sqlite"
+    cat = Catalog(path)
+    early = Catalog(path, readonly=True)
+    try:
+        for a in articles[:25]:
+            cat.put_article(a, [])
+        cat.commit()  # 25 articles: none yet
+        assert cat.packer.dictionary is None
+        assert early.article("3.txt") == articles[3]
+        for a in articles[25:]:
+            cat.put_article(a, [])
+        cat.commit()
+        assert cat.packer.dictionary
+        stored = [s for (s,) in cat.db.execute("SELECT stored FROM articles")]
+        assert len(stored) == 40 and all(map(needs_dictionary, stored))
+        plain = Packer()
+        alone = sum(len(plain.pack(cat.packer.unpack(s))) for s in stored)
+        assert sum(map(len, stored)) < alone
+        for a in articles:
+            assert cat.article(a.id) == a
+            assert early.article(a.id) == a  # opened before the dictionary was made
+        cat.db.execute("DELETE FROM dictionary")
+        cat.db.commit()
+    finally:
+        cat.close()
+        early.close()
+    cat = Catalog(path)
+    try:
+        with pytest.raises(IndexDamagedError, match="--rebuild"):
+            cat.article("3.txt")
+    finally:
+        cat.close()

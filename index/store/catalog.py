@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -25,6 +24,7 @@ from ..errors import IndexDamagedError
 from ..model import Article, Kind, Metadata, Paragraph, Span
 from ..text.tokens import Shingles
 from . import postings
+from .compression import TRAIN_AFTER, TRAIN_ON, Packer, make_dictionary, needs_dictionary
 
 # Bumped whenever the index (full text or catalog) changes shape: older indexes are rebuilt.
 # 3: control characters made visible at ingest; 4: exact-phrase and forms fields, variants
@@ -36,10 +36,10 @@ from . import postings
 # shingle keys (see text/tokens.py); 10: shingle keys worked out from each term's value;
 # 11: shingle postings grouped by hash range (see postings.py); 12: a posting's key bits
 # last, in whole bytes, so that a lookup counts and finds them in C; 13: an article's
-# metadata stored as a JSON array (see `_store`); 14: a shingle posting in 7 bytes; 15: a
+# metadata stored as a JSON array (see `_stored`); 14: a shingle posting in 7 bytes; 15: a
 # term's value for shingle keys its CRC-32 (see text/tokens.py); 16: an exact word's
 # positions a byte a gap (see search/schema.py), a shingle posting in 6 bytes (the article
-# number's top byte in its row's).
+# number's top byte in its row's), articles compressed with a dictionary (compression.py).
 SCHEMA_VERSION = "16"
 
 _SCHEMA = """
@@ -59,6 +59,9 @@ CREATE TABLE IF NOT EXISTS forms (term TEXT NOT NULL, form TEXT NOT NULL,
     PRIMARY KEY (term, form)) WITHOUT ROWID;
 -- A query's words are stemmed by looking their written forms up here (see store/searching).
 CREATE INDEX IF NOT EXISTS forms_form ON forms(form);
+-- The preset dictionary articles are compressed with (see compression.py): one row, once
+-- made never changed; empty when the first articles gave nothing to put in it.
+CREATE TABLE IF NOT EXISTS dictionary (id INTEGER PRIMARY KEY CHECK (id = 1), data BLOB NOT NULL);
 """
 
 
@@ -145,10 +148,48 @@ class Catalog:
                 self.db.executescript(_SCHEMA)
                 self.db.executescript(_PENDING)
             self.db.execute("SELECT 1 FROM articles LIMIT 1").fetchall()
+            self.packer = self._packer()
         except sqlite3.DatabaseError as exc:
             raise IndexDamagedError(
                 f"index catalog {path} is damaged ({exc}); run `newsreader index --rebuild`"
             ) from None
+
+    def _packer(self) -> Packer:
+        """The compressor of stored articles, with the catalog's dictionary if it has one."""
+        try:
+            row = self.db.execute("SELECT data FROM dictionary").fetchone()
+        except sqlite3.OperationalError:  # a catalog of before dictionaries, read only
+            row = None
+        self._has_dictionary = row is not None
+        return Packer(row[0] if row else None)
+
+    def _load(self, stored: bytes) -> Article:
+        if needs_dictionary(stored) and self.packer.dictionary is None:
+            # Made by a writer since this reader opened the catalog.
+            self.packer = self._packer()
+        return _article(self.packer.unpack(stored))
+
+    def _make_dictionary(self) -> None:
+        """Once the index has `TRAIN_AFTER` articles: make its dictionary from the first,
+        and compress the articles stored so far again with it (a few thousand at most: the
+        build's first batches are small), in the commit's transaction."""
+        if self.readonly or self._has_dictionary:
+            return
+        (top,) = self.db.execute("SELECT coalesce(max(doc), 0) FROM articles").fetchone()
+        if top < TRAIN_AFTER or self.count() < TRAIN_AFTER:
+            return
+        rows = self.db.execute("SELECT doc, stored FROM articles ORDER BY doc").fetchall()
+        unpack = self.packer.unpack
+        dictionary = make_dictionary(unpack(stored) for _, stored in rows[:TRAIN_ON])
+        self.db.execute("INSERT INTO dictionary VALUES (1, ?)", (dictionary,))
+        self.packer = Packer(dictionary)
+        self._has_dictionary = True
+        if dictionary:
+            pack = self.packer.pack
+            self.db.executemany(
+                "UPDATE articles SET stored = ? WHERE doc = ?",
+                ((pack(unpack(stored)), doc) for doc, stored in rows),
+            )
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -223,7 +264,7 @@ class Catalog:
                 # Most articles' display title is their title: kept once (1.4 MB at 22,000).
                 None if article.display_title == m.title else article.display_title,
                 article.word_count,
-                _store(article),
+                self.packer.pack(_stored(article)),
             ),
         )
         doc = cur.lastrowid
@@ -259,7 +300,7 @@ class Catalog:
 
     def _remove_postings(self, doc: int, stored: bytes) -> None:
         if self.shingler is not None:
-            rows = sorted({postings.row_of(h, doc) for h, _ in self.shingler(_load(stored))})
+            rows = sorted({postings.row_of(h, doc) for h, _ in self.shingler(self._load(stored))})
         else:  # every row, read a chunk at a time
             rows = [b for (b,) in self.db.execute("SELECT b FROM shingles")]
         for chunk in _chunks(rows, 900):
@@ -274,11 +315,11 @@ class Catalog:
 
     def article(self, article_id: str) -> Article | None:
         row = self.db.execute("SELECT stored FROM articles WHERE id=?", (article_id,)).fetchone()
-        return _load(row[0]) if row else None
+        return self._load(row[0]) if row else None
 
     def article_by_doc(self, doc: int) -> Article | None:
         row = self.db.execute("SELECT stored FROM articles WHERE doc=?", (doc,)).fetchone()
-        return _load(row[0]) if row else None
+        return self._load(row[0]) if row else None
 
     def doc_of(self, article_id: str) -> int | None:
         row = self.db.execute("SELECT doc FROM articles WHERE id=?", (article_id,)).fetchone()
@@ -446,6 +487,7 @@ class Catalog:
 
     def commit(self) -> None:
         self._flush()
+        self._make_dictionary()
         self.db.commit()
 
     def rollback(self) -> None:
@@ -481,7 +523,7 @@ def _uri(path: Path, mode: str | None = None) -> str:
 
 # An article's metadata and text are read together, whole, and only for the few articles a
 # search shows or a comparison aligns: stored compressed they take a third of the room. The
-# metadata is a JSON array, its fields in `_load`'s order and each paragraph five numbers:
+# metadata is a JSON array, its fields in `_article`'s order and each paragraph five numbers:
 # as `Article.to_json` writes it, named fields and all, it was half an article's bytes
 # before compression and 38% after (at 22,000 CLICK-ID articles, 26.3 MiB compressed in all;
 # so, 22.8). JSON escapes a NUL, so the first NUL byte ends the metadata.
@@ -489,7 +531,7 @@ _KINDS = (Kind.TITLE, Kind.META, Kind.HEADING, Kind.TEXT)
 _KIND_CODE = {kind: code for code, kind in enumerate(_KINDS)}
 
 
-def _store(article: Article) -> bytes:
+def _stored(article: Article) -> bytes:
     m = article.meta
     paragraphs: list[int] = []
     for p in article.paragraphs:
@@ -513,20 +555,11 @@ def _store(article: Article) -> bytes:
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    return _compressed(f"{meta}\x00{article.text}".encode())
+    return f"{meta}\x00{article.text}".encode()
 
 
-def _compressed(data: bytes) -> bytes:
-    """`zlib.compress(data, 6)`, with a window only as large as the data: setting up zlib's
-    default 32 KiB window took as long as compressing a 2 KiB article (0.12 ms an article
-    against 0.065, the same bytes but for a few). `zlib.decompress` reads any window size."""
-    window = max(9, min(15, (len(data) - 1).bit_length()))
-    compressor = zlib.compressobj(6, zlib.DEFLATED, window)
-    return compressor.compress(data) + compressor.flush()
-
-
-def _load(stored: bytes) -> Article:
-    meta, _, text = zlib.decompress(stored).partition(b"\x00")
+def _article(stored: bytes) -> Article:
+    meta, _, text = stored.partition(b"\x00")
     fields = json.loads(meta)
     doc_id, path, content_hash, title, title_span, outlet, author, date = fields[:8]
     date_span, language, url, numbers = fields[8:]
