@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from newsreader.index import Library
 from newsreader.index.errors import IndexDamagedError, IndexLockedError
+from newsreader.index.search import spelling
 from newsreader.index.store import sync as library_module
 from newsreader.index.store.catalog import Catalog
 
@@ -723,13 +724,14 @@ def test_compact_merges_the_full_text_into_one_segment(
     add_articles(corpus, 25)
     lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"))
     vacuums: list[Path] = []
-    vacuum = Catalog.vacuum
+    vacuum, vacuum_words = Catalog.vacuum, spelling._vacuum
     monkeypatch.setattr(Catalog, "vacuum", lambda c: vacuums.append(c.path) or vacuum(c))
+    monkeypatch.setattr(spelling, "_vacuum", lambda p: vacuums.append(p) or vacuum_words(p))
     assert not lib.update().compacted
     assert _segments(lib)[0] > 3
-    # A fresh build's catalog is written again at its end: its commits left pages part
-    # filled (a few here, 5 MiB at 22,000 articles).
-    assert len(vacuums) == 1
+    # A fresh build's catalog and spelling dictionary are written again at its end: its
+    # commits left pages part filled (a few here, 6 MiB at 22,000 articles).
+    assert sorted(p.name for p in vacuums) == ["catalog.sqlite", "spelling.sqlite"]
     assert _as_if_vacuumed(live_build(tmp_path / "ix") / "catalog.sqlite", tmp_path / "c1")
     queries = ("banjir", "Erdogan", '"kerja sama"', "putin xi", "warga mengungsi", "ban*")
     before = {q: {h.id: h.score for h in lib.search(q, limit=50).hits} for q in queries}
