@@ -63,10 +63,12 @@ _LOW_BYTES = Struct("<H").pack
 DAMAGED = "the catalog's shingle postings are damaged; run `newsreader index --rebuild`"
 
 # A pending article's postings are kept in this many pieces by key range: merging a batch's
-# pieces holds one range of its postings in memory at a time (some 60,000 of 2 million).
+# pieces holds one range of its postings in memory at a time (some 130,000 of 2 million:
+# 15 MB at its peak). With 32 ranges, half that, filing an article's pieces took 0.18 ms
+# instead of 0.12 (a row of SQLite's each).
 # Ranges split the 4-byte keys the build makes; a key beyond them (made elsewhere) waits in
 # the first range or the last.
-PARTS = 32
+PARTS = 16
 _PART_BITS = 32 - PARTS.bit_length() + 1
 _LOW_TOP = bytes(b & (_LOW >> 8) for b in range(256))  # a key's second byte, to its low bits
 
