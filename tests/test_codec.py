@@ -1,5 +1,6 @@
 """The codec our Whoosh segments are written with: rare terms' postings in their term info,
-pickled compactly, read back by Whoosh's own code as if Whoosh had written them."""
+pickled compactly, read back by Whoosh's own code (with our term infos, search/terms.py)
+as if Whoosh had written them."""
 
 from __future__ import annotations
 
@@ -95,13 +96,24 @@ def test_whoosh_reads_our_segments_as_its_own(tmp_path: Path) -> None:
             lexicon = list(sa.reader().lexicon(field))
             assert lexicon == list(sb.reader().lexicon(field))
             for btext in lexicon:
-                inlined += sa.reader().term_info(field, btext).is_inlined()
+                ia, ib = sa.reader().term_info(field, btext), sb.reader().term_info(field, btext)
+                inlined += ia.is_inlined()
+                # A compact term info gives back every statistic of Whoosh's.
+                assert _statistics(ia) == _statistics(ib)
+                for ask in ("doc_frequency", "frequency"):
+                    assert getattr(sa.reader(), ask)(field, btext) == getattr(sb.reader(), ask)(
+                        field, btext
+                    )
                 ma = sa.reader().postings(field, btext)
                 mb = sb.reader().postings(field, btext)
                 assert list(ma.items_as("positions" if field == "body" else "frequency")) == list(
                     mb.items_as("positions" if field == "body" else "frequency")
                 )
         assert inlined > 30
+        from newsreader.index.search.terms import COMPACT
+
+        leaf = sa.reader().leaf_readers()[0][0]
+        assert sum(v[0] == COMPACT for _, v in leaf._terms._tindex.items()) == inlined
         for text in ("jarang3", "banjir jarang5", '"kota hujan"', "tunggal9 OR jarang2"):
             q = QueryParser("body", schema).parse(text)
             ra = [(h["id"], h.score) for h in sa.search(q, limit=None)]
@@ -109,6 +121,11 @@ def test_whoosh_reads_our_segments_as_its_own(tmp_path: Path) -> None:
             assert ra == rb and ra
     size = {p.name: sum(f.stat().st_size for f in p.iterdir()) for p in (ours, whooshs)}
     assert size["ours"] < size["whoosh"]
+
+
+def _statistics(info: object) -> tuple:
+    names = ("weight", "doc_frequency", "min_length", "max_length", "max_weight", "min_id")
+    return tuple(getattr(info, name)() for name in (*names, "max_id"))
 
 
 def _blocks(searcher: object, field: str, btext: bytes) -> list[bytes]:

@@ -48,6 +48,7 @@ from whoosh.util.numeric import byte_to_length
 
 from .codec import HASH_SLOT
 from .schema import CompactPositions, decode_positions
+from .terms import COMPACT, decode
 
 CACHED_POSTINGS = 200_000  # scored postings kept per open index (a few MB)
 MAX_INFOS = 200_000  # terms whose segments are kept per open index
@@ -122,14 +123,14 @@ class Postings:
         key = (field, btext)
         found = self.where_stored(field, btext)
         if found and isinstance(found[0][1], bytes):  # as a prefix's walk left them
-            found = [(k, W3TermInfo.from_bytes(info)) for k, info in found]
+            found = [(k, decode(info)) for k, info in found]
             self.infos[key] = found
         return found
 
     def where_stored(self, field: str, btext: bytes) -> list[tuple[int, Any]]:
         """`where`, each term info as the segment's term table stores it (bytes) when it
         has not been decoded yet: reading a term's postings needs no more than where they
-        begin, and decoding a term info (W3TermInfo.from_bytes) cost a fifth of a
+        begin, and decoding a term info (terms.decode) cost a fifth of a
         prefix's thousands of term and segment pairs."""
         key = (field, btext)
         found = self.infos.get(key)
@@ -233,7 +234,7 @@ def _term_info(
         return None
     if value is None or hashes is not None:
         return value
-    return W3TermInfo.from_bytes(value)
+    return decode(value)
 
 
 _LENGTHS = struct.Struct("!ii")  # before a key: its length and its value's
@@ -284,7 +285,9 @@ def _postings(reader: Any, field: str, btext: bytes, info: Any) -> tuple[list[in
     than their postings)."""
     terms = getattr(reader, "_terms", None)
     postfile = getattr(terms, "_postfile", None)
-    if type(info) is bytes:  # a Whoosh 3 term info as stored (see Postings.where_stored)
+    if type(info) is bytes and info[0] == COMPACT:  # as stored (see Postings.where_stored)
+        info = decode(info)
+    if type(info) is bytes:  # a Whoosh 3 term info as stored
         flags, weight, df, _, _, most, first, last = _TERM_INFO.unpack_from(info)
         if df == 1 or (df == 2 and weight == 2 * most and most.is_integer()):
             # Its postings are in the term info's statistics, inlined or not: the first and
@@ -297,7 +300,7 @@ def _postings(reader: Any, field: str, btext: bytes, info: Any) -> tuple[list[in
             (offset,) = _OFFSET.unpack_from(info, _TERM_INFO.size)
             ids, weights = _mapped_postings(postfile._buf, offset, f"{field}:{btext!r}")
             return _without_deleted(reader, ids, weights)
-        info = W3TermInfo.from_bytes(info)
+        info = decode(info)
     if postfile is None or type(info) is not W3TermInfo:  # another codec
         return _read(_matcher(reader, field, btext, info))
     if info.is_inlined():

@@ -75,13 +75,8 @@ class TermWriter:
         if n < pw._inlinelimit and values:
             known = [x for x in lens if x] if lens else None
             info = inlined_term_info(
-                sum(weights),
-                n,
                 min(known) if known else None,
                 max(known) if known else 0,
-                max(0, max(weights)),
-                ids[0],
-                ids[-1],
                 (tuple(ids), tuple(weights), tuple(values)),
             )
             self._held.append((_FIELD_ID(fw._fieldid) + btext, info))

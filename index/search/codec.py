@@ -3,8 +3,9 @@ term info, not in a block of the postings file of their own.
 
 Whoosh 3 has this option (`inlinelimit`) but its writer calls a method the term info lacks
 (`set_inline` for `set_inlined`), so with any limit above 1 (the default, under which no
-list is short enough) writing fails. Whoosh's readers read inlined postings as they are, so
-an index written here is read by plain Whoosh too. Most terms of a news archive are rare:
+list is short enough) writing fails. Such a term's info is ours, shorter than Whoosh's
+(`inlined_term_info`; read by terms.py, whose codec the segments name). Most terms of a
+news archive are rare:
 at 2,500 CLICK-ID articles a segment, inlining lists of up to seven postings took the CPU
 time of writing a segment from 5.6 to 3.65 s and its size down by 4% (each block has a
 header and a compressed pickle of its own).
@@ -100,51 +101,43 @@ def inlined_pickle(ids: Sequence[int], weights: Sequence[float], values: Sequenc
     return bytes(out)
 
 
-@lru_cache(maxsize=1)
 def inlined_term_info(
-    weight: float,
-    df: int,
     minlength: int | None,
     maxlength: int,
-    maxweight: float,
-    minid: int | None,
-    maxid: int | None,
     postings: tuple[Sequence[int], Sequence[float], Sequence[bytes]],
 ) -> bytes:
-    """A Whoosh 3 term info holding its postings (ids, weights, values), as our codec
-    writes it: Whoosh's fields, then the postings as `inlined_pickle` writes them."""
-    layout, length_byte = _whoosh3()
-    head = layout.pack(
-        1,
-        weight,
-        df,
-        0 if minlength is None else length_byte(minlength),
-        length_byte(maxlength),
-        maxweight,
-        _NO_ID if minid is None else minid,
-        _NO_ID if maxid is None else maxid,
+    """A rare term's info holding its postings (ids, weights, values), as our codec writes
+    it (see terms.py): a mark, the article count and the shortest and longest field (as
+    Whoosh 3 writes lengths, a byte each), then the postings as `inlined_pickle` writes them.
+    The rest of Whoosh 3's statistics are worked out from the postings when it is read."""
+    length_byte = _length_byte()
+    head = bytes(
+        (
+            _COMPACT,
+            len(postings[0]),
+            0 if minlength is None else length_byte(minlength),
+            length_byte(maxlength),
+        )
     )
     return head + inlined_pickle(*postings)
 
 
-_NO_ID = 0xFFFFFFFF  # Whoosh's mark for a missing first or last id
+_COMPACT = 2  # terms.COMPACT (that module imports Whoosh's reading code)
 
 
 @lru_cache(maxsize=1)
-def _whoosh3() -> tuple[Struct, Any]:
-    """Whoosh 3's term info layout, and its field lengths as a byte (imported on first
-    use: Whoosh's writing code is imported only where an index is written)."""
-    from whoosh.codec.whoosh3 import W3TermInfo
+def _length_byte() -> Any:
+    """Whoosh 3's field lengths as a byte (imported on first use: Whoosh's writing code is
+    imported only where an index is written)."""
     from whoosh.util.numeric import length_to_byte
 
-    return W3TermInfo._struct, length_to_byte
+    return length_to_byte
 
 
 def _codec_class() -> type:
     """Made on first use: Whoosh's writing code is imported only where an index is written."""
     from whoosh.codec.whoosh3 import (
         WHOOSH3_HEADER_MAGIC,
-        W3Codec,
         W3FieldWriter,
         W3PostingsWriter,
         W3TermInfo,
@@ -154,19 +147,10 @@ def _codec_class() -> type:
 
     class CompactTermInfo(W3TermInfo):
         def to_bytes(self) -> bytes:
-            """W3TermInfo's, with inlined postings as `inlined_pickle` writes them."""
+            """W3TermInfo's; with inlined postings, compact (`inlined_term_info`)."""
             if not self.is_inlined():
                 return super().to_bytes()
-            return inlined_term_info(
-                self._weight,
-                self._df,
-                self._minlength,
-                self._maxlength,
-                self._maxweight,
-                self._minid,
-                self._maxid,
-                self._inlined,
-            )
+            return inlined_term_info(self._minlength, self._maxlength, self._inlined)
 
     class InliningPostingsWriter(W3PostingsWriter):
         def start_postings(self, format_: Any, terminfo: Any) -> None:
@@ -240,7 +224,9 @@ def _codec_class() -> type:
             # The same writer (its header is written), its tables made denser at the end.
             self._tindex.__class__ = DenserHashWriter
 
-    class InliningCodec(W3Codec):
+    from .terms import ReadingCodec
+
+    class InliningCodec(ReadingCodec):
         def field_writer(self, storage: Any, segment: Any) -> Any:
             return TermsWriter(self, storage, segment)
 
@@ -255,8 +241,8 @@ def _codec_class() -> type:
 
         def __reduce__(self) -> Any:
             # A segment keeps its codec in the index's table of contents, where a reader
-            # needs only Whoosh's own (the postings are read the same way).
-            return (W3Codec, (self._blocklimit, self._compression, self._inlinelimit))
+            # needs only the reading side (terms.py).
+            return (ReadingCodec, (self._blocklimit, self._compression, self._inlinelimit))
 
     return InliningCodec
 

@@ -340,14 +340,13 @@ def word_counts(reader: Any, fields: Iterable[str]) -> dict[str, dict[str, tuple
     return out
 
 
-_DOC_FREQUENCY = struct.Struct("!BfI")  # the start of a Whoosh 3 term info: its article count
-
-
 def _prefix_items(reader: Any, field: str, prefix: str) -> Iterator[tuple[bytes, int, Any]]:
     """A segment's terms of `field` that begin with `prefix`: each one's bytes, article
     count and term info (as stored: bytes, decoded only for the terms ranked; see
     `bestmatch.Postings.where`). Decoding every term info of "meng*" (3,000 terms in each
     of fifteen segments) took a tenth of a second per field."""
+    from .terms import doc_frequency  # Whoosh's reading code: a Whoosh reader is open
+
     terms = getattr(reader, "_terms", None)
     try:
         tindex, keycoder = terms._tindex, terms._keycoder  # type: ignore[union-attr]
@@ -358,11 +357,10 @@ def _prefix_items(reader: Any, field: str, prefix: str) -> Iterator[tuple[bytes,
             for btext, info in reader.iter_prefix(field, prefix):
                 yield btext, info.doc_frequency(), info
         return
-    unpack = _DOC_FREQUENCY.unpack_from
     for key, value in _records_from(tindex, start):
         if not key.startswith(start):
             break
-        yield key[skip:], unpack(value)[2], value
+        yield key[skip:], doc_frequency(value), value
 
 
 _RECORD_LENGTHS = struct.Struct("!ii")  # a term index record's key and value lengths
