@@ -202,12 +202,17 @@ def test_a_segments_term_tables_are_denser_and_every_term_is_found(tmp_path: Pat
 
 @given(st.lists(st.integers(0, 2**32 - 2), min_size=1, max_size=1500, unique=True).map(sorted))
 def test_a_postings_positions_are_read_back_from_fewer_bytes(positions: list[int]) -> None:
-    """`CompactPositions` writes a posting's gaps a byte each where it can, and its decoders
-    (Whoosh's readers call them) give back what Whoosh's `Positions` wrote."""
-    from newsreader.index.search.schema import CompactPositions
+    """`GapPositions` writes a posting's gaps a byte each where it can, and its decoders
+    (Whoosh's readers call them) give back what Whoosh's `Positions` wrote. The format of
+    the version before (`CompactPositions`, by its name in an older index's schema) still
+    reads back what it wrote."""
+    from newsreader.index.search.schema import CompactPositions, GapPositions
     from whoosh.formats import Positions
 
-    ours, whooshs = CompactPositions(field_boost=2.0), Positions(field_boost=2.0)
+    before = CompactPositions(field_boost=2.0)
+    assert before.decode_positions(before.encode(positions)) == positions
+    assert before.decode_frequency(before.encode(positions)) == len(positions)
+    ours, whooshs = GapPositions(field_boost=2.0), Positions(field_boost=2.0)
     value = ours.encode(positions)
     theirs = whooshs.encode(positions)
     assert ours.decode_positions(value) == positions == whooshs.decode_positions(theirs)

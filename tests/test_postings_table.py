@@ -230,6 +230,37 @@ def test_a_damaged_row_is_reported_not_misread(sample_library, tmp_path: Path) -
     lib.close()
 
 
+def test_an_index_of_another_version_says_so_when_asked_for_related_articles(
+    sample_library, tmp_path: Path
+) -> None:
+    """Shingle postings change layout from one schema to the next: an index of another
+    version, read as it is (the app searches the old index while it rebuilds), names the
+    fix instead of calling itself damaged."""
+    import shutil
+
+    from newsreader.index import Library
+    from newsreader.index.errors import IndexDamagedError
+
+    from tests.conftest import live_build
+
+    folder = tmp_path / "ix"
+    shutil.copytree(sample_library.index_dir, folder)
+    lib = Library.open(sample_library.corpus, folder)
+    first = sorted(lib._live.open().catalog.ids())[0]
+    assert lib.related(first) is not None
+    lib.close()
+    cat = Catalog(live_build(folder) / "catalog.sqlite")
+    try:
+        cat.set_meta("schema", "15")
+        cat.commit()
+    finally:
+        cat.close()
+    lib = Library.open(sample_library.corpus, folder)
+    with pytest.raises(IndexDamagedError, match="another version of newsreader"):
+        lib.related(first)
+    lib.close()
+
+
 def test_an_index_out_of_article_numbers_says_so_and_stays_searchable(
     corpus: Path, tmp_path: Path
 ) -> None:

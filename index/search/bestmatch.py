@@ -47,7 +47,7 @@ from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
 from .codec import HASH_SLOT
-from .schema import CompactPositions, decode_positions
+from .schema import GapPositions, decode_positions
 from .terms import COMPACT, decode
 
 CACHED_POSTINGS = 200_000  # scored postings kept per open index (a few MB)
@@ -910,7 +910,7 @@ def _phrase(
         if found is None:
             return [], []  # a word no article has
         stats.append(found)
-    positions = decode_positions if type(fmt) is CompactPositions else fmt.decoder("positions")
+    positions = decode_positions if type(fmt) is GapPositions else fmt.decoder("positions")
     tree = _pairs(len(terms))
     boost = phrase.boost
     docs: list[int] = []

@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import datetime
 from itertools import accumulate, pairwise
+from pickle import dumps
 from struct import Struct
 from typing import NamedTuple
 
@@ -164,14 +165,14 @@ class SurfaceAnalyzer(WhooshAnalyzer):
 EXACT_FIELDS = {"title": "title_exact", "body": "body_exact"}
 
 
-class CompactPositions(Positions):
+class GapPositions(Positions):
     """Whoosh's `Positions`, a posting's positions written as their gaps, a byte each where
     every gap is below 255 (`positions_value`). Whoosh writes the count in 4 bytes, then
     the gaps pickled: a word met once took 8 bytes instead of 1 or 3. At 22,000 CLICK-ID
     articles the exact words' lists in term infos took 11.2 -> 6.4 MiB, their blocks
     26.1 -> 21.2 MiB compressed. Whoosh's readers decode a value through its format's
     decoders, which are these. Module level and plain data, because Whoosh pickles it into
-    the index."""
+    the index (by name: an index written with `CompactPositions` reads as it was written)."""
 
     def encode(self, poslist: list[int]) -> bytes:
         return positions_value(poslist)
@@ -186,6 +187,17 @@ class CompactPositions(Positions):
         return positions_count(valuestring) * self.field_boost
 
 
+class CompactPositions(Positions):
+    """The format of indexes of schema 15 (Whoosh's `Positions`, its gaps pickled without a
+    protocol header or memo entry), kept so that such an index, searched while a newer
+    version rebuilds it (the app does), reads as it was written: Whoosh's decoders read
+    it."""
+
+    def encode(self, poslist: list[int]) -> bytes:
+        gaps = [b - a for a, b in zip((0, *poslist), poslist, strict=False)]
+        return _COUNT(len(poslist)) + b"]" + dumps(gaps, 1)[3:]
+
+
 # A value's first byte: the gaps in 2 bytes each, or in 4. Otherwise every gap is a byte,
 # the first (the first position plus one) from 1 to 254.
 _WIDE, _WIDEST = 0, 255
@@ -194,7 +206,7 @@ _BIG_ENDIAN = sys.byteorder == "big"
 
 
 def positions_value(positions: list[int]) -> bytes:
-    """A posting's value as `CompactPositions` encodes it: the first position plus one,
+    """A posting's value as `GapPositions` encodes it: the first position plus one,
     then the gaps from one position to the next, a byte each when all are below 255, else
     a mark byte and 2 (or 4) little-endian bytes each."""
     if not positions:
@@ -252,7 +264,7 @@ def make_schema(analyzer: Analyzer) -> fields.Schema:
     # Whoosh's TEXT fields take no format of their own: the positional ones get ours.
     for field in schema:
         if type(field.format) is Positions:
-            field.format = CompactPositions(field_boost=field.format.field_boost)
+            field.format = GapPositions(field_boost=field.format.field_boost)
     return schema
 
 
@@ -355,7 +367,7 @@ def with_postings(doc: dict, analyzer: Analyzer) -> dict:
             continue
         base = 28 + 4 * 5 + 21 + len(name) + 26 + 18 + 16 + 21  # PostingPool.add's estimate
         known = getattr(value, "terms", None)
-        if known is not None and type(field.format) in (Frequency, CompactPositions):
+        if known is not None and type(field.format) in (Frequency, GapPositions):
             items, length, size = _known_postings(field.format, known, base)
             if not field.scorable:
                 length = 0
@@ -377,7 +389,7 @@ _COUNT = Struct("!I").pack  # Whoosh's pack_uint
 
 
 def _known_postings(
-    fmt: Frequency | CompactPositions, terms: list[str | tuple[str, ...]], base: int
+    fmt: Frequency | GapPositions, terms: list[str | tuple[str, ...]], base: int
 ) -> tuple[list[tuple[bytes, float, bytes]], int, int]:
     """What Whoosh's `field.index` gives for an `Analysed` value (its postings, in the same
     order, byte for byte), the field's length and the postings' size as Whoosh's posting

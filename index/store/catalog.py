@@ -396,6 +396,7 @@ class Catalog:
         """(hash, doc, position) for every article holding one of `hashes`; with `most`,
         only for the hashes no more than `most(hash)` articles hold."""
         self._flush()
+        self._check_version()
         want = postings.wanted(hashes)
         (top,) = self.db.execute("SELECT coalesce(max(doc), 0) FROM articles").fetchone()
         # A key range has a row for each top byte of article numbers (one below 65,536).
@@ -408,6 +409,17 @@ class Catalog:
             ).fetchall()
             for span, group in groupby(found, lambda r: postings.span_of(r[0])):
                 yield from postings.matching(list(group), want[span], most)
+
+    def _check_version(self) -> None:
+        """Shingle postings are laid out differently from one schema to another: an index
+        of another version (searched while a rebuild makes the new one) says so, instead
+        of calling its postings damaged."""
+        schema = self.get_meta("schema")
+        if schema is not None and schema != SCHEMA_VERSION:
+            raise IndexDamagedError(
+                "the index was made by another version of newsreader; run `newsreader index`"
+                " to rebuild it"
+            )
 
     def damaged_posting_rows(self) -> int:
         """How many rows of the shingle postings cannot hold whole postings."""
@@ -429,6 +441,7 @@ class Catalog:
 
     def _ranges(self) -> Iterator[tuple[int, Iterator[tuple[int, bytes]]]]:
         """The shingle rows, grouped by key range, in order."""
+        self._check_version()
         rows = self.db.execute("SELECT b, data FROM shingles ORDER BY b")
         return groupby(rows, lambda r: postings.span_of(r[0]))
 
