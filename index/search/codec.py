@@ -113,7 +113,7 @@ def inlined_term_info(
     length_byte = _length_byte()
     head = bytes(
         (
-            _COMPACT,
+            COMPACT,
             len(postings[0]),
             0 if minlength is None else length_byte(minlength),
             length_byte(maxlength),
@@ -122,7 +122,7 @@ def inlined_term_info(
     return head + inlined_pickle(*postings)
 
 
-_COMPACT = 2  # terms.COMPACT (that module imports Whoosh's reading code)
+COMPACT = 2  # a compact term info's first byte (Whoosh's is 0, or 1 when inlined)
 
 
 @lru_cache(maxsize=1)

@@ -149,25 +149,25 @@ class Catalog:
                 self.db.executescript(_SCHEMA)
                 self.db.executescript(_PENDING)
             self.db.execute("SELECT 1 FROM articles LIMIT 1").fetchall()
-            self.packer = self._packer()
+            self._read_dictionary()
         except sqlite3.DatabaseError as exc:
             raise IndexDamagedError(
                 f"index catalog {path} is damaged ({exc}); run `newsreader index --rebuild`"
             ) from None
 
-    def _packer(self) -> Packer:
-        """The compressor of stored articles, with the catalog's dictionary if it has one."""
+    def _read_dictionary(self) -> None:
+        """The compressor of stored articles (`packer`), with the catalog's dictionary if it
+        has made one (`_has_dictionary`; it may be empty)."""
         try:
             row = self.db.execute("SELECT data FROM dictionary").fetchone()
         except sqlite3.OperationalError:  # a catalog of before dictionaries, read only
             row = None
         self._has_dictionary = row is not None
-        return Packer(row[0] if row else None)
+        self.packer = Packer(row[0] if row else None)
 
     def _load(self, stored: bytes) -> Article:
         if needs_dictionary(stored) and self.packer.dictionary is None:
-            # Made by a writer since this reader opened the catalog.
-            self.packer = self._packer()
+            self._read_dictionary()  # made by a writer since this reader opened the catalog
         return _article(self.packer.unpack(stored))
 
     def _make_dictionary(self) -> None:
@@ -183,8 +183,7 @@ class Catalog:
         unpack = self.packer.unpack
         dictionary = make_dictionary(unpack(stored) for _, stored in rows[:TRAIN_ON])
         self.db.execute("INSERT INTO dictionary VALUES (1, ?)", (dictionary,))
-        self.packer = Packer(dictionary)
-        self._has_dictionary = True
+        self._read_dictionary()
         if dictionary:
             pack = self.packer.pack
             self.db.executemany(
