@@ -113,7 +113,7 @@ def inlined_term_info(
     length_byte = _length_byte()
     head = bytes(
         (
-            COMPACT,
+            _COMPACT,
             len(postings[0]),
             0 if minlength is None else length_byte(minlength),
             length_byte(maxlength),
@@ -122,7 +122,9 @@ def inlined_term_info(
     return head + inlined_pickle(*postings)
 
 
-COMPACT = 2  # a compact term info's first byte (Whoosh's is 0, or 1 when inlined)
+# terms.COMPACT, which reads it: that module imports Whoosh's reading code and this one's
+# codec class, made on first use, imports it (tests/test_codec.py checks the two agree).
+_COMPACT = 2
 
 
 @lru_cache(maxsize=1)

@@ -20,9 +20,8 @@ from whoosh.codec.whoosh3 import W3Codec, W3FieldCursor, W3TermInfo, W3TermsRead
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
-from .codec import COMPACT
-
 HEAD = 4  # its mark, article count and two field lengths, before its pickled postings
+COMPACT = 2  # a compact term info's first byte (Whoosh's is 0, or 1 when inlined)
 _FLOAT32 = struct.Struct("f")
 _DOC_FREQUENCY = struct.Struct("!BfI")  # the start of a Whoosh 3 term info
 
