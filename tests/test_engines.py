@@ -389,3 +389,56 @@ def test_tantivy_batches_prepared_in_worker_processes(
     assert lib.check().ok
     assert lib.search("zzbanjir", limit=200).total == 80
     lib.close()
+
+
+def test_tantivy_workers_prepare_the_next_articles_while_a_batch_commits(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The drafts flow to the workers through the whole run: when a batch commits, drafts
+    beyond it are already with the workers. The index is the one a single process builds."""
+    from newsreader.index.store import prepare
+    from newsreader.index.store.stores import WriteStores
+
+    add_articles(corpus, 40)
+    serial = Library.open(corpus, tmp_path / "serial", variants=NO_VARIANTS, engine="tantivy")
+    serial.update()
+
+    monkeypatch.setattr(prepare, "PARALLEL_DRAFTS", 8)
+    monkeypatch.setattr(prepare, "WORKERS", 2)
+    monkeypatch.setattr(prepare, "CHUNK", 2)
+    monkeypatch.setattr(sync, "COMMIT_EVERY_ARTICLES", 8)
+    monkeypatch.setattr(sync, "FIRST_BATCH", 8)
+    monkeypatch.setattr(sync, "COMMIT_AHEAD", 6)
+    sent, at_commits = [0], []
+    real_send, real_commit = prepare._Worker.send, WriteStores.commit
+
+    def send(self, task) -> None:
+        if task[0] == "prepare":
+            sent[0] += len(task[1])
+        real_send(self, task)
+
+    def commit(self: WriteStores) -> None:
+        at_commits.append((sent[0], self.catalog.count()))
+        real_commit(self)
+
+    monkeypatch.setattr(prepare._Worker, "send", send)
+    monkeypatch.setattr(WriteStores, "commit", commit)
+    lib = Library.open(corpus, tmp_path / "parallel", variants=NO_VARIANTS, engine="tantivy")
+    report = lib.update()
+    assert len(report.added) == 45 and lib.check().ok
+    assert sent[0] == 45  # every draft prepared by the workers
+    # At every batch commit but the last, more drafts were out than written.
+    assert len(at_commits) >= 4
+    assert all(out > written for out, written in at_commits[:-1])
+    assert at_commits[-1] == (45, 45)
+
+    def hits(library: Library, query: str) -> list[tuple[float, str]]:
+        # Equal scores tie-break by segment, and the segments differ.
+        return sorted((round(h.score, 4), h.id) for h in library.search(query, limit=60).hits)
+
+    for query in ("zzbanjir", "banjir", '"kerja sama"', "putin xi", "nomor~"):
+        assert hits(lib, query) == hits(serial, query)
+        assert hits(lib, query)
+    assert lib.article(sample_id("001")) == serial.article(sample_id("001"))
+    lib.close()
+    serial.close()

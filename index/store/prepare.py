@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -119,6 +120,12 @@ class Preparer:
             and self.workers > 1
             and (self._pool is not None or count >= PARALLEL_DRAFTS)
         )
+
+    def stream(self, drafts: Iterator[Draft]) -> Stream:
+        """The drafts prepared, in order, taken from `drafts` only as the workers (those not
+        filling segments) need more: one pipeline for a whole run, which `Stream.ahead`
+        fills before a commit, so that the workers prepare while this process commits."""
+        return Stream(self, drafts)
 
     def _prepare_lazily(self, drafts: deque[Draft]) -> Iterator[Prepared]:
         """Here, or in chunks by the workers (those not filling segments), as asked for."""
@@ -251,7 +258,7 @@ class Preparer:
             self._start()
 
     def _collect(self, worker: _Worker) -> list[Prepared]:
-        prepared, stems = worker.receive()
+        prepared, stems = pickle.loads(worker.receive())
         add_stems(stems)  # saved with this process's own when the update ends
         return prepared
 
@@ -280,6 +287,66 @@ class Preparer:
         if self._spill is not None:
             shutil.rmtree(self._spill, ignore_errors=True)
             self._spill = None
+
+
+class Stream:
+    """Drafts prepared in order as they are taken from an iterator (see `Preparer.stream`).
+    Fewer than `PARALLEL_DRAFTS` in all are prepared in this process."""
+
+    def __init__(self, preparer: Preparer, drafts: Iterator[Draft]) -> None:
+        self._preparer = preparer
+        self._drafts = drafts
+        self._pool = preparer._pool
+        self._pending: deque[_Worker] = deque()  # the worker of each chunk in flight
+        self._ready: deque[Prepared] = deque()
+        self._taken = False  # every draft is taken from the iterator
+        self._started = preparer.workers <= 1  # decided: prepared here or by the workers
+
+    def __iter__(self) -> Stream:
+        return self
+
+    def __next__(self) -> Prepared:
+        p = self._preparer
+        if not self._started:
+            self._start()
+        if self._pool is None:
+            if p._stopping:
+                raise StopIteration
+            return prepare(next(self._drafts), p.analyzer, p.postings)
+        while not self._ready:
+            self._send(AHEAD * len(self._pool))
+            if not self._pending:
+                raise StopIteration
+            self._ready.extend(p._collect(self._pending.popleft()))
+        return self._ready.popleft()
+
+    def ahead(self, drafts: int) -> None:
+        """Send up to `drafts` more drafts to the workers now: they prepare them while this
+        process is busy otherwise (a commit)."""
+        if self._pool is not None:
+            self._send(len(self._pending) + -(-drafts // CHUNK))
+
+    def _start(self) -> None:
+        self._started = True
+        if self._pool is None:
+            first = list(islice(self._drafts, PARALLEL_DRAFTS))
+            if len(first) == PARALLEL_DRAFTS:
+                self._pool = self._preparer._start()
+            self._drafts = chain(first, self._drafts)
+
+    def _send(self, chunks: int) -> None:
+        p = self._preparer
+        pool = self._pool
+        assert pool is not None
+        while len(self._pending) < chunks and not self._taken and not p._stopping:
+            chunk = list(islice(self._drafts, CHUNK))
+            self._taken = len(chunk) < CHUNK
+            if not chunk:
+                return
+            worker = pool[p._next % len(pool)]
+            p._next += 1
+            worker.send(("prepare", chunk))
+            self._pending.append(worker)
 
 
 class _Worker:
@@ -392,7 +459,9 @@ def _serve(
                 _prepare_run(*payload, results, stop)
                 continue
             if kind == "prepare":
-                value = _prepare_chunk(payload)
+                # Pickled here rather than by the queue's thread, so that results waiting
+                # to be taken (see Stream.ahead) are held as pickles, a fifth of the room.
+                value = pickle.dumps(_prepare_chunk(payload), pickle.HIGHEST_PROTOCOL)
             else:
                 value = _flush()
                 # The segment's postings and the run's pickles are freed by now; an idle

@@ -414,7 +414,9 @@ def _device(folder: Path) -> str:
     return f"the device holding {folder}"
 
 
-GROUP_DRAFTS = 256  # changed articles read before they are prepared and written together
+# Drafts sent to the workers ahead of a commit (see `_write_stream`): about 2 s of two
+# workers' work, 25 MB of prepared articles waiting to be taken.
+COMMIT_AHEAD = 2048
 START_WORKERS_BYTES = 1 << 20  # this much to read: the worker processes start first thing
 
 
@@ -521,10 +523,7 @@ class _Run:
     def _next_room(self, after_commit: bool = False) -> int:
         """How many changed articles the next part may hold: up to the batch's end (the
         next batch's, `after_commit`)."""
-        room = self._next_batch_size() if after_commit else max(self.batch_size - self.batch, 1)
-        if self.preparer.segments is None:
-            room = min(GROUP_DRAFTS, room)
-        return room
+        return self._next_batch_size() if after_commit else max(self.batch_size - self.batch, 1)
 
     def _next_batch_size(self) -> int:
         return next_batch_size(
@@ -575,32 +574,9 @@ class _Run:
                 self.done += 1
                 self.progress(self.done, self.total, path)
             changed = self._changed(work, known)
-            ahead: _Part | None = None
-            while True:
-                # The changed articles of many small files, or a stretch of a large one, are
-                # written together, so that they are prepared in parallel alike. A part ends
-                # where the batch does, so early batches stay small; when the workers fill
-                # Whoosh segments, a batch is one part (see Preparer.submit).
-                part, ahead = ahead or self._submit(list(islice(changed, self._next_room()))), None
-                if part is None:
-                    break
-                if not self._write(part):
-                    report.interrupted = True
-                    break
-                if not self._commit_due():
-                    continue
-                if self.preparer.fills_segments:
-                    # The next batch goes to the workers before this one is committed: they
-                    # prepare it meanwhile. Files read to their end by then are finished in
-                    # this commit, which is where their every article is. Reading it may
-                    # fail: what was done before is committed all the same.
-                    try:
-                        ahead = self._submit(list(islice(changed, self._next_room(True))))
-                    except BaseException:
-                        self._batch_commit()
-                        raise
-                self._batch_commit()
-                self._spell_ahead()
+            write = self._write_batches if self.preparer.segments else self._write_stream
+            if not write(changed):
+                report.interrupted = True
             # Asked to stop, the run keeps what it has done: every file before the stop is
             # complete, and a large file stopped midway is read again next time (its
             # records committed now are then found unchanged).
@@ -743,21 +719,79 @@ class _Run:
         owners = part.owners
         stopped = False
         for k, prepared in enumerate(part.prepared, 1):
-            plan, end = owners[k - 1]
-            article = prepared.article
-            replace = article.id in plan.old
-            self._put(prepared, replace=replace)
-            (self.report.updated if replace else self.report.added).append(article.id)
-            plan.written += 1
-            if plan.read and plan.written == plan.count:
-                self._finish(plan)
-            elif plan.written % 50 == 0:
-                self.progress(plan.base + min(end, plan.src.size), self.total, plan.src.path)
+            self._write_one(prepared, *owners[k - 1])
             if k % 10 == 0 and not stopped and self.should_stop():
                 # What the workers have taken is still written (see Preparer.submit).
                 stopped = True
                 self.preparer.stop()
         return not stopped
+
+    def _write_batches(self, changed: Iterator[tuple[_FilePlan, Draft, int]]) -> bool:
+        """Write the changed articles batch by batch, each sent to the workers filling Whoosh
+        segments whole, committing after each; False when asked to stop midway."""
+        ahead: _Part | None = None
+        while True:
+            # The changed articles of many small files, or a stretch of a large one, are
+            # written together, so that they are prepared in parallel alike. A part ends
+            # where the batch does, so early batches stay small; when the workers fill
+            # Whoosh segments, a batch is one part (see Preparer.submit).
+            part, ahead = ahead or self._submit(list(islice(changed, self._next_room()))), None
+            if part is None:
+                return True
+            if not self._write(part):
+                return False
+            if not self._commit_due():
+                continue
+            if self.preparer.fills_segments:
+                # The next batch goes to the workers before this one is committed: they
+                # prepare it meanwhile. Files read to their end by then are finished in
+                # this commit, which is where their every article is. Reading it may
+                # fail: what was done before is committed all the same.
+                try:
+                    ahead = self._submit(list(islice(changed, self._next_room(True))))
+                except BaseException:
+                    self._batch_commit()
+                    raise
+            self._batch_commit()
+            self._spell_ahead()
+
+    def _write_stream(self, changed: Iterator[tuple[_FilePlan, Draft, int]]) -> bool:
+        """Write the changed articles as the workers (those not filling Whoosh segments)
+        prepare them, committing in batches; False when asked to stop midway. The drafts
+        flow to the workers through the whole run: before a commit, more are sent, so that
+        they are prepared while this process commits, instead of the workers waiting for
+        it (at 22,000 articles, a tantivy build's commits took 20 s)."""
+        owners: deque[tuple[_FilePlan, int]] = deque()
+
+        def drafts() -> Iterator[Draft]:
+            for plan, d, end in changed:
+                owners.append((plan, end))
+                yield d
+
+        stream = self.preparer.stream(drafts())
+        stopped = False
+        for k, prepared in enumerate(stream, 1):
+            self._write_one(prepared, *owners.popleft())
+            if k % 10 == 0 and not stopped and self.should_stop():
+                # What the workers have taken is still written, and committed at the end.
+                stopped = True
+                self.preparer.stop()
+            if not stopped and self._commit_due():
+                stream.ahead(COMMIT_AHEAD)
+                self._batch_commit()
+                self._spell_ahead()
+        return not stopped
+
+    def _write_one(self, prepared: Prepared, plan: _FilePlan, end: int) -> None:
+        article = prepared.article
+        replace = article.id in plan.old
+        self._put(prepared, replace=replace)
+        (self.report.updated if replace else self.report.added).append(article.id)
+        plan.written += 1
+        if plan.read and plan.written == plan.count:
+            self._finish(plan)
+        elif plan.written % 50 == 0:
+            self.progress(plan.base + min(end, plan.src.size), self.total, plan.src.path)
 
     def _finish(self, plan: _FilePlan) -> None:
         if plan.stream.failed:
