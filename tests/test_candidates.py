@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from newsreader.index.ingest.document import parse_article
 from newsreader.index.reuse.align import align, prepare
 from newsreader.index.reuse.candidates import (
@@ -18,6 +20,7 @@ from newsreader.index.reuse.candidates import (
 )
 from newsreader.index.text.analysis import Analyzer
 from newsreader.index.text.tokens import (
+    PAIR_REACH,
     AlignToken,
     article_tokens,
     is_pair,
@@ -26,6 +29,8 @@ from newsreader.index.text.tokens import (
     shingles,
     word_pairs,
 )
+
+from .conftest import SAMPLE
 
 
 def _tokens(*keys: str, segment_at: int | None = None, names: set[str] = frozenset()):
@@ -217,3 +222,62 @@ def test_corpus_wide_pairs_agree_with_per_article_candidates() -> None:
         assert corpus_wide == one_by_one and corpus_wide
         found.append(corpus_wide)
     assert found[0] == found[1]
+
+
+def _shingles_by_definition(tokens: list[AlignToken]) -> list[tuple[int, int]]:
+    """The shingles as `shingles` defines them, token by token: each 3-gram whose first and
+    last words are in one segment and not repeated, not names only; each pair of different
+    words at most PAIR_REACH apart, every word up to the second in one segment and not
+    repeated, not both names; each hash at its first position, in hash order."""
+    first: dict[int, int] = {}
+    for i in range(len(tokens)):
+        t = tokens[i]
+        if i + 2 < len(tokens):
+            a, b, c = tokens[i], tokens[i + 1], tokens[i + 2]
+            kept = a.segment == c.segment and not (a.repeat or c.repeat)
+            if kept and not (a.name and b.name and c.name):
+                first.setdefault(shingle_hash((a.key, b.key, c.key)), i)
+        if t.repeat:
+            continue
+        for j in range(i + 1, min(len(tokens), i + PAIR_REACH + 1)):
+            u = tokens[j]
+            if u.segment != t.segment or u.repeat:
+                break
+            if u.key != t.key and not (t.name and u.name):
+                first.setdefault(pair_hash(t.key, u.key), i)
+    return sorted(first.items())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from("abcdef"), st.booleans(), st.booleans(), st.booleans(), st.booleans()
+        ),
+        max_size=40,
+    )
+)
+def test_shingles_are_those_of_their_definition(drawn: list) -> None:
+    """Worked out a column at a time, the shingles are the ones the definition gives token
+    by token, whatever the segments, repeats, names and repeated words."""
+    segment = 0
+    tokens = []
+    for k, (key, new_segment, name, repeat, _) in enumerate(drawn):
+        segment += new_segment
+        tokens.append(AlignToken(key, k, k + 1, segment, name, repeat, segment))
+    assert shingles(tokens) == _shingles_by_definition(tokens)
+
+
+def test_shingles_of_real_articles_are_those_of_their_definition() -> None:
+    analyzer = Analyzer()
+    checked = 0
+    for path in sorted(SAMPLE.iterdir()):
+        if path.suffix not in {".txt", ".md", ".html"}:
+            continue
+        text = path.read_text(encoding="utf-8")
+        article = parse_article(path.name, path.name, text, analyzer.vocabulary)
+        tokens = article_tokens(article, analyzer)
+        assert shingles(tokens) == _shingles_by_definition(tokens)
+        assert len(tokens) > 50
+        checked += 1
+    assert checked == 5
