@@ -144,6 +144,7 @@ class Preparer:
             left -= len(chunk)
             worker = pool[self._next % len(pool)]
             self._next += 1
+            self._send_stems(worker)
             worker.send(("prepare", chunk))
             pending.append(worker)
             del chunk
@@ -169,11 +170,7 @@ class Preparer:
             run = drafts[k * share : (k + 1) * share]
             if not run:
                 continue
-            # The stems the other workers worked out: each word goes through the stemmer
-            # once, not once per worker.
-            if worker.stems:
-                worker.send(("stems", worker.stems))
-                worker.stems = []
+            self._send_stems(worker)
             # The first run is written as it comes; a later one waits until the runs before
             # it are written, in a file rather than in its worker's memory (22 MB of
             # pickles for a run of 2,500 articles).
@@ -210,6 +207,13 @@ class Preparer:
             worker.unread_flushes -= 1
             if (segment := worker.receive()) is not None:
                 self._finished.append(segment)
+
+    def _send_stems(self, worker: _Worker) -> None:
+        """The stems the other workers worked out, ahead of the worker's next drafts: each
+        word goes through the stemmer (0.3 ms a word) once, not once per worker."""
+        if worker.stems:
+            worker.send(("stems", worker.stems))
+            worker.stems = []
 
     def _unpickled(self, got: bytes, worker: _Worker, pool: list[_Worker]) -> list[Prepared]:
         prepared, stems = pickle.loads(got)
@@ -258,9 +262,7 @@ class Preparer:
             self._start()
 
     def _collect(self, worker: _Worker) -> list[Prepared]:
-        prepared, stems = pickle.loads(worker.receive())
-        add_stems(stems)  # saved with this process's own when the update ends
-        return prepared
+        return self._unpickled(worker.receive(), worker, self._pool or [])
 
     def _start(self) -> list[_Worker]:
         if self._pool is None:
@@ -345,6 +347,7 @@ class Stream:
                 return
             worker = pool[p._next % len(pool)]
             p._next += 1
+            p._send_stems(worker)
             worker.send(("prepare", chunk))
             self._pending.append(worker)
 
