@@ -40,8 +40,9 @@ from .compression import TRAIN_AFTER, TRAIN_ON, Packer, make_dictionary, needs_d
 # term's value for shingle keys its CRC-32 (see text/tokens.py); 16: an exact word's
 # positions a byte a gap (see search/schema.py), a shingle posting in 6 bytes (the article
 # number's top byte in its row's), articles compressed with a dictionary (compression.py);
-# 17: a rare term's info compact (see search/terms.py).
-SCHEMA_VERSION = "17"
+# 17: a rare term's info compact (see search/terms.py); 18: shingle postings in ranges of
+# 2**15 keys, not 2**14 (see store/postings.py).
+SCHEMA_VERSION = "18"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -1,8 +1,8 @@
 """How the catalog keeps shingle postings: grouped by hash range, one row per range of
-2**14 consecutive keys (262,144 ranges for 4-byte keys) and top byte of the article's
+2**15 consecutive keys (131,072 ranges for 4-byte keys) and top byte of the article's
 number (one row a range below 65,536 articles), each posting in the row's blob as 6
 little-endian bytes: the article's number less its top byte (2 bytes), the position (2
-bytes), then the key's low 14 bits (2 bytes). A row's number is its range's, then the top
+bytes), then the key's low 15 bits (2 bytes). A row's number is its range's, then the top
 byte (`row_of`). In this process a posting is the number those bytes make with the row's
 top byte and a zero byte after the article's (`from_bytes`, `to_bytes`): 8 bytes, which an
 array sorts and filters in C. At 22,000 CLICK-ID articles (9 million postings) the number's
@@ -45,7 +45,12 @@ from struct import Struct
 
 from ..errors import IndexDamagedError, IndexFullError
 
-SHIFT = 14  # a key's low bits kept in the posting; the rest name its row
+# A key's low bits kept in the posting; the rest name its row. At most 15: a posting as a
+# number (8 bytes, signed) has them at its top. A commit appends to nearly every row, so
+# fewer rows are less work: at 22,000 CLICK-ID articles, 2**14 keys a row made 262,144 rows
+# and the commits' appends took 16.6 s; 2**15, 131,072 rows and 13.0 s. A lookup takes as
+# long (a row's postings are counted and found in C), and the catalog is 1.5 MB smaller.
+SHIFT = 15
 _LOW = (1 << SHIFT) - 1
 _DOC_MASK = (1 << 32) - 1
 MAX_DOC = (1 << 24) - 1
