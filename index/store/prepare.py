@@ -98,16 +98,16 @@ class Preparer:
         self._finished: list[Any] = []  # segments finished, not yet taken by `flush`
 
     def submit(self, drafts: deque[Draft]) -> Iterator[Prepared]:
-        """The drafts prepared, in order. The deque is emptied as its drafts are sent to be
-        prepared, so that none is held longer than it takes. After `stop`, no more are sent:
-        those sent are still given back (a worker may have filed them in its segment).
-        When the workers fill segments, the drafts are sent to them now, not when the first
-        result is asked for: they prepare a batch while this process commits the one
-        before."""
+        """A batch of drafts prepared, in order, by the workers filling Whoosh segments (or
+        here, when it is small or there is one CPU). The deque is emptied as its drafts are
+        sent to be prepared, so that none is held longer than it takes. After `stop`, no
+        more are sent: those sent are still given back (a worker may have filed them in its
+        segment). The drafts are sent to the workers now, not when the first result is
+        asked for: they prepare a batch while this process commits the one before."""
         if self._fills_segments(len(drafts)):
             runs = self._send_runs([drafts.popleft() for _ in range(len(drafts))])
             return self._receive_runs(runs)
-        return self._prepare_lazily(drafts)
+        return self._prepare_here(drafts)
 
     @property
     def fills_segments(self) -> bool:
@@ -127,31 +127,14 @@ class Preparer:
         fills before a commit, so that the workers prepare while this process commits."""
         return Stream(self, drafts)
 
-    def _prepare_lazily(self, drafts: deque[Draft]) -> Iterator[Prepared]:
-        """Here, or in chunks by the workers (those not filling segments), as asked for."""
+    def _prepare_here(self, drafts: deque[Draft]) -> Iterator[Prepared]:
+        """In this process, as asked for: a batch too small to send to the workers, or one
+        CPU. (Workers that fill no segments take their drafts from `stream`.)"""
         take = drafts.popleft
-        if self.workers <= 1 or len(drafts) < PARALLEL_DRAFTS:
-            for _ in range(len(drafts)):
-                if self._stopping:
-                    return
-                yield prepare(take(), self.analyzer, self.postings)
-            return
-        pool = self._start()
-        left = len(drafts)
-        pending: deque[_Worker] = deque()
-        while left and not self._stopping:
-            chunk = [take() for _ in range(min(CHUNK, left))]
-            left -= len(chunk)
-            worker = pool[self._next % len(pool)]
-            self._next += 1
-            self._send_stems(worker)
-            worker.send(("prepare", chunk))
-            pending.append(worker)
-            del chunk
-            if len(pending) >= AHEAD * self.workers:
-                yield from self._collect(pending.popleft())
-        while pending:
-            yield from self._collect(pending.popleft())
+        for _ in range(len(drafts)):
+            if self._stopping:
+                return
+            yield prepare(take(), self.analyzer, self.postings)
 
     def _send_runs(self, drafts: list[Draft]) -> list[tuple[_Worker, Path | None]]:
         """Each worker takes a run of the drafts, in order, so that its segment holds them
