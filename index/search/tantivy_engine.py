@@ -61,9 +61,9 @@ TEXT_FIELDS = {
 }
 BOOSTS = {"title": TITLE_BOOST, "title_exact": TITLE_BOOST}
 # The fields whose terms are handed over as one string of them, split again by tantivy's
-# whitespace tokenizer (see `to_tantivy`); an index made before records "raw" for them.
+# whitespace tokenizer (see `to_tantivy`). An index made before (schema 17) is rebuilt, not
+# written to: its schema has the raw tokenizer for them.
 JOINED = ("title", "body", "title_exact", "body_exact")
-WHITESPACE = "whitespace"
 _SEGMENT_FILE = re.compile(r"^([0-9a-f]{32})\.")
 
 
@@ -71,7 +71,7 @@ def make_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw")
     for name, option in TEXT_FIELDS.items():
-        tokenizer = WHITESPACE if name in JOINED else "raw"
+        tokenizer = "whitespace" if name in JOINED else "raw"
         builder.add_text_field(name, tokenizer_name=tokenizer, index_option=option)
     builder.add_text_field("lang", tokenizer_name="raw", index_option="basic")
     builder.add_date_field("date", indexed=True, fast=True)
@@ -111,17 +111,17 @@ def _joined(value: str) -> str | None:
     return text if len(text.split()) == len(pre) else None
 
 
-def to_tantivy(document: dict, joined: bool = False) -> tantivy.Document:
-    """A tantivy document from the fields `schema.to_document` gives Whoosh. `joined`: the
-    index splits the `JOINED` fields at whitespace. A Token object a word was most of the
-    time this process spent writing: at 22,000 articles, 12 of its 86 s."""
+def to_tantivy(document: dict) -> tantivy.Document:
+    """A tantivy document from the fields `schema.to_document` gives Whoosh. The `JOINED`
+    fields go as one string where they can: a Token object a word was most of the time this
+    process spent writing (at 22,000 articles, 12 of its 86 s)."""
     doc = tantivy.Document()
     doc.add_text("id", document["id"])
     for name in TEXT_FIELDS:
         value = document.get(name)
         if not value and getattr(value, "terms", None) is None:
             continue
-        if joined and name in JOINED and (text := _joined(value)) is not None:
+        if name in JOINED and (text := _joined(value)) is not None:
             if text:
                 doc.add_text(name, text)
             continue
@@ -133,20 +133,6 @@ def to_tantivy(document: dict, joined: bool = False) -> tantivy.Document:
     if when is not None:
         doc.add_date("date", _utc(when))
     return doc
-
-
-def splits_joined(folder: Path) -> bool:
-    """Whether the index in `folder` splits the `JOINED` fields at whitespace (one made by
-    an earlier version takes every field's tokens)."""
-    try:
-        meta = json.loads((folder / "meta.json").read_text("utf-8"))
-        return all(
-            (f.get("options", {}).get("indexing") or {}).get("tokenizer") == WHITESPACE
-            for f in meta["schema"]
-            if f.get("name") in JOINED
-        )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return False
 
 
 def _utc(when: dt.datetime) -> dt.datetime:
@@ -532,7 +518,7 @@ class TantivyWriter:
         self.writer = build.index_writer()
 
     def add(self, document: dict) -> None:
-        self.writer.add_document(to_tantivy(document, self.build.joined))
+        self.writer.add_document(to_tantivy(document))
 
     def update(self, document: dict) -> None:
         # A delete applies to what was added before it: the new version stays.
@@ -560,7 +546,6 @@ class TantivyBuild:
         if fresh:
             folder.mkdir(parents=True, exist_ok=True)
             self.index = tantivy.Index(make_schema(), path=str(folder), reuse=False)
-            self.joined = True
             self.commit_writer()
             self.state = State(0, self.opstamp, _manifest(folder, 0, None))
             fulltext.make_durable(folder, list(self.state.manifest.files))
@@ -569,7 +554,6 @@ class TantivyBuild:
             if state is None:
                 raise fulltext.damaged(folder, "no full-text generation recorded")
             self.index = open_index(folder)
-            self.joined = splits_joined(folder)
             self.state = state
             self.opstamp = state.opstamp
             if _on_disk_opstamp(folder) != state.opstamp:
