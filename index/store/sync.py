@@ -720,10 +720,7 @@ class _Run:
         stopped = False
         for k, prepared in enumerate(part.prepared, 1):
             self._write_one(prepared, *owners[k - 1])
-            if k % 10 == 0 and not stopped and self.should_stop():
-                # What the workers have taken is still written (see Preparer.submit).
-                stopped = True
-                self.preparer.stop()
+            stopped = stopped or self._stop_now(k)
         return not stopped
 
     def _write_batches(self, changed: Iterator[tuple[_FilePlan, Draft, int]]) -> bool:
@@ -772,15 +769,21 @@ class _Run:
         stopped = False
         for k, prepared in enumerate(stream, 1):
             self._write_one(prepared, *owners.popleft())
-            if k % 10 == 0 and not stopped and self.should_stop():
-                # What the workers have taken is still written, and committed at the end.
-                stopped = True
-                self.preparer.stop()
+            stopped = stopped or self._stop_now(k)
             if not stopped and self._commit_due():
                 stream.ahead(COMMIT_AHEAD)
                 self._batch_commit()
                 self._spell_ahead()
         return not stopped
+
+    def _stop_now(self, written: int) -> bool:
+        """Whether the run is asked to stop (looked at every tenth article written); the
+        preparer then sends no more drafts. What the workers have taken is still written,
+        and committed at the end."""
+        if written % 10 or not self.should_stop():
+            return False
+        self.preparer.stop()
+        return True
 
     def _write_one(self, prepared: Prepared, plan: _FilePlan, end: int) -> None:
         article = prepared.article
