@@ -18,7 +18,7 @@ from newsreader.index.text.tokens import article_shingles
 from tests.conftest import live_build
 
 # Positions that go back (word pairs follow the 3-grams) and hashes of either sign.
-SHINGLES = [(2**62 + 5, 0), (-(2**63), 1), (7, 4), (7, 0), (-1, 3)]
+SHINGLES = [(2**31 - 1, 0), (-(2**31), 1), (7, 4), (7, 0), (-1, 3)]  # keys are 4 bytes
 
 
 def _article(text: str, article_id: str = "a.txt") -> Article:

@@ -136,6 +136,52 @@ def test_a_row_decodes_to_its_postings(found: list[tuple[int, int, int]]) -> Non
         postings.to_bytes(array("q", [0x10000]), 0)
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(1, postings.MAX_DOC - 2000),
+    st.lists(
+        st.tuples(
+            st.integers(1, 300),  # how far this article's number is past the last one's
+            st.lists(
+                st.tuples(KEYS | st.integers(-5, 5), st.integers(0, postings.MAX_POSITION)),
+                max_size=30,
+                unique_by=lambda p: p[0],
+            ),
+        ),
+        max_size=8,
+    ),
+)
+def test_a_commit_merges_pending_postings_in_key_order_then_the_articles(
+    first: int, articles: list[tuple[int, list[tuple[int, int]]]]
+) -> None:
+    """The rows a commit appends, against their definition: a row's postings in key order,
+    a key's in the order their articles were added (numbered as the catalog numbers them,
+    each past the last)."""
+    from array import array
+
+    pieces = []
+    rows: dict[int, list[tuple[int, int, int]]] = {}
+    doc = first
+    for step, pairs in articles:
+        doc += step
+        pairs = sorted(pairs)
+        keys = array("q", [h for h, _ in pairs])
+        for piece, _, key_bytes, packed in postings.pending_rows(
+            doc, keys, array("i", [p for _, p in pairs])
+        ):
+            pieces.append((piece, key_bytes, packed))
+        for h, pos in pairs:
+            rows.setdefault(postings.row_of(h, doc), []).append((h, doc, pos))
+    pieces.sort(key=lambda p: p[0])  # by piece, then as added (a stable sort)
+    merged = list(postings.merged_rows(pieces))
+    assert len(merged) == len(rows)
+    assert {r: list(postings.decode(r, b)) for r, b in merged} == {
+        r: sorted(found, key=lambda p: p[0]) for r, found in rows.items()
+    }
+    with pytest.raises(ValueError):  # a key is 4 bytes
+        list(postings.pending_rows(1, array("q", [1 << 31]), array("i", [0])))
+
+
 def test_an_article_number_past_the_last_is_refused_before_anything_is_filed(
     tmp_path: Path,
 ) -> None:

@@ -85,6 +85,8 @@ def pending_rows(
     numbers, packed postings) for each range of keys it has some in. A piece is the range,
     after the top byte of the article's number (rows hold the articles of one top byte).
     `keys` is in key order and `positions` goes with it."""
+    if keys and not -(1 << 31) <= keys[0] <= keys[-1] < 1 << 31:
+        raise ValueError("a shingle key past 4 bytes cannot be filed")
     packed = _packed(doc, keys, positions)
     bounds = [0]
     bounds += [bisect_left(keys, (part - PARTS // 2) << _PART_BITS) for part in range(1, PARTS)]
@@ -149,23 +151,54 @@ def merged_rows(pieces: Iterable[tuple[int, bytes, bytes]]) -> Iterator[tuple[in
     for piece, group in groupby(pieces, itemgetter(0)):
         top = piece // PARTS
         got = list(group)
-        keys = array("q", b"".join(g[1] for g in got))
-        packed = _numbers(b"".join(g[2] for g in got))
+        key_bytes = b"".join(g[1] for g in got)
+        packed = b"".join(g[2] for g in got)
         del got
-        # A stable sort by key keeps each key's postings in their articles' order; the rows
-        # follow in order, each as many postings long as its keys have (counted in C: a
-        # search for each row's end cost more than the rest of the merge).
-        if len(keys) > 1:
-            order = itemgetter(*sorted(range(len(keys)), key=keys.__getitem__))
-            packed = array("q", order(packed))
-            del order
-        sizes = Counter(map(rshift, keys, repeat(SHIFT)))
-        data = to_bytes(packed, top)
-        del keys, packed
+        n = len(packed) // _SIZE
+        if packed[2::_SIZE].count(top) != n:
+            raise ValueError(f"an article number whose top byte is not {top}, in its piece")
+        # Sorted as one number a posting: the key (4 bytes, signed, on top), then the
+        # article's number less its top byte, then the position. Articles are numbered in
+        # the order they are added (a new number is past every other), and an article holds
+        # a key once, so this is the key order, then the articles'. Sorting the numbers
+        # themselves took half the time of sorting positions by a key function and then
+        # gathering the postings (at 22,000 CLICK-ID articles, 10.3 -> 8.0 s in all).
+        order = bytearray(_SIZE * n)
+        for to, source, at in _SORT_LAYOUT:
+            order[to::_SIZE] = (packed if source else key_bytes)[at::_SIZE]
+        del key_bytes, packed
+        numbers = _numbers(order)
+        del order
+        numbers = array("q", sorted(numbers))
+        sizes = Counter(map(rshift, numbers, repeat(32 + SHIFT)))
+        wide = _little_endian(numbers)
+        del numbers
+        data = bytearray(STORED_SIZE * n)
+        for at, byte in enumerate(_STORED_FROM_SORTED):
+            data[at::STORED_SIZE] = wide[byte::_SIZE]
+        data[_LOW_AT + 1 :: STORED_SIZE] = data[_LOW_AT + 1 :: STORED_SIZE].translate(_LOW_TOP)
+        del wide
+        blob = bytes(data)
         end = 0
         for span in sorted(sizes):
             start, end = end, end + sizes[span] * STORED_SIZE
-            yield span << TOP_BITS | top, data[start:end]
+            yield span << TOP_BITS | top, blob[start:end]
+
+
+# How `merged_rows` lays out a posting to sort it, a byte at a time: (byte of the number,
+# from the packed posting (1) or the key (0), its byte there). Position, article, key.
+_SORT_LAYOUT = (
+    (0, 1, 4),
+    (1, 1, 5),
+    (2, 1, 0),
+    (3, 1, 1),
+    (4, 0, 0),
+    (5, 0, 1),
+    (6, 0, 2),
+    (7, 0, 3),
+)
+# A stored posting's bytes (see the module's docstring) from that number's.
+_STORED_FROM_SORTED = (2, 3, 0, 1, 4, 5)
 
 
 def row_of(key: int, doc: int) -> int:

@@ -117,7 +117,8 @@ def article_shingles(
 
 # A posting key is 4 bytes: SQLite stores it in 4 bytes instead of 8, a fifth of the shingle
 # table. Two shingles sharing a key by chance cost nothing but a look: a candidate needs
-# several shared shingles close together, and alignment checks the words themselves.
+# several shared shingles close together, and alignment checks the words themselves. The
+# catalog files keys of 4 bytes only (see store/postings.py).
 HASH_BYTES = 4
 _KEY_TYPE = "i" if HASH_BYTES == 4 else "q"  # the array type a key fits in
 _MASK = (1 << 64) - 1
