@@ -347,10 +347,10 @@ def test_the_workers_are_gone_before_the_last_merge(
     merges: list[list[bool]] = []
     commit = WhooshWriter.commit
 
-    def spy(self, *, merge: bool = True, compact: bool = False) -> None:
+    def spy(self, *, merge: bool = True, compact: bool = False, progress=None) -> None:
         if merge:
             merges.append([p.is_alive() for p in workers])
-        commit(self, merge=merge, compact=compact)
+        commit(self, merge=merge, compact=compact, progress=progress)
 
     monkeypatch.setattr(WhooshWriter, "commit", spy)
     lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"))
@@ -585,8 +585,38 @@ def test_the_last_steps_of_a_run_say_what_they_are(library: Library) -> None:
     calls: list[tuple[int, int, str]] = []
     library.update(progress=lambda done, total, path: calls.append((done, total, path)))
     last = [path for done, total, path in calls if done == total and path.startswith("finish")]
-    assert last == [library_module.FINISHING_COMMIT, library_module.FINISHING_WORDS]
+    merge = [p for p in last if p.startswith(library_module.FINISHING_MERGE)]
+    assert [p for p in last if p not in merge] == [
+        library_module.FINISHING_COMMIT,
+        library_module.FINISHING_WORDS,
+    ]
     assert calls[-1][2] == library_module.FINISHING_WORDS
+
+
+def test_the_last_commits_merge_says_how_far_it_has_got(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The merge of segments at a run's end (82 s at 100,000 articles) is told as it goes,
+    from 0% to 100%, after the last commit is announced and before the spelling
+    dictionary."""
+    from newsreader.index.search import merging
+
+    # A segment an article: Whoosh's policy merges the five smallest at the end.
+    monkeypatch.setattr(library_module, "FIRST_BATCH", 1)
+    monkeypatch.setattr(library_module, "RAMP", 1)
+    monkeypatch.setattr(merging, "PROGRESS_STEPS", 20)
+    _jsonl(corpus / "dump.jsonl", 12, word="zzkemarau")
+    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"))
+    calls: list[str] = []
+    lib.update(progress=lambda done, total, path: calls.append(path))
+    merging_at = [i for i, c in enumerate(calls) if c.startswith(library_module.FINISHING_MERGE)]
+    shares = [int(calls[i].rsplit(" ", 1)[1].rstrip("%")) for i in merging_at]
+    assert len(shares) >= 5 and shares == sorted(shares)
+    assert shares[0] == 0 and shares[-1] == 100
+    assert calls.index(library_module.FINISHING_COMMIT) < merging_at[0]
+    assert merging_at[-1] < calls.index(library_module.FINISHING_WORDS)
+    assert lib.search("zzkemarau").total == 12 and lib.check().ok
+    lib.close()
 
 
 def test_a_workers_segment_is_the_one_whoosh_writes(tmp_path: Path, analyzer) -> None:

@@ -101,6 +101,9 @@ class FullText(Protocol):
     def close(self) -> None: ...
 
 
+Merged = Callable[[float], None]  # how far a merge has got: the share of its terms written
+
+
 class FullTextWriter(Protocol):
     """Pending changes to a full-text index; `commit` makes them the engine's next state."""
 
@@ -110,11 +113,14 @@ class FullTextWriter(Protocol):
 
     def delete(self, article_id: str) -> None: ...
 
-    def commit(self, *, merge: bool = True, compact: bool = False) -> None:
+    def commit(
+        self, *, merge: bool = True, compact: bool = False, progress: Merged | None = None
+    ) -> None:
         """`merge=False`: an intermediate commit of a run, which leaves merging segments
         to the run's last commit (merging after every batch rewrites the same postings
         again and again). `compact`: merge every segment into one (Whoosh; tantivy
-        merges its segments itself)."""
+        merges its segments itself). `progress`: told how far a merge has got (the share
+        of its terms), when the commit merges segments."""
         ...
 
     def cancel(self) -> None: ...
@@ -431,7 +437,9 @@ class WhooshWriter:
         """Segments filled elsewhere (`SegmentBuilder`), part of the index from `commit` on."""
         self._segments.extend(segments)
 
-    def commit(self, *, merge: bool = True, compact: bool = False) -> None:
+    def commit(
+        self, *, merge: bool = True, compact: bool = False, progress: Merged | None = None
+    ) -> None:
         from whoosh.writing import MERGE_SMALL, NO_MERGE
 
         policy = MERGE_SMALL if merge else NO_MERGE
@@ -453,7 +461,7 @@ class WhooshWriter:
         else:
             chosen, kept = _chosen_for_merge(policy, w)
         if len(chosen) > 1 or any(s.has_deletions() for s in chosen):
-            kept.append(merged_segment(w.storage, w.schema, chosen))
+            kept.append(merged_segment(w.storage, w.schema, chosen, progress))
         else:
             kept.extend(chosen)
         w._commit_toc([*kept, *own, *extra])
@@ -611,14 +619,16 @@ def _segment_writer(storage: Any, schema: Any, limit_mb: int = SEGMENT_LIMIT_MB)
     return writer
 
 
-def merged_segment(storage: Any, schema: Any, segments: Sequence[Any]) -> Any:
+def merged_segment(
+    storage: Any, schema: Any, segments: Sequence[Any], progress: Merged | None = None
+) -> Any:
     """One new segment in `storage` holding the documents of `segments` (of the index
     there), in their order (see merging.py)."""
     from .merging import merge_into
 
     writer = _segment_writer(storage, schema)
     try:
-        merge_into(writer, segments)
+        merge_into(writer, segments, progress)
         return writer.get_segment()
     finally:
         writer._finish()

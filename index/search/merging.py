@@ -21,15 +21,19 @@ from array import array
 from collections.abc import Iterator, Sequence
 from itertools import accumulate, groupby
 from pickle import loads
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .blocks import TermWriter
 
+if TYPE_CHECKING:
+    from .engine import Merged
 
-def merge_into(writer: Any, segments: Sequence[Any]) -> None:
+
+def merge_into(writer: Any, segments: Sequence[Any], progress: Merged | None = None) -> None:
     """Add the documents of `segments` (of `writer`'s index) to the new segment `writer`
     (a Whoosh `SegmentWriter` that holds no documents of its own yet), and finish writing
-    it. Its segment is then `writer.get_segment()`."""
+    it. Its segment is then `writer.get_segment()`. `progress` is told, now and then, the
+    share of the segments' terms merged so far."""
     from whoosh.reading import SegmentReader
 
     if writer._added or writer.docnum:
@@ -58,7 +62,7 @@ def merge_into(writer: Any, segments: Sequence[Any]) -> None:
             writer.write_per_doc(names | set(r.indexed_field_names()), r)
         writer._added = True
         writer.perdocwriter.close()
-        _merge_postings(writer.fieldwriter, writer.schema, readers, bases)
+        _merge_postings(writer.fieldwriter, writer.schema, readers, bases, progress)
         writer._close_segment()
         writer._assemble_segment()
     finally:
@@ -72,8 +76,17 @@ def _terms(k: int, reader: Any, schema: Any) -> Iterator[tuple[tuple[str, bytes]
             yield key, k, info
 
 
-def _merge_postings(fw: Any, schema: Any, readers: list[Any], bases: list[int]) -> None:
+def _merge_postings(
+    fw: Any, schema: Any, readers: list[Any], bases: list[int], progress: Merged | None = None
+) -> None:
     lengths: dict[tuple[int, str], list[int]] = {}
+    # Told by the segments' term entries read: the postings are most of a merge's time
+    # (82 s at the end of a 100,000-article build, with nothing else to show).
+    total = sum(_term_count(r) for r in readers)
+    step = max(total // PROGRESS_STEPS, 1)
+    read = 0
+    if progress is not None:
+        progress(0.0)
 
     def lengths_of(k: int, field: str) -> list[int]:
         got = lengths.get((k, field))
@@ -101,6 +114,9 @@ def _merge_postings(fw: Any, schema: Any, readers: list[Any], bases: list[int]) 
         values: list[bytes] = []
         lens: list[int] = []
         for _, k, info in parts:
+            read += 1
+            if progress is not None and not read % step:
+                progress(min(read / total, 1.0))
             base = bases[k]
             part_ids, part_weights, part_values = _postings(readers[k], name, btext, info, fixed)
             ids.extend([base + i for i in part_ids])
@@ -112,6 +128,16 @@ def _merge_postings(fw: Any, schema: Any, readers: list[Any], bases: list[int]) 
         out.term(btext, ids, weights, values, lens if scorable else None)
     if field is not None:
         out.finish_field()
+    if progress is not None:
+        progress(1.0)
+
+
+PROGRESS_STEPS = 200  # how often a merge tells its progress, at most
+
+
+def _term_count(reader: Any) -> int:
+    """How many terms a segment's term index holds (all fields)."""
+    return getattr(getattr(reader._terms, "_tindex", None), "indexlen", 0)
 
 
 def _postings(

@@ -43,7 +43,7 @@ from ..errors import IndexDamagedError, IndexLockedError, QueryError
 from ..text.analysis import Analyzer
 from ..text.words import split_words
 from . import fulltext
-from .engine import WORD_FIELDS, Found
+from .engine import WORD_FIELDS, Found, Merged
 from .prefixes import Expansion, most_frequent
 from .schema import TITLE_BOOST
 
@@ -528,7 +528,9 @@ class TantivyWriter:
     def delete(self, article_id: str) -> None:
         self.writer.delete_documents_by_term("id", article_id)
 
-    def commit(self, *, merge: bool = True, compact: bool = False) -> None:
+    def commit(
+        self, *, merge: bool = True, compact: bool = False, progress: Merged | None = None
+    ) -> None:
         # tantivy merges segments itself, whatever the commit (see `commit_writer`).
         self.build.commit_writer()
 
