@@ -26,6 +26,7 @@ from .blocks import TermPostings
 
 if TYPE_CHECKING:
     from ..text.analysis import Analyzer
+    from .merging import Merged
     from .prefixes import Expansion, PrefixTable
 
 WHOOSH = "whoosh"
@@ -99,9 +100,6 @@ class FullText(Protocol):
         ...
 
     def close(self) -> None: ...
-
-
-Merged = Callable[[float], None]  # how far a merge has got: the share of its terms written
 
 
 class FullTextWriter(Protocol):

@@ -18,15 +18,14 @@ from __future__ import annotations
 import heapq
 import zlib
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import accumulate, groupby
 from pickle import loads
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .blocks import TermWriter
 
-if TYPE_CHECKING:
-    from .engine import Merged
+Merged = Callable[[float], None]  # how far a merge has got: the share of its terms written
 
 
 def merge_into(writer: Any, segments: Sequence[Any], progress: Merged | None = None) -> None:

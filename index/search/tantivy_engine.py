@@ -34,7 +34,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tantivy
 from whoosh import query as wq
@@ -43,9 +43,12 @@ from ..errors import IndexDamagedError, IndexLockedError, QueryError
 from ..text.analysis import Analyzer
 from ..text.words import split_words
 from . import fulltext
-from .engine import WORD_FIELDS, Found, Merged
+from .engine import WORD_FIELDS, Found
 from .prefixes import Expansion, most_frequent
 from .schema import TITLE_BOOST
+
+if TYPE_CHECKING:
+    from .merging import Merged
 
 META_TANTIVY = "tantivy"  # catalog meta key: the committed state (see the module's docstring)
 WRITER_HEAP = 128_000_000
