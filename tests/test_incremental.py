@@ -616,6 +616,13 @@ def test_the_last_commits_merge_says_how_far_it_has_got(
     assert calls.index(library_module.FINISHING_COMMIT) < merging_at[0]
     assert merging_at[-1] < calls.index(library_module.FINISHING_WORDS)
     assert lib.search("zzkemarau").total == 12 and lib.check().ok
+    # Compacting with nothing else to do: the bar itself is the merge's.
+    steps: list[tuple[int, int, str]] = []
+    lib.update(compact=True, progress=lambda done, total, path: steps.append((done, total, path)))
+    merged = [
+        (done, total) for done, total, path in steps if path == library_module.FINISHING_MERGE
+    ]
+    assert merged[0] == (0, 100) and merged[-1] == (100, 100) and len(merged) >= 5
     lib.close()
 
 

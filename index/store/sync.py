@@ -520,7 +520,10 @@ class _Run:
         give_back_memory()
 
     def _merging(self, share: float) -> None:
-        self.progress(self.total, self.total, f"{FINISHING_MERGE}, {share:.0%}")
+        if not self.total:  # nothing else to do (`--compact` alone): the bar is the merge's
+            self.progress(round(share * 100), 100, FINISHING_MERGE)
+        else:
+            self.progress(self.total, self.total, f"{FINISHING_MERGE}, {share:.0%}")
 
     def _commit_due(self) -> bool:
         wait = max(COMMIT_EVERY_SECONDS, COMMIT_SPACING * self.commit_took)
