@@ -223,7 +223,8 @@ def progress_bar(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, 
         def tick(done: int, total: int, path: str) -> None:
             if INTERRUPTED.is_set():
                 raise KeyboardInterrupt
-            progress.update(task, completed=done, total=total, path=path[-40:])
+            # A run with nothing to read (total 0) is at its end: 100%, not 0%.
+            progress.update(task, completed=done if total else 1, total=total or 1, path=path[-40:])
 
         yield tick
 
