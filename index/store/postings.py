@@ -82,16 +82,16 @@ def pending_rows(
     doc: int, keys: array, positions: array
 ) -> Iterator[tuple[int, int, bytes, bytes]]:
     """An article's postings as they wait for the commit: (piece, article, keys as 8-byte
-    numbers, packed postings) for each range of keys it has some in. A piece is the range,
-    after the top byte of the article's number (rows hold the articles of one top byte).
-    `keys` is in key order and `positions` goes with it."""
+    little-endian numbers, packed postings) for each range of keys it has some in. A piece
+    is the range, after the top byte of the article's number (rows hold the articles of one
+    top byte). `keys` is in key order and `positions` goes with it."""
     if keys and not -(1 << 31) <= keys[0] <= keys[-1] < 1 << 31:
         raise ValueError("a shingle key past 4 bytes cannot be filed")
     packed = _packed(doc, keys, positions)
     bounds = [0]
     bounds += [bisect_left(keys, (part - PARTS // 2) << _PART_BITS) for part in range(1, PARTS)]
     bounds.append(len(keys))
-    key_bytes = (keys if keys.typecode == "q" else array("q", keys)).tobytes()
+    key_bytes = _little_endian(keys if keys.typecode == "q" else array("q", keys))
     for part in range(PARTS):
         start, end = bounds[part], bounds[part + 1]
         if start < end:
