@@ -188,13 +188,21 @@ def shingle_codes(tokens: list[AlignToken]) -> list[int]:
     their (hash, position) pairs), each hash once, at its first position."""
     if len(tokens) < 2:
         return []
-    keys, _, _, segments, names, repeats, _ = zip(*tokens, strict=True)
-    values = [crc32(k.encode("utf-8")) for k in keys]  # term_value, inline
+    keys, values, segments, names, repeats = _columns(tokens)
     # Worked out a column at a time rather than token by token: a third of the time.
     codes = _gram_codes(values, segments, names, repeats)
     codes += _pair_codes(keys, values, segments, names, repeats, PAIR_REACH)
     codes.sort()
     return _first_of_each(codes)
+
+
+def _columns(
+    tokens: list[AlignToken],
+) -> tuple[tuple[str, ...], list[int], tuple[int, ...], tuple[bool, ...], tuple[bool, ...]]:
+    """The tokens' keys, their values (`term_value`), segments, names and repeats."""
+    keys, _, _, segments, names, repeats, _ = zip(*tokens, strict=True)
+    values = [crc32(k.encode("utf-8")) for k in keys]  # term_value, inline
+    return keys, values, segments, names, repeats
 
 
 def _first_of_each(codes: list[int]) -> list[int]:
@@ -242,9 +250,7 @@ def word_pairs(tokens: list[AlignToken], reach: int = PAIR_REACH) -> list[tuple[
     dropped or moved by one leaves the pairs around it whole."""
     if len(tokens) < 2:
         return []
-    keys, _, _, segments, names, repeats, _ = zip(*tokens, strict=True)
-    values = [term_value(k) for k in keys]
-    codes = sorted(_pair_codes(keys, values, segments, names, repeats, reach))
+    codes = sorted(_pair_codes(*_columns(tokens), reach))
     return [_pair(c) for c in _first_of_each(codes)]
 
 
