@@ -252,7 +252,12 @@ def _shingles_by_definition(tokens: list[AlignToken]) -> list[tuple[int, int]]:
 @given(
     st.lists(
         st.tuples(
-            st.sampled_from("abcdef"), st.booleans(), st.booleans(), st.booleans(), st.booleans()
+            # "plumless" and "buckeroo" have one CRC-32: two words of one value.
+            st.sampled_from([*"abcdef", "plumless", "buckeroo"]),
+            st.booleans(),
+            st.booleans(),
+            st.booleans(),
+            st.booleans(),
         ),
         max_size=40,
     )

@@ -11,17 +11,19 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress, count, repeat
+from operator import and_, is_, itemgetter, not_
 from pathlib import Path
 from typing import NamedTuple
 
 from . import sastrawi
 from .sastrawi import word_stemmer
 from .vocabulary import Vocabulary
-from .words import Word, split_words
+from .words import WordColumns, word_columns
 
 # Terms are made by the million while indexing: built with tuple.__new__ directly, which
 # skips the NamedTuple's Python-level constructor.
@@ -49,17 +51,19 @@ def _sentence_initial(text: str, start: int) -> bool:
     return i < 0 or text[i] in ".!?:\n\r–—-"
 
 
-def _name_words(words: list[Word], text: str) -> set[str]:
+def _name_words(words: WordColumns, text: str) -> set[str]:
     """Words this text writes with a capital letter in mid-sentence and never in lower case:
     its proper names, even where one opens a sentence."""
+    folded, starts, _, capitalised, _ = words
+    lower = set(compress(folded, map(not_, capitalised)))
+    maybe = set(compress(folded, capitalised)) - lower
     capital: set[str] = set()
-    lower: set[str] = set()
-    for w in words:
-        if not w.capitalised:
-            lower.add(w.folded)
-        elif w.folded not in capital and not _sentence_initial(text, w.start):
-            capital.add(w.folded)
-    return capital - lower
+    if maybe:
+        for i in compress(count(), capitalised):
+            f = folded[i]
+            if f in maybe and f not in capital and not _sentence_initial(text, starts[i]):
+                capital.add(f)
+    return capital
 
 
 @lru_cache(maxsize=1)
@@ -189,80 +193,106 @@ class Analyzer:
 
     def terms(self, text: str, start_char: int = 0) -> list[Term]:
         """All terms of `text`, stop words included but flagged."""
-        return list(self._terms(split_words(text), text, start_char))
+        return self._terms(word_columns(text), text, start_char)
 
     def content_terms(self, text: str) -> list[Term]:
-        return [t for t in self._terms(split_words(text), text, 0) if not t.stop]
+        return [t for t in self._terms(word_columns(text), text, 0) if not t.stop]
 
-    def _terms(self, words: list[Word], text: str, offset: int) -> Iterator[Term]:
-        vocab = self.vocabulary
-        phrase_starts = vocab.phrase_starts
-        acronyms = vocab.acronyms
-        plain = vocab.plain_terms  # folded word → (term, stop), filled as words are met
-        names = _name_words(words, text)
-        make = _make_term
-        i = 0
-        n = len(words)
-        while i < n:
-            w = words[i]
-            folded, start, end, capitalised = w
-            if folded in phrase_starts:
-                matched = self._phrase(words, i, names, offset)
-                if matched is not None:
-                    yield matched[0]
-                    i += matched[1]
-                    continue
-            canon = None
-            if capitalised and acronyms:
-                surface = text[start:end]
-                if surface.isupper():
-                    canon = acronyms.get(surface)
-            if canon is not None:
-                yield make(
-                    Term, (canon, start + offset, end + offset, False, folded in names, folded)
-                )
-            else:
-                known = plain.get(folded)
-                if known is None:
+    def _terms(self, words: WordColumns, text: str, offset: int) -> list[Term]:
+        """Each word's plain term (its variant's, a stop word flagged, or its stem), made a
+        column at a time; then the few places where a multi-word variant or an acronym
+        starts are worked out one by one and put in."""
+        folded, starts, ends, _, _ = words
+        plain = self.vocabulary.plain_terms  # folded word → (term, stop), filled as words are met
+        known = list(map(plain.get, folded))
+        if None in known:
+            for i in list(compress(count(), map(is_, known, repeat(None)))):
+                found = plain.get(folded[i])
+                if found is None:
                     if len(plain) > _PLAIN_MEMO:
                         plain.clear()
-                    known = plain[folded] = self._plain_term(folded)
-                term, stop = known
-                yield make(
-                    Term,
-                    (
-                        term,
-                        start + offset,
-                        end + offset,
-                        stop,
-                        not stop and folded in names,
-                        folded,
-                    ),
-                )
-            i += 1
+                    found = plain[folded[i]] = self._plain_term(folded[i])
+                known[i] = found
+        names = _name_words(words, text)
+        if offset:
+            starts = [x + offset for x in starts]
+            ends = [x + offset for x in ends]
+        # A plain term is a name when its word is one and it is not a stop word.
+        named = {f for f in names if not (plain.get(f) or self._plain_term(f))[1]} if names else ()
+        out = list(
+            map(
+                _make_term,
+                repeat(Term),
+                zip(
+                    map(itemgetter(0), known),
+                    starts,
+                    ends,
+                    map(itemgetter(1), known),
+                    map(named.__contains__, folded) if named else repeat(False, len(folded)),
+                    folded,
+                    strict=True,
+                ),
+            )
+        )
+        special = self._special(words, text, names, starts, ends)
+        for i, (term, length) in reversed(special):  # from the end: the places before stay
+            out[i : i + length] = [term]
+        return out
+
+    def _special(
+        self,
+        words: WordColumns,
+        text: str,
+        names: set[str],
+        starts: list[int],
+        ends: list[int],
+    ) -> list[tuple[int, tuple[Term, int]]]:
+        """Where a multi-word variant ("kerja sama" → "kerjasama") or an acronym ("SCO")
+        replaces the plain terms, in order: (place, (its term, how many words it takes)).
+        A variant takes its words, so none of them starts another."""
+        folded, _, _, capitalised, written = words
+        vocab = self.vocabulary
+        acronyms = vocab.acronyms
+        phrase_at = compress(count(), map(vocab.phrase_starts.__contains__, folded))
+        if acronyms:
+            upper = map(and_, capitalised, map(str.isupper, written))
+            at = sorted({*phrase_at, *compress(count(), upper)})
+        else:
+            at = list(phrase_at)
+        out: list[tuple[int, tuple[Term, int]]] = []
+        free = 0  # the first word no variant has taken
+        for i in at:
+            if i < free:
+                continue
+            f = folded[i]
+            if f in vocab.phrase_starts:
+                matched = self._phrase(folded, starts, ends, i, names)
+                if matched is not None:
+                    out.append((i, matched))
+                    free = i + matched[1]
+                    continue
+            if capitalised[i] and acronyms:
+                canon = acronyms.get(written[i]) if written[i].isupper() else None
+                if canon is not None:
+                    term = _make_term(Term, (canon, starts[i], ends[i], False, f in names, f))
+                    out.append((i, (term, 1)))
+        return out
 
     def _phrase(
-        self, words: list[Word], i: int, names: set[str], offset: int
+        self, folded: list[str], starts: list[int], ends: list[int], i: int, names: set[str]
     ) -> tuple[Term, int] | None:
         """The multi-word variant starting at word `i`, longest first ("kerja sama" →
         "kerjasama"), and how many words it takes."""
         vocab = self.vocabulary
-        n = len(words)
+        n = len(folded)
         for length in vocab.phrase_lengths:
             if i + length > n:
                 continue
-            key = tuple(x.folded for x in words[i : i + length])
+            key = tuple(folded[i : i + length])
             canon = vocab.phrases.get(key)
             if canon is not None:
-                name = all(x.folded in names for x in words[i : i + length])
-                term = Term(
-                    canon,
-                    words[i].start + offset,
-                    words[i + length - 1].end + offset,
-                    False,
-                    name,
-                    " ".join(key),
-                )
+                name = all(x in names for x in key)
+                term = Term(canon, starts[i], ends[i + length - 1], False, name, " ".join(key))
                 return term, length
         return None
 
@@ -280,8 +310,7 @@ class Analyzer:
         stemmed yet in this process."""
         vocab = self.vocabulary
         out: dict[str, None] = {}
-        for w in split_words(text):
-            f = w.folded
+        for f in word_columns(text).folded:
             if (
                 len(f) > 3
                 and f not in _STEMS
@@ -300,7 +329,7 @@ def detect_language(text: str | Iterable[str], vocabulary: Vocabulary) -> str | 
     """'id', 'en' or None, from the share of each language's function words (in a text, or
     in its folded words)."""
     ind = eng = 0
-    words = (w.folded for w in split_words(text[:20000])) if isinstance(text, str) else text
+    words = word_columns(text[:20000]).folded if isinstance(text, str) else text
     for w in words:
         if w in vocabulary.stopwords_id:
             ind += 1
