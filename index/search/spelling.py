@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
+from itertools import chain, combinations
 from pathlib import Path
 from urllib.parse import quote
 
@@ -49,14 +49,13 @@ CREATE TABLE IF NOT EXISTS deletes (h INTEGER PRIMARY KEY, ids BLOB NOT NULL);
 
 
 def deletions(word: str, distance: int) -> set[str]:
-    """`word` (its first PREFIX letters) with up to `distance` letters deleted."""
+    """`word` (its first PREFIX letters) with up to `distance` letters deleted, never all
+    of them: the letters it keeps, in order, as C-level `combinations` give them (a third
+    of the time of deleting a letter at a time)."""
     key = word[:PREFIX]
     out = {key}
-    frontier = {key}
-    for _ in range(distance):
-        frontier = {w[:i] + w[i + 1 :] for w in frontier if len(w) > 1 for i in range(len(w))}
-        frontier -= out
-        out |= frontier
+    for keep in range(max(1, len(key) - distance), len(key)):
+        out.update(map("".join, combinations(key, keep)))
     return out
 
 
@@ -189,17 +188,8 @@ class Speller:
         # Numbered in the order filed, as rows are given numbers: one after the highest.
         (top,) = self.db.execute("SELECT coalesce(max(id), 0) FROM words").fetchone()
         first = top + 1
-        crc = zlib.crc32  # _key, inline: a few million deletions at archive scale
-        buckets: dict[int, list[int]] = defaultdict(list)
-        for number, w in enumerate(new, first):
-            for h in map(crc, map(str.encode, deletions(w, MAX_DISTANCE))):
-                buckets[h].append(number)
-        # A deletion's list only grows at its end (numbers are given in filing order), so
-        # the new numbers' bytes follow the filed ones as they are: nothing is unpacked.
-        code = [_pack_ids([n]) for n in range(first, first + len(new))]
-        lists = {h: b"".join([code[n - first] for n in filed]) for h, filed in buckets.items()}
-        del buckets
         upsert = _UPSERT and sqlite3.sqlite_version_info >= (3, 24)
+        lists = dict(_filings(new, first))
         if top and not upsert:
             for chunk in _chunks(list(lists)):
                 marks = ",".join("?" * len(chunk))
@@ -219,7 +209,7 @@ class Speller:
             " SET ids = CAST(ids || excluded.ids AS BLOB)"
             if upsert
             else "INSERT OR REPLACE INTO deletes VALUES (?, ?)",
-            sorted(lists.items()),
+            lists.items(),
         )
 
     def lookup(self, word: str, max_distance: int) -> Iterator[tuple[str, int]]:
@@ -258,6 +248,46 @@ def _pack_ids(ids: list[int]) -> bytes:
             n >>= 7
         out.append(n)
     return bytes(out)
+
+
+def _filings(new: list[str], first: int) -> Iterator[tuple[int, bytes]]:
+    """(deletion's key, the numbers of the words `new`, numbered from `first`, filed under
+    it, packed as `_pack_ids` packs them) in key order. Worked out by numpy: a list a key,
+    a number appended at a time, took half the filing's time (1.7 million filings for the
+    85,000 words of 22,000 articles). A deletion's list only grows at its end (numbers are
+    given in filing order), so these bytes follow the filed ones as they are."""
+    if not new:
+        return
+    import numpy as np  # a build's filing only: a search process never loads it
+
+    each = [deletions(w, MAX_DISTANCE) for w in new]
+    keys = np.fromiter(
+        map(zlib.crc32, map(str.encode, chain.from_iterable(each))),  # _key, inline
+        dtype=np.int64,
+        count=sum(map(len, each)),
+    )
+    numbers = np.repeat(np.arange(first, first + len(new), dtype=np.int64), list(map(len, each)))
+    del each
+    order = np.argsort(keys, kind="stable")  # a key's numbers stay in filing order
+    keys, numbers = keys[order], numbers[order]
+    # Each number as an unsigned LEB128 varint, all of them in one byte string.
+    size = np.ones(len(numbers), dtype=np.int64)
+    for bits in range(7, 64, 7):
+        size += numbers >= 1 << bits
+    ends = np.cumsum(size)
+    packed = np.zeros(int(ends[-1]), dtype=np.uint8)
+    starts = ends - size
+    for k in range(int(size.max())):
+        has = size > k
+        low = (numbers[has] >> (7 * k)) & 0x7F
+        packed[starts[has] + k] = low | ((size[has] > k + 1) << 7)
+    blob = packed.tobytes()
+    # The last filing of each key, where its bytes end.
+    last = np.flatnonzero(np.append(keys[1:] != keys[:-1], True))
+    start = 0
+    for key, end in zip(keys[last].tolist(), ends[last].tolist(), strict=True):
+        yield key, blob[start:end]
+        start = end
 
 
 def _unpack_ids(blob: bytes) -> list[int]:
