@@ -209,6 +209,8 @@ def positions_value(positions: list[int]) -> bytes:
     """A posting's value as `GapPositions` encodes it: the first position plus one,
     then the gaps from one position to the next, a byte each when all are below 255, else
     a mark byte and 2 (or 4) little-endian bytes each."""
+    if len(positions) == 1 and positions[0] < len(_SINGLE):
+        return _SINGLE[positions[0]]  # most postings: one use of a word in an article
     if not positions:
         return b""
     gaps = [positions[0] + 1, *(b - a for a, b in pairwise(positions))]
@@ -219,6 +221,9 @@ def positions_value(positions: list[int]) -> bytes:
     if _BIG_ENDIAN:
         wide.byteswap()
     return bytes((_WIDE if wide.itemsize == 2 else _WIDEST,)) + wide.tobytes()
+
+
+_SINGLE = [bytes((p + 1,)) for p in range(_WIDEST - 1)]  # a lone position's value, made once
 
 
 def decode_positions(value: bytes) -> list[int]:
@@ -417,7 +422,7 @@ def _known_postings(
         freqs = list(map(len, where.values()))
         values = list(map(positions_value, where.values()))
     weights = [n * boost for n in freqs]
-    words = [w.encode("utf-8") for w in counts]
+    words = list(map(str.encode, counts))  # UTF-8
     size = len(words) * base + 2 * sum(map(len, words)) + sum(map(len, values))
     return list(zip(words, weights, values, strict=True)), len(flat), size
 
