@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import sys
 from array import array
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import datetime
-from itertools import accumulate, pairwise
+from itertools import accumulate, compress, pairwise
+from operator import itemgetter, not_
 from pickle import dumps
 from struct import Struct
 from typing import NamedTuple
@@ -274,16 +276,12 @@ def make_schema(analyzer: Analyzer) -> fields.Schema:
 
 
 def _inside(terms: list[Term], spans: list[tuple[int, int]]) -> list[Term]:
-    """The terms lying in the spans (both in text order)."""
+    """The terms starting in the spans (both in text order, the spans apart), by bisecting
+    the terms' starts: a slice a span rather than a step a term."""
+    starts = list(map(_START, terms))
     out: list[Term] = []
-    k = 0
-    for t in terms:
-        while k < len(spans) and spans[k][1] <= t.start:
-            k += 1
-        if k == len(spans):
-            break
-        if spans[k][0] <= t.start:
-            out.append(t)
+    for start, end in spans:
+        out += terms[bisect_left(starts, start) : bisect_left(starts, end)]
     return out
 
 
@@ -293,18 +291,29 @@ def _with_parts(
     """Content terms, a multi-word variant together with its own words ("kerja sama" is also
     "kerja" and "sama"), so that searching for one of the words finds it. Adds each term's
     written form to `forms`."""
-    out: list[str | tuple[str, ...]] = []
-    for t in terms:
-        if t.stop:
+    content = list(compress(terms, map(not_, map(_STOP, terms))))
+    out: list[str | tuple[str, ...]] = list(map(_TEXT, content))
+    surfaces = list(map(_SURFACE, content))
+    forms.update(zip(out, surfaces, strict=True))
+    if len(" ".join(surfaces).split(" ")) == len(surfaces):
+        return out  # no multi-word variant (a surface is words joined by single spaces)
+    for i, t in enumerate(content):
+        if " " not in t.surface:
             continue
-        forms.add((t.text, t.surface))
-        parts = variant_parts(t, text, analyzer) if " " in t.surface else []
+        parts = variant_parts(t, text, analyzer)
         forms.update((p.text, p.surface) for p in parts)
         if parts:
-            out.append((t.text, *dict.fromkeys(p.text for p in parts if p.text != t.text)))
-        else:
-            out.append(t.text)
+            out[i] = (t.text, *dict.fromkeys(p.text for p in parts if p.text != t.text))
     return out
+
+
+def _surface_words(terms: list[Term]) -> list[str]:
+    """The words of the terms' written forms, in order (a multi-word variant's each)."""
+    surfaces = list(map(_SURFACE, terms))
+    return " ".join(surfaces).split() if surfaces else []
+
+
+_TEXT, _START, _STOP, _SURFACE = (itemgetter(k) for k in (0, 1, 3, 5))  # of a Term
 
 
 class IndexedText(NamedTuple):
@@ -325,8 +334,8 @@ def to_document(article: Article, terms: list[Term], analyzer: Analyzer) -> Inde
     else:
         title = analyzer.terms(meta.title) if meta.title else []
         title_text = meta.title or ""
-    title_words = [w for t in title for w in t.surface.split()]
-    body_words = [w for t in body for w in t.surface.split()]
+    title_words = _surface_words(title)
+    body_words = _surface_words(body)
     # Spelling suggestions need each word once per article, not every use.
     words = sorted({*title_words, *body_words})
     forms: set[tuple[str, str]] = set()
