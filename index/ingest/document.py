@@ -162,11 +162,11 @@ def _is_heading(line: str, i: int, lines: list[str]) -> bool:
 
 def _merge(given: Metadata, guessed: Metadata) -> Metadata:
     """Fields from the record win; guesses fill what the record leaves empty."""
-    out = guessed
+    changes = {}
     for name in ("title", "outlet", "author", "date", "language", "url"):
         value = getattr(given, name)
         if value:
-            out = replace(out, **{name: value})
+            changes[name] = value
             if name in ("title", "date"):
-                out = replace(out, **{f"{name}_span": getattr(given, f"{name}_span")})
-    return out
+                changes[f"{name}_span"] = getattr(given, f"{name}_span")
+    return replace(guessed, **changes) if changes else guessed

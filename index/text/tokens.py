@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import sys
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterator
+from itertools import compress, repeat
+from operator import itemgetter, not_, or_
 from typing import NamedTuple
 from zlib import crc32
 
@@ -30,24 +33,32 @@ def article_tokens(
     analysed text when the caller has it already."""
     if terms is None:
         terms = analyzer.terms(article.text)
-    terms = [t for t in terms if not t.stop]
+    terms = list(compress(terms, map(not_, map(itemgetter(3), terms))))  # not stop words
+    starts = list(map(itemgetter(1), terms))
     out: list[AlignToken] = []
     segment = 0
-    k = 0
     for p in article.paragraphs:
-        while k < len(terms) and terms[k].start < p.start:
-            k += 1
         if p.boilerplate or p.kind == Kind.META:
             segment += 1
             continue
-        repeat = p.repeat_of is not None
-        while k < len(terms) and terms[k].start < p.end:
-            t = terms[k]
-            # Numbers, like names, are shared by unrelated stories (a date, a score):
-            # they may extend a passage but never make one.
-            name = t.name or t.text.isdigit()
-            out.append(AlignToken(t.text, t.start, t.end, segment, name, repeat, p.index))
-            k += 1
+        inside = terms[bisect_left(starts, p.start) : bisect_left(starts, p.end)]
+        if not inside:
+            continue
+        keys = list(map(itemgetter(0), inside))
+        # Numbers, like names, are shared by unrelated stories (a date, a score): they may
+        # extend a passage but never make one.
+        names = map(or_, map(itemgetter(4), inside), map(str.isdigit, keys))
+        rows = zip(
+            keys,
+            map(itemgetter(1), inside),
+            map(itemgetter(2), inside),
+            repeat(segment),
+            names,
+            repeat(p.repeat_of is not None),
+            repeat(p.index),
+        )
+        # tuple.__new__ skips the NamedTuple's Python-level constructor.
+        out += map(tuple.__new__, repeat(AlignToken), rows)
     return out
 
 
