@@ -64,11 +64,17 @@ def word_columns(text: str) -> WordColumns:
     bounds = list(accumulate(map(len, parts)))  # the end of each part: a word's start or end
     starts = bounds[0:-1:2]
     ends = bounds[1::2]
-    folded = list(map(fold, written))
+    # A word with a joiner in it (a hyphen, an apostrophe) is one word or several: worked
+    # out below. Its whole is not folded here, so that `fold`'s memo holds words only.
+    joined = list(compress(count(), map(not_, map(str.isalnum, written))))
+    plain = written
+    if joined:
+        plain = written.copy()
+        for i in joined:
+            plain[i] = ""
+    folded = list(map(fold, plain))
     capitalised = list(map(str.isupper, map(itemgetter(0), written)))
     columns = WordColumns(folded, starts, ends, capitalised, written)
-    # A word with a joiner in it (a hyphen, an apostrophe) is one word or several.
-    joined = list(compress(count(), map(not_, map(str.isalnum, written))))
     for i in reversed(joined):  # from the end, so that the places before stay right
         split: list[Word] = []
         _add_joined(written[i], starts[i], ends[i], split.append)
