@@ -234,7 +234,7 @@ class Analyzer:
                 ),
             )
         )
-        special = self._special(words, text, names, starts, ends)
+        special = self._special(words, names, starts, ends)
         for i, (term, length) in reversed(special):  # from the end: the places before stay
             out[i : i + length] = [term]
         return out
@@ -242,7 +242,6 @@ class Analyzer:
     def _special(
         self,
         words: WordColumns,
-        text: str,
         names: set[str],
         starts: list[int],
         ends: list[int],
