@@ -189,14 +189,17 @@ class Speller:
         (top,) = self.db.execute("SELECT coalesce(max(id), 0) FROM words").fetchone()
         first = top + 1
         upsert = _UPSERT and sqlite3.sqlite_version_info >= (3, 24)
-        lists = dict(_filings(new, first))
+        # Taken by SQLite as they are made, unless filed lists must be read back first.
+        filings: Iterable[tuple[int, bytes]] = _filings(new, first)
         if top and not upsert:
+            lists = dict(filings)
             for chunk in _chunks(list(lists)):
                 marks = ",".join("?" * len(chunk))
                 for h, filed in self.db.execute(
                     f"SELECT h, ids FROM deletes WHERE h IN ({marks})", chunk
                 ):
                     lists[h] = filed + lists[h]
+            filings = lists.items()
         self.db.executemany(
             "INSERT INTO words VALUES (?, ?)", ((n, w) for n, w in enumerate(new, first))
         )
@@ -209,7 +212,7 @@ class Speller:
             " SET ids = CAST(ids || excluded.ids AS BLOB)"
             if upsert
             else "INSERT OR REPLACE INTO deletes VALUES (?, ?)",
-            lists.items(),
+            filings,
         )
 
     def lookup(self, word: str, max_distance: int) -> Iterator[tuple[str, int]]:
@@ -287,8 +290,10 @@ def _filings(new: list[str], first: int) -> Iterator[tuple[int, bytes]]:
     blob = packed.tobytes()
     # The last filing of each key, where its bytes end.
     last = np.flatnonzero(np.append(keys[1:] != keys[:-1], True))
+    pairs = zip(keys[last].tolist(), ends[last].tolist(), strict=True)
+    del keys, numbers, order, size, ends, packed, starts, last
     start = 0
-    for key, end in zip(keys[last].tolist(), ends[last].tolist(), strict=True):
+    for key, end in pairs:
         yield key, blob[start:end]
         start = end
 
