@@ -310,7 +310,7 @@ def _with_parts(
 def _surface_words(terms: list[Term]) -> list[str]:
     """The words of the terms' written forms, in order (a multi-word variant's each)."""
     surfaces = list(map(_SURFACE, terms))
-    return " ".join(surfaces).split() if surfaces else []
+    return " ".join(surfaces).split()
 
 
 _TEXT, _START, _STOP, _SURFACE = (itemgetter(k) for k in (0, 1, 3, 5))  # of a Term
