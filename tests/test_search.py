@@ -122,6 +122,10 @@ def test_empty_query_lists_newest_first(sample_library: Library) -> None:
         ("foo:bar", 'unknown field "foo:"'),
         ("title: Putin", "needs a value"),
         ("Putin AND", "needs something after"),
+        ("(Putin OR)", "needs something after"),
+        ("(OR Putin)", "needs something before"),
+        ("NOT NOT Putin", '"NOT NOT": two operators in a row'),
+        ("Putin OR OR Xi", '"OR OR": two operators in a row'),
         ("date:notadate", "as a date"),
         # The date as typed, not the compact form Whoosh is handed.
         ("date:2019-13", 'cannot read "2019-13" as a date'),
@@ -143,6 +147,24 @@ def test_a_sentence_pasted_from_inside_a_parenthesis_is_searched(
 
 def test_times_and_colons_in_words_are_not_fields(sample_library: Library) -> None:
     sample_library.search("12:12")  # no error: a time, not a field
+
+
+def test_a_pasted_address_is_searched_not_refused(sample_library: Library) -> None:
+    # "https:" is an address's scheme, not an unknown field.
+    sample_library.search("https://www.example.com/Putin")  # no QueryError
+    assert sample_library.search("Putin https://example.com/a").hits
+
+
+def test_a_quoted_phrase_stands_beside_operators(sample_library: Library) -> None:
+    everything = set(ids(sample_library, "", limit=50))
+    phrase = set(ids(sample_library, '"Belt and Road"'))
+    erdogan = set(ids(sample_library, "Erdogan"))
+    assert phrase and erdogan - phrase and everything - phrase
+    assert set(ids(sample_library, 'Erdogan OR "Belt and Road"')) == erdogan | phrase
+    assert set(ids(sample_library, '"Belt and Road" OR Erdogan')) == erdogan | phrase
+    assert set(ids(sample_library, 'NOT "Belt and Road"')) == everything - phrase
+    putin = set(ids(sample_library, "Putin"))
+    assert set(ids(sample_library, 'Putin AND NOT "Belt and Road"')) == putin - phrase != putin
 
 
 # -- ranking: all words when they are found, the best partial matches otherwise ---------------

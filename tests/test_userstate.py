@@ -14,6 +14,7 @@ from tests.conftest import sample_id
 def test_state_terms_are_taken_out_of_the_query() -> None:
     assert split_state_terms("putin is:unread") == ("putin", StateFilter(read=False))
     assert split_state_terms("is:bookmarked") == ("", StateFilter(bookmarked=True))
+    assert split_state_terms("(is:read)") == ("", StateFilter(read=True))
     assert split_state_terms("xi AND is:read bookmarked:") == (
         "xi",
         StateFilter(read=True, bookmarked=True),

@@ -59,7 +59,30 @@ PASTED_WORDS = 5
 
 
 def _strip_quoted(text: str) -> str:
-    return re.sub(r'"[^"]*"', lambda m: " " * len(m.group()), text)
+    """`text` with each quoted phrase's inside blanked out, the same length: its words are
+    no syntax, but the phrase is still something an operator can stand next to."""
+    return re.sub(r'"[^"]*"', lambda m: '"' + "x" * (len(m.group()) - 2) + '"', text)
+
+
+_BINARY = {"AND", "OR", "ANDNOT", "ANDMAYBE"}
+_TOKENS = re.compile(r"[()]|[^\s()]+")
+
+
+def _check_operators(bare: str) -> None:
+    """An operator needs a word, phrase or group on each side it joins: Whoosh would drop
+    one of two in a row, or crash on `NOT NOT`."""
+    tokens = _TOKENS.findall(bare)
+    for i, tok in enumerate(tokens):
+        if tok not in _BINARY and tok != "NOT":
+            continue
+        before = tokens[i - 1] if i else None
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if after in _BINARY or (after == "NOT" and tok == "NOT"):
+            raise QueryError(f'invalid query: "{tok} {after}": two operators in a row')
+        if tok in _BINARY and (before is None or before == "("):
+            raise QueryError(f"invalid query: {tok} needs something before it")
+        if after is None or after == ")":
+            raise QueryError(f"invalid query: {tok} needs something after it")
 
 
 def check_syntax(text: str) -> None:
@@ -85,8 +108,10 @@ def check_syntax(text: str) -> None:
     for m in _FIELD_PREFIX.finditer(bare):
         rest = text[m.end() :]  # the value may be a quoted phrase: outlet:"kabar kita"
         if m.group(1).lower() not in _KNOWN:
-            if not rest or rest[0].isspace():
-                continue  # "Prabowo: ..." in a pasted headline: punctuation, not a field
+            if not rest or rest[0].isspace() or rest.startswith("//"):
+                # "Prabowo: ..." in a pasted headline, or a pasted address's "https:":
+                # punctuation, not a field
+                continue
             if m.group(1).lower() == "is":  # the known ones are taken out before this
                 raise QueryError(
                     f'invalid query: "is:{rest.split()[0]}" is not a mark'
@@ -100,11 +125,7 @@ def check_syntax(text: str) -> None:
             raise QueryError(
                 f'invalid query: "{m.group(1)}:{rest[: len(rest) - len(value)]}" needs a value'
             )
-    words = bare.split()
-    if words and words[-1] in OPERATORS - {"TO"}:
-        raise QueryError(f"invalid query: {words[-1]} needs something after it")
-    if words and words[0] in {"AND", "OR"}:
-        raise QueryError(f"invalid query: {words[0]} needs something before it")
+    _check_operators(bare)
 
 
 def _pasted(text: str) -> bool:
@@ -130,7 +151,9 @@ def _plain_text(text: str) -> str:
     drop: set[int] = set()
     for m in _FIELD_PREFIX.finditer(bare):
         rest = text[m.end() :]
-        if m.group(1).lower() not in _KNOWN and (not rest or rest[0].isspace()):
+        if m.group(1).lower() not in _KNOWN and (
+            not rest or rest[0].isspace() or rest.startswith("//")
+        ):
             drop.add(m.end() - 1)
     for m in re.finditer(r"(?<=\w)\?+(?=\s|$)", bare):
         drop.update(range(m.start(), m.end()))

@@ -191,4 +191,7 @@ def split_state_terms(text: str) -> tuple[str, StateFilter]:
         rest.append(text[pos:start])
         pos = end
     rest.append(text[pos:])
-    return " ".join("".join(rest).split()), StateFilter(read, bookmarked)
+    left = " ".join("".join(rest).split())
+    if not left.replace("(", "").replace(")", "").strip():
+        left = ""  # "(is:read)": the group held the state term only
+    return left, StateFilter(read, bookmarked)
