@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 from newsreader.index.errors import ConfigError
 from newsreader.index.text.analysis import Analyzer, stem
+from newsreader.index.text.memo import MEMO_WORDS, Memo
 from newsreader.index.text.vocabulary import load_vocabulary
 from newsreader.index.text.words import split_words
 
@@ -104,7 +105,7 @@ def test_stems_are_kept_between_runs(tmp_path, monkeypatch) -> None:
     path = tmp_path / "stems.pickle"
     assert stem("pertemuan") == "temu"
     analysis.save_stems(path)
-    monkeypatch.setattr(analysis, "_STEMS", {})
+    monkeypatch.setattr(analysis, "_STEMS", Memo(MEMO_WORDS))
     monkeypatch.setattr(analysis, "_stem", lambda word: pytest.fail(f"stemmed {word} again"))
     analysis.load_stems(path)
     assert stem("pertemuan") == "temu"

@@ -13,6 +13,7 @@ from newsreader.index.store import searching
 from newsreader.index.store.catalog import Catalog
 from newsreader.index.text import analysis
 from newsreader.index.text.analysis import Analyzer, stems_from_forms
+from newsreader.index.text.memo import MEMO_WORDS, Memo
 
 from .conftest import live_build
 
@@ -34,7 +35,7 @@ QUERIES = [
 @pytest.fixture
 def fresh_stems(monkeypatch: pytest.MonkeyPatch) -> None:
     """A process that has stemmed nothing yet (the memo is module state)."""
-    monkeypatch.setattr(analysis, "_STEMS", {})
+    monkeypatch.setattr(analysis, "_STEMS", Memo(MEMO_WORDS))
 
 
 def _single_word_forms(index_dir: Path) -> list[str]:
@@ -70,9 +71,9 @@ def test_every_stem_from_the_table_is_the_stemmers(
 def test_hits_and_order_are_the_same_with_the_stemmer(
     sample_library: Library, query: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(analysis, "_STEMS", {})
+    monkeypatch.setattr(analysis, "_STEMS", Memo(MEMO_WORDS))
     looked_up = sample_library.search(query, limit=20)
-    monkeypatch.setattr(analysis, "_STEMS", {})
+    monkeypatch.setattr(analysis, "_STEMS", Memo(MEMO_WORDS))
     monkeypatch.setattr(searching, "learn_query_stems", lambda *args: None)
     stemmed = sample_library.search(query, limit=20)
     assert [(h.id, round(h.score, 6)) for h in looked_up.hits] == [

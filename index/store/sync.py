@@ -44,7 +44,7 @@ from ..locations import default_engine, stems_file
 from ..model import Draft, Skipped, UpdateReport
 from ..search import spelling
 from ..search.engine import DEFAULT_ENGINE, META_ENGINE, TANTIVY, check_engine, require
-from ..text.analysis import load_stems, save_stems, stems_known
+from ..text.analysis import load_stems, save_stems, stems_learnt
 from ..workers import give_back_memory
 from .catalog import SCHEMA_VERSION, Catalog, FileRecord
 from .layout import Layout
@@ -104,7 +104,7 @@ def update(
     `compact`: the run's last commit merges the full text into one segment."""
     start = time.perf_counter()
     load_stems(stems_file())
-    known = stems_known()
+    learnt = stems_learnt()
     layout = spec.layout
     if not layout.is_ours():
         raise IndexDamagedError(
@@ -135,7 +135,7 @@ def update(
                 "it can be searched as it is, not updated"
             ) from None
         raise
-    if stems_known() > known or not stems_file().exists():
+    if stems_learnt() > learnt or not stems_file().exists():
         save_stems(stems_file())
     report.seconds = time.perf_counter() - start
     return report

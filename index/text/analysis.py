@@ -15,12 +15,13 @@ from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress, count, repeat
+from itertools import compress, count, islice, repeat
 from operator import and_, is_, itemgetter, not_
 from pathlib import Path
 from typing import NamedTuple
 
 from . import sastrawi
+from .memo import MEMO_WORDS, Memo
 from .sastrawi import word_stemmer
 from .vocabulary import Vocabulary
 from .words import WordColumns, word_columns
@@ -28,7 +29,6 @@ from .words import WordColumns, word_columns
 # Terms are made by the million while indexing: built with tuple.__new__ directly, which
 # skips the NamedTuple's Python-level constructor.
 _make_term = tuple.__new__
-_PLAIN_MEMO = 1 << 20  # folded words remembered per vocabulary (a few tens of MB at most)
 
 
 class Term(NamedTuple):
@@ -74,10 +74,9 @@ def _porter2():
 
 
 # Stems already worked out: the dictionary stemmer takes about half a millisecond per new
-# word, and a real archive has about a hundred thousand of them. A memo of a pure function;
-# `save_stems` / `load_stems` keep it between runs.
-_STEMS: dict[str, str] = {}
-_STEMS_MAX = 1 << 21
+# word, and a real archive has about a hundred thousand of them. A memo of a pure function,
+# bounded (memo.py); `save_stems` / `load_stems` keep it between runs.
+_STEMS: Memo[str] = Memo(MEMO_WORDS)
 STEMMER_VERSION = "sastrawi-1.2+porter2-1"
 
 
@@ -85,13 +84,14 @@ def stem(word: str) -> str:
     """Stem one folded word. Indonesian first (dictionary based); a word the Indonesian
     dictionary cannot explain is treated as English. The same function serves every
     article, so a query needs no language guess to match."""
-    found = _STEMS.get(word)
+    found = _STEMS.new.get(word)
     if found is None:
-        if len(_STEMS) >= _STEMS_MAX:
-            _STEMS.clear()
-        found = _STEMS[word] = _stem(word)
-        if _NEW_STEMS is not None:
-            _NEW_STEMS.append((word, found))
+        found = _STEMS.recall(word)
+        if found is None:
+            found = _stem(word)
+            _STEMS.add(word, found)
+            if _NEW_STEMS is not None:
+                _NEW_STEMS.append((word, found))
     return found
 
 
@@ -112,8 +112,9 @@ def _stem(word: str) -> str:
 _NEW_STEMS: list[tuple[str, str]] | None = None  # kept only where `track_new_stems` asks
 
 
-def stems_known() -> int:
-    return len(_STEMS)
+def stems_learnt() -> int:
+    """How many stems this process has worked out or been given: grows when it learns one."""
+    return _STEMS.added
 
 
 def track_new_stems() -> None:
@@ -133,7 +134,7 @@ def take_new_stems() -> list[tuple[str, str]]:
 def add_stems(pairs: Iterable[tuple[str, str]]) -> None:
     """Stems worked out elsewhere (another process)."""
     for word, stemmed in pairs:
-        _STEMS.setdefault(word, stemmed)
+        _STEMS.add(word, stemmed)
 
 
 def load_stems(path: Path) -> None:
@@ -145,8 +146,9 @@ def load_stems(path: Path) -> None:
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
         return
     if version == STEMMER_VERSION and isinstance(table, dict):
-        for word, stemmed in table.items():
-            _STEMS.setdefault(word, stemmed)
+        # The last ones saved are the ones the memo holds most recently used.
+        for word in list(islice(reversed(table), 2 * MEMO_WORDS))[::-1]:
+            _STEMS.add(word, table[word])
 
 
 def save_stems(path: Path) -> None:
@@ -155,7 +157,8 @@ def save_stems(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tmp.open("wb") as fh:
-            pickle.dump((STEMMER_VERSION, dict(_STEMS)), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            table = dict(_STEMS.items())
+            pickle.dump((STEMMER_VERSION, table), fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError:
         with suppress(OSError):
@@ -204,14 +207,13 @@ class Analyzer:
         starts are worked out one by one and put in."""
         folded, starts, ends, _, _ = words
         plain = self.vocabulary.plain_terms  # folded word → (term, stop), filled as words are met
-        known = list(map(plain.get, folded))
+        known = list(map(plain.new.get, folded))
         if None in known:
             for i in list(compress(count(), map(is_, known, repeat(None)))):
                 found = plain.get(folded[i])
                 if found is None:
-                    if len(plain) > _PLAIN_MEMO:
-                        plain.clear()
-                    found = plain[folded[i]] = self._plain_term(folded[i])
+                    found = self._plain_term(folded[i])
+                    plain.add(folded[i], found)
                 known[i] = found
         names = _name_words(words, text)
         if offset:

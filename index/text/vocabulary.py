@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import ConfigError
+from .memo import MEMO_WORDS, Memo
 from .words import fold, split_words
 
 
@@ -46,16 +47,16 @@ class Vocabulary:
         return self._starts  # type: ignore[attr-defined]
 
     @property
-    def plain_terms(self) -> dict[str, tuple[str, bool]]:
-        """The analyzer's memo of (term, stop word) per folded word; not pickled, not part
-        of the fingerprint."""
+    def plain_terms(self) -> Memo[tuple[str, bool]]:
+        """The analyzer's memo of (term, stop word) per folded word, bounded; not pickled,
+        not part of the fingerprint."""
         return self._plain  # type: ignore[attr-defined]
 
     def __post_init__(self) -> None:
         # Cached derived sets: the analyzer checks them once per word.
         object.__setattr__(self, "_stop", self.stopwords_id | self.stopwords_en)
         object.__setattr__(self, "_starts", frozenset(k[0] for k in self.phrases))
-        object.__setattr__(self, "_plain", {})
+        object.__setattr__(self, "_plain", Memo(MEMO_WORDS))
 
     def __getstate__(self) -> dict:
         return {

@@ -25,7 +25,7 @@ class Word(NamedTuple):
     capitalised: bool
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 16)  # bounded: a build's vocabulary grows with its archive
 def fold(text: str) -> str:
     """Casefold and strip accents ("António" → "antonio"); memoised for single words."""
     return fold_text(text)
