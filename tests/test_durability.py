@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -262,6 +263,25 @@ def test_damage_found_while_reading_is_reported_as_damage(library: Library) -> N
         for word in ("Putin", "Erdogan", "pertahanan", "xi", "strategi", "rusia"):
             library.search(word)
     assert not library.check().ok
+
+
+def test_a_damaged_catalog_page_is_reported_as_damage_by_overlaps(library: Library) -> None:
+    """A page of the catalog's shingle postings overwritten (the rest of the file sound):
+    the corpus-wide overlaps, which reads them outside one snapshot, names the damage and
+    the repair instead of failing with an internal error."""
+    library.update()
+    library.close()
+    path = live_build(library.index_dir) / "catalog.sqlite"
+    db = sqlite3.connect(path)
+    (page,) = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'shingles'").fetchone()
+    (size,) = db.execute("PRAGMA page_size").fetchone()
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the page as read is the file's
+    db.close()
+    with path.open("r+b") as fh:
+        fh.seek((page - 1) * size)
+        fh.write(b"A" * size)
+    with pytest.raises(IndexDamagedError, match=r"catalog.*is damaged.*--rebuild"):
+        library.overlaps(workers=1)
 
 
 def test_check_finds_the_stores_disagreeing(library: Library) -> None:

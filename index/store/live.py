@@ -50,10 +50,16 @@ class LiveIndex:
     @contextmanager
     def reading(self) -> Iterator[ReadStores]:
         """The live stores, read as of one commit."""
+        with self.damage_reported() as stores, stores.catalog.snapshot():
+            yield stores
+
+    @contextmanager
+    def damage_reported(self) -> Iterator[ReadStores]:
+        """The live stores, for reading that takes too long to hold one commit (a whole
+        corpus's overlaps); damage met meanwhile is reported as damage."""
         stores = self.open()
         try:
-            with stores.catalog.snapshot():
-                yield stores
+            yield stores
         except NewsreaderError:
             raise
         except sqlite3.DatabaseError as exc:

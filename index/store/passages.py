@@ -174,13 +174,26 @@ class SharedPassages:
     ) -> list[Overlap]:
         """Every pair of articles in the corpus that shares passages. Candidate pairs are
         aligned in `workers` processes (default: one per CPU) when there are many."""
-        from ..reuse.candidates import DEFAULT_REUSE, cache_friendly, candidate_pairs
-        from ..reuse.overlaps import align_pairs, collect_overlaps
-        from ..reuse.parallel import PARALLEL_PAIRS, align_in_processes  # multiprocessing
+        from ..reuse.candidates import DEFAULT_REUSE
 
         reuse = DEFAULT_REUSE if reuse is None else reuse
 
-        catalog = self._live.open().catalog
+        with self._live.damage_reported() as stores:
+            return self._overlaps(stores.catalog, min_coverage, settings, reuse, progress, workers)
+
+    def _overlaps(
+        self,
+        catalog: Catalog,
+        min_coverage: float,
+        settings: AlignSettings | None,
+        reuse: ReuseSettings,
+        progress: Callable[[int, int], None] | None,
+        workers: int | None,
+    ) -> list[Overlap]:
+        from ..reuse.candidates import cache_friendly, candidate_pairs
+        from ..reuse.overlaps import align_pairs, collect_overlaps
+        from ..reuse.parallel import PARALLEL_PAIRS, align_in_processes  # multiprocessing
+
         pairs = cache_friendly(candidate_pairs(catalog, reuse))
         workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
         if workers <= 1 or len(pairs) < PARALLEL_PAIRS:
