@@ -147,3 +147,34 @@ def test_full_corpus_pasted_headlines_rank_their_article_first(
     with CLICKID.open(encoding="utf-8") as fh:
         records = [json.loads(line) for line in fh]
     assert _headlines_first(full_corpus[0], records, 60) == []
+
+
+def _records(*ids: str) -> list[dict]:
+    assert CLICKID is not None
+    wanted, found = set(ids), {}
+    with CLICKID.open(encoding="utf-8") as fh:
+        for line in fh:
+            if any(i in line for i in wanted):
+                record = json.loads(line)
+                if record["id"] in wanted:
+                    found[record["id"]] = record
+    return [found[i] for i in ids]
+
+
+def test_a_crossed_match_is_no_passage_of_text_one_side_has() -> None:
+    """Two fire reports: "angin kencang membuat api" early in one and late in the other,
+    "upaya pemadaman api" the other way round. Those crossed matches had made one passage
+    whose edges were a 50-word paragraph only one article has and a 30-word one only the
+    other has (24% and 29% "shared")."""
+    from newsreader.index.ingest.document import parse_article
+    from newsreader.index.reuse.align import DEFAULT_SETTINGS, align, prepare
+    from newsreader.index.text.analysis import Analyzer
+
+    analyzer = Analyzer()
+    a, b = (
+        prepare(parse_article(r["id"], r["id"], r["body"], analyzer.vocabulary), analyzer)
+        for r in _records("clickid-kompas-01552", "clickid-kompas-01673")
+    )
+    found = align(a, b, analyzer, DEFAULT_SETTINGS, {})
+    assert found.passages == ()
+    assert found.coverage_a == found.coverage_b == 0.0

@@ -31,7 +31,7 @@ from __future__ import annotations
 import difflib
 import heapq
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -238,7 +238,7 @@ def _align(
         # over and over has no usable anchors).
         blocks = _segment_blocks(x) + blocks
     boxes = _select(blocks, x, y, settings)
-    passages = _passages(boxes, a, b, analyzer, same)
+    passages = _passages(boxes, a, b, analyzer, same, settings.min_words)
     return Alignment(tuple(passages), _coverage(a, passages, "a"), _coverage(b, passages, "b"))
 
 
@@ -947,7 +947,12 @@ def _limits(
 
 
 def _passages(
-    boxes: list[_Box], a: Side, b: Side, analyzer: Analyzer, same: Mapping[str, str]
+    boxes: list[_Box],
+    a: Side,
+    b: Side,
+    analyzer: Analyzer,
+    same: Mapping[str, str],
+    min_words: int,
 ) -> list[Passage]:
     lim_a = _limits(boxes, a.tokens, a.text, "a")
     lim_b = _limits(boxes, b.tokens, b.text, "b")
@@ -971,9 +976,25 @@ def _passages(
             if cur[lo] < prev[hi]:
                 cur[lo] = prev[hi]
     out: list[Passage] = []
-    for box, (a_start, a_end, b_start, b_end) in zip(boxes, spans, strict=True):
+    for k, (box, (a_start, a_end, b_start, b_end)) in enumerate(zip(boxes, spans, strict=True)):
         score = 2 * box.shared / (box.a1 - box.a0 + box.b1 - box.b0)
-        ops = word_ops(a.text, a_start, a_end, b.text, b_start, b_end, analyzer, same)
+        shared = box.shared
+        ops, flags = _word_ops(a.text, a_start, a_end, b.text, b_start, b_end, analyzer, same)
+        if not any(flags):
+            continue
+        cut = _one_sided_edges(ops, flags, a, b, (a_start, a_end, b_start, b_end), min_words)
+        if cut is not None:
+            # The passage is cut to its matched words, and shares no more words than either
+            # side then has.
+            ops = ops[cut[0] : cut[1] + 1]
+            a_start, a_end = _widen(a.text, ops[0].a_start, ops[-1].a_end, *lim_a[k])
+            b_start, b_end = _widen(b.text, ops[0].b_start, ops[-1].b_end, *lim_b[k])
+            n_a = _count(a.tokens, a_start, a_end)
+            n_b = _count(b.tokens, b_start, b_end)
+            shared = min(shared, n_a, n_b)
+            if shared < min_words:
+                continue
+            score = 2 * shared / (n_a + n_b)
         out.append(
             Passage(
                 a_start,
@@ -983,12 +1004,56 @@ def _passages(
                 a.text[a_start:a_end],
                 b.text[b_start:b_end],
                 min(score, 1.0),
-                box.shared,
+                shared,
                 ops,
             )
         )
     out.sort(key=_passage_order)
     return out
+
+
+def _count(tokens: tuple[AlignToken, ...], start: int, end: int) -> int:
+    """The tokens that start in [start, end)."""
+    starts = [t.start for t in tokens]
+    return bisect_left(starts, end) - bisect_left(starts, start)
+
+
+def _keys(tokens: tuple[AlignToken, ...], start: int, end: int) -> list[str]:
+    starts = [t.start for t in tokens]
+    return [t.key for t in tokens[bisect_left(starts, start) : bisect_left(starts, end)]]
+
+
+def _one_sided_edges(
+    ops: tuple[Op, ...],
+    flags: list[bool],
+    a: Side,
+    b: Side,
+    span: tuple[int, int, int, int],
+    min_words: int,
+) -> tuple[int, int] | None:
+    """The first and last matched op when text only one article has stands before the
+    first or after the last: `min_words` content words or more, most of which the other
+    article's passage does not have at all. The box's matches crossed there (a clause early
+    in one article and late in the other). None when the edges are matched words, short,
+    or the other side's words in another order (a shuffled sentence is still shared)."""
+    matched = [k for k, flag in enumerate(flags) if flag]
+    if not matched:
+        return None
+    first, last = matched[0], matched[-1]
+    a_start, a_end, b_start, b_end = span
+    for op in (*ops[:first], *ops[last + 1 :]):
+        if op.op == "insert":
+            edge, other = _keys(b.tokens, op.b_start, op.b_end), _keys(a.tokens, a_start, a_end)
+        elif op.op == "delete":
+            edge, other = _keys(a.tokens, op.a_start, op.a_end), _keys(b.tokens, b_start, b_end)
+        else:
+            continue
+        if len(edge) >= min_words:
+            there = Counter(other)
+            found = sum(min(n, there[key]) for key, n in Counter(edge).items())
+            if 2 * found < len(edge):
+                return first, last
+    return None
 
 
 def word_ops(
@@ -1005,6 +1070,22 @@ def word_ops(
     form (or `equivalents` of it); where matched words are spelt differently ("Tiongkok"/
     "China", "terbaiknya"/"terbaik") the operation is a replace, so a reader sees every
     change of wording."""
+    return _word_ops(text_a, a_start, a_end, text_b, b_start, b_end, analyzer, equivalents)[0]
+
+
+def _word_ops(
+    text_a: str,
+    a_start: int,
+    a_end: int,
+    text_b: str,
+    b_start: int,
+    b_end: int,
+    analyzer: Analyzer,
+    equivalents: Mapping[str, str] | None = None,
+) -> tuple[tuple[Op, ...], list[bool]]:
+    """`word_ops`, and for each op whether its words are matched (an equal, or a replace of
+    one word by its other spelling) rather than only on one side or substituted."""
+    matched: list[bool] = []
     units_a = analyzer.terms(text_a[a_start:a_end], a_start)
     units_b = analyzer.terms(text_b[b_start:b_end], b_start)
     same = equivalents or {}
@@ -1027,6 +1108,7 @@ def word_ops(
             sa = span(units_a, i1, i2, anchor(units_a, i1, a_start))
             sb = span(units_b, j1, j2, anchor(units_b, j1, b_start))
             ops.append(Op(tag, sa[0], sa[1], sb[0], sb[1]))
+            matched.append(False)
             continue
         k = 0
         while k < i2 - i1:
@@ -1046,8 +1128,9 @@ def word_ops(
                     units_b[j1 + m - 1].end,
                 )
             )
+            matched.append(True)
             k = m
-    return tuple(ops)
+    return tuple(ops), matched
 
 
 def _opcodes(
