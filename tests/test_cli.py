@@ -79,6 +79,8 @@ def test_compare_related_overlaps_json() -> None:
     assert [r["id"][:3] for r in related["related"]] == ["001", "002"]
     overlaps = json.loads(run("overlaps", "--json", "--min-coverage", "0.5").stdout)
     assert [(p["a"]["id"][:3], p["b"]["id"][:3]) for p in overlaps["pairs"]] == [("000", "001")]
+    nan = run("overlaps", "--min-coverage", "nan", check=False)
+    assert nan.returncode == 2 and "not NaN" in nan.stderr and "Traceback" not in nan.stderr
 
     side_by_side = run("compare", "000", "002").stdout
     assert "shared passage" in side_by_side and "①" in side_by_side

@@ -127,6 +127,7 @@ def test_empty_query_lists_newest_first(sample_library: Library) -> None:
         ("NOT NOT Putin", '"NOT NOT": two operators in a row'),
         ("Putin OR OR Xi", '"OR OR": two operators in a row'),
         ("date:notadate", "as a date"),
+        ("date:[2020-05 to 2019]", 'the date range "2020-05 to 2019" ends before it starts'),
         # The date as typed, not the compact form Whoosh is handed.
         ("date:2019-13", 'cannot read "2019-13" as a date'),
         ("Putin is:foo", r'"is:foo" is not a mark \(is:read, is:unread, is:bookmarked\)'),

@@ -228,6 +228,20 @@ def _date_bounds(value: str) -> tuple[dt.date, dt.date] | None:
         raise QueryError(f'invalid query: cannot read "{value}" as a date') from None
 
 
+_DATE_RANGE = re.compile(r"\bdate:\[\s*([^\s\]]+)\s+to\s+([^\s\]]+)\s*\]", re.IGNORECASE)
+
+
+def _check_date_ranges(text: str) -> None:
+    """A range typed back to front is an error: Whoosh would quietly turn it round."""
+    for m in _DATE_RANGE.finditer(_strip_quoted(text)):
+        start, end = _date_bounds(m.group(1)), _date_bounds(m.group(2))
+        if start is not None and end is not None and start[0] > end[1]:
+            raise QueryError(
+                f'invalid query: the date range "{m.group(1)} to {m.group(2)}" ends before it'
+                " starts"
+            )
+
+
 def date_comparisons(text: str) -> str:
     """`date:<2024` as a range that ends before 2024 begins. Whoosh compares with the whole
     period a date stands for, so its own `<2024` took in all of 2024 and `>2023` all of 2023;
@@ -324,6 +338,7 @@ _SYNTAX = re.compile(r"""[:*?"\[\]{}()^~<>=\\]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|R
 
 def parse_query(text: str, schema, analyzer: Analyzer) -> wq.Query:
     check_syntax(text)
+    _check_date_ranges(text)
     text = date_comparisons(_plain_text(text))
     text = iso_dates_for_whoosh(text)
     errors: list[str] = []

@@ -401,6 +401,12 @@ def related(
         _note_learned(lib.learning.newly_in_use)
 
 
+def _a_number(value: float) -> float:
+    if value != value:  # NaN: FloatRange lets it through, and every comparison with it fails
+        raise click.BadParameter("must be a number from 0 to 1, not NaN")
+    return value
+
+
 @cli.command()
 @library_options
 @click.option(
@@ -408,6 +414,7 @@ def related(
     type=click.FloatRange(0, 1),
     default=0.0,
     show_default=True,
+    callback=lambda _ctx, _param, value: _a_number(value),
     help="Only pairs where at least this share of one article is shared.",
 )
 @min_words_option
