@@ -42,9 +42,14 @@ FILLER = [
 ]
 
 
-def _pair_texts(k: int) -> tuple[str, str]:
-    a = f"{FILLER[k % len(FILLER)]}\n\n{BASE.format(w='tandingan')}\n"
-    b = f"{BASE.format(w='penyeimbang')}\n\n{FILLER[(k + 3) % len(FILLER)]}\n"
+# The word before the swap, one per pair: support is counted over distinct contexts.
+CONTEXTS = ("resmi", "darurat", "final", "sementara", "tertulis", "bulat")
+
+
+def _pair_texts(k: int, context: str | None = None) -> tuple[str, str]:
+    before = CONTEXTS[k % len(CONTEXTS)] if context is None else context
+    a = f"{FILLER[k % len(FILLER)]}\n\n{BASE.format(w=f'{before} tandingan')}\n"
+    b = f"{BASE.format(w=f'{before} penyeimbang')}\n\n{FILLER[(k + 3) % len(FILLER)]}\n"
     return a, b
 
 
@@ -83,9 +88,33 @@ def test_weak_passages_teach_nothing(analyzer: Analyzer) -> None:
     assert substitutions(al, analyzer) == []
 
 
-def test_counted_over_distinct_article_pairs(analyzer: Analyzer) -> None:
+def test_one_sentence_quoted_by_many_articles_is_one_piece_of_evidence(
+    analyzer: Analyzer,
+) -> None:
+    # "di Istana Merdeka, Jakarta" in some reports of one event, "Istana Negara" in others:
+    # the same words around the swap in every pair.
     learned = LearnedVariants("fp")
-    for _ in range(5):  # one pair seen again and again is one pair
+    for k in range(5):
+        a, b = _pair_texts(k, context="resmi")
+        assert (
+            learned.record(
+                align(prepare_text(a, analyzer), prepare_text(b, analyzer), analyzer), analyzer
+            )
+            == 1
+        )
+    assert learned.learned() == []
+    for k in range(1, 3):  # the swap in two more sentences
+        a, b = _pair_texts(k)
+        learned.record(
+            align(prepare_text(a, analyzer), prepare_text(b, analyzer), analyzer), analyzer
+        )
+    (v,) = learned.learned()
+    assert v.pairs == 3
+
+
+def test_counted_over_distinct_contexts(analyzer: Analyzer) -> None:
+    learned = LearnedVariants("fp")
+    for _ in range(5):  # one context seen again and again is one context
         learned.add(("imbang", "tanding"), ("penyeimbang", "tandingan"), "pair-1")
     assert learned.learned() == []
     learned.add(("tanding", "imbang"), ("tandingan", "penyeimbang"), "pair-2")

@@ -1,6 +1,7 @@
 """Word substitutions learned from the corpus: one word swapped for another inside passages
 two articles share ("tandingan" where the other says "penyeimbang"), counted over distinct
-article pairs. A substitution seen in several pairs is used by later alignments as a match
+contexts (the words on either side: one sentence quoted by many articles counts once). A
+substitution seen in several contexts is used by later alignments as a match
 (an anchor, and a `replace` in the edit operations), and a user can promote it into their
 variants file (`promote_variant`), after which the analyzer joins the two words everywhere.
 
@@ -29,10 +30,10 @@ from .align import Alignment, Op
 
 LEARNED_FILE = "learned-variants.json"
 FILE_SCHEMA = 1
-MIN_PAIRS = 3  # distinct article pairs a substitution needs before it is used
+MIN_PAIRS = 3  # distinct contexts a substitution needs before it is used (see context_key)
 MIN_SCORE = 0.5  # a passage must be at least this similar (Dice) to teach anything
 MIN_SHARED = 12  # ... and share at least this many words
-MAX_PAIRS_KEPT = 20  # article pairs remembered per substitution (enough to count to MIN_PAIRS)
+MAX_PAIRS_KEPT = 20  # contexts remembered per substitution (enough to count to MIN_PAIRS)
 MAX_SPELLINGS = 5  # spellings remembered per side
 MAX_ENTRIES = 50_000  # substitutions kept in the file (the best supported first)
 MAX_GROUP = 4  # terms made equal through chained substitutions, at most
@@ -83,7 +84,7 @@ class LearnedVariant:
 
     terms: tuple[str, str]  # analysed forms, sorted
     spellings: tuple[tuple[str, ...], tuple[str, ...]]  # folded words seen, per term
-    pairs: int  # distinct article pairs it was seen in
+    pairs: int  # distinct contexts it was seen in (the name kept from when pairs were counted)
 
     def to_json(self) -> dict:
         return {
@@ -99,17 +100,18 @@ class _Entry:
     pairs: list[str] = field(default_factory=list)
 
 
-def pair_key(id_a: str, id_b: str) -> str:
-    """A short name for an unordered pair of articles."""
-    lo, hi = sorted((id_a, id_b))
-    return hashlib.blake2b(f"{lo}\x1f{hi}".encode(), digest_size=6).hexdigest()
-
-
 def substitutions(alignment: Alignment, analyzer: Analyzer) -> list[tuple[str, str, str, str]]:
     """(term in A, term in B, spelling in A, spelling in B) of each one-word replace inside
     a confident passage: one word on each side, between two matching stretches, with
     analysed forms that differ (a variant spelling or an inflection is no substitution)."""
-    out: list[tuple[str, str, str, str]] = []
+    return [found[:4] for found in _substitutions(alignment, analyzer)]
+
+
+def _substitutions(
+    alignment: Alignment, analyzer: Analyzer
+) -> list[tuple[str, str, str, str, str]]:
+    """`substitutions`, each with its context: the analysed words on either side of it."""
+    out: list[tuple[str, str, str, str, str]] = []
     for passage in alignment.passages:
         if passage.score < MIN_SCORE or passage.shared_words < MIN_SHARED:
             continue
@@ -123,8 +125,23 @@ def substitutions(alignment: Alignment, analyzer: Analyzer) -> list[tuple[str, s
             b = passage.b_text[op.b_start - passage.b_start : op.b_end - passage.b_start]
             found = _one_word(a, b, analyzer)
             if found is not None:
-                out.append(found)
+                before = _edge_term(passage.a_text, passage.a_start, ops[k - 1], analyzer, -1)
+                after = _edge_term(passage.a_text, passage.a_start, ops[k + 1], analyzer, 0)
+                out.append((*found, context_key(before, after)))
     return out
+
+
+def _edge_term(text: str, offset: int, op: Op, analyzer: Analyzer, which: int) -> str:
+    terms = analyzer.terms(text[op.a_start - offset : op.a_end - offset])
+    return terms[which].text if terms else ""
+
+
+def context_key(before: str, after: str) -> str:
+    """A short name for the words around a substitution. Support is counted over distinct
+    contexts, not article pairs: one sentence quoted in many articles ("di Istana Merdeka,
+    Jakarta" where others wrote "Istana Negara") is one piece of evidence, however many
+    pairs share it."""
+    return hashlib.blake2b(f"{before}\x1f{after}".encode(), digest_size=6).hexdigest()
 
 
 def _matching(op: Op) -> bool:
@@ -158,12 +175,11 @@ class LearnedVariants:
         self.contrasts: dict[str, int] = {}  # term → closed class (see contrast_classes)
 
     # -- learning ---------------------------------------------------------------------------
-    def record(self, id_a: str, id_b: str, alignment: Alignment, analyzer: Analyzer) -> int:
+    def record(self, alignment: Alignment, analyzer: Analyzer) -> int:
         """Learn from one aligned pair of articles; returns how many substitutions it saw."""
-        found = substitutions(alignment, analyzer)
-        key = pair_key(id_a, id_b)
-        for term_a, term_b, spelling_a, spelling_b in found:
-            self.add((term_a, term_b), (spelling_a, spelling_b), key)
+        found = _substitutions(alignment, analyzer)
+        for term_a, term_b, spelling_a, spelling_b, context in found:
+            self.add((term_a, term_b), (spelling_a, spelling_b), context)
         return len(found)
 
     def add(self, terms: tuple[str, str], spellings: tuple[str, str], pair: str) -> None:

@@ -53,8 +53,8 @@ class Learning:
         folder only costs the learning: `save` reports, never raises)."""
         learned = self.variants()
         before = learned.came_into_use
-        for id_a, id_b, alignment in aligned:
-            learned.record(id_a, id_b, alignment, self.analyzer)
+        for _, _, alignment in aligned:
+            learned.record(alignment, self.analyzer)
         self.newly_in_use = learned.came_into_use - before
         if self.index_dir.is_dir():
             from ..reuse.learned import learned_path

@@ -31,7 +31,7 @@ from .options import emit_json, json_option, location_options, make_library, std
     "--min-pairs",
     type=click.IntRange(1),
     default=None,
-    help="List substitutions seen in at least this many article pairs (default 3).",
+    help="List substitutions seen in at least this many contexts (default 3).",
 )
 @json_option
 def variants(
@@ -72,7 +72,7 @@ def variants(
     table = Table(title="Word substitutions learned from shared passages", title_justify="left")
     table.add_column("word")
     table.add_column("swapped with")
-    table.add_column("article pairs", justify="right")
+    table.add_column("contexts", justify="right")
     for v in found:
         table.add_row(
             Text(", ".join(v.spellings[0]) or v.terms[0]),
