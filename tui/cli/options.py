@@ -189,14 +189,29 @@ def _last_commit(lib: Library) -> str:
     return f"last commit {found.updated or 'unknown'}, {found.articles:,} articles"
 
 
-def note(message: str) -> None:
-    """One line on stderr that is not an error."""
-    stderr().print(f"newsreader: {message}", style="dim", markup=False, soft_wrap=True)
+def note(message: str, console: Console | None = None) -> None:
+    """One line on stderr that is not an error. `console`: a progress bar's, so that the
+    line is written above the bar rather than into it."""
+    (console or stderr()).print(f"newsreader: {message}", style="dim", markup=False, soft_wrap=True)
+
+
+class Tick:
+    """Advances a progress bar (`tick(done, total, path)`) and writes a note above it."""
+
+    def __init__(self, advance: Callable[[int, int, str], None], console: Console) -> None:
+        self._advance = advance
+        self._console = console
+
+    def __call__(self, done: int, total: int, path: str) -> None:
+        self._advance(done, total, path)
+
+    def note(self, message: str) -> None:
+        note(message, self._console)
 
 
 @contextmanager
-def progress_bar(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, int, str], None]]:
-    """A Rich progress bar on stderr (gone when done); yields the function to advance it."""
+def progress_bar(label: str, *, quiet: bool = False) -> Iterator[Tick]:
+    """A Rich progress bar on stderr (gone when done); yields what advances it."""
     from rich.progress import (
         BarColumn,
         Progress,
@@ -226,7 +241,7 @@ def progress_bar(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, 
             # A run with nothing to read (total 0) is at its end: 100%, not 0%.
             progress.update(task, completed=done if total else 1, total=total or 1, path=path[-40:])
 
-        yield tick
+        yield Tick(tick, progress.console)
 
 
 def run_update(
@@ -241,18 +256,24 @@ def run_update(
     a note on stderr. `gently`: a first Ctrl-C stops the update with what it has done
     committed (see STOP_GENTLY)."""
     said = False
+    bar: Tick | None = None
 
     def should_stop() -> bool:
         nonlocal said
         if STOP_ASKED.is_set() and not said:
             said = True  # said here, between articles: the progress bar is not mid-draw
-            note(
+            message = (
                 "stopping: committing what is indexed so far "
                 "(Ctrl-C again to stop at once, keeping only the last commit)"
             )
+            if bar is not None:
+                bar.note(message)
+            else:
+                note(message)
         return STOP_ASKED.is_set()
 
     with progress_bar("Indexing", quiet=quiet) as tick:
+        bar = tick
         if gently:
             STOP_GENTLY.set()
         try:
@@ -260,7 +281,7 @@ def run_update(
                 rebuild=rebuild,
                 progress=tick,
                 should_stop=should_stop if gently else None,
-                notice=None if quiet else note,
+                notice=None if quiet else tick.note,
                 compact=compact,
             )
         finally:
