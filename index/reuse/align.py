@@ -149,6 +149,11 @@ class Side:
     tokens: tuple[AlignToken, ...]
     paragraphs: tuple[tuple[int, int, int], ...]  # (start, end, index) of those counted
 
+    @cached_property
+    def starts(self) -> list[int]:
+        """Each token's start, for bisection."""
+        return [t.start for t in self.tokens]
+
     # The words coverage counts are split only when asked for: a corpus-wide run aligns
     # most sides with nothing and never needs them.
     @cached_property
@@ -979,7 +984,7 @@ def _passages(
     for k, (box, (a_start, a_end, b_start, b_end)) in enumerate(zip(boxes, spans, strict=True)):
         score = 2 * box.shared / (box.a1 - box.a0 + box.b1 - box.b0)
         shared = box.shared
-        ops, flags = _word_ops(a.text, a_start, a_end, b.text, b_start, b_end, analyzer, same)
+        ops, flags = word_ops(a.text, a_start, a_end, b.text, b_start, b_end, analyzer, same)
         if not any(flags):
             continue
         cut = _one_sided_edges(ops, flags, a, b, (a_start, a_end, b_start, b_end), min_words)
@@ -989,8 +994,8 @@ def _passages(
             ops = ops[cut[0] : cut[1] + 1]
             a_start, a_end = _widen(a.text, ops[0].a_start, ops[-1].a_end, *lim_a[k])
             b_start, b_end = _widen(b.text, ops[0].b_start, ops[-1].b_end, *lim_b[k])
-            n_a = _count(a.tokens, a_start, a_end)
-            n_b = _count(b.tokens, b_start, b_end)
+            n_a = len(_keys(a, a_start, a_end))
+            n_b = len(_keys(b, b_start, b_end))
             shared = min(shared, n_a, n_b)
             if shared < min_words:
                 continue
@@ -1012,15 +1017,10 @@ def _passages(
     return out
 
 
-def _count(tokens: tuple[AlignToken, ...], start: int, end: int) -> int:
-    """The tokens that start in [start, end)."""
-    starts = [t.start for t in tokens]
-    return bisect_left(starts, end) - bisect_left(starts, start)
-
-
-def _keys(tokens: tuple[AlignToken, ...], start: int, end: int) -> list[str]:
-    starts = [t.start for t in tokens]
-    return [t.key for t in tokens[bisect_left(starts, start) : bisect_left(starts, end)]]
+def _keys(side: Side, start: int, end: int) -> list[str]:
+    """The keys of the side's tokens that start in [start, end)."""
+    starts = side.starts
+    return [t.key for t in side.tokens[bisect_left(starts, start) : bisect_left(starts, end)]]
 
 
 def _one_sided_edges(
@@ -1043,9 +1043,9 @@ def _one_sided_edges(
     a_start, a_end, b_start, b_end = span
     for op in (*ops[:first], *ops[last + 1 :]):
         if op.op == "insert":
-            edge, other = _keys(b.tokens, op.b_start, op.b_end), _keys(a.tokens, a_start, a_end)
+            edge, other = _keys(b, op.b_start, op.b_end), _keys(a, a_start, a_end)
         elif op.op == "delete":
-            edge, other = _keys(a.tokens, op.a_start, op.a_end), _keys(b.tokens, b_start, b_end)
+            edge, other = _keys(a, op.a_start, op.a_end), _keys(b, b_start, b_end)
         else:
             continue
         if len(edge) >= min_words:
@@ -1065,26 +1065,12 @@ def word_ops(
     b_end: int,
     analyzer: Analyzer,
     equivalents: Mapping[str, str] | None = None,
-) -> tuple[Op, ...]:
-    """Word-level edit operations between two spans. Words are matched on their analysed
-    form (or `equivalents` of it); where matched words are spelt differently ("Tiongkok"/
-    "China", "terbaiknya"/"terbaik") the operation is a replace, so a reader sees every
-    change of wording."""
-    return _word_ops(text_a, a_start, a_end, text_b, b_start, b_end, analyzer, equivalents)[0]
-
-
-def _word_ops(
-    text_a: str,
-    a_start: int,
-    a_end: int,
-    text_b: str,
-    b_start: int,
-    b_end: int,
-    analyzer: Analyzer,
-    equivalents: Mapping[str, str] | None = None,
 ) -> tuple[tuple[Op, ...], list[bool]]:
-    """`word_ops`, and for each op whether its words are matched (an equal, or a replace of
-    one word by its other spelling) rather than only on one side or substituted."""
+    """Word-level edit operations between two spans, and for each whether its words are
+    matched (an equal, or a replace of a word by its other spelling) rather than only on one
+    side or substituted. Words are matched on their analysed form (or `equivalents` of it);
+    where matched words are spelt differently ("Tiongkok"/"China", "terbaiknya"/"terbaik")
+    the operation is a replace, so a reader sees every change of wording."""
     matched: list[bool] = []
     units_a = analyzer.terms(text_a[a_start:a_end], a_start)
     units_b = analyzer.terms(text_b[b_start:b_end], b_start)

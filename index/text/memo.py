@@ -67,7 +67,3 @@ class Memo(Generic[V]):
             if key not in self.new:
                 yield key, value
         yield from self.new.items()
-
-    def clear(self) -> None:
-        self.new = {}
-        self.old = {}
