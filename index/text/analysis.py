@@ -84,14 +84,12 @@ def stem(word: str) -> str:
     """Stem one folded word. Indonesian first (dictionary based); a word the Indonesian
     dictionary cannot explain is treated as English. The same function serves every
     article, so a query needs no language guess to match."""
-    found = _STEMS.new.get(word)
+    found = _STEMS.get(word)
     if found is None:
-        found = _STEMS.recall(word)
-        if found is None:
-            found = _stem(word)
-            _STEMS.add(word, found)
-            if _NEW_STEMS is not None:
-                _NEW_STEMS.append((word, found))
+        found = _stem(word)
+        _STEMS.add(word, found)
+        if _NEW_STEMS is not None:
+            _NEW_STEMS.append((word, found))
     return found
 
 
