@@ -361,3 +361,27 @@ def test_a_file_name_that_is_not_utf8_is_skipped_and_shown_safely(tmp_path: Path
     assert status == 0 and not leaks(out)
     (skip,) = json.loads(out)["skipped"]
     assert skip["path"] == name and "not valid UTF-8" in skip["reason"]
+
+
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+def test_a_word_right_after_an_escape_sequence_is_found_and_marked(
+    tmp_path: Path, engine: str
+) -> None:
+    # "\x1b[5m" (blink) glued to "berkedip": shown as "␛[5mberkedip", it must still be
+    # the word "berkedip" to search, to highlight and to compare, not "5mberkedip".
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    text = (
+        "Lampu Lalu Lintas\n\nLampu \x1b[5mberkedip\x1b[0m di perempatan \x1b]0;judul\x07Sudirman"
+        " sejak pagi, kata petugas dinas perhubungan kepada wartawan yang datang meliput.\n"
+    )
+    (corpus / "lampu.txt").write_text(text, encoding="utf-8")
+    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"), engine=engine)
+    assert not lib.update().skipped
+    shown = lib.article("lampu.txt").text
+    for word in ("berkedip", "sudirman", "perempatan"):
+        res = lib.search(word)
+        assert [h.id for h in res.hits] == ["lampu.txt"], word
+        marked = [shown[s.start : s.end] for s in res.hits[0].highlights]
+        assert marked and all(m.lower() == word for m in marked), (word, marked)
+    assert lib.search("5mberkedip").total == 0

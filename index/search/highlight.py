@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from ..model import Article, Span, merge_spans
 from ..text.analysis import Analyzer, Term
-from ..text.words import Word, split_words
+from ..text.words import ESCAPE_MARK, Word, split_words
 
 SNIPPET_CHARS = 220
 
@@ -283,7 +283,8 @@ def _words_from(
     lowered = text.lower()
     size = len(text)
     matches: list[tuple[int, int, str]] = []
-    if len(lowered) == size and not _NON_ASCII_WORD.search(text):
+    # A text with escape sequences (see words.ESCAPE_MARK) is split whole.
+    if len(lowered) == size and not _NON_ASCII_WORD.search(text) and ESCAPE_MARK not in text:
         matches = _find(lowered, frozenset(firsts))
         # Splitting a stretch after each of many matches costs more than one whole split.
         stretches = sum(1 for _, _, w in matches if wanted(w) > 1) if most > 1 else 0
