@@ -107,6 +107,27 @@ def test_file_becoming_bad_drops_its_article(corpus: Path, tmp_path: Path) -> No
     assert lib.search("Lukashenko").total == 1  # only 002 now
 
 
+def test_the_packed_listing_gives_back_each_file_as_it_was_listed() -> None:
+    from newsreader.index.ingest.corpus import SourceFile, Sources
+
+    files = [
+        SourceFile("a.txt", 0, 1),
+        SourceFile("berita/ünïcödé – 北京.md", 12_345, 1_796_492_594_164_267_559),
+        SourceFile("", 7, -3),
+        SourceFile("z/y.jsonl", 2**40, 0),
+    ]
+    packed = Sources(files)
+    assert len(packed) == 4
+    assert list(packed) == files
+    assert [packed[k] for k in range(-4, 4)] == files + files
+    assert list(packed[1:3]) == files[1:3]
+    assert packed.total_size() == 1 + 12_345 + 7 + 2**40  # an empty file counts as one
+    with pytest.raises(IndexError):
+        packed[4]
+    with pytest.raises(IndexError):
+        packed[-5]
+
+
 def test_the_corpus_listing_matches_a_path_by_path_walk(tmp_path: Path) -> None:
     # The listing runs on strings for speed; it must say what a Path per file would.
     from newsreader.index.ingest.corpus import list_sources

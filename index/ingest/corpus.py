@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from ..errors import CorpusError
 from ..model import Article, Draft, Skipped
@@ -23,6 +25,54 @@ class SourceFile:
     path: str  # relative to the corpus root, with forward slashes: the article id
     size: int
     mtime_ns: int
+
+
+class Sources(Sequence[SourceFile]):
+    """A corpus's files in listing order, packed: every path in one byte string and the
+    sizes and times in arrays, a `SourceFile` made only when one is asked for. A folder of
+    100,000 files listed as objects took 23 MiB, which a build holds for its whole run and
+    its worker processes, forked after the listing, each hold a copy of."""
+
+    __slots__ = ("_ends", "_mtimes", "_paths", "_sizes")
+
+    def __init__(self, files: Iterator[SourceFile] | Sequence[SourceFile] = ()) -> None:
+        self._paths = bytearray()
+        self._ends = array("Q")
+        self._sizes = array("q")
+        self._mtimes = array("q")
+        for src in files:
+            self.append(src)
+
+    def append(self, src: SourceFile) -> None:
+        self._paths += src.path.encode("utf-8")
+        self._ends.append(len(self._paths))
+        self._sizes.append(src.size)
+        self._mtimes.append(src.mtime_ns)
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    @overload
+    def __getitem__(self, k: int) -> SourceFile: ...
+    @overload
+    def __getitem__(self, k: slice) -> Sources: ...
+    def __getitem__(self, k: int | slice) -> SourceFile | Sources:
+        if isinstance(k, slice):
+            return Sources(self[i] for i in range(*k.indices(len(self))))
+        if k < 0:
+            k += len(self)
+        if not 0 <= k < len(self._ends):
+            raise IndexError("source index out of range")
+        start = self._ends[k - 1] if k else 0
+        path = self._paths[start : self._ends[k]].decode("utf-8")
+        return SourceFile(path, self._sizes[k], self._mtimes[k])
+
+    def __iter__(self) -> Iterator[SourceFile]:
+        return (self[k] for k in range(len(self)))
+
+    def total_size(self) -> int:
+        """The bytes of every file, each counted as at least one."""
+        return sum(max(size, 1) for size in self._sizes)
 
 
 def supported_suffixes() -> list[str]:
@@ -46,10 +96,10 @@ def check_root(root: Path) -> Path:
     return root.resolve()
 
 
-def list_sources(root: Path) -> tuple[list[SourceFile], list[Skipped]]:
+def list_sources(root: Path) -> tuple[Sources, list[Skipped]]:
     """Every file under `root` that a reader takes, and the files it does not take.
     Hidden files and folders are ignored; symbolic links to folders are not followed."""
-    sources: list[SourceFile] = []
+    sources = Sources()
     skipped: list[Skipped] = []
 
     def onerror(exc: OSError) -> None:

@@ -5,6 +5,7 @@ while this process writes."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -252,10 +253,21 @@ class Preparer:
             if self.segments is not None:  # what a run cut off left, then a clean one
                 shutil.rmtree(self.segments / SCRATCH, ignore_errors=True)
                 (self.segments / SCRATCH).mkdir()
-            ctx = multiprocessing.get_context(_start_method(self.fork))
+            method = _start_method(self.fork)
+            ctx = multiprocessing.get_context(method)
             self._stop = ctx.Event()
             args = (self._stop, self.analyzer, self.stems, self.postings, self.segments)
-            self._pool = [_Worker(ctx, args) for _ in range(self.workers)]
+            # A forked worker shares this process's pages until it writes to them, and its
+            # garbage collector would write to every object it inherited (the corpus's
+            # listing, the analysis's tables), copying their pages: frozen, they are left
+            # out of its collections.
+            if method == "fork":
+                gc.freeze()
+            try:
+                self._pool = [_Worker(ctx, args) for _ in range(self.workers)]
+            finally:
+                if method == "fork":
+                    gc.unfreeze()
         return self._pool
 
     def close(self) -> None:

@@ -34,6 +34,7 @@ from ..errors import (
 )
 from ..ingest.corpus import (
     SourceFile,
+    Sources,
     list_sources,
     readers_fingerprint,
     stream_drafts,
@@ -217,7 +218,7 @@ def _update(
     )
 
 
-def _sources(spec: IndexSpec) -> tuple[list[SourceFile], list[Skipped]]:
+def _sources(spec: IndexSpec) -> tuple[Sources, list[Skipped]]:
     sources, unsupported = list_sources(spec.corpus)
     if not sources:
         hint = ", ".join(supported_suffixes())
@@ -288,7 +289,7 @@ def _rebuild(
     spec: IndexSpec,
     layout: Layout,
     reason: str | None,
-    sources: list[SourceFile],
+    sources: Sources,
     unsupported: list[Skipped],
     progress: Progress | None,
     should_stop: StopAsked | None,
@@ -351,7 +352,7 @@ def _resumable(spec: IndexSpec, layout: Layout) -> Path | None:
 def _sync(
     spec: IndexSpec,
     stores: WriteStores,
-    sources: list[SourceFile],
+    sources: Sources,
     unsupported: list[Skipped],
     progress: Progress | None,
     should_stop: StopAsked | None,
@@ -551,12 +552,11 @@ class _Run:
         self.batch = 0
         self.batch_started = time.monotonic()
 
-    def run(self, sources: list[SourceFile], unsupported: list[Skipped]) -> UpdateReport:
+    def run(self, sources: Sources, unsupported: list[Skipped]) -> UpdateReport:
         report = self.report
         report.skipped.extend(unsupported)
         known = self.catalog.files()
-        present = {s.path for s in sources}
-        work: list[SourceFile] = []
+        work = Sources()
         for src in sources:
             rec = known.get(src.path)
             if rec and (rec.size, rec.mtime_ns) == (src.size, src.mtime_ns):
@@ -566,10 +566,10 @@ class _Run:
                     report.unchanged += 1
                 continue
             work.append(src)
-        gone = [p for p in known if p not in present]
+        gone = _gone(known, sources)
         # Progress counts bytes of the files to read (and one per file gone), so that one
         # large dump advances record by record instead of jumping at its end.
-        self.total = sum(max(src.size, 1) for src in work) + len(gone)
+        self.total = work.total_size() + len(gone)
         self.done = 0
         if self.total >= START_WORKERS_BYTES:
             self.preparer.start()
@@ -679,7 +679,7 @@ class _Run:
         return _FilePlan(src, base, digest, stream, self.catalog.ids_for_path(src.path))
 
     def _changed(
-        self, work: list[SourceFile], known: dict[str, FileRecord]
+        self, work: Sources, known: dict[str, FileRecord]
     ) -> Iterator[tuple[_FilePlan, Draft, int]]:
         """The changed drafts of the files to read, in order, each with its file and how far
         into the file it was read (nothing is parsed yet). A file whose every draft is read
@@ -837,6 +837,14 @@ class _Run:
         self.writer.delete(article_id)
         self.catalog.delete_article(article_id)
         self.batch += 1
+
+
+def _gone(known: dict[str, FileRecord], sources: Sources) -> list[str]:
+    """The files the index knows that the corpus no longer holds."""
+    if not known:  # a first build: no set of every path listed
+        return []
+    present = {src.path for src in sources}
+    return [path for path in known if path not in present]
 
 
 def next_batch_size(size: int, committed: int, *, whole: bool) -> int:
