@@ -32,8 +32,14 @@ ATTACKS = [
     "\x9b31m",  # CSI as one C1 character
     "\x9d0;PWNED\x9c",  # OSC and ST as C1 characters
     "\x07\x08\r\x7f\x00",
+    "\u202etxt.exe\u202c \u2067isolated\u2069",  # a right-to-left override: text shown reversed
 ]
-UNSAFE = [chr(c) for c in range(0x20) if chr(c) not in "\n\t"] + [chr(c) for c in range(0x7F, 0xA0)]
+BIDI = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+UNSAFE = (
+    [chr(c) for c in range(0x20) if chr(c) not in "\n\t"]
+    + [chr(c) for c in range(0x7F, 0xA0)]
+    + BIDI
+)
 
 
 def leaks(text: str) -> list[str]:
