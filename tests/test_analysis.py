@@ -21,6 +21,19 @@ from newsreader.index.text.words import split_words
         ("kepentingan", "penting"),
         ("meetings", "meet"),  # a word the Indonesian dictionary cannot explain: English
         ("kapal", "kapal"),  # a known Indonesian root is never touched by the English stemmer
+        # ke-/pe-...-an nouns of a root ending in k, which Sastrawi reads as root + -kan
+        ("kerusakan", "rusak"),  # Sastrawi: "rusa" (deer)
+        ("penyidikan", "sidik"),  # "sidi"
+        ("penegakan", "tegak"),  # "tega"
+        ("pergerakannya", "gerak"),  # "gera"
+        ("pemasukan", "masuk"),  # "pasu", and not "pasuk" (pasukan, troops)
+        ("perusakan", "rusak"),  # "rusa"
+        ("penarikan", "tarik"),  # "tari" (dance)
+        # ... but with me-/di- or alone, -kan stays the verb's suffix
+        ("mengatakan", "kata"),  # not "katak" (frog)
+        ("katakan", "kata"),
+        ("dilakukan", "laku"),
+        ("pertahankan", "tahan"),
     ],
 )
 def test_stemming(word: str, expected: str) -> None:
