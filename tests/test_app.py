@@ -449,6 +449,45 @@ async def test_a_date_typed_fast_into_the_search_box_keeps_its_slashes(make_app)
         assert box.value == "Minggu (15/9/2019)"
 
 
+async def test_editing_keys_in_a_burst_keep_their_place_among_the_letters(make_app) -> None:
+    # Over a slow link keys arrive together. Input's editing keys are bindings, which Textual
+    # ran once the key had come back from the box, after the letters queued behind it:
+    # "/", Ctrl+U, "banjir" left the box empty, and a Backspace deleted a later letter.
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        box = screen.query_one(SearchBar)
+        screen.query_one(ResultsList).focus()
+        await pilot.pause()
+
+        def burst(keys: list[tuple[str, str | None]]) -> None:
+            for key, char in keys:
+                app.post_message(events.Key(key, char))
+
+        letters = [(ch, ch) for ch in "banjirx"]
+        burst([("slash", "/"), ("ctrl+u", None), *letters, ("backspace", None)])
+        await pilot.pause()
+        await pilot.pause()
+        assert app.focused is box
+        assert box.value == "banjir"
+        burst([("ctrl+u", None), *[(ch, ch) for ch in "ptuin"], ("left", None), ("left", None)])
+        # "ptu|in": Backspace takes the u, Left goes past the t, and the u comes back there.
+        burst(
+            [
+                ("backspace", None),
+                ("left", None),
+                ("u", "u"),
+                ("end", None),
+                ("exclamation_mark", "!"),
+            ]
+        )
+        await pilot.pause()
+        await pilot.pause()
+        assert box.value == "putin!"
+
+
 async def test_vim_keys_move_through_results(make_app) -> None:
     app = make_app()
     async with app.run_test(size=APP_SIZE) as pilot:
