@@ -18,7 +18,7 @@ from functools import lru_cache
 from itertools import compress, count, islice, repeat
 from operator import and_, is_, itemgetter, not_
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from . import sastrawi
 from .memo import MEMO_WORDS, Memo
@@ -101,46 +101,12 @@ def _stem(word: str) -> str:
         return word
     stemmed = sastrawi.stem(word)
     if stemmed != word:
-        return _noun_in_k_an(word, stemmed, dictionary)
+        return sastrawi.noun_in_k_an(word, stemmed)
     if word.isascii():
         return _porter2()(word)
     return word
 
 
-def _noun_in_k_an(word: str, stemmed: str, dictionary: Any) -> str:
-    """Sastrawi takes -kan off before -an, so a noun made with ke-...-an or pe-...-an from a
-    root ending in k lost the k when the root without it is a word too: "kerusakan"
-    (damage) became "rusa" (deer), "pemasukan" (income) "pasu", "pergerakan" "gera". Neither
-    ke- nor pe- (per-, pem-, ...) takes -kan, so for such a word the reading root + -an
-    wins: what the word without -an stems to, or else `stemmed` with a k after it, when that
-    is a dictionary root ending the word (its first letter may differ: pem-asu-kan against
-    pe-masuk-an). Only these prefixes: with me- or di-, -kan is the verb's ("mengatakan" is
-    kata, not katak, frog), and a bare word is either ("gerakan", movement, but "katakan",
-    say it)."""
-    core = word
-    for endings in (_PARTICLES, _POSSESSIVES):
-        for ending in endings:
-            if core.endswith(ending) and len(core) > len(ending) + 5:
-                core = core[: -len(ending)]
-                break
-    if not (core.endswith("kan") and core.startswith(("ke", "pe"))):
-        return stemmed
-    without_an = core[:-2]
-    # What the word without -an stems to first: "pemasukan" is masuk, though "pasuk" (as
-    # in pasukan, troops) is a root too.
-    for other in (sastrawi.stem(without_an), stemmed + "k"):
-        if (
-            other[1:-1] == stemmed[1:]
-            and other.endswith("k")
-            and without_an.endswith(other[1:])
-            and dictionary.contains(other)
-        ):
-            return other
-    return stemmed
-
-
-_PARTICLES = ("lah", "kah", "pun", "tah")
-_POSSESSIVES = ("nya", "ku", "mu")
 _NEW_STEMS: list[tuple[str, str]] | None = None  # kept only where `track_new_stems` asks
 
 

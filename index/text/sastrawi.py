@@ -114,6 +114,38 @@ def stem(word: str) -> str:
     return stemmer.stem(word)
 
 
+def noun_in_k_an(word: str, stemmed: str) -> str:
+    """`stemmed`, Sastrawi's stem of `word`, mended where Sastrawi misreads a noun. It takes
+    -kan off before -an, so a noun made with ke-...-an or pe-...-an from a root ending in k
+    lost the k when the root without it is a word too: "kerusakan" (damage) became "rusa"
+    (deer), "pemasukan" (income) "pasu", "pergerakan" "gera". Neither ke- nor pe- (per-,
+    pem-, ...) takes -kan, so for such a word the reading root + -an wins: what the word
+    without -an stems to, or else `stemmed` with a k after it, when that is a dictionary
+    root ending the word (its first letter may differ: pem-asu-kan against pe-masuk-an).
+    Only these prefixes: with me- or di-, -kan is the verb's ("mengatakan" is kata, not
+    katak, frog), and a bare word is either ("gerakan", movement, but "katakan", say it)."""
+    core = word
+    for inflection in _SUFFIXES[:2]:  # a particle (-lah), then a possessive (-nya)
+        found = inflection.search(core)
+        if found and found.start() > 5:
+            core = core[: found.start()]
+    if not (core.endswith("kan") and core.startswith(("ke", "pe"))):
+        return stemmed
+    without_an = core[:-2]
+    _, dictionary = word_stemmer()
+    # What the word without -an stems to first: "pemasukan" is masuk, though "pasuk" (as
+    # in pasukan, troops) is a root too.
+    for other in (stem(without_an), stemmed + "k"):
+        if (
+            other[1:-1] == stemmed[1:]
+            and other.endswith("k")
+            and without_an.endswith(other[1:])
+            and dictionary.contains(other)
+        ):
+            return other
+    return stemmed
+
+
 @lru_cache(maxsize=1)
 def word_stemmer() -> tuple[Any, Any]:
     """(Sastrawi's word-level stemmer, its dictionary), its modules using `Patterns`."""
