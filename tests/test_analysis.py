@@ -29,9 +29,18 @@ from newsreader.index.text.words import split_words
         ("pemasukan", "masuk"),  # "pasu", and not "pasuk" (pasukan, troops)
         ("perusakan", "rusak"),  # "rusa"
         ("penarikan", "tarik"),  # "tari" (dance)
-        # ... but with me-/di- or alone, -kan stays the verb's suffix
+        # ... and so are bare nouns of such roots
+        ("gerakan", "gerak"),  # "gera"
+        ("desakan", "desak"),  # "desa" (village)
+        ("tarikan", "tarik"),
+        ("ajakannya", "ajak"),  # "aja"
+        ("berantakan", "berantak"),
+        # ... but with me-/di-, -kan stays the verb's suffix, and alone for verbs common in -kan
         ("mengatakan", "kata"),  # not "katak" (frog)
         ("katakan", "kata"),
+        ("katakanlah", "kata"),
+        ("berikan", "beri"),
+        ("bedakan", "beda"),  # not "bedak" (face powder)
         ("dilakukan", "laku"),
         ("pertahankan", "tahan"),
     ],
