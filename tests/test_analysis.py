@@ -35,6 +35,12 @@ from newsreader.index.text.words import split_words
         ("tarikan", "tarik"),
         ("ajakannya", "ajak"),  # "aja"
         ("berantakan", "berantak"),
+        # a root that begins like a prefix (be-, te-, se-), with a suffix
+        ("belasan", "belas"),  # "bas"
+        ("bersihkan", "bersih"),  # "sih"
+        ("beberkannya", "beber"),  # "kan"
+        ("teriakan", "teriak"),  # "ria"
+        ("sepakan", "sepak"),  # "pakan" (fodder)
         # ... but with me-/di-, -kan stays the verb's suffix, and alone for verbs common in -kan
         ("mengatakan", "kata"),  # not "katak" (frog)
         ("katakan", "kata"),

@@ -77,7 +77,7 @@ def _porter2():
 # word, and a real archive has about a hundred thousand of them. A memo of a pure function,
 # bounded (memo.py); `save_stems` / `load_stems` keep it between runs.
 _STEMS: Memo[str] = Memo(MEMO_WORDS)
-STEMMER_VERSION = "sastrawi-1.2+porter2-3"
+STEMMER_VERSION = "sastrawi-1.2+porter2-4"
 
 
 def stem(word: str) -> str:
@@ -101,7 +101,7 @@ def _stem(word: str) -> str:
         return word
     stemmed = sastrawi.stem(word)
     if stemmed != word:
-        return sastrawi.mend_kan(word, stemmed)
+        return sastrawi.mend(word, stemmed)
     if word.isascii():
         return _porter2()(word)
     return word
@@ -189,7 +189,7 @@ class Analyzer:
     @property
     def fingerprint(self) -> str:
         digest = hashlib.sha256(self.vocabulary.fingerprint().encode())
-        digest.update(b"analysis-v3")
+        digest.update(b"analysis-v4")
         return digest.hexdigest()[:16]
 
     def terms(self, text: str, start_char: int = 0) -> list[Term]:

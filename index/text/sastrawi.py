@@ -144,10 +144,15 @@ _KAN_VERBS = frozenset(
 )
 
 
-def mend_kan(word: str, stemmed: str) -> str:
-    """`stemmed`, Sastrawi's stem of `word`, mended where Sastrawi misreads a word in -kan.
+def mend(word: str, stemmed: str) -> str:
+    """`stemmed`, Sastrawi's stem of `word`, mended where Sastrawi misreads a root with a
+    suffix as something else.
 
     A bare verb of `_KAN_VERBS` is its root: "berikan" (give) is beri, not ber-ikan (fish).
+
+    A root beginning like a prefix, be-, te- or se-, with -kan or -an, is that root when
+    Sastrawi has taken the prefix off instead: "bersihkan" is bersih, not ber-sih,
+    "belasan" (a dozen or so) belas, not be-l-as, "teriakan" (a shout) teriak, not te-ria.
 
     Sastrawi takes -kan off before -an, so a noun in -an of a root ending in k lost the k
     when the root without it is a word too: "kerusakan" (damage) became "rusa" (deer),
@@ -164,12 +169,16 @@ def mend_kan(word: str, stemmed: str) -> str:
         found = inflection.search(core)
         if found and found.start() > 5:
             core = core[: found.start()]
+    if core.endswith("kan") and core[:-3] in _KAN_VERBS:
+        return core[:-3]
+    _, dictionary = word_stemmer()
+    if core.startswith(("be", "te", "se")) and not stemmed.startswith(core[:3]):
+        root = _root_with_suffix(core, dictionary, k_noun=not core.startswith("be"))
+        if root:
+            return root
     if not core.endswith("kan"):
         return stemmed
     without_an = core[:-2]
-    if core[:-3] in _KAN_VERBS:
-        return core[:-3]
-    _, dictionary = word_stemmer()
     if not core.startswith(("ke", "pe")):
         if stemmed == core[:-3] and dictionary.contains(without_an):
             return without_an
@@ -185,6 +194,16 @@ def mend_kan(word: str, stemmed: str) -> str:
         ):
             return other
     return stemmed
+
+
+def _root_with_suffix(core: str, dictionary: Any, k_noun: bool) -> str | None:
+    """The dictionary root that `core` is with -kan or -an after it, if any. A root ending
+    in k with -an only when `k_noun`: "sepakan" (a kick) is sepak, but "berisikan" is not
+    berisik (noisy)."""
+    if core.endswith("kan") and dictionary.contains(core[:-3]):
+        return core[:-3]
+    noun = core.endswith("an") and (k_noun or not core.endswith("kan"))
+    return core[:-2] if noun and dictionary.contains(core[:-2]) else None
 
 
 @lru_cache(maxsize=1)
