@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 POLL_SECONDS = 1.0
@@ -21,6 +24,29 @@ def start_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     parent = os.getppid()
     threading.Thread(target=_watch, args=(parent,), daemon=True, name="parent-watch").start()
+
+
+@contextmanager
+def stderr_with_a_file_number() -> Iterator[None]:
+    """`sys.stderr` with a real file number while worker processes start. The fork server
+    and spawn start multiprocessing's resource tracker, which is handed `sys.stderr`'s file
+    number; a full-screen app captures `sys.stderr` in an object whose number is -1, and
+    the tracker then failed to start ("bad value(s) in fds_to_keep"). In its place: the
+    null device, so that nothing the tracker writes lands on the app's screen."""
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if usable:
+        yield
+        return
+    captured = sys.stderr
+    with open(os.devnull, "w") as null:
+        sys.stderr = null
+        try:
+            yield
+        finally:
+            sys.stderr = captured
 
 
 def _watch(parent: int) -> None:

@@ -132,6 +132,36 @@ async def test_stopping_the_update_keeps_what_was_committed(
     assert Library.open(corpus, tmp_path / "index", variants=Path("/nonexistent")).pending().stale
 
 
+async def test_an_unexpected_failure_of_the_update_is_one_notice_not_a_crash(
+    make_app, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setattr(sync, "COMMIT_EVERY_ARTICLES", 4)
+    corpus = many_articles(tmp_path / "corpus", 12)
+    lib = Library.open(corpus, tmp_path / "index", variants=Path("/nonexistent"))
+    app = make_app(lib)
+    real = app.engine.update
+    calls = itertools.count(1)
+
+    def update(progress, should_stop):
+        def stop() -> bool:
+            if next(calls) == 7:  # the first batch committed
+                raise RuntimeError("a bug in the engine")
+            return should_stop()
+
+        return real(progress, stop)
+
+    app.engine.update = update
+    notices: list[str] = []
+    async with app.run_test(size=APP_SIZE, notifications=True) as pilot:
+        app.notify = lambda message, **kw: notices.append(f"{kw.get('title')}: {message}")
+        await wait_for(pilot, lambda: not app.indexing and notices, what="the failure")
+        assert app.is_running
+        assert notices == ["Indexing failed: internal error: RuntimeError: a bug in the engine"]
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.results is not None, what="the results")
+        assert screen.results.total == 4  # what was committed stays searchable
+
+
 async def wait_idle_but_index(pilot) -> None:
     """Wait for every worker but the update (held at its gate) to finish."""
     app = pilot.app

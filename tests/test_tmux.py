@@ -132,3 +132,45 @@ def test_search_read_compare_and_quit_in_tmux(tmux: Tmux, isolated_dirs: Path) -
     # The shell's echo, or tmux's own note if the terminal reset cleared the echo.
     shown = tmux.screen()
     assert "newsreader-exit=0" in shown or "Pane is dead (status 0" in shown, shown
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one CPU: the build starts no workers")
+def test_the_app_builds_a_large_new_index_with_worker_processes_in_tmux(
+    tmux: Tmux, isolated_dirs: Path, tmp_path: Path
+) -> None:
+    # A second batch large enough for worker processes (prepare.PARALLEL_DRAFTS), started
+    # from the app's update thread with the app holding stderr: they failed with a traceback.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(400):
+        (corpus / f"berita{i:03d}.txt").write_text(
+            f"Banjir melanda kampung nomor {i}\n\nWarga kampung nomor {i} mengungsi setelah "
+            "banjir setinggi satu meter merendam rumah mereka, kata petugas setempat.\n",
+            encoding="utf-8",
+        )
+    env = {
+        "NEWSREADER_HOME": os.environ["NEWSREADER_HOME"],
+        "NEWSREADER_CONFIG_DIR": os.environ["NEWSREADER_CONFIG_DIR"],
+    }
+    command = " ".join(
+        [
+            *(f"{k}={shlex.quote(v)}" for k, v in env.items()),
+            shlex.quote(newsreader_bin()),
+            shlex.quote(str(corpus)),
+        ]
+    )
+    script = f"env {command}; s=$?; echo newsreader-exit=$s; exit $s"
+    tmux("new-session", "-d", "-s", "nr", "-x", "100", "-y", "30", f"sh -c {shlex.quote(script)}")
+    tmux("set-option", "-t", "nr", "remain-on-exit", "on")
+    tmux.wait_for("400 articles, newest first", timeout=90)
+    tmux.type("/mengungsi")
+    tmux.wait_for("400 results for mengungsi")
+    tmux.keys("Enter")  # from the search box to the results
+    tmux.wait_for("Open")
+    tmux.type("q")
+    deadline = time.monotonic() + 15
+    while tmux.pane("#{pane_dead}") != "1":
+        assert time.monotonic() < deadline, "the app did not quit"
+        time.sleep(0.1)
+    shown = tmux.screen()
+    assert "newsreader-exit=0" in shown or "Pane is dead (status 0" in shown, shown

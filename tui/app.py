@@ -212,6 +212,8 @@ class NewsreaderApp(App[None]):
             self.post_message(Indexed(self.engine.update(self._record, self._stop.is_set)))
         except NewsreaderError as exc:
             self.post_message(Indexed(None, str(exc)))
+        except Exception as exc:  # an engine bug must not take the reader's session down
+            self.post_message(Indexed(None, f"internal error: {type(exc).__name__}: {exc}"))
 
     @work(exclusive=True, group="count", thread=True)
     def count_articles(self) -> None:

@@ -25,7 +25,7 @@ from ..ingest.document import parse_draft
 from ..model import Article, Draft
 from ..text.analysis import Analyzer, add_stems, load_stems, take_new_stems, track_new_stems
 from ..text.tokens import Shingles, article_shingles
-from ..workers import give_back_memory, start_worker
+from ..workers import give_back_memory, start_worker, stderr_with_a_file_number
 
 if TYPE_CHECKING:
     from ..search.schema import IndexedText
@@ -254,21 +254,25 @@ class Preparer:
                 shutil.rmtree(self.segments / SCRATCH, ignore_errors=True)
                 (self.segments / SCRATCH).mkdir()
             method = _start_method(self.fork)
-            ctx = multiprocessing.get_context(method)
-            self._stop = ctx.Event()
-            args = (self._stop, self.analyzer, self.stems, self.postings, self.segments)
-            # A forked worker shares this process's pages until it writes to them, and its
-            # garbage collector would write to every object it inherited (the corpus's
-            # listing, the analysis's tables), copying their pages: frozen, they are left
-            # out of its collections.
-            if method == "fork":
-                gc.freeze()
-            try:
-                self._pool = [_Worker(ctx, args) for _ in range(self.workers)]
-            finally:
-                if method == "fork":
-                    gc.unfreeze()
+            with stderr_with_a_file_number():
+                self._pool = self._start_pool(multiprocessing.get_context(method))
         return self._pool
+
+    def _start_pool(self, ctx: Any) -> list[_Worker]:
+        self._stop = ctx.Event()
+        args = (self._stop, self.analyzer, self.stems, self.postings, self.segments)
+        # A forked worker shares this process's pages until it writes to them, and its
+        # garbage collector would write to every object it inherited (the corpus's listing,
+        # the analysis's tables), copying their pages: frozen, they are left out of its
+        # collections.
+        fork = ctx.get_start_method() == "fork"
+        if fork:
+            gc.freeze()
+        try:
+            return [_Worker(ctx, args) for _ in range(self.workers)]
+        finally:
+            if fork:
+                gc.unfreeze()
 
     def close(self) -> None:
         pool, self._pool = self._pool, None
