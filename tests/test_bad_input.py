@@ -84,6 +84,23 @@ def test_bad_files_are_skipped_with_reasons(corpus: Path, tmp_path: Path, monkey
     assert all("\n" not in reason for reason in got.values())
 
 
+def test_utf8_with_a_stray_byte_keeps_its_text(corpus: Path, tmp_path: Path) -> None:
+    # One byte a scraper cut from a character must not cost the article, nor turn every
+    # accented letter and curly quote of it into another encoding's guess.
+    text = (
+        "Nestlé umumkan “kerja sama” baru\n\nPresiden direktur Nestlé mengatakan kerja sama "
+        "dengan petani kopi akan diperluas tahun depan, menurut keterangan perusahaan."
+    )
+    data = text.encode("utf-8")
+    cut = data.index(b"baru")
+    (corpus / "stray.txt").write_bytes(data[:cut] + b"\xe2\x80" + data[cut:])
+    lib = build(corpus, tmp_path)
+    assert "stray.txt" not in reasons(lib)
+    kept = lib.article("stray.txt").text
+    assert "Nestlé umumkan “kerja sama” \ufffdbaru" in kept
+    assert lib.search("Nestlé").hits[0].id == "stray.txt"
+
+
 def test_skipped_files_are_reported_again_without_rereading(corpus: Path, tmp_path: Path) -> None:
     (corpus / "binary.txt").write_bytes(b"\x00" * 64)
     lib = build(corpus, tmp_path)

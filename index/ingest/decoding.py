@@ -58,12 +58,29 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    mended = _mostly_utf8(data)
+    if mended is not None:
+        return mended
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None:
         raise Unreadable("undecodable: not text in any known encoding")
     return str(best)
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few stray bytes (a scraper's cut, a copy through a wrong
+    encoding), each read as U+FFFD: the text around them is kept, where a guess of another
+    encoding would garble every accented letter and curly quote. It has to be UTF-8 beyond
+    doubt: more well-formed multi-byte characters than stray bytes (text in a one-byte
+    encoding forms almost none), and the stray bytes a few in a hundred at most."""
+    text = data.decode("utf-8-sig", errors="replace")
+    stray = text.count("\ufffd") - data.count("\ufffd".encode())
+    wide = sum(1 for ch in text if ch > "\x7f") - text.count("\ufffd")
+    if wide > stray and stray * 20 < len(data):
+        return text
+    return None
 
 
 def _utf16_bom(data: bytes) -> bool:
