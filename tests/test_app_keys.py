@@ -425,3 +425,42 @@ async def test_a_search_of_words_is_run_once_in_the_background_at_start(
         await pilot.press(*"putin")
         await wait_for(pilot, lambda: screen.results.query == "putin", what="the results")
         assert len(warmed) == 1
+
+
+async def test_the_same_article_shown_again_stays_at_its_title(make_app, tmp_path) -> None:
+    # A record's title is not in its text: the first block with text of its own is the
+    # first paragraph, which a search shown again used to scroll to the top, title and
+    # byline out of sight.
+    import json
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    paragraphs = [
+        f"Paragraf {i}: harga cabai di pasar induk naik tajam karena hujan di daerah sentra."
+        for i in range(40)
+    ]
+    record = {"id": "panjang", "title": "Harga cabai naik", "body": "\n\n".join(paragraphs)}
+    (corpus / "berita.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    lib = Library.open(corpus, tmp_path / "index", variants=Path("/none"))
+    lib.update()
+    app = make_app(lib)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        view = screen.query_one(ArticleView)
+        await search(pilot, "cabai")
+        await wait_idle(pilot)
+        await wait_for(pilot, lambda: view.article is not None, what="the article")
+        assert view.max_scroll_y > 0  # the article is longer than its pane
+        # What a search that finds the same article again does (as the same query retyped).
+        view.show(view.reading)
+        await wait_idle(pilot)
+        await pilot.pause(0.3)  # the place is restored after a refresh
+        assert view.scroll_offset.y == 0
+        # Scrolled down, the reader's place is kept.
+        view.scroll_to(y=30, animate=False, immediate=True)
+        await wait_idle(pilot)
+        top = view._first_visible_offset()
+        view.show(view.reading)
+        await wait_idle(pilot)
+        await pilot.pause(0.3)
+        assert view.scroll_offset.y > 0 and view._first_visible_offset() == top

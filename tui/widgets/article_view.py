@@ -278,6 +278,10 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def _first_visible_offset(self) -> int | None:
         top = self.scroll_offset.y
+        if top <= 0:
+            # At the top it stays there: the first block with text of its own may come
+            # after the title and byline (a record's title is not in its text).
+            return None
         for block in self._blocks:
             if block.end > block.start and block.widget.virtual_region.bottom > top:
                 return block.start
