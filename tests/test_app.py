@@ -700,3 +700,28 @@ async def test_a_count_that_is_a_lower_bound_says_so(make_app, tmp_path) -> None
         await pilot.press("backspace", "a", "*")  # zula*: all 26 words kept, counted
         await wait_for(pilot, lambda: "26 results" in status_text(screen), what="exact count")
         assert screen.query_one(ResultsList).border_title == "Results (26)"
+
+
+async def test_a_pasted_paragraph_leaves_the_note_on_best_matches_in_sight(make_app) -> None:
+    pasted = (
+        "Presiden Rusia Vladimir Putin bertemu Presiden Xi Jinping di Beijing untuk "
+        "membahas kerja sama ekonomi zulazula kedua negara yang semakin erat"
+    )
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        box = screen.query_one(SearchBar)
+        box.focus()
+        box.value = pasted  # pasted at once, as a terminal delivers a paste
+        await wait_for(
+            pilot,
+            lambda: screen.results is not None and screen.results.query == pasted,
+            what="the results",
+        )
+        assert screen.results.note and "best matches" in screen.results.note
+        status = screen.query_one("#status")
+        shown = status_text(screen)
+        # The note comes before the echoed query, which is cut short: it fits the line.
+        assert shown.index("best matches") < shown.index("for Presiden")
+        assert "…" in shown and "erat" not in shown
+        assert shown.index("best matches") < status.content_region.width

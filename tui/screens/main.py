@@ -396,18 +396,18 @@ class MainScreen(actions.ArticleActions, Screen[None]):
 
     def _summary(self, results: SearchResults) -> Content:
         n = results.total
-        typed = self.query_text.strip()
+        typed = _echoed(self.query_text.strip())
         if not typed:
             out = Content(f"{n:,} article{'s' if n != 1 else ''}, newest first")
         elif n:
             bound = "" if results.total_exact else "at least "
-            out = Content(f"{bound}{n:,} result{'s' if n != 1 else ''} for ") + Content(
+            # The note before the query, which is cut short and is in the search box.
+            note = f" ({results.note})" if results.note else ""
+            out = Content(f"{bound}{n:,} result{'s' if n != 1 else ''}{note} for ") + Content(
                 typed
             ).stylize("bold")
             if self.sort == "date":
                 out += Content(", newest first")
-            if results.note:
-                out += Content(f" ({results.note})")
         else:
             out = Content("No results for ") + Content(typed).stylize("bold")
             if results.suggestion:
@@ -726,3 +726,14 @@ class MainScreen(actions.ArticleActions, Screen[None]):
 
     def export_dir(self) -> Path:
         return self.settings.export_dir or Path.cwd()
+
+
+ECHOED = 40  # characters of the query the status line repeats
+
+
+def _echoed(query: str) -> str:
+    """The query as the status line repeats it: a pasted paragraph cut short, so that what
+    follows it (why the results are only the best matches, the filter) stays in sight.
+    The whole query is in the search box."""
+    query = " ".join(query.split())
+    return query if len(query) <= ECHOED else query[: ECHOED - 1].rstrip() + "…"
