@@ -409,6 +409,13 @@ def test_keys_lists_every_binding_id_and_reports_config_mistakes(tmp_path: Path)
     assert {"main.search", "main.bookmark", "compare.differences"} <= set(bindings)
     assert len(data["problems"]) == 1 and "app.nope" in data["problems"][0]
     assert proc.stderr.strip().splitlines() == [f"newsreader: {data['problems'][0]}"]
+    # Piped, the list is plain text with every id and key whole (tui.toml needs them).
+    plain = run("keys", env_extra={"NEWSREADER_CONFIG_DIR": str(config)}).stdout
+    rows = [line.split() for line in plain.splitlines()[2:]]
+    assert {row[0]: row[1] for row in rows} == {
+        b["id"]: ",".join(b["keys"]) for b in data["bindings"]
+    }
+    assert not set("┃│…") & set(plain)
 
 
 def test_bookmarks_json(tmp_path: Path) -> None:

@@ -113,11 +113,11 @@ def keys_cmd(as_json: bool) -> None:
             }
         )
         return
-    table = Table(
-        title=Text(f"Keys (rebind them in {settings.path} under [keys])"), title_justify="left"
-    )
-    table.add_column("id")
-    table.add_column("keys")
+    title = f"Keys (rebind them in {settings.path} under [keys])"
+    table = Table(title=Text(title), title_justify="left")
+    # The ids and keys are what tui.toml needs, whole: the other columns wrap instead.
+    table.add_column("id", min_width=max(len(r["id"]) for r in rows), no_wrap=True)
+    table.add_column("keys", no_wrap=True)
     table.add_column("where")
     table.add_column("does")
     for row in rows:
@@ -128,4 +128,15 @@ def keys_cmd(as_json: bool) -> None:
             row["where"],
             row["does"],
         )
-    print_out(table)
+    print_out(table, _plain_keys(title, rows))
+
+
+def _plain_keys(title: str, rows: list[dict]) -> str:
+    """The keys as aligned columns of plain text, for a pipe: no line cut or wrapped."""
+    cells = [("id", "keys", "where", "does")]
+    cells += [(r["id"], ",".join(r["keys"]), r["where"], r["does"]) for r in rows]
+    widths = [max(len(c[i]) for c in cells) for i in range(3)]
+    lines = [title]
+    for c in cells:
+        lines.append("  ".join(v.ljust(w) for v, w in zip(c, widths, strict=False)) + "  " + c[3])
+    return "\n".join(lines) + "\n"
