@@ -440,6 +440,8 @@ def test_a_title_word_is_marked_in_the_title_only(sample_library: Library) -> No
         ("k*", "at least 3 letters"),
         ("putin title:pu*", "at least 3 letters"),
         ("k?rja", "at least 3 letters before the \\?"),
+        ("???", 'invalid query: "\\?\\?\\?" has no letters to search for'),
+        ("putin !*", "no letters to search for"),
     ],
 )
 def test_bounded_queries(sample_library: Library, query: str, message: str) -> None:

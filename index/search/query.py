@@ -479,6 +479,11 @@ def _expand(node: wq.Query, fulltext: FullText, speller: Speller | None = None) 
         if sum(c.isalnum() for c in head) < MIN_PREFIX:
             # Thousands of words begin with "ke": no few of them stand for what was meant.
             shown = text + "*" if isinstance(node, wq.Prefix) else text
+            if not any(c.isalnum() for c in text):
+                raise QueryError(
+                    f'invalid query: "{shown}" has no letters to search for (* and ? complete '
+                    f"a word begun with at least {MIN_PREFIX} letters: presid*)"
+                )
             raise QueryError(
                 f'invalid query: "{shown}" needs at least {MIN_PREFIX} letters before '
                 f"the {'*' if '*' in shown[len(head) :][:1] else '?'}"
