@@ -174,3 +174,20 @@ def test_the_corpus_listing_matches_a_path_by_path_walk(tmp_path: Path) -> None:
     assert got["noext"] == got["dots."] == "unsupported file type (no suffix)"
     assert got["x.tar.gz"] == "unsupported file type (.gz)"
     assert got["sub/newsreader.toml"] == "unsupported file type (.toml)"
+
+
+def test_an_article_named_by_nothing_or_by_a_file_of_records(tmp_path: Path) -> None:
+    from newsreader.index.errors import ArticleNotFoundError
+
+    from tests.conftest import url_corpus
+
+    corpus = url_corpus(tmp_path / "corpus")
+    lib = build(corpus, tmp_path)
+    lib.update()
+    with pytest.raises(ArticleNotFoundError, match=r"^no article named: give its id"):
+        lib.article("  ")
+    # The file's path, absolute or as in the corpus, names its records alike.
+    for ref in ("berita.jsonl", str(corpus / "berita.jsonl")):
+        with pytest.raises(ArticleNotFoundError, match=r"matches 3 articles: berita\.jsonl#r0"):
+            lib.article(ref)
+    assert lib.article(str(corpus / "berita.jsonl") + "#r1").meta.title == "Harga beras stabil"

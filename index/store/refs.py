@@ -14,6 +14,8 @@ from .catalog import Catalog
 
 def resolve_article(catalog: Catalog, corpus: Path, ref: str) -> Article:
     """The one article `ref` names; a one-line error when it names none or several."""
+    if not ref.strip():
+        raise ArticleNotFoundError("no article named: give its id, file name or path")
     candidates = [ref]
     with suppress(ValueError, OSError):
         candidates.append(Path(ref).expanduser().resolve().relative_to(corpus).as_posix())
@@ -24,7 +26,8 @@ def resolve_article(catalog: Catalog, corpus: Path, ref: str) -> Article:
         article = catalog.article(cand)
         if article is not None:
             return article
-    matches = catalog.find_ids(ref)
+    # A prefix as typed, or a path to a file of several records (as it is in the corpus).
+    matches = next((found for c in candidates if (found := catalog.find_ids(c))), [])
     if len(matches) > 1:
         # A whole record id or file name wins over the longer ones it is a prefix of.
         whole = [m for m in matches if m.endswith(("#" + ref, "/" + ref))]
