@@ -199,7 +199,7 @@ def comparison_html(cmp: Comparison) -> str:
         words = " ".join(link_gaps_marked(a.text[p.a_start : p.a_end]).split()[:10])
         items.append(
             f'<li style="--c:{colour}"><a href="#p{number}"><span class="num">'
-            f"{passage_label(number)}</span>{_h(words)}…</a> ({p.shared_words} words)</li>"
+            f"{passage_label(number)}</span>{_h(words)}…</a> ({p.shared_words} shared words)</li>"
         )
     body = []
     for row in layout:

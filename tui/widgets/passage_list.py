@@ -45,7 +45,7 @@ class PassageList(OptionList):
             colour = passage_colour(number)
             differs = len(changed_spans(p, "a")) + len(changed_spans(p, "b"))
             head = Content(passage_label(number) + " ").stylize(f"bold {colour}") + Content(
-                f"{p.shared_words} words · {p.score:.0%}"
+                f"{p.shared_words} shared words · {p.score:.0%}"
                 + (" · same wording" if not differs else "")
             ).stylize(styles.MUTED)
             first = " ".join(link_gaps_marked(comparison.a.text[p.a_start : p.a_end]).split()[:14])
