@@ -357,6 +357,32 @@ def test_a_read_only_index_is_searched_without_writing(tmp_path: Path) -> None:
     assert tree(ix) == before
 
 
+async def test_the_app_searches_a_stale_read_only_index_and_says_why_it_is_not_updated(
+    make_app, tmp_path: Path
+) -> None:
+    from tests.conftest import APP_SIZE, wait_for
+
+    corpus = tmp_path / "c"
+    shutil.copytree(SAMPLE, corpus)
+    ix = tmp_path / "ix"
+    Library.open(corpus, ix, variants=NO_VARIANTS).update()
+    add_articles(corpus, 2)
+    before = tree(ix)
+    with read_only(ix):
+        app = make_app(Library.open(corpus, ix, variants=NO_VARIANTS))
+        notices: list[tuple[str, str]] = []
+        app.notify = lambda message, **kw: notices.append((kw.get("title"), message))
+        async with app.run_test(size=APP_SIZE) as pilot:
+            await wait_for(pilot, lambda: notices, what="the notice")
+            screen = app.screen
+            await wait_for(pilot, lambda: screen.results is not None, what="the results")
+            assert not app.indexing
+            ((title, message),) = notices
+            assert title == "Read-only index" and "searching it as it is" in message
+            assert screen.results.total == 5  # the index as it was built
+    assert tree(ix) == before
+
+
 def test_the_lock_lives_inside_the_index_folder(tmp_path: Path) -> None:
     """An index folder that is writable in a parent that is not: nothing is written outside
     the index folder (the lock included)."""

@@ -50,6 +50,7 @@ class IndexChecked(Message):
     pending: Pending | None  # what an update would do (None: the check failed)
     error: str | None
     busy: bool = False  # another process is updating the index now
+    read_only: bool = False  # the index can be searched, not updated
 
 
 @dataclass
@@ -147,7 +148,9 @@ class NewsreaderApp(App[None]):
             self.post_message(IndexOpened())
         try:
             pending = self.engine.pending()
-            self.post_message(IndexChecked(ready, pending, None, ready and self.engine.busy()))
+            busy = ready and self.engine.busy()
+            read_only = ready and pending.stale and self.engine.read_only()
+            self.post_message(IndexChecked(ready, pending, None, busy, read_only))
         except NewsreaderError as exc:  # e.g. the folder went away since the last run
             self.post_message(IndexChecked(ready, None, str(exc)))
 
@@ -172,6 +175,15 @@ class NewsreaderApp(App[None]):
                 title="Indexing under way",
                 severity="warning",
                 timeout=10,
+            )
+        elif event.pending is not None and event.pending.stale and event.read_only:
+            why = event.pending.rebuild_reason or "the corpus has changed since it was built"
+            self.notify(
+                f"The index is read-only: searching it as it is, not brought up to date ({why}).",
+                title="Read-only index",
+                severity="warning",
+                timeout=10,
+                markup=False,
             )
         elif event.pending is not None and event.pending.stale:
             self.start_indexing(event.pending)

@@ -93,6 +93,10 @@ class Engine:
         """Whether another process is updating the index now."""
         return self.library.busy()
 
+    def read_only(self) -> bool:
+        """Whether the index can be searched but not updated."""
+        return self.library.read_only()
+
     def update(
         self, progress: Callable[[int, int, str], None], should_stop: Callable[[], bool]
     ) -> UpdateReport:

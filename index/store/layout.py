@@ -112,6 +112,11 @@ class Layout:
         finally:
             os.close(fd)  # releases the lock
 
+    def read_only(self) -> bool:
+        """Whether the index folder is there but cannot be written to (read-only storage or
+        permissions): it can be searched, not updated."""
+        return self.folder.is_dir() and not os.access(self.folder, os.W_OK)
+
     def busy(self) -> bool:
         """Whether another process holds the writers' lock (an update is under way)."""
         try:

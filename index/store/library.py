@@ -111,6 +111,10 @@ class Library(SharedPassages):
         commit meanwhile)."""
         return self.spec.layout.busy()
 
+    def read_only(self) -> bool:
+        """Whether the index can be searched but not updated (read-only storage)."""
+        return self.spec.layout.read_only()
+
     def close(self) -> None:
         self._live.close()
         if self._state is not None:
