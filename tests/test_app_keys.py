@@ -128,6 +128,13 @@ async def test_read_marks_flags_and_state_queries(make_app) -> None:
         await search(pilot, "putin is:unread")
         assert first not in {h.id for h in screen.results.hits}
         assert screen.results.total == 4
+        await search(pilot, "is:bookmarked")
+        await wait_for(pilot, lambda: screen.article_id == first, what="the flagged article")
+        await wait_idle(pilot)
+        assert "flagged" in str(screen.query_one(ArticleView).border_title)
+        await search(pilot, "zzzqqq")  # nothing found: no article, so no flag either
+        await wait_idle(pilot)
+        assert "flagged" not in str(screen.query_one(ArticleView).border_title)
 
 
 async def test_read_marks_and_flags_survive_a_rebuild(make_app, library: Library) -> None:
@@ -464,3 +471,16 @@ async def test_the_same_article_shown_again_stays_at_its_title(make_app, tmp_pat
         await wait_idle(pilot)
         await pilot.pause(0.3)
         assert view.scroll_offset.y > 0 and view._first_visible_offset() == top
+
+
+async def test_ctrl_c_says_how_to_quit_without_markup(make_app) -> None:
+    app = make_app()
+    notices: list[str] = []
+    app.notify = lambda message, **kw: notices.append(message)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        screen.query_one(ResultsList).focus()
+        await pilot.press("ctrl+c")
+        await wait_for(pilot, lambda: notices, what="the notice")
+        assert app.is_running
+        assert notices == ["Press ctrl+q or q to quit the app."]

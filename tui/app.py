@@ -118,6 +118,17 @@ class NewsreaderApp(App[None]):
         whose brackets must show as written, wherever it is raised from."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C: Textual's own notice says how to quit in markup, which `notify` shows as
+        written ("[b]ctrl+q[/b]")."""
+        keys = [
+            key
+            for key, active in self.active_bindings.items()
+            if active.binding.action in ("quit", "app.quit")
+        ]
+        if keys:
+            self.notify(f"Press {' or '.join(keys)} to quit the app.", title="Do you want to quit?")
+
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme

@@ -94,6 +94,7 @@ class ArticleView(VerticalScroll, can_focus=True):
     def show_message(self, text: str) -> None:
         self.await_article(None)
         self.reading = None
+        self.flagged = False  # no article, no flag
         self.hits = []
         self._blocks = []
         self.border_subtitle = ""
