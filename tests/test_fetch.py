@@ -387,6 +387,8 @@ def test_fetch_and_stats_commands(server: Server, tmp_path: Path, isolated_dirs:
     assert s["updated"] and s["index_bytes"] > 0
     result = runner.invoke(cli, ["stats", "--corpus", str(corpus)])
     assert "By outlet" in result.stdout and "Kabar Lokal" in result.stdout
+    # Not a terminal: plain columns, no box-drawing lines.
+    assert not set("┃│━┏") & set(result.stdout)
 
 
 def test_fetch_fails_when_every_feed_fails(server: Server, tmp_path: Path, isolated_dirs) -> None:

@@ -55,11 +55,27 @@ def print_out(renderable: Any, plain: str | None = None) -> None:
     if plain is None:
         from .console import SafeConsole
 
+        _without_boxes(renderable)
         buffer = io.StringIO()
         console = SafeConsole(file=buffer, highlight=False, soft_wrap=False, color_system=None)
         console.print(renderable)
         plain = "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
     click.echo(printable(plain.rstrip("\n")))
+
+
+def _without_boxes(renderable: Any) -> None:
+    """Tables drawn as aligned columns, without their box-drawing lines: a pipe or a file
+    gets plain text (the renderables are made for this one print)."""
+    from rich.console import Group
+    from rich.table import Table
+
+    if isinstance(renderable, Table):
+        renderable.box = None
+        renderable.show_edge = False
+        renderable.pad_edge = False
+    elif isinstance(renderable, Group):
+        for part in renderable.renderables:
+            _without_boxes(part)
 
 
 def stderr() -> Console:

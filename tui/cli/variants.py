@@ -3,6 +3,7 @@ and promoting one into the user's variants file."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -10,7 +11,15 @@ from rich.table import Table
 from rich.text import Text
 
 from ...index import NewsreaderError, promote_variant, variants_file
-from .options import emit_json, json_option, location_options, make_library, stderr, stdout
+from .options import (
+    emit_json,
+    json_option,
+    location_options,
+    make_library,
+    print_out,
+    stderr,
+    stdout,
+)
 
 
 @click.command("variants")
@@ -79,10 +88,14 @@ def variants(
             Text(", ".join(v.spellings[1]) or v.terms[1]),
             str(v.pairs),
         )
-    stdout().print(table)
-    stdout().print(
-        Text("Make one a variant everywhere: newsreader variants --promote WORD WORD", style="dim")
-    )
+    print_out(table)
+    if sys.stdout.isatty():
+        stdout().print(
+            Text(
+                "Make one a variant everywhere: newsreader variants --promote WORD WORD",
+                style="dim",
+            )
+        )
 
 
 def _promote(lib, words: list[str], as_json: bool) -> None:
