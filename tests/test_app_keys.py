@@ -484,3 +484,22 @@ async def test_ctrl_c_says_how_to_quit_without_markup(make_app) -> None:
         await wait_for(pilot, lambda: notices, what="the notice")
         assert app.is_running
         assert notices == ["Press ctrl+q or q to quit the app."]
+
+
+async def test_the_file_name_dialog_keeps_keys_typed_in_a_burst_in_order(make_app) -> None:
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        await started(pilot)
+        await search(pilot, "putin")
+        await pilot.press("enter", "e")
+        assert isinstance(app.screen, PathScreen)
+        box = app.screen.query_one(Input)
+        box.value = "/tmp/hasil.md"
+        keys = [("end", None), ("backspace", None), ("backspace", None)]
+        for key, char in [*keys, *[(ch, ch) for ch in "html"]]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await pilot.pause()
+        assert box.value == "/tmp/hasil.html"

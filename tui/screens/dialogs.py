@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from .. import keymap
 from ..widgets import styles
+from ..widgets.ordered_input import OrderedInput
 
 DIALOG_CSS = """
 {name} {{
@@ -132,7 +133,7 @@ class PathScreen(ModalScreen[Path | None]):
         with Vertical() as box:
             box.border_title = self.title_text
             yield Static(Content(self.what))
-            yield Input(str(self.default), id="path")
+            yield OrderedInput(str(self.default), id="path")
             yield Static(
                 Content("Enter saves (an existing file is replaced); Esc cancels."),
                 classes="dialog-hint",

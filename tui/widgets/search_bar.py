@@ -6,30 +6,16 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
-from textual.widgets import Input
 
 from .. import keymap
+from .ordered_input import OrderedInput
 
 PLACEHOLDER = 'Search (/): words, "a phrase", AND / OR / NOT, title:, outlet:, date:2024, is:unread'
 
 
-# Input's own editing keys (Backspace, Ctrl+U, the arrows, Enter, ...) by key. As bindings
-# they run once the key has gone to the box and come back unhandled, after any letters
-# queued behind it: keys arriving together (a slow link, a fast typist, a paste) were
-# reordered, so "/", Ctrl+U, "banjir" left the box empty. The box runs them itself, in the
-# order of its keys.
-_EDITING: dict[str, str] = {
-    key.strip(): b.action
-    for b in Input.BINDINGS
-    if isinstance(b, Binding)
-    for key in b.key.split(",")
-}
-
-
-class SearchBar(Input):
+class SearchBar(OrderedInput):
     BINDINGS: ClassVar[list[BindingType]] = keymap.SEARCH
 
     class Leave(Message):
@@ -40,15 +26,6 @@ class SearchBar(Input):
         self.history: list[str] = []  # earlier searches, oldest first
         self._place: int | None = None  # where in the history the box is (None: the draft)
         self._draft = ""
-
-    async def _on_key(self, event: events.Key) -> None:
-        action = _EDITING.get(event.key)
-        if action is None:
-            await super()._on_key(event)
-            return
-        event.stop()
-        event.prevent_default()
-        await self.run_action(action)
 
     def action_leave(self) -> None:
         self._place = None
