@@ -5,6 +5,7 @@ marks and flags, open and copy, export, sort, filter and full screen."""
 from __future__ import annotations
 
 import itertools
+import json
 import stat
 import webbrowser
 from pathlib import Path
@@ -213,6 +214,16 @@ async def test_export_results_and_article_with_e(make_app, tmp_path) -> None:
         text = (tmp_path / "results.md").read_text(encoding="utf-8")
         assert text.startswith("# Search: putin") and "5 results" in text
         assert any(str(tmp_path / "results.md") in n.message for n in app._notifications)
+        # The file's name picks the format: data for .csv and .jsonl.
+        for name in ("results.csv", "results.jsonl"):
+            await pilot.press("e")
+            app.screen.query_one(Input).value = str(tmp_path / name)
+            await pilot.press("enter")
+            await wait_for(pilot, (tmp_path / name).exists, what=name)
+        rows = (tmp_path / "results.csv").read_text(encoding="utf-8").splitlines()
+        assert rows[0].startswith("rank,id,path,title") and len(rows) == 6
+        lines = (tmp_path / "results.jsonl").read_text(encoding="utf-8").splitlines()
+        assert [json.loads(line)["rank"] for line in lines] == [1, 2, 3, 4, 5]
         await pilot.press("enter")  # open the first: now e saves the article
         await wait_idle(pilot)
         await pilot.press("e")

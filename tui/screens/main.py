@@ -177,6 +177,7 @@ class MainScreen(actions.ArticleActions, Screen[None]):
         self.filter = Filter()
         self.read_ids: set[str] = set()
         self.flagged_ids: set[str] = set()
+        self._export_suffix = ""  # of the file results are exported to: its format
         self.indexing = False  # the index is being updated in the background
         self._flash_until = 0.0
         self._warmed = False  # a first search of words has been run in the background
@@ -711,18 +712,34 @@ class MainScreen(actions.ArticleActions, Screen[None]):
         name = actions.file_name("results " + (typed or "all"), "md")
         about = f" for “{typed}”" if typed else ""
         if results.total <= n:
-            text: str | Callable[[], str] = export.results_markdown(results, title=shown)
-            return (f"{n} result{'s' if n != 1 else ''}{about}", name, text)
+            return (
+                f"{n} result{'s' if n != 1 else ''}{about}",
+                name,
+                lambda: self._results_text(results, shown),
+            )
         limit = min(results.total, MAX_EXPORTED)
         query, facets = self.full_query(self.query_text), self.filter.facets()
         sort = self.sort if typed else "date"
 
         def every_result() -> str:
             found = self.engine.search(query, limit, sort, facets)
-            return export.results_markdown(found, title=shown)
+            return self._results_text(found, shown)
 
         many = f"all {limit:,}" if limit == results.total else f"the first {limit:,}"
         return (f"{many} results{about}", name, every_result)
+
+    def _write_export(self, path: Path | None) -> None:
+        # Results are written in the format the file's name asks for.
+        self._export_suffix = path.suffix.lower() if path is not None else ""
+        super()._write_export(path)
+
+    def _results_text(self, results: SearchResults, title: str) -> str:
+        suffix = self._export_suffix
+        if suffix == ".csv":
+            return export.results_csv(results)
+        if suffix in (".jsonl", ".ndjson"):
+            return export.results_jsonl(results)
+        return export.results_markdown(results, title=title)
 
     def export_dir(self) -> Path:
         return self.settings.export_dir or Path.cwd()
