@@ -378,6 +378,18 @@ def test_fetch_and_stats_commands(server: Server, tmp_path: Path, isolated_dirs:
     assert result.exit_code == 0, result.output
     assert "not modified" in result.stdout and "HTTP 500" in result.stdout
 
+    # Another process updating the index: the summary still, then why nothing was indexed.
+    import fcntl
+
+    with (Path(data["index"]["index_dir"]) / "lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        result = runner.invoke(cli, ["fetch", "--corpus", str(corpus)])
+    assert result.exit_code == 1, result.output
+    assert "not modified" in result.stdout
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("newsreader: error: the entries are downloaded but not indexed: ")
+    assert "another newsreader process" in line
+
     result = runner.invoke(cli, ["stats", "--corpus", str(corpus), "--json"])
     assert result.exit_code == 0, result.output
     s = json.loads(result.stdout)

@@ -10,15 +10,15 @@ from typing import Any
 
 import click
 
-from ...index import FetchEvent, Library, fetch_into
+from ...index import FetchEvent, Library, NewsreaderError, fetch_into
 from .options import (
     emit_json,
     engine_option,
     json_option,
     location_options,
+    print_out,
     run_update,
     stderr,
-    stdout,
 )
 
 
@@ -70,24 +70,38 @@ def fetch(
             progress=tick,
         )
     report = lib = None
+    not_indexed: str | None = None  # why the index was not updated, when it was asked to be
     all_failed = bool(run.results) and all(r.status == "failed" for r in run.results)
     if not no_index and not all_failed:  # with every feed failed, there is nothing new
-        lib = Library.open(run.corpus, index_dir, engine=engine)
-        report = run_update(lib, rebuild=False, quiet=as_json)
+        try:
+            lib = Library.open(run.corpus, index_dir, engine=engine)
+            # A first Ctrl-C commits what is indexed and still gives the summary.
+            report = run_update(lib, rebuild=False, quiet=as_json, gently=True)
+        except NewsreaderError as exc:
+            # The files are downloaded and recorded: the next update indexes them.
+            not_indexed = str(exc)
     if as_json:
         data: dict[str, Any] = {
             "schema": 1,
             "corpus": str(run.corpus),
             "feeds": [r.to_json() for r in run.results],
+            "index": None,
         }
         if report is not None and lib is not None:
             data["index"] = json_output.report(report, str(run.corpus), str(lib.index_dir))
         emit_json(data)
     else:
-        out = stdout()
-        out.print(render.fetch_summary(run.results))
+        print_out(render.fetch_summary(run.results))
         if report is not None:
-            out.print(render.report(report, str(run.corpus)))
+            print_out(render.report(report, str(run.corpus)))
+    if not_indexed is not None:
+        stderr().print(
+            f"newsreader: error: the entries are downloaded but not indexed: {not_indexed}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(1)
     if all_failed:
         n = len(run.results)
         reason = run.results[0].reason if n == 1 else "see the summary for the reasons"
