@@ -663,3 +663,17 @@ def test_the_control_character_sniff_counts_unicode_controls_but_breaks_and_tabs
         control = unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f"
         assert (decoding._CONTROL.match(ch) is not None) == control, hex(code)
     assert decoding._control_ratio("ab\x00\x85\n\t") == 2 / 6
+
+
+def test_feed_entries_without_id_or_link_keep_their_key_when_the_feed_grows() -> None:
+    from newsreader.index.ingest.readers.feed import parse_feed
+
+    def rss(*descriptions: str) -> bytes:
+        items = "".join(f"<item><description>{d}</description></item>" for d in descriptions)
+        return f'<rss version="2.0"><channel><title>T</title>{items}</channel></rss>'.encode()
+
+    old = ["Banjir rob melanda pesisir utara.", "Harga cabai naik di pasar induk."]
+    before = [e.key for e in parse_feed(rss(*old)).entries]
+    after = [e.key for e in parse_feed(rss("Gempa kecil di selatan.", *old)).entries]
+    # A new entry on top: the others are the same entries, not new ones.
+    assert after[1:] == before and after[0] not in before

@@ -6,6 +6,7 @@ article with its full content when the feed carries it, else its summary.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -94,15 +95,28 @@ def parse_feed(data: bytes, content_type: str | None = None) -> Feed:
 
 def _entry(e: Any, n: int) -> Entry:
     body, full = _body(e)
+    title = _plain(e.get("title"), e.get("title_detail"))
     return Entry(
-        key=" ".join(str(e.get("id") or e.get("link") or n).split()),
-        title=_plain(e.get("title"), e.get("title_detail")),
+        key=_key(e.get("id") or e.get("link"), title, body, n),
+        title=title,
         text=body,
         author=_plain(e.get("author"), e.get("author_detail")),
         date=_date(e),
         url=_link(e),
         summary_only=not full,
     )
+
+
+def _key(own: Any, title: str | None, text: str, n: int) -> str:
+    """The entry's id, else its link; without either, one made from its title and text,
+    not its place in the feed: a feed that adds an entry on top shifts every place, and
+    the entries under it would be taken for new ones. Its place only when it has nothing."""
+    if own:
+        return " ".join(str(own).split())
+    if title or text:
+        digest = hashlib.sha1(f"{title or ''}\n{text}".encode()).hexdigest()[:16]
+        return f"sha1-{digest}"
+    return str(n)
 
 
 def _link(e: Any) -> str | None:
