@@ -92,7 +92,8 @@ def default_corpus() -> Path | None:
         return None
     if not isinstance(corpus, str) or not corpus.strip():
         raise ConfigError(f'{path}: corpus must be a folder, e.g. corpus = "~/news"')
-    return Path(corpus).expanduser()
+    # A relative folder is the config file's neighbour, whatever folder newsreader runs in.
+    return path.parent / Path(corpus).expanduser()
 
 
 def variants_file() -> Path:

@@ -63,6 +63,11 @@ def test_a_default_corpus_set_once_in_the_config(tmp_path: Path, isolated_dirs: 
     (config / "config.toml").write_text(f'corpus = "{corpus}"\n', encoding="utf-8")
     found = json.loads(run("search", "emas", "--json").stdout)
     assert [h["id"] for h in found["hits"]] == ["articles.jsonl#kompas-00347"]
+    # A relative folder is read beside the config file, not in the working folder.
+    shutil.copytree(corpus, config / "beside")
+    (config / "config.toml").write_text('corpus = "beside"\n', encoding="utf-8")
+    stats = json.loads(run("stats", "--json").stdout)
+    assert stats["corpus"] == str((config / "beside").resolve())
     (config / "config.toml").write_text("corpus = 3\n", encoding="utf-8")
     assert_one_line_error(run("search", "emas", check=False), "corpus must be a folder")
 
