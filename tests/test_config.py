@@ -28,6 +28,7 @@ def settings_from(tmp_path: Path, text: str) -> Settings:
         ("theme = \n", "not valid TOML"),
         ("debounce_ms = -5\n", "debounce_ms must be"),
         ('[keys]\n"app.quit" = 3\n', 'keys for "app.quit" must be'),
+        ('[keys]\n"app.quit" = "ctrl+shift+foo"\n', '"ctrl+shift+foo" for "app.quit" is not a key'),
         ("colour = 1\n", "unknown setting 'colour'"),
     ],
 )
@@ -38,6 +39,16 @@ def test_each_mistake_is_one_line_and_the_default_stands(tmp_path, text, needle)
     assert settings.theme == Settings().theme
     assert settings.keys == {}
     assert settings.debounce == Settings().debounce
+
+
+def test_a_key_given_to_two_live_bindings_is_reported_once(tmp_path) -> None:
+    settings = settings_from(tmp_path, '[keys]\n"app.quit" = "j"\n"main.search" = "f5"\n')
+    assert settings.keys == {"app.quit": "j", "main.search": "f5"}  # kept, as asked
+    (problem,) = settings.problems
+    assert problem.startswith('tui.toml: "j" for app.quit is also the key of results.down, ')
+    assert "article.down" in problem and "main.search" not in problem
+    # Keys shared by default (Escape leaves the search box and goes back) are no mistake.
+    assert settings_from(tmp_path, '[keys]\n"search.leave" = "escape,f6"\n').problems == ()
 
 
 def test_good_settings_load_without_problems(tmp_path) -> None:

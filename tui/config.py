@@ -143,8 +143,19 @@ def load_settings(path: Path | None = None) -> Settings:
                         f'{name}: keys for "{binding_id}" must be a string such as "x" or '
                         '"x,ctrl+x"; ignored'
                     )
+                elif bad := [
+                    k for k in value.replace(" ", "").split(",") if k and not keymap.valid_key(k)
+                ]:
+                    problems.append(
+                        f'{name}: "{bad[0]}" for "{binding_id}" is not a key Textual knows '
+                        '(e.g. "x", "ctrl+x", "f5", "question_mark"); ignored'
+                    )
                 else:
                     good[binding_id] = value.replace(" ", "")
+            problems += [
+                f"{name}: {clash}; where two of them are live, only one works"
+                for clash in keymap.conflicts(good)
+            ]
             changes["keys"] = good
     env_theme = os.environ.get(ENV_THEME)
     if env_theme:

@@ -180,6 +180,72 @@ def binding_ids() -> set[str]:
     return {b.id for _, b in all_bindings() if b.id}
 
 
+# The tables whose keys are live together (a focused widget's, its screen's, the app's):
+# one key in two of them does only the nearer one's action.
+SCOPES: list[tuple[list[Binding], ...]] = [
+    (APP, MAIN, RESULTS),
+    (APP, MAIN, ARTICLE),
+    (APP, MAIN, RELATED),
+    (APP, MAIN, READING, ARTICLE),
+    (APP, MAIN, SEARCH),
+    (APP, COMPARE, PASSAGES),
+    (HELP,),
+    (DIALOG,),
+]
+_MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
+
+
+def valid_key(key: str) -> bool:
+    """Whether Textual can send `key`: modifiers, then one character, a key's name
+    ("escape", "f5", "pageup") or a character's ("question_mark", "plus")."""
+    from textual.keys import Keys, key_to_character
+
+    *modifiers, name = key.split("+")
+    if not name or any(m not in _MODIFIERS for m in modifiers):
+        return False
+    if len(name) == 1:
+        return name.isprintable() and not name.isspace()
+    named = {k.value.rsplit("+", 1)[-1] for k in Keys}
+    return name in named or key_to_character(name) is not None or _unicode_name(name)
+
+
+def _unicode_name(name: str) -> bool:
+    import unicodedata
+
+    try:
+        unicodedata.lookup(name.replace("_", " "))
+    except KeyError:
+        return False
+    return True
+
+
+def conflicts(keymap: dict[str, str]) -> list[str]:
+    """Each key the user's keymap gives a binding that another binding live at the same
+    time answers to as well (and did not by default): only the nearer one's action runs,
+    so "app.quit" = "j" quits nowhere j moves down."""
+    others: dict[tuple[str, str], list[str]] = {}
+    said: set[frozenset[str]] = set()
+    for scope in SCOPES:
+        owners: dict[str, dict[str, Binding]] = {}
+        for table in scope:
+            for b in table:
+                for key in effective_keys(b, keymap):
+                    owners.setdefault(key, {}).setdefault(b.id or "", b)
+        for key, bindings in owners.items():
+            for mine in (i for i in bindings if i in keymap):
+                for other, b in bindings.items():
+                    pair = frozenset((mine, other))
+                    by_default = key in bindings[mine].key.split(",") and key in b.key.split(",")
+                    if other == mine or pair in said or by_default:
+                        continue
+                    said.add(pair)
+                    others.setdefault((key, mine), []).append(other)
+    return [
+        f'"{key}" for {mine} is also the key of {", ".join(ids)}'
+        for (key, mine), ids in others.items()
+    ]
+
+
 def effective_keys(binding: Binding, keymap: dict[str, str]) -> list[str]:
     """The keys a binding answers to, once the user's keymap is applied."""
     value = keymap.get(binding.id or "", binding.key)
