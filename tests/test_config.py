@@ -143,6 +143,24 @@ async def test_the_theme_chosen_in_the_app_is_kept(make_app, tmp_path) -> None:
         assert again.theme == "nord"
 
 
+async def test_a_theme_is_not_added_to_a_broken_file_and_the_app_says_so(
+    make_app, tmp_path
+) -> None:
+    path = tmp_path / "tui.toml"
+    broken = '[keys\n"app.quit" = "x"\n'
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(ValueError, match="not valid TOML: mend it"):
+        save_theme("nord", path)
+    app = make_app(path=path)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        await started(pilot)
+        app.theme = "nord"
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+        assert any(m.startswith("The theme is not saved: ") for m in shown), shown
+    assert path.read_text(encoding="utf-8") == broken
+
+
 async def test_a_settings_problem_is_shown_as_written_in_the_app(make_app, tmp_path) -> None:
     path = tmp_path / "tui.toml"
     path.write_text('[keys]\n"bogus.id" = "x"\n', encoding="utf-8")

@@ -147,6 +147,9 @@ class NewsreaderApp(App[None]):
         except OSError as exc:
             self.notify(f"Cannot save the theme to {self.settings.path}: {exc}", severity="error")
             return
+        except ValueError as exc:
+            self.notify(f"The theme is not saved: {exc}.", severity="error")
+            return
         self.settings = replace(self.settings, theme=theme.name)
 
     # -- start-up ----------------------------------------------------------------------------

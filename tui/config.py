@@ -175,9 +175,15 @@ def save_theme(theme: str, path: Path) -> None:
     was: the top-level `theme = …` line is replaced, or one is added above the first table.
     The file is replaced atomically."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        lines = []
+        text = ""
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        # Added to a file that is read as the defaults, the choice would be lost.
+        raise ValueError(f"{path} is not valid TOML: mend it, then pick the theme again") from None
+    lines = text.splitlines(keepends=True)
     new = f'theme = "{theme}"\n'
     for i, line in enumerate(lines):
         if _TABLE_LINE.match(line):
