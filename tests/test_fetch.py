@@ -100,6 +100,8 @@ class Server:
             self.send(h, 200, b"Selamat datang di situs kami!", "text/plain")
         elif path == "/error.xml":
             self.send(h, 500, b"oops", "text/plain")
+        elif path == "/loop.xml":
+            self.send(h, 302, b"", "text/plain", {"Location": "/loop.xml"})
         elif path == "/slow.xml":
             time.sleep(2)
             self.send(h, 200, feed_xml(self.base).encode(), "application/rss+xml")
@@ -221,6 +223,7 @@ def test_fetch_failures_are_reported_per_feed(server: Server, tmp_path: Path) ->
             for p in (
                 "/missing.xml",
                 "/error.xml",
+                "/loop.xml",
                 "/slow.xml",
                 "/not-a-feed",
                 "/lying.xml",
@@ -235,6 +238,7 @@ def test_fetch_failures_are_reported_per_feed(server: Server, tmp_path: Path) ->
     status = {r.name: (r.status, r.reason) for r in results}
     assert status["missing.xml"] == ("failed", "HTTP 404 Not Found")
     assert status["error.xml"] == ("failed", "HTTP 500 Internal Server Error")
+    assert status["loop.xml"] == ("failed", "redirected in a loop (HTTP 302)")
     assert status["slow.xml"] == ("failed", "timed out after 0.5 s")
     assert status["not-a-feed"][0] == "failed"
     assert status["not-a-feed"][1].startswith("not a feed")

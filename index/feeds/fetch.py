@@ -245,7 +245,10 @@ class Http:
                         raise timed_out from None
                     if exc.code == 304:
                         return self._response(304, b"", url, exc.headers)
-                    raise FetchError(f"HTTP {exc.code} {exc.reason}") from None
+                    if 300 <= exc.code < 400:  # urllib gives up on a loop, in three lines
+                        raise FetchError(f"redirected in a loop (HTTP {exc.code})") from None
+                    reason = " ".join(str(exc.reason).split())
+                    raise FetchError(f"HTTP {exc.code} {reason}") from None
                 except (TimeoutError, urlerror.URLError, OSError, http.client.HTTPException) as exc:
                     if deadline.expired:
                         raise timed_out from None
