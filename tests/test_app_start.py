@@ -217,3 +217,45 @@ async def test_the_banner_names_the_last_steps_of_an_update(make_app) -> None:
         text = str(app.indexing_text())
         assert "Indexing 100%" in text and "finishing: the spelling dictionary" in text
         assert "left" not in text
+
+
+async def test_articles_another_process_commits_appear_without_a_keystroke(
+    make_app, tmp_path, monkeypatch
+) -> None:
+    from newsreader.tui import app as app_module
+
+    monkeypatch.setattr(app_module, "WATCH_EVERY", 0.2, raising=False)
+    corpus = many_articles(tmp_path / "corpus", 3)
+    index = tmp_path / "index"
+    Library.open(corpus, index, variants=Path("/nonexistent")).update()
+    app = make_app(Library.open(corpus, index, variants=Path("/nonexistent")))
+    async with app.run_test(size=APP_SIZE) as pilot:
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, MainScreen) and app.screen.results is not None,
+            what="the main screen",
+        )
+        screen = app.screen
+        assert screen.results.total == 3
+        await pilot.pause(0.5)  # a look or two at an index nobody changes: nothing moves
+        assert screen.results.total == 3
+        # `newsreader index` in a shell: two more articles committed by another writer.
+        for i in (3, 4):
+            (corpus / f"berita{i:02d}.txt").write_text(
+                f"Pasar induk hari ke-{i} ramai\n\nPedagang melaporkan harga cabai.\n",
+                encoding="utf-8",
+            )
+        other = Library.open(corpus, index, variants=Path("/nonexistent"))
+        other.update()
+        other.close()
+        await wait_for(pilot, lambda: screen.results.total == 5, what="the new articles")
+        banner = screen.query_one("#indexing")
+        assert not banner.display
+        # While another process holds the writers' lock, the top bar says so.
+        import fcntl
+
+        with (index / "lock").open("a") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)
+            await wait_for(pilot, lambda: banner.display, what="the banner")
+            assert "Another newsreader process is indexing · 5 articles" in str(banner.render())
+        await wait_for(pilot, lambda: not banner.display, what="the banner to go")

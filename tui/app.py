@@ -26,6 +26,7 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.timer import Timer
 
 from ..index import Library, NewsreaderError, Pending, UpdateReport
 from . import keymap
@@ -37,6 +38,9 @@ from .screens.help import HelpScreen
 from .screens.main import MainScreen
 
 COUNT_EVERY = 1.5  # seconds between two looks at how many articles are searchable
+# Seconds between two looks, while the app is not indexing, at whether another process (a
+# `newsreader index` in a shell, a cron job) is updating the index or has committed to it.
+WATCH_EVERY = 5.0
 
 
 @dataclass
@@ -62,6 +66,12 @@ class Indexed(Message):
 @dataclass
 class Counted(Message):
     articles: int | None  # searchable now (None: no index yet)
+
+
+@dataclass
+class Watched(Message):
+    articles: int | None  # searchable now (None: no index yet)
+    busy: bool  # another process holds the index's writers' lock
 
 
 @dataclass
@@ -102,6 +112,8 @@ class NewsreaderApp(App[None]):
         self._phase = ""  # the last steps of an update, once every file is read
         self._started = 0.0
         self._searchable: int | None = None
+        self._others_indexing = False  # the banner says another process is indexing
+        self._watcher: Timer | None = None
         if self.settings.keys:
             self.set_keymap(self.settings.keys)
 
@@ -204,9 +216,41 @@ class NewsreaderApp(App[None]):
         elif not event.ready:  # pragma: no cover - no index is always stale
             self._start_reading()
 
+    @work(exclusive=True, group="watch", thread=True)
+    def watch_index(self) -> None:
+        if self.indexing:
+            return
+        try:
+            articles = self.engine.count() if self.engine.exists() else None
+            busy = self.engine.busy()
+        except NewsreaderError:
+            return
+        self.post_message(Watched(articles, busy))
+
+    @on(Watched)
+    def _watched(self, event: Watched) -> None:
+        if self.indexing or not self.main_screen.ready:
+            return
+        others = event.busy
+        if others or self._others_indexing:
+            n = f"{event.articles:,}" if event.articles is not None else "no"
+            self.main_screen.show_indexing(
+                Content(f"Another newsreader process is indexing · {n} articles searchable")
+                if others
+                else None
+            )
+            self._others_indexing = others
+        if event.articles is None or event.articles == self._searchable:
+            return
+        known, self._searchable = self._searchable, event.articles
+        if known is not None:  # what the last look saw: the results are out of date
+            self.main_screen.refresh_results()
+
     def _start_reading(self) -> None:
         self.main_screen.index_ready()
         self.load_titles()
+        if self._watcher is None:
+            self._watcher = self.set_interval(WATCH_EVERY, self.watch_index)
 
     # -- indexing in the background ----------------------------------------------------------
     def start_indexing(self, pending: Pending) -> None:
