@@ -13,7 +13,7 @@ from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.widgets.article_view import ArticleView
 from newsreader.tui.widgets.results import ResultsList
 
-from tests.conftest import APP_SIZE, wait_for, wait_idle
+from tests.conftest import APP_SIZE, started, wait_for, wait_idle
 
 MARKUP_TITLE = "Harga [cabai] naik, [bold]pedagang[/bold] mengeluh"
 MARKUP_BODY = (
@@ -230,12 +230,7 @@ async def test_articles_another_process_commits_appear_without_a_keystroke(
     Library.open(corpus, index, variants=Path("/nonexistent")).update()
     app = make_app(Library.open(corpus, index, variants=Path("/nonexistent")))
     async with app.run_test(size=APP_SIZE) as pilot:
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, MainScreen) and app.screen.results is not None,
-            what="the main screen",
-        )
-        screen = app.screen
+        screen = await started(pilot)
         assert screen.results.total == 3
         await pilot.pause(0.5)  # a look or two at an index nobody changes: nothing moves
         assert screen.results.total == 3

@@ -67,6 +67,44 @@ class Tmux:
     def pane(self, fmt: str) -> str:
         return self("display-message", "-p", "-t", self.target, fmt).strip()
 
+    def launch(self, *args: str) -> None:
+        """The installed newsreader with `args`, in the test's own folders; its exit status
+        is echoed when it ends, and its pane stays to be read."""
+        env = {
+            "NEWSREADER_HOME": os.environ["NEWSREADER_HOME"],
+            "NEWSREADER_CONFIG_DIR": os.environ["NEWSREADER_CONFIG_DIR"],
+        }
+        command = " ".join(
+            [
+                *(f"{k}={shlex.quote(v)}" for k, v in env.items()),
+                *map(shlex.quote, (newsreader_bin(), *args)),
+            ]
+        )
+        script = f"env {command}; s=$?; echo newsreader-exit=$s; exit $s"
+        self(
+            "new-session",
+            "-d",
+            "-s",
+            self.target,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            f"sh -c {shlex.quote(script)}",
+        )
+        self("set-option", "-t", self.target, "remain-on-exit", "on")
+
+    def quit_cleanly(self) -> None:
+        """Press q and see the app end with status 0."""
+        self.type("q")
+        deadline = time.monotonic() + 15
+        while self.pane("#{pane_dead}") != "1":
+            assert time.monotonic() < deadline, "the app did not quit"
+            time.sleep(0.1)
+        # The shell's echo, or tmux's own note if the terminal reset cleared the echo.
+        shown = self.screen()
+        assert "newsreader-exit=0" in shown or "Pane is dead (status 0" in shown, shown
+
 
 @pytest.fixture
 def tmux(isolated_dirs: Path):
@@ -76,16 +114,7 @@ def tmux(isolated_dirs: Path):
 
 
 def test_search_read_compare_and_quit_in_tmux(tmux: Tmux, isolated_dirs: Path) -> None:
-    env = {
-        "NEWSREADER_HOME": os.environ["NEWSREADER_HOME"],
-        "NEWSREADER_CONFIG_DIR": os.environ["NEWSREADER_CONFIG_DIR"],
-    }
-    command = " ".join(
-        [*(f"{k}={shlex.quote(v)}" for k, v in env.items()), shlex.quote(newsreader_bin())]
-    )
-    script = f"env {command}; s=$?; echo newsreader-exit=$s; exit $s"
-    tmux("new-session", "-d", "-s", "nr", "-x", "100", "-y", "30", f"sh -c {shlex.quote(script)}")
-    tmux("set-option", "-t", "nr", "remain-on-exit", "on")
+    tmux.launch()
 
     # No index yet: the app builds it, then lists every article.
     tmux.wait_for("5 articles, newest first")
@@ -124,14 +153,7 @@ def test_search_read_compare_and_quit_in_tmux(tmux: Tmux, isolated_dirs: Path) -
     # A key right after Escape would read as Alt+key: wait for the help to close first.
     tmux.keys("Escape")
     tmux.wait_gone("Esc closes")
-    tmux.type("q")
-    deadline = time.monotonic() + 15
-    while tmux.pane("#{pane_dead}") != "1":
-        assert time.monotonic() < deadline, "the app did not quit"
-        time.sleep(0.1)
-    # The shell's echo, or tmux's own note if the terminal reset cleared the echo.
-    shown = tmux.screen()
-    assert "newsreader-exit=0" in shown or "Pane is dead (status 0" in shown, shown
+    tmux.quit_cleanly()
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one CPU: the build starts no workers")
@@ -148,29 +170,10 @@ def test_the_app_builds_a_large_new_index_with_worker_processes_in_tmux(
             "banjir setinggi satu meter merendam rumah mereka, kata petugas setempat.\n",
             encoding="utf-8",
         )
-    env = {
-        "NEWSREADER_HOME": os.environ["NEWSREADER_HOME"],
-        "NEWSREADER_CONFIG_DIR": os.environ["NEWSREADER_CONFIG_DIR"],
-    }
-    command = " ".join(
-        [
-            *(f"{k}={shlex.quote(v)}" for k, v in env.items()),
-            shlex.quote(newsreader_bin()),
-            shlex.quote(str(corpus)),
-        ]
-    )
-    script = f"env {command}; s=$?; echo newsreader-exit=$s; exit $s"
-    tmux("new-session", "-d", "-s", "nr", "-x", "100", "-y", "30", f"sh -c {shlex.quote(script)}")
-    tmux("set-option", "-t", "nr", "remain-on-exit", "on")
+    tmux.launch(str(corpus))
     tmux.wait_for("400 articles, newest first", timeout=90)
     tmux.type("/mengungsi")
     tmux.wait_for("400 results for mengungsi")
     tmux.keys("Enter")  # from the search box to the results
     tmux.wait_for("Open")
-    tmux.type("q")
-    deadline = time.monotonic() + 15
-    while tmux.pane("#{pane_dead}") != "1":
-        assert time.monotonic() < deadline, "the app did not quit"
-        time.sleep(0.1)
-    shown = tmux.screen()
-    assert "newsreader-exit=0" in shown or "Pane is dead (status 0" in shown, shown
+    tmux.quit_cleanly()

@@ -209,7 +209,6 @@ class NewsreaderApp(App[None]):
                 title="Read-only index",
                 severity="warning",
                 timeout=10,
-                markup=False,
             )
         elif event.pending is not None and event.pending.stale:
             self.start_indexing(event.pending)

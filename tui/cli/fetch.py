@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -94,23 +93,13 @@ def fetch(
         print_out(render.fetch_summary(run.results))
         if report is not None:
             print_out(render.report(report, str(run.corpus)))
+    # Reported as every command's errors are (see options.user_errors), after the summary.
     if not_indexed is not None:
-        stderr().print(
-            f"newsreader: error: the entries are downloaded but not indexed: {not_indexed}",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
-        )
-        sys.exit(1)
+        raise NewsreaderError(f"the entries are downloaded but not indexed: {not_indexed}")
     if all_failed:
         n = len(run.results)
         reason = run.results[0].reason if n == 1 else "see the summary for the reasons"
-        stderr().print(
-            f"newsreader: error: {'the feed' if n == 1 else f'all {n} feeds'} failed ({reason})",
-            markup=False,
-            soft_wrap=True,
-        )
-        sys.exit(1)
+        raise NewsreaderError(f"{'the feed' if n == 1 else f'all {n} feeds'} failed ({reason})")
 
 
 @contextmanager
