@@ -540,3 +540,46 @@ def test_a_pasted_passage_with_a_quotation_mark_left_open_is_searched(
     # A short query with a quotation mark left open is still a phrase being typed: refused.
     with pytest.raises(QueryError, match="quotation mark"):
         sample_library.search('"kerja sama ini')
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_word_ranks_its_form_as_written_before_other_forms_of_its_stem(
+    tmp_path: Path, engine: str
+) -> None:
+    # "pelaku" (perpetrator) and "lakukan" (do it) share the stem laku, "perintah" (order)
+    # and "pemerintah" (government) the stem perintah; the other form is far more common.
+    if engine == "tantivy":
+        pytest.importorskip("tantivy")
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for k in range(6):
+        (corpus / f"other{k}.txt").write_text(
+            f"Kabar kota {k}\n\nWarga lakukan kerja bakti. Mereka lakukan lagi, lakukan terus."
+            " Pemerintah kota memuji, pemerintah pusat juga, kata pemerintah.\n",
+            encoding="utf-8",
+        )
+    (corpus / "pelaku.txt").write_text(
+        "Kabar kota lain\n\nPolisi menangkap pelaku pencurian di pasar setelah mendapat"
+        " perintah atasan, lalu warga kembali bekerja seperti biasa hari itu.\n",
+        encoding="utf-8",
+    )
+    for k in range(3):
+        (corpus / f"pad{k}.txt").write_text("Cuaca cerah\n\nHari ini cerah.\n", encoding="utf-8")
+    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"), engine=engine)
+    lib.update()
+    for query in ("pelaku", "perintah", "pelaku perintah"):
+        res = lib.search(query, limit=3)
+        assert res.hits[0].id == "pelaku.txt", query
+        # Every form of the stem still counts.
+        assert res.total == 7, query
+    assert lib.search("pemerintah", limit=3).hits[0].id.startswith("other")
+    # The form as written is marked, as any form of the stem is.
+    res = lib.search("pelaku", limit=10)
+    for hit in res.hits:
+        marked = {
+            hit.snippet.text[s.start - hit.snippet.start : s.end - hit.snippet.start]
+            for s in hit.snippet.highlights
+        }
+        assert {m.lower() for m in marked} == (
+            {"pelaku"} if hit.id == "pelaku.txt" else {"lakukan"}
+        )

@@ -2,18 +2,21 @@
 words' postings, on Whoosh (see bestmatch.py for a long query's best match).
 
 A query of two to four plain words asks first for the articles with every word: an And of
-one clause per word, each the Or of its title and body terms. Whoosh runs it through its
-collector, a matcher per clause and segment and a Python call per posting to score it: for
-two words, more time than the rest of the search together. Here each term's postings are
-read a block at a time and scored as bestmatch.py scores them (Whoosh's BM25F, to the last
-bit), the articles with every word are those of the intersection, and the scores are added
-as Whoosh's matchers add them: a clause's two terms in either order (a + b = b + a), the
-clauses in the weighted tree Whoosh's And builds in each segment (`bestmatch._sum_order`,
-from each clause's `estimate_size` there). The hits, ties and count are Whoosh's.
+one clause per word, each the Or of its title and body terms (and of its form as written on
+the exact fields, see query.EXACT_FORM_BOOST). Whoosh runs it through its collector, a
+matcher per clause and segment and a Python call per posting to score it: for two words,
+more time than the rest of the search together. Here each term's postings are read a block
+at a time and scored as bestmatch.py scores them (Whoosh's BM25F, to the last bit), the
+articles with every word are those of the intersection, and the scores are added as
+Whoosh's matchers add them: a clause's terms in the order of its array union (two in either
+order: a + b = b + a), the clauses in the weighted tree Whoosh's And builds in each segment
+(`bestmatch._sum_order`, from each clause's `estimate_size` there). The hits, ties and count
+are Whoosh's.
 
-Used only for those shapes: an And whose clauses are terms, Ors of two terms, or Ands of
-terms (a word the analyzer splits: "20/5/2026"), BM25F, no filter or date order; anything
-else (phrases, prefixes, NOT, longer Ors) is left to Whoosh."""
+Used only for those shapes: an And whose clauses are terms, Ors of two terms or an array
+union of more (a word with its form as written), or Ands of terms (a word the analyzer
+splits: "20/5/2026"), BM25F, no filter or date order; anything else (phrases, prefixes, NOT,
+other Ors) is left to Whoosh."""
 
 from __future__ import annotations
 
@@ -40,8 +43,9 @@ def _leaf(node: wq.Query) -> bool:
 
 
 def _clause(node: wq.Query) -> bool:
-    """A leaf, or an Or of two leaves: Whoosh adds a two-way union's scores as a + b (a
-    union matcher or an array union alike), and float addition is commutative."""
+    """A leaf, or an Or of two leaves (Whoosh adds a two-way union's scores as a + b, a
+    union matcher or an array union alike, and float addition is commutative), or of more
+    in an array union (a word with its form as written), which adds them in their order."""
     if _leaf(node):
         return True
     return (
@@ -49,7 +53,7 @@ def _clause(node: wq.Query) -> bool:
         and node.boost == 1.0
         and not node.scale
         and not node.minmatch
-        and len(node.subqueries) == 2
+        and (len(node.subqueries) == 2 or node.matcher_type == wq.Or.ARRAY_MATCHER)
         and all(_leaf(s) for s in node.subqueries)
     )
 
@@ -80,6 +84,14 @@ def _leaf_scores(postings: Postings, leaf: wq.Query) -> Scores:
 def _clause_scores(postings: Postings, clause: wq.Query) -> Scores:
     if type(clause) is not wq.Or:
         return _leaf_scores(postings, clause)
+    if len(clause.subqueries) > 2:
+        # An array union: each article's scores added in the order of the terms.
+        out: Scores = {}
+        for sub in clause.subqueries:
+            get = out.get
+            for d, x in _leaf_scores(postings, sub).items():
+                out[d] = get(d, 0.0) + x
+        return out
     a, b = (_leaf_scores(postings, s) for s in clause.subqueries)
     if len(a) < len(b):
         a, b = b, a

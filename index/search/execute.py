@@ -18,16 +18,16 @@ from ..model import Article
 from ..text.analysis import Analyzer, Term
 from .engine import Found, FullText
 from .highlight import QueryTerms, find_hits, make_snippet
-from .query import plan_query, query_terms, with_forms
+from .query import LONG_QUERY, plan_query, query_terms, with_forms
 from .results import ArticleSource, Hit, SearchResults
 from .spelling import Speller
 from .suggest import suggest
 
 MAX_LIMIT = 10_000
-# From this many plain words on, a query is ranked by best match (a pasted sentence); a
-# shorter one asks for every word, and only when no article has them all shows the best
-# partial matches. Chosen on the known-item dev queries: 3 to 8 rank alike, 12 is worse.
-LONG_QUERY = 5
+# LONG_QUERY: from this many plain words on, a query is ranked by best match (a pasted
+# sentence); a shorter one asks for every word, and only when no article has them all shows
+# the best partial matches. Chosen on the known-item dev queries: 3 to 8 rank alike, 12 is
+# worse.
 
 if TYPE_CHECKING:
     from whoosh.query import Query
