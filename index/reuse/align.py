@@ -235,6 +235,28 @@ def _align(
     identical: bool,
 ) -> Alignment:
     x, y = _words(a, same), _words(b, same)
+    passages = _aligned(a, b, x, y, analyzer, settings, same, identical)
+    if same and _substitutes(x, y):
+        # A learned substitution may only add to what the terms alone align: more anchors
+        # make other chains win, and a passage copied word for word was lost (or split)
+        # next to a substituted word. Of the two alignments the one sharing more words is
+        # kept, with the other's passages that overlap none of its own.
+        no = _NO_EQUIVALENTS
+        plain = _aligned(a, b, _words(a, no), _words(b, no), analyzer, settings, no, identical)
+        passages = _with_untouched(passages, plain)
+    return Alignment(tuple(passages), _coverage(a, passages, "a"), _coverage(b, passages, "b"))
+
+
+def _aligned(
+    a: Side,
+    b: Side,
+    x: _Words,
+    y: _Words,
+    analyzer: Analyzer,
+    settings: AlignSettings,
+    same: Mapping[str, str],
+    identical: bool,
+) -> list[Passage]:
     chains = _contest([_Block.of([c.pairs], c.score) for c in _chains(x, y, settings)], settings)
     blocks = _trim_strays(_merge(chains, x, y, settings))
     blocks = _cut_inserts(blocks, x, y, settings)
@@ -243,8 +265,34 @@ def _align(
         # over and over has no usable anchors).
         blocks = _segment_blocks(x) + blocks
     boxes = _select(blocks, x, y, settings)
-    passages = _passages(boxes, a, b, analyzer, same, settings.min_words)
-    return Alignment(tuple(passages), _coverage(a, passages, "a"), _coverage(b, passages, "b"))
+    return _passages(boxes, a, b, analyzer, same, settings.min_words)
+
+
+def _substitutes(x: _Words, y: _Words) -> bool:
+    """Whether a learned substitution pairs a term of A with another term of B."""
+    for key, is_ in x.substituted.items():
+        js = y.substituted.get(key)
+        if js and len({x.base_keys[i] for i in is_} | {y.base_keys[j] for j in js}) > 1:
+            return True
+    return False
+
+
+def _with_untouched(one: list[Passage], other: list[Passage]) -> list[Passage]:
+    """The passages of whichever list shares more words (`one` on a tie), with those of the
+    other that overlap none of them in either article."""
+    if sum(p.shared_words for p in other) > sum(p.shared_words for p in one):
+        one, other = other, one
+
+    def clear(p: Passage) -> bool:
+        return all(
+            p.a_end <= q.a_start
+            or q.a_end <= p.a_start
+            or p.b_end <= q.b_start
+            or q.b_end <= p.b_start
+            for q in one
+        )
+
+    return sorted([*one, *(p for p in other if clear(p))], key=_passage_order)
 
 
 def _canonical_key(side: Side) -> tuple:
@@ -257,13 +305,16 @@ def _canonical_key(side: Side) -> tuple:
 
 
 def _words(side: Side, same: Mapping[str, str]) -> _Words:
-    """The side's words for `same` (the last one asked for is kept on the side, as an
-    aligner uses one set of substitutions throughout)."""
-    kept = side.__dict__.get("_words")
-    if kept is not None and kept[0] is same:
-        return kept[1]
+    """The side's words for `same` (the last two asked for are kept on the side: an
+    aligner uses one set of substitutions throughout, and aligns without it too)."""
+    kept: dict[int, tuple[Mapping[str, str], _Words]] = side.__dict__.get("_words", {})
+    found = kept.get(id(same))
+    if found is not None and found[0] is same:
+        return found[1]
     words = _Words.of(side.tokens, same)
-    object.__setattr__(side, "_words", (same, words))
+    if len(kept) >= 2:  # with substitutions and without
+        kept = {}
+    object.__setattr__(side, "_words", {**kept, id(same): (same, words)})
     return words
 
 
@@ -276,26 +327,38 @@ class _Words:
     """One article's analysed words as plain lists (the inner loops index them a lot)."""
 
     tokens: tuple[AlignToken, ...]
-    keys: list[str]
+    keys: list[str]  # each word's analysed term, or its learned substitution's key
+    base_keys: list[str]  # each word's analysed term
     segment: list[int]
     paragraph: list[int]
-    where: dict[str, list[int]]  # term -> its positions
+    base_where: dict[str, list[int]]  # term -> its positions
+    substituted: dict[str, list[int]]  # a substitution's key -> the positions it takes
     paragraphs: dict[int, tuple[int, int]]  # paragraph -> its words [start, end)
 
     @classmethod
     def of(cls, tokens: tuple[AlignToken, ...], same: Mapping[str, str]) -> _Words:
-        keys = [same.get(t.key, t.key) for t in tokens] if same else [t.key for t in tokens]
+        base = [t.key for t in tokens]
         where: dict[str, list[int]] = defaultdict(list)
+        substituted: dict[str, list[int]] = defaultdict(list)
         paragraphs: dict[int, tuple[int, int]] = {}
         for k, t in enumerate(tokens):
-            where[keys[k]].append(k)
+            where[base[k]].append(k)
             paragraphs[t.paragraph] = (paragraphs.get(t.paragraph, (k, k))[0], k + 1)
+        keys = base
+        if same:
+            keys = [same.get(key, key) for key in base]
+            groups = set(same.values())  # a group's key is one of its terms
+            for k, key in enumerate(keys):
+                if key in groups:
+                    substituted[key].append(k)
         return cls(
             tokens,
             keys,
+            base,
             [t.segment for t in tokens],
             [t.paragraph for t in tokens],
             dict(where),
+            dict(substituted),
             paragraphs,
         )
 
@@ -318,30 +381,56 @@ class _Chain:
 
 def _anchors(
     x: _Words, y: _Words, s: AlignSettings
-) -> tuple[list[tuple[int, int, float]], list[int], list[int]]:
-    """The anchors, sorted, and for each word of A and of B its rank among the words that
-    are not too frequent: distances count those only, as they count no stop words."""
+) -> tuple[list[tuple[int, int, float]], list[int], list[int], int]:
+    """The anchors, sorted; for each word of A and of B its rank among the words that are
+    not too frequent (distances count those only, as they count no stop words); and how
+    many anchors the analysed terms alone make.
+
+    Learned substitutions (`equivalents`) only add anchors: which words are too frequent,
+    the ranks and the count that sets the gap cost (see `_chains`) are those of the terms
+    alone, so that a substitution common in both articles ("kata" for "ujar") cannot make
+    every gap dearer and break a passage copied word for word."""
     out: list[tuple[int, int, float]] = []
     frequent: set[str] = set()
-    for key, is_ in x.where.items():
-        js = y.where.get(key)
+    for key, is_ in x.base_where.items():
+        js = y.base_where.get(key)
         if js is None:
             continue
         if len(is_) * len(js) > s.max_pairs:
             frequent.add(key)
             continue
-        for i in is_:
-            ti = x.tokens[i]
-            for j in js:
-                tj = y.tokens[j]
-                # A name or number says less than a word (unrelated stories share them); a
-                # repeated paragraph loses ties to the text it repeats.
-                w = 0.5 if ti.name and tj.name else 1.0
-                if ti.repeat or tj.repeat:
-                    w *= 0.9
-                out.append((i, j, w))
+        _pair(out, x, y, is_, js)
+    plain = len(out)
+    if x.substituted and y.substituted:
+        for key, is_ in x.substituted.items():
+            js = y.substituted.get(key)
+            if js is None:
+                continue
+            # A term of A and another of B the substitution makes equal, unless the pair
+            # of terms is too frequent (as their own terms would be).
+            for ka in {x.tokens[i].key for i in is_}:
+                ia = x.base_where[ka]
+                for kb in {y.tokens[j].key for j in js}:
+                    jb = y.base_where[kb]
+                    if ka != kb and len(ia) * len(jb) <= s.max_pairs:
+                        _pair(out, x, y, ia, jb)
     out.sort()
-    return out, _ranks(x.keys, frequent), _ranks(y.keys, frequent)
+    return out, _ranks(x.base_keys, frequent), _ranks(y.base_keys, frequent), plain
+
+
+def _pair(
+    out: list[tuple[int, int, float]], x: _Words, y: _Words, is_: list[int], js: list[int]
+) -> None:
+    for i in is_:
+        ti = x.tokens[i]
+        for j in js:
+            tj = y.tokens[j]
+            # A name or number says less than a word (unrelated stories share them); a
+            # repeated paragraph loses ties to the text it repeats.
+            w = 0.5 if ti.name and tj.name else 1.0
+            if ti.repeat or tj.repeat:
+                w *= 0.9
+            out.append((i, j, w))
 
 
 def _ranks(keys: list[str], skip: set[str]) -> list[int]:
@@ -357,7 +446,7 @@ def _ranks(keys: list[str], skip: set[str]) -> list[int]:
 def _chains(x: _Words, y: _Words, s: AlignSettings) -> list[_Chain]:
     """Best-scoring ordered runs of anchors (the chaining step of minimap2 or BLAST: a local
     alignment over anchors rather than over every pair of words)."""
-    anchors, rank_a, rank_b = _anchors(x, y, s)
+    anchors, rank_a, rank_b, plain = _anchors(x, y, s)
     n = len(anchors)
     score = [0.0] * n
     back = [-1] * n
@@ -365,7 +454,7 @@ def _chains(x: _Words, y: _Words, s: AlignSettings) -> list[_Chain]:
     seg_a, seg_b = x.segment, y.segment
     # The chance that two words, one of each article, pair up: 1 / its square root is how far
     # apart (in both articles) anchors fall when nothing is shared.
-    chance = len(anchors) / max(1, (rank_a[-1] + 1) * (rank_b[-1] + 1)) if n else 0.0
+    chance = plain / max(1, (rank_a[-1] + 1) * (rank_b[-1] + 1)) if n else 0.0
     gap_cost = s.gap_cost * sqrt(chance)
     skew_cost = s.skew_cost * gap_cost
     # Anchors by their word of A, each list sorted by the word of B, so that the candidates
