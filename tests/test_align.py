@@ -445,3 +445,83 @@ def test_planted_passages_in_random_articles(analyzer: Analyzer) -> None:
         assert min(p.a_start for p in al.passages) == start
         assert max(p.a_end for p in al.passages) == start + len(passage)
         assert al.coverage_b == 1.0
+
+
+SHARED_QUOTE = (
+    '"Ya betul, kita sedang mendata jumlah masing-masing mahasiswa dari setiap daerah yang '
+    'pulang kampung namun ingin kembali belajar," kata Eko saat dihubungi dari Jakarta, '
+    "Selasa (10/9"
+)
+
+
+def test_a_passage_never_ends_inside_a_date(analyzer: Analyzer) -> None:
+    # One article dates the quote (10/9/2019), the other (10/9): the analysis splits dates
+    # into words, and the passage ended at the 9, with "(10/9" in it and "/2019)." out.
+    a = prepare_text(f"{SHARED_QUOTE}/2019).\n\nCuaca hari itu cerah sekali.", analyzer)
+    b = prepare_text(f"{SHARED_QUOTE}).\n\nHarga cabai naik di pasar induk.", analyzer)
+    (passage,) = align(a, b, analyzer).passages
+    assert passage.a_text.endswith("Selasa (10/9/2019).")
+    assert passage.b_text.endswith("Selasa (10/9).")
+
+
+def test_a_passage_leaves_the_next_paragraphs_opening_quote(analyzer: Analyzer) -> None:
+    # Scraped text glues paragraphs with ".," and the next one may open with a quote.
+    a = prepare_text(f'{SHARED_QUOTE}).,"Semua relawan sudah dikerahkan," ujarnya.', analyzer)
+    b = prepare_text(f'{SHARED_QUOTE}).,"Harga cabai naik lagi," kata pedagang.', analyzer)
+    (passage,) = align(a, b, analyzer).passages
+    assert passage.a_text.endswith("(10/9).,")
+    assert passage.b_text.endswith("(10/9).,")
+
+
+def test_one_word_past_a_long_unshared_stretch_is_not_part_of_the_passage(
+    analyzer: Analyzer,
+) -> None:
+    # A chance match ("kontak") after a sentence only A has, against a two-word heading of
+    # B, stretched the passage over the sentence. Long articles on other subjects around it
+    # make a chance match cheap to link, as in the text-reuse corpus where it was seen.
+    shared = (
+        "Misi diplomatik Jepang yang pertama ke Eropa berangkat dengan kapal uap menuju "
+        "Marseille dan tiba di Paris pada musim semi tahun 1862."
+    )
+    rnd = random.Random(1)
+    farm = [
+        "padi",
+        "sawah",
+        "petani",
+        "panen",
+        "hujan",
+        "musim",
+        "pupuk",
+        "irigasi",
+        "gabah",
+        "harga",
+        "beras",
+        "desa",
+    ]
+    money = [
+        "saham",
+        "bursa",
+        "investor",
+        "indeks",
+        "modal",
+        "laba",
+        "emiten",
+        "dividen",
+        "obligasi",
+        "rupiah",
+        "dolar",
+    ]
+
+    def around(words: list[str]) -> str:
+        return "\n\n".join(" ".join(rnd.choice(words) for _ in range(30)) + "." for _ in range(8))
+
+    a_around, b_around = around(farm), around(money)
+    a = prepare_text(
+        f"{a_around}\n\n{shared} Selama kotak hitam belum ditemukan, penyidik hanya bisa "
+        f"berpedoman pada data yang dikirimkan pesawat sebelum hilang kontak.\n\n{a_around}",
+        analyzer,
+    )
+    b = prepare_text(f"{b_around}\n\n{shared}\n\nLatar belakang: kontak.\n\n{b_around}", analyzer)
+    (passage,) = align(a, b, analyzer).passages
+    assert passage.a_text.endswith("tahun 1862.")
+    assert passage.b_text.endswith("tahun 1862.")

@@ -972,13 +972,57 @@ _OPEN = "“\"'‘(«["
 _CLOSE = "”\"'’)».,;:!?…]"
 
 
+_EITHER = "\"'"  # a quotation mark that opens or closes
+_IN_FIGURES = "/.,:-"  # what joins the parts of a date or figure: 10/9/2019, 4,5, 16.504
+
+
 def _widen(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
     """Take in the quotation marks and punctuation that hug the passage's first and last
-    words, so the passage reads as the sentence it is (not past lo and hi)."""
+    words, so the passage reads as the sentence it is (not past lo and hi); not a mark that
+    belongs to the word beyond (the next paragraph's opening quote, glued on by a scraper:
+    `2019).,"Diakui`)."""
     while start > lo and text[start - 1] in _OPEN:
+        if text[start - 1] in _EITHER and start >= 2 and text[start - 2].isalnum():
+            break
         start -= 1
     while end < hi and text[end] in _CLOSE:
+        if text[end] in _EITHER and end + 1 < len(text) and text[end + 1].isalnum():
+            break
         end += 1
+    return start, end
+
+
+def _edges(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """A passage's edges with whole figures and the marks around them (`_widen`); a figure
+    taken in whole past a neighbour's limit takes its marks too (the neighbour then gives
+    them up)."""
+    start2, end2 = _whole_figures(text, start, end)
+    return _widen(text, start2, end2, 0 if start2 < start else lo, len(text) if end2 > end else hi)
+
+
+def _whole_figures(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span with a date or figure at either edge taken in whole: the analysis splits
+    "10/9/2019" into three words, and a passage ending at the 9 showed "(10/9" in it and
+    "/2019)" outside."""
+    n = len(text)
+    while (
+        0 < end < n - 1
+        and text[end] in _IN_FIGURES
+        and text[end - 1].isdigit()
+        and text[end + 1].isdigit()
+    ):
+        end += 1
+        while end < n and text[end].isdigit():
+            end += 1
+    while (
+        1 < start < n
+        and text[start - 1] in _IN_FIGURES
+        and text[start].isdigit()
+        and text[start - 2].isdigit()
+    ):
+        start -= 1
+        while start > 0 and text[start - 1].isdigit():
+            start -= 1
     return start, end
 
 
@@ -1059,16 +1103,20 @@ def _passages(
             b.tokens[box.b1 - 1].end,
         )
         a_start, a_end, b_start, b_end = _grow(a, b, span, (*lim_a[k], *lim_b[k]))
-        a_start, a_end = _widen(a.text, a_start, a_end, *lim_a[k])
-        b_start, b_end = _widen(b.text, b_start, b_end, *lim_b[k])
+        a_start, a_end = _edges(a.text, a_start, a_end, *lim_a[k])
+        b_start, b_end = _edges(b.text, b_start, b_end, *lim_b[k])
         spans.append([a_start, a_end, b_start, b_end])
-    # Two neighbours may both have grown over the same word or mark between them: the
-    # later one gives it up.
-    for lo, hi in ((0, 1), (2, 3)):
+    # Two neighbours may both have grown over the same word or mark between them (or the
+    # same figure): the later one gives it up.
+    for lo, hi, text in ((0, 1, a.text), (2, 3, b.text)):
         ordered = sorted(spans, key=lambda sp: sp[lo])
         for prev, cur in pairwise(ordered):
             if cur[lo] < prev[hi]:
                 cur[lo] = prev[hi]
+                # Nor does it begin with the marks that closed the other ("2019)." ends
+                # one passage, the next begins at its next word).
+                while cur[lo] < cur[hi] and text[cur[lo]] in _CLOSE + " \n":
+                    cur[lo] += 1
     out: list[Passage] = []
     for k, (box, (a_start, a_end, b_start, b_end)) in enumerate(zip(boxes, spans, strict=True)):
         score = 2 * box.shared / (box.a1 - box.a0 + box.b1 - box.b0)
@@ -1078,9 +1126,18 @@ def _passages(
             continue
         cut = _one_sided_edges(ops, flags, a, b, (a_start, a_end, b_start, b_end), min_words)
         if cut is not None:
+            ops, flags = ops[cut[0] : cut[1] + 1], flags[cut[0] : cut[1] + 1]
+        stray = _stray_ends(ops, flags, a, b, min_words)
+        if stray is not None:
+            shared -= sum(
+                len(_keys(a, op.a_start, op.a_end))
+                for k2, op in enumerate(ops)
+                if flags[k2] and not stray[0] <= k2 <= stray[1]
+            )
+            ops = ops[stray[0] : stray[1] + 1]
+        if cut is not None or stray is not None:
             # The passage is cut to its matched words, and shares no more words than either
             # side then has.
-            ops = ops[cut[0] : cut[1] + 1]
             a_start, a_end = _widen(a.text, ops[0].a_start, ops[-1].a_end, *lim_a[k])
             b_start, b_end = _widen(b.text, ops[0].b_start, ops[-1].b_end, *lim_b[k])
             n_a = len(_keys(a, a_start, a_end))
@@ -1143,6 +1200,54 @@ def _one_sided_edges(
             if 2 * found < len(edge):
                 return first, last
     return None
+
+
+STRAY_WORDS = 1  # matched words at a passage's edge, past a long unshared stretch, let go
+STRAY_SKEW = 3  # ... a stretch this many times longer on one side than on the other
+
+
+def _stray_ends(
+    ops: tuple[Op, ...], flags: list[bool], a: Side, b: Side, min_words: int
+) -> tuple[int, int] | None:
+    """The first and last op to keep when a passage's first or last few matched words
+    (STRAY_WORDS at most) lie past `min_words` words or more that are not shared, on either
+    side: a chance match ("kontak" in a heading of B, after a sentence only A has) that
+    stretched the passage over unrelated text. None when there is none."""
+    matched = [k for k, flag in enumerate(flags) if flag]
+    if len(matched) < 2:
+        return None
+
+    def words(op: Op) -> tuple[int, int]:
+        return len(_keys(a, op.a_start, op.a_end)), len(_keys(b, op.b_start, op.b_end))
+
+    def gap(lo: int, hi: int) -> bool:
+        """Whether the unmatched ops strictly between lo and hi hold `min_words` words or
+        more on one side, and several times what the other side has there (reworded text
+        has about as many words on both)."""
+        sizes = [words(op) for k, op in enumerate(ops[lo + 1 : hi], lo + 1) if not flags[k]]
+        x, y = sum(x for x, _ in sizes), sum(y for _, y in sizes)
+        return max(x, y) >= min_words and max(x, y) >= STRAY_SKEW * min(x, y)
+
+    first, last = 0, len(matched) - 1
+    edge = 0
+    for m in range(len(matched) - 1, 0, -1):  # the tail
+        edge += words(ops[matched[m]])[0]
+        if edge > STRAY_WORDS:
+            break
+        if gap(matched[m - 1], matched[m]):
+            last = m - 1
+            break
+    edge = 0
+    for m in range(0, last):  # the head
+        edge += words(ops[matched[m]])[0]
+        if edge > STRAY_WORDS:
+            break
+        if gap(matched[m], matched[m + 1]):
+            first = m + 1
+            break
+    if (first, last) == (0, len(matched) - 1):
+        return None
+    return matched[first], matched[last]
 
 
 def word_ops(
