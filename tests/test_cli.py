@@ -460,7 +460,7 @@ def test_search_json_reports_suggestion_hits_and_partial_matches() -> None:
     some = json.loads(run("search", "Erdogan Lavrov", "--json").stdout)
     assert some["partial"] is True and "showing the best matches" in some["note"]
     assert some["suggestion"] is None and some["suggestion_hits"] is None
-    assert "No article has all 2 words" in run("search", "Erdogan", "Lavrov").stdout
+    assert "No article has both words" in run("search", "Erdogan", "Lavrov").stdout
 
 
 def test_search_filters_that_match_nothing_find_nothing() -> None:

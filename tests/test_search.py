@@ -174,7 +174,7 @@ def test_words_no_article_has_together_give_the_best_partial_matches(
 ) -> None:
     res = sample_library.search("Erdogan Lavrov")
     assert sorted(h.id[:3] for h in res.hits) == ["000", "002", "004"]
-    assert res.partial and res.note == "no article has all 2 words; showing the best matches"
+    assert res.partial and res.note == "no article has both words; showing the best matches"
     strict = sample_library.search("Erdogan Putin")
     assert not strict.partial and strict.note is None
     assert sorted(h.id[:3] for h in strict.hits) == ["000", "002"]
@@ -583,3 +583,78 @@ def test_a_word_ranks_its_form_as_written_before_other_forms_of_its_stem(
         assert {m.lower() for m in marked} == (
             {"pelaku"} if hit.id == "pelaku.txt" else {"lakukan"}
         )
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_words_no_article_has_together_rank_most_words_then_rarest_first(
+    tmp_path: Path, engine: str
+) -> None:
+    # "harga beras" (price, rice): no article has both; the many about prices say "harga"
+    # in the title and all through, and ranked first by their summed scores.
+    if engine == "tantivy":
+        pytest.importorskip("tantivy")
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for k in range(12):
+        (corpus / f"harga{k:02d}.txt").write_text(
+            f"Harga mobil {k} naik\n\nHarga baru, harga lama, harga diskon: harga naik.\n",
+            encoding="utf-8",
+        )
+    for k in range(2):
+        (corpus / f"beras{k}.txt").write_text(
+            f"Panen raya di desa {k}\n\nPetani menjemur gabah lalu menggiling beras di desa"
+            " itu sebelum musim hujan tiba dan jalan desa rusak.\n",
+            encoding="utf-8",
+        )
+    (corpus / "both.txt").write_text(
+        "Stok beras di gudang naik\n\nGudang menyimpan beras petani; stok naik lagi.\n",
+        encoding="utf-8",
+    )
+    for k in range(3):
+        (corpus / f"pad{k}.txt").write_text("Cuaca cerah\n\nHari ini cerah.\n", encoding="utf-8")
+    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"), engine=engine)
+    lib.update()
+    for limit in (1, 2, 5, 20):
+        res = lib.search("harga beras", limit=limit)
+        assert res.partial and res.total == 15 and res.total_exact, limit
+        first = {h.id for h in res.hits[:3]}
+        assert first <= {"beras0.txt", "beras1.txt", "both.txt"} and len(first) == min(3, limit)
+    # Three words, none with all: those with two of them first (the rarer two first), then
+    # those with one, the rarest word's first.
+    res = lib.search("harga beras naik", limit=20)
+    assert res.total == 15
+    ids = [h.id for h in res.hits]
+    assert ids[0] == "both.txt"
+    assert all(i.startswith("harga") for i in ids[1:13])
+    assert set(ids[13:15]) == {"beras0.txt", "beras1.txt"}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_newest_first_a_long_query_lists_the_articles_with_every_word(
+    tmp_path: Path, engine: str
+) -> None:
+    # By relevance a pasted sentence is ranked by best match (its article may lack a word);
+    # newest first, that listed every article sharing any of its words, the newest first.
+    if engine == "tantivy":
+        pytest.importorskip("tantivy")
+    import json
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    rows = [
+        ("full1", "2024-01-02", "Gubernur meresmikan jembatan gantung baru di desa terpencil."),
+        ("full2", "2024-01-03", "Jembatan gantung baru desa terpencil diresmikan gubernur."),
+        ("some1", "2024-03-01", "Gubernur meresmikan jembatan baru di kota."),
+        ("some2", "2024-03-02", "Desa terpencil itu kini punya sekolah baru."),
+    ]
+    with (corpus / "a.jsonl").open("w", encoding="utf-8") as fh:
+        for rid, date, body in rows:
+            row = {"id": rid, "title": body.split()[0], "body": body, "date": date}
+            fh.write(json.dumps(row) + "\n")
+    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"), engine=engine)
+    lib.update()
+    query = "gubernur meresmikan jembatan gantung desa terpencil"
+    assert lib.search(query, limit=10).partial
+    res = lib.search(query, limit=10, sort="date")
+    assert [h.id.split("#")[-1] for h in res.hits] == ["full2", "full1"]
+    assert res.total == 2 and not res.partial

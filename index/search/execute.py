@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from itertools import combinations
+from math import log1p
 from typing import TYPE_CHECKING
+
+from whoosh import query as wq
 
 from ..errors import QueryError
 from ..model import Article
@@ -31,6 +35,8 @@ MAX_LIMIT = 10_000
 
 if TYPE_CHECKING:
     from whoosh.query import Query
+
+    from .query import Plan
 
 TermsOf = Callable[[Article], list[Term]]
 
@@ -59,10 +65,11 @@ def run_search(
     limit: int = 10,
     terms_of: TermsOf | None = None,
     speller: Speller | None = None,
+    by_date: bool = False,
 ) -> SearchResults:
     """Run a (non-empty) query on an open full-text index. `terms_of` gives an article's
     analysed text (a caller may cache it); `speller` the index's spelling dictionary, for
-    suggestions."""
+    suggestions; `by_date`: the index sorts newest first."""
     limit = max(1, min(limit, MAX_LIMIT))
     text = text.strip()
     plan = plan_query(text, fulltext, analyzer, speller)
@@ -84,29 +91,31 @@ def run_search(
         strict = alone
     else:
         # A long query shows its best matches whatever this finds: only its count is used.
-        strict = strict_search(fulltext, plan.strict, 1 if long_query else limit)
+        strict = strict_search(fulltext, plan.strict, 1 if long_query and not by_date else limit)
     total = strict.total
     ranked = strict.hits
     note = None
     partial = False
     total_exact = not plan.cut
-    if plan.partial is not None and (not total or long_query):
-        # A long query is ranked by best match even when some articles have every word:
-        # the article a sentence was written from may lack one of its words.
+    # A long query is ranked by best match even when some articles have every word (the
+    # article a sentence was written from may lack one of its words), except newest first:
+    # the articles with every word are the ones asked for then.
+    if plan.partial is not None and (not total or (long_query and not by_date)):
         if quick is None:
-            best = fulltext.search(plan.partial, limit=limit)
+            found = None if by_date else _most_words(fulltext, plan, limit)
+            best = found if found is not None else fulltext.search(plan.partial, limit=limit)
         ranked = best.hits
         if len(ranked) > total:
             partial = True
             total_exact = best.exact and not plan.cut
             total = max(total, best.total)
-            k = plan.words
             n = strict.total
+            words = "both words" if plan.words == 2 else f"all {plan.words} words"
             note = (
-                f"no article has all {k} words; showing the best matches"
+                f"no article has {words}; showing the best matches"
                 if not n
                 else f"{n} article{'s' if n != 1 else ''} {'has' if n == 1 else 'have'} "
-                f"all {k} words; showing the best matches"
+                f"{words}; showing the best matches"
             )
     qterms = with_forms(query_terms(plan.strict), catalog.forms_of)
     suggestion = suggestion_hits = None
@@ -143,6 +152,54 @@ def run_search(
         partial=partial,
         total_exact=total_exact,
     )
+
+
+MOST_WORDS_UP_TO = 4  # plain words a query with none of its articles having all is ranked so
+
+
+def _most_words(fulltext: FullText, plan: Plan, limit: int) -> Found | None:
+    """The best partial matches of a short query of plain words no article has all of:
+    the articles with the most of its words first, of those the ones with the rarest words
+    ("harga beras": the few articles about rice before the many about prices, where BM25
+    summed ranked an article with "harga" in its title and all through its text first),
+    each group by its score; and how many articles have any word, counted exactly (by
+    inclusion and exclusion over the groups' counts). None for other queries."""
+    if not plan.ranked or plan.unranked or not isinstance(plan.strict, wq.And):
+        return None
+    words = list(plan.strict.children())
+    if not 2 <= len(words) <= MOST_WORDS_UP_TO:
+        return None
+    rarity = [
+        -log1p(sum(fulltext.doc_frequency(t.fieldname, t.text) for t in _terms_of(w)))
+        for w in words
+    ]
+    groups = [
+        subset
+        for size in range(len(words) - 1, 0, -1)
+        for subset in sorted(
+            combinations(range(len(words)), size), key=lambda s: -sum(rarity[k] for k in s)
+        )
+    ]
+    hits: list[tuple[str, float]] = []
+    seen: set[str] = set()
+    counts: dict[tuple[int, ...], int] = {}
+    for subset in groups:
+        q = words[subset[0]] if len(subset) == 1 else wq.And([words[k] for k in subset])
+        want = limit - len(hits)
+        found = strict_search(fulltext, q, want + len(seen) if want > 0 else 1)
+        counts[subset] = found.total
+        for doc, score in found.hits:
+            if len(hits) < limit and doc not in seen:
+                seen.add(doc)
+                hits.append((doc, score))
+    total = sum((-1) ** (len(s) + 1) * n for s, n in counts.items())
+    return Found(hits, total, True)
+
+
+def _terms_of(clause: Query) -> list[wq.Term]:
+    if isinstance(clause, wq.Term):
+        return [clause]
+    return [t for child in clause.children() for t in _terms_of(child)]
 
 
 def _only_stop_words(text: str, analyzer: Analyzer) -> str | None:

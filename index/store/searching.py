@@ -52,7 +52,16 @@ def search_stores(
     searcher = stores.searcher()
     if narrowed or sort == "date":
         searcher = searcher.narrowed(include, exclude, by_date=sort == "date")
-    found = run_search(rest, searcher, stores.catalog, analyzer, limit, terms_of, stores.speller())
+    found = run_search(
+        rest,
+        searcher,
+        stores.catalog,
+        analyzer,
+        limit,
+        terms_of,
+        stores.speller(),
+        by_date=sort == "date",
+    )
     if not wanted:
         return found
     suggestion = f"{found.suggestion} {wanted.terms()}" if found.suggestion else None
