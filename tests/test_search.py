@@ -66,6 +66,17 @@ def test_boolean_operators(sample_library: Library) -> None:
     assert ids(sample_library, "Erdogan AND Lavrov") == []
 
 
+def test_a_minus_sign_excludes_and_a_plus_sign_requires(sample_library: Library) -> None:
+    # As in web search: "Putin -Erdogan" found the articles with both words.
+    assert sorted(ids(sample_library, "Putin -Erdogan")) == ["001", "003", "004"]
+    assert sorted(ids(sample_library, 'Putin -"Erdogan"')) == ["001", "003", "004"]
+    assert sorted(ids(sample_library, "Putin +Erdogan")) == sorted(
+        ids(sample_library, "Putin Erdogan")
+    )
+    # A dash between words, or before a figure, is no sign.
+    assert ids(sample_library, "Putin - Erdogan") == ids(sample_library, "Putin Erdogan")
+
+
 def test_fields(sample_library: Library) -> None:
     assert ids(sample_library, "title:strategi") == ["001"]
     assert ids(sample_library, "outlet:tribunnews") == ["002"]

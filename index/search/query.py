@@ -138,6 +138,28 @@ def check_syntax(text: str) -> None:
     _check_operators(bare)
 
 
+# A minus or plus sign written against a word or a quoted phrase, after a space or at the
+# start: "KPK -Jokowi" (not a figure: "suhu -5 derajat").
+_SIGNED = re.compile(r'(?<!\S)([-+])(?=[^\W\d_]|")')
+
+
+def minus_as_not(text: str) -> str:
+    """`-word` as `NOT word`, and `+word` as `word` (every word is required anyway), as web
+    search engines read them: "KPK -Jokowi" found the articles with both. Not in a pasted
+    passage, where a dash is punctuation."""
+    if _pasted(text) or not _SIGNED.search(_strip_quoted(text)):
+        return text
+    bare = _strip_quoted(text)
+    out = []
+    last = 0
+    for m in _SIGNED.finditer(bare):
+        out.append(text[last : m.start()])
+        out.append("NOT " if m.group(1) == "-" else "")
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
 def _pasted(text: str) -> bool:
     words = text.replace('"', " ").split()
     return len(words) >= PASTED_WORDS and not any(w in OPERATORS for w in words)
@@ -643,6 +665,7 @@ def _frequency(clause: wq.Query, fulltext: FullText) -> int:
 def plan_query(
     text: str, fulltext: FullText, analyzer: Analyzer, speller: Speller | None = None
 ) -> Plan:
+    text = minus_as_not(text)
     parsed = parse_query(text, fulltext.schema, analyzer)
     q = rewrite(parsed, fulltext, speller)
     # Looked for before normalize(), which merges the expansions into plain ORs.
