@@ -669,3 +669,31 @@ def test_newest_first_a_long_query_lists_the_articles_with_every_word(
     res = lib.search(query, limit=10, sort="date")
     assert [h.id.split("#")[-1] for h in res.hits] == ["full2", "full1"]
     assert res.total == 2 and not res.partial
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_prefix_ranks_its_common_words_as_high_as_its_rare_ones(
+    tmp_path: Path, engine: str
+) -> None:
+    # "pres*" ranked an actress named Prescilla first: each expansion scored with its own
+    # idf, the rarest word weighed most.
+    if engine == "tantivy":
+        pytest.importorskip("tantivy")
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for k in range(8):
+        (corpus / f"presiden{k}.txt").write_text(
+            f"Kabar istana {k}\n\nPresiden meresmikan jalan. Presiden lalu pulang, kata"
+            " presiden.\n",
+            encoding="utf-8",
+        )
+    (corpus / "prescilla.txt").write_text(
+        "Kabar artis\n\nAktris Prescilla tampil di panggung malam itu.\n", encoding="utf-8"
+    )
+    for k in range(6):
+        (corpus / f"pad{k}.txt").write_text("Cuaca cerah\n\nHari ini cerah.\n", encoding="utf-8")
+    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"), engine=engine)
+    lib.update()
+    res = lib.search("pres*", limit=20)
+    assert res.total == 9
+    assert res.hits[-1].id == "prescilla.txt"

@@ -18,6 +18,7 @@ import struct
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from math import log
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -74,6 +75,11 @@ class FullText(Protocol):
         ...
 
     def doc_frequency(self, field: str, term: str) -> int: ...
+
+    def idf(self, doc_frequency: int) -> float:
+        """The inverse document frequency this engine's scoring gives a term that many
+        documents have."""
+        ...
 
     def terms_with_prefix(self, field: str, prefix: str) -> list[str]: ...
 
@@ -248,6 +254,10 @@ class WhooshFullText:
         except ValueError:
             return 0
         return sum(info.doc_frequency() for _, info in self._postings_of().where(field, btext))
+
+    def idf(self, doc_frequency: int) -> float:
+        # BM25F's (Whoosh's WeightingModel.idf), over every document, deleted ones too.
+        return log(self.searcher.doc_count_all() / (doc_frequency + 1)) + 1
 
     def terms_with_prefix(self, field: str, prefix: str) -> list[str]:
         if field not in self._reader.schema:

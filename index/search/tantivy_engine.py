@@ -32,6 +32,7 @@ import time
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass
+from math import log
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -346,6 +347,11 @@ class TantivyFullText:
     def doc_frequency(self, field: str, term: str) -> int:
         known = self._freq.get((field, term))
         return self._searcher.doc_freq(field, term) if known is None else known
+
+    def idf(self, doc_frequency: int) -> float:
+        # BM25's, as tantivy scores a term.
+        n = self._searcher.num_docs
+        return log(1 + (n - doc_frequency + 0.5) / (doc_frequency + 0.5))
 
     def terms_with_prefix(self, field: str, prefix: str) -> list[str]:
         found = self._searcher.terms_with_prefix(field, prefix)
