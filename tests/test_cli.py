@@ -144,6 +144,18 @@ def test_index_reports_skipped_files(tmp_path: Path) -> None:
     proc = run("index", str(corpus))
     assert "bin.txt" in proc.stdout and "binary file" in proc.stdout
     assert "5" in proc.stdout
+    # Named later, the file says why it is not there, not only that it is not.
+    for ref in ("bin.txt", str(corpus / "bin.txt")):
+        shown = run("show", ref, "--corpus", str(corpus), check=False)
+        assert_one_line_error(shown, f'"{ref}" is not indexed: binary file, not text')
+
+
+def test_a_file_outside_the_corpus_is_named_as_such(tmp_path: Path) -> None:
+    # The bundled corpus is the default: a path given without --corpus is not in it.
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("Judul\n\nIsi berita.\n", encoding="utf-8")
+    proc = run("compare", str(outside), "000", check=False)
+    assert_one_line_error(proc, "the file is outside it (give its folder with --corpus)")
 
 
 def test_damaged_index_is_one_line_and_rebuild_fixes_it(tmp_path: Path) -> None:
@@ -520,3 +532,37 @@ def test_index_compact_says_so(tmp_path: Path) -> None:
     other = str(tmp_path / "tantivy")
     out = run("index", "--engine", "tantivy", "--compact", "--index-dir", other).stdout
     assert "Nothing to compact" in out and "one segment now" not in out
+
+
+def test_a_share_too_small_to_round_up_reads_less_than_one_percent(tmp_path: Path) -> None:
+    # A long article that shares one paragraph with a short one: "0%" read as none shared.
+    import random
+
+    rnd = random.Random(5)
+    words = [
+        "sawah",
+        "petani",
+        "panen",
+        "hujan",
+        "pupuk",
+        "irigasi",
+        "gabah",
+        "lumbung",
+        "traktor",
+        "musim",
+    ]
+    filler = "\n\n".join(" ".join(rnd.choice(words) for _ in range(40)) + "." for _ in range(150))
+    shared = (
+        "Menteri Pertanian meresmikan bendungan baru di Kabupaten Grobogan pada Senin pagi,"
+        " yang akan mengairi ribuan hektar sawah milik petani di tiga kecamatan sekitarnya."
+    )
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "long.txt").write_text(f"Laporan panjang\n\n{filler}\n\n{shared}\n", encoding="utf-8")
+    (corpus / "short.txt").write_text(f"Bendungan baru\n\n{shared}\n", encoding="utf-8")
+    run("index", str(corpus))
+    found = json.loads(run("related", "short.txt", "--corpus", str(corpus), "--json").stdout)
+    (other,) = found["related"]
+    assert 0 < other["coverage_b"] < 0.005  # of the long one
+    out = run("related", "short.txt", "--corpus", str(corpus)).stdout
+    assert "<1%" in out and "\t0%" not in out and not out.startswith("0%")

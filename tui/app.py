@@ -33,6 +33,7 @@ from . import keymap
 from .commands import CompareWithProvider, OpenArticleProvider, Titles
 from .config import Settings, load_settings, save_theme
 from .engine import Engine
+from .labels import percent
 from .screens.filter import Filter
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
@@ -308,7 +309,7 @@ class NewsreaderApp(App[None]):
         bits = ["Indexing"]
         if total:
             share = done / total
-            bits[0] += f" {share:.0%}"
+            bits[0] += f" {percent(share)}"
             elapsed = time.monotonic() - self._started
             if self._phase:
                 bits.append(self._phase)

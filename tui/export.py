@@ -114,7 +114,7 @@ def comparison_markdown(cmp: Comparison) -> str:
         out.append(
             f"- **{side}** {md(art.display_title)} — `{art.id}`"
             + (f" · {md(meta)}" if meta else "")
-            + f" · {cov:.0%} shared"
+            + f" · {labels.percent(cov)} shared"
         )
     out += [
         "",
@@ -124,7 +124,7 @@ def comparison_markdown(cmp: Comparison) -> str:
     for number, p in enumerate(al.passages, 1):
         out.append(
             f"## {passage_label(number)} Passage {number} — {p.shared_words} shared words, "
-            f"similarity {p.score:.0%}"
+            f"similarity {labels.percent(p.score)}"
         )
         out.append("")
         sides = (("A", cmp.a, p.a_start, p.a_end), ("B", cmp.b, p.b_start, p.b_end))
@@ -187,7 +187,11 @@ def comparison_html(cmp: Comparison) -> str:
     n = len(al.passages)
     head = []
     for side, art, cov in (("A", a, al.coverage_a), ("B", b, al.coverage_b)):
-        bits = [art.meta.outlet, art.meta.date[:10] if art.meta.date else None, f"{cov:.0%} shared"]
+        bits = [
+            art.meta.outlet,
+            art.meta.date[:10] if art.meta.date else None,
+            f"{labels.percent(cov)} shared",
+        ]
         url = f' · <a href="{_h(art.meta.url)}">source</a>' if art.meta.url else ""
         head.append(
             f'<td><h1>{side} · {_h(art.display_title)}</h1><div class="meta">'

@@ -13,6 +13,16 @@ def count_label(results: SearchResults) -> str:
     return f"{results.total:,}" + ("" if results.total_exact else "+")
 
 
+def percent(share: float) -> str:
+    """ "37%"; "<1%" for a share that rounds to nothing but is not ("0%" read as none
+    shared), and ">99%" for one that rounds to all but is not."""
+    if 0 < share < 0.005:
+        return "<1%"
+    if 0.995 <= share < 1:
+        return ">99%"
+    return f"{share:.0%}"
+
+
 def meta_line(article: Article) -> str:
     """ "outlet · author · date · 412 words · Indonesian", leaving out what is unknown."""
     m = article.meta

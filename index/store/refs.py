@@ -19,6 +19,7 @@ def resolve_article(catalog: Catalog, corpus: Path, ref: str) -> Article:
     candidates = [ref]
     with suppress(ValueError, OSError):
         candidates.append(Path(ref).expanduser().resolve().relative_to(corpus).as_posix())
+    outside = len(candidates) == 1 and _is_file(ref)
     # Ids were made printable when read (see `controls`): so are the names asked for.
     candidates = [printable(c) for c in candidates]
     ref = printable(ref)
@@ -39,4 +40,20 @@ def resolve_article(catalog: Catalog, corpus: Path, ref: str) -> Article:
     if len(matches) > 1:
         shown = ", ".join(matches[:3]) + (" …" if len(matches) > 3 else "")
         raise ArticleNotFoundError(f'"{ref}" matches {len(matches)} articles: {shown}')
+    for cand in candidates:
+        reason = catalog.skip_reason(cand)
+        if reason:
+            raise ArticleNotFoundError(f'"{ref}" is not indexed: {reason}')
+    if outside:
+        raise ArticleNotFoundError(
+            f'no article "{ref}" in {corpus}: the file is outside it (give its folder'
+            " with --corpus)"
+        )
     raise ArticleNotFoundError(f'no article "{ref}" in {corpus}')
+
+
+def _is_file(ref: str) -> bool:
+    try:
+        return Path(ref).expanduser().is_file()
+    except OSError:
+        return False

@@ -133,8 +133,8 @@ def comparison(cmp: Comparison, *, plain: bool = False) -> RenderableType:
         Text("B  ", style="bold") + Text(cmp.b.display_title, style="bold"),
     )
     head.add_row(
-        Text(f"{cmp.a.id} · {al.coverage_a:.0%} shared", style="dim"),
-        Text(f"{cmp.b.id} · {al.coverage_b:.0%} shared", style="dim"),
+        Text(f"{cmp.a.id} · {labels.percent(al.coverage_a)} shared", style="dim"),
+        Text(f"{cmp.b.id} · {labels.percent(al.coverage_b)} shared", style="dim"),
     )
     n = len(al.passages)
     summary = Text(f"{n} shared passage{'s' if n != 1 else ''}. ", style="bold")
@@ -178,8 +178,8 @@ def related(art: Article, found: list[Related], titles: dict[str, str]) -> Rende
     for r in found:
         al = r.alignment
         table.add_row(
-            f"{al.coverage_a:.0%}",
-            f"{al.coverage_b:.0%}",
+            f"{labels.percent(al.coverage_a)}",
+            f"{labels.percent(al.coverage_b)}",
             str(len(al.passages)),
             Text(titles.get(r.id, r.id)) + Text(f"  {r.id}", style="dim"),
         )
@@ -201,8 +201,8 @@ def overlaps(found: list[Overlap], titles: dict[str, str]) -> RenderableType:
         table.add_row(
             Text(titles.get(o.a, o.a)) + Text(f"\n{o.a}", style="dim"),
             Text(titles.get(o.b, o.b)) + Text(f"\n{o.b}", style="dim"),
-            f"{al.coverage_a:.0%}",
-            f"{al.coverage_b:.0%}",
+            f"{labels.percent(al.coverage_a)}",
+            f"{labels.percent(al.coverage_b)}",
             str(len(al.passages)),
         )
     return table
@@ -236,7 +236,11 @@ def overlaps_plain(found: list[Overlap], titles: dict[str, str]) -> str:
 
 def _tabbed(al: Alignment, *rest: str) -> str:
     """Shared of one, of the other, passages, then `rest`: one tab-separated line."""
-    figures = (f"{al.coverage_a:.0%}", f"{al.coverage_b:.0%}", str(len(al.passages)))
+    figures = (
+        f"{labels.percent(al.coverage_a)}",
+        f"{labels.percent(al.coverage_b)}",
+        str(len(al.passages)),
+    )
     return "\t".join((*figures, *rest))
 
 

@@ -24,6 +24,7 @@ from ...index import Comparison, NewsreaderError
 from .. import export, keymap
 from ..config import Settings
 from ..engine import DEFAULT_MIN_WORDS, Engine
+from ..labels import percent
 from ..widgets import styles
 from ..widgets.comparison import ComparisonView, PassagePane
 from ..widgets.footer import KeyFooter
@@ -136,7 +137,7 @@ class ComparisonScreen(actions.ArticleActions, Screen[None]):
         if not total:
             return Content("These articles share no passage.").stylize(styles.MUTED) + settings
         out = Content(f"{total} shared passage{'s' if total != 1 else ''}").stylize("bold")
-        out += Content(f" · A {al.coverage_a:.0%} shared · B {al.coverage_b:.0%} shared")
+        out += Content(f" · A {percent(al.coverage_a)} shared · B {percent(al.coverage_b)} shared")
         if index is not None:
             out += Content(f" · passage {index + 1} of {total}").stylize("bold")
         else:

@@ -14,6 +14,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from ...index import Article, Comparison
+from ..labels import percent
 from ..layout import Row, Styles, passage_colour, passage_label, rows, side_text
 
 
@@ -128,7 +129,7 @@ class ComparisonView(Container):
                 else comparison.alignment.coverage_b
             )
             bits = [
-                f"{share:.0%} shared",
+                f"{percent(share)} shared",
                 article.meta.outlet,
                 article.meta.date[:10] if article.meta.date else None,
             ]

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from ...index import Comparison, link_gaps_marked
 from .. import keymap
+from ..labels import percent
 from ..layout import changed_spans, passage_colour, passage_label
 from . import styles
 from .card import Card
@@ -45,7 +46,7 @@ class PassageList(OptionList):
             colour = passage_colour(number)
             differs = len(changed_spans(p, "a")) + len(changed_spans(p, "b"))
             head = Content(passage_label(number) + " ").stylize(f"bold {colour}") + Content(
-                f"{p.shared_words} shared words · {p.score:.0%}"
+                f"{p.shared_words} shared words · {percent(p.score)}"
                 + (" · same wording" if not differs else "")
             ).stylize(styles.MUTED)
             first = " ".join(link_gaps_marked(comparison.a.text[p.a_start : p.a_end]).split()[:14])

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from .. import keymap
 from ..engine import RelatedArticle
+from ..labels import percent
 from . import styles
 from .card import Card
 
@@ -42,7 +43,7 @@ def related_card(item: RelatedArticle) -> Card:
     )
     bits = [
         f"{n} passage{'s' if n != 1 else ''}",
-        f"{al.coverage_b:.0%} of it shared",
+        f"{percent(al.coverage_b)} of it shared",
         item.outlet,
         item.date[:10] if item.date else None,
     ]
