@@ -14,12 +14,18 @@ _LINK_GAP = re.compile(r"(?<=\s),")
 # The commas a scraper joined two paragraphs with ("KUHP.,Selama ini"), where a passage or a
 # short line still spans them.
 _JOIN = re.compile(r"(?<=[.!?:]),+(?=[^\s,\d])")
+# A line break inside a paragraph: the text was wrapped at a fixed width.
+_WRAP = re.compile(r"(?<=\S)\n(?=\S)")
 
 
 def link_gaps_marked(text: str) -> str:
     """`text` as shown: each comma a dropped link left is an ellipsis ("pelatih  …, Gareth"),
     so the gap reads as one, and paragraph joins are spaces ("KUHP. Selama ini"). The same
-    length, so every offset into the text still holds."""
+    length, so every offset into the text still holds. A line break between two words is
+    a space too: a paragraph of hard-wrapped text reads as one (and a paragraph ends at a
+    blank line or at the end of a line that ends a sentence, see ingest/segment.py)."""
+    if "\n" in text:
+        text = _WRAP.sub(" ", text)
     if "," not in text:
         return text
     text = _LINK_GAP.sub("…", text)

@@ -187,6 +187,26 @@ def test_hard_wrapped_text_is_joined() -> None:
     assert text[spans[0].start : spans[0].end].endswith("ends here.")
 
 
+def test_hard_wrapped_text_is_joined_before_a_capital_too(analyzer: Analyzer) -> None:
+    # Text wrapped at a fixed width with blank lines between paragraphs (as the text-reuse
+    # corpus is): a line that begins with a name ("Asia", "Malaysia") continues the one
+    # before; every wrapped line was a paragraph, the first two the "title".
+    text = (
+        "Dalam setahun terakhir media massa berkali-kali memberitakan tragedi pesawat Air\n"
+        "Asia QZ 8501 jurusan Surabaya - Singapura yang hilang kontak di laut Jawa. Pesawat\n"
+        "Malaysia dengan kode penerbangan MH 370 raib pada suatu hari. Terbaru, pesawat milik\n"
+        "Germanwings jatuh di pegunungan Alpen, Prancis.\n"
+        "\n"
+        "Melihat rentetan kejadian tersebut, saya langsung teringat program Air Crash\n"
+        "Investigation yang rutin ditayangkan National Geographic Channel.\n"
+    )
+    art = parse_article("x", "x", text, analyzer.vocabulary)
+    assert [art.text[p.start : p.end].split()[0] for p in art.paragraphs] == ["Dalam", "Melihat"]
+    assert art.meta.title is None
+    shown = art.paragraph_text(art.paragraphs[0])
+    assert "Air Asia" in shown and "\n" not in shown and len(shown) == art.paragraphs[0].end
+
+
 def test_display_title_falls_back_to_first_words(analyzer: Analyzer) -> None:
     art = load(analyzer, "000")
     assert art.display_title.startswith("Presiden Rusia Vladimir Putin")

@@ -55,8 +55,13 @@ def paragraph_spans(text: str) -> list[Span]:
     spans: list[Span] = []
     stripped = [_strip(text, a, b) for a, b in lines]
     wrapped = _looks_hard_wrapped(text, stripped)
+    # Wrapped text whose paragraphs are set apart by blank lines: a single line break is
+    # never a paragraph's end, whatever the next line begins with ("tragedi Air\nAsia").
+    blank_lines = wrapped and any(
+        text.count("\n", b, c) > 1 for (_, b), (c, _) in itertools.pairwise(stripped)
+    )
     for start, end in stripped:
-        if wrapped and spans and _continues(text, spans[-1], start):
+        if wrapped and spans and _continues(text, spans[-1], start, blank_lines):
             spans[-1] = Span(spans[-1].start, end)
         else:
             spans.append(Span(start, end))
@@ -104,7 +109,27 @@ def _looks_hard_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
         for (a, b), (c, _) in itertools.pairwise(lines)
         if text[b:c].count("\n") == 1 and not _SENTENCE_END.search(text[a:b]) and text[c].islower()
     )
-    return runs_on >= 0.3 * (len(lines) - 1)
+    if runs_on >= 0.3 * (len(lines) - 1):
+        return True
+    # Or lines of about one width (at most 200 characters), most of them ending mid-sentence,
+    # that go on to the next line (a paragraph's last line is shorter), with blank lines
+    # between paragraphs. Scraped news with a paragraph a line has lines that end sentences.
+    widths = [b - a for (a, b), (c, _) in itertools.pairwise(lines) if text.count("\n", b, c) == 1]
+    if len(widths) < 3 or not any(
+        text.count("\n", b, c) > 1 for (_, b), (c, _) in itertools.pairwise(lines)
+    ):
+        return False
+    widest = max(widths)
+    mid_sentence = sum(
+        1
+        for (a, b), (c, _) in itertools.pairwise(lines)
+        if text.count("\n", b, c) == 1 and not _SENTENCE_END.search(text[a:b])
+    )
+    return (
+        40 <= widest <= 200
+        and sum(w >= 0.75 * widest for w in widths) >= 0.8 * len(widths)
+        and mid_sentence >= 0.5 * len(widths)
+    )
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -115,10 +140,12 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _continues(text: str, prev: Span, start: int) -> bool:
+def _continues(text: str, prev: Span, start: int, blank_lines: bool) -> bool:
     between = text[prev.end : start]
     if between.count("\n") != 1:
         return False  # a blank line always ends a paragraph
+    if blank_lines:
+        return True
     if _SENTENCE_END.search(text[prev.start : prev.end]):
         return False
     return text[start].islower()
