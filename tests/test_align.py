@@ -525,3 +525,29 @@ def test_one_word_past_a_long_unshared_stretch_is_not_part_of_the_passage(
     (passage,) = align(a, b, analyzer).passages
     assert passage.a_text.endswith("tahun 1862.")
     assert passage.b_text.endswith("tahun 1862.")
+
+
+def test_a_stock_attribution_alone_is_no_passage(analyzer: Analyzer) -> None:
+    # Two reports of one outlet on unrelated subjects end their quotes with the same
+    # formula: it made them "related".
+    stamp = "ucap dia sesuai keterangan rilis yang Kompas.com terima, Senin (16/9/2019)."
+    a = prepare_text(
+        f'"Kalau daerahnya sedikit duitnya sedikit, kalau banyak ya banyak," {stamp}\n\n'
+        "Pemerintah provinsi meminta dana alokasi umum dihitung dari jumlah penduduk.",
+        analyzer,
+    )
+    b = prepare_text(
+        f'"Mudah-mudahan pemain baru membangkitkan harapan klub musim ini," {stamp}\n\n'
+        "Pelatih tim sepak bola itu memuji latihan para pemain pada sore hari.",
+        analyzer,
+    )
+    assert align(a, b, analyzer).passages == ()
+    # Inside a passage that is shared, the formula is part of it.
+    shared = (
+        '"Bantuan air bersih sudah dikirim ke tiga desa yang kekeringan sejak bulan lalu dan'
+        ' warga diminta menghemat persediaan," '
+    )
+    a = prepare_text(f"{shared}{stamp}\n\nCuaca cerah sepanjang hari.", analyzer)
+    b = prepare_text(f"{shared}{stamp}\n\nHarga cabai naik di pasar.", analyzer)
+    (passage,) = align(a, b, analyzer).passages
+    assert passage.a_text.endswith("Senin (16/9/2019).")

@@ -42,6 +42,7 @@ from ..model import Article, Kind, merge_spans
 from ..text.analysis import Analyzer, Term
 from ..text.tokens import AlignToken, article_tokens
 from ..text.words import fold, split_words
+from .stock import stock_spans
 
 
 @dataclass(frozen=True)
@@ -187,14 +188,30 @@ class Side:
 
 
 def prepare(article: Article, analyzer: Analyzer, terms: list[Term] | None = None) -> Side:
-    """An article ready for alignment (`terms`: its analysed text, when known already)."""
-    tokens = tuple(article_tokens(article, analyzer, terms))
+    """An article ready for alignment (`terms`: its analysed text, when known already).
+    The words of stock phrases ("dalam keterangan tertulis yang diterima …", see stock.py)
+    count as names: they may extend a passage but never make one."""
+    tokens = tuple(_stock_as_names(article.text, article_tokens(article, analyzer, terms)))
     paragraphs = tuple(
         (p.start, p.end, p.index)
         for p in article.paragraphs
         if not (p.boilerplate or p.kind == Kind.META)
     )
     return Side(article.text, tokens, paragraphs)
+
+
+def _stock_as_names(text: str, tokens: list[AlignToken]) -> list[AlignToken]:
+    spans = stock_spans(text, 0, len(text))
+    if not spans:
+        return tokens
+    ends = [e for _, e in spans]
+    out = []
+    for t in tokens:
+        k = bisect_right(ends, t.start)
+        if not t.name and k < len(spans) and spans[k][0] <= t.start:
+            t = t._replace(name=True)
+        out.append(t)
+    return out
 
 
 def prepare_text(text: str, analyzer: Analyzer) -> Side:
