@@ -561,6 +561,21 @@ async def test_command_palette_offers_the_commands(make_app) -> None:
         assert screen.query_one(ArticleView).show_hidden
 
 
+async def test_a_title_typed_into_the_command_palette_opens_the_article(make_app) -> None:
+    # The palette's first list finds titles too, not only behind "Open article by title…".
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await wait_for(pilot, lambda: app.titles, what="titles")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"strategi putin")
+        await wait_idle(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.article_id == sample_id("001"), what="the article")
+        assert app.screen is screen
+
+
 async def test_open_article_by_title_and_compare_with(make_app) -> None:
     app = make_app()
     async with app.run_test(size=APP_SIZE) as pilot:

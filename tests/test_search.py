@@ -697,3 +697,28 @@ def test_a_prefix_ranks_its_common_words_as_high_as_its_rare_ones(
     res = lib.search("pres*", limit=20)
     assert res.total == 9
     assert res.hits[-1].id == "prescilla.txt"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_rare_spelling_of_a_common_name_suggests_the_common_one(
+    tmp_path: Path, engine: str
+) -> None:
+    # "Veronika" once, "Veronica" in 12 articles: no suggestion came (it asked for 20 times).
+    if engine == "tantivy":
+        pytest.importorskip("tantivy")
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for k in range(12):
+        (corpus / f"c{k:02d}.txt").write_text(
+            f"Kabar {k}\n\nPolisi memanggil Veronica Koman untuk kali ke-{k}.\n", encoding="utf-8"
+        )
+    (corpus / "k.txt").write_text(
+        "Kabar lain\n\nAktivis Veronika Koman menjawab panggilan itu.\n", encoding="utf-8"
+    )
+    for k in range(10):
+        (corpus / f"pad{k}.txt").write_text("Cuaca cerah\n\nHari ini cerah.\n", encoding="utf-8")
+    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"), engine=engine)
+    lib.update()
+    res = lib.search("Veronika Koman")
+    assert res.total == 1
+    assert res.suggestion == "Veronica Koman" and res.suggestion_hits == 12

@@ -30,7 +30,7 @@ from textual.timer import Timer
 
 from ..index import Library, NewsreaderError, Pending, UpdateReport
 from . import keymap
-from .commands import CompareWithProvider, OpenArticleProvider, Titles
+from .commands import CompareWithProvider, OpenArticleProvider, PaletteTitleProvider, Titles
 from .config import Settings, load_settings, save_theme
 from .engine import Engine
 from .labels import percent
@@ -91,6 +91,7 @@ def duration(seconds: float) -> str:
 class NewsreaderApp(App[None]):
     TITLE = "newsreader"
     BINDINGS: ClassVar[list[BindingType]] = keymap.APP
+    COMMANDS = App.COMMANDS | {PaletteTitleProvider}
     # Notices go top right, below the search box: at the bottom they would hide the last
     # rows of the related list.
     CSS = """

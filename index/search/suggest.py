@@ -13,7 +13,7 @@ from .spelling import Speller
 
 _WORD_IN_QUERY = re.compile(r"(?<![\w:*~])([^\W\d_][^\W_]*)(?![\w:*~])")
 RARE = 2  # an article count at or below which a known word may still be a misspelling
-FAR_MORE = 20  # ... when a word one edit away is in this many times as many articles
+FAR_MORE = 10  # ... when a word one edit away is in this many times as many articles
 
 
 def suggest(text: str, fulltext: FullText, speller: Speller) -> str | None:

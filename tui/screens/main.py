@@ -430,9 +430,7 @@ class MainScreen(actions.ArticleActions, Screen[None]):
     def _leave_search(self) -> None:
         query = self.query_text.strip()
         if query:
-            bar = self.query_one(SearchBar)
-            if not bar.history or bar.history[-1] != query:
-                bar.history.append(query)
+            self.query_one(SearchBar).remember(query)
             self._save("the search history", self.engine.state.add_history, query)
         self._focus_pane("results")
 

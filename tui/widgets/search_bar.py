@@ -27,6 +27,12 @@ class SearchBar(OrderedInput):
         self._place: int | None = None  # where in the history the box is (None: the draft)
         self._draft = ""
 
+    def remember(self, query: str) -> None:
+        """Keep a search that was run; Up then starts again from the newest."""
+        if not self.history or self.history[-1] != query:
+            self.history.append(query)
+        self._place = None
+
     def action_leave(self) -> None:
         self._place = None
         self.post_message(self.Leave())
@@ -41,6 +47,8 @@ class SearchBar(OrderedInput):
                 return
             self._draft = self.value
             place = len(self.history) - 1
+            if self.history[place] == self.value.strip() and place > 0:
+                place -= 1  # the search on show is the newest: Up goes to the one before
         else:
             place = self._place + step
         if place < 0:
