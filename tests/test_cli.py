@@ -84,6 +84,9 @@ def test_compare_related_overlaps_json() -> None:
 
     side_by_side = run("compare", "000", "002").stdout
     assert "shared passage" in side_by_side and "①" in side_by_side
+    # Two articles that share nothing say so, without a legend for passages there are not.
+    nothing = run("compare", "003", "004").stdout
+    assert "No shared passage." in nothing and "Differing words" not in nothing
     # Piped, where no highlight shows, the differing words come in brackets: one wire story
     # translated with "Tiongkok" in one outlet and "China" in the other.
     piped = run("compare", "000", "001").stdout

@@ -137,13 +137,16 @@ def comparison(cmp: Comparison, *, plain: bool = False) -> RenderableType:
         Text(f"{cmp.b.id} · {labels.percent(al.coverage_b)} shared", style="dim"),
     )
     n = len(al.passages)
-    summary = Text(f"{n} shared passage{'s' if n != 1 else ''}. ", style="bold")
-    summary += Text(
-        "Differing words are [in brackets]; rows without a number are not shared."
-        if plain
-        else "Differing words are highlighted; text not shared is dimmed.",
-        style="dim",
-    )
+    if not n:
+        summary = Text("No shared passage.", style="bold")
+    else:
+        summary = Text(f"{n} shared passage{'s' if n != 1 else ''}. ", style="bold")
+        summary += Text(
+            "Differing words are [in brackets]; rows without a number are not shared."
+            if plain
+            else "Differing words are highlighted; text not shared is dimmed.",
+            style="dim",
+        )
     body = Table(show_header=False, expand=True, show_lines=True, box=None, padding=(0, 1))
     body.add_column(width=3, no_wrap=True)
     body.add_column(ratio=1)
