@@ -148,3 +148,27 @@ async def test_copy_a_passage_and_export_the_comparison(make_app, tmp_path) -> N
         # The notice names what was saved and where, not the dialog's hint again.
         saved = [n.message for n in app._notifications if n.message.startswith("Saved")]
         assert saved[-1] == f"Saved the comparison to {tmp_path / 'cmp.md'}"
+
+
+async def test_differences_only_keeps_the_passage_on_show_in_view(make_app) -> None:
+    # A QA pass pressed d at passage 4 of 4: the texts went back to the top while the status
+    # still said "passage 4 of 4".
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        compare = await open_comparison(pilot)
+        view = compare.query_one(ComparisonView)
+        total = view.passage_count
+        assert total >= 3
+        await pilot.press(*["right_square_bracket"] * (total - 1))
+        await wait_idle(pilot)
+        assert view.current == total - 1
+        for _ in range(2):  # differences only, and back
+            await pilot.press("d")
+            await wait_idle(pilot)
+            assert view.current == total - 1
+            assert f"passage {total} of {total}" in status(compare)
+            for pane in view.panes:
+                block = pane.query(".-current").first()
+                top = block.virtual_region.y
+                assert pane.scroll_y > 0
+                assert pane.scroll_y <= top < pane.scroll_y + pane.size.height
