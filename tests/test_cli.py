@@ -569,3 +569,24 @@ def test_a_share_too_small_to_round_up_reads_less_than_one_percent(tmp_path: Pat
     assert 0 < other["coverage_b"] < 0.005  # of the long one
     out = run("related", "short.txt", "--corpus", str(corpus)).stdout
     assert "<1%" in out and "\t0%" not in out and not out.startswith("0%")
+
+
+def test_search_results_carry_the_articles_url(tmp_path: Path) -> None:
+    # Results exported as CSV had no URL column: a journalist could not go to the source.
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    rows = [
+        {"id": "a", "title": "Banjir di Jakarta", "body": "Banjir besar melanda kota.",
+         "url": "https://example.com/banjir"},
+        {"id": "b", "title": "Banjir lagi", "body": "Hujan deras membuat banjir."},
+    ]  # fmt: skip
+    (corpus / "news.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8"
+    )
+    found = json.loads(run("search", "banjir", "--corpus", str(corpus), "--json").stdout)
+    urls = {h["id"]: h["url"] for h in found["hits"]}
+    assert urls == {"news.jsonl#a": "https://example.com/banjir", "news.jsonl#b": None}
+    table = run("search", "banjir", "--corpus", str(corpus), "--format", "csv").stdout
+    header, *lines = table.splitlines()
+    assert header.split(",")[-1] == "url"
+    assert any(line.endswith(",https://example.com/banjir") for line in lines)

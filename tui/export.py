@@ -238,7 +238,10 @@ def comparison_html(cmp: Comparison) -> str:
 
 
 # -- search results as data -------------------------------------------------------------------
-CSV_FIELDS = ["rank", "id", "path", "title", "outlet", "date", "language", "score", "snippet"]
+# The URL last: columns only ever added at the end (a reader by position keeps working).
+CSV_FIELDS = [
+    "rank", "id", "path", "title", "outlet", "date", "language", "score", "snippet", "url"
+]  # fmt: skip
 
 
 def hit_rows(results: SearchResults) -> Iterator[dict]:
@@ -253,6 +256,7 @@ def hit_rows(results: SearchResults) -> Iterator[dict]:
             "language": hit.language,
             "score": hit.score,
             "snippet": " ".join(hit.snippet.text.split()),
+            "url": hit.url,
         }
 
 

@@ -240,6 +240,7 @@ def _hits(
                 round(float(score), 4),
                 make_snippet(article, spans),
                 tuple(spans),
+                m.url,
             )
         )
     return hits

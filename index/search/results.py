@@ -44,6 +44,7 @@ class Hit:
     score: float
     snippet: Snippet
     highlights: tuple[Span, ...]
+    url: str | None = None  # where the article was published, when its record says
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ def list_all(catalog: ArticleSource, limit: int) -> SearchResults:
                 0.0,
                 make_snippet(article, []),
                 (),
+                article.meta.url,
             )
         )
     return SearchResults("", catalog.count(), hits, None, QueryTerms())

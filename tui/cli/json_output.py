@@ -72,6 +72,7 @@ def search(results: SearchResults) -> dict:
                 "score": h.score,
                 "snippet": {"start": h.snippet.start, "end": h.snippet.end, "text": h.snippet.text},
                 "highlights": [{"start": s.start, "end": s.end} for s in h.highlights],
+                "url": h.url,
             }
             for h in results.hits
         ],
