@@ -537,6 +537,11 @@ def test_a_query_of_stop_words_says_why_it_finds_nothing(sample_library: Library
     assert res.note is not None and "only stop words (dan, yang, di)" in res.note
     assert sample_library.search("zzzqqq").note is None  # nothing found, but not stop words
     assert sample_library.search("Putin dan").note is None
+    # Nor a query of no word at all: it said nothing.
+    for query in ("(", "!!!", "-- ..."):
+        res = sample_library.search(query)
+        assert res.total == 0 and res.note is not None and "no words to search for" in res.note
+    assert sample_library.search("date:1990").note is None
 
 
 def test_a_pasted_passage_with_a_quotation_mark_left_open_is_searched(

@@ -204,8 +204,10 @@ def _terms_of(clause: Query) -> list[wq.Term]:
 
 def _only_stop_words(text: str, analyzer: Analyzer) -> str | None:
     """Why a query of nothing but stop words ("dan yang di") finds nothing: they are too
-    common to be indexed."""
+    common to be indexed; or of no word at all ("(", "!!!")."""
     terms = analyzer.terms(text)
+    if not terms and not any(c.isalnum() for c in text):
+        return "no words to search for: type a word, a name or a number"
     if not terms or not all(t.stop for t in terms):
         return None
     words = ", ".join(dict.fromkeys(t.surface.lower() for t in terms))
