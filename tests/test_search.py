@@ -727,3 +727,22 @@ def test_a_rare_spelling_of_a_common_name_suggests_the_common_one(
     res = lib.search("Veronika Koman")
     assert res.total == 1
     assert res.suggestion == "Veronica Koman" and res.suggestion_hits == 12
+
+
+def test_an_outlet_no_article_has_names_the_outlets_there_are(tmp_path: Path) -> None:
+    # "outlet:kompas.com" found nothing, silently: the outlet is named "kompas".
+    import json
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    rows = [
+        {"id": str(k), "title": f"Kabar {k}", "body": "Banjir di kota.", "source": source}
+        for k, source in enumerate(["kompas", "kompas", "detik", "tribunnews"])
+    ]
+    (corpus / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"))
+    lib.update()
+    res = lib.search("banjir outlet:kompas.com")
+    assert res.total == 0
+    assert res.note == 'no outlet is named "kompas.com"; outlets: kompas …'
+    assert lib.search("outlet:Kompas").total == 2 and lib.search("outlet:Kompas").note is None

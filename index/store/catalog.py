@@ -226,6 +226,14 @@ class Catalog:
         rows = self.db.execute("SELECT path, size, mtime_ns, hash, reason FROM files")
         return {r[0]: FileRecord(r[1], r[2], r[3], r[4]) for r in rows}
 
+    def outlets(self) -> list[str]:
+        """Every outlet named, most articles first."""
+        rows = self.db.execute(
+            "SELECT outlet FROM articles WHERE outlet IS NOT NULL GROUP BY outlet"
+            " ORDER BY count(*) DESC, outlet"
+        )
+        return [r[0] for r in rows]
+
     def skip_reason(self, path: str) -> str | None:
         """Why the file at `path` (relative to the corpus) was skipped, if it was."""
         row = self.db.execute("SELECT reason FROM files WHERE path=?", (path,)).fetchone()

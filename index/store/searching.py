@@ -5,6 +5,8 @@ the words go to the full-text engine."""
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import re
 from collections.abc import Callable
 
 from ..controls import printable
@@ -62,10 +64,33 @@ def search_stores(
         stores.speller(),
         by_date=sort == "date",
     )
+    if not found.total and found.note is None and found.suggestion is None:
+        hint = outlet_hint(rest, stores.catalog.outlets())
+        if hint is not None:
+            found = dataclasses.replace(found, note=hint)
     if not wanted:
         return found
     suggestion = f"{found.suggestion} {wanted.terms()}" if found.suggestion else None
     return dataclasses.replace(found, query=text.strip(), suggestion=suggestion)
+
+
+_OUTLET_ASKED = re.compile(r'(?<![\w:])(?:outlet|source|site):(?:"([^"]*)"|(\S+))', re.I)
+
+
+def outlet_hint(query: str, outlets: list[str]) -> str | None:
+    """Why an outlet query found nothing, when no outlet has that name: the outlets that
+    come closest, or the most common ("outlet:kompas.com", where the outlet is "kompas")."""
+    m = _OUTLET_ASKED.search(query)
+    if m is None or not outlets:
+        return None
+    asked = (m.group(1) if m.group(1) is not None else m.group(2)).strip()
+    folded = {o.casefold(): o for o in outlets}
+    if asked.casefold() in folded:
+        return None
+    close = difflib.get_close_matches(asked.casefold(), list(folded), n=3, cutoff=0.5)
+    near = [folded[c] for c in close] or outlets[:3]
+    more = " …" if len(outlets) > len(near) else ""
+    return f'no outlet is named "{asked}"; outlets: {", ".join(near)}{more}'
 
 
 def learn_query_stems(catalog: Catalog, analyzer: Analyzer, text: str) -> None:
