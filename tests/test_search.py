@@ -159,6 +159,13 @@ def test_a_sentence_pasted_from_inside_a_parenthesis_is_searched(
 
 def test_times_and_colons_in_words_are_not_fields(sample_library: Library) -> None:
     sample_library.search("12:12")  # no error: a time, not a field
+    # A capitalised word before a colon is a headline's, not a field ("Jokowi:KPK" was an
+    # error); a lower-case one is still taken as a mistyped field.
+    assert ids(sample_library, "Putin:Erdogan") == ids(sample_library, "Putin Erdogan")
+    with pytest.raises(QueryError, match='unknown field "kategori:"'):
+        sample_library.search("kategori:politik")
+    # A field name in capitals is the field ("Title:strategi" found nothing).
+    assert ids(sample_library, "Title:strategi") == ids(sample_library, "title:strategi") != []
 
 
 def test_a_pasted_address_is_searched_not_refused(sample_library: Library) -> None:

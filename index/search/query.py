@@ -118,7 +118,7 @@ def check_syntax(text: str) -> None:
     for m in _FIELD_PREFIX.finditer(bare):
         rest = text[m.end() :]  # the value may be a quoted phrase: outlet:"kabar kita"
         if m.group(1).lower() not in _KNOWN:
-            if not rest or rest[0].isspace() or rest.startswith("//"):
+            if _punctuation_colon(m.group(1), rest):
                 # "Prabowo: ..." in a pasted headline, or a pasted address's "https:":
                 # punctuation, not a field
                 continue
@@ -160,6 +160,24 @@ def minus_as_not(text: str) -> str:
     return "".join(out)
 
 
+def _lower_field_names(text: str) -> str:
+    """Field names as the parser knows them, in lower case ("Title:revisi" found nothing)."""
+    bare = _strip_quoted(text)
+    out = list(text)
+    for m in _FIELD_PREFIX.finditer(bare):
+        name = m.group(1)
+        if name.lower() in _KNOWN and name != name.lower():
+            out[m.start(1) : m.end(1)] = name.lower()
+    return "".join(out)
+
+
+def _punctuation_colon(name: str, rest: str) -> bool:
+    """Whether the colon after `name` (no field's) is punctuation: followed by a space or
+    nothing ("Prabowo: ..."), an address's "//", or after a capitalised word
+    ("Jokowi:KPK", a headline's colon; field names are written in lower case)."""
+    return not rest or rest[0].isspace() or rest.startswith("//") or name[:1].isupper()
+
+
 def _pasted(text: str) -> bool:
     words = text.replace('"', " ").split()
     return len(words) >= PASTED_WORDS and not any(w in OPERATORS for w in words)
@@ -183,9 +201,7 @@ def _plain_text(text: str) -> str:
     drop: set[int] = set()
     for m in _FIELD_PREFIX.finditer(bare):
         rest = text[m.end() :]
-        if m.group(1).lower() not in _KNOWN and (
-            not rest or rest[0].isspace() or rest.startswith("//")
-        ):
+        if m.group(1).lower() not in _KNOWN and _punctuation_colon(m.group(1), rest):
             drop.add(m.end() - 1)
     for m in re.finditer(r"(?<=\w)\?+(?=\s|$)", bare):
         drop.update(range(m.start(), m.end()))
@@ -404,7 +420,7 @@ def exact_form(word: str, analyzer: Analyzer) -> str | None:
 def parse_query(text: str, schema, analyzer: Analyzer) -> wq.Query:
     check_syntax(text)
     _check_date_ranges(text)
-    text = date_comparisons(_plain_text(text))
+    text = date_comparisons(_plain_text(_lower_field_names(text)))
     text = iso_dates_for_whoosh(text)
     errors: list[str] = []
     text = join_phrase_variants(text, analyzer)
