@@ -32,6 +32,8 @@ def test_search_formats(tmp_path: Path) -> None:
     hits = [json.loads(line) for line in found.stdout.splitlines()]
     assert [h["date"][:10] for h in hits] == ["2024-07-03", "2023-10-18"]
     assert all(h["score"] < 100 for h in hits)  # a score, not the sort key
+    # A snippet cut from its paragraph says so, as the results list does.
+    assert any(r["snippet"].endswith("…") or r["snippet"].startswith("…") for r in rows)
     md = run("search", "--outlet", "Tribunnews.com", "--format", "md").stdout
     assert md.startswith("# Articles") and "1 result;" in md and "`002_" in md
 

@@ -255,7 +255,8 @@ def hit_rows(results: SearchResults) -> Iterator[dict]:
             "date": hit.date,
             "language": hit.language,
             "score": hit.score,
-            "snippet": " ".join(hit.snippet.text.split()),
+            # As the results show it: "…" where it was cut, and where a link was dropped.
+            "snippet": " ".join(labels.snippet(hit)[0].split()),
             "url": hit.url,
         }
 
