@@ -54,6 +54,27 @@ def test_dates(analyzer: Analyzer) -> None:
         assert load(analyzer, prefix).meta.date is None
 
 
+@pytest.mark.parametrize(
+    ("body", "date"),
+    [
+        # A date the text mentions is an event's, not the article's (the text-reuse corpus's
+        # "MH 370 raib pada 8 Maret 2014" became its essay's date).
+        ("Pesawat itu raib pada 8 Maret 2014 dan belum ditemukan hingga kini.", None),
+        # News stamps the day it reports: with its weekday, in parentheses, with a time.
+        ("Menteri itu berbicara di Jakarta, Senin (16/9/2019), soal banjir.", "2019-09-16"),
+        ("Menteri itu berbicara pada Senin, 16 September 2019, soal banjir.", "2019-09-16"),
+        ("Menteri itu berbicara pada 16 September 2019 14:05 WIB soal banjir.", "2019-09-16"),
+        ("16 September 2019\nMenteri itu berbicara soal banjir di kota.", "2019-09-16"),
+    ],
+)
+def test_a_date_in_the_text_is_the_articles_only_as_news_stamps_it(
+    analyzer: Analyzer, body: str, date: str | None
+) -> None:
+    text = f"Judul berita yang cukup panjang untuk sebuah judul\n\n{body}\n\nParagraf lain.\n"
+    found = parse_article("x", "x", text, analyzer.vocabulary).meta.date
+    assert (found[:10] if found else None) == date
+
+
 @pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
 def test_language_and_unknowns(analyzer: Analyzer, prefix: str) -> None:
     art = load(analyzer, prefix)

@@ -105,7 +105,7 @@ def parse_article(
 
     if date is None and not (given and given.date):  # a record's own date makes this moot
         window_end = min(len(text), (spans[0].start if spans else 0) + _DATE_WINDOW)
-        date = md.find_date(text, 0, window_end)
+        date = md.find_date(text, 0, window_end, stamped=True)
 
     # One pass per paragraph serves repeat detection and language detection: its words
     # found at C speed, folded once for the whole paragraph.

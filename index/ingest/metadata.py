@@ -75,13 +75,33 @@ class Found:
     span: Span
 
 
-def find_date(text: str, start: int = 0, end: int | None = None) -> Found | None:
-    """The first full date (day, month, year) in text[start:end], as ISO 8601."""
+_DAY_FIRST = re.compile(rf"(?:{_DAYS})\b", re.IGNORECASE)
+
+
+def find_date(
+    text: str, start: int = 0, end: int | None = None, *, stamped: bool = False
+) -> Found | None:
+    """The first full date (day, month, year) in text[start:end], as ISO 8601. `stamped`:
+    only a date written the way news stamps the day it reports, not any date the text
+    mentions ("raib pada 8 Maret 2014" is an event): with its weekday ("Rabu (3/7/2024)",
+    "Senin, 16 September 2019"), in parentheses ("(3/7/2024)"), with a time, or at the
+    start of a line."""
     for m in _DATE.finditer(text, start, len(text) if end is None else end):
+        if stamped and not _stamp(text, m):
+            continue
         iso = _to_iso(m)
         if iso:
             return Found(iso, Span(m.start(), m.end()))
     return None
+
+
+def _stamp(text: str, m: re.Match[str]) -> bool:
+    if m.group("dmy") or _DAY_FIRST.match(m.group()):
+        return True
+    if re.search(r"\d[:.]\d{2}(?!\d)", m.group()):  # a time: "3 Juli 2024 14:05 WIB"
+        return True
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    return not text[line_start : m.start()].strip()
 
 
 def _to_iso(m: re.Match[str]) -> str | None:
