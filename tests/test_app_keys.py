@@ -19,7 +19,7 @@ from newsreader.tui.widgets.results import FLAGGED, ON_SHOW, UNREAD, ResultsList
 from newsreader.tui.widgets.search_bar import SearchBar
 from textual.widgets import Input
 
-from tests.conftest import APP_SIZE, search, started, url_corpus, wait_for, wait_idle
+from tests.conftest import APP_SIZE, sample_id, search, started, url_corpus, wait_for, wait_idle
 
 
 def status_text(screen) -> str:
@@ -517,3 +517,22 @@ async def test_the_file_name_dialog_keeps_keys_typed_in_a_burst_in_order(make_ap
         await pilot.pause()
         await pilot.pause()
         assert box.value == "/tmp/hasil.html"
+
+
+async def test_enter_twice_before_the_results_come_opens_the_new_first_result(make_app) -> None:
+    # A QA pass typed "gempa", Enter, Enter within the debounce: the second Enter opened,
+    # and marked read, the first row of the list still on show (the newest article), which
+    # the search does not find.
+    app = make_app(debounce=0.8)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        newest = screen.results.hits[0].id
+        assert newest == sample_id("001")  # 001 has no "Erdogan"
+        await pilot.press("slash", *"erdogan", "enter", "enter")
+        await wait_for(pilot, lambda: screen.results.query == "erdogan", what="the results")
+        await wait_idle(pilot)
+        await wait_for(
+            pilot, lambda: screen.article_id == screen.results.hits[0].id, what="the first"
+        )
+        assert screen.article_id in {sample_id("000"), sample_id("002")}
+        assert newest not in app.engine.state.read_ids()

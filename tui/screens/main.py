@@ -181,6 +181,10 @@ class MainScreen(actions.ArticleActions, Screen[None]):
         self.indexing = False  # the index is being updated in the background
         self._flash_until = 0.0
         self._warmed = False  # a first search of words has been run in the background
+        # What is typed has not been answered yet (the search waits out the debounce), and
+        # an Enter in the results meanwhile asked for the first of its results.
+        self._typed_unanswered = False
+        self._open_first = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -335,6 +339,7 @@ class MainScreen(actions.ArticleActions, Screen[None]):
         self.workers.cancel_group(self, "related")
         self.query_one(ArticleView).await_article(None)
         if self.ready:
+            self._typed_unanswered = True
             self.run_search(event.value, delay=self.settings.debounce)
 
     @work(exclusive=True, group="search", thread=True)
@@ -369,12 +374,15 @@ class MainScreen(actions.ArticleActions, Screen[None]):
 
     @on(SearchFailed)
     def _search_failed(self, event: SearchFailed) -> None:
+        self._typed_unanswered = self._open_first = False
         self._status(Content(event.message).stylize(styles.ERROR))
 
     @on(SearchDone)
     def _search_done(self, event: SearchDone) -> None:
         results = event.results
         self.results = results
+        open_first = self._open_first and bool(results.hits)
+        self._typed_unanswered = self._open_first = False
         if not self._warmed and results.hits:
             self._warmed = True
             word = _WORD.search(results.hits[0].title or "")
@@ -394,6 +402,8 @@ class MainScreen(actions.ArticleActions, Screen[None]):
             )
             self.query_one(RelatedList).show_message("")
         self._draw_panes()
+        if open_first:
+            self.open_article(results.hits[0].id)
 
     def _summary(self, results: SearchResults) -> Content:
         n = results.total
@@ -432,6 +442,9 @@ class MainScreen(actions.ArticleActions, Screen[None]):
         if query:
             self.query_one(SearchBar).remember(query)
             self._save("the search history", self.engine.state.add_history, query)
+        if self._typed_unanswered:
+            # Left before the debounce ran it: run it now, not after another wait.
+            self.run_search(self.query_text, delay=0.0)
         self._focus_pane("results")
 
     @on(ResultsList.SuggestionChosen)
@@ -497,6 +510,12 @@ class MainScreen(actions.ArticleActions, Screen[None]):
 
     @on(ResultsList.Opened)
     def _opened(self, event: ResultsList.Opened) -> None:
+        if self._typed_unanswered:
+            # The list still shows the results of what was typed before: opening its row
+            # opened (and marked read) an article the new search does not find. Open the
+            # first of the new results once they come.
+            self._open_first = True
+            return
         if self.article_id != event.article_id:
             self.load_article(event.article_id, 0.0)
         self.query_one(ArticleView).await_article(event.article_id)
