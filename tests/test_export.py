@@ -156,3 +156,24 @@ def test_html_comparison_renders_both_columns_and_marked_passages(
     assert any(x < middle for x in first) and any(x > middle for x in first)
     marked = colour_columns(rows, export.MARK_COLOUR)
     assert any(x < middle for x in marked) and any(x > middle for x in marked)
+
+
+def test_a_comparison_in_markdown_reads_as_the_app_shows_it(tmp_path: Path) -> None:
+    # Scraped text glues paragraphs with ".," and leaves " ," where a link was dropped: the
+    # web page and the app show them as a space and "…", the Markdown showed them raw.
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    shared = (
+        "Pengamat politik LIPI menilai revisi undang-undang itu melemahkan lembaga antirasuah"
+        " secara sistematis dan terencana.,Demikian diungkapkan  , dalam konferensi di kantor"
+        " lembaga itu, yang dihadiri puluhan peneliti senior dari berbagai bidang ilmu."
+    )
+    rows = [
+        {"id": "a", "title": "Satu", "body": f"Pembuka berita pertama.,{shared}"},
+        {"id": "b", "title": "Dua", "body": f"Pembuka yang lain sekali.,{shared}"},
+    ]
+    (corpus / "n.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    run("index", str(corpus))
+    text = run("compare", "a", "b", "--corpus", str(corpus), "--markdown", "-").stdout
+    assert "terencana. Demikian diungkapkan … dalam" in text
+    assert ".,Demikian" not in text and " , " not in text

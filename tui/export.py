@@ -121,15 +121,18 @@ def comparison_markdown(cmp: Comparison) -> str:
         f"{n} shared passage{'s' if n != 1 else ''}; words worded differently are **bold**.",
         "",
     ]
+    # As the app and the web page show them: a dropped link's gap as "…", a scraper's
+    # paragraph joins (".,") as spaces; the same lengths, so the offsets hold.
+    shown_a, shown_b = link_gaps_marked(cmp.a.text), link_gaps_marked(cmp.b.text)
     for number, p in enumerate(al.passages, 1):
         out.append(
             f"## {passage_label(number)} Passage {number} — {p.shared_words} shared words, "
             f"similarity {labels.percent(p.score)}"
         )
         out.append("")
-        sides = (("A", cmp.a, p.a_start, p.a_end), ("B", cmp.b, p.b_start, p.b_end))
-        for side, art, lo, hi in sides:
-            text = _md_marked(art.text, lo, hi, changed_spans(p, side.lower()))
+        sides = (("A", shown_a, p.a_start, p.a_end), ("B", shown_b, p.b_start, p.b_end))
+        for side, shown, lo, hi in sides:
+            text = _md_marked(shown, lo, hi, changed_spans(p, side.lower()))
             out += [f"> **{side}** ({lo}–{hi}): {text}", ""]
     return "\n".join(out)
 
