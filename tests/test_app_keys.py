@@ -536,3 +536,25 @@ async def test_enter_twice_before_the_results_come_opens_the_new_first_result(ma
         )
         assert screen.article_id in {sample_id("000"), sample_id("002")}
         assert newest not in app.engine.state.read_ids()
+
+
+async def test_new_results_stay_on_the_article_under_the_cursor_past_the_first_page(
+    make_app,
+) -> None:
+    # As the index grows, new articles may rank above the one under the cursor and push it
+    # past the first page: the cursor jumped to the first result, which took its place on
+    # show. It now stays (the list grows to hold it).
+    app = make_app(result_limit=2)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await search(pilot, "putin")
+        everything = app.engine.search("putin", 10, "relevance", None)
+        assert len(screen.results.hits) == 2 < everything.total
+        far = everything.hits[3].id
+        screen.run_search("putin", delay=0.0, keep=far)
+        await wait_for(
+            pilot,
+            lambda: screen.query_one(ResultsList).highlighted_id == far,
+            what="the article kept",
+        )
+        assert len(screen.results.hits) == 4

@@ -12,6 +12,7 @@ box, so `q`, `j`, `g` never end up typed into a query by accident."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Callable
@@ -69,6 +70,14 @@ def _waited(delay: float) -> bool:
     while (left := end - time.monotonic()) > 0 and not worker.is_cancelled:
         time.sleep(min(left, 0.02))
     return not worker.is_cancelled
+
+
+KEEP_LOOKUP = 1_000  # results looked through for the article to stay on (see run_search)
+
+
+def _beyond(results: SearchResults, article_id: str) -> bool:
+    """Whether `article_id` may be among the results but not on the page shown."""
+    return len(results.hits) < results.total and all(h.id != article_id for h in results.hits)
 
 
 # What the workers report. Each is handled by the screen on its own thread; a message for a
@@ -233,9 +242,14 @@ class MainScreen(actions.ArticleActions, Screen[None]):
         self.run_search(self.query_text, delay=0.0)
 
     def refresh_results(self) -> None:
-        """Search again, staying on the article under the cursor (new articles arrived)."""
+        """Search again, staying on the article under the cursor (new articles arrived),
+        and look again for the articles related to the one on show: new ones may share
+        passages with it (it said "No other article shares a passage" until reopened)."""
         if self.ready:
             self.run_search(self.query_text, delay=0.0, keep=self._cursor_id())
+            article_id = self.article_id
+            if article_id is not None and not isinstance(self.focused, RelatedList):
+                self.load_related(article_id)
 
     def show_indexing(self, text: Content | None) -> None:
         widget = self.query_one("#indexing", Static)
@@ -353,6 +367,17 @@ class MainScreen(actions.ArticleActions, Screen[None]):
             results = self.engine.search(
                 self.full_query(query), self.limit, sort, self.filter.facets()
             )
+            if keep is not None and _beyond(results, keep):
+                # The article to stay on fell past the first page (new articles ranked
+                # above it as the index grew): the cursor jumped to another one, which
+                # then took its place on show. Look further, so that it stays.
+                wider = self.engine.search(
+                    self.full_query(query), KEEP_LOOKUP, sort, self.filter.facets()
+                )
+                place = next((k for k, h in enumerate(wider.hits) if h.id == keep), None)
+                if place is not None:
+                    self.limit = max(self.limit, place + 1)
+                    results = dataclasses.replace(wider, hits=wider.hits[: self.limit])
         except NewsreaderError as exc:
             prefix = "" if isinstance(exc, QueryError) else "error: "
             self.post_message(SearchFailed(f"{prefix}{exc}"))
