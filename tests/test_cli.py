@@ -590,3 +590,26 @@ def test_search_results_carry_the_articles_url(tmp_path: Path) -> None:
     header, *lines = table.splitlines()
     assert header.split(",")[-1] == "url"
     assert any(line.endswith(",https://example.com/banjir") for line in lines)
+
+
+def test_a_named_pipe_in_the_corpus_is_skipped_not_waited_on(tmp_path: Path) -> None:
+    # A FIFO among the articles hung `index` for good (reading it waits for a writer).
+    corpus = tmp_path / "c"
+    shutil.copytree(SAMPLE, corpus)
+    os.mkfifo(corpus / "pipe.txt")
+    report = json.loads(run("index", str(corpus), "--json", timeout=60).stdout)
+    assert len(report["added"]) == 5
+    assert {"path": "pipe.txt", "reason": "not a regular file (a pipe, socket or device)"} in (
+        report["skipped"]
+    )
+
+
+def test_lost_shingle_postings_are_one_line_naming_the_rebuild(tmp_path: Path) -> None:
+    # A damaged page left rows of the catalog's shingle postings without data: `overlaps`
+    # died with "internal error: TypeError".
+    ix = tmp_path / "ix"
+    run("index", "--index-dir", str(ix))
+    with sqlite3.connect(live_build(ix) / "catalog.sqlite") as db:
+        db.execute("UPDATE shingles SET data = 5")  # what a damaged page reads as: no bytes
+    proc = run("overlaps", "--index-dir", str(ix), "--no-update", check=False)
+    assert_one_line_error(proc, "newsreader index --rebuild")

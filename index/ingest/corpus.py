@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -137,6 +138,10 @@ def list_sources(root: Path) -> tuple[Sources, list[Skipped]]:
                 st = os.stat(os.path.join(dirpath, name))
             except OSError as exc:
                 skipped.append(Skipped(rel, f"unreadable: {exc.strerror or exc}"))
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                # A named pipe would block the reader for good, a device read forever.
+                skipped.append(Skipped(rel, "not a regular file (a pipe, socket or device)"))
                 continue
             sources.append(SourceFile(rel, st.st_size, st.st_mtime_ns))
     return sources, skipped

@@ -235,7 +235,8 @@ def to_bytes(postings: array, top: int = 0) -> bytes:
 
 def from_bytes(data: bytes, top: int = 0) -> array:
     """A row's postings as numbers (`top`: the row's top byte of article numbers)."""
-    if len(data) % STORED_SIZE:
+    if not isinstance(data, bytes | bytearray | memoryview) or len(data) % STORED_SIZE:
+        # A row whose data is gone (NULL in a damaged page) or cut short.
         raise IndexDamagedError(DAMAGED)
     n = len(data) // STORED_SIZE
     wide = bytearray(n * _SIZE)
