@@ -266,6 +266,10 @@ def test_a_flat_body_after_a_lone_dash_line_is_split() -> None:
         ("03/07/2024", "2024-07-03"),
         (1568126880, "2019-09-10T14:48+00:00"),
         ("kemarin sore", None),
+        # Relative to the day of indexing: invented ("kemarin" became yesterday's date).
+        ("kemarin", None),
+        ("2 hari lalu", None),
+        ("yesterday", None),
         ("", None),
         (None, None),
     ],

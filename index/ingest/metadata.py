@@ -138,6 +138,9 @@ def _parse_date(raw: str, iso: bool) -> str | None:
         "DATE_ORDER": "YMD" if iso else "DMY",
         "PREFER_DAY_OF_MONTH": "first",
         "REQUIRE_PARTS": ["day", "month", "year"],
+        # Never relative to the day of indexing ("kemarin", "2 hari lalu"): that date
+        # would be invented.
+        "PARSERS": ["timestamp", "absolute-time", "custom-formats"],
     }
     try:
         parsed = dateparser.parse(raw, languages=["id", "en"], settings=settings)

@@ -61,6 +61,9 @@ def _dateparser(text: str, order: str) -> str | None:
         "DATE_ORDER": order,
         "PREFER_DAY_OF_MONTH": "first",
         "REQUIRE_PARTS": ["day", "month", "year"],
+        # Never relative to the day of indexing ("kemarin", "2 hari lalu"): that date
+        # would be invented.
+        "PARSERS": ["timestamp", "absolute-time", "custom-formats"],
     }
     try:
         parsed = dateparser.parse(text, languages=["id", "en"], settings=settings)
