@@ -613,3 +613,20 @@ def test_lost_shingle_postings_are_one_line_naming_the_rebuild(tmp_path: Path) -
         db.execute("UPDATE shingles SET data = 5")  # what a damaged page reads as: no bytes
     proc = run("overlaps", "--index-dir", str(ix), "--no-update", check=False)
     assert_one_line_error(proc, "newsreader index --rebuild")
+
+
+def test_command_line_mistakes_are_one_line_too(tmp_path: Path) -> None:
+    # Click's own errors were three lines (usage, a hint, the error); a mistyped command
+    # was taken for a missing corpus folder.
+    for args, needle in (
+        (("search", "kpk", "--limit", "0"), "0 is not in the range"),
+        (("search", "kpk", "--sort", "foo"), "'foo' is not one of"),
+        (("show",), "Missing argument 'ARTICLE'"),
+        (("indx",), 'no command or folder named "indx"; did you mean "index"?'),
+    ):
+        proc = run(*args, check=False)
+        assert proc.returncode == 2, args
+        assert_one_line_error(proc, needle)
+        assert "--help" in proc.stderr
+    # A folder of that name is opened as ever (here: it does not exist, and is no command).
+    assert_one_line_error(run("qqqzzz", check=False), "corpus folder not found")

@@ -3,6 +3,7 @@ subcommands are the non-interactive face of the engine, with Rich output or `--j
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import io
 import signal
@@ -53,7 +54,14 @@ class NewsreaderGroup(click.Group):
     command opens the app on that folder. Every command runs under `user_errors`."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.list_commands(ctx) and not args[0].startswith("-"):
+        commands = self.list_commands(ctx)
+        if args and args[0] not in commands and not args[0].startswith("-"):
+            close = difflib.get_close_matches(args[0], commands, n=1, cutoff=0.75)
+            if close and not Path(args[0]).expanduser().exists():
+                # "newsreader indx" said: corpus folder not found: indx.
+                raise click.UsageError(
+                    f'no command or folder named "{args[0]}"; did you mean "{close[0]}"?'
+                )
             args = ["open", *args]
         return super().parse_args(ctx, args)
 
@@ -480,8 +488,14 @@ def main(argv: list[str] | None = None) -> None:
         cli.main(args=argv, prog_name="newsreader", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        # One line, as every other error (Click's own is three: usage, a hint, the error),
+        # printable: it quotes the command line.
+        where = exc.ctx.command_path if exc.ctx is not None else "newsreader"
+        message = exc.format_message().rstrip(".")
+        sys.stderr.write(printable(f"newsreader: error: {message} (see {where} --help)\n"))
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        # A usage error quotes the command line: shown printable, like everything else.
         shown = io.StringIO()
         exc.show(file=shown)
         sys.stderr.write(printable(shown.getvalue()))
