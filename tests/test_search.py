@@ -460,6 +460,7 @@ def test_a_title_word_is_marked_in_the_title_only(sample_library: Library) -> No
         ("k?rja", "at least 3 letters before the \\?"),
         ("???", 'invalid query: "\\?\\?\\?" has no letters to search for'),
         ("putin !*", "no letters to search for"),
+        ("putin~3", 'invalid query: "putin~3": a word may be 2 edits away at most'),
     ],
 )
 def test_bounded_queries(sample_library: Library, query: str, message: str) -> None:

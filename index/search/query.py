@@ -546,6 +546,12 @@ def _expand(node: wq.Query, fulltext: FullText, speller: Speller | None = None) 
     text = fold(node.text)
     candidates: list[str] | None = None
     if isinstance(node, wq.FuzzyTerm):
+        if node.maxdist > MAX_DISTANCE:
+            # "presiden~9" matched every article.
+            raise QueryError(
+                f'invalid query: "{node.text}~{node.maxdist}": a word may be {MAX_DISTANCE} '
+                f"edits away at most (~ or ~{MAX_DISTANCE})"
+            )
         start = max(1, node.prefixlength)
         if (
             speller is not None
