@@ -433,6 +433,11 @@ def test_html_with_no_main_text_is_skipped(tmp_path: Path) -> None:
     )
     articles, skipped = read(tmp_path, "menu.html")
     assert articles == [] and skipped[0].reason.startswith("no main text")
+    # Navigation written as plain text, not links, is the page's furniture too (it was
+    # indexed as an article of one word, "menu").
+    (tmp_path / "plain.html").write_text("<html><body><nav>menu</nav></body></html>")
+    articles, skipped = read(tmp_path, "plain.html")
+    assert articles == [] and skipped[0].reason.startswith("no main text")
 
 
 # -- feeds --------------------------------------------------------------------------------

@@ -109,6 +109,10 @@ def html_to_text(html: str) -> str:
     return "\n\n".join(parser.paragraphs)
 
 
+# A page's own furniture: what is written there is no article, as a link's text is not.
+_CHROME = frozenset({"nav", "header", "footer", "aside", "menu"})
+
+
 class _Facts(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -117,6 +121,8 @@ class _Facts(HTMLParser):
         self.links: set[str] = set()
         self._in_link = 0
         self._link: list[str] = []
+        self._in_chrome = 0  # inside a page's navigation, header, footer or aside
+        self._chrome: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k.lower(): v or "" for k, v in attrs}
@@ -129,6 +135,8 @@ class _Facts(HTMLParser):
                 self.charset = content_type_charset(a["content"])
         elif tag == "a":
             self._in_link += 1
+        if tag in _CHROME:
+            self._in_chrome += 1
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "a" and self._in_link:
@@ -137,10 +145,19 @@ class _Facts(HTMLParser):
             if text:
                 self.links.add(text.casefold())
             self._link = []
+        if tag in _CHROME and self._in_chrome:
+            self._in_chrome -= 1
+            for line in "".join(self._chrome).splitlines():
+                text = " ".join(line.split())
+                if text:
+                    self.links.add(text.casefold())
+            self._chrome = []
 
     def handle_data(self, data: str) -> None:
         if self._in_link:
             self._link.append(data)
+        if self._in_chrome:
+            self._chrome.append(data)
 
 
 def declared_charset(head: bytes) -> str | None:
@@ -151,7 +168,8 @@ def declared_charset(head: bytes) -> str | None:
 
 
 def page_facts(html: str) -> tuple[str | None, set[str]]:
-    """A page's declared language and the (folded) texts of its links."""
+    """A page's declared language and the (folded) texts of its links and of its
+    navigation, header, footer and asides."""
     parser = _Facts()
     parser.feed(html)
     parser.close()
