@@ -338,3 +338,19 @@ def test_a_date_line_holds_a_date_and_at_most_two_other_words(
     # Long lines are answered without looking for the date: the same answer as looking.
     monkeypatch.setattr(metadata, "_DATE_WORDS", 10**6)
     assert metadata.is_date_line(line) is is_date
+
+
+def test_a_markdown_headline_is_the_title_and_its_headings_are_headings(
+    analyzer: Analyzer,
+) -> None:
+    # A .md file's "# Headline" was a paragraph of text, its title null.
+    text = (
+        "# Harga Cabai Naik di Pasar Induk\n\nHarga cabai rawit naik tajam pekan ini.\n\n"
+        "## Penyebab\n\nCuaca buruk membuat panen gagal.\n\n#banjir bukan judul.\n"
+    )
+    art = parse_article("f.md", "f.md", text, analyzer.vocabulary)
+    assert art.meta.title == "Harga Cabai Naik di Pasar Induk"
+    span = art.meta.title_span
+    assert span is not None and text[span.start : span.end] == art.meta.title
+    kinds = [p.kind.value for p in art.paragraphs]
+    assert kinds == ["title", "text", "heading", "text", "text"]

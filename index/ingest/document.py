@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
 from ..controls import printable
-from ..model import Article, Draft, Kind, Metadata, Paragraph
+from ..model import Article, Draft, Kind, Metadata, Paragraph, Span
 from ..text.analysis import detect_language
 from ..text.vocabulary import Vocabulary
 from ..text.words import WORD, fold_text
@@ -16,6 +17,7 @@ from .boilerplate import boilerplate_flags, repeats
 from .mojibake import repair
 from .segment import paragraph_spans
 
+_MD_HEADING = re.compile(r"#{1,6}[ \t]+(?=\S)")  # "# Judul", "## Penyebab" (not "#hashtag")
 _HEAD = 4  # metadata lines are looked for among this many first paragraphs
 _LANGUAGE_WORDS = 4000  # words of the body the language is guessed from
 _DATE_WINDOW = 1500  # characters from the top in which a publication date is looked for
@@ -88,6 +90,14 @@ def parse_article(
             found = md.find_date(text, spans[i].start, spans[i].end)
             date = date or found
             continue
+        marked = _MD_HEADING.match(line)
+        if rank == 0 and title is None and marked:  # a Markdown file's "# Headline"
+            kinds[i] = Kind.TITLE
+            title = md.Found(
+                " ".join(line[marked.end() :].split()),
+                Span(spans[i].start + marked.end(), spans[i].end),
+            )
+            continue
         if rank == 0 and title is None and len(head) > 1 and md.looks_like_title(line):
             kinds[i] = Kind.TITLE
             title = md.Found(" ".join(line.split()), spans[i])
@@ -100,7 +110,11 @@ def parse_article(
             break  # the body has begun
 
     for i, line in enumerate(lines):
-        if kinds[i] == Kind.TEXT and not noise[i] and _is_heading(line, i, lines):
+        if (
+            kinds[i] == Kind.TEXT
+            and not noise[i]
+            and (_is_heading(line, i, lines) or _MD_HEADING.match(line))
+        ):
             kinds[i] = Kind.HEADING
 
     if date is None and not (given and given.date):  # a record's own date makes this moot
