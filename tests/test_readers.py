@@ -686,3 +686,25 @@ def test_feed_entries_without_id_or_link_keep_their_key_when_the_feed_grows() ->
     after = [e.key for e in parse_feed(rss("Gempa kecil di selatan.", *old)).entries]
     # A new entry on top: the others are the same entries, not new ones.
     assert after[1:] == before and after[0] not in before
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        # Short, with a few accented letters: charset-normalizer read it as Windows-1250
+        # ("Crčme Brűlée").
+        (
+            "Kafe di Bandung Sajikan Crème Brûlée\n\nKafe baru di Bandung menyajikan crème"
+            " brûlée dan café au lait untuk pengunjung.",
+            "cp1252",
+        ),
+        ("“Kami siap,” kata dia – Jakarta, Senin.", "cp1252"),
+        # Letters Windows-1252 has not: left to the guess, which reads them right.
+        ("Zażółć gęślą jaźń, a tekst po polsku jest dłuższy niż się wydaje.", "cp1250"),
+        ("Привет мир, это тест по-русски и ещё немного текста", "cp1251"),
+    ],
+)
+def test_a_short_text_in_a_legacy_encoding_is_read_right(text: str, encoding: str) -> None:
+    from newsreader.index.ingest.decoding import decode
+
+    assert decode(text.encode(encoding)) == text

@@ -61,12 +61,37 @@ def _decode(data: bytes) -> str:
     mended = _mostly_utf8(data)
     if mended is not None:
         return mended
+    western = _few_western_letters(data)
+    if western is not None:
+        return western
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None:
         raise Unreadable("undecodable: not text in any known encoding")
     return str(best)
+
+
+_WESTERN_LETTERS = frozenset("ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿŒœŠšŽžŸ")
+_WESTERN_MARKS = frozenset("‘’“”–—…•€«»°·×")
+
+
+def _few_western_letters(data: bytes) -> str | None:
+    """Mostly ASCII with a few letters or marks of Windows-1252 ("Crème Brûlée", curly
+    quotes): read as such. On a short text charset-normalizer has too little to go on,
+    and read one as Windows-1250 ("Crčme Brűlée"). A text with many bytes above ASCII
+    (Cyrillic, Greek, …) is left to it."""
+    high = sum(1 for b in data if b >= 0x80)
+    if not high or high > 0.15 * len(data):
+        return None
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    extra = [c for c in text if ord(c) >= 0x80]
+    if all(c in _WESTERN_LETTERS or c in _WESTERN_MARKS for c in extra):
+        return text
+    return None
 
 
 def _mostly_utf8(data: bytes) -> str | None:
