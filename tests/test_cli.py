@@ -630,3 +630,18 @@ def test_command_line_mistakes_are_one_line_too(tmp_path: Path) -> None:
         assert "--help" in proc.stderr
     # A folder of that name is opened as ever (here: it does not exist, and is no command).
     assert_one_line_error(run("qqqzzz", check=False), "corpus folder not found")
+
+
+def test_a_link_to_a_file_outside_the_corpus_is_not_read(tmp_path: Path) -> None:
+    # A link to /etc/passwd in a corpus was read and indexed as an article.
+    corpus = tmp_path / "c"
+    shutil.copytree(SAMPLE, corpus)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Judul rahasia\n\nIsi rahasia yang tidak boleh terbaca.\n", encoding="utf-8")
+    (corpus / "link.txt").symlink_to(secret)
+    (corpus / "again.txt").symlink_to(next(corpus.glob("000_*.txt")))  # inside: followed
+    report = json.loads(run("index", str(corpus), "--json").stdout)
+    assert {"path": "link.txt", "reason": "a link to a file outside the corpus"} in report[
+        "skipped"
+    ]
+    assert "again.txt" in report["added"]

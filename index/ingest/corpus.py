@@ -99,7 +99,8 @@ def check_root(root: Path) -> Path:
 
 def list_sources(root: Path) -> tuple[Sources, list[Skipped]]:
     """Every file under `root` that a reader takes, and the files it does not take.
-    Hidden files and folders are ignored; symbolic links to folders are not followed."""
+    Hidden files and folders are ignored; symbolic links to folders are not followed, nor
+    links to files outside the corpus."""
     sources = Sources()
     skipped: list[Skipped] = []
 
@@ -115,6 +116,7 @@ def list_sources(root: Path) -> tuple[Sources, list[Skipped]]:
         )
 
     top = str(root)
+    real_top = os.path.realpath(top)
     # Strings and os.stat, not a Path per file: every search of an archive of 100,000 files
     # lists them all to see whether the index is still current (pathlib took 3 s of it).
     for dirpath, dirnames, filenames in os.walk(top, onerror=onerror):
@@ -134,8 +136,16 @@ def list_sources(root: Path) -> tuple[Sources, list[Skipped]]:
             if not _utf8(rel):  # bytes the file system gave that are no UTF-8 (an id is text)
                 skipped.append(Skipped(rel, "its name is not valid UTF-8; rename the file"))
                 continue
+            full = os.path.join(dirpath, name)
             try:
-                st = os.stat(os.path.join(dirpath, name))
+                st = os.lstat(full)
+                if stat.S_ISLNK(st.st_mode):
+                    # A link to a file outside the corpus (a link to /etc/passwd was read
+                    # as an article): only links that stay inside it are followed.
+                    if os.path.commonpath([os.path.realpath(full), real_top]) != real_top:
+                        skipped.append(Skipped(rel, "a link to a file outside the corpus"))
+                        continue
+                    st = os.stat(full)
             except OSError as exc:
                 skipped.append(Skipped(rel, f"unreadable: {exc.strerror or exc}"))
                 continue
