@@ -740,3 +740,22 @@ async def test_a_pasted_paragraph_leaves_the_note_on_best_matches_in_sight(make_
         assert shown.index("best matches") < shown.index("for Presiden")
         assert "…" in shown and "erat" not in shown
         assert shown.index("best matches") < status.content_region.width
+
+
+async def test_keys_for_an_article_say_so_when_there_is_none(make_app) -> None:
+    # A QA pass searched for nothing found and pressed m, f and o: m and f did nothing
+    # visible, o said "This article gives no source URL".
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await search(pilot, "zzzqqqxx")
+        await pilot.press("escape")
+        await wait_idle(pilot)
+        for key in ("m", "f"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert "No article here" in status_text(screen)
+        await pilot.press("o")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert "No article on show." in messages

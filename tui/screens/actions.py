@@ -46,7 +46,13 @@ class ArticleActions:
     def action_open_url(self) -> None:
         url = self.url_to_open()
         if not url:
-            self.notify("This article gives no source URL.", severity="warning", timeout=3)  # type: ignore[attr-defined]
+            shown = self.query("#article")  # type: ignore[attr-defined]
+            nothing = bool(shown) and shown.first().article is None
+            self.notify(  # type: ignore[attr-defined]
+                "No article on show." if nothing else "This article gives no source URL.",
+                severity="warning",
+                timeout=3,
+            )
             return
         if console_browser_likely():
             # A browser in this terminal needs it to itself; webbrowser honours $BROWSER.

@@ -308,15 +308,21 @@ class MainScreen(actions.ArticleActions, Screen[None]):
     def action_toggle_read(self) -> None:
         target = self._target_id()
         if target is None:
-            self.app.bell()
+            self._no_article()
             return
         self.mark_read(target, target not in self.read_ids)
         self._flash("Marked read" if target in self.read_ids else "Marked unread")
 
+    def _no_article(self) -> None:
+        # A bell alone said nothing in a terminal without one (a QA pass pressed m and f
+        # on an empty result list and saw nothing happen).
+        self.app.bell()
+        self._flash("No article here")
+
     def action_toggle_bookmark(self) -> None:
         target = self._target_id()
         if target is None:
-            self.app.bell()
+            self._no_article()
             return
         on_ = target not in self.flagged_ids
         if self._save("the flag", self.engine.state.set_bookmark, target, on_):
