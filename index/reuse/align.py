@@ -425,9 +425,9 @@ def _anchors(
                 continue
             # A term of A and another of B the substitution makes equal, unless the pair
             # of terms is too frequent (as their own terms would be).
-            for ka in {x.tokens[i].key for i in is_}:
+            for ka in {x.base_keys[i] for i in is_}:
                 ia = x.base_where[ka]
-                for kb in {y.tokens[j].key for j in js}:
+                for kb in {y.base_keys[j] for j in js}:
                     jb = y.base_where[kb]
                     if ka != kb and len(ia) * len(jb) <= s.max_pairs:
                         _pair(out, x, y, ia, jb)

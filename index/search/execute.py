@@ -22,16 +22,12 @@ from ..model import Article
 from ..text.analysis import Analyzer, Term
 from .engine import Found, FullText
 from .highlight import QueryTerms, find_hits, make_snippet
-from .query import LONG_QUERY, plan_query, query_terms, with_forms
+from .query import LONG_QUERY, clause_frequency, plan_query, query_terms, with_forms
 from .results import ArticleSource, Hit, SearchResults
 from .spelling import Speller
 from .suggest import suggest
 
 MAX_LIMIT = 10_000
-# LONG_QUERY: from this many plain words on, a query is ranked by best match (a pasted
-# sentence); a shorter one asks for every word, and only when no article has them all shows
-# the best partial matches. Chosen on the known-item dev queries: 3 to 8 rank alike, 12 is
-# worse.
 
 if TYPE_CHECKING:
     from whoosh.query import Query
@@ -169,10 +165,7 @@ def _most_words(fulltext: FullText, plan: Plan, limit: int) -> Found | None:
     words = list(plan.strict.children())
     if not 2 <= len(words) <= MOST_WORDS_UP_TO:
         return None
-    rarity = [
-        -log1p(sum(fulltext.doc_frequency(t.fieldname, t.text) for t in _terms_of(w)))
-        for w in words
-    ]
+    rarity = [-log1p(clause_frequency(w, fulltext)) for w in words]
     groups = [
         subset
         for size in range(len(words) - 1, 0, -1)
@@ -194,12 +187,6 @@ def _most_words(fulltext: FullText, plan: Plan, limit: int) -> Found | None:
                 hits.append((doc, score))
     total = sum((-1) ** (len(s) + 1) * n for s, n in counts.items())
     return Found(hits, total, True)
-
-
-def _terms_of(clause: Query) -> list[wq.Term]:
-    if isinstance(clause, wq.Term):
-        return [clause]
-    return [t for child in clause.children() for t in _terms_of(child)]
 
 
 def _only_stop_words(text: str, analyzer: Analyzer) -> str | None:

@@ -56,15 +56,17 @@ MAX_PHRASE_SPELLINGS = 8
 # a passage pasted from an article ('…mungkin Oktober lah," ujar Jokowi.'): searched as its
 # words, not refused.
 PASTED_WORDS = 5
-# From this many plain words on, a query is ranked by best match (a pasted sentence): see
-# execute.run_search.
+# From this many plain words on, a query is ranked by best match (a pasted sentence); a
+# shorter one asks for every word, and only when no article has them all shows the best
+# partial matches (see execute.run_search). Chosen on the known-item dev queries: 3 to 8
+# rank alike, 12 is worse.
 LONG_QUERY = 5
-# A word typed in another form than its stem ("pelaku", perpetrator, stem laku) also asks,
-# optionally and at this weight, for the form as written, so that articles with "pelaku"
-# come before those with "lakukan" (do it), which shares the stem and is far more common;
-# the count is unchanged (every article with the form has its stem). Only in queries
-# shorter than LONG_QUERY: a pasted sentence ranked with its exact forms did worse on the
-# known-item dev queries (MRR@10 0.889 -> 0.886).
+# Each plain word of a query shorter than LONG_QUERY also asks, optionally and at this
+# weight, for its form as written, so that articles with "pelaku" (perpetrator, stem laku)
+# come before those with only "lakukan" (do it), which shares the stem and is far more
+# common; the count is unchanged (every article with the form has its stem). Chosen on
+# benchmarks/bench_short_queries.py (MRR@10 0.922 without, 0.929 at 0.5, 0.930 at 1, 0.927
+# at 2); a pasted sentence ranked with its forms did worse on the known-item dev queries.
 EXACT_FORM_BOOST = 1.0
 
 
@@ -147,9 +149,9 @@ def minus_as_not(text: str) -> str:
     """`-word` as `NOT word`, and `+word` as `word` (every word is required anyway), as web
     search engines read them: "KPK -Jokowi" found the articles with both. Not in a pasted
     passage, where a dash is punctuation."""
-    if _pasted(text) or not _SIGNED.search(_strip_quoted(text)):
-        return text
     bare = _strip_quoted(text)
+    if _pasted(text) or not _SIGNED.search(bare):
+        return text
     out = []
     last = 0
     for m in _SIGNED.finditer(bare):
@@ -395,10 +397,8 @@ class _Parser(QueryParser):
     ):  # Whoosh's signature
         q = super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
         exact = EXACT_FIELDS.get(fieldname)
-        if self.analyzer is None or exact is None or termclass is not wq.Term:
-            return q
-        if type(q) is not wq.Term:
-            return q
+        if self.analyzer is None or exact is None or type(q) is not wq.Term:
+            return q  # (a fuzzy term's class is no Term: left as it is)
         form = exact_form(text, self.analyzer)
         if form is None:
             return q
@@ -697,7 +697,7 @@ def _flat_or(node: wq.Query) -> list[wq.Query]:
 MAX_PARTIAL_WORDS = 14  # the rarest plain words a best-match query keeps
 
 
-def _frequency(clause: wq.Query, fulltext: FullText) -> int:
+def clause_frequency(clause: wq.Query, fulltext: FullText) -> int:
     """How many articles a plain word's clause could match, at most (title and body)."""
     return sum(
         fulltext.doc_frequency(n.fieldname, n.text) for n in _walk(clause) if isinstance(n, wq.Term)
@@ -757,7 +757,7 @@ def _plan(text: str, q: wq.Query, fulltext: FullText) -> Plan:
         # A pasted paragraph ranks by its rarest words: the common ones weigh little in
         # BM25 and cost the most (their postings are the longest), so a 25-word sentence
         # answers about as fast as a few words.
-        ranked = sorted(plain, key=lambda c: _frequency(c, fulltext))[:MAX_PARTIAL_WORDS]
+        ranked = sorted(plain, key=lambda c: clause_frequency(c, fulltext))[:MAX_PARTIAL_WORDS]
     some = wq.Or([leaf for c in ranked for leaf in _flat_or(c)])
     # Whoosh's default for an OR is a tree of binary unions, and its coordination bonus
     # recounts the matching terms for every article: 0.7 s for a 14-word sentence on 3k

@@ -65,7 +65,7 @@ def search_stores(
         by_date=sort == "date",
     )
     if not found.total and found.note is None and found.suggestion is None:
-        hint = outlet_hint(rest, stores.catalog.outlets())
+        hint = outlet_hint(rest, stores.catalog.outlets)
         if hint is not None:
             found = dataclasses.replace(found, note=hint)
     if not wanted:
@@ -77,11 +77,15 @@ def search_stores(
 _OUTLET_ASKED = re.compile(r'(?<![\w:])(?:outlet|source|site):(?:"([^"]*)"|(\S+))', re.I)
 
 
-def outlet_hint(query: str, outlets: list[str]) -> str | None:
+def outlet_hint(query: str, list_outlets: Callable[[], list[str]]) -> str | None:
     """Why an outlet query found nothing, when no outlet has that name: the outlets that
-    come closest, or the most common ("outlet:kompas.com", where the outlet is "kompas")."""
+    come closest, or the most common ("outlet:kompas.com", where the outlet is "kompas").
+    The outlets are listed only for a query that names one."""
     m = _OUTLET_ASKED.search(query)
-    if m is None or not outlets:
+    if m is None:
+        return None
+    outlets = list_outlets()
+    if not outlets:
         return None
     asked = (m.group(1) if m.group(1) is not None else m.group(2)).strip()
     folded = {o.casefold(): o for o in outlets}
