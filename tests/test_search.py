@@ -25,6 +25,22 @@ def ids(lib: Library, query: str, limit: int = 10) -> list[str]:
     return [h.id[:3] for h in lib.search(query, limit=limit).hits]
 
 
+PAD = "Cuaca cerah\n\nHari ini cerah.\n"  # an article without the words a test searches
+
+
+def built(tmp_path: Path, engine: str, files: dict[str, str], pad: int = 0) -> Library:
+    """A library of `files` (name: text) and `pad` padding articles, indexed with `engine`."""
+    if engine == "tantivy":
+        pytest.importorskip("tantivy")
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for name, text in {**files, **{f"pad{k}.txt": PAD for k in range(pad)}}.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"), engine=engine)
+    lib.update()
+    return lib
+
+
 def test_erdogan_finds_exactly_the_two_articles(sample_library: Library) -> None:
     assert sorted(ids(sample_library, "Erdogan")) == ["000", "002"]
 
@@ -484,19 +500,13 @@ def test_the_count_is_exact_whatever_the_limit(tmp_path: Path, engine: str) -> N
     # Some articles have the word in the title only, the others in the body only, more
     # often: once the top hits are full, the title-only ones can no longer enter them, and
     # an engine that skips what cannot rank must still count them.
-    if engine == "tantivy":
-        pytest.importorskip("tantivy")
-    corpus = tmp_path / "c"
-    corpus.mkdir()
+    files = {}
     for k in range(24):
         title, body = (f"Zebra lepas nomor {k}", "Satwa itu kembali ke kandang.")
         if k % 2:
             title, body = (f"Kabar kebun binatang {k}", "Zebra itu zebra yang lincah. " * 3)
-        (corpus / f"{k:02d}.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
-    for k in range(2):  # padding, so that the word is not in every article
-        (corpus / f"pad{k}.txt").write_text("Cuaca cerah\n\nHari ini cerah.\n", encoding="utf-8")
-    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"), engine=engine)
-    lib.update()
+        files[f"{k:02d}.txt"] = f"{title}\n\n{body}\n"
+    lib = built(tmp_path, engine, files, pad=2)  # padding: the word is not in every article
     for limit in (1, 3, 10, 100):
         assert lib.search("zebra", limit=limit).total == 24
         assert lib.search("zebra satwa", limit=limit).total == 12
@@ -521,18 +531,17 @@ def test_a_prefix_keeps_its_most_frequent_words_within_the_postings_budget() -> 
 def test_a_prefix_that_left_words_out_counts_at_least(tmp_path: Path, engine: str) -> None:
     # 60 words begin with "zul"; a 3-letter prefix keeps the 50 most frequent, so the
     # articles with the others are not found, and the count must not claim to be exact.
-    if engine == "tantivy":
-        pytest.importorskip("tantivy")
     from newsreader.index.search.query import MAX_EXPANSION
 
-    corpus = tmp_path / "c"
-    corpus.mkdir()
     words = [f"zul{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(MAX_EXPANSION // 4 + 10)]
-    for k, word in enumerate(words):
-        text = f"Kabar nomor {k}\n\nWarga bernama {word} datang ke balai desa hari ini.\n"
-        (corpus / f"{k:03d}.txt").write_text(text, encoding="utf-8")
-    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"), engine=engine)
-    lib.update()
+    lib = built(
+        tmp_path,
+        engine,
+        {
+            f"{k:03d}.txt": f"Kabar nomor {k}\n\nWarga bernama {word} datang ke balai desa.\n"
+            for k, word in enumerate(words)
+        },
+    )
     cut = lib.search("zul*")
     assert (cut.total, cut.total_exact) == (MAX_EXPANSION // 4, False)
     whole = lib.search("zula*")  # 26 words: all kept
@@ -572,25 +581,16 @@ def test_a_word_ranks_its_form_as_written_before_other_forms_of_its_stem(
 ) -> None:
     # "pelaku" (perpetrator) and "lakukan" (do it) share the stem laku, "perintah" (order)
     # and "pemerintah" (government) the stem perintah; the other form is far more common.
-    if engine == "tantivy":
-        pytest.importorskip("tantivy")
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    for k in range(6):
-        (corpus / f"other{k}.txt").write_text(
-            f"Kabar kota {k}\n\nWarga lakukan kerja bakti. Mereka lakukan lagi, lakukan terus."
-            " Pemerintah kota memuji, pemerintah pusat juga, kata pemerintah.\n",
-            encoding="utf-8",
-        )
-    (corpus / "pelaku.txt").write_text(
+    files = {
+        f"other{k}.txt": f"Kabar kota {k}\n\nWarga lakukan kerja bakti. Mereka lakukan lagi,"
+        " lakukan terus. Pemerintah kota memuji, pemerintah pusat juga, kata pemerintah.\n"
+        for k in range(6)
+    }
+    files["pelaku.txt"] = (
         "Kabar kota lain\n\nPolisi menangkap pelaku pencurian di pasar setelah mendapat"
-        " perintah atasan, lalu warga kembali bekerja seperti biasa hari itu.\n",
-        encoding="utf-8",
+        " perintah atasan, lalu warga kembali bekerja seperti biasa hari itu.\n"
     )
-    for k in range(3):
-        (corpus / f"pad{k}.txt").write_text("Cuaca cerah\n\nHari ini cerah.\n", encoding="utf-8")
-    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"), engine=engine)
-    lib.update()
+    lib = built(tmp_path, engine, files, pad=3)
     for query in ("pelaku", "perintah", "pelaku perintah"):
         res = lib.search(query, limit=3)
         assert res.hits[0].id == "pelaku.txt", query
@@ -615,29 +615,20 @@ def test_words_no_article_has_together_rank_most_words_then_rarest_first(
 ) -> None:
     # "harga beras" (price, rice): no article has both; the many about prices say "harga"
     # in the title and all through, and ranked first by their summed scores.
-    if engine == "tantivy":
-        pytest.importorskip("tantivy")
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    for k in range(12):
-        (corpus / f"harga{k:02d}.txt").write_text(
-            f"Harga mobil {k} naik\n\nHarga baru, harga lama, harga diskon: harga naik.\n",
-            encoding="utf-8",
-        )
+    files = {
+        f"harga{k:02d}.txt": f"Harga mobil {k} naik\n\nHarga baru, harga lama, harga diskon:"
+        " harga naik.\n"
+        for k in range(12)
+    }
     for k in range(2):
-        (corpus / f"beras{k}.txt").write_text(
+        files[f"beras{k}.txt"] = (
             f"Panen raya di desa {k}\n\nPetani menjemur gabah lalu menggiling beras di desa"
-            " itu sebelum musim hujan tiba dan jalan desa rusak.\n",
-            encoding="utf-8",
+            " itu sebelum musim hujan tiba dan jalan desa rusak.\n"
         )
-    (corpus / "both.txt").write_text(
-        "Stok beras di gudang naik\n\nGudang menyimpan beras petani; stok naik lagi.\n",
-        encoding="utf-8",
+    files["both.txt"] = (
+        "Stok beras di gudang naik\n\nGudang menyimpan beras petani; stok naik lagi.\n"
     )
-    for k in range(3):
-        (corpus / f"pad{k}.txt").write_text("Cuaca cerah\n\nHari ini cerah.\n", encoding="utf-8")
-    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"), engine=engine)
-    lib.update()
+    lib = built(tmp_path, engine, files, pad=3)
     for limit in (1, 2, 5, 20):
         res = lib.search("harga beras", limit=limit)
         assert res.partial and res.total == 15 and res.total_exact, limit
@@ -659,24 +650,19 @@ def test_newest_first_a_long_query_lists_the_articles_with_every_word(
 ) -> None:
     # By relevance a pasted sentence is ranked by best match (its article may lack a word);
     # newest first, that listed every article sharing any of its words, the newest first.
-    if engine == "tantivy":
-        pytest.importorskip("tantivy")
     import json
 
-    corpus = tmp_path / "c"
-    corpus.mkdir()
     rows = [
         ("full1", "2024-01-02", "Gubernur meresmikan jembatan gantung baru di desa terpencil."),
         ("full2", "2024-01-03", "Jembatan gantung baru desa terpencil diresmikan gubernur."),
         ("some1", "2024-03-01", "Gubernur meresmikan jembatan baru di kota."),
         ("some2", "2024-03-02", "Desa terpencil itu kini punya sekolah baru."),
     ]
-    with (corpus / "a.jsonl").open("w", encoding="utf-8") as fh:
-        for rid, date, body in rows:
-            row = {"id": rid, "title": body.split()[0], "body": body, "date": date}
-            fh.write(json.dumps(row) + "\n")
-    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"), engine=engine)
-    lib.update()
+    records = "".join(
+        json.dumps({"id": rid, "title": body.split()[0], "body": body, "date": date}) + "\n"
+        for rid, date, body in rows
+    )
+    lib = built(tmp_path, engine, {"a.jsonl": records})
     query = "gubernur meresmikan jembatan gantung desa terpencil"
     assert lib.search(query, limit=10).partial
     res = lib.search(query, limit=10, sort="date")
@@ -690,23 +676,13 @@ def test_a_prefix_ranks_its_common_words_as_high_as_its_rare_ones(
 ) -> None:
     # "pres*" ranked an actress named Prescilla first: each expansion scored with its own
     # idf, the rarest word weighed most.
-    if engine == "tantivy":
-        pytest.importorskip("tantivy")
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    for k in range(8):
-        (corpus / f"presiden{k}.txt").write_text(
-            f"Kabar istana {k}\n\nPresiden meresmikan jalan. Presiden lalu pulang, kata"
-            " presiden.\n",
-            encoding="utf-8",
-        )
-    (corpus / "prescilla.txt").write_text(
-        "Kabar artis\n\nAktris Prescilla tampil di panggung malam itu.\n", encoding="utf-8"
-    )
-    for k in range(6):
-        (corpus / f"pad{k}.txt").write_text("Cuaca cerah\n\nHari ini cerah.\n", encoding="utf-8")
-    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"), engine=engine)
-    lib.update()
+    files = {
+        f"presiden{k}.txt": f"Kabar istana {k}\n\nPresiden meresmikan jalan. Presiden lalu"
+        " pulang, kata presiden.\n"
+        for k in range(8)
+    }
+    files["prescilla.txt"] = "Kabar artis\n\nAktris Prescilla tampil di panggung malam itu.\n"
+    lib = built(tmp_path, engine, files, pad=6)
     res = lib.search("pres*", limit=20)
     assert res.total == 9
     assert res.hits[-1].id == "prescilla.txt"
@@ -717,21 +693,12 @@ def test_a_rare_spelling_of_a_common_name_suggests_the_common_one(
     tmp_path: Path, engine: str
 ) -> None:
     # "Veronika" once, "Veronica" in 12 articles: no suggestion came (it asked for 20 times).
-    if engine == "tantivy":
-        pytest.importorskip("tantivy")
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    for k in range(12):
-        (corpus / f"c{k:02d}.txt").write_text(
-            f"Kabar {k}\n\nPolisi memanggil Veronica Koman untuk kali ke-{k}.\n", encoding="utf-8"
-        )
-    (corpus / "k.txt").write_text(
-        "Kabar lain\n\nAktivis Veronika Koman menjawab panggilan itu.\n", encoding="utf-8"
-    )
-    for k in range(10):
-        (corpus / f"pad{k}.txt").write_text("Cuaca cerah\n\nHari ini cerah.\n", encoding="utf-8")
-    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"), engine=engine)
-    lib.update()
+    files = {
+        f"c{k:02d}.txt": f"Kabar {k}\n\nPolisi memanggil Veronica Koman untuk kali ke-{k}.\n"
+        for k in range(12)
+    }
+    files["k.txt"] = "Kabar lain\n\nAktivis Veronika Koman menjawab panggilan itu.\n"
+    lib = built(tmp_path, engine, files, pad=10)
     res = lib.search("Veronika Koman")
     assert res.total == 1
     assert res.suggestion == "Veronica Koman" and res.suggestion_hits == 12
@@ -741,15 +708,11 @@ def test_an_outlet_no_article_has_names_the_outlets_there_are(tmp_path: Path) ->
     # "outlet:kompas.com" found nothing, silently: the outlet is named "kompas".
     import json
 
-    corpus = tmp_path / "c"
-    corpus.mkdir()
     rows = [
         {"id": str(k), "title": f"Kabar {k}", "body": "Banjir di kota.", "source": source}
         for k, source in enumerate(["kompas", "kompas", "detik", "tribunnews"])
     ]
-    (corpus / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    lib = Library.open(corpus, tmp_path / "ix", variants=Path("/nonexistent"))
-    lib.update()
+    lib = built(tmp_path, "whoosh", {"a.jsonl": "".join(json.dumps(r) + "\n" for r in rows)})
     res = lib.search("banjir outlet:kompas.com")
     assert res.total == 0
     assert res.note == 'no outlet is named "kompas.com"; outlets: kompas …'
