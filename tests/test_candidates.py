@@ -22,6 +22,7 @@ from newsreader.index.text.analysis import Analyzer
 from newsreader.index.text.tokens import (
     PAIR_REACH,
     AlignToken,
+    Shingles,
     article_tokens,
     is_pair,
     pair_hash,
@@ -271,6 +272,8 @@ def test_shingles_are_those_of_their_definition(drawn: list) -> None:
         segment += new_segment
         tokens.append(AlignToken(key, k, k + 1, segment, name, repeat, segment))
     assert shingles(tokens) == _shingles_by_definition(tokens)
+    # As the catalog takes them from a worker: the same pairs, in hash order.
+    assert Shingles.of_tokens(tokens) == Shingles(_shingles_by_definition(tokens), by_key=True)
 
 
 def test_shingles_of_real_articles_are_those_of_their_definition() -> None:

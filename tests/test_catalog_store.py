@@ -148,17 +148,6 @@ def test_article_read_back_as_put_and_its_postings(tmp_path: Path) -> None:
         cat.close()
 
 
-@given(st.lists(st.tuples(st.integers(-(2**31), 2**31 - 1), st.integers(0, 2**31 - 1))))
-def test_shingles_from_codes_are_the_pairs_in_key_order(pairs: list[tuple[int, int]]) -> None:
-    """The shingling loop's codes (hash << 32 | position), sorted and split in C, give the
-    arrays that sorting the pairs gives, for hashes of either sign."""
-    from newsreader.index.text.tokens import Shingles
-
-    made = Shingles.in_key_order([h << 32 | p for h, p in pairs])
-    assert made == Shingles(pairs, by_key=True) and made.by_key
-    assert list(made) == sorted(pairs)
-
-
 def test_shingles_as_arrays_are_filed_as_the_pairs_they_hold(tmp_path: Path) -> None:
     """A worker hands an article's shingles over as two arrays (`Shingles`): pickled and
     back, they give the same pairs, and the catalog files the same postings."""
