@@ -558,3 +558,28 @@ async def test_new_results_stay_on_the_article_under_the_cursor_past_the_first_p
             what="the article kept",
         )
         assert len(screen.results.hits) == 4
+
+
+async def test_query_words_are_marked_in_a_records_title(make_app, tmp_path: Path) -> None:
+    # A record's title is not in its text: neither the results nor the article's heading
+    # marked the words searched for, and the heading was set in italics like a stand-in.
+    corpus = url_corpus(tmp_path / "corpus")
+    lib = Library.open(corpus, tmp_path / "index", variants=Path("/none"))
+    lib.update()
+    app = make_app(lib)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await search(pilot, "cabai")
+        card = screen.query_one(ResultsList).options[0].prompt
+        title_line = card.lines(80)[0]
+        marked = [
+            str(title_line)[s.start : s.end] for s in title_line.spans if "$warning" in str(s.style)
+        ]
+        assert [w.lower() for w in marked] == ["cabai"]
+        await pilot.press("enter")
+        view = screen.query_one(ArticleView)
+        await wait_for(pilot, lambda: view.article is not None, what="the article")
+        heading = view.query_one(".title").visual
+        words = [str(heading)[s.start : s.end] for s in heading.spans if "$warning" in str(s.style)]
+        assert [w.lower() for w in words] == ["cabai"]
+        assert not any("italic" in str(s.style) for s in heading.spans)

@@ -645,3 +645,32 @@ def test_a_link_to_a_file_outside_the_corpus_is_not_read(tmp_path: Path) -> None
         "skipped"
     ]
     assert "again.txt" in report["added"]
+
+
+def test_query_words_are_marked_in_a_records_title(tmp_path: Path) -> None:
+    # A record's title is not in its text: its words were never marked in the results.
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    rows = [
+        {"id": "a", "title": "Joko Widodo Tinjau Banjir", "body": "Hujan deras sejak pagi."},
+        {"id": "b", "body": "Presiden Jokowi meninjau banjir di kota itu."},
+    ]  # fmt: skip
+    (corpus / "news.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8"
+    )
+
+    def marked(query: str) -> dict[str, list[str]]:
+        found = json.loads(run("search", query, "--corpus", str(corpus), "--json").stdout)
+        return {
+            h["id"]: [h["title"][m["start"] : m["end"]] for m in h["title_highlights"]]
+            for h in found["hits"]
+        }
+
+    # The variant written in full, and a stemmed form (banjir); no title, no marks.
+    assert marked("jokowi banjir") == {
+        "news.jsonl#a": ["Joko Widodo", "Banjir"],
+        "news.jsonl#b": [],
+    }
+    assert marked('"tinjau banjir"') == {"news.jsonl#a": ["Tinjau Banjir"]}
+    shown = run("search", "tinjau", "--corpus", str(corpus)).stdout
+    assert "Joko Widodo Tinjau Banjir" in shown

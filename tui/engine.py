@@ -41,6 +41,8 @@ class Reading:
 
     article: Article
     hits: tuple[Span, ...]
+    # In the title as shown, when it is not in the text (a record's): offsets into it.
+    title_hits: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,8 @@ class Engine:
         with self._lock:
             article = self.library.article(article_id)
             hits = self.library.find_hits(article, terms)
-        return Reading(article, tuple(hits))
+            in_title = () if article.meta.title_span else self.library.title_hits(article, terms)
+        return Reading(article, tuple(hits), in_title)
 
     def article(self, article_id: str) -> Article:
         with self._lock:

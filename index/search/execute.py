@@ -21,7 +21,7 @@ from ..errors import QueryError
 from ..model import Article
 from ..text.analysis import Analyzer, Term
 from .engine import Found, FullText
-from .highlight import QueryTerms, find_hits, make_snippet
+from .highlight import QueryTerms, find_hits, make_snippet, title_hits
 from .query import LONG_QUERY, clause_frequency, plan_query, query_terms, with_forms
 from .results import ArticleSource, Hit, SearchResults
 from .spelling import Speller
@@ -230,6 +230,7 @@ def _hits(
                 make_snippet(article, spans),
                 tuple(spans),
                 m.url,
+                title_hits(article, qterms, analyzer),
             )
         )
     return hits

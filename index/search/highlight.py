@@ -116,6 +116,22 @@ def find_hits(
     return kept
 
 
+def title_hits(article: Article, query: QueryTerms, analyzer: Analyzer) -> tuple[Span, ...]:
+    """Where a query's words occur in the article's title as shown (`display_title`), as
+    offsets into it: a record's title is not in its text, so `find_hits` cannot mark it."""
+    title = article.display_title
+    if not query or not title:
+        return ()
+    marks: list[tuple[int, int]] = []
+    if query.forms is not None:
+        marks += [(m.start, m.end) for m in _written_hits(title, query, analyzer)]
+    else:
+        _analysed_hits(title, query, analyzer, None, lambda a, z, _: marks.append((a, z)))
+    if query.phrases or query.title_phrases:
+        marks += [(a, z) for a, z, _ in _phrase_spans(title, query)]
+    return tuple(Span(a, z) for a, z in merge_spans(marks))
+
+
 def _analysed_hits(
     text: str,
     query: QueryTerms,

@@ -45,6 +45,8 @@ class Hit:
     snippet: Snippet
     highlights: tuple[Span, ...]
     url: str | None = None  # where the article was published, when its record says
+    # Where the query's words occur in `display_title`, as offsets into it.
+    title_highlights: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from ..ingest.corpus import check_root, list_sources
 from ..ingest.limits import Limits
 from ..locations import index_dir_for, stems_file, variants_file
 from ..model import Article, Span, UpdateReport
-from ..search.highlight import QueryTerms, find_hits
+from ..search.highlight import QueryTerms, find_hits, title_hits
 from ..search.results import SearchResults
 from ..text.analysis import Analyzer, Term, load_stems
 from ..text.vocabulary import load_vocabulary
@@ -213,6 +213,11 @@ class Library(SharedPassages):
         # With the terms' written forms known (from the index), no analysis is needed.
         known = None if terms.forms is not None else self._terms_of(article)
         return find_hits(article, terms, self.analyzer, include_hidden=True, terms=known)
+
+    def title_hits(self, article: Article, terms: QueryTerms) -> tuple[Span, ...]:
+        """Where a query's words occur in the article's title as shown, as offsets into it
+        (a record's title is not in its text, where `find_hits` looks)."""
+        return title_hits(article, terms, self.analyzer)
 
     def article(self, ref: str) -> Article:
         """An article by id, unique id prefix, file name, or path (absolute or relative to the

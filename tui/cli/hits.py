@@ -37,7 +37,10 @@ def hits(results: SearchResults) -> RenderableType:
         said, after = suggestion
         parts.append(Text("Did you mean: ") + Text(said, style="bold green") + Text(after))
     for rank, hit in enumerate(results.hits, 1):
-        title = Text(f"{rank}. ", style="bold") + Text(hit.display_title, style="bold")
+        heading = Text(hit.display_title, style="bold")
+        for span in hit.title_highlights:
+            heading.stylize(highlight, span.start, span.end)
+        title = Text(f"{rank}. ", style="bold") + heading
         meta = Text(_meta(results, hit), style="dim")
         shown, marks = labels.snippet(hit)
         text = Text(shown)

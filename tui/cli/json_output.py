@@ -73,6 +73,9 @@ def search(results: SearchResults) -> dict:
                 "snippet": {"start": h.snippet.start, "end": h.snippet.end, "text": h.snippet.text},
                 "highlights": [{"start": s.start, "end": s.end} for s in h.highlights],
                 "url": h.url,
+                "title_highlights": [{"start": s.start, "end": s.end} for s in h.title_highlights]
+                if h.title is not None
+                else [],
             }
             for h in results.hits
         ],

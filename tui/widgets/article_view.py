@@ -144,8 +144,12 @@ class ArticleView(VerticalScroll, can_focus=True):
             title_block = Block(
                 Static(classes="title"), m.title_span.start, m.title_span.end, title
             )
-        else:  # a stand-in title built from the first words; no hits to show in it
-            title_block = Block(Static(classes="title"), 0, 0, title.stylize("italic"))
+        else:  # a record's title, not in the text, or a stand-in built from the first words
+            for span in self.reading.title_hits if self.reading else ():
+                title = title.stylize(styles.HIT, span.start, span.end)
+            if not m.title:
+                title = title.stylize("italic")
+            title_block = Block(Static(classes="title"), 0, 0, title)
         meta = Content(labels.meta_line(article)).stylize(styles.MUTED)
         blocks = [title_block, Block(Static(classes="meta"), 0, 0, meta)]
         if m.url:

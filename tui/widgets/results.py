@@ -55,11 +55,10 @@ def result_card(
     flagged: bool = False,
 ) -> Card:
     margin = marks(on_show, read, flagged)
-    title = (
-        margin
-        + Content(" ")
-        + Content(hit.display_title).stylize(styles.TITLE if not read else styles.READ_TITLE)
-    )
+    heading = Content(hit.display_title).stylize(styles.TITLE if not read else styles.READ_TITLE)
+    for span in hit.title_highlights:
+        heading = heading.stylize(styles.HIT, span.start, span.end)
+    title = margin + Content(" ") + heading
     date = hit.date[:10] if hit.date else None
     if compact:
         return Card([title], gap=False, right=Content(date or "").stylize(styles.MUTED))
