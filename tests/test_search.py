@@ -671,6 +671,41 @@ def test_newest_first_a_long_query_lists_the_articles_with_every_word(
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    "query",
+    ["gubernur meresmikan jembatan gantung desa terpencil sungai", "jembatan gantung sungai"],
+)
+def test_newest_first_a_query_no_article_fully_matches_lists_its_best_matches(
+    tmp_path: Path, engine: str, query: str
+) -> None:
+    # Newest first, a query no article has every word of listed every article with any of
+    # them by date: the newest with one common word ("baru") came before the ones asked for.
+    import json
+
+    rows = [
+        ("best1", "2024-01-02", "Gubernur meresmikan jembatan gantung di desa terpencil."),
+        ("best2", "2024-01-05", "Jembatan gantung desa terpencil diresmikan."),
+        *(
+            (f"baru{k}", f"2024-03-0{k + 1}", f"Jembatan sekolah baru di kota {k}.")
+            for k in range(4)
+        ),
+        *((f"lain{k}", f"2024-04-0{k + 1}", f"Gantung baju baru di pasar {k}.") for k in range(4)),
+    ]
+    records = "".join(
+        json.dumps({"id": rid, "title": f"Kabar {rid}", "body": body, "date": date}) + "\n"
+        for rid, date, body in rows
+    )
+    lib = built(tmp_path, engine, {"a.jsonl": records}, pad=4)
+    by_relevance = lib.search(query, limit=2)
+    assert by_relevance.partial
+    assert {h.id.split("#")[-1] for h in by_relevance.hits} == {"best1", "best2"}
+    res = lib.search(query, limit=2, sort="date")
+    assert [h.id.split("#")[-1] for h in res.hits] == ["best2", "best1"]
+    assert res.partial and res.total == by_relevance.total
+    assert res.note is not None and res.note.endswith("newest first")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_a_prefix_ranks_its_common_words_as_high_as_its_rare_ones(
     tmp_path: Path, engine: str
 ) -> None:

@@ -9,6 +9,7 @@ match."""
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Callable
 from itertools import combinations
@@ -62,10 +63,12 @@ def run_search(
     terms_of: TermsOf | None = None,
     speller: Speller | None = None,
     by_date: bool = False,
+    relevance: FullText | None = None,
 ) -> SearchResults:
     """Run a (non-empty) query on an open full-text index. `terms_of` gives an article's
     analysed text (a caller may cache it); `speller` the index's spelling dictionary, for
-    suggestions; `by_date`: the index sorts newest first."""
+    suggestions; `by_date`: the index sorts newest first, and `relevance` is the same index
+    ranking by relevance, for a query no article has every word of (see `_newest_first`)."""
     limit = max(1, min(limit, MAX_LIMIT))
     text = text.strip()
     plan = plan_query(text, fulltext, analyzer, speller)
@@ -89,6 +92,10 @@ def run_search(
         # A long query shows its best matches whatever this finds: only its count is used.
         strict = strict_search(fulltext, plan.strict, 1 if long_query and not by_date else limit)
     total = strict.total
+    if by_date and not total and plan.partial is not None and relevance is not None:
+        return _newest_first(
+            run_search(text, relevance, catalog, analyzer, limit, terms_of, speller)
+        )
     ranked = strict.hits
     note = None
     partial = False
@@ -148,6 +155,17 @@ def run_search(
         partial=partial,
         total_exact=total_exact,
     )
+
+
+def _newest_first(found: SearchResults) -> SearchResults:
+    """A query no article has every word of, newest first: its best matches, as ranked by
+    relevance, put in date order (undated last). Every article with any of its words, newest
+    first, put those with one common word ahead of the ones asked for."""
+    if not found.partial:
+        return found
+    hits = sorted(found.hits, key=lambda h: h.date[:19] if h.date else "", reverse=True)
+    note = f"{found.note}, newest first" if found.note else found.note
+    return dataclasses.replace(found, hits=hits, note=note)
 
 
 MOST_WORDS_UP_TO = 4  # plain words a query with none of its articles having all is ranked so

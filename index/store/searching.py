@@ -51,7 +51,9 @@ def search_stores(
     # forms (one select), and only the words it has never seen wait for the dictionary
     # stemmer, whose construction alone costs a process more than the lookup.
     learn_query_stems(stores.catalog, analyzer, rest)
-    searcher = stores.searcher()
+    searcher = relevance = stores.searcher()
+    if narrowed:
+        relevance = searcher.narrowed(include, exclude, by_date=False)
     if narrowed or sort == "date":
         searcher = searcher.narrowed(include, exclude, by_date=sort == "date")
     found = run_search(
@@ -63,6 +65,7 @@ def search_stores(
         terms_of,
         stores.speller(),
         by_date=sort == "date",
+        relevance=relevance,
     )
     if not found.total and found.note is None and found.suggestion is None:
         hint = outlet_hint(rest, stores.catalog.outlets)
