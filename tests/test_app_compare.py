@@ -172,3 +172,28 @@ async def test_differences_only_keeps_the_passage_on_show_in_view(make_app) -> N
                 top = block.virtual_region.y
                 assert pane.scroll_y > 0
                 assert pane.scroll_y <= top < pane.scroll_y + pane.size.height
+
+
+async def test_plus_and_minus_keep_the_place_in_the_texts(make_app) -> None:
+    # Aligning again with longer or shorter passages went back to passage 1, wherever the
+    # reader was.
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        compare = await open_comparison(pilot)
+        view = compare.query_one(ComparisonView)
+        total = view.passage_count
+        assert total >= 3
+        await pilot.press(*["right_square_bracket"] * (total - 1))
+        await wait_idle(pilot)
+        was = compare.comparison.alignment.passages[total - 1]
+        for key, words in (("minus", "6+"), ("plus", "8+")):
+            await pilot.press(key)
+            wanted = f"passages of {words} words"
+            await wait_for(pilot, lambda w=wanted: w in status(compare))
+            await wait_idle(pilot)
+            passages = compare.comparison.alignment.passages
+            assert view.current is not None and view.current > 0
+            now = passages[view.current]
+            assert now.a_end > was.a_start  # the passage there, or the next one
+            assert all(p.a_end <= was.a_start for p in passages[: view.current])
+            assert f"passage {view.current + 1} of {len(passages)}" in status(compare)

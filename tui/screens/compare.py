@@ -105,7 +105,22 @@ class ComparisonScreen(actions.ArticleActions, Screen[None]):
         if not self.is_attached:
             return  # the reader went back before the answer came
         self.min_words = event.min_words
-        self._show(event.comparison, None)
+        self._show(event.comparison, self._same_place(event.comparison))
+
+    def _same_place(self, comparison: Comparison) -> int | None:
+        """After aligning again (`+`/`-`), the passage at the place of the one on show: the
+        first that overlaps it in A, else the next after it (else the last); None when no
+        passage was on show."""
+        old = self.comparison
+        current = self.query_one(ComparisonView).current
+        passages = comparison.alignment.passages
+        if old is None or current is None or not passages:
+            return None
+        was = old.alignment.passages[current]
+        for k, p in enumerate(passages):
+            if p.a_end > was.a_start:
+                return k
+        return len(passages) - 1
 
     def _show(self, comparison: Comparison, current: int | None) -> None:
         self.comparison = comparison
