@@ -674,3 +674,15 @@ def test_query_words_are_marked_in_a_records_title(tmp_path: Path) -> None:
     assert marked('"tinjau banjir"') == {"news.jsonl#a": ["Tinjau Banjir"]}
     shown = run("search", "tinjau", "--corpus", str(corpus)).stdout
     assert "Joko Widodo Tinjau Banjir" in shown
+
+
+def test_check_of_a_folder_never_indexed_says_there_is_no_index(tmp_path: Path) -> None:
+    # It called the index damaged and advised --rebuild, for an index never built.
+    corpus = tmp_path / "c"
+    shutil.copytree(SAMPLE, corpus)
+    ix = str(tmp_path / "ix")
+    proc = run("index", "--check", str(corpus), "--index-dir", ix, check=False)
+    assert_one_line_error(proc, "there is no index at")
+    assert "damaged" not in proc.stderr and "`newsreader index` builds it" in proc.stderr
+    run("index", str(corpus), "--index-dir", ix)
+    assert run("index", "--check", str(corpus), "--index-dir", ix).returncode == 0

@@ -36,6 +36,7 @@ class IndexCheck:
     files: int = 0  # full-text files verified
     updated: str | None = None  # when the last commit was made
     seconds: float = 0.0
+    missing: bool = False  # no index was ever built here: nothing is damaged
 
     @property
     def ok(self) -> bool:
@@ -60,6 +61,7 @@ def _check(spec: IndexSpec, result: IndexCheck) -> None:
             problems.append("the index was made by another version of newsreader")
         else:
             problems.append("there is no index here (run `newsreader index`)")
+            result.missing = True
         return
     result.build = build.name
     try:

@@ -157,13 +157,15 @@ def index_cmd(
         else:
             print_out(render.check(result))
         if not result.ok:
-            stderr().print(
-                f"newsreader: error: the index at {lib.index_dir} is damaged "
-                f"({len(result.problems)} problem{'s' if len(result.problems) != 1 else ''}); "
-                "`newsreader index --rebuild` rebuilds it",
-                markup=False,
-                soft_wrap=True,
+            n = len(result.problems)
+            problems = f"{n} problem{'s' if n != 1 else ''}"
+            why = (
+                f"there is no index at {lib.index_dir} yet; `newsreader index` builds it"
+                if result.missing
+                else f"the index at {lib.index_dir} is damaged ({problems}); "
+                "`newsreader index --rebuild` rebuilds it"
             )
+            stderr().print(f"newsreader: error: {why}", markup=False, soft_wrap=True)
             sys.exit(1)
         return
     rep = run_update(lib, rebuild=rebuild, quiet=as_json, gently=True, compact=compact)
