@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .feeds.fetch import FeedResult, FetchEvent, fetch_into
     from .ingest.decoding import human_size
     from .ingest.limits import Limits
-    from .locations import bundled_corpus, config_home, variants_file
+    from .locations import bundled_corpus, check_config, config_home, variants_file
     from .model import Article, Kind, Paragraph, Span, UpdateReport, link_gaps_marked, merge_spans
     from .reuse.align import Alignment, AlignSettings, Passage
     from .reuse.learned import LearnedVariant, promote_variant
@@ -40,6 +40,7 @@ _WHERE = {
     "AlignSettings": ".reuse.align",
     "Article": ".model",
     "bundled_corpus": ".locations",
+    "check_config": ".locations",
     "Comparison": ".store.passages",
     "config_home": ".locations",
     "CorpusStats": ".store.stats",
@@ -110,6 +111,7 @@ __all__ = [
     "UpdateReport",
     "UserState",
     "bundled_corpus",
+    "check_config",
     "config_home",
     "fetch_into",
     "human_size",

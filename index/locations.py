@@ -84,6 +84,13 @@ def default_engine() -> str | None:
     return engine
 
 
+def check_config() -> None:
+    """Raise ConfigError for a mistake in config.toml (an engine that does not exist), which
+    would otherwise pass unseen until a new index is made."""
+    default_engine()
+    default_corpus()
+
+
 def default_corpus() -> Path | None:
     """The corpus the user's config.toml names (`corpus = "~/news"`), if any."""
     path, data = _config()

@@ -686,3 +686,21 @@ def test_check_of_a_folder_never_indexed_says_there_is_no_index(tmp_path: Path) 
     assert "damaged" not in proc.stderr and "`newsreader index` builds it" in proc.stderr
     run("index", str(corpus), "--index-dir", ix)
     assert run("index", "--check", str(corpus), "--index-dir", ix).returncode == 0
+
+
+def test_an_unknown_engine_in_config_is_reported_with_an_index_already_built(
+    tmp_path: Path,
+) -> None:
+    # `engine = "lucene"` was only looked at when a new index was made: with one built,
+    # every command went on as if the setting were right.
+    corpus = tmp_path / "c"
+    shutil.copytree(SAMPLE, corpus)
+    ix = str(tmp_path / "ix")
+    run("index", str(corpus), "--index-dir", ix)
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "config.toml").write_text('engine = "lucene"\n', encoding="utf-8")
+    env = {"NEWSREADER_CONFIG_DIR": str(config)}
+    for args in (("search", "putin"), ("stats",)):
+        proc = run(*args, "--corpus", str(corpus), "--index-dir", ix, env_extra=env, check=False)
+        assert_one_line_error(proc, "config.toml: engine must be one of 'whoosh', 'tantivy'")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ...index import FacetFilter, NewsreaderError, printable, read_index_lazily
+from ...index import FacetFilter, NewsreaderError, check_config, printable, read_index_lazily
 from .options import (
     ENV_CORPUS,
     INTERRUPTED,
@@ -92,6 +92,7 @@ def cli(ctx: click.Context) -> None:
     Run with no command to open the app on the bundled sample articles, or give a folder:
     `newsreader ~/news`.
     """
+    check_config()
     if ctx.invoked_subcommand is None:
         ctx.invoke(open_app)
 
