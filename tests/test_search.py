@@ -706,6 +706,25 @@ def test_newest_first_a_query_no_article_fully_matches_lists_its_best_matches(
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+def test_a_figure_is_searched_as_its_parts_together(tmp_path: Path, engine: str) -> None:
+    # "4,5" found "441,5" (its parts 4 and 5 anywhere), "2.000" an article with a 2 in
+    # one place and a 000 in another.
+    files = {
+        "a.txt": "Anggaran desa\n\nDana Rp 4,5 miliar cair untuk 2.000 warga.\n",
+        "b.txt": "Panen raya\n\nPanen mencapai 441,5 ton pada tahun ke-4.\n",
+        "c.txt": "Kode pos\n\nSebanyak 2 warga tinggal di blok 000 dekat pasar.\n",
+        "d.txt": "Nilai tukar\n\nKurs naik 4.5 persen minggu ini.\n",
+    }
+    lib = built(tmp_path, engine, files, pad=4)
+    assert sorted(h.id for h in lib.search("4,5").hits) == ["a.txt", "d.txt"]
+    assert [h.id for h in lib.search("2.000").hits] == ["a.txt"]
+    assert [h.id for h in lib.search("Rp 4,5 miliar").hits] == ["a.txt"]
+    (hit,) = lib.search("2.000 warga").hits
+    text = lib.article("a.txt").text
+    assert [text[s.start : s.end] for s in hit.highlights] == ["2.000", "warga"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_a_prefix_ranks_its_common_words_as_high_as_its_rare_ones(
     tmp_path: Path, engine: str
 ) -> None:

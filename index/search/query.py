@@ -386,6 +386,9 @@ def compound_spellings(words: list[str], vocab: Vocabulary) -> list[tuple[str, .
 _SYNTAX = re.compile(r"""[:*?"\[\]{}()^~<>=\\]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|REQUIRE)\b""")
 
 
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)+")  # 2.000, 4,5, 10.30, 1.234.567
+
+
 class _Parser(QueryParser):
     """Whoosh's parser, with each plain word's form as written added to its stem (see
     EXACT_FORM_BOOST) when `analyzer` is set."""
@@ -397,7 +400,15 @@ class _Parser(QueryParser):
     ):  # Whoosh's signature
         q = super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
         exact = EXACT_FIELDS.get(fieldname)
-        if self.analyzer is None or exact is None or type(q) is not wq.Term:
+        if self.analyzer is None or exact is None:
+            return q
+        if type(q) is wq.And and _FIGURE.fullmatch(text):
+            # A figure is indexed as its parts ("2.000": 2, 000), which must stand together
+            # (as an exact phrase does): as separate words, "2.000" found any article with a
+            # 2 and a 000 anywhere, and "4,5" found "441,5". Not in a long query, ranked by
+            # best match, whose figures may be written otherwise ("Rp1,5": rp1, 5).
+            return wq.Phrase(exact, [w.folded for w in split_words(text)], boost=boost)
+        if type(q) is not wq.Term:
             return q  # (a fuzzy term's class is no Term: left as it is)
         form = exact_form(text, self.analyzer)
         if form is None:
