@@ -110,6 +110,27 @@ async def test_search_history_with_up_and_down_is_kept(make_app) -> None:
         assert screen.query_one(SearchBar).value == "tiong"
 
 
+async def test_a_search_whose_article_is_clicked_is_kept_in_the_history(make_app) -> None:
+    # Typed, then a result clicked with the mouse: the box was never left by a key, and the
+    # search was not in the history.
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await pilot.press("slash", "ctrl+u", *"erdogan")
+        await wait_for(pilot, lambda: screen.results.query == "erdogan", what="the results")
+        await wait_idle(pilot)
+        results = screen.query_one(ResultsList)
+        assert isinstance(app.focused, SearchBar)
+        await pilot.click(ResultsList, offset=(6, 1))
+        await wait_for(pilot, lambda: isinstance(app.focused, ArticleView), what="the article")
+        assert results.highlighted_id is not None
+    again = make_app()
+    async with again.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await pilot.press("slash", "up")
+        assert screen.query_one(SearchBar).value == "erdogan"
+
+
 async def test_read_marks_flags_and_state_queries(make_app) -> None:
     app = make_app()
     async with app.run_test(size=APP_SIZE) as pilot:

@@ -469,14 +469,18 @@ class MainScreen(actions.ArticleActions, Screen[None]):
     @on(SearchBar.Leave)
     @on(Input.Submitted, "#search")
     def _leave_search(self) -> None:
-        query = self.query_text.strip()
-        if query:
-            self.query_one(SearchBar).remember(query)
-            self._save("the search history", self.engine.state.add_history, query)
+        self._keep_query()
         if self._typed_unanswered:
             # Left before the debounce ran it: run it now, not after another wait.
             self.run_search(self.query_text, delay=0.0)
         self._focus_pane("results")
+
+    def _keep_query(self) -> None:
+        """Put the query in the history (not twice in a row: both stores see to that)."""
+        query = self.query_text.strip()
+        if query:
+            self.query_one(SearchBar).remember(query)
+            self._save("the search history", self.engine.state.add_history, query)
 
     @on(ResultsList.SuggestionChosen)
     def _suggestion(self, event: ResultsList.SuggestionChosen) -> None:
@@ -547,6 +551,9 @@ class MainScreen(actions.ArticleActions, Screen[None]):
             # first of the new results once they come.
             self._open_first = True
             return
+        # An article opened from the results (a click, with the box never left by a key)
+        # keeps the query that found it.
+        self._keep_query()
         if self.article_id != event.article_id:
             self.load_article(event.article_id, 0.0)
         self.query_one(ArticleView).await_article(event.article_id)
