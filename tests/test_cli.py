@@ -114,6 +114,22 @@ def test_a_pasted_sentence_opening_with_a_dash_is_a_query() -> None:
     assert "No such option" in run("search", "Putin", "--limt", "1", check=False).stderr
 
 
+def test_a_word_excluded_with_a_minus_is_a_query_not_an_option() -> None:
+    # `newsreader search putin -erdogan` said "No such option: -e".
+    run("index", "--json")
+
+    def ids(*args: str) -> list[str]:
+        return [h["id"] for h in json.loads(run("search", *args, "--json").stdout)["hits"]]
+
+    everyone = ids("putin", "-n", "10")
+    without = ids("putin", "-erdogan", "-n", "10")
+    assert without == ids("-erdogan", "putin") == ids("putin NOT erdogan")
+    assert set(without) == set(everyone) - {sample_id("000"), sample_id("002")}
+    found = json.loads(run("search", "putin", "-erdogan", "--json").stdout)
+    assert found["query"] == "putin -erdogan"
+    assert len(ids("putin", "-n1")) == 1  # an option with its value is still an option
+
+
 def test_piped_overlaps_and_related_keep_ids_whole() -> None:
     # A table would cut the ids to fit 80 columns; a pipe gets one tab-separated line each.
     run("index", "--json")

@@ -185,11 +185,30 @@ def index_cmd(
 class _QueryCommand(click.Command):
     """A sentence pasted from an article may open with a dash ("- Pemerintah menaikkan…", a
     dateline cut away), which Click would read as a cluster of short options. An argument
-    with a space in it is no option: it is kept as query words."""
+    with a space in it is no option: it is kept as query words. Nor is a word excluded
+    with a minus (`-Jokowi`, letters only): Click read it as -J, an unknown option, unless
+    it is `-c` and a folder written without a space (`-cnews`)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        args = [f" {a}" if a.startswith("-") and " " in a.strip() else a for a in args]
-        return super().parse_args(ctx, args)
+        out: list[str] = []
+        for a in args:
+            if a == "--":
+                out += args[len(out) :]
+                break
+            out.append(f" {a}" if _query_word(a) else a)
+        return super().parse_args(ctx, out)
+
+
+def _query_word(arg: str) -> bool:
+    """Whether an argument that begins with a dash is query words, not options."""
+    if not arg.startswith("-") or arg.startswith("--"):
+        return arg.startswith("-") and " " in arg.strip()
+    if " " in arg.strip():
+        return True
+    word = arg[1:]
+    if len(word) < 3 or not word.isalpha():
+        return False
+    return not (word[0] == "c" and Path(word[1:]).expanduser().exists())
 
 
 @cli.command(cls=_QueryCommand)
@@ -253,7 +272,8 @@ def search(
     read_index_lazily()  # one search: mapping the index's files whole would cost more
     lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=fmt != "text")
     facets = FacetFilter(outlets, since, until)
-    results = lib.search(" ".join(query), limit=limit, sort=sort, facets=facets or None)
+    text = " ".join(w.strip() for w in query)  # (" -word": see _QueryCommand)
+    results = lib.search(text, limit=limit, sort=sort, facets=facets or None)
     if fmt == "json":
         from .json_output import search as search_json
 
