@@ -5,7 +5,7 @@ passages) on the CLICK-ID corpus, ours against an earlier engine in the same run
       [--work DIR] [--reuse-indexes]
 
 The corpus is CLICK-ID (../shared/corpora/clickid-id/articles.jsonl, only read): all of it
-(a symbolic link), every K-th record (`--every`) or the first N records (`--articles`), in
+(a copy), every K-th record (`--every`) or the first N records (`--articles`), in
 each case only the records with a body. `--baseline-site DIR` holds the earlier engine,
 installed with `pip install --no-deps --target DIR <checkout>` (see README, "Which engine is
 measured"). Each engine builds its own index once (kept under `--work`, by default
@@ -50,13 +50,14 @@ CLICKID = SHARED / "corpora" / "clickid-id" / "articles.jsonl"
 
 
 def make_corpus(folder: Path, every: int, articles: int) -> int:
-    """The corpus folder: one articles.jsonl, a link to CLICK-ID or a subset of it."""
+    """The corpus folder: one articles.jsonl, a copy of CLICK-ID or a subset of it (a link
+    to a file outside the corpus is skipped, as it would be for a user)."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "articles.jsonl"
     if every <= 1 and not articles:
-        if not target.is_symlink():
+        if target.is_symlink() or not target.is_file():
             target.unlink(missing_ok=True)
-            target.symlink_to(CLICKID.resolve())
+            shutil.copyfile(CLICKID, target)
         with CLICKID.open(encoding="utf-8") as src:
             return sum(1 for line in src if (json.loads(line).get("body") or "").strip())
     kept = 0
