@@ -157,6 +157,13 @@ def test_scraper_separators_are_left_between_paragraphs() -> None:
         "Harga tiket naik.",
         "Wang pulang.",
     ]
+    # Joined with a non-breaking space between the commas (762 CLICK-ID bodies).
+    nbsp = "Api membesar di lokasi.,\xa0,Menurut mereka, api padam.,\xa0,\xa0,Warga lega."
+    assert _paragraphs(nbsp) == [
+        "Api membesar di lokasi.",
+        "Menurut mereka, api padam.",
+        "Warga lega.",
+    ]
     lines = ",,,Organisasi itu dibentuk tahun lalu.,\n, -  , terjebak di kanal PLTU Paiton."
     assert _paragraphs(lines) == [
         "Organisasi itu dibentuk tahun lalu.",
@@ -307,6 +314,20 @@ def test_links_joined_to_a_paragraph_are_flagged_without_it(analyzer: Analyzer) 
     art = parse_article("x", "x", text, analyzer.vocabulary)
     assert texts(art, lambda p: p.boilerplate) == ["Baca Juga :", "Baca Juga :"]
     assert "Pengembalian mandat ini menjadikan pimpinan KPK kosong." in art.body_text
+
+
+def test_a_link_label_joined_to_the_next_paragraph_takes_only_itself(analyzer: Analyzer) -> None:
+    # Okezone (85 CLICK-ID bodies): "Baca juga:" with its link's words dropped, joined to the
+    # next paragraph by one comma; the whole paragraph was hidden as boilerplate, and its
+    # words could not be searched.
+    text = (
+        "Tiga mengaku mengalami KDRT dari sang suami.,,,Baca juga:,Plh Direktur Perlindungan"
+        " WNI menjelaskan bahwa Konsulat RI di Chicago telah menerima laporan.,“KJRI langsung"
+        " menindaklanjuti,” ujar Judha."
+    )
+    art = parse_article("x", "x", text, analyzer.vocabulary)
+    assert texts(art, lambda p: p.boilerplate) == ["Baca juga:"]
+    assert "Konsulat RI di Chicago telah menerima laporan." in art.body_text
 
 
 def test_a_paragraph_join_inside_shown_text_is_a_space() -> None:

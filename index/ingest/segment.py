@@ -15,14 +15,16 @@ _FLAT_BREAK = re.compile(
     # Every join follows the end of a sentence (one of the alternatives' lookbehinds) and
     # starts with a space, tab or comma: both looked at first, which rules out nearly every
     # place at once (cutting 3,000 CLICK-ID articles into paragraphs: 0.49 -> 0.26 s).
-    r"(?<=[.!?:”\"\])])(?=[ \t,])(?:"
+    r"(?<=[.!?:”\"\])])(?=[ \t\xa0,])(?:"
     + "|".join(
         (
-            r"(?<=[.!?”\"])(?:[ \t]*,)+(?=[ \t]*[\"“A-Z0-9])",  # also ". ,Harga", "., , Wang"
+            # Also ". ,Harga", "., , Wang", ".,\xa0,Menurut" (a non-breaking space), and after
+            # a label whose link was dropped ("Baca juga:,Plh Direktur…").
+            r"(?<=[.!?:”\"])(?:[ \t\xa0]*,)+(?=[ \t\xa0]*[\"“A-Z0-9])",
             # An empty paragraph joined in too (",,," right after a sentence or a line ending
             # in a colon: "Baca Juga :,,Pengembalian"), but not where a link's words were
             # dropped mid-sentence ("(AS),,berakhir datar").
-            r"(?<=[.!?:”\"\])]),{2,}(?![ \t]*[a-z])",
+            r"(?<=[.!?:”\"\])]),(?:[ \t\xa0]*,)+(?![ \t\xa0]*[a-z])",
             # The page's "loading..." left after the last paragraph ("(inews),loading...").
             r"(?<=[.!?”\"\])]),+(?=loading\b)",
         )
@@ -30,7 +32,7 @@ _FLAT_BREAK = re.compile(
     + ")"
 )
 # Such joins mark a scraped line whatever its length.
-_SURE_BREAK = re.compile(r"(?<=[.!?:”\"\])]),(?:,+(?![ \t]*[a-z])|(?=loading\b))")
+_SURE_BREAK = re.compile(r"(?<=[.!?:”\"\])]),(?:(?:[ \t\xa0]*,)+(?![ \t\xa0]*[a-z])|(?=loading\b))")
 # A scraper's separators left at a paragraph's edges: commas before it (and the dash of a
 # dateline cut away, ", - Pemerintah…"), commas after its last sentence ("besar.,").
 _LEADING_JOIN = re.compile(r",(?:[,\s]|[-–—]\s)*")
