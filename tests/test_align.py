@@ -552,3 +552,19 @@ def test_a_stock_attribution_alone_is_no_passage(analyzer: Analyzer) -> None:
     b = prepare_text(f"{shared}{stamp}\n\nHarga cabai naik di pasar.", analyzer)
     (passage,) = align(a, b, analyzer).passages
     assert passage.a_text.endswith("Senin (16/9/2019).")
+
+
+def test_verses_quoted_with_vowel_signs_align_as_words(analyzer: Analyzer) -> None:
+    # Two articles quoting different verses (Arabic with its vowel signs) shared a
+    # "passage" of single letters: the marks cut every word into its letters.
+    fatiha = (
+        "بِسْمِ اللَّهِ الرَّحْمَنِ الرَّحِيمِ الْحَمْدُ لِلَّهِ رَبِّ الْعَالَمِينَ الرَّحْمَنِ"
+        " الرَّحِيمِ مَالِكِ يَوْمِ الدِّينِ إِيَّاكَ نَعْبُدُ وَإِيَّاكَ نَسْتَعِينُ"
+    )
+    ikhlas = "قُلْ هُوَ اللَّهُ أَحَدٌ اللَّهُ الصَّمَدُ لَمْ يَلِدْ وَلَمْ يُولَدْ وَلَمْ يَكُنْ لَهُ كُفُوًا أَحَدٌ"
+    a = prepare_text(f"Doa sebelum makan dibaca bersama.\n{fatiha}\n", analyzer)
+    b = prepare_text(f"Tujuan pernikahan menurut ulama.\n{ikhlas}\n", analyzer)
+    assert align(a, b, analyzer).passages == ()
+    c = prepare_text(f"Surat pembuka dibaca di awal.\n{fatiha}\n", analyzer)
+    (passage,) = align(a, c, analyzer).passages
+    assert fatiha in a.text[passage.a_start : passage.a_end]

@@ -152,3 +152,32 @@ def test_a_damaged_stem_file_is_ignored(tmp_path) -> None:
 def test_indexing_saves_the_stems_it_worked_out(library, isolated_dirs) -> None:
     library.update()
     assert (isolated_dirs / "data" / "cache" / "stems.pickle").stat().st_size > 1000
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        # Arabic with its vowel signs, a Devanagari word with its vowel sign, a decomposed
+        # accent: `\w` counts none of those marks, which cut each word into letters.
+        ("بِسْمِ اللَّهِ الرَّحْمَنِ", ["بِسْمِ", "اللَّهِ", "الرَّحْمَنِ"]),
+        ("मानव अधिकार", ["मानव", "अधिकार"]),
+        ("Cafe\u0301 di Bandung", ["Cafe\u0301", "di", "Bandung"]),
+        ("kata-kata مَلَائِكَةٌ-نَا", ["kata-kata", "مَلَائِكَةٌ", "نَا"]),
+    ],
+)
+def test_combining_marks_stay_in_their_word(text: str, words: list[str]) -> None:
+    assert [text[w.start : w.end] for w in split_words(text)] == words
+    assert all(w.folded for w in split_words(text))
+
+
+def test_the_mark_ranges_are_combining_marks() -> None:
+    import unicodedata
+
+    from newsreader.index.text.marks import MARK_RANGES
+
+    inside = {c for a, b in MARK_RANGES for c in range(a, b + 1)}
+    assert all(unicodedata.category(chr(c)) in {"Mn", "Mc", "Me"} for c in inside)
+    # Every mark of the scripts Indonesian news quotes most (Arabic, Latin accents).
+    for block in (range(0x0300, 0x0370), range(0x0600, 0x0700)):
+        marks = {c for c in block if unicodedata.category(chr(c)) in {"Mn", "Mc", "Me"}}
+        assert marks <= inside

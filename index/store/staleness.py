@@ -43,7 +43,10 @@ def rebuild_reason(spec: IndexSpec, catalog: Catalog, build: Path) -> str | None
     if problems:
         return f"the index is damaged ({problems[0]})"
     if catalog.get_meta("analyzer") != spec.analyzer.fingerprint:
-        return "the text analysis has changed (word lists, variants, stop words or stemming)"
+        return (
+            "the text analysis has changed "
+            "(word lists, variants, stop words, stemming or where words end)"
+        )
     corpus = catalog.get_meta("corpus")
     if corpus and corpus != str(spec.corpus):
         return f"the index folder held another corpus ({corpus})"

@@ -77,7 +77,7 @@ def _porter2():
 # word, and a real archive has about a hundred thousand of them. A memo of a pure function,
 # bounded (memo.py); `save_stems` / `load_stems` keep it between runs.
 _STEMS: Memo[str] = Memo(MEMO_WORDS)
-STEMMER_VERSION = "sastrawi-1.2+porter2-4"
+STEMMER_VERSION = "sastrawi-1.2+porter2-5"
 
 
 def stem(word: str) -> str:
@@ -94,7 +94,9 @@ def stem(word: str) -> str:
 
 
 def _stem(word: str) -> str:
-    if len(word) <= 3 or not word.isalpha():
+    # Both stemmers are for words in Latin letters: Sastrawi made every Arabic word an empty
+    # term ("الله" → ""), so that any Arabic word found every article quoting Arabic.
+    if len(word) <= 3 or not word.isalpha() or not word.isascii():
         return word
     _, dictionary = word_stemmer()
     if dictionary.contains(word):
@@ -102,9 +104,7 @@ def _stem(word: str) -> str:
     stemmed = sastrawi.stem(word)
     if stemmed != word:
         return sastrawi.mend(word, stemmed)
-    if word.isascii():
-        return _porter2()(word)
-    return word
+    return _porter2()(word)
 
 
 _NEW_STEMS: list[tuple[str, str]] | None = None  # kept only where `track_new_stems` asks
@@ -189,7 +189,7 @@ class Analyzer:
     @property
     def fingerprint(self) -> str:
         digest = hashlib.sha256(self.vocabulary.fingerprint().encode())
-        digest.update(b"analysis-v4")
+        digest.update(b"analysis-v5")  # v5: combining marks inside words
         return digest.hexdigest()[:16]
 
     def terms(self, text: str, start_char: int = 0) -> list[Term]:

@@ -10,10 +10,20 @@ from itertools import accumulate, compress, count, repeat
 from operator import itemgetter, not_
 from typing import NamedTuple
 
+from .marks import mark_class
+
 # A word is a run of letters/digits; hyphens and apostrophes inside it are kept so that
 # Indonesian reduplication ("negara-negara") can be recognised before it is split.
 WORD = re.compile(r"[^\W_]+(?:[-‐‑'’][^\W_]+)*")
 _JOINERS = re.compile(r"[-‐‑'’]")
+# The same with the combining marks a word's letters carry (Arabic vowel signs, Devanagari
+# vowel signs, decomposed accents), which `\w` leaves out: "بِسْمِ" is one word, not three
+# letters. Only for a text that has a mark, found first: this pattern splits a text about a
+# third slower, the search for a mark costs a tenth of the split.
+_MARK = f"[{mark_class()}]"
+_HAS_MARK = re.compile(_MARK)
+_MARKED_RUN = rf"[^\W_]+(?:{_MARK}+[^\W_]*)*"
+_SPLIT_MARKED = re.compile(rf"({_MARKED_RUN}(?:[-‐‑'’]{_MARKED_RUN})*)")
 
 
 class Word(NamedTuple):
@@ -74,7 +84,8 @@ def word_columns(text: str) -> WordColumns:
     them, analysing a CLICK-ID article went from 0.42 to 0.36 ms."""
     if ESCAPE_MARK in text:
         text = _blank_escapes(text)
-    parts = _SPLIT.split(text)
+    marked = not text.isascii() and _HAS_MARK.search(text) is not None
+    parts = (_SPLIT_MARKED if marked else _SPLIT).split(text)
     written = parts[1::2]
     bounds = list(accumulate(map(len, parts)))  # the end of each part: a word's start or end
     starts = bounds[0:-1:2]
