@@ -169,6 +169,19 @@ async def test_zero_hits_offers_a_selectable_suggestion(make_app) -> None:
         assert screen.results.total >= 3
 
 
+async def test_a_query_made_invalid_drops_the_suggestion_for_the_one_before(make_app) -> None:
+    # "pitin" offered "Did you mean: putin?"; typing on to 'pitin"' (an error) left the
+    # offer up, for a query no longer in the box.
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await search(pilot, "pitin")
+        assert result_ids(screen)[0] == "suggest:putin"
+        await pilot.press("quotation_mark")
+        await wait_for(pilot, lambda: "is not closed" in status_text(screen), what="the error")
+        assert not any(i.startswith("suggest:") for i in result_ids(screen))
+
+
 async def test_open_article_and_step_through_hits(make_app) -> None:
     app = make_app()
     async with app.run_test(size=APP_SIZE) as pilot:

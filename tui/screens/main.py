@@ -407,6 +407,12 @@ class MainScreen(actions.ArticleActions, Screen[None]):
     def _search_failed(self, event: SearchFailed) -> None:
         self._typed_unanswered = self._open_first = False
         self._status(Content(event.message).stylize(styles.ERROR))
+        # The results stay (the query is most likely being typed), but not a suggestion for
+        # the query before: Enter on it would search what the reader has typed away from.
+        if self.results is not None and self.results.suggestion:
+            self.results = dataclasses.replace(self.results, suggestion=None)
+            results_list = self.query_one(ResultsList)
+            results_list.show(self.results, keep=results_list.highlighted_id)
 
     @on(SearchDone)
     def _search_done(self, event: SearchDone) -> None:
