@@ -1,7 +1,7 @@
 from pathlib import Path
 
 import pytest
-from newsreader.index import Library, QueryError
+from newsreader.index import FacetFilter, Library, QueryError
 from newsreader.index.text.words import fold
 
 from tests.conftest import SAMPLE, sample_id
@@ -788,3 +788,10 @@ def test_an_outlet_no_article_has_names_the_outlets_there_are(tmp_path: Path) ->
     assert res.total == 0
     assert res.note == 'no outlet is named "kompas.com"; outlets: kompas …'
     assert lib.search("outlet:Kompas").total == 2 and lib.search("outlet:Kompas").note is None
+    # The same from the command line's --outlet (a filter): it was case-sensitive, and said
+    # nothing when no outlet had the name.
+    assert lib.search("banjir", facets=FacetFilter(("Kompas",))).total == 2
+    assert lib.search("banjir", facets=FacetFilter(("kompas", "Detik"))).total == 3
+    res = lib.search("banjir", facets=FacetFilter(("kompas.com",)))
+    assert res.total == 0
+    assert res.note == 'no outlet is named "kompas.com"; outlets: kompas …'

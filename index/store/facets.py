@@ -38,18 +38,31 @@ class FacetFilter:
 
     def ids(self, catalog: Catalog) -> set[str]:
         """The articles this filter lets through (undated ones fail a date bound)."""
+        rows = self._rows(catalog, self.outlets, "")
+        # "--outlet Kompas" for "kompas": the names as written first (as the filter dialog
+        # gives them), then those that named no outlet so, in any case.
+        named = {outlet for _, outlet in rows}
+        missing = tuple(o for o in self.outlets if o not in named)
+        if missing:
+            rows += self._rows(catalog, missing, " COLLATE NOCASE")
+        return {doc for doc, _ in rows}
+
+    def _rows(
+        self, catalog: Catalog, outlets: tuple[str, ...], collation: str
+    ) -> list[tuple[str, str | None]]:
         where, args = [], []
-        if self.outlets:
-            where.append(f"outlet IN ({','.join('?' * len(self.outlets))})")
-            args.extend(self.outlets)
+        if outlets:
+            where.append(f"outlet{collation} IN ({','.join('?' * len(outlets))})")
+            args.extend(outlets)
         if self.date_from:
             where.append("date >= ?")
             args.append(self.date_from)
         if self.date_to:
             where.append("substr(date, 1, ?) <= ?")
             args.extend([len(self.date_to), self.date_to])
-        sql = "SELECT id FROM articles" + (" WHERE " + " AND ".join(where) if where else "")
-        return {row[0] for row in catalog.db.execute(sql, args)}
+        sql = "SELECT id, outlet FROM articles"
+        sql += " WHERE " + " AND ".join(where) if where else ""
+        return catalog.db.execute(sql, args).fetchall()
 
 
 def iso_bound(value: str | None) -> str | None:

@@ -69,6 +69,8 @@ def search_stores(
     )
     if not found.total and found.note is None and found.suggestion is None:
         hint = outlet_hint(rest, stores.catalog.outlets)
+        if hint is None and facets and facets.outlets:
+            hint = _outlet_named(facets.outlets, stores.catalog.outlets())
         if hint is not None:
             found = dataclasses.replace(found, note=hint)
     if not wanted:
@@ -87,17 +89,23 @@ def outlet_hint(query: str, list_outlets: Callable[[], list[str]]) -> str | None
     m = _OUTLET_ASKED.search(query)
     if m is None:
         return None
-    outlets = list_outlets()
+    asked = (m.group(1) if m.group(1) is not None else m.group(2)).strip()
+    return _outlet_named((asked,), list_outlets())
+
+
+def _outlet_named(asked: tuple[str, ...], outlets: list[str]) -> str | None:
+    """Why a search kept to the outlets `asked` (none of them the name of an outlet, in
+    any case) found nothing, naming the closest ones; None when one is an outlet's name."""
     if not outlets:
         return None
-    asked = (m.group(1) if m.group(1) is not None else m.group(2)).strip()
     folded = {o.casefold(): o for o in outlets}
-    if asked.casefold() in folded:
+    if any(a.strip().casefold() in folded for a in asked):
         return None
-    close = difflib.get_close_matches(asked.casefold(), list(folded), n=3, cutoff=0.5)
+    first = asked[0].strip()
+    close = difflib.get_close_matches(first.casefold(), list(folded), n=3, cutoff=0.5)
     near = [folded[c] for c in close] or outlets[:3]
     more = " …" if len(outlets) > len(near) else ""
-    return f'no outlet is named "{asked}"; outlets: {", ".join(near)}{more}'
+    return f'no outlet is named "{first}"; outlets: {", ".join(near)}{more}'
 
 
 def learn_query_stems(catalog: Catalog, analyzer: Analyzer, text: str) -> None:

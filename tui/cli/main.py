@@ -234,7 +234,7 @@ def _query_word(arg: str) -> bool:
     "outlets",
     multiple=True,
     metavar="NAME",
-    help="Only articles from this outlet, exactly as `stats` lists it; repeatable (any of them).",
+    help="Only articles from this outlet (as `stats` lists it, any case); repeatable.",
 )
 @click.option(
     "--since", metavar="DATE", help="Only articles from DATE on (2023, 2023-10, 2023-10-05)."
