@@ -131,6 +131,30 @@ async def test_a_search_whose_article_is_clicked_is_kept_in_the_history(make_app
         assert screen.query_one(SearchBar).value == "erdogan"
 
 
+async def test_keys_typed_with_the_enter_that_leaves_the_box_go_to_the_results(make_app) -> None:
+    # "banjir", then Enter and "j" in one write (a paste, a fast typist): the box took the
+    # "j" before the screen moved the focus, and searched for "banjirj".
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await search(pilot, "putin")
+        box = screen.query_one(SearchBar)
+        results = screen.query_one(ResultsList)
+        first = results.highlighted
+        for key, char in (("enter", "\r"), ("j", "j"), ("j", "j")):
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await wait_for(pilot, lambda: isinstance(app.focused, ResultsList), what="the results")
+        await wait_idle(pilot)
+        assert box.value == "putin"
+        assert results.highlighted == first + 2
+        await pilot.press("slash", "x")  # back in the box, keys are typed into it again
+        assert box.value == "putinx"
+
+
 async def test_read_marks_flags_and_state_queries(make_app) -> None:
     app = make_app()
     async with app.run_test(size=APP_SIZE) as pilot:
