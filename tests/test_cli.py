@@ -128,6 +128,8 @@ def test_a_word_excluded_with_a_minus_is_a_query_not_an_option() -> None:
     found = json.loads(run("search", "putin", "-erdogan", "--json").stdout)
     assert found["query"] == "putin -erdogan"
     assert len(ids("putin", "-n1")) == 1  # an option with its value is still an option
+    assert ids("putin", "-title:strategi") == ids("putin NOT title:strategi")
+    assert ids("putin", "-is:read") == everyone  # nothing is marked read here
 
 
 def test_piped_overlaps_and_related_keep_ids_whole() -> None:

@@ -91,6 +91,11 @@ def test_a_minus_sign_excludes_and_a_plus_sign_requires(sample_library: Library)
     )
     # A dash between words, or before a figure, is no sign.
     assert ids(sample_library, "Putin - Erdogan") == ids(sample_library, "Putin Erdogan")
+    # Required means required: no article has both words, and none is listed in their
+    # place (it listed the best partial matches, as for "Putin gempa").
+    assert sample_library.search("Putin gempa").partial
+    res = sample_library.search("Putin +gempa")
+    assert res.total == 0 and not res.hits and not res.partial
 
 
 def test_fields(sample_library: Library) -> None:

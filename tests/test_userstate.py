@@ -20,6 +20,11 @@ def test_state_terms_are_taken_out_of_the_query() -> None:
         StateFilter(read=True, bookmarked=True),
     )
     assert split_state_terms("NOT is:read putin") == ("putin", StateFilter(read=False))
+    # A minus sign excludes, as before a word ("-is:read" found nothing); a plus requires.
+    assert split_state_terms("putin -is:read") == ("putin", StateFilter(read=False))
+    assert split_state_terms("-is:bookmarked xi") == ("xi", StateFilter(bookmarked=False))
+    assert split_state_terms("putin +is:read") == ("putin", StateFilter(read=True))
+    assert split_state_terms("putin-is:read") == ("putin-is:read", StateFilter())
     assert split_state_terms('"is:read" putin') == ('"is:read" putin', StateFilter())
     assert split_state_terms("this:read") == ("this:read", StateFilter())
 

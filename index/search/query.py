@@ -145,9 +145,17 @@ def check_syntax(text: str) -> None:
 _SIGNED = re.compile(r'(?<!\S)([-+])(?=[^\W\d_]|")')
 
 
+def plus_signs(text: str) -> bool:
+    """Whether the query requires a word with a plus sign (`putin +xi`): then its words
+    are all required, with no best partial matches in their place."""
+    return not _pasted(text) and any(
+        m.group(1) == "+" for m in _SIGNED.finditer(_strip_quoted(text))
+    )
+
+
 def minus_as_not(text: str) -> str:
-    """`-word` as `NOT word`, and `+word` as `word` (every word is required anyway), as web
-    search engines read them: "KPK -Jokowi" found the articles with both. Not in a pasted
+    """`-word` as `NOT word`, and `+word` as `word` (see `plus_signs`), as web search
+    engines read them: "KPK -Jokowi" found the articles with both. Not in a pasted
     passage, where a dash is punctuation."""
     bare = _strip_quoted(text)
     if _pasted(text) or not _SIGNED.search(bare):
@@ -718,12 +726,13 @@ def clause_frequency(clause: wq.Query, fulltext: FullText) -> int:
 def plan_query(
     text: str, fulltext: FullText, analyzer: Analyzer, speller: Speller | None = None
 ) -> Plan:
+    required = plus_signs(text)
     text = minus_as_not(text)
     parsed = parse_query(text, fulltext.schema, analyzer)
     q = rewrite(parsed, fulltext, speller)
     # Looked for before normalize(), which merges the expansions into plain ORs.
     cut = any(isinstance(n, CutExpansion) for n in _walk(q))
-    plan = _plan(text, q if q is parsed else _normalize(q), fulltext)
+    plan = _plan(text, q if q is parsed else _normalize(q), fulltext, required)
     return dataclasses.replace(plan, cut=True) if cut else plan
 
 
@@ -748,7 +757,8 @@ def _normalize(q: wq.Query) -> wq.Query:
     return wq.Or(terms) if len(terms) > 1 else q.normalize()
 
 
-def _plan(text: str, q: wq.Query, fulltext: FullText) -> Plan:
+def _plan(text: str, q: wq.Query, fulltext: FullText, required: bool = False) -> Plan:
+    """`required`: every word must be there (no best partial matches)."""
     if isinstance(q, wq.Or) and len(q.subqueries) > 2 and q.boost == 1.0:
         # normalize() merged the expansions' array unions (title and body) into one OR of
         # the default kind: a tree of binary unions from 5,000 articles on (ke*: seconds).
@@ -760,7 +770,7 @@ def _plan(text: str, q: wq.Query, fulltext: FullText) -> Plan:
             # A word with its form as written: the terms' scores added in their order, one
             # way in Whoosh and in the one-pass rankings (see conjunction._clause).
             c.matcher_type = wq.Or.ARRAY_MATCHER
-    if len(plain) < 2 or has_operators(text):
+    if len(plain) < 2 or has_operators(text) or required:
         return Plan(q, None, len(plain), alone=_alone(q))
     required = [c for c in clauses if not _is_plain_word(c)]
     ranked = plain

@@ -128,7 +128,8 @@ class UserState:
 
 # -- state terms in queries -----------------------------------------------------------------
 _STATE_TERM = re.compile(
-    r"(?:\b(AND|NOT)\s+)?(?<![\w:])"
+    # "NOT is:read", or "-is:read" as a minus sign excludes a word (`+` requires, as ever).
+    r"(?:\b(AND|NOT)\s+(?<![\w:])|(?<!\S)([-+])|(?<![\w:+-]))"
     r"(?:is:(read|unread|bookmarked|flagged)|bookmarked:(?:yes|true)?)(?=\s|\)|$)",
     re.IGNORECASE,
 )
@@ -177,8 +178,8 @@ def split_state_terms(text: str) -> tuple[str, StateFilter]:
     spans = []
     for m in _STATE_TERM.finditer(blanked):
         spans.append(m.span())
-        negated = (m.group(1) or "").upper() == "NOT"
-        which = (m.group(2) or "bookmarked").lower()
+        negated = (m.group(1) or "").upper() == "NOT" or m.group(2) == "-"
+        which = (m.group(3) or "bookmarked").lower()
         if which in ("read", "unread"):
             read = (which == "read") != negated
         else:

@@ -186,7 +186,7 @@ class _QueryCommand(click.Command):
     """A sentence pasted from an article may open with a dash ("- Pemerintah menaikkan…", a
     dateline cut away), which Click would read as a cluster of short options. An argument
     with a space in it is no option: it is kept as query words. Nor is a word excluded
-    with a minus (`-Jokowi`, letters only): Click read it as -J, an unknown option, unless
+    with a minus (`-Jokowi`, `-is:read`): Click read it as -J, an unknown option, unless
     it is `-c` and a folder written without a space (`-cnews`)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -206,7 +206,9 @@ def _query_word(arg: str) -> bool:
     if " " in arg.strip():
         return True
     word = arg[1:]
-    if len(word) < 3 or not word.isalpha():
+    # A word or a field's ("-erdogan", "-is:read"), not a short option with its value
+    # ("-n5") or a cluster of two ("-hx").
+    if len(word) < 3 or not word[0].isalpha() or word[1].isdigit():
         return False
     return not (word[0] == "c" and Path(word[1:]).expanduser().exists())
 
