@@ -332,6 +332,15 @@ def test_overlaps_learn_and_later_alignments_use(tmp_path: Path) -> None:
     assert sum(p.shared_words for p in second.passages) > sum(
         p.shared_words for p in first.passages
     )
+    # A rebuild starts the list afresh, as the README says (the file outlived it), and
+    # a library that learned with the build before cannot bring its list back.
+    again.update(rebuild=True)
+    fresh = Library.open(lib.corpus, lib.index_dir, variants=Path("/none"))
+    assert fresh.learning.learned(min_pairs=1) == []
+    assert fresh.compare("00a.txt", "00b.txt").alignment == first
+    lib.learning.variants().changed = True
+    lib.learning.variants().save(learned_path(lib.index_dir))
+    assert Library.open(lib.corpus, lib.index_dir, variants=Path("/none")).learning.learned() == []
 
 
 def test_promote_writes_the_user_variants_file(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@ written back after alignments that taught something new."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,9 +15,13 @@ if TYPE_CHECKING:  # loaded when first needed: a library that only searches neve
 
 
 class Learning:
-    def __init__(self, index_dir: Path, analyzer: Analyzer) -> None:
+    def __init__(
+        self, index_dir: Path, analyzer: Analyzer, live: Callable[[], Path | None] = lambda: None
+    ) -> None:
+        """`live`: the index's live build folder, whose name the learned list is tied to."""
         self.index_dir = index_dir
         self.analyzer = analyzer
+        self.live = live
         self._learned: LearnedVariants | None = None
         self._equivalents: dict[str, str] | None = None
         # Substitutions the last `learn` brought into use (seen in enough article pairs):
@@ -28,9 +32,12 @@ class Learning:
         if self._learned is None:
             from ..reuse.learned import LearnedVariants, contrast_classes, learned_path
 
-            self._learned = LearnedVariants.load(
-                learned_path(self.index_dir), self.analyzer.vocabulary.fingerprint()
-            )
+            # Learned with this build: a rebuild starts the list afresh, and a process that
+            # learned with the build before cannot bring its list back (the file it writes
+            # is made with another build).
+            build = self.live()
+            made_with = f"{self.analyzer.vocabulary.fingerprint()}:{build.name if build else ''}"
+            self._learned = LearnedVariants.load(learned_path(self.index_dir), made_with)
             self._learned.contrasts = contrast_classes(self.analyzer)
         return self._learned
 

@@ -49,7 +49,7 @@ class Library(SharedPassages):
         self._sides: LRU[tuple[str, str], Side] = LRU(512)
         self._stems_loaded = False
         self._state: UserState | None = None
-        self.learning = Learning(spec.index_dir, spec.analyzer)
+        self.learning = Learning(spec.index_dir, spec.analyzer, spec.live)
 
     @classmethod
     def open(
