@@ -71,6 +71,11 @@ def test_a_one_word_swap_inside_a_confident_passage_is_recorded(analyzer: Analyz
         ("tandingan", "tandingannya"),  # an inflection: one stem
         ("2019", "2020"),  # numbers are no words
         ("tandingan", "yang penyeimbang baru"),  # more than one word on a side
+        # Names, acronyms, tickers: two entities in one template (stock reports, a person's
+        # title for their name, two parts of one name).
+        ("Jokowi", "presiden"),
+        ("GGRP", "TFAS"),
+        ("Laode", "Syarif"),
     ],
 )
 def test_what_is_no_substitution(analyzer: Analyzer, word_a: str, word_b: str) -> None:

@@ -152,6 +152,11 @@ def _one_word(a: str, b: str, analyzer: Analyzer) -> tuple[str, str, str, str] |
     ta, tb = analyzer.terms(a), analyzer.terms(b)
     if len(ta) != 1 or len(tb) != 1:
         return None
+    # A name, an acronym or a ticker on either side: two entities in one template (a QA
+    # pass found "ggrp"~"tfas" from stock reports, "jokowi"~"presiden", and the two parts
+    # of one man's name, "laode"~"syarif"), not two ways to say one thing.
+    if any(text[t.start : t.end][:1].isupper() for text, t in ((a, ta[0]), (b, tb[0]))):
+        return None
     x, y = ta[0], tb[0]
     if x.stop or y.stop or x.text == y.text or " " in x.surface or " " in y.surface:
         return None
