@@ -59,7 +59,7 @@ def fetch(
     update the index. Subscriptions: feeds.toml in the user config folder."""
     from . import json_output, render
 
-    with _progress(quiet=as_json) as tick:
+    with _progress() as tick:
         run = fetch_into(
             corpus,
             feeds=feeds_path,
@@ -75,7 +75,7 @@ def fetch(
         try:
             lib = Library.open(run.corpus, index_dir, engine=engine)
             # A first Ctrl-C commits what is indexed and still gives the summary.
-            report = run_update(lib, rebuild=False, quiet=as_json, gently=True)
+            report = run_update(lib, rebuild=False, gently=True)
         except NewsreaderError as exc:
             # The files are downloaded and recorded: the next update indexes them.
             not_indexed = str(exc)
@@ -103,7 +103,7 @@ def fetch(
 
 
 @contextmanager
-def _progress(*, quiet: bool) -> Iterator[Callable[[FetchEvent], None]]:
+def _progress() -> Iterator[Callable[[FetchEvent], None]]:
     """One progress bar per feed on stderr, advanced by the engine's fetch events. It
     appears with the first event, so an early error is the only thing on stderr."""
     from rich.markup import escape
@@ -116,9 +116,7 @@ def _progress(*, quiet: bool) -> Iterator[Callable[[FetchEvent], None]]:
         TextColumn("{task.fields[stage]}", style="dim"),
     )
     console = stderr()
-    progress = Progress(
-        *columns, console=console, transient=True, disable=quiet or not console.is_terminal
-    )
+    progress = Progress(*columns, console=console, transient=True, disable=not console.is_terminal)
     tasks: dict[int, Any] = {}
 
     def tick(event: FetchEvent) -> None:

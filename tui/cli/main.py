@@ -169,7 +169,7 @@ def index_cmd(
             stderr().print(f"newsreader: error: {why}", markup=False, soft_wrap=True)
             sys.exit(1)
         return
-    rep = run_update(lib, rebuild=rebuild, quiet=as_json, gently=True, compact=compact)
+    rep = run_update(lib, rebuild=rebuild, gently=True, compact=compact)
     if as_json:
         emit_json(json_output.report(rep, str(lib.corpus), str(lib.index_dir)))
     else:
@@ -272,7 +272,7 @@ def search(
     every article, newest first."""
     fmt = "json" if as_json else fmt
     read_index_lazily()  # one search: mapping the index's files whole would cost more
-    lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=fmt != "text")
+    lib = open_library(corpus, index_dir, fields, update=not no_update)
     facets = FacetFilter(outlets, since, until)
     text = " ".join(w.strip() for w in query)  # (" -word": see _QueryCommand)
     results = lib.search(text, limit=limit, sort=sort, facets=facets or None)
@@ -316,7 +316,7 @@ def show(
     """Show ARTICLE (id, unique id prefix, file name or path) for reading."""
     from . import json_output, render
 
-    lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=as_json)
+    lib = open_library(corpus, index_dir, fields, update=not no_update)
     art = lib.article(article)
     if as_json:
         emit_json(json_output.article(art))
@@ -377,8 +377,7 @@ def compare(
     """Show side by side the passages articles A and B share."""
     from . import json_output, render
 
-    to_stdout = as_json or "-" in (str(html_file), str(md_file))
-    lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=to_stdout)
+    lib = open_library(corpus, index_dir, fields, update=not no_update)
     result = lib.compare(a, b, align_settings(min_words))
     if html_file or md_file:
         from .. import export
@@ -421,7 +420,7 @@ def related(
     """List the articles that share passages with ARTICLE, by shared coverage."""
     from . import json_output, render
 
-    lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=as_json)
+    lib = open_library(corpus, index_dir, fields, update=not no_update)
     art, found = lib.related(article, align_settings(min_words))
     refs = {r.id: lib.article(r.id) for r in found}
     if as_json:
@@ -463,8 +462,8 @@ def overlaps(
     """List every pair of articles in the corpus that shares passages."""
     from . import json_output, render
 
-    lib = open_library(corpus, index_dir, fields, update=not no_update, quiet=as_json)
-    with progress_bar("Comparing candidate pairs", quiet=as_json) as tick:
+    lib = open_library(corpus, index_dir, fields, update=not no_update)
+    with progress_bar("Comparing candidate pairs") as tick:
         found = lib.overlaps(
             min_coverage,
             align_settings(min_words),

@@ -170,7 +170,6 @@ def open_library(
     fields: tuple[str, ...] = (),
     *,
     update: bool = True,
-    quiet: bool = False,
 ) -> Library:
     """The corpus's library, brought up to date first (with progress on stderr) when the
     index is missing or the folder has changed. An index another process is updating, or
@@ -181,13 +180,12 @@ def open_library(
     pending = lib.pending()
     if pending.stale:
         try:
-            run_update(lib, rebuild=False, quiet=quiet)
+            run_update(lib, rebuild=False)
         except NewsreaderError as exc:
             if not lib.exists() or not _can_read_as_is(exc):
                 raise
-            if not quiet:
-                why = str(exc).split("; ")[0]  # what stopped the update, without the advice
-                note(f"{why}; reading the index as it is ({_last_commit(lib)}).")
+            why = str(exc).split("; ")[0]  # what stopped the update, without the advice
+            note(f"{why}; reading the index as it is ({_last_commit(lib)}).")
     return lib
 
 
@@ -226,8 +224,9 @@ class Tick:
 
 
 @contextmanager
-def progress_bar(label: str, *, quiet: bool = False) -> Iterator[Tick]:
-    """A Rich progress bar on stderr (gone when done); yields what advances it."""
+def progress_bar(label: str) -> Iterator[Tick]:
+    """A Rich progress bar on stderr (gone when done), whatever goes to stdout (--json
+    too); yields what advances it."""
     from rich.progress import (
         BarColumn,
         Progress,
@@ -247,7 +246,7 @@ def progress_bar(label: str, *, quiet: bool = False) -> Iterator[Tick]:
     )
     console = stderr()
     # Not on a terminal, a transient bar would only leave an empty line behind.
-    disable = quiet or not console.is_terminal
+    disable = not console.is_terminal
     with Progress(*columns, console=console, transient=True, disable=disable) as progress:
         task = progress.add_task(label, total=None, path="")
 
@@ -264,7 +263,6 @@ def run_update(
     lib: Library,
     *,
     rebuild: bool,
-    quiet: bool = False,
     gently: bool = False,
     compact: bool = False,
 ) -> UpdateReport:
@@ -288,7 +286,7 @@ def run_update(
                 note(message)
         return STOP_ASKED.is_set()
 
-    with progress_bar("Indexing", quiet=quiet) as tick:
+    with progress_bar("Indexing") as tick:
         bar = tick
         if gently:
             STOP_GENTLY.set()
@@ -297,7 +295,7 @@ def run_update(
                 rebuild=rebuild,
                 progress=tick,
                 should_stop=should_stop if gently else None,
-                notice=None if quiet else tick.note,
+                notice=tick.note,
                 compact=compact,
             )
         finally:

@@ -25,7 +25,7 @@ def stats(corpus: Path | None, index_dir: Path | None, no_update: bool, as_json:
     index's size and its last update."""
     from . import render
 
-    lib = open_library(corpus, index_dir, update=not no_update, quiet=as_json)
+    lib = open_library(corpus, index_dir, update=not no_update)
     found = lib.stats()
     lib.close()
     if as_json:

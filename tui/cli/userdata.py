@@ -30,7 +30,7 @@ def bookmarks_cmd(
 ) -> None:
     """List the articles flagged in the app (f), newest bookmark first. The same articles
     are found with `newsreader search is:bookmarked`."""
-    lib = open_library(corpus, index_dir, update=not no_update, quiet=as_json)
+    lib = open_library(corpus, index_dir, update=not no_update)
     state = lib.user_state()
     marks = state.bookmarks()
     read = state.read_ids()
