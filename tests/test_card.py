@@ -50,3 +50,16 @@ def test_strips_are_drawn_once_per_width_and_style() -> None:
     assert bold is not first
     # Lines wrap at the new width, not the one drawn before.
     assert [str(line) for line in card.lines(30)] != [str(line) for line in card.lines(40)]
+
+
+def test_a_body_cut_after_its_own_ellipsis_takes_no_second_one() -> None:
+    # The passage list showed "lokasi bekas … dan ……": the first words of a passage end in a
+    # dropped link's "…", and the cut added another.
+    body = Content("api di lokasi bekas … dan …" + " kata" * 40)
+    for width in range(10, 60):
+        last = str(Card([Content("P1")], body, 1).lines(width)[-1]).rstrip()
+        assert not last.endswith("……")
+    assert (
+        str(Card([Content("P1")], Content("satu dua tiga " * 9), 1).lines(20)[-1]).rstrip()[-1]
+        == "…"
+    )

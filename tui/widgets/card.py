@@ -52,7 +52,10 @@ class Card(Visual):
         body = self.body.wrap(inner) if self.body else []
         if len(body) > self.body_lines:
             body = body[: self.body_lines]
-            body[-1] = body[-1].rstrip().truncate(inner - 1) + Content("…")
+            last = body[-1].rstrip().truncate(inner - 1)
+            # A line that ends in an ellipsis of its own (a dropped link's "…") takes no
+            # second one: "dan ……".
+            body[-1] = last if last.plain.endswith("…") else last + Content("…")
         body = [pad + line for line in body]
         if self.body is not None:
             # Every card of a list as tall as the next, whatever the width: a list sizes
