@@ -6,6 +6,7 @@ several terms (whose scores Whoosh adds in an order of its own), and through a s
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +17,12 @@ from newsreader.index.search.narrow import whoosh_search
 from newsreader.index.search.query import plan_query
 
 from tests.test_bestmatch import EXTRA, PARTS, WORDS, library  # noqa: F401 (a fixture)
+
+# A figure ("2.000.500") is searched as a phrase of its parts (query._FIGURE), which Whoosh
+# ranks itself: not a word of several terms for the one pass.
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)+")
+EXTRA = [w for w in EXTRA if not _FIGURE.fullmatch(w)]
+PARTS = [w for w in PARTS if not _FIGURE.fullmatch(w)]
 
 
 def _whoosh(ft: WhooshFullText, q, limit: int) -> tuple[list[tuple[str, float]], int]:

@@ -747,6 +747,35 @@ def test_an_arabic_word_finds_the_articles_that_have_it(tmp_path: Path, engine: 
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+def test_a_pasted_sentence_finds_the_article_that_holds_it_first(
+    tmp_path: Path, engine: str
+) -> None:
+    # The best matches by BM25 alone put articles with the sentence's words in their titles
+    # first: 74 of 100 sentences pasted from 10,000 CLICK-ID articles found their article
+    # first with Whoosh, 62 with tantivy.
+    sentence = (
+        "Gubernur meresmikan jembatan gantung baru di desa terpencil itu pada Senin pagi"
+        " bersama ratusan warga"
+    )
+    files = {
+        "holds.txt": f"Kabar daerah\n\nCuaca cerah sepanjang hari. {sentence}. Acara selesai.\n",
+        **{
+            f"title{k}.txt": f"Desa Terpencil {k} Punya Jembatan Gantung, Gubernur Resmikan\n\n"
+            "Warga desa terpencil menyambut jembatan baru. Gubernur datang Senin pagi,"
+            " jembatan gantung itu diresmikan di depan ratusan warga.\n"
+            for k in range(3)
+        },
+    }
+    lib = built(tmp_path, engine, files, pad=6)
+    res = lib.search(sentence)
+    assert res.hits[0].id == "holds.txt"
+    assert {h.id for h in res.hits[1:4]} == {"title0.txt", "title1.txt", "title2.txt"}
+    # Sharing the words only, as a person's summary does, ranks as before.
+    summary = "ratusan warga desa menyambut jembatan gantung yang diresmikan gubernur"
+    assert lib.search(summary).hits[0].id != "holds.txt"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_a_prefix_ranks_its_common_words_as_high_as_its_rare_ones(
     tmp_path: Path, engine: str
 ) -> None:

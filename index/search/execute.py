@@ -64,21 +64,27 @@ def run_search(
     speller: Speller | None = None,
     by_date: bool = False,
     relevance: FullText | None = None,
+    sentence: Callable[[str], dict[str, float]] | None = None,
 ) -> SearchResults:
     """Run a (non-empty) query on an open full-text index. `terms_of` gives an article's
     analysed text (a caller may cache it); `speller` the index's spelling dictionary, for
     suggestions; `by_date`: the index sorts newest first, and `relevance` is the same index
-    ranking by relevance, for a query no article has every word of (see `_newest_first`)."""
+    ranking by relevance, for a query no article has every word of (see `_newest_first`);
+    `sentence`: the articles holding a long query's word sequences, each with the share of
+    them it holds (see `_sentence_first`)."""
     limit = max(1, min(limit, MAX_LIMIT))
     text = text.strip()
     plan = plan_query(text, fulltext, analyzer, speller)
     long_query = plan.partial is not None and plan.words >= LONG_QUERY
+    held = sentence(text) if long_query and not by_date and sentence is not None else {}
+    # Ranked from more of the best matches when some article holds the sentence's wording.
+    pool = max(limit, SENTENCE_POOL) if held else limit
     # A long query of plain words may be ranked and counted in one pass (Whoosh: its
     # words' postings read once, instead of a search with every word required and another
     # with any); the hits and counts are those of the two searches.
     quick = alone = None
     if long_query and plan.ranked:
-        quick = fulltext.best_match(plan.ranked, plan.unranked, limit)
+        quick = fulltext.best_match(plan.ranked, plan.unranked, pool)
     elif plan.alone:
         # One word, prefix or fuzzy term: ranked and counted the same way.
         one = fulltext.best_match((plan.alone,), (), limit)
@@ -106,8 +112,8 @@ def run_search(
     if plan.partial is not None and (not total or (long_query and not by_date)):
         if quick is None:
             found = None if by_date else _most_words(fulltext, plan, limit)
-            best = found if found is not None else fulltext.search(plan.partial, limit=limit)
-        ranked = best.hits
+            best = found if found is not None else fulltext.search(plan.partial, limit=pool)
+        ranked = _sentence_first(best.hits, held)[:limit] if held else best.hits
         if len(ranked) > total:
             partial = True
             total_exact = best.exact and not plan.cut
@@ -155,6 +161,23 @@ def run_search(
         partial=partial,
         total_exact=total_exact,
     )
+
+
+# A pasted sentence (a long query) ranks the articles that hold its wording (its consecutive
+# words, as the shingle index files them) above those that only share its words: the best
+# matches by BM25 alone put an article with the words in its title first (a QA pass: 42 of 58
+# pasted sentences found their article first with tantivy, 50 with Whoosh). Each of the best
+# SENTENCE_POOL matches has its score raised by SENTENCE_BOOST times the share of the
+# sentence's 3-grams it holds (the sentence itself: three times the score).
+SENTENCE_POOL = 50
+SENTENCE_BOOST = 2.0
+
+
+def _sentence_first(
+    ranked: list[tuple[str, float]], held: dict[str, float]
+) -> list[tuple[str, float]]:
+    boosted = [(doc, score * (1 + SENTENCE_BOOST * held.get(doc, 0.0))) for doc, score in ranked]
+    return sorted(boosted, key=lambda hit: -hit[1])
 
 
 def _newest_first(found: SearchResults) -> SearchResults:

@@ -14,6 +14,7 @@ from ..model import Article
 from ..search.narrow import NarrowedSource
 from ..search.results import SearchResults, list_all
 from ..text.analysis import Analyzer, Term, add_stems, stems_from_forms
+from ..text.tokens import shingle_hash
 from .catalog import Catalog
 from .facets import FacetFilter
 from .stores import ReadStores
@@ -66,6 +67,7 @@ def search_stores(
         stores.speller(),
         by_date=sort == "date",
         relevance=relevance,
+        sentence=lambda words: sentence_held(stores.catalog, analyzer, words),
     )
     if not found.total and found.note is None and found.suggestion is None:
         hint = outlet_hint(rest, stores.catalog.outlets)
@@ -77,6 +79,36 @@ def search_stores(
         return found
     suggestion = f"{found.suggestion} {wanted.terms()}" if found.suggestion else None
     return dataclasses.replace(found, query=text.strip(), suggestion=suggestion)
+
+
+# A sentence's 3-grams held by more articles than this say little about which one it came
+# from, and cost the most to look up.
+COMMON_GRAM = 1000
+SENTENCE_SHARE = 0.5  # the share of a sentence's 3-grams an article must hold to count
+
+
+def sentence_held(catalog: Catalog, analyzer: Analyzer, text: str) -> dict[str, float]:
+    """The articles that hold a pasted sentence's wording: each with the share of the
+    sentence's 3-grams (three consecutive content words, not all names or figures, as the
+    shingle index files them) it holds, when at least SENTENCE_SHARE."""
+    terms = [t for t in analyzer.terms(text) if not t.stop]
+    named = [t.name or t.text.isdigit() for t in terms]
+    grams = {
+        shingle_hash((a.text, b.text, c.text))
+        for k, (a, b, c) in enumerate(zip(terms, terms[1:], terms[2:], strict=False))
+        if not (named[k] and named[k + 1] and named[k + 2])
+    }
+    if len(grams) < 2:
+        return {}
+    seen: dict[int, set[int]] = {}
+    for h, doc, _ in catalog.postings(grams, most=lambda _: COMMON_GRAM):
+        seen.setdefault(doc, set()).add(h)
+    out = {}
+    for doc, held in seen.items():
+        share = len(held) / len(grams)
+        if share >= SENTENCE_SHARE and (article_id := catalog.id_of(doc)) is not None:
+            out[article_id] = share
+    return out
 
 
 _OUTLET_ASKED = re.compile(r'(?<![\w:])(?:outlet|source|site):(?:"([^"]*)"|(\S+))', re.I)
