@@ -775,6 +775,34 @@ def test_a_pasted_sentence_finds_the_article_that_holds_it_first(
     assert lib.search(summary).hits[0].id != "holds.txt"
 
 
+def test_newest_first_both_engines_list_one_dates_articles_alike(tmp_path: Path) -> None:
+    # Dated by the day, many articles share a date: Whoosh listed the last indexed of them
+    # first, tantivy the first, so that a page of results held other articles in each; and
+    # in a page, articles of one date came in no useful order.
+    import json
+
+    pytest.importorskip("tantivy")
+    rows = [
+        {
+            "id": f"a{k:02d}",
+            "title": f"Kabar {k}",
+            "body": "Banjir melanda kota. " + "Banjir lagi. " * (k % 4),
+            "date": "2024-03-02" if k < 12 else "2024-03-01",
+        }
+        for k in range(16)
+    ]
+    records = "".join(json.dumps(r) + "\n" for r in rows)
+    pages = []
+    for engine in ENGINES:
+        (tmp_path / engine).mkdir()
+        lib = built(tmp_path / engine, engine, {"a.jsonl": records})
+        hits = lib.search("banjir", limit=5, sort="date").hits
+        assert all(h.date == "2024-03-02" for h in hits)
+        assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+        pages.append({h.id for h in hits})
+    assert pages[0] == pages[1]
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_prefix_ranks_its_common_words_as_high_as_its_rare_ones(
     tmp_path: Path, engine: str

@@ -100,7 +100,9 @@ def run_search(
     total = strict.total
     if by_date and not total and plan.partial is not None and relevance is not None:
         return _newest_first(
-            run_search(text, relevance, catalog, analyzer, limit, terms_of, speller)
+            run_search(
+                text, relevance, catalog, analyzer, limit, terms_of, speller, sentence=sentence
+            )
         )
     ranked = strict.hits
     note = None
@@ -150,6 +152,8 @@ def run_search(
         qterms,
         terms_of or (lambda article: analyzer.terms(article.text)),
     )
+    if by_date:
+        hits = in_date_order(hits)
     return SearchResults(
         text,
         total,
@@ -186,9 +190,18 @@ def _newest_first(found: SearchResults) -> SearchResults:
     first, put those with one common word ahead of the ones asked for."""
     if not found.partial:
         return found
-    hits = sorted(found.hits, key=lambda h: h.date[:19] if h.date else "", reverse=True)
     note = f"{found.note}, newest first" if found.note else found.note
-    return dataclasses.replace(found, hits=hits, note=note)
+    return dataclasses.replace(found, hits=in_date_order(found.hits), note=note)
+
+
+def in_date_order(hits: list[Hit]) -> list[Hit]:
+    """Newest first (undated last); of one date, the best match first, then by id. The
+    engines' own date order leaves articles of one date in an order of their own (Whoosh
+    the last indexed first, tantivy the first): with dates given by the day, a page of
+    results came out in two orders."""
+    by_id = sorted(hits, key=lambda h: h.id)
+    by_score = sorted(by_id, key=lambda h: -h.score)
+    return sorted(by_score, key=lambda h: h.date[:19] if h.date else "", reverse=True)
 
 
 MOST_WORDS_UP_TO = 4  # plain words a query with none of its articles having all is ranked so

@@ -57,13 +57,14 @@ class NarrowedSearcher:
         if self._by_date:
             from whoosh import sorting
 
-            # Newest first, undated articles last.
+            # Newest first, undated articles last; articles of one date in the order they
+            # were indexed, as tantivy leaves them (the order reversed, the last indexed came
+            # first: a page of day-dated results held other articles in each engine).
             newest = sorting.TranslateFacet(
-                lambda value: -1 if value is None or value >= _NO_VALUE else value,
+                lambda value: 1 if value is None or value >= _NO_VALUE else -value,
                 sorting.FieldFacet("date"),
             )
             kwargs.setdefault("sortedby", newest)
-            kwargs.setdefault("reverse", True)
             found = whoosh_search(self._searcher, q, exact=exact, **kwargs)
             return _Rescored(self._searcher, q, found)
         return whoosh_search(self._searcher, q, exact=exact, **kwargs)
