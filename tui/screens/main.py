@@ -467,9 +467,14 @@ class MainScreen(actions.ArticleActions, Screen[None]):
             elif results.note:  # why nothing was found (a query of stop words)
                 out += Content(f": {results.note}")
         if self.filter:
-            out += Content(" · filter: ").stylize(styles.MUTED) + Content(
-                self.filter.label()
-            ).stylize(styles.FILTER)
+            # First: a long note or query is cut at the line's end, and a filter on is what
+            # the reader must not miss (at 80x24 it read "… newest first · fi…").
+            out = (
+                Content("filter: ").stylize(styles.MUTED)
+                + Content(self.filter.label()).stylize(styles.FILTER)
+                + Content(" · ").stylize(styles.MUTED)
+                + out
+            )
         return out
 
     @on(SearchBar.Leave)
