@@ -190,16 +190,30 @@ class SharedPassages:
         progress: Callable[[int, int], None] | None,
         workers: int | None,
     ) -> list[Overlap]:
+        from ..reuse.align import DEFAULT_SETTINGS
         from ..reuse.candidates import cache_friendly, candidate_pairs
         from ..reuse.overlaps import align_pairs, collect_overlaps
         from ..reuse.parallel import PARALLEL_PAIRS, align_in_processes  # multiprocessing
+        from . import overlaps_cache
 
-        pairs = cache_friendly(candidate_pairs(catalog, reuse))
-        workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
-        if workers <= 1 or len(pairs) < PARALLEL_PAIRS:
-            aligned = align_pairs(pairs, self.aligner(settings), progress)
-        else:
-            aligned = align_in_processes(pairs, self._worker_aligner(settings), workers, progress)
-        found = collect_overlaps(aligned, catalog.id_of, min_coverage)
-        self.learning.learn((o.a, o.b, o.alignment) for o in found)
-        return found
+        same = sorted(self.learning.equivalents().items())
+        key = overlaps_cache.cache_key(catalog, settings or DEFAULT_SETTINGS, reuse, same)
+        folder = catalog.path.parent  # the build's folder
+        found = overlaps_cache.load(folder, key)
+        if found is None:
+            pairs = cache_friendly(candidate_pairs(catalog, reuse))
+            workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
+            if workers <= 1 or len(pairs) < PARALLEL_PAIRS:
+                aligned = align_pairs(pairs, self.aligner(settings), progress)
+            else:
+                aligned = align_in_processes(
+                    pairs, self._worker_aligner(settings), workers, progress
+                )
+            found = collect_overlaps(aligned, catalog.id_of)
+            self.learning.learn((o.a, o.b, o.alignment) for o in found)
+            overlaps_cache.save(folder, key, found)
+        elif progress is not None:
+            progress(1, 1)
+        return [
+            o for o in found if max(o.alignment.coverage_a, o.alignment.coverage_b) >= min_coverage
+        ]
