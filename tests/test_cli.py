@@ -740,3 +740,19 @@ def test_with_json_a_rebuild_still_says_why_on_stderr(tmp_path: Path) -> None:
         proc = run(*args, "--corpus", str(corpus), "--index-dir", ix, env_extra=env)
         assert json.loads(proc.stdout)["schema"] == 1
         assert "Rebuilding the index: the text analysis has changed" in proc.stderr
+
+
+def test_a_file_of_bad_records_unchanged_says_how_many_were_skipped(tmp_path: Path) -> None:
+    # The first run listed each bad record with its reason; the runs after (the file
+    # unchanged) listed the file once with the first record's reason only.
+    corpus = tmp_path / "c"
+    shutil.copytree(SAMPLE, corpus)
+    (corpus / "bad.jsonl").write_text("not json\n{broken\n", encoding="utf-8")
+    ix = str(tmp_path / "ix")
+    first = json.loads(run("index", str(corpus), "--index-dir", ix, "--json").stdout)
+    assert [s["path"] for s in first["skipped"]] == ["bad.jsonl:1", "bad.jsonl:2"]
+    again = json.loads(run("index", str(corpus), "--index-dir", ix, "--json").stdout)
+    ((skip),) = again["skipped"]
+    assert skip["path"] == "bad.jsonl"
+    assert skip["reason"].startswith(first["skipped"][0]["reason"])
+    assert skip["reason"].endswith("; 2 records skipped")

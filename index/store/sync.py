@@ -816,7 +816,12 @@ class _Run:
                 self.report.removed.append(article_id)
         src = plan.src
         skips = plan.stream.skipped
-        reason = skips[0].reason if skips and not plan.read_any else None
+        reason = None
+        if skips and not plan.read_any:
+            # Kept for the runs that find the file unchanged, which list it once: with how
+            # many of its records were skipped, not only the first one's reason.
+            many = f"; {len(skips)} records skipped" if len(skips) > 1 else ""
+            reason = skips[0].reason + many
         self.catalog.put_file(src.path, FileRecord(src.size, src.mtime_ns, plan.digest, reason))
         self.progress(plan.base + max(src.size, 1), self.total, src.path)
 
