@@ -185,6 +185,11 @@ def test_times_and_colons_in_words_are_not_fields(sample_library: Library) -> No
     assert ids(sample_library, "Putin:Erdogan") == ids(sample_library, "Putin Erdogan")
     with pytest.raises(QueryError, match='unknown field "kategori:"'):
         sample_library.search("kategori:politik")
+    # A colon followed by punctuation is punctuation: a scraped "Baca juga:,,Pelatih …"
+    # pasted was refused as the unknown field "juga:".
+    assert ids(sample_library, "baca juga:,,Putin bertemu Xi") == ids(
+        sample_library, "baca juga Putin bertemu Xi"
+    )
     # A field name in capitals is the field ("Title:strategi" found nothing).
     assert ids(sample_library, "Title:strategi") == ids(sample_library, "title:strategi") != []
 
@@ -770,6 +775,11 @@ def test_a_pasted_sentence_finds_the_article_that_holds_it_first(
     res = lib.search(sentence)
     assert res.hits[0].id == "holds.txt"
     assert {h.id for h in res.hits[1:4]} == {"title0.txt", "title1.txt", "title2.txt"}
+    # However few hits are asked for, they are ranked among partial matches, and say so
+    # (with --limit 5, five hits lacking words read "5 results", not partial).
+    for limit in (1, 2):
+        few = lib.search(sentence, limit=limit)
+        assert few.partial and few.total == res.total and few.note == res.note
     # Sharing the words only, as a person's summary does, ranks as before.
     summary = "ratusan warga desa menyambut jembatan gantung yang diresmikan gubernur"
     assert lib.search(summary).hits[0].id != "holds.txt"

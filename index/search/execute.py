@@ -116,7 +116,9 @@ def run_search(
             found = None if by_date else _most_words(fulltext, plan, limit)
             best = found if found is not None else fulltext.search(plan.partial, limit=pool)
         ranked = _sentence_first(best.hits, held)[:limit] if held else best.hits
-        if len(ranked) > total:
+        # Partial when some article the ranking looked at lacks a word: the first page may
+        # hold one (with --limit 5, five such hits read "5 results", not partial).
+        if len(ranked) > total or (long_query and best.total > total):
             partial = True
             total_exact = best.exact and not plan.cut
             total = max(total, best.total)

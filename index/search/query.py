@@ -184,8 +184,15 @@ def _lower_field_names(text: str) -> str:
 def _punctuation_colon(name: str, rest: str) -> bool:
     """Whether the colon after `name` (no field's) is punctuation: followed by a space or
     nothing ("Prabowo: ..."), an address's "//", or after a capitalised word
-    ("Jokowi:KPK", a headline's colon; field names are written in lower case)."""
-    return not rest or rest[0].isspace() or rest.startswith("//") or name[:1].isupper()
+    ("Jokowi:KPK", a headline's colon; field names are written in lower case), or by
+    punctuation (a scraped "Baca juga:,,Pelatih" pasted: no field's value starts so)."""
+    return (
+        not rest
+        or rest[0].isspace()
+        or rest[0] in ",.;:!?)]"
+        or rest.startswith("//")
+        or name[:1].isupper()
+    )
 
 
 def _pasted(text: str) -> bool:
