@@ -323,6 +323,13 @@ async def test_sort_by_date_with_S(make_app) -> None:
         await pilot.press("S")
         await wait_idle(pilot)
         assert [h.id for h in screen.results.hits] == by_relevance
+        # Newest first, a query no article fully matches says so once (the note says it).
+        await search(pilot, "putin gempa")
+        await pilot.press("escape", "S")
+        await wait_for(pilot, lambda: screen.sort == "date", what="the sort")
+        await wait_idle(pilot)
+        assert screen.results.partial
+        assert str(screen._summary(screen.results)).count("newest first") == 1
 
 
 async def test_sorting_while_reading_keeps_the_article_on_show(make_app) -> None:

@@ -864,6 +864,7 @@ def test_an_outlet_no_article_has_names_the_outlets_there_are(tmp_path: Path) ->
     # nothing when no outlet had the name.
     assert lib.search("banjir", facets=FacetFilter(("Kompas",))).total == 2
     assert lib.search("banjir", facets=FacetFilter(("kompas", "Detik"))).total == 3
+    assert lib.search("banjir", facets=FacetFilter(("detik ",))).total == 1
     res = lib.search("banjir", facets=FacetFilter(("kompas.com",)))
     assert res.total == 0
     assert res.note == 'no outlet is named "kompas.com"; outlets: kompas …'

@@ -23,6 +23,8 @@ class FacetFilter:
     def __post_init__(self) -> None:
         # The catalog compares dates as text: a bound must be zero-padded ISO to compare
         # right, and one that is no date at all would let nothing through, silently.
+        # "--outlet 'sindonews '" found nothing: a name is its words, not its spaces.
+        object.__setattr__(self, "outlets", tuple(o.strip() for o in self.outlets))
         low, high = iso_bound(self.date_from), iso_bound(self.date_to)
         object.__setattr__(self, "date_from", low)
         object.__setattr__(self, "date_to", high)

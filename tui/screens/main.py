@@ -454,7 +454,7 @@ class MainScreen(actions.ArticleActions, Screen[None]):
             out = Content(f"{bound}{n:,} result{'s' if n != 1 else ''}{note} for ") + Content(
                 typed
             ).stylize("bold")
-            if self.sort == "date":
+            if self.sort == "date" and not (results.note or "").endswith("newest first"):
                 out += Content(", newest first")
         else:
             out = Content("No results for ") + Content(typed).stylize("bold")
