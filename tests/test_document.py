@@ -330,6 +330,30 @@ def test_a_link_label_joined_to_the_next_paragraph_takes_only_itself(analyzer: A
     assert "Konsulat RI di Chicago telah menerima laporan." in art.body_text
 
 
+@pytest.mark.parametrize(
+    ("joined", "label", "kept"),
+    [
+        # The label without a colon, or with a semicolon, then the next paragraph.
+        ("Baca juga,,“Kami harus tetap realistis,” kata dia.", "Baca juga",
+         "“Kami harus tetap realistis,” kata dia."),
+        ("Baca juga;,,Pelatih pulang lebih awal.", "Baca juga", "Pelatih pulang lebih awal."),
+        # The linked title kept, the next paragraph joined to it by one comma.
+        ("Baca juga: Sebelum Disiksa Suami, Tiga Rayakan Ulang Tahun,Ray Sahetapy menganggap"
+         " dia anak.", "Baca juga: Sebelum Disiksa Suami, Tiga Rayakan Ulang Tahun",
+         "Ray Sahetapy menganggap dia anak."),
+    ],
+)  # fmt: skip
+def test_a_link_label_in_any_form_hides_only_itself(
+    analyzer: Analyzer, joined: str, label: str, kept: str
+) -> None:
+    # 108 okezone paragraphs of CLICK-ID: the label glued to the next paragraph, hidden
+    # with it as boilerplate, or left visible at a paragraph's end.
+    text = f"Warga resah menunggu kabar.,,,{joined},“Bagus,” ucapnya,Baca Juga:"
+    art = parse_article("x", "x", text, analyzer.vocabulary)
+    assert texts(art, lambda p: p.boilerplate) == [label, "Baca Juga:"]
+    assert kept in art.body_text and "“Bagus,” ucapnya" in art.body_text
+
+
 def test_a_paragraph_join_inside_shown_text_is_a_space() -> None:
     from newsreader.index import link_gaps_marked
 

@@ -53,7 +53,7 @@ def paragraph_spans(text: str) -> list[Span]:
     line breaks at all is split at scraped paragraph joins (".,") and then at sentences."""
     lines = [(m.start(), m.end()) for m in _LINE.finditer(text) if m.group().strip()]
     if len(lines) == 1:
-        return _without_joins(text, _flat_spans(text, *lines[0]))
+        return _without_joins(text, _split_labels(text, _flat_spans(text, *lines[0])))
     spans: list[Span] = []
     stripped = [_strip(text, a, b) for a, b in lines]
     wrapped = _looks_hard_wrapped(text, stripped)
@@ -77,7 +77,45 @@ def paragraph_spans(text: str) -> list[Span]:
             out.extend(_flat_spans(text, span.start, span.end))
         else:
             out.append(span)
-    return _without_joins(text, out)
+    return _without_joins(text, _split_labels(text, out))
+
+
+# A "Baca juga" ("read also") link whose words a scraper dropped or kept, joined to the
+# paragraphs around it by commas, in any of the ways CLICK-ID's okezone bodies have it:
+# "Baca juga,,“Kami …", "Baca juga;,,", "… ucapnya,Baca Juga:", "Baca juga: <the linked
+# title>,Ray Sahetapy …" (the title ends where a comma is followed by a capital with no
+# space). Hidden as boilerplate with the label, the paragraph joined to it was lost to
+# search. Looked for only in a paragraph that names the label.
+_LABEL = "baca juga"
+_LABEL_BREAK = re.compile(
+    r"(?i)(?<=baca juga)[ \t\xa0]*[:;]?(?:[ \t\xa0]*,)+(?=[ \t\xa0]*[\"“\w])"
+    r"|,+(?=[ \t\xa0]*baca juga\b)"
+)
+_LINKED_TITLE_END = re.compile(r",(?=[A-Z“\"])")
+
+
+def _split_labels(text: str, spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for span in spans:
+        if _LABEL not in text[span.start : span.end].lower():
+            out.append(span)
+            continue
+        cut = span.start
+        for m in _LABEL_BREAK.finditer(text, span.start, span.end):
+            out.extend(_label_and_title(text, cut, m.start()))
+            cut = m.end()
+        out.extend(_label_and_title(text, cut, span.end))
+    return out
+
+
+def _label_and_title(text: str, start: int, end: int) -> list[Span]:
+    """A piece that opens with the label and its linked title, cut where the title ends."""
+    if not text[start:end].lower().lstrip(" ,").startswith(_LABEL):
+        return [Span(start, end)]
+    m = _LINKED_TITLE_END.search(text, start, end)
+    if m is None:
+        return [Span(start, end)]
+    return [Span(start, m.start()), Span(m.end(), end)]
 
 
 def _without_joins(text: str, spans: list[Span]) -> list[Span]:
