@@ -89,6 +89,13 @@ def test_a_minus_sign_excludes_and_a_plus_sign_requires(sample_library: Library)
     assert sorted(ids(sample_library, "Putin +Erdogan")) == sorted(
         ids(sample_library, "Putin Erdogan")
     )
+    # NOT inside an OR is every other article, in both engines (tantivy gave "Putin
+    # without Erdogan", 11 against 9,992 on 10,000 articles).
+    assert sorted(ids(sample_library, "Erdogan OR -Putin")) == ["000", "002"]
+    assert sorted(ids(sample_library, "Putin OR NOT Erdogan")) == sorted(
+        ids(sample_library, "Putin")
+    )
+    assert sorted(ids(sample_library, "gempa OR NOT Erdogan")) == ["001", "003", "004"]
     # A dash between words, or before a figure, is no sign.
     assert ids(sample_library, "Putin - Erdogan") == ids(sample_library, "Putin Erdogan")
     # Required means required: no article has both words, and none is listed in their

@@ -157,7 +157,10 @@ def translate(q: wq.Query, schema: tantivy.Schema) -> tantivy.Query:
     def clauses(children: Iterable[wq.Query], occur: Any) -> list[tuple[Any, tantivy.Query]]:
         out = []
         for child in children:
-            if isinstance(child, wq.Not):
+            # NOT in an AND excludes; in an OR it stands for every other article ("putin OR
+            # NOT erdogan" is whatever has putin or lacks erdogan: as a MustNot beside the
+            # Should, it was putin without erdogan).
+            if isinstance(child, wq.Not) and occur == Occur.Must:
                 out.append((Occur.MustNot, go(child.query)))
             else:
                 out.append((occur, go(child)))
