@@ -817,6 +817,13 @@ def test_newest_first_both_engines_list_one_dates_articles_alike(tmp_path: Path)
         assert all(h.date == "2024-03-02" for h in hits)
         assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
         pages.append({h.id for h in hits})
+        # The first N of the whole date order, whatever N: the best of one date first.
+        whole = lib.search("banjir", limit=16, sort="date").hits
+        relevance = {h.id: h.score for h in lib.search("banjir", limit=16).hits}
+        assert {h.id: h.score for h in whole} == relevance  # scores stay the relevance
+        for n in (1, 3, 5, 12, 13):
+            some = lib.search("banjir", limit=n, sort="date").hits
+            assert [(h.id, h.score) for h in some] == [(h.id, h.score) for h in whole[:n]]
     assert pages[0] == pages[1]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 from collections.abc import Callable
+from datetime import datetime
 from itertools import combinations
 from math import log1p
 from typing import TYPE_CHECKING
@@ -156,6 +157,8 @@ def run_search(
     )
     if by_date:
         hits = in_date_order(hits)
+        if not partial and len(hits) == limit and relevance is not None:
+            hits = _last_date_best_first(hits, plan.strict, relevance, catalog, analyzer, qterms)
     return SearchResults(
         text,
         total,
@@ -194,6 +197,43 @@ def _newest_first(found: SearchResults) -> SearchResults:
         return found
     note = f"{found.note}, newest first" if found.note else found.note
     return dataclasses.replace(found, hits=in_date_order(found.hits), note=note)
+
+
+def _last_date_best_first(
+    hits: list[Hit],
+    q: wq.Query,
+    relevance: FullText,
+    catalog: ArticleSource,
+    analyzer: Analyzer,
+    qterms: QueryTerms,
+) -> list[Hit]:
+    """A full page of results newest first, its last date's articles the best of that date
+    rather than the first indexed: with dates by the day, `--limit 1` listed the first
+    article of the newest day, `--limit 20` another first. Every article newer than the
+    page's last date is in the page already (the engine sorted by date); those of the last
+    date are taken again, best first."""
+    when = _naive(hits[-1].date)
+    if when is None:
+        return hits  # undated, last: in the order indexed
+    newer = [h for h in hits if (d := _naive(h.date)) is not None and d > when]
+    # Exact (optimize=False): Whoosh's block skipping missed the best of one date here.
+    same = relevance.search(
+        wq.And([q, wq.DateRange("date", when, when)]),
+        limit=len(hits) - len(newer),
+        optimize=False,
+    )
+    # The date's clause scores 1 in either engine (a constant score): taken off again.
+    scored = [(doc, score - 1.0) for doc, score in same.hits]
+    best = _hits(scored, catalog, analyzer, qterms, lambda article: analyzer.terms(article.text))
+    return in_date_order(newer + best)
+
+
+def _naive(value: str | None) -> datetime | None:
+    """A date as the index sorts it: the article's own local time (see schema.py)."""
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=None) if value else None
+    except ValueError:
+        return None
 
 
 def in_date_order(hits: list[Hit]) -> list[Hit]:
