@@ -176,8 +176,9 @@ def run_search(
 # words, as the shingle index files them) above those that only share its words: the best
 # matches by BM25 alone put an article with the words in its title first (a QA pass: 42 of 58
 # pasted sentences found their article first with tantivy, 50 with Whoosh). Each of the best
-# SENTENCE_POOL matches has its score raised by SENTENCE_BOOST times the share of the
-# sentence's 3-grams it holds (the sentence itself: three times the score).
+# SENTENCE_POOL matches that holds most of the sentence's 3-grams (store/searching.py's
+# SENTENCE_SHARE) has its score raised by SENTENCE_BOOST times that share (the sentence
+# itself: three times the score).
 SENTENCE_POOL = 200  # 50 left tantivy's BM25 (its article 70th for one sentence) short: 97 of 100
 SENTENCE_BOOST = 2.0
 

@@ -84,7 +84,10 @@ def search_stores(
 # A sentence's 3-grams held by more articles than this say little about which one it came
 # from, and cost the most to look up.
 COMMON_GRAM = 1000
-SENTENCE_SHARE = 0.5  # the share of a sentence's 3-grams an article must hold to count
+# The share of a sentence's 3-grams an article must hold to count. At 0.5, a person's summary
+# sharing half of its 3-grams with another article on the subject moved 5 of 500 known-item
+# queries by a place (MRR@10 0.8882 -> 0.8867); from 0.6 none, pasted sentences as before.
+SENTENCE_SHARE = 0.7
 
 
 def sentence_held(catalog: Catalog, analyzer: Analyzer, text: str) -> dict[str, float]:
