@@ -591,6 +591,33 @@ async def test_enter_twice_before_the_results_come_opens_the_new_first_result(ma
         assert newest not in app.engine.state.read_ids()
 
 
+async def test_j_pressed_before_the_results_come_moves_in_the_new_results(make_app) -> None:
+    # A QA pass sent "gempa", Enter, j, j in one write: the j's moved the cursor in the list
+    # still on show, and the new results, coming after, put it back on the first.
+    import threading
+
+    app = make_app(debounce=0.8)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        real = app.engine.search
+        gate = threading.Event()
+
+        def slow(*args, **kwargs):
+            gate.wait(5)
+            return real(*args, **kwargs)
+
+        app.engine.search = slow
+        await pilot.press("slash", *"putin", "enter", "j", "j")
+        results = screen.query_one(ResultsList)
+        assert screen.results.query != "putin"  # still on its way
+        gate.set()
+        await wait_for(pilot, lambda: screen.results.query == "putin", what="the results")
+        await wait_idle(pilot)
+        assert results.highlighted == 2
+        await pilot.press("j")  # and on from there, as ever
+        assert results.highlighted == 3
+
+
 async def test_new_results_stay_on_the_article_under_the_cursor_past_the_first_page(
     make_app,
 ) -> None:

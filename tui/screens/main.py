@@ -406,6 +406,7 @@ class MainScreen(actions.ArticleActions, Screen[None]):
     @on(SearchFailed)
     def _search_failed(self, event: SearchFailed) -> None:
         self._typed_unanswered = self._open_first = False
+        self.query_one(ResultsList).awaiting = False
         self._status(Content(event.message).stylize(styles.ERROR))
         # The results stay (the query is most likely being typed), but not a suggestion for
         # the query before: Enter on it would search what the reader has typed away from.
@@ -440,7 +441,8 @@ class MainScreen(actions.ArticleActions, Screen[None]):
             self.query_one(RelatedList).show_message("")
         self._draw_panes()
         if open_first:
-            self.open_article(results.hits[0].id)
+            # The first of the new results, or the one j / k moved to meanwhile.
+            self.open_article(results_list.highlighted_id or results.hits[0].id)
 
     def _summary(self, results: SearchResults) -> Content:
         n = results.total
@@ -483,6 +485,7 @@ class MainScreen(actions.ArticleActions, Screen[None]):
         self._keep_query()
         if self._typed_unanswered:
             # Left before the debounce ran it: run it now, not after another wait.
+            self.query_one(ResultsList).awaiting = True
             self.run_search(self.query_text, delay=0.0)
         self._focus_pane("results")
 

@@ -106,6 +106,22 @@ class ResultsList(OptionList):
         # Each card's marks as drawn (on show, read, flagged), so that a change redraws
         # only the cards it touches.
         self._marks: dict[str, tuple[bool, bool, bool]] = {}
+        # Set while the results of what was typed are on their way (the box left before
+        # they came): j / k then move in them once they come, not in the list they replace.
+        self.awaiting = False
+        self._steps = 0
+
+    def action_cursor_down(self) -> None:
+        if self.awaiting:
+            self._steps += 1
+        else:
+            super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if self.awaiting:
+            self._steps -= 1
+        else:
+            super().action_cursor_up()
 
     @property
     def highlighted_id(self) -> str | None:
@@ -148,6 +164,9 @@ class ResultsList(OptionList):
         if keep is not None:
             with suppress(OptionDoesNotExist):
                 index = self.get_option_index(keep)
+        if self.awaiting and keep is None:
+            index = max(0, min(len(options) - 1, index + self._steps))
+        self.awaiting, self._steps = False, 0
         self.highlighted = None
         self.highlighted = index
 
