@@ -402,3 +402,25 @@ def test_cli_lists_and_promotes(tmp_path: Path, isolated_dirs: Path) -> None:
     assert "penyeimbang" in written and "tandingan" in written
     # The next run sees new word lists and rebuilds.
     assert Library.open(lib.corpus, lib.index_dir).pending().rebuild_reason
+
+
+def test_learned_substitutions_extend_a_passage_but_never_make_one(analyzer: Analyzer) -> None:
+    # Learned from templated reports, "menjadi"~"persen" made a 26-word passage of two
+    # unrelated race reports that share no passage of their own words.
+    own = ["pembalap", "sirkuit", "motor", "tikungan", "lintasan", "balapan", "mesin", "helm"]
+    xs = ["gudang", "pasar", "sawah", "kebun", "ladang", "kolam", "jembatan", "menara"]
+    ys = ["guru", "murid", "dosen", "kepala", "camat", "lurah", "bupati", "jaksa"]
+    a = prepare_text(" ".join(f"{w} {x}" for w, x in zip(own, xs, strict=True)) + ".", analyzer)
+    b = prepare_text(" ".join(f"{w} {y}" for w, y in zip(own, ys, strict=True)) + ".", analyzer)
+    keys_a = [t.key for t in a.tokens]
+    keys_b = [t.key for t in b.tokens]
+    same = {k: f"sub{n}" for n, (k, _) in enumerate(zip(keys_a[1::2], keys_b[1::2], strict=True))}
+    same |= {k: f"sub{n}" for n, k in enumerate(keys_b[1::2])}
+    assert align(a, b, analyzer).passages == ()
+    # 16 words equal with the substitutions, 8 by their own terms: a passage of 8+ words
+    # needs 8 of its own. With one of the 8 gone, the substitutions make no passage.
+    assert align(a, b, analyzer, equivalents=same).passages
+    short = prepare_text(
+        " ".join(f"{w} {x}" for w, x in zip(own[:7], xs, strict=False)) + ".", analyzer
+    )
+    assert align(short, b, analyzer, equivalents=same).passages == ()

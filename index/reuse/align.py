@@ -853,12 +853,17 @@ def _extend(
     return a0, a1, b0, b1, found
 
 
-def _matched(block: _Block, x: _Words, y: _Words) -> tuple[int, int]:
-    """(shared words, shared words that are not names) of a block: its anchors, plus the
-    words that pair up between two anchors in a row (frequent words are no anchors)."""
+def _matched(block: _Block, x: _Words, y: _Words) -> tuple[int, int, int]:
+    """(shared words, shared words that are not names, shared words equal by their own
+    terms) of a block: its anchors, plus the words that pair up between two anchors in a
+    row (frequent words are no anchors). Words made equal by a learned substitution count
+    in the first only: like names, they extend a passage but never make one (a QA pass
+    found "menjadi"~"persen", learned from templated reports, making a 26-word passage of
+    two unrelated race reports that share none)."""
     seen_a: set[int] = set()
     seen_b: set[int] = set()
-    shared = common = 0
+    learned = x.keys is not x.base_keys or y.keys is not y.base_keys
+    shared = common = own = 0
     for chain in block.chains:
         for k, (i, j) in enumerate(chain):
             if i in seen_a or j in seen_b:
@@ -866,14 +871,19 @@ def _matched(block: _Block, x: _Words, y: _Words) -> tuple[int, int]:
             seen_a.add(i)
             seen_b.add(j)
             shared += 1
-            if not (x.tokens[i].name and y.tokens[j].name):
-                common += 1
+            if x.base_keys[i] == y.base_keys[j]:
+                own += 1
+                if not (x.tokens[i].name and y.tokens[j].name):
+                    common += 1
             if k:
                 i0, j0 = chain[k - 1]
                 both = _common_subsequence(x.keys[i0 + 1 : i], y.keys[j0 + 1 : j])
                 shared += both
+                if learned and both:
+                    both = _common_subsequence(x.base_keys[i0 + 1 : i], y.base_keys[j0 + 1 : j])
                 common += both
-    return shared, common
+                own += both
+    return shared, common, own
 
 
 def _common_subsequence(p: list[str], q: list[str]) -> int:
@@ -969,10 +979,11 @@ def _select(blocks: list[_Block], x: _Words, y: _Words, s: AlignSettings) -> lis
                     )
             continue
         a0, a1, b0, b1, found = _extend(block, x, y, taken_a, taken_b)
-        shared, common = _matched(block, x, y)
+        shared, common, own = _matched(block, x, y)
         shared += found
         if (
             shared < s.min_words
+            or own + found < s.min_words
             or common < s.min_common_words
             or shared < s.min_density * max(a1 - a0, b1 - b0)
         ):
