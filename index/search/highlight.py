@@ -82,21 +82,9 @@ def find_hits(
     if not query:
         return []
     title = article.meta.title_span
-    hits: list[_Mark] = []
-
-    def add(start: int, end: int, title_only: bool) -> None:
-        hits.append(_Mark(start, end, title_only))
-
-    if query.forms is not None:
-        hits.extend(_written_hits(article.text, query, analyzer))
-    else:
-        _analysed_hits(article.text, query, analyzer, terms, add)
-    if query.phrases or query.title_phrases:
-        for start, end, title_only in _phrase_spans(article.text, query):
-            add(start, end, title_only)
     hits = [
         h
-        for h in hits
+        for h in _marks(article.text, query, analyzer, terms)
         if not h.title_only or (title is not None and title.start <= h.start < title.end)
     ]
     # One mark per place: a phrase and one of its words, or two overlapping forms, are one.
@@ -122,14 +110,23 @@ def title_hits(article: Article, query: QueryTerms, analyzer: Analyzer) -> tuple
     title = article.display_title
     if not query or not title:
         return ()
-    marks: list[tuple[int, int]] = []
+    marks = _marks(title, query, analyzer, None)
+    return tuple(Span(a, z) for a, z in merge_spans((m.start, m.end) for m in marks))
+
+
+def _marks(
+    text: str, query: QueryTerms, analyzer: Analyzer, terms: list[Term] | None
+) -> list[_Mark]:
+    """Where the query's terms and phrases occur in `text`, each noted as asked for in the
+    title only or anywhere; in no order, overlapping."""
+    marks: list[_Mark] = []
     if query.forms is not None:
-        marks += [(m.start, m.end) for m in _written_hits(title, query, analyzer)]
+        marks += _written_hits(text, query, analyzer)
     else:
-        _analysed_hits(title, query, analyzer, None, lambda a, z, _: marks.append((a, z)))
+        _analysed_hits(text, query, analyzer, terms, lambda a, z, t: marks.append(_Mark(a, z, t)))
     if query.phrases or query.title_phrases:
-        marks += [(a, z) for a, z, _ in _phrase_spans(title, query)]
-    return tuple(Span(a, z) for a, z in merge_spans(marks))
+        marks += [_Mark(a, z, t) for a, z, t in _phrase_spans(text, query)]
+    return marks
 
 
 def _analysed_hits(
