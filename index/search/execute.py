@@ -26,6 +26,7 @@ from .engine import Found, FullText
 from .highlight import QueryTerms, find_hits, make_snippet, title_hits
 from .query import LONG_QUERY, clause_frequency, plan_query, query_terms, with_forms
 from .results import ArticleSource, Hit, SearchResults
+from .schema import naive_date
 from .spelling import Speller
 from .suggest import suggest
 
@@ -148,17 +149,14 @@ def run_search(
                 suggestion = suggestion_hits = None
     if not total and note is None and suggestion is None:
         note = _only_stop_words(text, analyzer)
-    hits = _hits(
-        ranked,
-        catalog,
-        analyzer,
-        qterms,
-        terms_of or (lambda article: analyzer.terms(article.text)),
-    )
+    terms_of = terms_of or (lambda article: analyzer.terms(article.text))
+    hits = _hits(ranked, catalog, analyzer, qterms, terms_of)
     if by_date:
         hits = in_date_order(hits)
         if not partial and len(hits) == limit and relevance is not None:
-            hits = _last_date_best_first(hits, plan.strict, relevance, catalog, analyzer, qterms)
+            hits = _last_date_best_first(
+                hits, plan.strict, relevance, catalog, analyzer, qterms, terms_of
+            )
     return SearchResults(
         text,
         total,
@@ -207,16 +205,17 @@ def _last_date_best_first(
     catalog: ArticleSource,
     analyzer: Analyzer,
     qterms: QueryTerms,
+    terms_of: TermsOf,
 ) -> list[Hit]:
     """A full page of results newest first, its last date's articles the best of that date
     rather than the first indexed: with dates by the day, `--limit 1` listed the first
     article of the newest day, `--limit 20` another first. Every article newer than the
     page's last date is in the page already (the engine sorted by date); those of the last
     date are taken again, best first."""
-    when = _naive(hits[-1].date)
+    when = _date(hits[-1])
     if when is None:
         return hits  # undated, last: in the order indexed
-    newer = [h for h in hits if (d := _naive(h.date)) is not None and d > when]
+    newer = [h for h in hits if (d := _date(h)) is not None and d > when]
     # Exact (optimize=False): Whoosh's block skipping missed the best of one date here.
     same = relevance.search(
         wq.And([q, wq.DateRange("date", when, when)]),
@@ -225,16 +224,8 @@ def _last_date_best_first(
     )
     # The date's clause scores 1 in either engine (a constant score): taken off again.
     scored = [(doc, score - 1.0) for doc, score in same.hits]
-    best = _hits(scored, catalog, analyzer, qterms, lambda article: analyzer.terms(article.text))
+    best = _hits(scored, catalog, analyzer, qterms, terms_of)
     return in_date_order(newer + best)
-
-
-def _naive(value: str | None) -> datetime | None:
-    """A date as the index sorts it: the article's own local time (see schema.py)."""
-    try:
-        return datetime.fromisoformat(value).replace(tzinfo=None) if value else None
-    except ValueError:
-        return None
 
 
 def in_date_order(hits: list[Hit]) -> list[Hit]:
@@ -244,7 +235,13 @@ def in_date_order(hits: list[Hit]) -> list[Hit]:
     results came out in two orders."""
     by_id = sorted(hits, key=lambda h: h.id)
     by_score = sorted(by_id, key=lambda h: -h.score)
-    return sorted(by_score, key=lambda h: h.date[:19] if h.date else "", reverse=True)
+    undated = datetime.min
+    return sorted(by_score, key=lambda h: _date(h) or undated, reverse=True)
+
+
+def _date(hit: Hit) -> datetime | None:
+    """A hit's date as the index sorts it."""
+    return naive_date(hit.date) if hit.date else None
 
 
 MOST_WORDS_UP_TO = 4  # plain words a query with none of its articles having all is ranked so

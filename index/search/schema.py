@@ -349,7 +349,7 @@ def to_document(article: Article, terms: list[Term], analyzer: Analyzer) -> Inde
         "author": meta.author or "",
         "lang": meta.language or "unknown",
     }
-    when = _naive_date(meta.date) if meta.date else None
+    when = naive_date(meta.date) if meta.date else None
     if when is not None:
         doc["date"] = when
     return IndexedText(doc, words, sorted(forms))
@@ -436,9 +436,10 @@ def _known_postings(
     return list(zip(words, weights, values, strict=True)), len(flat), size
 
 
-def _naive_date(value: str) -> datetime | None:
-    """A naive datetime for indexing (the article's own local time). Here rather than with
-    the metadata parsing, whose patterns a search process need not compile."""
+def naive_date(value: str) -> datetime | None:
+    """A naive datetime, as the index files and sorts an article's date (its own local
+    time). Here rather than with the metadata parsing, whose patterns a search process need
+    not compile."""
     try:
         return datetime.fromisoformat(value).replace(tzinfo=None)
     except ValueError:
