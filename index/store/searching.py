@@ -14,7 +14,7 @@ from ..model import Article
 from ..search.narrow import NarrowedSource
 from ..search.results import SearchResults, list_all
 from ..text.analysis import Analyzer, Term, add_stems, stems_from_forms
-from ..text.tokens import shingle_hash
+from ..text.tokens import text_grams
 from .catalog import Catalog
 from .facets import FacetFilter
 from .stores import ReadStores
@@ -94,13 +94,7 @@ def sentence_held(catalog: Catalog, analyzer: Analyzer, text: str) -> dict[str, 
     """The articles that hold a pasted sentence's wording: each with the share of the
     sentence's 3-grams (three consecutive content words, not all names or figures, as the
     shingle index files them) it holds, when at least SENTENCE_SHARE."""
-    terms = [t for t in analyzer.terms(text) if not t.stop]
-    named = [t.name or t.text.isdigit() for t in terms]
-    grams = {
-        shingle_hash((a.text, b.text, c.text))
-        for k, (a, b, c) in enumerate(zip(terms, terms[1:], terms[2:], strict=False))
-        if not (named[k] and named[k + 1] and named[k + 2])
-    }
+    grams = text_grams(analyzer.terms(text))
     if len(grams) < 2:
         return {}
     seen: dict[int, set[int]] = {}
@@ -134,9 +128,9 @@ def _outlet_named(asked: tuple[str, ...], outlets: list[str]) -> str | None:
     if not outlets:
         return None
     folded = {o.casefold(): o for o in outlets}
-    if any(a.strip().casefold() in folded for a in asked):
+    if any(a.casefold() in folded for a in asked):
         return None
-    first = asked[0].strip()
+    first = asked[0]
     close = difflib.get_close_matches(first.casefold(), list(folded), n=3, cutoff=0.5)
     near = [folded[c] for c in close] or outlets[:3]
     more = " …" if len(outlets) > len(near) else ""

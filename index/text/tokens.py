@@ -166,6 +166,19 @@ def shingle_hash(keys: tuple[str, str, str]) -> int:
     return _gram_key(*map(term_value, keys))
 
 
+def text_grams(terms: list[Term]) -> set[int]:
+    """The 3-gram keys of a text analysed on its own (a query), as the shingle index files
+    an article's: three consecutive content words, not all of them names or figures (see
+    `article_tokens` and `shingles`)."""
+    words = [t for t in terms if not t.stop]
+    named = [t.name or t.text.isdigit() for t in words]
+    return {
+        shingle_hash((a.text, b.text, c.text))
+        for k, (a, b, c) in enumerate(zip(words, words[1:], words[2:], strict=False))
+        if not (named[k] and named[k + 1] and named[k + 2])
+    }
+
+
 def pair_hash(first: str, second: str) -> int:
     """A word pair's posting key."""
     return _pair_key(term_value(first), term_value(second))
