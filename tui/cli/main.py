@@ -201,10 +201,12 @@ class _QueryCommand(click.Command):
 
 def _query_word(arg: str) -> bool:
     """Whether an argument that begins with a dash is query words, not options."""
-    if not arg.startswith("-") or arg.startswith("--"):
-        return arg.startswith("-") and " " in arg.strip()
+    if not arg.startswith("-"):
+        return False
     if " " in arg.strip():
         return True
+    if arg.startswith("--"):
+        return False  # a long option, or one mistyped (Click says so)
     word = arg[1:]
     # A word or a field's ("-erdogan", "-is:read"), not a short option with its value
     # ("-n5") or a cluster of two ("-hx").

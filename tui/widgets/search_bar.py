@@ -13,8 +13,8 @@ from textual.message import Message
 from .. import keymap
 from .ordered_input import OrderedInput
 
-# How many times a key typed ahead of the box's leaving may come back to it before the screen
-# has moved the focus (see SearchBar._on_key); past that it is typed into the box after all.
+# How many times keys typed ahead of the box's leaving may come back to it, together, before
+# the screen has moved the focus (see SearchBar._on_key); past that they are typed into it.
 BOUNCES = 100
 PLACEHOLDER = 'Search (/): words, "a phrase", AND / OR / NOT, title:, outlet:, date:2024, is:unread'
 
