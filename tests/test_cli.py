@@ -694,11 +694,16 @@ def test_query_words_are_marked_in_a_records_title(tmp_path: Path) -> None:
     assert "Joko Widodo Tinjau Banjir" in shown
 
 
-def test_check_of_a_folder_never_indexed_says_there_is_no_index(tmp_path: Path) -> None:
-    # It called the index damaged and advised --rebuild, for an index never built.
+def _sample_copy(tmp_path: Path) -> tuple[Path, str]:
+    """A copy of the sample corpus, and an index folder for it (not built yet)."""
     corpus = tmp_path / "c"
     shutil.copytree(SAMPLE, corpus)
-    ix = str(tmp_path / "ix")
+    return corpus, str(tmp_path / "ix")
+
+
+def test_check_of_a_folder_never_indexed_says_there_is_no_index(tmp_path: Path) -> None:
+    # It called the index damaged and advised --rebuild, for an index never built.
+    corpus, ix = _sample_copy(tmp_path)
     proc = run("index", "--check", str(corpus), "--index-dir", ix, check=False)
     assert_one_line_error(proc, "there is no index at")
     assert "damaged" not in proc.stderr and "`newsreader index` builds it" in proc.stderr
@@ -711,9 +716,7 @@ def test_an_unknown_engine_in_config_is_reported_with_an_index_already_built(
 ) -> None:
     # `engine = "lucene"` was only looked at when a new index was made: with one built,
     # every command went on as if the setting were right.
-    corpus = tmp_path / "c"
-    shutil.copytree(SAMPLE, corpus)
-    ix = str(tmp_path / "ix")
+    corpus, ix = _sample_copy(tmp_path)
     run("index", str(corpus), "--index-dir", ix)
     config = tmp_path / "config"
     config.mkdir()
@@ -727,9 +730,7 @@ def test_an_unknown_engine_in_config_is_reported_with_an_index_already_built(
 def test_with_json_a_rebuild_still_says_why_on_stderr(tmp_path: Path) -> None:
     # `stats --json` rebuilt the index (35 s at 10,000 articles) without a word: the note
     # went with the progress bar; stderr is free for it whatever stdout holds.
-    corpus = tmp_path / "c"
-    shutil.copytree(SAMPLE, corpus)
-    ix = str(tmp_path / "ix")
+    corpus, ix = _sample_copy(tmp_path)
     run("index", str(corpus), "--index-dir", ix)
     config = tmp_path / "config"
     config.mkdir()
