@@ -2,8 +2,10 @@ from pathlib import Path
 
 import pytest
 from newsreader.index.errors import ConfigError
+from newsreader.index.ingest.document import parse_article
 from newsreader.index.text.analysis import Analyzer, stem
 from newsreader.index.text.memo import MEMO_WORDS, Memo
+from newsreader.index.text.tokens import article_tokens
 from newsreader.index.text.vocabulary import load_vocabulary
 from newsreader.index.text.words import split_words
 
@@ -107,6 +109,29 @@ def test_names_are_flagged_even_at_sentence_start(analyzer: Analyzer) -> None:
 def test_reduplication_is_one_word() -> None:
     words = [w.folded for w in split_words("negara-negara China-Rusia Xi's")]
     assert words == ["negara", "china", "rusia", "xi"]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Rp4,5 triliun", ["Rp", "4", "5", "triliun"]),
+        ("USD1.000 dan RP500", ["USD", "1", "000", "dan", "RP", "500"]),
+        ("mesin 2.000cc, 100km/jam", ["mesin", "2", "000", "cc", "100", "km", "jam"]),
+        # Not a unit: a name or a code that ends in digits stays whole.
+        ("KTT G20 dan COVID19 di 5G", ["KTT", "G20", "dan", "COVID19", "di", "5G"]),
+    ],
+)
+def test_a_figure_written_against_its_unit_is_two_words(text: str, words: list[str]) -> None:
+    assert [text[w.start : w.end] for w in split_words(text)] == words
+
+
+def test_a_unit_split_off_a_figure_makes_no_passage(analyzer: Analyzer) -> None:
+    # Like the figure, the unit is shared by unrelated stories: it may extend a passage or
+    # a 3-gram, but never make one.
+    text = "Judul\n\nHarga cabai Rp4,5 ribu naik."
+    article = parse_article("a.txt", "a.txt", text, analyzer.vocabulary)
+    named = {t.key: t.name for t in article_tokens(article, analyzer)}
+    assert named["rp"] and named["4"] and not named["harga"]
 
 
 def test_user_variant_file_extends_the_list(tmp_path: Path) -> None:

@@ -742,6 +742,26 @@ def test_a_figure_is_searched_as_its_parts_together(tmp_path: Path, engine: str)
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+def test_a_figure_is_found_against_its_unit(tmp_path: Path, engine: str) -> None:
+    # "Rp4,5" was one word "rp4": "4,5" missed it, and "Rp 4,5" and "Rp4,5" found
+    # different articles.
+    files = {
+        "glued.txt": "Anggaran jalan\n\nPemerintah menyiapkan Rp4,5 triliun untuk jalan tol.\n",
+        "spaced.txt": "Dana desa\n\nDana Rp 4,5 triliun disalurkan ke desa.\n",
+        "motor.txt": "Motor baru\n\nMotor 2.000cc itu dijual USD1.000 di Jakarta.\n",
+    }
+    lib = built(tmp_path, engine, files, pad=4)
+    both = ["glued.txt", "spaced.txt"]
+    for query in ("4,5", "Rp4,5", "Rp 4,5", '"rp 4,5 triliun"'):
+        assert sorted(h.id for h in lib.search(query).hits) == both, query
+    for query in ("2.000", "2.000cc", "USD1.000", "usd 1.000"):
+        assert [h.id for h in lib.search(query).hits] == ["motor.txt"], query
+    (hit,) = lib.search("4,5 tol").hits
+    text = lib.article("glued.txt").text
+    assert [text[s.start : s.end] for s in hit.highlights] == ["4,5", "tol"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_an_arabic_word_finds_the_articles_that_have_it(tmp_path: Path, engine: str) -> None:
     # Sastrawi stemmed every Arabic word to "": any Arabic word found every article quoting
     # Arabic (a word in one article: 8 results on 10,000 CLICK-ID articles).

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from ..model import Article, Span, merge_spans
 from ..text.analysis import Analyzer, Term
-from ..text.words import ESCAPE_MARK, Word, split_words
+from ..text.words import ESCAPE_MARK, GLUED, UNIT_WORDS, Word, split_words
 
 SNIPPET_CHARS = 220
 
@@ -231,6 +231,12 @@ _JOINERS = "-‐‑'’"  # what joins the parts of one word (see text/words.py)
 _RUN = re.compile(r"[^\W_]+")
 
 
+def _glued_wanted(firsts: Collection[str], lowered: str) -> bool:
+    """Whether a wanted word may be a figure or unit written against the other ("Rp4"),
+    which the scan for whole runs of letters and digits does not see as a word."""
+    return any(f.isdigit() or f in UNIT_WORDS for f in firsts) and GLUED.search(lowered) is not None
+
+
 @lru_cache(maxsize=64)
 def _plain(firsts: frozenset[str]) -> bool:
     return all(_RUN.fullmatch(f) for f in firsts)
@@ -297,7 +303,12 @@ def _words_from(
     size = len(text)
     matches: list[tuple[int, int, str]] = []
     # A text with escape sequences (see words.ESCAPE_MARK) is split whole.
-    if len(lowered) == size and not _NON_ASCII_WORD.search(text) and ESCAPE_MARK not in text:
+    if (
+        len(lowered) == size
+        and not _NON_ASCII_WORD.search(text)
+        and ESCAPE_MARK not in text
+        and not _glued_wanted(firsts, lowered)
+    ):
         matches = _find(lowered, frozenset(firsts))
         # Splitting a stretch after each of many matches costs more than one whole split.
         stretches = sum(1 for _, _, w in matches if wanted(w) > 1) if most > 1 else 0

@@ -32,7 +32,7 @@ from whoosh.qparser import (
 from ..errors import QueryError
 from ..text.analysis import Analyzer
 from ..text.vocabulary import Vocabulary
-from ..text.words import fold, split_words
+from ..text.words import CURRENCIES, UNITS, fold, split_words
 from .engine import WORD_FIELDS, FullText
 from .highlight import QueryTerms
 from .prefixes import most_frequent
@@ -401,7 +401,8 @@ def compound_spellings(words: list[str], vocab: Vocabulary) -> list[tuple[str, .
 _SYNTAX = re.compile(r"""[:*?"\[\]{}()^~<>=\\]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|REQUIRE)\b""")
 
 
-_FIGURE = re.compile(r"\d+(?:[.,]\d+)+")  # 2.000, 4,5, 10.30, 1.234.567
+# 2.000, 4,5, 10.30, 1.234.567, and a figure against its unit: Rp4,5, USD1.000, 2.000cc
+_FIGURE = re.compile(rf"(?i)(?:{'|'.join(CURRENCIES)})?\d+(?:[.,]\d+)*(?:{'|'.join(UNITS)})?")
 
 
 class _Parser(QueryParser):
@@ -420,8 +421,8 @@ class _Parser(QueryParser):
         if type(q) is wq.And and _FIGURE.fullmatch(text):
             # A figure is indexed as its parts ("2.000": 2, 000), which must stand together
             # (as an exact phrase does): as separate words, "2.000" found any article with a
-            # 2 and a 000 anywhere, and "4,5" found "441,5". Not in a long query, ranked by
-            # best match, whose figures may be written otherwise ("Rp1,5": rp1, 5).
+            # 2 and a 000 anywhere, and "4,5" found "441,5"; "Rp4,5" is "Rp 4,5" too. Not in
+            # a long query, ranked by best match, where the parts are words of their own.
             return wq.Phrase(exact, [w.folded for w in split_words(text)], boost=boost)
         if type(q) is not wq.Term:
             return q  # (a fuzzy term's class is no Term: left as it is)

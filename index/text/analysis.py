@@ -189,7 +189,7 @@ class Analyzer:
     @property
     def fingerprint(self) -> str:
         digest = hashlib.sha256(self.vocabulary.fingerprint().encode())
-        digest.update(b"analysis-v5")  # v5: combining marks inside words
+        digest.update(b"analysis-v6")  # v6: a unit split off its figure ("Rp4")
         return digest.hexdigest()[:16]
 
     def terms(self, text: str, start_char: int = 0) -> list[Term]:

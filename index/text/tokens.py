@@ -14,6 +14,7 @@ import numpy as np
 
 from ..model import Article, Kind
 from .analysis import Analyzer, Term
+from .words import UNIT_WORDS
 
 
 class AlignToken(NamedTuple):  # a tuple: made 3 times faster than a frozen dataclass
@@ -47,8 +48,8 @@ def article_tokens(
             continue
         keys = list(map(itemgetter(0), inside))
         # Numbers, like names, are shared by unrelated stories (a date, a score): they may
-        # extend a passage but never make one.
-        names = map(or_, map(itemgetter(4), inside), map(str.isdigit, keys))
+        # extend a passage but never make one; so are the units split off them ("Rp4").
+        names = map(or_, map(itemgetter(4), inside), map(is_figure, keys))
         rows = zip(
             keys,
             map(itemgetter(1), inside),
@@ -166,12 +167,17 @@ def shingle_hash(keys: tuple[str, str, str]) -> int:
     return _gram_key(*map(term_value, keys))
 
 
+def is_figure(key: str) -> bool:
+    """Whether an analysed term is a number or a unit of one ("rp", "km")."""
+    return key.isdigit() or key in UNIT_WORDS
+
+
 def text_grams(terms: list[Term]) -> set[int]:
     """The 3-gram keys of a text analysed on its own (a query), as the shingle index files
     an article's: three consecutive content words, not all of them names or figures (see
     `article_tokens` and `shingles`)."""
     words = [t for t in terms if not t.stop]
-    named = [t.name or t.text.isdigit() for t in words]
+    named = [t.name or is_figure(t.text) for t in words]
     return {
         shingle_hash((a.text, b.text, c.text))
         for k, (a, b, c) in enumerate(zip(words, words[1:], words[2:], strict=False))

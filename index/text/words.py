@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 from itertools import accumulate, compress, count, repeat
-from operator import itemgetter, not_
+from operator import and_, itemgetter, not_
 from typing import NamedTuple
 
 from .marks import mark_class
@@ -74,6 +74,19 @@ ESCAPE_MARK = "\u241b"
 _ESCAPES = re.compile("\u241b(?:\\[[0-?]*[ -/]*[@-~]|\\][0-9]*;?|[0-Z^-~])")
 
 
+# Money and measures are written against their unit: "Rp4,5 triliun", "USD1.000",
+# "2.000cc". As one word ("rp4"), the figure could not be found ("4,5" missed "Rp4,5") and
+# "Rp 4,5" and "Rp4,5" were different words. The unit is split off as a word of its own.
+CURRENCIES = ("rp", "usd", "idr", "sgd", "eur", "rm", "jpy", "myr", "aud")
+UNITS = ("cc", "km", "kg", "gb", "mb", "tb", "mm", "cm", "ml", "mw", "kw", "kwh", "mah", "ghz")
+UNIT_WORDS = frozenset(CURRENCIES + UNITS)
+_CURRENCY = "|".join(CURRENCIES)
+_UNIT = "|".join(UNITS)
+# A figure against its unit, as a whole word ("Rp4") and inside a text.
+_GLUED_WORD = re.compile(rf"(?i)(?:({_CURRENCY})[0-9]+|([0-9]+)(?:{_UNIT}))")
+GLUED = re.compile(rf"(?i)(?<![^\W_])(?:{_CURRENCY})[0-9]|[0-9](?:{_UNIT})(?![^\W_])")
+
+
 def _blank_escapes(text: str) -> str:
     return _ESCAPES.sub(lambda m: " " * len(m.group()), text)
 
@@ -109,7 +122,44 @@ def word_columns(text: str) -> WordColumns:
         ends[i : i + 1] = [w.end for w in split]
         capitalised[i : i + 1] = [w.capitalised for w in split]
         written[i : i + 1] = [text[w.start : w.end] for w in split]
+    if _letter_by_digit(text):
+        _split_glued(columns)
     return columns
+
+
+def _letter_by_digit(text: str) -> bool:
+    """Whether an ASCII letter and a digit stand side by side somewhere in `text`: true of a
+    tenth of CLICK-ID's articles. Bytes mapped to classes and searched run in C, five
+    times as fast as a regular expression."""
+    classes = text.encode("utf-8", "surrogatepass").translate(_CLASSES)
+    return b"a0" in classes or b"0a" in classes
+
+
+_CLASSES = (
+    bytes(
+        ord("0") if chr(b).isdigit() else ord("a") if chr(b).isalpha() else ord(" ")
+        for b in range(128)
+    )
+    + b" " * 128
+)
+
+
+def _split_glued(columns: WordColumns) -> None:
+    """Split each word that is a figure against its unit ("Rp4", "000cc") in two, in place."""
+    folded, starts, ends, capitalised, written = columns
+    mixed = map(and_, map(str.isalnum, written), map(not_, map(str.isalpha, written)))
+    mixed = map(and_, mixed, map(not_, map(str.isdigit, written)))
+    glued = [i for i in compress(count(), mixed) if _GLUED_WORD.fullmatch(written[i])]
+    for i in reversed(glued):  # from the end, so that the places before stay right
+        m = _GLUED_WORD.fullmatch(written[i])
+        cut = m.end(1) if m.group(1) else m.end(2)
+        start, end = starts[i], ends[i]
+        parts = [written[i][:cut], written[i][cut:]]
+        folded[i : i + 1] = [fold(p) for p in parts]
+        starts[i : i + 1] = [start, start + cut]
+        ends[i : i + 1] = [start + cut, end]
+        capitalised[i : i + 1] = [p[0].isupper() for p in parts]
+        written[i : i + 1] = parts
 
 
 def split_words(text: str) -> list[Word]:
