@@ -761,6 +761,44 @@ def test_a_topic_of_five_words_lists_the_article_with_every_word_first(
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+def test_a_pasted_address_finds_the_article_published_there(tmp_path: Path, engine: str) -> None:
+    # Searched as words, an address asked for "https" and every part of its path in one
+    # field: no article was found by its own address.
+    import json
+
+    site = "https://bola.kompas.com/read/2019/09/10/23510008"
+    rows = [
+        (
+            "euro",
+            f"{site}/link-live-streaming-kualifikasi-euro-2020-perancis-vs-andorra",
+            "Prancis menjamu Andorra di kualifikasi Euro 2020. Siaran langsung tersedia.",
+        ),
+        ("mirip", "https://example.com/berita/1", "Link live streaming Euro 2020 Perancis."),
+        (
+            "cite",
+            "https://example.com/berita/2",
+            "Datanya dari situs https://fires.globalforestwatch.org setiap hari.",
+        ),
+    ]
+    records = "".join(
+        json.dumps({"id": rid, "title": f"Kabar {rid}", "body": body, "url": url}) + "\n"
+        for rid, url, body in rows
+    )
+    lib = built(tmp_path, engine, {"a.jsonl": records}, pad=4)
+    typed = f"{site}/link-live-streaming-kualifikasi-euro-2020-perancis-vs-andorra"
+    found = lib.search(typed)
+    assert found.hits[0].id == "a.jsonl#euro"
+    assert found.query == typed and found.suggestion is None
+    # Without the scheme, and as another copy of the address writes it.
+    assert lib.search(typed.removeprefix("https://")).hits[0].id == "a.jsonl#euro"
+    assert lib.search(typed.replace("https", "http") + "/?utm=x").hits[0].id == "a.jsonl#euro"
+    # An address with no headline in it finds the articles that cite it.
+    assert [h.id for h in lib.search("https://fires.globalforestwatch.org").hits] == [
+        "a.jsonl#cite"
+    ]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_a_figure_is_found_against_its_unit(tmp_path: Path, engine: str) -> None:
     # "Rp4,5" was one word "rp4": "4,5" missed it, and "Rp 4,5" and "Rp4,5" found
     # different articles.

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from ..controls import printable
 from ..model import Article
+from ..search.address import key_of, pasted_address
 from ..search.narrow import NarrowedSource
 from ..search.results import SearchResults, list_all
 from ..text.analysis import Analyzer, Term, add_stems, stems_from_forms
@@ -57,8 +58,9 @@ def search_stores(
         relevance = searcher.narrowed(include, exclude, by_date=False)
     if narrowed or sort == "date":
         searcher = searcher.narrowed(include, exclude, by_date=sort == "date")
+    address = pasted_address(rest)
     found = run_search(
-        rest,
+        rest if address is None else address.query,
         searcher,
         stores.catalog,
         analyzer,
@@ -69,6 +71,8 @@ def search_stores(
         relevance=relevance,
         sentence=lambda words: sentence_held(stores.catalog, analyzer, words),
     )
+    if address is not None:
+        found = _published_there_first(found, address.key, rest)
     if not found.total and found.note is None and found.suggestion is None:
         hint = outlet_hint(rest, stores.catalog.outlets)
         if hint is None and facets and facets.outlets:
@@ -79,6 +83,17 @@ def search_stores(
         return found
     suggestion = f"{found.suggestion} {wanted.terms()}" if found.suggestion else None
     return dataclasses.replace(found, query=text.strip(), suggestion=suggestion)
+
+
+def _published_there_first(found: SearchResults, key: str, text: str) -> SearchResults:
+    """The results of a pasted address's words, the article published at that address
+    first, under the address as typed."""
+    there = [h for h in found.hits if h.url and key_of(h.url) == key]
+    if not there:
+        return dataclasses.replace(found, query=text.strip(), suggestion=None)
+    hits = there + [h for h in found.hits if h not in there]
+    note = "the article published at this address first, then those sharing its words"
+    return dataclasses.replace(found, hits=hits, query=text.strip(), suggestion=None, note=note)
 
 
 # A sentence's 3-grams held by more articles than this say little about which one it came
