@@ -819,6 +819,23 @@ def test_a_figure_is_found_against_its_unit(tmp_path: Path, engine: str) -> None
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+def test_a_figure_among_four_words_and_a_date_stand_together(tmp_path: Path, engine: str) -> None:
+    # "Rp 4,5 triliun rupiah" (four words, five terms) required every word with the
+    # figure's parts apart: it found "16,4 persen ... 197,5 miliar" as a full match. An
+    # unquoted 10/9/2019 found any article with a 10, a 9 and a 2019.
+    files = {
+        "apbn.txt": "APBN\n\nBelanja Rp 5.534,2 triliun, tumbuh 16,4 persen, subsidi 197,5"
+        " triliun rupiah.\n",
+        "dana.txt": "Dana desa\n\nDana Rp4,5 triliun rupiah cair.\n",
+        "sidang.txt": "Sidang\n\nSidang digelar Selasa (10/9/2019) di Jakarta.\n",
+        "rapat.txt": "Rapat\n\nRapat 11/9/2019 membahas 10 usulan dari 2019 peserta.\n",
+    }
+    lib = built(tmp_path, engine, files, pad=4)
+    assert [h.id for h in lib.search("Rp 4,5 triliun rupiah").hits] == ["dana.txt"]
+    assert [h.id for h in lib.search("10/9/2019").hits] == ["sidang.txt"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_an_arabic_word_finds_the_articles_that_have_it(tmp_path: Path, engine: str) -> None:
     # Sastrawi stemmed every Arabic word to "": any Arabic word found every article quoting
     # Arabic (a word in one article: 8 results on 10,000 CLICK-ID articles).
