@@ -66,6 +66,13 @@ def test_misspelling_suggests(sample_library: Library) -> None:
     assert res.suggestion == "Putin Erdogan"
 
 
+def test_two_edits_correct_only_a_long_word(sample_library: Library) -> None:
+    # "COVID", in no article of 2019, became "DAVID": two edits are a third of a short word.
+    assert sample_library.search("Pxtxn").suggestion is None
+    assert sample_library.search("Ptin").suggestion == "Putin"
+    assert sample_library.search("Erdxgqn").suggestion == "Erdogan"
+
+
 def test_no_suggestion_for_known_words(sample_library: Library) -> None:
     assert sample_library.search("Erdogan").suggestion is None
 

@@ -14,6 +14,7 @@ from .spelling import Speller
 _WORD_IN_QUERY = re.compile(r"(?<![\w:*~])([^\W\d_][^\W_]*)(?![\w:*~])")
 RARE = 2  # an article count at or below which a known word may still be a misspelling
 FAR_MORE = 10  # ... when a word one edit away is in this many times as many articles
+TWO_EDITS_FROM = 7  # letters an unknown word needs to be corrected by two edits
 
 
 def suggest(text: str, fulltext: FullText, speller: Speller) -> str | None:
@@ -50,7 +51,9 @@ def suggest(text: str, fulltext: FullText, speller: Speller) -> str | None:
 def _correction(word: str, freq: int, fulltext: FullText, speller: Speller) -> str | None:
     # An unknown word may be two edits off; a known one only one, and only towards a word
     # far more common, so that real rare words ("kerja" in a small corpus) stay as typed.
-    max_distance = (1 if len(word) <= 4 else 2) if freq == 0 else 1
+    # Two edits are a third of a word of six letters: "COVID" (in no article of 2019)
+    # became "DAVID", so only a word of seven letters or more is taken that far.
+    max_distance = (1 if len(word) < TWO_EDITS_FROM else 2) if freq == 0 else 1
     best: tuple[int, int, str] | None = None
     for candidate, distance in speller.lookup(word, max_distance):
         df = _articles_with(fulltext, candidate)
