@@ -843,6 +843,23 @@ def test_a_figure_among_four_words_and_a_date_stand_together(tmp_path: Path, eng
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+def test_a_word_with_a_hyphen_or_without_finds_both(tmp_path: Path, engine: str) -> None:
+    # "Timnas U19" found none of the 48 articles with "U-19", "covid19" none with
+    # "COVID-19", "eKTP" none with "e-KTP".
+    files = {
+        "dash.txt": "Kabar satu\n\nTimnas U-19 menang. Kasus COVID-19 naik. Layanan e-KTP buka.\n",
+        "glued.txt": "Kabar dua\n\nTimnas U19 kalah. Vaksin COVID19 tiba. Layanan eKTP lancar.\n",
+        "apart.txt": "Kabar tiga\n\nTim U umur 19 tahun. Covid disebut 19 kali. Ada e dan KTP.\n",
+    }
+    lib = built(tmp_path, engine, files, pad=4)
+    for query in ("U19", "U-19", "covid19", "COVID-19", "eKTP", "e-KTP", "timnas u19"):
+        assert sorted(h.id for h in lib.search(query).hits) == ["dash.txt", "glued.txt"], query
+    (hit,) = [h for h in lib.search("U19").hits if h.id == "dash.txt"]
+    text = lib.article("dash.txt").text
+    assert [text[s.start : s.end] for s in hit.highlights] == ["U-19"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_an_arabic_word_finds_the_articles_that_have_it(tmp_path: Path, engine: str) -> None:
     # Sastrawi stemmed every Arabic word to "": any Arabic word found every article quoting
     # Arabic (a word in one article: 8 results on 10,000 CLICK-ID articles).
