@@ -554,6 +554,36 @@ def test_a_stock_attribution_alone_is_no_passage(analyzer: Analyzer) -> None:
     assert passage.a_text.endswith("Senin (16/9/2019).")
 
 
+def test_an_institution_or_a_law_named_alone_is_no_passage(analyzer: Analyzer) -> None:
+    # Two unrelated reports name the same court and law in full: a passage of 8 and 10
+    # words, all written with capitals (a QA pass: 8 of the 10 least covered pairs of
+    # 2,000 CLICK-ID articles were such names, titles and laws).
+    law = "Undang-Undang Nomor 30 Tahun 2002 tentang Komisi Pemberantasan Tindak Pidana Korupsi"
+    court = "Pengadilan Negeri Jakarta Pusat, Selasa (10/9/2019)."
+    # Each word is written in lower case too, elsewhere in the article: no name then.
+    a = prepare_text(
+        f"Sidang perkara suap digelar di {court}\n\nTerdakwa menolak dakwaan jaksa.\n\n"
+        f"Revisi {law} dibahas pekan ini.\n\nAnggota komisi mengusulkan nomor urut baru. Tiap"
+        " tahun pengadilan negeri di pusat kota memeriksa ratusan tindak pidana korupsi, kata"
+        " dia pada selasa pagi tentang pemberantasan dan undang-undang.",
+        analyzer,
+    )
+    b = prepare_text(
+        f"Gugatan perdata pedagang pasar didaftarkan di {court}\n\nPara pedagang menuntut "
+        f"ganti rugi.\n\nPegawai menolak revisi {law} karena melemahkan penyidikan.\n\n"
+        "Warga selasa lalu berunjuk rasa.\n\nSetiap undang-undang diuji. Di pusat pasar,"
+        " nomor lapak diundi tahun depan; pemberantasan pungutan liar oleh komisi daerah"
+        " juga dibahas, seperti tindak pidana lain di pengadilan negeri.",
+        analyzer,
+    )
+    assert align(a, b, analyzer).passages == ()
+    # In lower case, the same words in a row are shared text.
+    shared = law.lower() + " dan " + court.lower()
+    a = prepare_text(f"Sidang dibuka.\n\nMenurut {shared}\n\nTerdakwa diam.", analyzer)
+    b = prepare_text(f"Pasar ramai.\n\nMenurut {shared}\n\nHarga naik.", analyzer)
+    assert len(align(a, b, analyzer).passages) == 1
+
+
 def test_verses_quoted_with_vowel_signs_align_as_words(analyzer: Analyzer) -> None:
     # Two articles quoting different verses (Arabic with its vowel signs) shared a
     # "passage" of single letters: the marks cut every word into its letters.

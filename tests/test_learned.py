@@ -148,7 +148,7 @@ def test_words_of_one_closed_class_are_never_variants(analyzer: Analyzer, tmp_pa
         for p in range(3):
             learned.add(terms, spellings, f"{terms[0]}-{p}")
     assert [v.terms for v in learned.learned()] == [("imbang", "tanding")]
-    assert learning.equivalents() == {"tanding": "imbang"}
+    assert learned.equivalents() == {"tanding": "imbang"}
     # Not even counted: they never come into use.
     assert learned.came_into_use == 1
 
@@ -316,36 +316,27 @@ def _corpus(folder: Path, pairs: int) -> Path:
     return folder
 
 
-def test_overlaps_learn_and_later_alignments_use(tmp_path: Path) -> None:
+def test_overlaps_learn_but_alignments_stay_as_they_were(tmp_path: Path) -> None:
+    # Learned substitutions are suggestions: used by later alignments, they made `overlaps`
+    # differ from run to run, and every pair they added on CLICK-ID was two unrelated
+    # reports joined through attribution verbs ("menjelaskan" for "mengatakan": a QA pass
+    # judged 10 of 10 such pairs of 10,000 articles, and 5 of 5 of 2,000, wrong).
     lib = Library.open(_corpus(tmp_path / "c", 3), tmp_path / "ix", variants=Path("/none"))
     lib.update()
     first = lib.compare("00a.txt", "00b.txt").alignment
-    assert not any(
-        "tandingan" in p.a_text[o.a_start - p.a_start : o.a_end - p.a_start]
-        for p in first.passages
-        for o in p.ops
-        if o.op == "equal"
-    )
-    lib.overlaps(workers=1)
+    pairs = lib.overlaps(workers=1)
     assert learned_path(lib.index_dir).exists()
-    assert lib.learning.newly_in_use == 1  # the CLI says so: the next run may find more
+    assert lib.learning.newly_in_use == 1  # the CLI says so
     (v,) = lib.learning.learned()
     assert v.pairs >= 3 and {"tandingan", "penyeimbang"} <= {*v.spellings[0], *v.spellings[1]}
     again = Library.open(lib.corpus, lib.index_dir, variants=Path("/none"))
-    assert again.learning.equivalents()
-    second = again.compare("00a.txt", "00b.txt").alignment
-    assert sum(p.shared_words for p in second.passages) > sum(
-        p.shared_words for p in first.passages
-    )
+    assert again.compare("00a.txt", "00b.txt").alignment == first
+    assert again.overlaps(workers=1) == pairs
     # A rebuild starts the list afresh, as the README says (the file outlived it), and
     # a library that learned with the build before cannot bring its list back.
     again.update(rebuild=True)
     fresh = Library.open(lib.corpus, lib.index_dir, variants=Path("/none"))
     assert fresh.learning.learned(min_pairs=1) == []
-    assert fresh.compare("00a.txt", "00b.txt").alignment == first
-    lib.learning.variants().changed = True
-    lib.learning.variants().save(learned_path(lib.index_dir))
-    assert Library.open(lib.corpus, lib.index_dir, variants=Path("/none")).learning.learned() == []
 
 
 def test_promote_writes_the_user_variants_file(tmp_path: Path) -> None:

@@ -122,6 +122,10 @@ def test_overlaps_again_on_an_unchanged_index_align_nothing(tmp_path: Path, monk
     shared = [max(o.alignment.coverage_a, o.alignment.coverage_b) for o in first]
     assert strong == [o for o, c in zip(first, shared, strict=True) if c >= 0.5]
     assert not aligned
+    # A newer newsreader whose rules align otherwise aligns again.
+    monkeypatch.setattr(align_module, "RULES", align_module.RULES + 1)
+    assert again.overlaps(workers=1) == first and aligned
+    aligned.clear()
     # An article added: the index changed, every pair is looked for again.
     (corpus / "salinan.txt").write_text(
         (SAMPLE / sorted(p.name for p in SAMPLE.iterdir() if p.suffix == ".txt")[0]).read_text(

@@ -23,9 +23,8 @@ class Learning:
         self.analyzer = analyzer
         self.live = live
         self._learned: LearnedVariants | None = None
-        self._equivalents: dict[str, str] | None = None
-        # Substitutions the last `learn` brought into use (seen in enough article pairs):
-        # a later run aligns with them, and may find passages this one did not.
+        # Substitutions the last `learn` brought into use (seen in enough article pairs),
+        # to be listed (`newsreader variants --learned`) and perhaps promoted.
         self.newly_in_use = 0
 
     def variants(self) -> LearnedVariants:
@@ -40,13 +39,6 @@ class Learning:
             self._learned = LearnedVariants.load(learned_path(self.index_dir), made_with)
             self._learned.contrasts = contrast_classes(self.analyzer)
         return self._learned
-
-    def equivalents(self) -> dict[str, str]:
-        """The substitutions alignments use (term → key), fixed when first asked for, so
-        that one library aligns alike throughout; a new run picks up what was learned."""
-        if self._equivalents is None:
-            self._equivalents = self.variants().equivalents()
-        return self._equivalents
 
     def learned(self, min_pairs: int | None = None) -> list[LearnedVariant]:
         learned = self.variants()

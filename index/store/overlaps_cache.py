@@ -25,13 +25,16 @@ FORMAT = 1
 
 def cache_key(catalog: Catalog, *settings: Any) -> str:
     """What the pairs depend on: the index's last commit, its articles, the settings (and
-    learned substitutions) they were aligned with, and this version's classes."""
+    learned substitutions) they were aligned with, the alignment rules and this version's
+    classes."""
+    from ..reuse.align import RULES
     from .catalog import SCHEMA_VERSION
 
     top, count = catalog.db.execute(
         "SELECT coalesce(max(doc), 0), count(*) FROM articles"
     ).fetchone()
-    parts = [FORMAT, SCHEMA_VERSION, catalog.get_meta("updated"), top, count, *map(repr, settings)]
+    parts = [FORMAT, RULES, SCHEMA_VERSION, catalog.get_meta("updated"), top, count]
+    parts += map(repr, settings)
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 

@@ -120,9 +120,7 @@ class SharedPassages:
         return Comparison(
             a,
             b,
-            align(
-                self._side(a), self._side(b), self.analyzer, settings, self.learning.equivalents()
-            ),
+            align(self._side(a), self._side(b), self.analyzer, settings),
         )
 
     def aligner(self, settings: AlignSettings | None = None) -> Aligner:
@@ -131,13 +129,12 @@ class SharedPassages:
 
         settings = DEFAULT_SETTINGS if settings is None else settings
         catalog = self._live.open().catalog
-        same = self.learning.equivalents()
 
         def run(x: int, y: int) -> Alignment | None:
             a, b = catalog.article_by_doc(x), catalog.article_by_doc(y)
             if a is None or b is None:
                 return None
-            return align(self._side(a), self._side(b), self.analyzer, settings, same)
+            return align(self._side(a), self._side(b), self.analyzer, settings)
 
         return run
 
@@ -196,8 +193,7 @@ class SharedPassages:
         from ..reuse.parallel import PARALLEL_PAIRS, align_in_processes  # multiprocessing
         from . import overlaps_cache
 
-        same = sorted(self.learning.equivalents().items())
-        key = overlaps_cache.cache_key(catalog, settings or DEFAULT_SETTINGS, reuse, same)
+        key = overlaps_cache.cache_key(catalog, settings or DEFAULT_SETTINGS, reuse)
         folder = catalog.path.parent  # the build's folder
         found = overlaps_cache.load(folder, key)
         if found is None:

@@ -483,11 +483,11 @@ def overlaps(
 
 
 def _note_learned(n: int) -> None:
-    """Why the same command may find more next time (learned word substitutions)."""
+    """The word substitutions these passages taught (suggestions, see `variants`)."""
     if n:
         stderr().print(
-            f"Learned {n} word substitution{'s' if n != 1 else ''} from these passages; the"
-            " next run aligns with them and may find more (see newsreader variants).",
+            f"Learned {n} word substitution{'s' if n != 1 else ''} from these passages:"
+            " newsreader variants --learned lists them, --promote makes one a variant.",
             style="dim",
             markup=False,
             highlight=False,
