@@ -31,7 +31,7 @@ from __future__ import annotations
 import difflib
 import heapq
 from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -65,8 +65,9 @@ class AlignSettings:
 
 DEFAULT_SETTINGS = AlignSettings()
 # Raised with every change to what the rules below align: pairs kept from an earlier run
-# (store/overlaps_cache.py) are aligned again. 2: capitalised words count as names.
-RULES = 2
+# (store/overlaps_cache.py) are aligned again. 2: capitalised words count as names; 3: a
+# passage's edges are words both sides have.
+RULES = 3
 _NO_EQUIVALENTS: Mapping[str, str] = {}  # one object, so that a side's words are kept for it
 
 
@@ -1177,7 +1178,7 @@ def _passages(
         ops, flags = word_ops(a.text, a_start, a_end, b.text, b_start, b_end, analyzer, same)
         if not any(flags):
             continue
-        cut = _one_sided_edges(ops, flags, a, b, (a_start, a_end, b_start, b_end), min_words)
+        cut = _one_sided_edges(ops, flags)
         if cut is not None:
             ops, flags = ops[cut[0] : cut[1] + 1], flags[cut[0] : cut[1] + 1]
         stray = _stray_ends(ops, flags, a, b, min_words)
@@ -1191,8 +1192,8 @@ def _passages(
         if cut is not None or stray is not None:
             # The passage is cut to its matched words, and shares no more words than either
             # side then has.
-            a_start, a_end = _widen(a.text, ops[0].a_start, ops[-1].a_end, *lim_a[k])
-            b_start, b_end = _widen(b.text, ops[0].b_start, ops[-1].b_end, *lim_b[k])
+            a_start, a_end = _edges(a.text, ops[0].a_start, ops[-1].a_end, *lim_a[k])
+            b_start, b_end = _edges(b.text, ops[0].b_start, ops[-1].b_end, *lim_b[k])
             n_a = len(_keys(a, a_start, a_end))
             n_b = len(_keys(b, b_start, b_end))
             shared = min(shared, n_a, n_b)
@@ -1222,37 +1223,17 @@ def _keys(side: Side, start: int, end: int) -> list[str]:
     return [t.key for t in side.tokens[bisect_left(starts, start) : bisect_left(starts, end)]]
 
 
-def _one_sided_edges(
-    ops: tuple[Op, ...],
-    flags: list[bool],
-    a: Side,
-    b: Side,
-    span: tuple[int, int, int, int],
-    min_words: int,
-) -> tuple[int, int] | None:
-    """The first and last matched op when text only one article has stands before the
-    first or after the last: `min_words` content words or more, most of which the other
-    article's passage does not have at all. The box's matches crossed there (a clause early
-    in one article and late in the other). None when the edges are matched words, short,
-    or the other side's words in another order (a shuffled sentence is still shared)."""
-    matched = [k for k, flag in enumerate(flags) if flag]
-    if not matched:
+def _one_sided_edges(ops: tuple[Op, ...], flags: list[bool]) -> tuple[int, int] | None:
+    """The first and last op with words on both sides (matched, or a replace: reworded)
+    when words only one article has stand before the first or after the last: a passage
+    begins and ends on what both say. A QA pass found a third of the passages of 2,000
+    CLICK-ID articles opening or closing on one side's words, some of ten words and more
+    (a clause matched crosswise, shown as deleted here and inserted further on). None
+    when there are none."""
+    both = [k for k, op in enumerate(ops) if flags[k] or op.op == "replace"]
+    if not both or not any(flags) or (both[0] == 0 and both[-1] == len(ops) - 1):
         return None
-    first, last = matched[0], matched[-1]
-    a_start, a_end, b_start, b_end = span
-    for op in (*ops[:first], *ops[last + 1 :]):
-        if op.op == "insert":
-            edge, other = _keys(b, op.b_start, op.b_end), _keys(a, a_start, a_end)
-        elif op.op == "delete":
-            edge, other = _keys(a, op.a_start, op.a_end), _keys(b, b_start, b_end)
-        else:
-            continue
-        if len(edge) >= min_words:
-            there = Counter(other)
-            found = sum(min(n, there[key]) for key, n in Counter(edge).items())
-            if 2 * found < len(edge):
-                return first, last
-    return None
+    return both[0], both[-1]
 
 
 STRAY_WORDS = 1  # matched words at a passage's edge, past a long unshared stretch, let go
