@@ -399,12 +399,24 @@ def test_passages_never_overlap_and_honour_min_words(
     al = align(a, b, analyzer, settings)
     for p in al.passages:
         assert p.shared_words >= min_words
+        # No more than it shows as shared: words matched (equal, or one word's spellings).
+        shown = sum(
+            len(analyzer.content_terms(a.text[o.a_start : o.a_end]))
+            for o in p.ops
+            if o.op == "equal" or (o.op == "replace" and _same_terms(analyzer, a.text, b.text, o))
+        )
+        assert p.shared_words <= shown
     for side in ("a", "b"):
         spans = sorted(
             (getattr(p, f"{side}_start"), getattr(p, f"{side}_end")) for p in al.passages
         )
         for (_, end), (start, _) in pairwise(spans):
             assert end <= start
+
+
+def _same_terms(analyzer: Analyzer, ta: str, tb: str, o) -> bool:
+    terms = [t.text for t in analyzer.content_terms(ta[o.a_start : o.a_end])]
+    return terms == [t.text for t in analyzer.content_terms(tb[o.b_start : o.b_end])]
 
 
 @PROPS
