@@ -228,6 +228,20 @@ def test_index_of_an_older_version_is_one_line_and_rebuilt(
     )
 
 
+def test_a_new_index_folder_without_a_corpus_says_it_indexes_the_sample(tmp_path: Path) -> None:
+    # A mistyped --index-dir searched the five bundled sample articles and said "0 results".
+    typo = tmp_path / "nope"
+    proc = run("search", "--index-dir", str(typo), "banjir")
+    assert f"no index in {typo}: indexing the bundled sample articles there" in proc.stderr
+    assert "0 results" in proc.stdout
+    again = run("search", "--index-dir", str(typo), "banjir")
+    assert "bundled sample" not in again.stderr  # said once, when the index is made
+    # With a corpus given, a new index folder is what was asked for.
+    other = tmp_path / "other"
+    proc = run("search", "--index-dir", str(other), "--corpus", str(SAMPLE), "putin")
+    assert "bundled sample" not in proc.stderr
+
+
 def test_show_accepts_a_path(tmp_path: Path) -> None:
     # The bundled corpus, wherever the command was installed (a normal install copies it).
     corpus = Path(json.loads(run("index", "--json").stdout)["corpus"])

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ...index import Library, Limits, NewsreaderError, UpdateReport, printable
+from ...index import Library, Limits, NewsreaderError, UpdateReport, bundled_corpus, printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -177,6 +177,18 @@ def open_library(
     lib = make_library(corpus, index_dir, fields)
     if not update and lib.exists():
         return lib
+    if (
+        corpus is None
+        and (index_dir is not None or os.environ.get("NEWSREADER_INDEX_DIR"))
+        and not lib.exists()
+        and lib.corpus.resolve() == bundled_corpus().resolve()
+    ):
+        # An index folder with no index, and no corpus given or set: a mistyped
+        # --index-dir searched the five sample articles and said "0 results".
+        note(
+            f"no index in {printable(str(lib.index_dir))}: indexing the bundled sample"
+            " articles there (give --corpus to index your own)"
+        )
     pending = lib.pending()
     if pending.stale:
         try:
