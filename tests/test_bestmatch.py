@@ -71,6 +71,9 @@ EXTRA = ["16.504", "Tae-yong", "2,19%", "Rp", "COVID-19"]
 # Words the analyzer splits into three or more terms, some of them shared, so that their
 # article counts differ from segment to segment (the order Whoosh adds their scores in).
 PARTS = ["20/5/2026", "1.000.000.000", "3-5-20", "5/20/2026", "2.000.500", "20-3-2026"]
+# ... and some that a short query keeps as several terms (not a figure's or a hyphenated
+# word's phrase): joined by apostrophes.
+PARTS += ["20'5'2026", "3'5'20", "5'20'2026"]
 
 
 def _article(rng: random.Random, k: int) -> str:

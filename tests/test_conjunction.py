@@ -18,11 +18,12 @@ from newsreader.index.search.query import plan_query
 
 from tests.test_bestmatch import EXTRA, PARTS, WORDS, library  # noqa: F401 (a fixture)
 
-# A figure ("2.000.500") is searched as a phrase of its parts (query._FIGURE), which Whoosh
-# ranks itself: not a word of several terms for the one pass.
-_FIGURE = re.compile(r"\d+(?:[.,]\d+)+")
-EXTRA = [w for w in EXTRA if not _FIGURE.fullmatch(w)]
-PARTS = [w for w in PARTS if not _FIGURE.fullmatch(w)]
+# A figure or date ("2.000.500", "20/5/2026") and a hyphenated word ("3-5-20") are
+# searched as phrases of their parts (see query.py), which Whoosh ranks itself: not words
+# of several terms for the one pass.
+_PHRASED = re.compile(r"\d+(?:[.,/]\d+)+|[^\W_]+(?:-[^\W_]+)+")
+EXTRA = [w for w in EXTRA if not _PHRASED.fullmatch(w)]
+PARTS = [w for w in PARTS if not _PHRASED.fullmatch(w)]
 
 
 def _whoosh(ft: WhooshFullText, q, limit: int) -> tuple[list[tuple[str, float]], int]:

@@ -151,8 +151,11 @@ class Side:
     """One article prepared for alignment."""
 
     text: str
-    tokens: tuple[AlignToken, ...]
+    tokens: tuple[AlignToken, ...]  # as the build files its shingles from (see `related`)
     paragraphs: tuple[tuple[int, int, int], ...]  # (start, end, index) of those counted
+    # Each token's standing: True for a word that may extend a passage but never make one
+    # (a name or number, a word of a stock phrase, a word in capitals in mid-sentence).
+    weak: tuple[bool, ...] = ()
 
     @cached_property
     def starts(self) -> list[int]:
@@ -195,49 +198,45 @@ def prepare(article: Article, analyzer: Analyzer, terms: list[Term] | None = Non
     """An article ready for alignment (`terms`: its analysed text, when known already).
     The words of stock phrases ("dalam keterangan tertulis yang diterima …", see stock.py)
     count as names: they may extend a passage but never make one."""
-    tokens = article_tokens(article, analyzer, terms)
-    tokens = tuple(_capitals_as_names(article.text, _stock_as_names(article.text, tokens)))
+    tokens = tuple(article_tokens(article, analyzer, terms))
+    weak = [t.name for t in tokens]
+    _stock_as_names(article.text, tokens, weak)
+    _capitals_as_names(article.text, tokens, weak)
     paragraphs = tuple(
         (p.start, p.end, p.index)
         for p in article.paragraphs
         if not (p.boilerplate or p.kind == Kind.META)
     )
-    return Side(article.text, tokens, paragraphs)
+    return Side(article.text, tokens, paragraphs, tuple(weak))
 
 
-def _stock_as_names(text: str, tokens: list[AlignToken]) -> list[AlignToken]:
+def _stock_as_names(text: str, tokens: tuple[AlignToken, ...], weak: list[bool]) -> None:
     spans = stock_spans(text, 0, len(text))
     if not spans:
-        return tokens
+        return
     ends = [e for _, e in spans]
-    out = []
-    for t in tokens:
+    for n, t in enumerate(tokens):
         k = bisect_right(ends, t.start)
-        if not t.name and k < len(spans) and spans[k][0] <= t.start:
-            t = t._replace(name=True)
-        out.append(t)
-    return out
+        if k < len(spans) and spans[k][0] <= t.start:
+            weak[n] = True
 
 
 _BEFORE_WORD = " \t\"“”'‘’(,"  # what may stand between a sentence's end and its first word
 
 
-def _capitals_as_names(text: str, tokens: list[AlignToken]) -> list[AlignToken]:
+def _capitals_as_names(text: str, tokens: tuple[AlignToken, ...], weak: list[bool]) -> None:
     """Words written with a capital letter in mid-sentence count as names where they are so
     written: an institution, a law, a person's title ("Pengadilan Negeri Jakarta Pusat",
     "Undang-Undang Nomor 30 Tahun 2002 tentang Komisi Pemberantasan Tindak Pidana
     Korupsi") shared word for word made a passage of two unrelated reports (a QA pass: 8
     of the 10 least covered pairs of 2,000 CLICK-ID articles)."""
-    out = []
-    for t in tokens:
-        if not t.name and text[t.start].isupper():
+    for n, t in enumerate(tokens):
+        if not weak[n] and text[t.start].isupper():
             i = t.start - 1
             while i >= 0 and text[i] in _BEFORE_WORD:
                 i -= 1
             if i >= 0 and text[i] not in ".!?:;\n\r–—-•":
-                t = t._replace(name=True)
-        out.append(t)
-    return out
+                weak[n] = True
 
 
 def prepare_text(text: str, analyzer: Analyzer) -> Side:
@@ -354,7 +353,7 @@ def _words(side: Side, same: Mapping[str, str]) -> _Words:
     found = kept.get(id(same))
     if found is not None and found[0] is same:
         return found[1]
-    words = _Words.of(side.tokens, same)
+    words = _Words.of(side.tokens, side.weak or tuple(t.name for t in side.tokens), same)
     if len(kept) >= 2:  # with substitutions and without
         kept = {}
     object.__setattr__(side, "_words", {**kept, id(same): (same, words)})
@@ -370,6 +369,7 @@ class _Words:
     """One article's analysed words as plain lists (the inner loops index them a lot)."""
 
     tokens: tuple[AlignToken, ...]
+    weak: tuple[bool, ...]  # see Side.weak
     keys: list[str]  # each word's analysed term, or its learned substitution's key
     base_keys: list[str]  # each word's analysed term
     segment: list[int]
@@ -379,7 +379,9 @@ class _Words:
     paragraphs: dict[int, tuple[int, int]]  # paragraph -> its words [start, end)
 
     @classmethod
-    def of(cls, tokens: tuple[AlignToken, ...], same: Mapping[str, str]) -> _Words:
+    def of(
+        cls, tokens: tuple[AlignToken, ...], weak: tuple[bool, ...], same: Mapping[str, str]
+    ) -> _Words:
         base = [t.key for t in tokens]
         where: dict[str, list[int]] = defaultdict(list)
         substituted: dict[str, list[int]] = defaultdict(list)
@@ -396,6 +398,7 @@ class _Words:
                     substituted[key].append(k)
         return cls(
             tokens,
+            weak,
             keys,
             base,
             [t.segment for t in tokens],
@@ -470,7 +473,7 @@ def _pair(
             tj = y.tokens[j]
             # A name or number says less than a word (unrelated stories share them); a
             # repeated paragraph loses ties to the text it repeats.
-            w = 0.5 if ti.name and tj.name else 1.0
+            w = 0.5 if x.weak[i] and y.weak[j] else 1.0
             if ti.repeat or tj.repeat:
                 w *= 0.9
             out.append((i, j, w))
@@ -899,7 +902,7 @@ def _matched(block: _Block, x: _Words, y: _Words) -> tuple[int, int, int]:
             shared += 1
             if x.base_keys[i] == y.base_keys[j]:
                 own += 1
-                if not (x.tokens[i].name and y.tokens[j].name):
+                if not (x.weak[i] and y.weak[j]):
                     common += 1
             if k:
                 i0, j0 = chain[k - 1]
