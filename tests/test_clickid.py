@@ -214,3 +214,27 @@ def test_a_passage_shares_no_more_words_than_it_shows(one: str, other: str) -> N
             or terms(a.text[o.a_start : o.a_end]) == terms(b.text[o.b_start : o.b_end])
         )
         assert p.shared_words <= shown
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        # "Gedung Merah Putih KPK, Senin (16/9/2019)": the words between two anchors were
+        # counted as no names.
+        ("clickid-kompas-00449", "clickid-kompas-00734"),
+        # "Paviliun Kartika, RSPAD Gatot Soebroto, Jakarta Pusat, Rabu (11/9/2019)": what
+        # was left of a passage once its one-sided edges were cut away.
+        ("clickid-kompas-00012", "clickid-kompas-00896"),
+    ],
+)
+def test_a_place_and_a_date_alone_are_no_passage(one: str, other: str) -> None:
+    from newsreader.index.ingest.document import parse_article
+    from newsreader.index.reuse.align import DEFAULT_SETTINGS, align, prepare
+    from newsreader.index.text.analysis import Analyzer
+
+    analyzer = Analyzer()
+    a, b = (
+        prepare(parse_article(r["id"], r["id"], r["body"], analyzer.vocabulary), analyzer)
+        for r in _records(one, other)
+    )
+    assert align(a, b, analyzer, DEFAULT_SETTINGS, {}).passages == ()

@@ -66,8 +66,9 @@ class AlignSettings:
 DEFAULT_SETTINGS = AlignSettings()
 # Raised with every change to what the rules below align: pairs kept from an earlier run
 # (store/overlaps_cache.py) are aligned again. 2: capitalised words count as names; 3: a
-# passage's edges are words both sides have; 4: its shared words are those it shows.
-RULES = 4
+# passage's edges are words both sides have; 4: its shared words are those it shows; 5:
+# names between two anchors are names too.
+RULES = 5
 _NO_EQUIVALENTS: Mapping[str, str] = {}  # one object, so that a side's words are kept for it
 
 
@@ -307,7 +308,7 @@ def _aligned(
         # over and over has no usable anchors).
         blocks = _segment_blocks(x) + blocks
     boxes = _select(blocks, x, y, settings)
-    return _passages(boxes, a, b, analyzer, same, settings.min_words)
+    return _passages(boxes, a, b, analyzer, same, settings.min_words, settings.min_common_words)
 
 
 def _substitutes(x: _Words, y: _Words) -> bool:
@@ -910,9 +911,17 @@ def _matched(block: _Block, x: _Words, y: _Words) -> tuple[int, int, int]:
                 shared += both
                 if learned and both:
                     both = _common_subsequence(x.base_keys[i0 + 1 : i], y.base_keys[j0 + 1 : j])
-                common += both
                 own += both
+                if both:
+                    # Of those, the words that are no names (nor numbers, nor in capitals):
+                    # "Gedung Merah Putih KPK, Senin (16/9/2019)" counted them all.
+                    common += _common_subsequence(_strong(x, i0 + 1, i), _strong(y, j0 + 1, j))
     return shared, common, own
+
+
+def _strong(words: _Words, lo: int, hi: int) -> list[str]:
+    """The terms of words[lo:hi] that are not weak (see Side.weak)."""
+    return [words.base_keys[k] for k in range(lo, hi) if not words.weak[k]]
 
 
 def _common_subsequence(p: list[str], q: list[str]) -> int:
@@ -1148,6 +1157,7 @@ def _passages(
     analyzer: Analyzer,
     same: Mapping[str, str],
     min_words: int,
+    min_common: int,
 ) -> list[Passage]:
     lim_a = _limits(boxes, a.tokens, a.text, "a")
     lim_b = _limits(boxes, b.tokens, b.text, "b")
@@ -1191,7 +1201,7 @@ def _passages(
                 for k2, op in enumerate(ops)
                 if flags[k2] and not stray[0] <= k2 <= stray[1]
             )
-            ops = ops[stray[0] : stray[1] + 1]
+            ops, flags = ops[stray[0] : stray[1] + 1], flags[stray[0] : stray[1] + 1]
         # The words the passage shows as shared (its matched operations): the box counted
         # its anchors and the words paired between them, which the word operations may pair
         # otherwise (a QA pass: 104 of 1,658 passages said more than 2 words more).
@@ -1201,6 +1211,10 @@ def _passages(
             if shared < min_words:
                 continue
             score = 2 * shared / (box.a1 - box.a0 + box.b1 - box.b0)
+        if (cut is not None or stray is not None) and max(
+            _strong_matched(a, ops, flags, "a"), _strong_matched(b, ops, flags, "b")
+        ) < min_common:
+            continue  # what is left of it is names ("Paviliun Kartika, RSPAD …, Rabu")
         if cut is not None or stray is not None:
             # The passage is cut to its matched words, and shares no more words than either
             # side then has.
@@ -1227,6 +1241,16 @@ def _passages(
         )
     out.sort(key=_passage_order)
     return out
+
+
+def _strong_matched(side: Side, ops: tuple[Op, ...], flags: list[bool], which: str) -> int:
+    """How many of the matched words on one side are not weak (see Side.weak)."""
+    starts, n = side.starts, 0
+    for op, flag in zip(ops, flags, strict=True):
+        if flag:
+            lo, hi = (op.a_start, op.a_end) if which == "a" else (op.b_start, op.b_end)
+            n += side.weak[bisect_left(starts, lo) : bisect_left(starts, hi)].count(False)
+    return n
 
 
 def _keys(side: Side, start: int, end: int) -> list[str]:
