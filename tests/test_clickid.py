@@ -238,3 +238,18 @@ def test_a_place_and_a_date_alone_are_no_passage(one: str, other: str) -> None:
         for r in _records(one, other)
     )
     assert align(a, b, analyzer, DEFAULT_SETTINGS, {}).passages == ()
+
+
+def test_a_few_words_scattered_over_two_accident_reports_are_no_passage() -> None:
+    """An angkot accident in Ambon and a toll-road crash: "korban ... dibawa ke rumah sakit
+    ... untuk" over unrelated sentences made an 8-word passage scoring 0.17."""
+    from newsreader.index.ingest.document import parse_article
+    from newsreader.index.reuse.align import DEFAULT_SETTINGS, align, prepare
+    from newsreader.index.text.analysis import Analyzer
+
+    analyzer = Analyzer()
+    a, b = (
+        prepare(parse_article(r["id"], r["id"], r["body"], analyzer.vocabulary), analyzer)
+        for r in _records("clickid-kompas-00041", "clickid-kompas-01226")
+    )
+    assert align(a, b, analyzer, DEFAULT_SETTINGS, {}).passages == ()
