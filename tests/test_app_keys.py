@@ -663,3 +663,52 @@ async def test_query_words_are_marked_in_a_records_title(make_app, tmp_path: Pat
         words = [str(heading)[s.start : s.end] for s in heading.spans if "$warning" in str(s.style)]
         assert [w.lower() for w in words] == ["cabai"]
         assert not any("italic" in str(s.style) for s in heading.spans)
+
+
+async def test_enter_applies_the_filter_from_anywhere_in_the_dialog(make_app, tmp_path) -> None:
+    # A QA pass pressed Enter on a checkbox: it toggled the box instead of applying, though
+    # the help says "Enter confirms".
+    corpus = url_corpus(tmp_path / "corpus")
+    lib = Library.open(corpus, tmp_path / "index", variants=Path("/none"))
+    lib.update()
+    app = make_app(lib)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+
+        async def open_filter() -> FilterScreen:
+            await pilot.press("F")
+            await wait_for(pilot, lambda: isinstance(app.screen, FilterScreen), what="filter")
+            await pilot.pause()
+            return app.screen
+
+        dialog = await open_filter()
+        await pilot.press("down", "space", "enter")  # Kabar Kita, from the outlet list
+        await wait_for(pilot, lambda: screen.results.total == 1, what="filtered results")
+        assert not isinstance(app.screen, FilterScreen)
+        assert screen.filter.outlets == ("Kabar Kita",)
+
+        dialog = await open_filter()
+        unread = dialog.query_one("#unread")
+        unread.focus()
+        await pilot.pause()
+        await pilot.press("space")  # Space still toggles the checkbox
+        assert unread.value
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, FilterScreen), what="applied")
+        assert screen.filter.unread and screen.filter.outlets == ("Kabar Kita",)
+
+        dialog = await open_filter()
+        dialog.query_one("#from").focus()
+        await pilot.press("space")  # Space opens a month list; Enter in it picks a month
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FilterScreen) and dialog.query_one("#from").value
+        await pilot.press("enter")  # the list closed: Enter applies
+        await wait_for(pilot, lambda: screen.filter.date_from is not None, what="the month")
+        assert not isinstance(app.screen, FilterScreen)
+
+        await open_filter()
+        await pilot.press("escape")  # Escape still cancels
+        await pilot.pause()
+        assert not isinstance(app.screen, FilterScreen) and screen.filter.unread

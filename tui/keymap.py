@@ -123,6 +123,12 @@ DIALOG = [
     Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
 ]
 
+FILTER = [
+    # Priority: a checkbox and the outlet list take Enter for toggling, as Space does; in
+    # this dialog Enter applies (see FilterScreen.check_action for where it does not).
+    Binding("enter", "apply", "Apply", priority=True, id="filter.apply"),
+]
+
 # What the help screen and `newsreader keys` list, in reading order. Keys Textual itself
 # provides (arrows, Page Up/Down, Home/End, mouse) are named in the section texts.
 SECTIONS: list[tuple[str, str, list[Binding]]] = [
@@ -161,6 +167,12 @@ SECTIONS: list[tuple[str, str, list[Binding]]] = [
     ("Passage list", "Moving in the list moves both texts to the passage.", PASSAGES),
     ("Help", "", HELP),
     ("Dialogs", "Tab moves between fields; Enter confirms.", DIALOG),
+    (
+        "Filter",
+        "Space marks an outlet, ticks a box or opens a month list (Enter picks the month). "
+        "Enter applies from anywhere else; on Clear or Cancel it presses that button.",
+        FILTER,
+    ),
 ]
 
 
@@ -191,6 +203,7 @@ SCOPES: list[tuple[list[Binding], ...]] = [
     (APP, COMPARE, PASSAGES),
     (HELP,),
     (DIALOG,),
+    (DIALOG, FILTER),
 ]
 _MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
 

@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Select, SelectionList, Static
+from textual.widgets._select import SelectOverlay
 from textual.widgets.selection_list import Selection
 
 from ...index import CorpusStats, FacetFilter
@@ -74,7 +75,7 @@ def apply(query: str, filt: Filter) -> str:
 
 class FilterScreen(ModalScreen[Filter | None]):
     CSS_PATH = "filter.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = keymap.DIALOG
+    BINDINGS: ClassVar[list[BindingType]] = [*keymap.DIALOG, *keymap.FILTER]
 
     def __init__(self, facets: CorpusStats, current: Filter) -> None:
         super().__init__()
@@ -87,7 +88,7 @@ class FilterScreen(ModalScreen[Filter | None]):
         months = [(name, n) for name, n in f.months if name]
         with Vertical(id="filter-box") as box:
             box.border_title = "Filter results"
-            box.border_subtitle = "Esc cancels"
+            box.border_subtitle = "Enter applies · Esc cancels"
             yield Label(
                 Content("Outlets").stylize("bold")
                 + Content("  (Space marks; several: any of them)").stylize("$text-muted")
@@ -143,8 +144,17 @@ class FilterScreen(ModalScreen[Filter | None]):
             flagged=self.query_one("#flagged", Checkbox).value,
         )
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "apply":
+            focused = self.focused
+            # Enter is still a button's own press (Clear, Cancel) and picks a month in an
+            # open month list; a closed one opens with Space or the arrows.
+            if isinstance(focused, (Button, SelectOverlay)):
+                return False
+        return super().check_action(action, parameters)
+
     @on(Button.Pressed, "#apply")
-    def _apply(self) -> None:
+    def action_apply(self) -> None:
         self.dismiss(self.chosen())
 
     @on(Button.Pressed, "#clear")
