@@ -197,3 +197,25 @@ async def test_plus_and_minus_keep_the_place_in_the_texts(make_app) -> None:
             assert now.a_end > was.a_start  # the passage there, or the next one
             assert all(p.a_end <= was.a_start for p in passages[: view.current])
             assert f"passage {view.current + 1} of {len(passages)}" in status(compare)
+
+
+async def test_moving_in_the_passage_list_keeps_it_open_at_every_width(make_app) -> None:
+    # A QA pass at 80x24 and 60x20 pressed j in the passage list: the texts jumped and the
+    # list closed after that one move (at 120 columns it stays open).
+    for size in ((80, 24), (60, 20), APP_SIZE):
+        app = make_app()
+        async with app.run_test(size=size) as pilot:
+            compare = await open_comparison(pilot)
+            passages = compare.query_one(PassageList)
+            view = compare.query_one(ComparisonView)
+            # Narrow: p calls the list up; wide: it is there, Shift+Tab goes to it.
+            await pilot.press("shift+tab" if passages.display else "p")
+            await pilot.pause()
+            assert passages.display and app.focused is passages, size
+            await pilot.press("j")
+            await wait_idle(pilot)
+            assert view.current == 1 and passages.display and app.focused is passages, size
+            await pilot.press("j", "k")
+            await wait_idle(pilot)
+            assert view.current == 1 and passages.display and app.focused is passages, size
+            assert "passage 2 of" in status(compare), size

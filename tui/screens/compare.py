@@ -137,8 +137,9 @@ class ComparisonScreen(actions.ArticleActions, Screen[None]):
     def _chosen(self, event: PassageList.Chosen) -> None:
         view = self.query_one(ComparisonView)
         view.current = event.index
-        if not self.has_class("-wide") and event.index is not None:
-            # Narrow: the list gave way to the texts; show them at the passage.
+        if not self.has_class("-wide") and not event.moved:
+            # Narrow: the list gives way to the texts once a passage is chosen; while the
+            # reader moves through it, it stays (the texts below it follow).
             self.query_one(PassageList).display = False
             view.panes[0].focus()
 

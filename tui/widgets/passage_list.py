@@ -29,9 +29,12 @@ class PassageList(OptionList):
     BINDINGS: ClassVar[list[BindingType]] = keymap.PASSAGES
 
     class Chosen(Message):
-        def __init__(self, index: int) -> None:
+        def __init__(self, index: int, moved: bool = False) -> None:
             super().__init__()
             self.index = index
+            # The cursor moved onto it (j, k): the reader is still looking through the
+            # list, which stays; Enter or a click chose it.
+            self.moved = moved
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
@@ -71,7 +74,7 @@ class PassageList(OptionList):
     def _moved(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
         if self.has_focus:
-            self.post_message(self.Chosen(event.option_index))
+            self.post_message(self.Chosen(event.option_index, moved=True))
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
