@@ -3,6 +3,8 @@ fewest words a passage needs, copy and export."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from newsreader.tui.screens.compare import ComparisonScreen
 from newsreader.tui.screens.dialogs import PathScreen
 from newsreader.tui.widgets.comparison import ComparisonView
@@ -219,3 +221,30 @@ async def test_moving_in_the_passage_list_keeps_it_open_at_every_width(make_app)
             await wait_idle(pilot)
             assert view.current == 1 and passages.display and app.focused is passages, size
             assert "passage 2 of" in status(compare), size
+
+
+async def test_export_name_is_edited_from_its_end_and_checked(make_app, tmp_path) -> None:
+    # A QA pass pressed Backspace four times to change .html to .md: the suggested name was
+    # selected, so the first Backspace deleted all of it, and a file named "md" got HTML.
+    app = make_app(export_dir=tmp_path)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        await open_comparison(pilot)
+        await pilot.press("e")
+        box = app.screen.query_one(Input)
+        suggested = box.value
+        assert suggested.endswith(".html") and box.selection.is_empty
+        assert box.cursor_position == len(suggested)
+        await pilot.press(*["backspace"] * 4, "m", "d", "enter")
+        await pilot.pause()
+        saved = Path(suggested[: -len("html")] + "md")
+        assert saved.read_text(encoding="utf-8").startswith("# Comparison")
+        for name in ("md", "cmp.pdf"):  # no extension, or one for another kind of file
+            await pilot.press("e")
+            app.screen.query_one(Input).value = str(tmp_path / name)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, PathScreen), name
+            hint = str(app.screen.query_one(".dialog-hint").render())
+            assert ".html" in hint and ".md" in hint and "\n" not in hint.strip(), hint
+            assert not (tmp_path / name).exists()
+            await pilot.press("escape")

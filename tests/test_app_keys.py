@@ -712,3 +712,25 @@ async def test_enter_applies_the_filter_from_anywhere_in_the_dialog(make_app, tm
         await pilot.press("escape")  # Escape still cancels
         await pilot.pause()
         assert not isinstance(app.screen, FilterScreen) and screen.filter.unread
+
+
+async def test_export_of_results_names_the_formats_for_an_unknown_extension(
+    make_app, tmp_path
+) -> None:
+    app = make_app(export_dir=tmp_path)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        await started(pilot)
+        await search(pilot, "putin")
+        await pilot.press("enter", "e")
+        assert isinstance(app.screen, PathScreen)
+        box = app.screen.query_one(Input)
+        assert box.selection.is_empty and box.cursor_position == len(box.value)
+        box.value = str(tmp_path / "results.html")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PathScreen) and not (tmp_path / "results.html").exists()
+        hint = str(app.screen.query_one(".dialog-hint").render())
+        assert all(s in hint for s in (".md", ".csv", ".jsonl")), hint
+        box.value = str(tmp_path / "results.csv")
+        await pilot.press("enter")
+        await wait_for(pilot, (tmp_path / "results.csv").exists, what="the export")

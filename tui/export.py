@@ -18,6 +18,31 @@ from ..index import Article, Comparison, Kind, SearchResults, link_gaps_marked
 from . import labels
 from .layout import PALETTE, Row, changed_spans, passage_colour, passage_label, rows
 
+# What the app's `e` writes, by the ending of the file's name (another ending is refused:
+# a file named "md" once got a web page).
+MARKDOWN_FORMATS = {".md": "Markdown", ".markdown": "Markdown", ".txt": "Markdown"}
+RESULTS_FORMATS = {
+    **MARKDOWN_FORMATS,
+    ".csv": "CSV",
+    ".jsonl": "JSONL",
+    ".ndjson": "JSONL",
+}
+COMPARISON_FORMATS = {".html": "a web page", ".htm": "a web page", **MARKDOWN_FORMATS}
+
+
+def formats_hint(formats: dict[str, str]) -> str:
+    """The endings to offer, one per format: ".html (a web page) or .md (Markdown)"; a
+    format named as its ending (.csv) is not named again, to keep the hint on one line."""
+    first: dict[str, str] = {}
+    for suffix, name in formats.items():
+        first.setdefault(name, suffix)
+    offered = [
+        suffix if name.casefold() == suffix[1:] else f"{suffix} ({name})"
+        for name, suffix in first.items()
+    ]
+    return offered[0] if len(offered) == 1 else ", ".join(offered[:-1]) + " or " + offered[-1]
+
+
 # -- Markdown -------------------------------------------------------------------------------
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 

@@ -114,9 +114,12 @@ class ArticleActions:
     # -- e ----------------------------------------------------------------------------------
     def export_what(
         self,
-    ) -> tuple[str, str, str | Callable[[], str]] | None:  # pragma: no cover - overridden
-        """(description, file name, text): the text, or what makes it once a path is
-        chosen (in a worker: it may search again)."""
+    ) -> (
+        tuple[str, str, str | Callable[[], str], dict[str, str]] | None
+    ):  # pragma: no cover - overridden
+        """(description, file name, text, formats): the text, or what makes it once a path
+        is chosen (in a worker: it may search again), and the endings a name may have
+        (see export.RESULTS_FORMATS)."""
         raise NotImplementedError
 
     def export_dir(self) -> Path:  # pragma: no cover - overridden
@@ -127,11 +130,11 @@ class ArticleActions:
         if what is None:
             self.app.bell()  # type: ignore[attr-defined]
             return
-        description, name, text = what
+        description, name, text, formats = what
         self._export_text = text
         self._export_description = description
         self.app.push_screen(  # type: ignore[attr-defined]
-            PathScreen("Export", f"Save {description} to:", self.export_dir() / name),
+            PathScreen("Export", f"Save {description} to:", self.export_dir() / name, formats),
             self._write_export,
         )
 

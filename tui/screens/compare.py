@@ -268,7 +268,7 @@ class ComparisonScreen(actions.ArticleActions, Screen[None]):
                 choices.append(Choice(key, f"{side}'s source URL", art.meta.url))
         return choices
 
-    def export_what(self) -> tuple[str, str, str] | None:
+    def export_what(self) -> tuple[str, str, str, dict[str, str]] | None:
         if self.comparison is None:
             return None
         c = self.comparison
@@ -279,13 +279,14 @@ class ComparisonScreen(actions.ArticleActions, Screen[None]):
             "the comparison (a web page; .md for Markdown)",
             name,
             export.comparison_html(c),
+            export.COMPARISON_FORMATS,
         )
 
     def _write_export(self, path: Path | None) -> None:
         if (
             path is not None
             and self.comparison is not None
-            and path.suffix.lower() in (".md", ".markdown")
+            and export.COMPARISON_FORMATS.get(path.suffix.lower()) == "Markdown"
         ):
             self._export_text = export.comparison_markdown(self.comparison)
         super()._write_export(path)

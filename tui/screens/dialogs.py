@@ -17,6 +17,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import keymap
+from ..export import formats_hint
 from ..widgets import styles
 from ..widgets.ordered_input import OrderedInput
 
@@ -108,7 +109,8 @@ def _preview(text: str, width: int = 40) -> str:
 
 
 class PathScreen(ModalScreen[Path | None]):
-    """Confirm or edit the file an export goes to."""
+    """Confirm or edit the file an export goes to. A name whose ending is none of `formats`
+    (suffix: format) is refused in the hint line, and the dialog stays."""
 
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="PathScreen")
@@ -123,26 +125,46 @@ class PathScreen(ModalScreen[Path | None]):
         Binding("enter", "save", "Save", show=False),
     ]
 
-    def __init__(self, title: str, what: str, default: Path) -> None:
+    def __init__(self, title: str, what: str, default: Path, formats: dict[str, str]) -> None:
         super().__init__()
         self.title_text = title
         self.what = what
         self.default = default
+        self.formats = formats
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = self.title_text
             yield Static(Content(self.what))
-            yield OrderedInput(str(self.default), id="path")
+            # Not selected: the first Backspace, meant for the extension, deleted the name.
+            yield OrderedInput(str(self.default), id="path", select_on_focus=False)
             yield Static(
                 Content("Enter saves (an existing file is replaced); Esc cancels."),
                 classes="dialog-hint",
             )
 
+    def on_mount(self) -> None:
+        self.query_one(Input).cursor_position = len(str(self.default))
+
     @on(Input.Submitted)
     def action_save(self) -> None:
         value = self.query_one(Input).value.strip()
-        self.dismiss(Path(value).expanduser() if value else None)
+        if not value:
+            self.dismiss(None)
+            return
+        path = Path(value).expanduser()
+        suffix = path.suffix.lower()
+        if suffix not in self.formats:
+            what = (
+                f"“{path.name}” has no extension"
+                if not suffix
+                else f"“{suffix}” is not offered here"
+            )
+            self.query_one(".dialog-hint", Static).update(
+                Content(f"{what}: name it {formats_hint(self.formats)}.").stylize(styles.ERROR)
+            )
+            return
+        self.dismiss(path)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

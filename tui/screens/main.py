@@ -760,7 +760,7 @@ class MainScreen(actions.ArticleActions, Screen[None]):
         )
 
     # -- export ------------------------------------------------------------------------------
-    def export_what(self) -> tuple[str, str, str | Callable[[], str]] | None:
+    def export_what(self) -> tuple[str, str, str | Callable[[], str], dict[str, str]] | None:
         """(description, file name, text) of what is on screen: the article when it has
         the keys (or is full screen), else every result (searched again when only some are
         listed)."""
@@ -771,6 +771,7 @@ class MainScreen(actions.ArticleActions, Screen[None]):
                 f"the article “{article.display_title}”",
                 actions.file_name(article.display_title, "md"),
                 export.article_markdown(article),
+                export.MARKDOWN_FORMATS,
             )
         if self.results is None:
             return None
@@ -785,6 +786,7 @@ class MainScreen(actions.ArticleActions, Screen[None]):
                 f"{n} result{'s' if n != 1 else ''}{about}",
                 name,
                 lambda: self._results_text(results, shown),
+                export.RESULTS_FORMATS,
             )
         limit = min(results.total, MAX_EXPORTED)
         query, facets = self.full_query(self.query_text), self.filter.facets()
@@ -795,7 +797,7 @@ class MainScreen(actions.ArticleActions, Screen[None]):
             return self._results_text(found, shown)
 
         many = f"all {limit:,}" if limit == results.total else f"the first {limit:,}"
-        return (f"{many} results{about}", name, every_result)
+        return (f"{many} results{about}", name, every_result, export.RESULTS_FORMATS)
 
     def _write_export(self, path: Path | None) -> None:
         # Results are written in the format the file's name asks for.
