@@ -254,3 +254,42 @@ async def test_articles_another_process_commits_appear_without_a_keystroke(
             await wait_for(pilot, lambda: banner.display, what="the banner")
             assert "Another newsreader process is indexing · 5 articles" in str(banner.render())
         await wait_for(pilot, lambda: not banner.display, what="the banner to go")
+
+
+async def test_a_stopped_update_stays_in_the_top_bar_and_can_be_resumed(
+    make_app, tmp_path, monkeypatch
+) -> None:
+    # A QA pass stopped indexing from the palette: once the notice went, nothing said the
+    # index was partial, the top bar read like a complete corpus, and nothing resumed it.
+    monkeypatch.setattr(sync, "COMMIT_EVERY_ARTICLES", 4)
+    corpus = many_articles(tmp_path / "corpus", 12)
+    lib = Library.open(corpus, tmp_path / "index", variants=Path("/nonexistent"))
+    app = make_app(lib)
+    gate = threading.Event()
+    gate_after(app, 7, gate)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, MainScreen) and app.screen.results is not None,
+            what="the main screen",
+        )
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.results.total == 4, what="the first batch")
+        app.action_stop_indexing()
+        gate.set()
+        await wait_for(pilot, lambda: not app.indexing, what="the update to stop")
+        await wait_idle(pilot)
+        searchable = screen.results.total
+        banner = screen.query_one("#indexing")
+        await wait_for(pilot, lambda: "files not indexed" in str(banner.render()), what="left")
+        text = str(banner.render())
+        assert banner.display and banner.region.height == 1  # shown, at 60x20 too
+        assert text.startswith(f"Indexing stopped · {searchable} articles searchable"), text
+        assert f"{12 - searchable} files not indexed yet" in text
+        titles = {c.title: c for c in app.get_system_commands(screen)}
+        assert "Stop indexing" not in titles
+        titles["Resume indexing"].callback()
+        await wait_for(pilot, lambda: screen.results.total == 12, what="every article")
+        await wait_for(pilot, lambda: not app.indexing, what="the end of the update")
+        assert not banner.display
+        assert "Resume indexing" not in {c.title for c in app.get_system_commands(screen)}

@@ -76,6 +76,13 @@ class Watched(Message):
 
 
 @dataclass
+class LeftOver(Message):
+    """What a stopped update left to do (None: it could not be told)."""
+
+    pending: Pending | None
+
+
+@dataclass
 class TitlesLoaded(Message):
     titles: Titles
 
@@ -115,6 +122,9 @@ class NewsreaderApp(App[None]):
         self._started = 0.0
         self._searchable: int | None = None
         self._others_indexing = False  # the banner says another process is indexing
+        # "Stop indexing" left the index partial: the top bar keeps saying so until it is
+        # resumed (None: not stopped; 0: stopped, what is left not yet counted).
+        self._left: int | None = None
         self._watcher: Timer | None = None
         if self.settings.keys:
             self.set_keymap(self.settings.keys)
@@ -216,6 +226,10 @@ class NewsreaderApp(App[None]):
             self.start_indexing(event.pending)
         elif not event.ready:  # pragma: no cover - no index is always stale
             self._start_reading()
+        if not self.indexing and not self._others_indexing:
+            # A resumed update with nothing left (another process did it), or one that could
+            # not start: the top bar's "looking for what is left…" goes.
+            self.main_screen.show_indexing(None)
 
     @work(exclusive=True, group="watch", thread=True)
     def watch_index(self) -> None:
@@ -238,12 +252,14 @@ class NewsreaderApp(App[None]):
             self.main_screen.show_indexing(
                 Content(f"Another newsreader process is indexing · {n} articles searchable")
                 if others
-                else None
+                else self.stopped_text()
             )
             self._others_indexing = others
         if event.articles is None or event.articles == self._searchable:
             return
         known, self._searchable = self._searchable, event.articles
+        if not others and self._left is not None:
+            self.main_screen.show_indexing(self.stopped_text())
         if known is not None:  # what the last look saw: the results are out of date
             self.main_screen.refresh_results()
 
@@ -256,6 +272,7 @@ class NewsreaderApp(App[None]):
     # -- indexing in the background ----------------------------------------------------------
     def start_indexing(self, pending: Pending) -> None:
         self.indexing = True
+        self._left = None
         self._stop.clear()
         self._progress = (0, 0)
         self._phase = ""
@@ -304,6 +321,8 @@ class NewsreaderApp(App[None]):
         else:
             self.main_screen.refresh_results()
         self._draw_indexing()
+        if not self.indexing and self._left is not None and not self._others_indexing:
+            self.main_screen.show_indexing(self.stopped_text())
 
     def indexing_text(self) -> Content:
         done, total = self._progress
@@ -349,9 +368,13 @@ class NewsreaderApp(App[None]):
                 return
             self.notify(
                 "Indexing stopped: what was committed stays searchable; the rest is indexed "
-                "next time.",
+                "next time, or now with Resume indexing (Ctrl+P).",
                 timeout=4,
             )
+            self._left = 0
+            self.main_screen.show_indexing(self.stopped_text())
+            self.count_left()
+            self.count_articles()  # the last commit, made on stopping, is not counted yet
         elif report is not None:
             counts = [
                 (len(report.added), "new"),
@@ -371,6 +394,58 @@ class NewsreaderApp(App[None]):
         if self.indexing:
             self._stop.set()
             self._draw_indexing()
+
+    def stopped_text(self) -> Content | None:
+        """What the top bar keeps saying once an update was stopped (None: it was not).
+        The searchable count comes first: a narrow top bar cuts the end."""
+        if self._left is None:
+            return None
+        bits = ["Indexing stopped"]
+        if self._searchable is not None:
+            bits.append(f"{self._searchable:,} articles searchable")
+        if self._left:
+            bits.append(f"{self._left:,} files not indexed yet")
+        bits.append("Ctrl+P: Resume indexing")
+        return Content(" · ".join(bits))
+
+    @work(exclusive=True, group="check", thread=True)
+    def count_left(self) -> None:
+        try:
+            pending = self.engine.pending()
+        except NewsreaderError:
+            pending = None
+        self.post_message(LeftOver(pending))
+
+    @on(LeftOver)
+    def _left_over(self, event: LeftOver) -> None:
+        if self.indexing or self._left is None:
+            return  # resumed meanwhile
+        if event.pending is not None:
+            if not event.pending.stale:  # stopped on the last file: nothing is missing
+                self._left = None
+            else:
+                p = event.pending
+                self._left = p.new + p.changed + p.removed or 0
+        if not self._others_indexing:
+            self.main_screen.show_indexing(self.stopped_text())
+
+    def action_resume_indexing(self) -> None:
+        """Go on with a stopped update: what is left is looked for again (files may have
+        changed since), then indexed as at start."""
+        if not self.indexing and self._left is not None:
+            self._left = None
+            self.main_screen.show_indexing(Content("Indexing: looking for what is left…"))
+            self.resume()
+
+    @work(exclusive=True, group="check", thread=True)
+    def resume(self) -> None:
+        try:
+            pending = self.engine.pending()
+            busy = self.engine.busy()
+        except NewsreaderError as exc:
+            self.post_message(IndexChecked(True, None, str(exc)))
+            return
+        self.post_message(IndexChecked(True, pending, None, busy))
 
     @work(exclusive=True, group="titles", thread=True)
     def load_titles(self) -> None:
@@ -417,6 +492,12 @@ class NewsreaderApp(App[None]):
                 "Stop indexing",
                 "Keep what is committed; carry on next time",
                 self.action_stop_indexing,
+            )
+        elif self._left is not None:
+            yield SystemCommand(
+                "Resume indexing",
+                "Index what the stopped update left (the top bar counts it)",
+                self.action_resume_indexing,
             )
         yield SystemCommand("Keys", "Every key and its id (help)", self.action_help)
         yield SystemCommand(
