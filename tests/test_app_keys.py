@@ -4,6 +4,7 @@ marks and flags, open and copy, export, sort, filter and full screen."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import stat
@@ -734,3 +735,35 @@ async def test_export_of_results_names_the_formats_for_an_unknown_extension(
         box.value = str(tmp_path / "results.csv")
         await pilot.press("enter")
         await wait_for(pilot, (tmp_path / "results.csv").exists, what="the export")
+
+
+async def test_a_filter_that_hides_the_article_on_show_shows_its_first_result(
+    make_app, tmp_path
+) -> None:
+    # A QA pass read an article and applied a filter that excludes it: the article stayed
+    # on show, and no result had the ▶ of the article on show.
+    corpus = url_corpus(tmp_path / "corpus")
+    lib = Library.open(corpus, tmp_path / "index", variants=Path("/none"))
+    lib.update()
+    app = make_app(lib)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        screen = await started(pilot)
+        await pilot.press("enter")  # the newest, Kabar Kita's, opened: the article has the keys
+        await wait_idle(pilot)
+        reading = screen.article_id
+        assert isinstance(app.focused, ArticleView) and reading.endswith("#r0")
+        await pilot.press("F")
+        await wait_for(pilot, lambda: isinstance(app.screen, FilterScreen), what="the filter")
+        await pilot.pause()
+        await pilot.press("space", "enter")  # Warta Kota only
+        await wait_for(pilot, lambda: screen.results.total == 2, what="filtered results")
+        first = screen.results.hits[0].id
+        await wait_for(pilot, lambda: screen.article_id == first, what="the first result")
+        await wait_idle(pilot)
+        assert ON_SHOW in margin(screen, first)
+        assert screen.query_one(ResultsList).highlighted_id == first
+        assert isinstance(app.focused, ResultsList) and first not in screen.read_ids
+        # A filter that keeps the article on show leaves it there.
+        screen.set_filter(dataclasses.replace(screen.filter, outlets=("Warta Kota",)))
+        await wait_idle(pilot)
+        assert screen.article_id == first

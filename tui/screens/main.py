@@ -194,6 +194,7 @@ class MainScreen(actions.ArticleActions, Screen[None]):
         # an Enter in the results meanwhile asked for the first of its results.
         self._typed_unanswered = False
         self._open_first = False
+        self._refiltered = False  # a new filter's results are on their way
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -440,6 +441,16 @@ class MainScreen(actions.ArticleActions, Screen[None]):
             )
             self.query_one(RelatedList).show_message("")
         self._draw_panes()
+        refiltered, self._refiltered = self._refiltered, False
+        shown = self.article_id
+        if refiltered and shown is not None and all(h.id != shown for h in results.hits):
+            # The filter hides the article being read: it stayed on show, with no ▶ in the
+            # results. The reader goes back to the results, on the first (not marked read:
+            # nobody opened it), as after a new search.
+            self.full_screen = False
+            self._focus_pane("results")
+            if results.hits:
+                self.load_article(results_list.highlighted_id or results.hits[0].id, 0.0)
         if open_first:
             # The first of the new results, or the one j / k moved to meanwhile.
             self.open_article(results_list.highlighted_id or results.hits[0].id)
@@ -544,6 +555,7 @@ class MainScreen(actions.ArticleActions, Screen[None]):
             return
         self.filter = chosen
         self.limit = self.settings.result_limit
+        self._refiltered = True
         self.refresh_results()
 
     # -- reading ------------------------------------------------------------------------------
