@@ -368,6 +368,9 @@ async def test_filter_by_outlet_from_the_keyboard(make_app, tmp_path) -> None:
         dialog = app.screen
         text = " ".join(str(o.prompt) for o in dialog.query_one("#outlets").options)
         assert "Warta Kota  (2)" in text and "Kabar Kita  (1)" in text
+        # The counts are the corpus's, not the results': said so, above them.
+        note = str(dialog.query_one("#counts-note").render())
+        assert "articles in the whole corpus" in note
         await pilot.press("down", "space")  # the second outlet: Kabar Kita
         for _ in range(8):
             if app.focused.id == "apply":
