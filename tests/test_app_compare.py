@@ -248,3 +248,17 @@ async def test_export_name_is_edited_from_its_end_and_checked(make_app, tmp_path
             assert ".html" in hint and ".md" in hint and "\n" not in hint.strip(), hint
             assert not (tmp_path / name).exists()
             await pilot.press("escape")
+
+
+async def test_the_status_line_keeps_the_passage_and_its_length_on_a_narrow_terminal(
+    make_app,
+) -> None:
+    # A QA pass at 80x24 read "passage 1 of 2 · passages o…" (the length + and - set cut
+    # off), and at 60x20 "passage…" (which passage cut off).
+    for size, kept in (((80, 24), "passages of 8+ words"), ((60, 20), "passage 1 of")):
+        app = make_app()
+        async with app.run_test(size=size) as pilot:
+            compare = await open_comparison(pilot)
+            line = compare.query_one("#cmp-status")
+            shown = "".join(segment.text for segment in line.render_line(0))
+            assert kept in shown and "passage 1 of" in shown, (size, shown)

@@ -379,8 +379,9 @@ async def test_filter_by_outlet_from_the_keyboard(make_app, tmp_path) -> None:
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.results.total == 1, what="filtered results")
         assert screen.results.hits[0].outlet == "Kabar Kita"
-        # First on the line: a long note or query is cut at its end, the filter never.
-        assert status_text(screen).startswith("filter: Kabar Kita · ")
+        # Next to the count, first on the line: a long note or query is cut at its end, the
+        # filter and the count never.
+        assert status_text(screen).startswith("1 article · filter: Kabar Kita · ")
         # Through the palette: clear it.
         titles = {c.title: c for c in app.get_system_commands(screen)}
         titles["Clear filter"].callback()
@@ -770,3 +771,24 @@ async def test_a_filter_that_hides_the_article_on_show_shows_its_first_result(
         screen.set_filter(dataclasses.replace(screen.filter, outlets=("Warta Kota",)))
         await wait_idle(pilot)
         assert screen.article_id == first
+
+
+async def test_the_count_and_the_filter_survive_a_narrow_status_line(make_app, tmp_path) -> None:
+    # A QA pass at 60x20 with a month filter read "filter: 2019-08 to 2019…": the number of
+    # results was cut off entirely.
+    from newsreader.tui.screens.filter import Filter
+
+    corpus = url_corpus(tmp_path / "corpus")
+    lib = Library.open(corpus, tmp_path / "index", variants=Path("/none"))
+    lib.update()
+    app = make_app(lib)
+    async with app.run_test(size=(60, 20)) as pilot:
+        screen = await started(pilot)
+        await search(pilot, "harga")
+        screen.set_filter(Filter(date_from="2023-11", date_to="2024-01"))
+        await wait_for(pilot, lambda: screen.results.total == 1, what="filtered results")
+        await wait_idle(pilot)
+        line = screen.query_one("#status")
+        shown = "".join(segment.text for segment in line.render_line(0)).strip()
+        # (The pane indicator beside it leaves the line some 25 cells at 60 columns.)
+        assert shown.startswith("1 result · filter: 2023-1"), shown

@@ -147,18 +147,20 @@ class ComparisonScreen(actions.ArticleActions, Screen[None]):
         if self.comparison is None:
             return Content("")
         al = self.comparison.alignment
+        # Most wanted first, as a narrow terminal cuts the end: which passage, then the
+        # length + and - set (at 80x24 it read "passage 1 of 2 · passages o…", at 60x20
+        # "passage…" when the coverage came first).
         settings = Content(f" · passages of {self.min_words}+ words").stylize(styles.MUTED)
         if self.diff_only:
             settings += Content(" · differences only").stylize(styles.FILTER)
         if not total:
             return Content("These articles share no passage.").stylize(styles.MUTED) + settings
-        out = Content(f"{total} shared passage{'s' if total != 1 else ''}").stylize("bold")
-        out += Content(f" · A {percent(al.coverage_a)} shared · B {percent(al.coverage_b)} shared")
+        coverage = Content(f" · A {percent(al.coverage_a)} · B {percent(al.coverage_b)} shared")
         if index is not None:
-            out += Content(f" · passage {index + 1} of {total}").stylize("bold")
-        else:
-            out += Content(" · ] next passage").stylize(styles.MUTED)
-        return out + settings
+            out = Content(f"passage {index + 1} of {total}").stylize("bold")
+            return out + settings + coverage
+        out = Content(f"{total} shared passage{'s' if total != 1 else ''}").stylize("bold")
+        return out + settings + coverage + Content(" · ] next passage").stylize(styles.MUTED)
 
     # -- actions ---------------------------------------------------------------------------
     def action_passage(self, direction: int) -> None:

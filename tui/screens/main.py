@@ -458,37 +458,41 @@ class MainScreen(actions.ArticleActions, Screen[None]):
     def _summary(self, results: SearchResults) -> Content:
         n = results.total
         typed = _echoed(self.query_text.strip())
+        # How many, then the rest: with a filter on, the filter goes between them.
         if not typed:
-            out = Content(f"{n:,} article{'s' if n != 1 else ''}, newest first")
+            count = Content(f"{n:,} article{'s' if n != 1 else ''}")
+            joint, rest = ", ", Content("newest first")
         elif n:
             bound = "" if results.total_exact else "at least "
+            count = Content(f"{bound}{n:,} result{'s' if n != 1 else ''}")
             # The note before the query, which is cut short and is in the search box.
-            note = f" ({results.note})" if results.note else ""
-            out = Content(f"{bound}{n:,} result{'s' if n != 1 else ''}{note} for ") + Content(
-                typed
-            ).stylize("bold")
+            note = f"({results.note}) " if results.note else ""
+            joint, rest = " ", Content(f"{note}for ") + Content(typed).stylize("bold")
             if self.sort == "date" and not (results.note or "").endswith("newest first"):
-                out += Content(", newest first")
+                rest += Content(", newest first")
         else:
-            out = Content("No results for ") + Content(typed).stylize("bold")
+            count = Content("No results")
+            joint, rest = " ", Content("for ") + Content(typed).stylize("bold")
             if results.suggestion:
-                out += (
+                rest += (
                     Content(". Did you mean ")
                     + Content(results.suggestion).stylize(styles.SUGGESTION)
                     + Content("? (select it below)")
                 )
             elif results.note:  # why nothing was found (a query of stop words)
-                out += Content(f": {results.note}")
-        if self.filter:
-            # First: a long note or query is cut at the line's end, and a filter on is what
-            # the reader must not miss (at 80x24 it read "… newest first · fi…").
-            out = (
-                Content("filter: ").stylize(styles.MUTED)
-                + Content(self.filter.label()).stylize(styles.FILTER)
-                + Content(" · ").stylize(styles.MUTED)
-                + out
-            )
-        return out
+                rest += Content(f": {results.note}")
+        if not self.filter:
+            return count + Content(joint) + rest
+        # Right after the count: a long note or query is cut at the line's end, and a
+        # filter on is what the reader must not miss (at 80x24 it read "… newest first ·
+        # fi…"); first on the line, it left no room for the count at 60x20.
+        return (
+            count
+            + Content(" · filter: ").stylize(styles.MUTED)
+            + Content(self.filter.label()).stylize(styles.FILTER)
+            + Content(" · ").stylize(styles.MUTED)
+            + rest
+        )
 
     @on(SearchBar.Leave)
     @on(Input.Submitted, "#search")
