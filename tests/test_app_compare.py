@@ -262,3 +262,22 @@ async def test_the_status_line_keeps_the_passage_and_its_length_on_a_narrow_term
             line = compare.query_one("#cmp-status")
             shown = "".join(segment.text for segment in line.render_line(0))
             assert kept in shown and "passage 1 of" in shown, (size, shown)
+
+
+async def test_the_ends_of_the_passages_and_of_their_length_are_said(make_app) -> None:
+    # A QA pass pressed ] at the last passage and - at the shortest length: nothing said so.
+    app = make_app()
+    async with app.run_test(size=APP_SIZE) as pilot:
+        compare = await open_comparison(pilot)
+        view = compare.query_one(ComparisonView)
+        await pilot.press("left_square_bracket")
+        assert "first passage" in status(compare)
+        await pilot.press(*["right_square_bracket"] * view.passage_count)
+        await wait_idle(pilot)
+        assert view.current == view.passage_count - 1 and "last passage" in status(compare)
+        for words in (6, 5, 4, 3):
+            await pilot.press("minus")
+            await wait_for(pilot, lambda w=words: f"of {w}+ words" in status(compare))
+            await wait_idle(pilot)
+        await pilot.press("minus")
+        assert "minimum reached: passages of 3+ words" in status(compare)

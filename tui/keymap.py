@@ -160,7 +160,8 @@ SECTIONS: list[tuple[str, str, list[Binding]]] = [
     ("Full screen", "The article alone; its keys are those of the article.", READING),
     (
         "Comparison",
-        "Both panes scroll together. + and - change the fewest shared words a passage needs. "
+        "Both panes scroll together. + and - change the fewest shared words a passage needs, "
+        "in steps finer at the short end: 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60. "
         "Escape returns to the main screen as it was.",
         COMPARE,
     ),

@@ -32,7 +32,9 @@ from ..widgets.passage_list import PassageList
 from . import actions
 from .dialogs import Choice
 
-# What + and - step through: the fewest shared words a passage needs.
+# What + and - step through: the fewest shared words a passage needs. Finer at the short
+# end, where one word more or less changes most which passages are found; so from 8 `-`
+# steps by one or two and `+` by two (the help screen says so).
 MIN_WORDS_STEPS = (3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60)
 
 
@@ -163,8 +165,24 @@ class ComparisonScreen(actions.ArticleActions, Screen[None]):
         return out + settings + coverage + Content(" · ] next passage").stylize(styles.MUTED)
 
     # -- actions ---------------------------------------------------------------------------
+    def _flash(self, text: str) -> None:
+        """A passing word in the status line about a key that had nothing left to do; the
+        status comes back after two seconds."""
+        self.app.bell()
+        self.query_one("#cmp-status", Static).update(Content(text).stylize(styles.FLASH))
+        self.set_timer(2.0, self._restore_status)
+
+    def _restore_status(self) -> None:
+        view = self.query_one(ComparisonView)
+        self.query_one("#cmp-status", Static).update(self._status(view.current, view.passage_count))
+
     def action_passage(self, direction: int) -> None:
-        self.query_one(ComparisonView).step(direction)
+        view = self.query_one(ComparisonView)
+        total, current = view.passage_count, view.current
+        view.step(direction)
+        # At either end the key does nothing visible: a bell alone said nothing.
+        if total and current == (total - 1 if direction > 0 else 0):
+            self._flash("last passage" if direction > 0 else "first passage")
 
     def action_swap(self) -> None:
         if self.comparison is None:
@@ -206,7 +224,8 @@ class ComparisonScreen(actions.ArticleActions, Screen[None]):
             smaller = [n for n in MIN_WORDS_STEPS if n < self.min_words]
             wanted = smaller[-1] if smaller else self.min_words
         if wanted == self.min_words:
-            self.app.bell()
+            end = "maximum" if step > 0 else "minimum"
+            self._flash(f"{end} reached: passages of {self.min_words}+ words")
             return
         self.min_words = wanted
         self.query_one("#cmp-status", Static).update(
