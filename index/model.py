@@ -11,9 +11,9 @@ from enum import StrEnum
 # A comma after a space marks where a scraper dropped a link's words ("pelatih  ,, Gareth
 # Southgate", "kabut asap akibat  , dan lahan"; half of CLICK-ID's bodies have one).
 _LINK_GAP = re.compile(r"(?<=\s),")
-# The commas a scraper joined two paragraphs with ("KUHP.,Selama ini"), where a passage or a
-# short line still spans them.
-_JOIN = re.compile(r"(?<=[.!?:]),+(?=[^\s,\d])")
+# The commas a scraper joined two paragraphs with ("KUHP.,Selama ini", "itu., Laode pun"),
+# where a passage or a short line still spans them (not "dll., dan": a capital follows).
+_JOIN = re.compile(r"(?<=[.!?:]),+(?=[^\s,\d]|\s+[\"“‘'(]?[A-Z])")
 # A line break inside a paragraph: the text was wrapped at a fixed width.
 _WRAP = re.compile(r"(?<=\S)\n(?=\S)")
 

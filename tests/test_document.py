@@ -360,6 +360,11 @@ def test_a_paragraph_join_inside_shown_text_is_a_space() -> None:
     # A passage (or a short line) can span the ".," a scraper joined two paragraphs with.
     assert link_gaps_marked("isi KUHP.,Selama ini KPK") == "isi KUHP. Selama ini KPK"
     assert link_gaps_marked("Rp 1.,5 juta") == "Rp 1.,5 juta"  # digits: left alone
+    # A join with a space after it ("itu., Laode pun"; a QA pass saw it in the passage list,
+    # the differences and the Markdown export), but not an abbreviation's comma.
+    assert link_gaps_marked('itu., "Karyawan KPK') == 'itu.  "Karyawan KPK'
+    assert link_gaps_marked("(19/9/2019)., Laode pun") == "(19/9/2019).  Laode pun"
+    assert link_gaps_marked("buku, pena, dll., dan kertas") == "buku, pena, dll., dan kertas"
 
 
 @pytest.mark.parametrize(
