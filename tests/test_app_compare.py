@@ -281,3 +281,14 @@ async def test_the_ends_of_the_passages_and_of_their_length_are_said(make_app) -
             await wait_idle(pilot)
         await pilot.press("minus")
         assert "minimum reached: passages of 3+ words" in status(compare)
+
+
+async def test_the_comparison_footer_shows_every_key_at_120_columns(make_app) -> None:
+    # It stopped after "- Shorter": swap, copy and export were on the help screen only.
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(pilot)
+        await open_comparison(pilot)
+        await pilot.pause()
+        shown = {k.key_display or k.key for k in app.screen.query("FooterKey")}
+        assert {"]", "[", "p", "d", "+", "-", "s", "y", "e", "q", "?"} <= shown

@@ -74,22 +74,16 @@ READING = [
     Binding("escape,z", "back", "Back", key_display="Esc", id="reading.back"),
 ]
 
+# Short words, so that at 120 columns the footer has room for every key (with "Next
+# passage", "Previous passage" and "Swap sides" it stopped before s, y and e).
 COMPARE = [
-    Binding(
-        "right_square_bracket", "passage(1)", "Next passage", key_display="]", id="compare.next"
-    ),
-    Binding(
-        "left_square_bracket",
-        "passage(-1)",
-        "Previous passage",
-        key_display="[",
-        id="compare.previous",
-    ),
+    Binding("right_square_bracket", "passage(1)", "Next", key_display="]", id="compare.next"),
+    Binding("left_square_bracket", "passage(-1)", "Prev", key_display="[", id="compare.previous"),
     Binding("p", "toggle_passages", "Passages", id="compare.passages"),
     Binding("d", "toggle_diff", "Differences", id="compare.differences"),
     Binding("plus", "min_words(1)", "Longer", key_display="+", id="compare.longer"),
     Binding("minus", "min_words(-1)", "Shorter", key_display="-", id="compare.shorter"),
-    Binding("s", "swap", "Swap sides", id="compare.swap"),
+    Binding("s", "swap", "Swap", id="compare.swap"),
     Binding("y", "copy", "Copy", id="compare.copy"),
     Binding("e", "export", "Export", id="compare.export"),
     Binding("escape", "back", "Back", id="compare.back"),
