@@ -588,6 +588,23 @@ def test_a_passage_begins_and_ends_on_what_both_articles_say(analyzer: Analyzer)
     assert passage.ops[0].op == passage.ops[-1].op == "equal"
 
 
+def test_a_figure_differs_whole(analyzer: Analyzer) -> None:
+    # "27,5 poin" against "tipis 5 poin" showed as "[tipis⇒27] 5", its 5 matched to the 5.
+    text = (
+        "Rupiah pada perdagangan sore ini ditutup menguat {} poin ke level Rp{} per dolar AS"
+        " setelah sempat melemah pada pembukaan pasar pagi tadi."
+    )
+    a = prepare_text("Cerah.\n\n" + text.format("27,5", "14.100") + "\n\nAkhir.", analyzer)
+    b = prepare_text("Hujan.\n\n" + text.format("tipis 5", "14.150") + "\n\nSepi.", analyzer)
+    (passage,) = align(a, b, analyzer).passages
+    changed = [
+        (a.text[o.a_start : o.a_end], b.text[o.b_start : o.b_end])
+        for o in passage.ops
+        if o.op != "equal"
+    ]
+    assert changed == [("27,5", "tipis 5"), ("14.100", "14.150")]
+
+
 def test_an_institution_or_a_law_named_alone_is_no_passage(analyzer: Analyzer) -> None:
     # Two unrelated reports name the same court and law in full: a passage of 8 and 10
     # words, all written with capitals (a QA pass: 8 of the 10 least covered pairs of

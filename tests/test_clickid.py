@@ -237,7 +237,10 @@ def test_a_place_and_a_date_alone_are_no_passage(one: str, other: str) -> None:
         prepare(parse_article(r["id"], r["id"], r["body"], analyzer.vocabulary), analyzer)
         for r in _records(one, other)
     )
-    assert align(a, b, analyzer, DEFAULT_SETTINGS, {}).passages == ()
+    passages = align(a, b, analyzer, DEFAULT_SETTINGS, {}).passages
+    # (00012/00896 share a sentence about Habibie elsewhere: that one may stand.)
+    assert not any(p.a_text.startswith(("Gedung Merah", "Paviliun")) for p in passages)
+    assert all(p.shared_words >= 12 for p in passages)
 
 
 def test_a_few_words_scattered_over_two_accident_reports_are_no_passage() -> None:

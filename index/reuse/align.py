@@ -75,8 +75,9 @@ DEFAULT_SETTINGS = AlignSettings()
 # Raised with every change to what the rules below align: pairs kept from an earlier run
 # (store/overlaps_cache.py) are aligned again. 2: capitalised words count as names; 3: a
 # passage's edges are words both sides have; 4: its shared words are those it shows; 5:
-# names between two anchors are names too; 6: a loose passage needs 15 shared words.
-RULES = 6
+# names between two anchors are names too; 6: a loose passage needs 15 shared words; 7: a
+# figure is one unit in the word operations.
+RULES = 7
 _NO_EQUIVALENTS: Mapping[str, str] = {}  # one object, so that a side's words are kept for it
 
 
@@ -1346,8 +1347,8 @@ def word_ops(
     where matched words are spelt differently ("Tiongkok"/"China", "terbaiknya"/"terbaik")
     the operation is a replace, so a reader sees every change of wording."""
     matched: list[bool] = []
-    units_a = analyzer.terms(text_a[a_start:a_end], a_start)
-    units_b = analyzer.terms(text_b[b_start:b_end], b_start)
+    units_a = _figures_whole(analyzer.terms(text_a[a_start:a_end], a_start), text_a)
+    units_b = _figures_whole(analyzer.terms(text_b[b_start:b_end], b_start), text_b)
     same = equivalents or {}
     keys_a = [same.get(u.text, u.text) for u in units_a]
     keys_b = [same.get(u.text, u.text) for u in units_b]
@@ -1391,6 +1392,27 @@ def word_ops(
             matched.append(True)
             k = m
     return tuple(ops), matched
+
+
+def _figures_whole(units: list[Term], text: str) -> list[Term]:
+    """The terms with each figure or date one unit ("27,5", "10/9/2019"), as a reader
+    reads it: split into its parts, "27,5 poin" against "tipis 5 poin" showed as
+    "[tipis⇒27] 5", the 5 matched."""
+    out: list[Term] = []
+    for u in units:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and u.start == last.end + 1
+            and text[last.end] in _IN_FIGURES
+            and text[last.end - 1].isdigit()
+            and u.text.isdigit()
+        ):
+            whole = text[last.start : u.end]
+            out[-1] = last._replace(text=whole, end=u.end, surface=whole)
+        else:
+            out.append(u)
+    return out
 
 
 def _opcodes(
