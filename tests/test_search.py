@@ -820,6 +820,17 @@ def test_a_figure_is_found_against_its_unit(tmp_path: Path, engine: str) -> None
         assert sorted(h.id for h in lib.search(query).hits) == both, query
     for query in ("2.000", "2.000cc", "USD1.000", "usd 1.000"):
         assert [h.id for h in lib.search(query).hits] == ["motor.txt"], query
+    # A currency apart from its figure stands beside it: "USD 1 juta" ranked "USD85,1 Juta"
+    # (its 1 a decimal) first.
+    more = {
+        "decimal.txt": "Neraca\n\nSurplus USD85,1 juta pada Agustus.\n",
+        "one.txt": "Akuisi\n\nNilainya USD1 juta saja.\n",
+        "apart.txt": "Hadiah\n\nHadiahnya USD 1 juta.\n",
+    }
+    (tmp_path / "more").mkdir()
+    other = built(tmp_path / "more", engine, more, pad=4)
+    for query in ("USD 1 juta", "usd1 juta", "Usd. 1 juta"):
+        assert sorted(h.id for h in other.search(query).hits) == ["apart.txt", "one.txt"], query
     (hit,) = lib.search("4,5 tol").hits
     text = lib.article("glued.txt").text
     assert [text[s.start : s.end] for s in hit.highlights] == ["4,5", "tol"]

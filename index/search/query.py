@@ -467,7 +467,7 @@ def exact_form(word: str, analyzer: Analyzer) -> str | None:
 def parse_query(text: str, schema, analyzer: Analyzer) -> wq.Query:
     check_syntax(text)
     _check_date_ranges(text)
-    text = date_comparisons(_plain_text(_lower_field_names(text)))
+    text = _currency_with_figure(date_comparisons(_plain_text(_lower_field_names(text))))
     text = iso_dates_for_whoosh(text)
     errors: list[str] = []
     text = join_phrase_variants(text, analyzer)
@@ -509,6 +509,18 @@ def parse_query(text: str, schema, analyzer: Analyzer) -> wq.Query:
         typed = re.sub(r"^(\d{4})(\d{2})(\d{2})?$", _dashed, errors[0])
         raise QueryError(f'invalid query: cannot read "{typed}" as a date')
     return q
+
+
+# A currency written apart from its figure ("USD 1 juta", "Rp. 4,5"): searched as the figure
+# against its unit, a phrase, it stands beside it. As three words, "USD 1 juta" ranked
+# "USD85,1 Juta" first (its 1 a decimal).
+_CURRENCY_APART = re.compile(rf"(?i)(?<![^\W_])({'|'.join(CURRENCIES)})\.?\s+(?=\d)")
+
+
+def _currency_with_figure(text: str) -> str:
+    if '"' in text:
+        return text  # a quoted phrase is searched as written already
+    return _CURRENCY_APART.sub(r"\1", text)
 
 
 def _dashed(m: re.Match[str]) -> str:
