@@ -34,6 +34,21 @@ def margin(screen, article_id: str) -> str:
     return str(card.lines(80)[0])[:3]
 
 
+def url_library(tmp_path: Path) -> Library:
+    """The three-record corpus of `url_corpus`, indexed."""
+    lib = Library.open(url_corpus(tmp_path / "corpus"), tmp_path / "index", variants=Path("/none"))
+    lib.update()
+    return lib
+
+
+async def open_filter(pilot) -> FilterScreen:
+    app = pilot.app
+    await pilot.press("F")
+    await wait_for(pilot, lambda: isinstance(app.screen, FilterScreen), what="the filter")
+    await pilot.pause()
+    return app.screen
+
+
 async def test_escape_never_moves_into_the_search_box(make_app) -> None:
     app = make_app()
     async with app.run_test(size=APP_SIZE) as pilot:
@@ -215,10 +230,7 @@ async def test_open_the_source_in_the_browser_and_copy(make_app, tmp_path, monke
     monkeypatch.setenv("BROWSER", f"{browser} %s")
     monkeypatch.setattr(webbrowser, "_tryorder", None)  # read $BROWSER afresh
     monkeypatch.setattr(webbrowser, "_browsers", {})
-    corpus = url_corpus(tmp_path / "corpus")
-    lib = Library.open(corpus, tmp_path / "index", variants=Path("/none"))
-    lib.update()
-    app = make_app(lib)
+    app = make_app(url_library(tmp_path))
     async with app.run_test(size=APP_SIZE) as pilot:
         screen = await started(pilot)
         await wait_for(pilot, lambda: screen.article_id is not None, what="the article")
@@ -355,16 +367,11 @@ async def test_sorting_while_reading_keeps_the_article_on_show(make_app) -> None
 
 
 async def test_filter_by_outlet_from_the_keyboard(make_app, tmp_path) -> None:
-    corpus = url_corpus(tmp_path / "corpus")
-    lib = Library.open(corpus, tmp_path / "index", variants=Path("/none"))
-    lib.update()
-    app = make_app(lib)
+    app = make_app(url_library(tmp_path))
     async with app.run_test(size=APP_SIZE) as pilot:
         screen = await started(pilot)
         assert screen.results.total == 3
-        await pilot.press("F")
-        await wait_for(pilot, lambda: isinstance(app.screen, FilterScreen), what="the filter")
-        await pilot.pause()
+        await open_filter(pilot)
         dialog = app.screen
         text = " ".join(str(o.prompt) for o in dialog.query_one("#outlets").options)
         assert "Warta Kota  (2)" in text and "Kabar Kita  (1)" in text
@@ -648,10 +655,7 @@ async def test_new_results_stay_on_the_article_under_the_cursor_past_the_first_p
 async def test_query_words_are_marked_in_a_records_title(make_app, tmp_path: Path) -> None:
     # A record's title is not in its text: neither the results nor the article's heading
     # marked the words searched for, and the heading was set in italics like a stand-in.
-    corpus = url_corpus(tmp_path / "corpus")
-    lib = Library.open(corpus, tmp_path / "index", variants=Path("/none"))
-    lib.update()
-    app = make_app(lib)
+    app = make_app(url_library(tmp_path))
     async with app.run_test(size=APP_SIZE) as pilot:
         screen = await started(pilot)
         await search(pilot, "cabai")
@@ -673,26 +677,17 @@ async def test_query_words_are_marked_in_a_records_title(make_app, tmp_path: Pat
 async def test_enter_applies_the_filter_from_anywhere_in_the_dialog(make_app, tmp_path) -> None:
     # A QA pass pressed Enter on a checkbox: it toggled the box instead of applying, though
     # the help says "Enter confirms".
-    corpus = url_corpus(tmp_path / "corpus")
-    lib = Library.open(corpus, tmp_path / "index", variants=Path("/none"))
-    lib.update()
-    app = make_app(lib)
+    app = make_app(url_library(tmp_path))
     async with app.run_test(size=APP_SIZE) as pilot:
         screen = await started(pilot)
 
-        async def open_filter() -> FilterScreen:
-            await pilot.press("F")
-            await wait_for(pilot, lambda: isinstance(app.screen, FilterScreen), what="filter")
-            await pilot.pause()
-            return app.screen
-
-        dialog = await open_filter()
+        dialog = await open_filter(pilot)
         await pilot.press("down", "space", "enter")  # Kabar Kita, from the outlet list
         await wait_for(pilot, lambda: screen.results.total == 1, what="filtered results")
         assert not isinstance(app.screen, FilterScreen)
         assert screen.filter.outlets == ("Kabar Kita",)
 
-        dialog = await open_filter()
+        dialog = await open_filter(pilot)
         unread = dialog.query_one("#unread")
         unread.focus()
         await pilot.pause()
@@ -702,7 +697,7 @@ async def test_enter_applies_the_filter_from_anywhere_in_the_dialog(make_app, tm
         await wait_for(pilot, lambda: not isinstance(app.screen, FilterScreen), what="applied")
         assert screen.filter.unread and screen.filter.outlets == ("Kabar Kita",)
 
-        dialog = await open_filter()
+        dialog = await open_filter(pilot)
         dialog.query_one("#from").focus()
         await pilot.press("space")  # Space opens a month list; Enter in it picks a month
         await pilot.pause()
@@ -713,7 +708,7 @@ async def test_enter_applies_the_filter_from_anywhere_in_the_dialog(make_app, tm
         await wait_for(pilot, lambda: screen.filter.date_from is not None, what="the month")
         assert not isinstance(app.screen, FilterScreen)
 
-        await open_filter()
+        await open_filter(pilot)
         await pilot.press("escape")  # Escape still cancels
         await pilot.pause()
         assert not isinstance(app.screen, FilterScreen) and screen.filter.unread
@@ -746,19 +741,14 @@ async def test_a_filter_that_hides_the_article_on_show_shows_its_first_result(
 ) -> None:
     # A QA pass read an article and applied a filter that excludes it: the article stayed
     # on show, and no result had the ▶ of the article on show.
-    corpus = url_corpus(tmp_path / "corpus")
-    lib = Library.open(corpus, tmp_path / "index", variants=Path("/none"))
-    lib.update()
-    app = make_app(lib)
+    app = make_app(url_library(tmp_path))
     async with app.run_test(size=APP_SIZE) as pilot:
         screen = await started(pilot)
         await pilot.press("enter")  # the newest, Kabar Kita's, opened: the article has the keys
         await wait_idle(pilot)
         reading = screen.article_id
         assert isinstance(app.focused, ArticleView) and reading.endswith("#r0")
-        await pilot.press("F")
-        await wait_for(pilot, lambda: isinstance(app.screen, FilterScreen), what="the filter")
-        await pilot.pause()
+        await open_filter(pilot)
         await pilot.press("space", "enter")  # Warta Kota only
         await wait_for(pilot, lambda: screen.results.total == 2, what="filtered results")
         first = screen.results.hits[0].id
@@ -778,10 +768,7 @@ async def test_the_count_and_the_filter_survive_a_narrow_status_line(make_app, t
     # results was cut off entirely.
     from newsreader.tui.screens.filter import Filter
 
-    corpus = url_corpus(tmp_path / "corpus")
-    lib = Library.open(corpus, tmp_path / "index", variants=Path("/none"))
-    lib.update()
-    app = make_app(lib)
+    app = make_app(url_library(tmp_path))
     async with app.run_test(size=(60, 20)) as pilot:
         screen = await started(pilot)
         await search(pilot, "harga")

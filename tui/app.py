@@ -184,13 +184,17 @@ class NewsreaderApp(App[None]):
         ready = self.engine.exists()
         if ready:
             self.post_message(IndexOpened())
+        self.post_message(self._checked(ready))
+
+    def _checked(self, ready: bool) -> IndexChecked:
+        """What the index has left to do against the folder (in a worker thread)."""
         try:
             pending = self.engine.pending()
             busy = ready and self.engine.busy()
             read_only = ready and pending.stale and self.engine.read_only()
-            self.post_message(IndexChecked(ready, pending, None, busy, read_only))
+            return IndexChecked(ready, pending, None, busy, read_only)
         except NewsreaderError as exc:  # e.g. the folder went away since the last run
-            self.post_message(IndexChecked(ready, None, str(exc)))
+            return IndexChecked(ready, None, str(exc))
 
     @on(IndexOpened)
     def _index_opened(self) -> None:
@@ -439,13 +443,7 @@ class NewsreaderApp(App[None]):
 
     @work(exclusive=True, group="check", thread=True)
     def resume(self) -> None:
-        try:
-            pending = self.engine.pending()
-            busy = self.engine.busy()
-        except NewsreaderError as exc:
-            self.post_message(IndexChecked(True, None, str(exc)))
-            return
-        self.post_message(IndexChecked(True, pending, None, busy))
+        self.post_message(self._checked(True))
 
     @work(exclusive=True, group="titles", thread=True)
     def load_titles(self) -> None:

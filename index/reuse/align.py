@@ -165,7 +165,7 @@ class Side:
     paragraphs: tuple[tuple[int, int, int], ...]  # (start, end, index) of those counted
     # Each token's standing: True for a word that may extend a passage but never make one
     # (a name or number, a word of a stock phrase, a word in capitals in mid-sentence).
-    weak: tuple[bool, ...] = ()
+    weak: tuple[bool, ...]
 
     @cached_property
     def starts(self) -> list[int]:
@@ -363,7 +363,7 @@ def _words(side: Side, same: Mapping[str, str]) -> _Words:
     found = kept.get(id(same))
     if found is not None and found[0] is same:
         return found[1]
-    words = _Words.of(side.tokens, side.weak or tuple(t.name for t in side.tokens), same)
+    words = _Words.of(side.tokens, side.weak, same)
     if len(kept) >= 2:  # with substitutions and without
         kept = {}
     object.__setattr__(side, "_words", {**kept, id(same): (same, words)})
